@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "perfgate",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "perfgate", targets: ["perfgate"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries, found through pkg-config; the providers name the Debian packages.
+        .systemLibrary(
+            name: "CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(
+            name: "CYAML", pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]),
+
+        // The domain: spec model, loading, validation, grading, scoring, results.
+        .target(name: "PerfGateCore", dependencies: ["CYAML"]),
+        // Metric sources behind PerfGateCore's MetricSource protocol.
+        .target(name: "PerfGateSources", dependencies: ["PerfGateCore", "CCurl"]),
+        // Pure renderers: (EvaluationResult) -> String.
+        .target(name: "PerfGateReports", dependencies: ["PerfGateCore"]),
+        // The commands, their options and the exit-code contract.
+        .target(
+            name: "PerfGateCLI",
+            dependencies: [
+                "PerfGateCore", "PerfGateSources", "PerfGateReports",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(name: "perfgate", dependencies: ["PerfGateCLI"]),
+
+        .testTarget(name: "PerfGateCoreTests", dependencies: ["PerfGateCore"]),
+        .testTarget(name: "PerfGateSourcesTests", dependencies: ["PerfGateSources"]),
+        .testTarget(name: "PerfGateReportsTests", dependencies: ["PerfGateReports"]),
+        .testTarget(
+            name: "PerfGateCLITests",
+            dependencies: ["PerfGateCLI", "perfgate"],
+            resources: []),
+    ]
+)

@@ -1,0 +1,26 @@
+import ArgumentParser
+
+/// `--color auto|always|never`. `auto` colours only a terminal, and never when NO_COLOR is set.
+enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
+    case auto, always, never
+
+    func enabled(forStream stream: Int32) -> Bool {
+        switch self {
+        case .always: return true
+        case .never: return false
+        case .auto:
+            if let noColor = Console.environment("NO_COLOR"), !noColor.isEmpty { return false }
+            return Console.isTerminal(stream)
+        }
+    }
+}
+
+/// `--ci auto|github|azure|jenkins|none`.
+enum CIChoice: String, ExpressibleByArgument, CaseIterable {
+    case auto, github, azure, jenkins, none
+}
+
+/// `--fail-on fail|warning`: the lowest verdict that fails the build.
+enum FailOn: String, ExpressibleByArgument, CaseIterable {
+    case fail, warning
+}

@@ -1,0 +1,16 @@
+import ArgumentParser
+
+/// Which spec to read, and the values its queries may need.
+struct SpecOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The PerfSpec file (JSON or YAML).", valueName: "file"))
+    var spec: String
+
+    @Option(name: .customLong("var"), help: ArgumentHelp(
+        "A value for a $NAME placeholder in queries; overrides the spec's 'variables'. Repeatable.", valueName: "name=value"))
+    var variables: [KeyValue] = []
+
+    @Option(name: .customLong("results"), help: ArgumentHelp(
+        "A load-test result file to read instead of the one the query names: NAME is a source (jmeter, k6, locust, json) or the query's 'file'. Repeatable.",
+        valueName: "name=path"))
+    var resultFiles: [KeyValue] = []
+}

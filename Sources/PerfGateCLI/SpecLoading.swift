@@ -1,0 +1,37 @@
+import ArgumentParser
+import PerfGateCore
+import PerfGateReports
+import PerfGateSources
+
+/// Reads and validates a spec for any command, printing every diagnostic to stderr.
+enum SpecLoading {
+    struct Loaded {
+        var spec: PerfSpec
+        var path: String
+        var diagnostics: [Diagnostic]
+    }
+
+    /// The validated spec; exits 65 (after printing every problem) when it has errors.
+    static func load(_ path: String) throws -> Loaded {
+        let root: Node
+        do {
+            root = try DocumentLoader.load(path: path).0
+        } catch {
+            switch error {
+            case .file(let failure): Console.err("perfgate: cannot read the spec: \(failure)")
+            case .syntax: Console.err(LogText.sanitize(error.description))
+            }
+            throw ExitStatus.invalidInput.code
+        }
+        let outcome = SpecDecoder(sources: SourceRegistry.all()).decode(root)
+        for diagnostic in outcome.diagnostics {
+            Console.err(LogText.sanitize(diagnostic.formatted(file: path)))
+        }
+        guard let spec = outcome.spec, !outcome.hasErrors else {
+            let count = outcome.diagnostics.filter { $0.severity == .error }.count
+            Console.err("perfgate: \(path) is not a valid spec (\(count) error\(count == 1 ? "" : "s"))")
+            throw ExitStatus.invalidInput.code
+        }
+        return Loaded(spec: spec, path: path, diagnostics: outcome.diagnostics)
+    }
+}

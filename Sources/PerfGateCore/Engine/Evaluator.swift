@@ -1,0 +1,69 @@
+/// Fetches every indicator's measurements (concurrently, bounded), grades them and scores the run.
+///
+/// A source that fails gives its indicator score 0 and an error message; the others are still
+/// evaluated, and the run's verdict is `error`.
+public struct Evaluator: Sendable {
+    public var sources: [String: any MetricSource]
+    public var concurrency: Int
+
+    public init(sources: [any MetricSource], concurrency: Int = 8) {
+        self.sources = Dictionary(sources.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.concurrency = max(1, concurrency)
+    }
+
+    public func evaluate(_ spec: PerfSpec, context: SourceContext, specPath: String? = nil) async -> EvaluationResult {
+        let fetched = await fetchAll(spec.indicators, context: context)
+        let results = zip(spec.indicators, fetched).map { indicator, outcome in
+            Self.grade(indicator, outcome)
+        }
+        return Scorer.result(of: results, objectives: spec.objectives, window: context.window, specPath: specPath)
+    }
+
+    /// Grades one indicator from what its source answered.
+    public static func grade(_ indicator: Indicator, _ outcome: Result<[Measurement], SourceError>) -> IndicatorResult {
+        switch outcome {
+        case .success(let measurements):
+            let grade = ThresholdGrader.grade(measurements, with: indicator.grading)
+            return IndicatorResult(
+                id: indicator.id, source: indicator.source, score: grade.score,
+                metricScore: indicator.grading.metricScore, violations: grade.violations, measurements: measurements,
+                thresholds: indicator.grading.thresholds)
+        case .failure(let error):
+            return IndicatorResult(
+                id: indicator.id, source: indicator.source, score: 0, metricScore: indicator.grading.metricScore,
+                violations: [], measurements: [], thresholds: indicator.grading.thresholds, error: error.message)
+        }
+    }
+
+    func fetchAll(_ indicators: [Indicator], context: SourceContext) async -> [Result<[Measurement], SourceError>] {
+        var outcomes = [Result<[Measurement], SourceError>](repeating: .success([]), count: indicators.count)
+        await withTaskGroup(of: (Int, Result<[Measurement], SourceError>).self) { group in
+            var next = 0
+            func startNext() {
+                guard next < indicators.count else { return }
+                let index = next
+                let indicator = indicators[index]
+                let source = sources[indicator.source]
+                next += 1
+                group.addTask {
+                    guard let source else {
+                        return (index, .failure(SourceError("no source named '\(indicator.source)' is available")))
+                    }
+                    do {
+                        return (index, .success(try await source.fetch(indicator.query, context: context)))
+                    } catch let error as SourceError {
+                        return (index, .failure(error))
+                    } catch {
+                        return (index, .failure(SourceError(String(describing: error))))
+                    }
+                }
+            }
+            for _ in 0..<concurrency { startNext() }
+            for await (index, outcome) in group {
+                outcomes[index] = outcome
+                startNext()
+            }
+        }
+        return outcomes
+    }
+}

@@ -1,0 +1,56 @@
+/// One value a source returned for one key (a label, a series, an entity).
+public struct Measurement: Sendable, Equatable {
+    public var key: String
+    /// nil when the source had no value for this key (also NaN): graded as a missing value.
+    public var value: Double?
+    /// Seconds since the epoch, when the source gives one.
+    public var timestamp: Double?
+
+    public init(key: String, value: Double?, timestamp: Double? = nil) {
+        self.key = key
+        self.value = value.flatMap { $0.isNaN ? nil : $0 }
+        self.timestamp = timestamp
+    }
+}
+
+/// What a source may need besides its query.
+public struct SourceContext: Sendable {
+    /// The evaluation window, when one is set; file sources keep only samples inside it.
+    public var window: Window?
+    /// The spec's folder: relative file names in queries resolve against it.
+    public var specDirectory: String
+    /// `--results NAME=PATH`: a source name or a query's file name, mapped to the file to read instead.
+    public var resultFiles: [String: String]
+    /// `--var` and the spec's `variables`, for placeholders.
+    public var variables: [String: String]
+    /// The spec's `sources` block.
+    public var sourceSettings: Node?
+
+    public init(
+        window: Window? = nil, specDirectory: String = ".", resultFiles: [String: String] = [:],
+        variables: [String: String] = [:], sourceSettings: Node? = nil
+    ) {
+        self.window = window
+        self.specDirectory = specDirectory
+        self.resultFiles = resultFiles
+        self.variables = variables
+        self.sourceSettings = sourceSettings
+    }
+}
+
+/// A failure to measure: the indicator errors with this message, the other indicators go on.
+public struct SourceError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// A place measurements come from. One type per backend or file format, listed in the source registry.
+public protocol MetricSource: Sendable {
+    /// The canonical, lower-case name that specs use (matched case-insensitively).
+    var name: String { get }
+    /// Problems with a query, found before anything is fetched.
+    func validate(_ query: Node, at path: SpecPath) -> [Diagnostic]
+    /// The measurements for a query. Throws `SourceError` when it cannot measure.
+    func fetch(_ query: Node, context: SourceContext) async throws -> [Measurement]
+}

@@ -1,0 +1,79 @@
+/// Where in a spec a value lives, printed the way a person would look for it:
+/// `indicators[2].grading.thresholds`.
+public struct SpecPath: Sendable, Hashable, CustomStringConvertible {
+    public enum Component: Sendable, Hashable {
+        case key(String)
+        case index(Int)
+    }
+
+    public var components: [Component]
+
+    public init(_ components: [Component] = []) { self.components = components }
+
+    public static let root = SpecPath()
+
+    public func appending(_ key: String) -> SpecPath { SpecPath(components + [.key(key)]) }
+    public func appending(_ index: Int) -> SpecPath { SpecPath(components + [.index(index)]) }
+
+    public var description: String {
+        var text = ""
+        for component in components {
+            switch component {
+            case .index(let index): text += "[\(index)]"
+            case .key(let key):
+                let plain = !key.isEmpty && key.unicodeScalars.allSatisfy {
+                    ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_"
+                }
+                if plain {
+                    text += text.isEmpty ? key : "." + key
+                } else {
+                    text += "[" + JSONWriter.quoted(key) + "]"
+                }
+            }
+        }
+        return text.isEmpty ? "(top level)" : text
+    }
+}
+
+/// One problem found in a spec or its input, with where it is. The loader and the validators
+/// collect all of them instead of stopping at the first.
+public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
+    public enum Severity: String, Sendable, Comparable {
+        case warning, error
+        public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs == .warning && rhs == .error }
+    }
+
+    public var severity: Severity
+    public var path: SpecPath
+    public var location: SourceLocation?
+    public var message: String
+
+    public init(_ severity: Severity, at path: SpecPath, _ location: SourceLocation? = nil, _ message: String) {
+        self.severity = severity
+        self.path = path
+        self.location = location
+        self.message = message
+    }
+
+    public static func error(_ path: SpecPath, _ location: SourceLocation?, _ message: String) -> Diagnostic {
+        Diagnostic(.error, at: path, location, message)
+    }
+
+    public static func warning(_ path: SpecPath, _ location: SourceLocation?, _ message: String) -> Diagnostic {
+        Diagnostic(.warning, at: path, location, message)
+    }
+
+    /// `error: indicators[2].grading: missing 'metricScore'`
+    public var description: String { "\(severity.rawValue): \(path): \(message)" }
+
+    /// `spec.json:12:7: error: indicators[2].grading: missing 'metricScore'`, the compiler style that
+    /// editors and CI problem matchers understand.
+    public func formatted(file: String) -> String {
+        if let location { return "\(file):\(location.line):\(location.column): \(description)" }
+        return "\(file): \(description)"
+    }
+}
+
+extension Array where Element == Diagnostic {
+    public var hasErrors: Bool { contains { $0.severity == .error } }
+}

@@ -1,0 +1,78 @@
+/// Reads one object of a spec: reports duplicate and unknown keys once, then hands out members
+/// by name, recording a diagnostic for each one that is missing or of the wrong type.
+public struct MemberReader {
+    public let node: Node
+    public let path: SpecPath
+
+    /// nil, with a diagnostic, when `node` is not an object.
+    public init?(_ node: Node, at path: SpecPath, known: [String], ignored: [String] = [], into diagnostics: inout [Diagnostic]) {
+        guard let members = node.members else {
+            diagnostics.append(.error(path, node.location, "expected an object, found \(node.typeName)"))
+            return nil
+        }
+        self.node = node
+        self.path = path
+        var seen: [String: SourceLocation?] = [:]
+        for member in members {
+            if let first = seen[member.key] {
+                let also = first.map { " (first at line \($0.line))" } ?? ""
+                diagnostics.append(.error(path.appending(member.key), member.keyLocation, "duplicate key '\(member.key)'\(also)"))
+            }
+            seen[member.key] = member.keyLocation
+            if !known.contains(member.key) && !ignored.contains(member.key) {
+                diagnostics.append(.warning(
+                    path.appending(member.key), member.keyLocation,
+                    "unknown key '\(member.key)' is ignored\(Suggestion.hint(for: member.key, in: known))"))
+            }
+        }
+    }
+
+    public subscript(key: String) -> Node? { node[key] }
+
+    public func location(of key: String) -> SourceLocation? {
+        node.members?.last(where: { $0.key == key })?.keyLocation
+    }
+
+    public func required(_ key: String, _ what: String, into diagnostics: inout [Diagnostic]) -> Node? {
+        if let value = node[key] { return value }
+        diagnostics.append(.error(path, node.location, "missing '\(key)' (\(what))"))
+        return nil
+    }
+
+    public func number(_ key: String, required: Bool, _ what: String, into diagnostics: inout [Diagnostic]) -> Double? {
+        guard let value = node[key] else {
+            if required { diagnostics.append(.error(path, node.location, "missing '\(key)' (\(what))")) }
+            return nil
+        }
+        guard let number = value.numberValue else {
+            diagnostics.append(.error(path.appending(key), value.location, "'\(key)' must be a number, found \(value.typeName)"))
+            return nil
+        }
+        guard number.isFinite else {
+            diagnostics.append(.error(path.appending(key), value.location, "'\(key)' must be a finite number"))
+            return nil
+        }
+        return number
+    }
+
+    public func string(_ key: String, required: Bool, _ what: String, into diagnostics: inout [Diagnostic]) -> String? {
+        guard let value = node[key] else {
+            if required { diagnostics.append(.error(path, node.location, "missing '\(key)' (\(what))")) }
+            return nil
+        }
+        guard let string = value.stringValue else {
+            diagnostics.append(.error(path.appending(key), value.location, "'\(key)' must be a string, found \(value.typeName)"))
+            return nil
+        }
+        return string
+    }
+
+    public func bool(_ key: String, into diagnostics: inout [Diagnostic]) -> Bool? {
+        guard let value = node[key], !value.isNull else { return nil }
+        guard let bool = value.boolValue else {
+            diagnostics.append(.error(path.appending(key), value.location, "'\(key)' must be true or false, found \(value.typeName)"))
+            return nil
+        }
+        return bool
+    }
+}

@@ -1,0 +1,114 @@
+/// A Pitometer PerfSpec: indicators graded against thresholds, and the objectives their total must meet.
+public struct PerfSpec: Sendable {
+    /// `spec_version` as written; like Pitometer, perfgate reads but never needs it.
+    public var specVersion: String?
+    public var indicators: [Indicator]
+    public var objectives: Objectives
+    /// Per-source settings (`sources.prometheus.url`, …), kept for the sources to read.
+    public var sources: Node?
+    /// `variables`: values for `$NAME` placeholders in queries.
+    public var variables: [String: String]
+
+    public init(
+        specVersion: String? = "1.0", indicators: [Indicator], objectives: Objectives, sources: Node? = nil,
+        variables: [String: String] = [:]
+    ) {
+        self.specVersion = specVersion
+        self.indicators = indicators
+        self.objectives = objectives
+        self.sources = sources
+        self.variables = variables
+    }
+}
+
+/// One measured quantity: where it comes from, and how it is graded.
+public struct Indicator: Sendable {
+    public var id: String
+    /// The source's canonical (lower-case) name.
+    public var source: String
+    /// The query, untouched: its meaning belongs to the source.
+    public var query: Node
+    public var grading: Grading
+    /// Indicator-level metadata. Pitometer stores but never uses it; so does perfgate.
+    public var metadata: Node?
+    /// Where the indicator stands in the spec, for messages.
+    public var path: SpecPath
+
+    public init(
+        id: String, source: String, query: Node, grading: Grading, metadata: Node? = nil, path: SpecPath = .root
+    ) {
+        self.id = id
+        self.source = source
+        self.query = query
+        self.grading = grading
+        self.metadata = metadata
+        self.path = path
+    }
+}
+
+/// The indicator's `grading` block (type `Threshold`, the only type Pitometer shipped).
+public struct Grading: Sendable {
+    public var thresholds: Thresholds
+    /// Points the indicator is worth when nothing breaches.
+    public var metricScore: Double
+    /// When true, a source that returns no values (or a missing value) does not cost points.
+    public var ignoreEmpty: Bool
+    /// Copied into every violation, as Pitometer's grader does.
+    public var metadata: Node?
+
+    public init(thresholds: Thresholds, metricScore: Double, ignoreEmpty: Bool = false, metadata: Node? = nil) {
+        self.thresholds = thresholds
+        self.metricScore = metricScore
+        self.ignoreEmpty = ignoreEmpty
+        self.metadata = metadata
+    }
+}
+
+/// The four optional limits. A value equal to a limit breaches it.
+public struct Thresholds: Sendable, Equatable {
+    public var upperSevere: Double?
+    public var upperWarning: Double?
+    public var lowerWarning: Double?
+    public var lowerSevere: Double?
+
+    public init(upperSevere: Double? = nil, upperWarning: Double? = nil, lowerWarning: Double? = nil, lowerSevere: Double? = nil) {
+        self.upperSevere = upperSevere
+        self.upperWarning = upperWarning
+        self.lowerWarning = lowerWarning
+        self.lowerSevere = lowerSevere
+    }
+
+    /// The names as they appear in specs and in violations.
+    public static let keys = ["upperSevere", "upperWarning", "lowerWarning", "lowerSevere"]
+
+    public subscript(key: String) -> Double? {
+        get {
+            switch key {
+            case "upperSevere": return upperSevere
+            case "upperWarning": return upperWarning
+            case "lowerWarning": return lowerWarning
+            case "lowerSevere": return lowerSevere
+            default: return nil
+            }
+        }
+        set {
+            switch key {
+            case "upperSevere": upperSevere = newValue
+            case "upperWarning": upperWarning = newValue
+            case "lowerWarning": lowerWarning = newValue
+            case "lowerSevere": lowerSevere = newValue
+            default: break
+            }
+        }
+    }
+}
+
+/// The total score needed for `pass`, and for `warning`.
+public struct Objectives: Sendable, Equatable {
+    public var pass: Double
+    public var warning: Double
+    public init(pass: Double, warning: Double) {
+        self.pass = pass
+        self.warning = warning
+    }
+}

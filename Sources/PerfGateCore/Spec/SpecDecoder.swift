@@ -1,0 +1,212 @@
+/// Turns a document tree into a `PerfSpec`, collecting every problem with its path and line.
+///
+/// Where Pitometer silently dropped, overwrote or crashed (unknown source, unknown grading type,
+/// duplicate id, missing objectives or thresholds or metricScore, warning above pass), this reports
+/// an error before any source is queried.
+public struct SpecDecoder {
+    /// The sources a spec may name, by canonical name.
+    public var sources: [String: any MetricSource]
+
+    public init(sources: [any MetricSource]) {
+        self.sources = Dictionary(sources.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    public struct Outcome: Sendable {
+        /// nil when errors left nothing to evaluate.
+        public var spec: PerfSpec?
+        public var diagnostics: [Diagnostic]
+        public var hasErrors: Bool { diagnostics.hasErrors }
+    }
+
+    static let topLevelKeys = ["spec_version", "indicators", "objectives", "sources", "variables"]
+    static let indicatorKeys = ["id", "source", "query", "grading", "metadata"]
+    static let gradingKeys = ["type", "thresholds", "metricScore", "ignoreEmpty", "metadata"]
+    /// Grader 1.1.0's relative thresholds: they need a previous run, which PerfSpec runs never had.
+    static let relativeThresholdKeys = ["upperSeverePerc", "upperWarningPerc", "lowerWarningPerc", "lowerSeverePerc"]
+
+    public func decode(_ root: Node) -> Outcome {
+        var diagnostics: [Diagnostic] = []
+        guard let top = MemberReader(root, at: .root, known: Self.topLevelKeys, into: &diagnostics) else {
+            return Outcome(spec: nil, diagnostics: diagnostics)
+        }
+        var specVersion: String?
+        if let version = top["spec_version"] {
+            switch version.value {
+            case .string(let text): specVersion = text
+            case .number(let number): specVersion = JSONWriter.format(number)
+            default: diagnostics.append(.warning(SpecPath.root.appending("spec_version"), version.location, "'spec_version' should be a string such as \"1.0\""))
+            }
+        }
+        let objectives = decodeObjectives(top, into: &diagnostics)
+        let indicators = decodeIndicators(top, into: &diagnostics)
+        let variables = decodeVariables(top["variables"], into: &diagnostics)
+        if let sources = top["sources"], sources.members == nil {
+            diagnostics.append(.error(SpecPath.root.appending("sources"), sources.location, "'sources' must be an object of per-source settings, found \(sources.typeName)"))
+        }
+        guard let objectives, let indicators, !diagnostics.hasErrors else {
+            return Outcome(spec: nil, diagnostics: diagnostics)
+        }
+        let spec = PerfSpec(
+            specVersion: specVersion, indicators: indicators, objectives: objectives, sources: top["sources"],
+            variables: variables)
+        return Outcome(spec: spec, diagnostics: diagnostics)
+    }
+
+    func decodeObjectives(_ top: MemberReader, into diagnostics: inout [Diagnostic]) -> Objectives? {
+        guard let node = top.required("objectives", "the total scores needed for pass and warning, e.g. {\"pass\": 90, \"warning\": 75}", into: &diagnostics) else {
+            return nil
+        }
+        let path = SpecPath.root.appending("objectives")
+        guard let reader = MemberReader(node, at: path, known: ["pass", "warning"], into: &diagnostics) else { return nil }
+        let pass = reader.number("pass", required: true, "the total score needed to pass", into: &diagnostics)
+        let warning = reader.number("warning", required: true, "the total score needed for a warning", into: &diagnostics)
+        guard let pass, let warning else { return nil }
+        if warning > pass {
+            diagnostics.append(.error(path.appending("warning"), node["warning"]?.location,
+                "objectives.warning (\(JSONWriter.format(warning))) is above objectives.pass (\(JSONWriter.format(pass))): a score could pass without reaching warning"))
+        }
+        return Objectives(pass: pass, warning: warning)
+    }
+
+    func decodeVariables(_ node: Node?, into diagnostics: inout [Diagnostic]) -> [String: String] {
+        guard let node else { return [:] }
+        let path = SpecPath.root.appending("variables")
+        guard let members = node.members else {
+            diagnostics.append(.error(path, node.location, "'variables' must be an object of names to values, found \(node.typeName)"))
+            return [:]
+        }
+        var variables: [String: String] = [:]
+        for member in members {
+            switch member.value.value {
+            case .string(let text): variables[member.key] = text
+            case .number(let number): variables[member.key] = JSONWriter.format(number)
+            case .bool(let bool): variables[member.key] = bool ? "true" : "false"
+            default:
+                diagnostics.append(.error(path.appending(member.key), member.value.location, "a variable's value must be a string or a number, found \(member.value.typeName)"))
+            }
+        }
+        return variables
+    }
+
+    func decodeIndicators(_ top: MemberReader, into diagnostics: inout [Diagnostic]) -> [Indicator]? {
+        guard let node = top.required("indicators", "the list of indicators to grade", into: &diagnostics) else { return nil }
+        let path = SpecPath.root.appending("indicators")
+        guard let items = node.items else {
+            diagnostics.append(.error(path, node.location, "'indicators' must be a list, found \(node.typeName)"))
+            return nil
+        }
+        if items.isEmpty {
+            diagnostics.append(.warning(path, node.location, "the spec has no indicators: the total score is always 0"))
+        }
+        var indicators: [Indicator] = []
+        var firstIndexOfId: [String: Int] = [:]
+        for (index, item) in items.enumerated() {
+            let itemPath = path.appending(index)
+            guard let indicator = decodeIndicator(item, at: itemPath, into: &diagnostics) else { continue }
+            if let first = firstIndexOfId[indicator.id] {
+                diagnostics.append(.error(itemPath.appending("id"), item["id"]?.location,
+                    "duplicate indicator id '\(indicator.id)' (also indicators[\(first)]); ids must be unique"))
+            } else {
+                firstIndexOfId[indicator.id] = index
+            }
+            indicators.append(indicator)
+        }
+        return indicators
+    }
+
+    func decodeIndicator(_ node: Node, at path: SpecPath, into diagnostics: inout [Diagnostic]) -> Indicator? {
+        // `output` appears in published samples but was never read by any Pitometer code.
+        guard let reader = MemberReader(node, at: path, known: Self.indicatorKeys, ignored: ["output"], into: &diagnostics) else {
+            return nil
+        }
+        let id = decodeId(reader, into: &diagnostics)
+        let source = decodeSource(reader, into: &diagnostics)
+        let query = reader.required("query", "what to ask the source", into: &diagnostics)
+        if let source, let query {
+            diagnostics += source.validate(query, at: path.appending("query"))
+        }
+        let grading = reader.required("grading", "how to grade the values", into: &diagnostics)
+            .flatMap { decodeGrading($0, at: path.appending("grading"), into: &diagnostics) }
+        guard let id, let source, let query, let grading else { return nil }
+        return Indicator(id: id, source: source.name, query: query, grading: grading, metadata: reader["metadata"], path: path)
+    }
+
+    func decodeId(_ reader: MemberReader, into diagnostics: inout [Diagnostic]) -> String? {
+        guard let node = reader.required("id", "a unique name for the indicator", into: &diagnostics) else { return nil }
+        switch node.value {
+        case .string(let id) where !id.trimmingSpaces().isEmpty: return id
+        case .number(let number):
+            diagnostics.append(.warning(reader.path.appending("id"), node.location, "'id' should be a string; using \"\(JSONWriter.format(number))\""))
+            return JSONWriter.format(number)
+        default:
+            diagnostics.append(.error(reader.path.appending("id"), node.location, "'id' must be a non-empty string"))
+            return nil
+        }
+    }
+
+    func decodeSource(_ reader: MemberReader, into diagnostics: inout [Diagnostic]) -> (any MetricSource)? {
+        let names = sources.keys.sorted()
+        guard let name = reader.string("source", required: true, "one of \(names.joined(separator: ", "))", into: &diagnostics) else {
+            return nil
+        }
+        if let source = sources[name.lowercased()] { return source }
+        diagnostics.append(.error(reader.path.appending("source"), reader["source"]?.location,
+            "unknown source '\(name)'\(Suggestion.hint(for: name, in: names)); known sources: \(names.joined(separator: ", "))"))
+        return nil
+    }
+
+    func decodeGrading(_ node: Node, at path: SpecPath, into diagnostics: inout [Diagnostic]) -> Grading? {
+        guard let reader = MemberReader(node, at: path, known: Self.gradingKeys, into: &diagnostics) else { return nil }
+        var typeIsValid = false
+        if let type = reader.string("type", required: true, "the grader; PerfSpec has \"Threshold\"", into: &diagnostics) {
+            typeIsValid = type.lowercased() == "threshold"
+            if !typeIsValid {
+                diagnostics.append(.error(path.appending("type"), reader["type"]?.location,
+                    "unknown grading type '\(type)'; the only grading type is 'Threshold'"))
+            }
+        }
+        let thresholds = reader.required("thresholds", "an object with upperSevere, upperWarning, lowerWarning and/or lowerSevere", into: &diagnostics)
+            .flatMap { decodeThresholds($0, at: path.appending("thresholds"), into: &diagnostics) }
+        let metricScore = reader.number("metricScore", required: true, "the points this indicator is worth", into: &diagnostics)
+        if let metricScore, metricScore < 0 {
+            diagnostics.append(.error(path.appending("metricScore"), reader["metricScore"]?.location, "'metricScore' must not be negative"))
+        }
+        let ignoreEmpty = reader.bool("ignoreEmpty", into: &diagnostics) ?? false
+        guard typeIsValid, let thresholds, let metricScore else { return nil }
+        return Grading(thresholds: thresholds, metricScore: metricScore, ignoreEmpty: ignoreEmpty, metadata: reader["metadata"])
+    }
+
+    func decodeThresholds(_ node: Node, at path: SpecPath, into diagnostics: inout [Diagnostic]) -> Thresholds? {
+        guard MemberReader(node, at: path, known: Thresholds.keys, ignored: Self.relativeThresholdKeys, into: &diagnostics) != nil else {
+            return nil
+        }
+        var thresholds = Thresholds()
+        for member in node.members ?? [] {
+            let memberPath = path.appending(member.key)
+            if Self.relativeThresholdKeys.contains(member.key) {
+                diagnostics.append(.warning(memberPath, member.keyLocation,
+                    "'\(member.key)' is a relative threshold of Pitometer's grader 1.1.0; it needs a previous run and is ignored"))
+                continue
+            }
+            guard Thresholds.keys.contains(member.key) else { continue }
+            switch member.value.value {
+            case .number(let number) where number.isFinite:
+                thresholds[member.key] = number
+            case .string(let text) where Double(text.trimmingSpaces())?.isFinite == true:
+                thresholds[member.key] = Double(text.trimmingSpaces())
+                diagnostics.append(.warning(memberPath, member.value.location, "threshold '\(member.key)' is the string \"\(text)\"; write it as a number"))
+            case .null:
+                diagnostics.append(.warning(memberPath, member.value.location, "threshold '\(member.key)' is null and is not checked; remove it or give a number"))
+            default:
+                diagnostics.append(.error(memberPath, member.value.location, "threshold '\(member.key)' must be a number, found \(member.value.typeName)"))
+            }
+        }
+        if let lower = thresholds.lowerSevere, let warning = thresholds.lowerWarning, lower > warning {
+            diagnostics.append(.warning(path, node.location, "lowerSevere (\(JSONWriter.format(lower))) is above lowerWarning (\(JSONWriter.format(warning))): lowerWarning can never fire"))
+        }
+        if let upper = thresholds.upperSevere, let warning = thresholds.upperWarning, upper < warning {
+            diagnostics.append(.warning(path, node.location, "upperSevere (\(JSONWriter.format(upper))) is below upperWarning (\(JSONWriter.format(warning))): upperWarning can never fire"))
+        }
+        return thresholds
+    }
+}

@@ -1,0 +1,120 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A file that could not be read or written, with the system's reason.
+public struct FileError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+    public var description: String { "\(path): \(reason)" }
+}
+
+/// The few file operations perfgate needs, over the C library so errors keep errno's wording.
+public enum FileSystem {
+    public static func reason(_ code: Int32 = errno) -> String {
+        String(cString: strerror(code)).lowercased()
+    }
+
+    public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+    public static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// The whole file, refusing files larger than `limit` bytes before reading them.
+    public static func read(_ path: String, limit: Int = 64 << 20) throws(FileError) -> [UInt8] {
+        guard let file = fopen(path, "rb") else { throw FileError(path: path, reason: reason()) }
+        defer { fclose(file) }
+        if isDirectory(path) { throw FileError(path: path, reason: "is a directory, not a file") }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
+            if count > 0 {
+                guard bytes.count + count <= limit else {
+                    throw FileError(path: path, reason: "larger than the \(limit >> 20) MiB limit")
+                }
+                bytes.append(contentsOf: chunk[0..<count])
+            }
+            if count < chunk.count {
+                if ferror(file) != 0 { throw FileError(path: path, reason: reason()) }
+                return bytes
+            }
+        }
+    }
+
+    /// Writes through a temporary file in the same folder and renames it into place, so a reader
+    /// sees either the old file or the whole new one, never half of it.
+    public static func writeAtomically(_ contents: String, to path: String) throws(FileError) {
+        let folder = Path.directory(of: path)
+        if !folder.isEmpty, !isDirectory(folder) { try makeDirectories(folder) }
+        let temporary = "\(folder.isEmpty ? "." : folder)/.\(Path.lastComponent(of: path)).\(getpid()).tmp"
+        guard let file = fopen(temporary, "wb") else { throw FileError(path: path, reason: reason()) }
+        var bytes = Array(contents.utf8)
+        let written = bytes.withUnsafeMutableBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+        let flushed = fflush(file) == 0 && fsync(fileno(file)) == 0
+        let savedErrno = errno
+        fclose(file)
+        guard written == bytes.count, flushed else {
+            unlink(temporary)
+            throw FileError(path: path, reason: reason(savedErrno))
+        }
+        guard rename(temporary, path) == 0 else {
+            let failure = reason()
+            unlink(temporary)
+            throw FileError(path: path, reason: failure)
+        }
+    }
+
+    /// `mkdir -p`.
+    public static func makeDirectories(_ path: String) throws(FileError) {
+        var current = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            current += "/" + component
+            if mkdir(current, 0o755) != 0 && errno != EEXIST {
+                throw FileError(path: path, reason: reason())
+            }
+        }
+    }
+
+    public static func currentDirectory() -> String {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard getcwd(&buffer, buffer.count) != nil else { return "." }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
+
+/// String path helpers, enough for spec-relative file names.
+public enum Path {
+    public static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "" }
+        if slash == path.startIndex { return "/" }
+        return String(path[..<slash])
+    }
+
+    public static func lastComponent(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return path }
+        return String(path[path.index(after: slash)...])
+    }
+
+    public static func fileExtension(of path: String) -> String? {
+        let name = lastComponent(of: path)
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return nil }
+        return String(name[name.index(after: dot)...]).lowercased()
+    }
+
+    /// `relative` resolved against `base` unless it is already absolute.
+    public static func resolve(_ relative: String, against base: String) -> String {
+        if relative.hasPrefix("/") || base.isEmpty { return relative }
+        return base.hasSuffix("/") ? base + relative : base + "/" + relative
+    }
+}

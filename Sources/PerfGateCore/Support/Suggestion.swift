@@ -1,0 +1,47 @@
+/// "Did you mean …?" for misspelt keys and names.
+public enum Suggestion {
+    /// The candidate closest to `input` (ignoring case and surrounding spaces), if it is close enough
+    /// to be a plausible typo.
+    public static func closest(to input: String, in candidates: [String]) -> String? {
+        let needle = input.trimmingSpaces().lowercased()
+        var best: (candidate: String, distance: Int)?
+        for candidate in candidates {
+            let distance = editDistance(Array(needle.unicodeScalars), Array(candidate.lowercased().unicodeScalars))
+            if best == nil || distance < best!.distance { best = (candidate, distance) }
+        }
+        guard let best else { return nil }
+        let allowed = max(2, best.candidate.count / 3)
+        return best.distance <= allowed ? best.candidate : nil
+    }
+
+    /// " (did you mean 'x'?)" or "".
+    public static func hint(for input: String, in candidates: [String]) -> String {
+        closest(to: input, in: candidates).map { " (did you mean '\($0)'?)" } ?? ""
+    }
+
+    static func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                current[j] = Swift.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+}
+
+extension String {
+    /// The string without leading and trailing spaces, tabs and newlines.
+    public func trimmingSpaces() -> String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        return String(scalars[first...last])
+    }
+}

@@ -1,0 +1,117 @@
+import PerfGateCore
+
+/// JUnit XML: one test case per indicator plus one for the objectives, in the shape that validates
+/// against both the strict Ant schema and Jenkins' xUnit schema, so Jenkins, Azure DevOps and the
+/// GitHub reporters all read it.
+///
+/// A failed indicator is a `<failure>`, one that could not be measured an `<error>`. A warning is
+/// not a test failure (the gate passes on a warning unless told otherwise); it is listed in the
+/// suite's `system-out`. The `objectives` case fails when the total misses `objectives.warning`.
+public enum JUnitReport {
+    public static func render(_ result: EvaluationResult) -> String {
+        let cases = result.indicatorResults.map(testCase) + [objectivesCase(result)]
+        let failures = cases.filter { $0.kind == "failure" }.count
+        let errors = cases.filter { $0.kind == "error" }.count
+        let suiteName = "perfgate" + (result.specPath.map { " " + Path.lastComponent(of: $0) } ?? "")
+        let started = result.window?.start ?? result.evaluatedAt ?? 0
+        // The strict schema wants a timestamp without a zone: it is UTC.
+        let timestamp = String(CivilDate.rfc3339(started.rounded(.down)).dropLast())
+        var xml = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n<testsuites>\n"
+        xml += "  <testsuite name=\"\(attr(suiteName))\" package=\"perfgate\" id=\"0\" tests=\"\(cases.count)\""
+        xml += " failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"0\" time=\"\(seconds(result.window?.duration ?? 0))\""
+        xml += " timestamp=\"\(timestamp)\" hostname=\"localhost\">\n"
+        xml += "    <properties>\n"
+        for (name, value) in properties(result) {
+            xml += "      <property name=\"\(attr(name))\" value=\"\(attr(value))\"/>\n"
+        }
+        xml += "    </properties>\n"
+        for testCase in cases {
+            xml += "    <testcase name=\"\(attr(testCase.name))\" classname=\"\(attr(suiteName))\" time=\"0\""
+            if let kind = testCase.kind {
+                xml += ">\n      <\(kind) message=\"\(attr(testCase.message))\" type=\"\(attr(testCase.type))\">"
+                xml += XMLText.escape(testCase.details) + "</\(kind)>\n    </testcase>\n"
+            } else {
+                xml += "/>\n"
+            }
+        }
+        xml += "    <system-out>" + XMLText.escape(TerminalReport.render(result)) + "</system-out>\n"
+        xml += "    <system-err></system-err>\n"
+        xml += "  </testsuite>\n</testsuites>\n"
+        return xml
+    }
+
+    struct Case {
+        var name: String
+        /// nil (passed), "failure" or "error".
+        var kind: String?
+        var type = ""
+        var message = ""
+        var details = ""
+    }
+
+    static func testCase(_ indicator: IndicatorResult) -> Case {
+        var testCase = Case(name: indicator.id)
+        let score = "score \(NumberText.format(indicator.score)) of \(NumberText.format(indicator.metricScore))"
+        switch indicator.verdict {
+        case .pass, .warning:
+            break
+        case .fail:
+            testCase.kind = "failure"
+            let severe = indicator.violations.first { $0.breach.isSevere }
+            testCase.type = severe?.breach.text ?? "fail"
+            testCase.message = "\(severe.map(TerminalReport.describe) ?? "failed") (\(score))"
+            testCase.details = indicator.violations.map(TerminalReport.describe).joined(separator: "\n")
+        case .error:
+            testCase.kind = "error"
+            testCase.type = "SourceError"
+            testCase.message = indicator.error ?? "could not be measured"
+            testCase.details = "source \(indicator.source): \(indicator.error ?? "")"
+        }
+        return testCase
+    }
+
+    static func objectivesCase(_ result: EvaluationResult) -> Case {
+        var testCase = Case(name: "objectives")
+        let summary = "total score \(NumberText.format(result.totalScore)); pass at \(NumberText.format(result.objectives.pass)), warning at \(NumberText.format(result.objectives.warning))"
+        switch result.verdict {
+        case .pass, .warning: break
+        case .fail:
+            testCase.kind = "failure"
+            testCase.type = "fail"
+            testCase.message = summary
+            testCase.details = summary
+        case .error:
+            testCase.kind = "error"
+            testCase.type = "error"
+            testCase.message = "some indicators could not be measured; " + summary
+            testCase.details = testCase.message
+        }
+        return testCase
+    }
+
+    static func properties(_ result: EvaluationResult) -> [(String, String)] {
+        var properties = [
+            ("result", result.verdict.rawValue),
+            ("totalScore", NumberText.format(result.totalScore)),
+            ("objectives.pass", NumberText.format(result.objectives.pass)),
+            ("objectives.warning", NumberText.format(result.objectives.warning)),
+        ]
+        let warnings = result.indicatorResults.filter { $0.verdict == .warning }.map(\.id)
+        if !warnings.isEmpty { properties.append(("warnings", warnings.joined(separator: ", "))) }
+        if let window = result.window {
+            properties.append(("window.start", CivilDate.rfc3339(window.start)))
+            properties.append(("window.end", CivilDate.rfc3339(window.end)))
+        }
+        if let spec = result.specPath { properties.append(("spec", spec)) }
+        return properties
+    }
+
+    static func attr(_ text: String) -> String { XMLText.escape(text, attribute: true) }
+
+    /// Seconds with at most 3 decimals, as the xUnit schema requires.
+    static func seconds(_ value: Double) -> String {
+        let millis = Int((max(0, value) * 1000).rounded())
+        let fraction = String(millis % 1000)
+        return "\(millis / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)"
+    }
+}

@@ -1,0 +1,111 @@
+import PerfGateCore
+
+/// The summary a person reads in a terminal or CI log: one line per indicator with its values,
+/// thresholds, score and verdict, its violations below it, then the total and the result.
+public enum TerminalReport {
+    public struct Style: Sendable {
+        public var color: Bool
+        public init(color: Bool) { self.color = color }
+    }
+
+    public static func render(_ result: EvaluationResult, style: Style = Style(color: false)) -> String {
+        var lines: [String] = []
+        if let spec = result.specPath { lines.append("spec:   \(LogText.sanitize(spec))") }
+        if let window = result.window {
+            lines.append("window: \(CivilDate.rfc3339(window.start)) to \(CivilDate.rfc3339(window.end)) (\(duration(window.duration)))")
+        } else {
+            lines.append("window: none (every sample counts)")
+        }
+        lines.append("")
+        let idWidth = min(40, result.indicatorResults.map { LogText.sanitize($0.id).count }.max() ?? 0)
+        let sourceWidth = result.indicatorResults.map(\.source.count).max() ?? 0
+        for indicator in result.indicatorResults {
+            let verdict = paint(label(indicator.verdict), indicator.verdict, style)
+            let id = pad(LogText.sanitize(indicator.id), idWidth)
+            let score = "\(NumberText.format(indicator.score))/\(NumberText.format(indicator.metricScore))"
+            let detail: String
+            if let error = indicator.error {
+                detail = "error: " + LogText.sanitize(error)
+            } else {
+                detail = values(indicator.measurements) + "  [" + thresholds(indicator.thresholds) + "]"
+            }
+            lines.append("\(verdict) \(id)  \(pad(indicator.source, sourceWidth))  \(pad(score, 9))  \(detail)")
+            let shown = indicator.violations.prefix(10)
+            for violation in shown { lines.append("        - " + describe(violation)) }
+            if indicator.violations.count > shown.count {
+                lines.append("        - … and \(indicator.violations.count - shown.count) more")
+            }
+        }
+        if !result.indicatorResults.isEmpty { lines.append("") }
+        let maximum = result.indicatorResults.reduce(0) { $0 + $1.metricScore }
+        lines.append("total score \(NumberText.format(result.totalScore)) of \(NumberText.format(maximum))"
+            + " (pass at \(NumberText.format(result.objectives.pass)), warning at \(NumberText.format(result.objectives.warning)))")
+        let errors = result.indicatorResults.filter { $0.error != nil }.count
+        var verdictLine = "result: " + paint(result.verdict.rawValue.uppercased(), result.verdict, style)
+        if errors > 0 { verdictLine += " (\(errors) indicator\(errors == 1 ? "" : "s") could not be measured)" }
+        lines.append(verdictLine)
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func label(_ verdict: Verdict) -> String {
+        switch verdict {
+        case .pass: return "PASS "
+        case .warning: return "WARN "
+        case .fail: return "FAIL "
+        case .error: return "ERROR"
+        }
+    }
+
+    static func paint(_ text: String, _ verdict: Verdict, _ style: Style) -> String {
+        guard style.color else { return text }
+        let code: String
+        switch verdict {
+        case .pass: code = "32"
+        case .warning: code = "33"
+        case .fail: code = "31"
+        case .error: code = "35"
+        }
+        return "\u{1B}[1;\(code)m\(text)\u{1B}[0m"
+    }
+
+    static func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+    }
+
+    static func values(_ measurements: [Measurement]) -> String {
+        guard !measurements.isEmpty else { return "no values" }
+        let shown = measurements.prefix(3).map { measurement in
+            "\(LogText.sanitize(measurement.key))=\(measurement.value.map(NumberText.format) ?? "none")"
+        }
+        let more = measurements.count > 3 ? " +\(measurements.count - 3) more" : ""
+        return shown.joined(separator: ", ") + more
+    }
+
+    static func thresholds(_ thresholds: Thresholds) -> String {
+        var parts: [String] = []
+        if let value = thresholds.lowerSevere { parts.append("severe <= \(NumberText.format(value))") }
+        if let value = thresholds.lowerWarning { parts.append("warn <= \(NumberText.format(value))") }
+        if let value = thresholds.upperWarning { parts.append("warn >= \(NumberText.format(value))") }
+        if let value = thresholds.upperSevere { parts.append("severe >= \(NumberText.format(value))") }
+        return parts.isEmpty ? "no thresholds" : parts.joined(separator: ", ")
+    }
+
+    static func describe(_ violation: Violation) -> String {
+        switch violation.breach {
+        case .noValues: return "the source returned no values"
+        case .missingValue: return "\(LogText.sanitize(violation.key ?? "")): no value"
+        default:
+            let comparison = violation.breach == .lowerSevere || violation.breach == .lowerWarning ? "<=" : ">="
+            return "\(LogText.sanitize(violation.key ?? "")): \(violation.value.map(NumberText.format) ?? "none")"
+                + " \(comparison) \(violation.breach.text) \(violation.threshold.map(NumberText.format) ?? "")"
+        }
+    }
+
+    /// `10m 0s`, `1h 2m`, `0.5s`.
+    public static func duration(_ seconds: Double) -> String {
+        if seconds < 60 { return "\(NumberText.format(seconds))s" }
+        let whole = Int(seconds.rounded())
+        if whole < 3600 { return "\(whole / 60)m \(whole % 60)s" }
+        return "\(whole / 3600)h \(whole % 3600 / 60)m"
+    }
+}

@@ -1,0 +1,50 @@
+import PerfGateCore
+
+/// Any JSON (or YAML) file, with an RFC 6901 pointer to a number or a list of numbers.
+///
+/// ```
+/// "query": {"file": "metrics.json", "pointer": "/checkout/p95"}
+/// ```
+/// A number gives one result keyed by the pointer; a list gives one per item, keyed `pointer/i`
+/// (or by the item's own `key` when items are `{"key", "value"}` objects).
+public struct JSONFileSource: MetricSource {
+    public let name = "json"
+    public init() {}
+
+    static let example = #"{"file": "metrics.json", "pointer": "/checkout/p95"}"#
+
+    public func validate(_ query: Node, at path: SpecPath) -> [Diagnostic] {
+        var (reader, diagnostics) = ResultFile.validate(query, at: path, known: ["pointer"], required: ["pointer"], example: Self.example)
+        if let pointer = reader?["pointer"]?.stringValue, JSONPointer(pointer) == nil {
+            diagnostics.append(.error(path.appending("pointer"), reader?["pointer"]?.location,
+                "'\(pointer)' is not a JSON Pointer: it must be empty or start with '/', and '~' is written '~0'"))
+        }
+        return diagnostics
+    }
+
+    public func fetch(_ query: Node, context: SourceContext) async throws -> [Measurement] {
+        guard let text = query["pointer"]?.stringValue, let pointer = JSONPointer(text) else {
+            throw SourceError("the query needs a valid 'pointer'")
+        }
+        let path = try ResultFile.path(for: query, source: name, context: context)
+        let document = try ResultFile.loadDocument(path)
+        let target: Node
+        switch pointer.resolve(in: document) {
+        case .success(let node): target = node
+        case .failure(let error): throw SourceError("\(path): \(error.message)")
+        }
+        do throws(SourceError) {
+            guard let items = target.items else {
+                return [Measurement(key: text, value: try NumericValue.parse(target))]
+            }
+            return try items.enumerated().map { (index, item) throws(SourceError) in
+                if let key = item["key"]?.stringValue, let value = item["value"] {
+                    return Measurement(key: key, value: try NumericValue.parse(value))
+                }
+                return Measurement(key: "\(text)/\(index)", value: try NumericValue.parse(item))
+            }
+        } catch {
+            throw SourceError("\(path) at \(text): \(error.message)")
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import PerfGateCore
+
+/// Locust's `*_stats.csv`, one row per request name.
+///
+/// ```
+/// "query": {"file": "stats_stats.csv", "name": "/checkout", "stat": "95%"}
+/// ```
+/// `stat` is a column header as Locust writes it (`95%`, `Average Response Time`, `Requests/s`,
+/// `Failure Count`, …). Without `name` there is one result per row except `Aggregated`; `type`
+/// (`GET`, `POST`) narrows rows that share a name. Locust's file has no timestamps, so the window
+/// does not filter it.
+public struct LocustSource: MetricSource {
+    public let name = "locust"
+    public init() {}
+
+    static let example = #"{"file": "stats_stats.csv", "name": "/checkout", "stat": "95%"}"#
+
+    public func validate(_ query: Node, at path: SpecPath) -> [Diagnostic] {
+        ResultFile.validate(query, at: path, known: ["name", "type", "stat"], required: ["stat"], example: Self.example).1
+    }
+
+    public func fetch(_ query: Node, context: SourceContext) async throws -> [Measurement] {
+        guard let stat = query["stat"]?.stringValue else { throw SourceError("the query needs a 'stat'") }
+        let path = try ResultFile.path(for: query, source: name, context: context)
+        let wantedName = query["name"]?.stringValue
+        let wantedType = query["type"]?.stringValue
+        var header: [String]?
+        var statColumn = 0
+        var results: [Measurement] = []
+        try CSVReader().read(path: path) { (record, line) throws(SourceError) in
+            let fields = (0..<record.count).map { record.string($0) }
+            guard let columns = header else {
+                guard fields.contains("Name") else {
+                    throw SourceError("\(path) has no 'Name' column: expected Locust's *_stats.csv")
+                }
+                statColumn = try Self.column(stat, in: fields, path: path)
+                header = fields
+                return true
+            }
+            let field = { (name: String) in columns.firstIndex(of: name).map { $0 < fields.count ? fields[$0] : "" } }
+            let rowName = field("Name") ?? ""
+            let rowType = field("Type") ?? ""
+            if let wantedName, rowName != wantedName { return true }
+            if wantedName == nil, rowName == "Aggregated" || rowType == "Aggregated" { return true }
+            if let wantedType, rowType.lowercased() != wantedType.lowercased() { return true }
+            let text = statColumn < fields.count ? fields[statColumn] : ""
+            do throws(SourceError) {
+                results.append(Measurement(key: rowName, value: try NumericValue.parse(.string(text))))
+            } catch {
+                throw SourceError("\(path):\(line): column '\(stat)': \(error.message)")
+            }
+            return true
+        }
+        guard header != nil else { throw SourceError("\(path) is empty: expected Locust's *_stats.csv") }
+        return results
+    }
+
+    static func column(_ stat: String, in header: [String], path: String) throws(SourceError) -> Int {
+        if let exact = header.firstIndex(of: stat) { return exact }
+        if let loose = header.firstIndex(where: { $0.lowercased() == stat.lowercased() }) { return loose }
+        throw SourceError(
+            "\(path) has no column '\(stat)'\(Suggestion.hint(for: stat, in: header)); columns: \(header.joined(separator: ", "))")
+    }
+}

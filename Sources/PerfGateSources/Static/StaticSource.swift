@@ -1,0 +1,68 @@
+import PerfGateCore
+
+/// The `static` source: the query is the result itself. For dry runs, docs and tests.
+///
+/// ```
+/// "query": 42                                   -> one result, key "value"
+/// "query": [120, 95]                            -> keys "0", "1"
+/// "query": [{"key": "checkout", "value": 120}]  -> one result per item (value may be null)
+/// "query": {"error": "message"}                 -> the source fails with that message
+/// ```
+public struct StaticSource: MetricSource {
+    public let name = "static"
+    public init() {}
+
+    public func validate(_ query: Node, at path: SpecPath) -> [Diagnostic] {
+        if let message = query["error"], query.members?.count == 1 {
+            return message.stringValue == nil ? [.error(path.appending("error"), message.location, "'error' must be a string")] : []
+        }
+        do {
+            _ = try Self.measurements(from: query)
+            return []
+        } catch {
+            return [.error(path, query.location, error.message)]
+        }
+    }
+
+    public func fetch(_ query: Node, context: SourceContext) async throws -> [Measurement] {
+        if let message = query["error"]?.stringValue { throw SourceError(message) }
+        return try Self.measurements(from: query)
+    }
+
+    /// The results a static query stands for. Anything that is not a value or a list of results is
+    /// an error (Pitometer crashed on `false` or `null`).
+    public static func measurements(from query: Node) throws(SourceError) -> [Measurement] {
+        switch query.value {
+        case .number, .string:
+            return [Measurement(key: "value", value: try NumericValue.parse(query))]
+        case .array(let items):
+            var results: [Measurement] = []
+            for (index, item) in items.enumerated() {
+                do {
+                    results.append(try measurement(item, index: index))
+                } catch {
+                    throw SourceError("result [\(index)]: \(error.message)")
+                }
+            }
+            return results
+        default:
+            throw SourceError(
+                "a static query must be a number, a list of numbers or of {\"key\", \"value\"} objects, or {\"error\": \"message\"}; found \(query.typeName)")
+        }
+    }
+
+    static func measurement(_ item: Node, index: Int) throws(SourceError) -> Measurement {
+        guard item.members != nil else {
+            return Measurement(key: String(index), value: try NumericValue.parse(item))
+        }
+        let key: String
+        switch item["key"]?.value {
+        case .string(let text): key = text
+        case .number(let number): key = JSONWriter.format(number)
+        case nil, .null?: key = String(index)
+        default: throw SourceError("'key' must be a string")
+        }
+        guard let value = item["value"] else { throw SourceError("missing 'value'") }
+        return Measurement(key: key, value: try NumericValue.parse(value), timestamp: item["timestamp"]?.numberValue)
+    }
+}

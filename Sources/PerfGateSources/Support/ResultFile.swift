@@ -1,0 +1,44 @@
+import PerfGateCore
+
+/// Finds the file a load-test query reads, and validates the shape all file queries share.
+enum ResultFile {
+    /// The path to read. `--results` wins: first an entry named like the query's `file`, then one
+    /// named after the source (`--results jmeter=out/run.jtl`); else the query's `file`, relative
+    /// to the spec's folder.
+    static func path(for query: Node, source: String, context: SourceContext) throws(SourceError) -> String {
+        let file = query["file"]?.stringValue
+        if let file, let mapped = context.resultFiles[file] { return mapped }
+        if let mapped = context.resultFiles[source] { return mapped }
+        guard let file else {
+            throw SourceError("the query names no 'file'; add one, or pass --results \(source)=PATH")
+        }
+        return Path.resolve(file, against: context.specDirectory)
+    }
+
+    /// Checks a query object's keys: `file` (optional, as --results may give it) plus `known`,
+    /// with `required` ones present and every value a string.
+    static func validate(
+        _ query: Node, at path: SpecPath, known: [String], required: [String], example: String
+    ) -> (MemberReader?, [Diagnostic]) {
+        var diagnostics: [Diagnostic] = []
+        guard query.members != nil else {
+            return (nil, [.error(path, query.location, "expected an object such as \(example), found \(query.typeName)")])
+        }
+        guard let reader = MemberReader(query, at: path, known: ["file"] + known, into: &diagnostics) else {
+            return (nil, diagnostics)
+        }
+        for key in ["file"] + known {
+            _ = reader.string(key, required: required.contains(key), "e.g. \(example)", into: &diagnostics)
+        }
+        return (reader, diagnostics)
+    }
+
+    /// Reads and parses a JSON (or YAML) result file, with errors that name it.
+    static func loadDocument(_ path: String) throws(SourceError) -> Node {
+        do {
+            return try DocumentLoader.load(path: path, sizeLimit: 256 << 20).0
+        } catch {
+            throw SourceError(error.description)
+        }
+    }
+}

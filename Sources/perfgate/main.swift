@@ -1,0 +1,3 @@
+import PerfGateCLI
+
+await PerfGateCLI.main()

@@ -34,12 +34,14 @@ let package = Package(
             ]),
         .executableTarget(name: "perfgate", dependencies: ["PerfGateCLI"]),
 
-        .testTarget(name: "PerfGateCoreTests", dependencies: ["PerfGateCore"]),
-        .testTarget(name: "PerfGateSourcesTests", dependencies: ["PerfGateSources"]),
-        .testTarget(name: "PerfGateReportsTests", dependencies: ["PerfGateReports"]),
-        .testTarget(
-            name: "PerfGateCLITests",
-            dependencies: ["PerfGateCLI", "perfgate"],
-            resources: []),
+        // Helpers shared by the test targets: the conformance data, fixtures, running the binary.
+        .target(name: "PerfGateTestSupport", dependencies: ["PerfGateCore"], path: "Tests/PerfGateTestSupport"),
+        // Core tests also use the static source (how conformance cases become measurements) and the
+        // JSON report's violation shape (what the reference data is written in).
+        .testTarget(name: "PerfGateCoreTests", dependencies: ["PerfGateCore", "PerfGateSources", "PerfGateReports", "PerfGateTestSupport"]),
+        .testTarget(name: "PerfGateSourcesTests", dependencies: ["PerfGateSources", "PerfGateTestSupport"]),
+        .testTarget(name: "PerfGateReportsTests", dependencies: ["PerfGateReports", "PerfGateTestSupport"]),
+        // End-to-end: runs the built `perfgate` binary.
+        .testTarget(name: "PerfGateCLITests", dependencies: ["perfgate", "PerfGateCore", "PerfGateTestSupport"]),
     ]
 )

@@ -46,7 +46,7 @@ public enum JSONReport {
     }
 
     /// Pitometer's key order: metadata, value, key, breach, threshold.
-    static func violation(_ violation: Violation) -> Node {
+    public static func violation(_ violation: Violation) -> Node {
         var pairs: [(String, Node)] = []
         if let metadata = violation.metadata { pairs.append(("metadata", metadata)) }
         switch violation.breach {

@@ -28,7 +28,7 @@ public enum Scorer {
     }
 
     /// The value of a JavaScript array-index key ("0", "17"; not "01", "-1" or "4294967295").
-    static func arrayIndex(_ id: String) -> UInt32? {
+    public static func arrayIndex(_ id: String) -> UInt32? {
         guard let value = UInt32(id), value < UInt32.max, String(value) == id else { return nil }
         return value
     }

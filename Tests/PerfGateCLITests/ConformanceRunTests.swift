@@ -1,0 +1,83 @@
+import PerfGateCore
+import PerfGateTestSupport
+import Testing
+
+/// The Pitometer run cases and the differential sample, end to end through `perfgate evaluate`.
+@Suite struct ConformanceRunTests {
+    static let runCases = Conformance.cases("run-cases.jsonl")
+    static let differential = Conformance.cases("differential-sample.jsonl")
+
+    @Test func allReferenceCasesAreLoaded() {
+        #expect(Self.runCases.count == 18)
+        #expect(Self.differential.count == 60)
+    }
+
+    /// Writes the case's spec, evaluates it, and returns the exit status and the result JSON.
+    static func evaluate(_ spec: Node) throws -> (status: Int32, result: Node?, output: PerfGateBinary.Output) {
+        let folder = try Fixtures.temporaryFolder()
+        try Fixtures.write(JSONWriter.write(spec), to: folder + "/perfspec.json")
+        let output = try PerfGateBinary.run(["evaluate", "--spec", folder + "/perfspec.json", "--json", folder + "/result.json"])
+        let result = try? JSONParser.parse(Fixtures.read(folder + "/result.json"))
+        return (output.status, result, output)
+    }
+
+    /// The Pitometer fields of each indicator result: id, violations, score.
+    static func pitometerFields(_ result: Node) -> [Node] {
+        (result["indicatorResults"]?.items ?? []).map { indicator in
+            .object([("id", indicator["id"]!), ("violations", indicator["violations"]!), ("score", indicator["score"]!)])
+        }
+    }
+
+    static func expectMatches(_ result: Node?, _ expected: Node, status: Int32) {
+        guard let result else {
+            Issue.record("no result JSON was written")
+            return
+        }
+        #expect(result["totalScore"] == expected["totalScore"])
+        #expect(result["result"] == expected["result"])
+        #expect(Node.array(pitometerFields(result)) == expected["indicatorResults"]!)
+        #expect(status == (expected["result"]?.stringValue == "fail" ? 1 : 0))
+    }
+
+    @Test(arguments: runCases)
+    func runCase(_ testCase: Conformance.Case) throws {
+        let node = testCase.node
+        let (status, result, output) = try Self.evaluate(node["spec"]!)
+        let perfgate = node["perfgate"]!
+        if perfgate.stringValue == "same as reference" {
+            Self.expectMatches(result, node["reference"]!, status: status)
+            return
+        }
+        if let order = perfgate["order"]?.items {
+            // Deviation 7: spec order, reference scores.
+            #expect(result?["indicatorResults"]?.items?.compactMap { $0["id"]?.stringValue } == order.compactMap(\.stringValue))
+            #expect(result?["totalScore"] == node["reference"]?["totalScore"])
+            return
+        }
+        let expectedExit = Int32(perfgate["exit"]?.numberValue ?? -1)
+        #expect(status == expectedExit, "\(output.stderr)")
+        switch expectedExit {
+        case 65:
+            // Rejected before any query, with the problem's path on stderr.
+            #expect(result == nil)
+            #expect(output.stderr.contains("error:"))
+        case 2:
+            #expect(result?["result"]?.stringValue == "error")
+            let indicators = result?["indicatorResults"]?.items ?? []
+            #expect(indicators.first?["score"]?.numberValue == 0)
+            #expect(indicators.first?["error"]?.stringValue?.isEmpty == false)
+            if testCase.name == "source-throws" {
+                #expect(indicators.first?["error"]?.stringValue == "The given timeseries id is not configured.")
+                #expect(indicators.last?["score"]?.numberValue == 50)
+            }
+        default:
+            Issue.record("unexpected perfgate expectation \(perfgate)")
+        }
+    }
+
+    @Test(arguments: differential)
+    func differentialCase(_ testCase: Conformance.Case) throws {
+        let (status, result, _) = try Self.evaluate(testCase.node["spec"]!)
+        Self.expectMatches(result, testCase.node["expect"]!, status: status)
+    }
+}

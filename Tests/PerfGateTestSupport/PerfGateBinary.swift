@@ -1,0 +1,52 @@
+import Foundation
+
+/// Runs the built `perfgate` executable, as a pipeline would.
+public enum PerfGateBinary {
+    public struct Output: Sendable {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
+    }
+
+    /// `PERFGATE_BIN`, else the binary beside the test bundle, else `.build/debug/perfgate`.
+    public static var path: String {
+        if let path = ProcessInfo.processInfo.environment["PERFGATE_BIN"] { return path }
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("perfgate").path
+        if FileManager.default.isExecutableFile(atPath: beside) { return beside }
+        return Fixtures.packageRoot + "/.build/debug/perfgate"
+    }
+
+    public static func run(
+        _ arguments: [String], environment: [String: String] = [:], in directory: String? = nil
+    ) throws -> Output {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        // Keep CI detection and colours out of tests unless a test asks for them.
+        for name in ["GITHUB_ACTIONS", "TF_BUILD", "JENKINS_URL", "JENKINS_HOME", "NO_COLOR"] { env[name] = nil }
+        env.merge(environment) { _, new in new }
+        process.environment = env
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        // Files rather than pipes: nothing can block however much the binary prints.
+        let scratch = try Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        FileManager.default.createFile(atPath: scratch + "/out", contents: nil)
+        FileManager.default.createFile(atPath: scratch + "/err", contents: nil)
+        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: scratch + "/out"))
+        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: scratch + "/err"))
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        try out.close()
+        try err.close()
+        let outData = try Data(contentsOf: URL(fileURLWithPath: scratch + "/out"))
+        let errData = try Data(contentsOf: URL(fileURLWithPath: scratch + "/err"))
+        return Output(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self))
+    }
+}

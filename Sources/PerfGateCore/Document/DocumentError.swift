@@ -1,9 +1,9 @@
 /// A file that could not be read as a JSON or YAML document at all.
 public struct DocumentError: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
-    public var location: SourceLocation?
+    public var location: TextLocation?
 
-    public init(_ message: String, at location: SourceLocation? = nil) {
+    public init(_ message: String, at location: TextLocation? = nil) {
         self.message = message
         self.location = location
     }
@@ -15,7 +15,7 @@ public struct DocumentError: Error, Sendable, Equatable, CustomStringConvertible
 }
 
 /// Line and column of a byte offset, counting columns in Unicode scalars.
-func location(ofOffset offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> SourceLocation {
+func location(ofOffset offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> TextLocation {
     var line = 1
     var column = 1
     var index = 0
@@ -30,7 +30,7 @@ func location(ofOffset offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Sou
         }
         index += 1
     }
-    return SourceLocation(line: line, column: column)
+    return TextLocation(line: line, column: column)
 }
 
 /// The offset of the first byte that is not valid UTF-8, or nil when all of it is.

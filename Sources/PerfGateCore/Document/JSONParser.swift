@@ -37,14 +37,14 @@ private struct Parser {
 
     // Newlines occur only in whitespace in JSON, so the line is tracked there and the column is
     // counted from the line's start: positions stay cheap on large documents.
-    var here: SourceLocation {
+    var here: TextLocation {
         var column = 1
         var offset = lineStart
         while offset < index {
             if bytes[offset] & 0xC0 != 0x80 { column += 1 }
             offset += 1
         }
-        return SourceLocation(line: line, column: column)
+        return TextLocation(line: line, column: column)
     }
 
     func fail(_ message: String, at offset: Int? = nil) -> DocumentError {
@@ -239,7 +239,7 @@ private struct Parser {
                 case UInt8(ascii: "t"): scalars.append("\t")
                 case UInt8(ascii: "u"): scalars.append(try parseUnicodeEscape())
                 default:
-                    index -= 1
+                    index -= 2  // point at the backslash
                     throw fail("invalid escape \\\(Character(Unicode.Scalar(escaped)))")
                 }
                 runStart = index

@@ -1,5 +1,5 @@
 /// A position in a spec or input file, 1-based.
-public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
+public struct TextLocation: Sendable, Hashable, CustomStringConvertible {
     public var line: Int
     public var column: Int
     public init(line: Int, column: Int) {
@@ -26,9 +26,9 @@ public struct Node: Sendable, Equatable {
     /// One `key: value` pair of an object, in file order (duplicates are kept for the validator to report).
     public struct Member: Sendable {
         public var key: String
-        public var keyLocation: SourceLocation?
+        public var keyLocation: TextLocation?
         public var value: Node
-        public init(key: String, keyLocation: SourceLocation? = nil, value: Node) {
+        public init(key: String, keyLocation: TextLocation? = nil, value: Node) {
             self.key = key
             self.keyLocation = keyLocation
             self.value = value
@@ -36,9 +36,9 @@ public struct Node: Sendable, Equatable {
     }
 
     public var value: Value
-    public var location: SourceLocation?
+    public var location: TextLocation?
 
-    public init(_ value: Value, at location: SourceLocation? = nil) {
+    public init(_ value: Value, at location: TextLocation? = nil) {
         self.value = value
         self.location = location
     }

@@ -48,11 +48,11 @@ private struct TreeBuilder {
     /// A container being filled: its start, and for mappings the key waiting for its value.
     struct Frame {
         var isMapping: Bool
-        var location: SourceLocation
+        var location: TextLocation
         var anchor: String?
         var items: [Node] = []
         var members: [Node.Member] = []
-        var pendingKey: (String, SourceLocation)?
+        var pendingKey: (String, TextLocation)?
         var size = 1
     }
 
@@ -74,7 +74,7 @@ private struct TreeBuilder {
             var event = yaml_event_t()
             guard yaml_parser_parse(&parser, &event) == 1 else { throw parserError(parser) }
             defer { yaml_event_delete(&event) }
-            let mark = SourceLocation(line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
+            let mark = TextLocation(line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
             switch event.type {
             case YAML_STREAM_END_EVENT:
                 guard let root else { throw DocumentError("the document is empty") }
@@ -110,7 +110,7 @@ private struct TreeBuilder {
 
     mutating func add(
         _ entry: (node: Node, size: Int), anchor: String?, to stack: inout [Frame], root: inout (Node, Int)?,
-        at mark: SourceLocation
+        at mark: TextLocation
     ) throws(DocumentError) {
         nodesMade += entry.size
         if nodesMade > nodeBudget {
@@ -169,7 +169,7 @@ private struct TreeBuilder {
         return String(decoding: UnsafeBufferPointer(start: pointer, count: length), as: UTF8.self)
     }
 
-    func resolve(_ text: String, plain: Bool, tag: String?, at mark: SourceLocation) throws(DocumentError) -> Node.Value {
+    func resolve(_ text: String, plain: Bool, tag: String?, at mark: TextLocation) throws(DocumentError) -> Node.Value {
         if let tag {
             switch tag {
             case "tag:yaml.org,2002:str": return .string(text)
@@ -198,7 +198,7 @@ private struct TreeBuilder {
     func parserError(_ parser: yaml_parser_t) -> DocumentError {
         let problem = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
         let context = parser.context.map { String(cString: $0) + ": " } ?? ""
-        let mark = SourceLocation(line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1)
+        let mark = TextLocation(line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1)
         return DocumentError("YAML: \(context)\(problem)", at: mark)
     }
 }

@@ -45,21 +45,21 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
 
     public var severity: Severity
     public var path: SpecPath
-    public var location: SourceLocation?
+    public var location: TextLocation?
     public var message: String
 
-    public init(_ severity: Severity, at path: SpecPath, _ location: SourceLocation? = nil, _ message: String) {
+    public init(_ severity: Severity, at path: SpecPath, _ location: TextLocation? = nil, _ message: String) {
         self.severity = severity
         self.path = path
         self.location = location
         self.message = message
     }
 
-    public static func error(_ path: SpecPath, _ location: SourceLocation?, _ message: String) -> Diagnostic {
+    public static func error(_ path: SpecPath, _ location: TextLocation?, _ message: String) -> Diagnostic {
         Diagnostic(.error, at: path, location, message)
     }
 
-    public static func warning(_ path: SpecPath, _ location: SourceLocation?, _ message: String) -> Diagnostic {
+    public static func warning(_ path: SpecPath, _ location: TextLocation?, _ message: String) -> Diagnostic {
         Diagnostic(.warning, at: path, location, message)
     }
 

@@ -12,7 +12,7 @@ public struct MemberReader {
         }
         self.node = node
         self.path = path
-        var seen: [String: SourceLocation?] = [:]
+        var seen: [String: TextLocation?] = [:]
         for member in members {
             if let first = seen[member.key] {
                 let also = first.map { " (first at line \($0.line))" } ?? ""
@@ -29,7 +29,7 @@ public struct MemberReader {
 
     public subscript(key: String) -> Node? { node[key] }
 
-    public func location(of key: String) -> SourceLocation? {
+    public func location(of key: String) -> TextLocation? {
         node.members?.last(where: { $0.key == key })?.keyLocation
     }
 

@@ -25,6 +25,20 @@ public struct SpecDecoder {
     static let relativeThresholdKeys = ["upperSeverePerc", "upperWarningPerc", "lowerWarningPerc", "lowerSeverePerc"]
 
     public func decode(_ root: Node) -> Outcome {
+        let outcome = decodeUnsorted(root)
+        return Outcome(spec: outcome.spec, diagnostics: Self.inFileOrder(outcome.diagnostics))
+    }
+
+    /// Diagnostics sorted by line and column (those without a position last), ties in the order found.
+    static func inFileOrder(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+        diagnostics.enumerated().sorted { lhs, rhs in
+            let left = lhs.element.location.map { ($0.line, $0.column) } ?? (Int.max, Int.max)
+            let right = rhs.element.location.map { ($0.line, $0.column) } ?? (Int.max, Int.max)
+            return left != right ? left < right : lhs.offset < rhs.offset
+        }.map(\.element)
+    }
+
+    func decodeUnsorted(_ root: Node) -> Outcome {
         var diagnostics: [Diagnostic] = []
         guard let top = MemberReader(root, at: .root, known: Self.topLevelKeys, into: &diagnostics) else {
             return Outcome(spec: nil, diagnostics: diagnostics)
@@ -102,14 +116,16 @@ public struct SpecDecoder {
         var firstIndexOfId: [String: Int] = [:]
         for (index, item) in items.enumerated() {
             let itemPath = path.appending(index)
-            guard let indicator = decodeIndicator(item, at: itemPath, into: &diagnostics) else { continue }
-            if let first = firstIndexOfId[indicator.id] {
-                diagnostics.append(.error(itemPath.appending("id"), item["id"]?.location,
-                    "duplicate indicator id '\(indicator.id)' (also indicators[\(first)]); ids must be unique"))
-            } else {
-                firstIndexOfId[indicator.id] = index
+            // Checked on the raw id, so a duplicate is reported even when either indicator has other errors.
+            if let id = item["id"].flatMap(Self.idText) {
+                if let first = firstIndexOfId[id] {
+                    diagnostics.append(.error(itemPath.appending("id"), item["id"]?.location,
+                        "duplicate indicator id '\(id)' (also indicators[\(first)]); ids must be unique"))
+                } else {
+                    firstIndexOfId[id] = index
+                }
             }
-            indicators.append(indicator)
+            if let indicator = decodeIndicator(item, at: itemPath, into: &diagnostics) { indicators.append(indicator) }
         }
         return indicators
     }
@@ -133,14 +149,22 @@ public struct SpecDecoder {
 
     func decodeId(_ reader: MemberReader, into diagnostics: inout [Diagnostic]) -> String? {
         guard let node = reader.required("id", "a unique name for the indicator", into: &diagnostics) else { return nil }
-        switch node.value {
-        case .string(let id) where !id.trimmingSpaces().isEmpty: return id
-        case .number(let number):
-            diagnostics.append(.warning(reader.path.appending("id"), node.location, "'id' should be a string; using \"\(JSONWriter.format(number))\""))
-            return JSONWriter.format(number)
-        default:
+        guard let id = Self.idText(node) else {
             diagnostics.append(.error(reader.path.appending("id"), node.location, "'id' must be a non-empty string"))
             return nil
+        }
+        if node.numberValue != nil {
+            diagnostics.append(.warning(reader.path.appending("id"), node.location, "'id' should be a string; using \"\(id)\""))
+        }
+        return id
+    }
+
+    /// The id as text: a non-blank string, or a number (which Pitometer, being JavaScript, accepted).
+    static func idText(_ node: Node) -> String? {
+        switch node.value {
+        case .string(let id) where !id.trimmingSpaces().isEmpty: return id
+        case .number(let number): return JSONWriter.format(number)
+        default: return nil
         }
     }
 

@@ -39,7 +39,8 @@ let package = Package(
         // Core tests also use the static source (how conformance cases become measurements) and the
         // JSON report's violation shape (what the reference data is written in).
         .testTarget(name: "PerfGateCoreTests", dependencies: ["PerfGateCore", "PerfGateSources", "PerfGateReports", "PerfGateTestSupport"]),
-        .testTarget(name: "PerfGateSourcesTests", dependencies: ["PerfGateSources", "PerfGateTestSupport"]),
+        .testTarget(
+            name: "PerfGateSourcesTests", dependencies: ["PerfGateSources", "PerfGateTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "PerfGateReportsTests", dependencies: ["PerfGateReports", "PerfGateTestSupport"]),
         // End-to-end: runs the built `perfgate` binary.
         .testTarget(name: "PerfGateCLITests", dependencies: ["perfgate", "PerfGateCore", "PerfGateTestSupport"]),

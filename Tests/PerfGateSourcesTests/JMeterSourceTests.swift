@@ -1,0 +1,90 @@
+import PerfGateCore
+import PerfGateTestSupport
+import Testing
+
+@testable import PerfGateSources
+
+@Suite struct JMeterSourceTests {
+    let source = JMeterSource()
+    let folder = Fixtures.folder(#filePath, "JMeter")
+
+    func fetch(_ query: [(String, Node)], window: Window? = nil) async throws -> [Measurement] {
+        try await source.fetch(.object(query), context: SourceContext(window: window, specDirectory: folder))
+    }
+
+    @Test func computesStatisticsPerLabelInFirstSeenOrder() async throws {
+        let p95 = try await fetch([("file", .string("small.jtl")), ("stat", .string("p95"))])
+        // a: 1..20 ms, nearest rank ceil(0.95*20) = 19th; "b, quoted": 100 and 200, rank 2.
+        #expect(p95 == [Measurement(key: "a", value: 19), Measurement(key: "b, quoted", value: 200)])
+        let stats = ["avg": [10.5, 150], "min": [1, 100], "max": [20, 200], "median": [10, 100], "p90": [18, 200],
+                     "p99": [20, 200], "count": [20, 2], "errorRate": [0, 0.5]]
+        for (stat, expected) in stats {
+            let values = try await fetch([("file", .string("small.jtl")), ("stat", .string(stat))]).map(\.value)
+            #expect(values == expected, "\(stat)")
+        }
+    }
+
+    @Test func throughputUsesTheWindowOrTheSamplesOwnSpan() async throws {
+        let query: [(String, Node)] = [("file", .string("small.jtl")), ("label", .string("a")), ("stat", .string("throughput"))]
+        // First start 12:00:01.000, last end 12:00:20.020: 20 samples in 19.02 s.
+        let bySpan = try await fetch(query)
+        #expect(bySpan.first?.value == 20 / 19.02)
+        let window = Window(start: 1_714_564_800, end: 1_714_564_840)
+        #expect(try await fetch(query, window: window).first?.value == 0.5)
+    }
+
+    @Test func keepsOnlySamplesInsideTheWindow() async throws {
+        // 12:00:05 to 12:00:10 inclusive: samples 5..10 of label a.
+        let window = Window(start: 1_714_564_805, end: 1_714_564_810)
+        let counts = try await fetch([("file", .string("small.jtl")), ("stat", .string("count"))], window: window)
+        #expect(counts == [Measurement(key: "a", value: 6)])
+    }
+
+    @Test func aLabelWithNoSamplesGivesNoResult() async throws {
+        #expect(try await fetch([("file", .string("small.jtl")), ("label", .string("nope")), ("stat", .string("avg"))]).isEmpty)
+    }
+
+    @Test func resultsFlagOverridesTheQuerysFile() async throws {
+        let context = SourceContext(specDirectory: "/nowhere", resultFiles: ["jmeter": folder + "/small.jtl"])
+        let query = Node.object([("file", .string("missing.jtl")), ("label", .string("a")), ("stat", .string("max"))])
+        #expect(try await source.fetch(query, context: context).first?.value == 20)
+        let byFileName = SourceContext(specDirectory: "/nowhere", resultFiles: ["missing.jtl": folder + "/small.jtl"])
+        #expect(try await source.fetch(query, context: byFileName).first?.value == 20)
+    }
+
+    @Test func explainsBadFiles() async throws {
+        await #expect(throws: SourceError("cannot read \(folder)/absent.jtl: no such file or directory")) {
+            _ = try await fetch([("file", .string("absent.jtl")), ("stat", .string("avg"))])
+        }
+        do {
+            _ = try await fetch([("file", .string("no-header.jtl")), ("stat", .string("avg"))])
+            Issue.record("expected an error")
+        } catch let error as SourceError {
+            #expect(error.message.contains("has no 'timeStamp' column"))
+        }
+        do {
+            _ = try await fetch([("file", .string("bad-elapsed.jtl")), ("stat", .string("avg"))])
+            Issue.record("expected an error")
+        } catch let error as SourceError {
+            #expect(error.message == "\(folder)/bad-elapsed.jtl:2: 'elapsed' is not a whole number of milliseconds: \"fast\"")
+        }
+    }
+
+    @Test func validatesTheQuery() {
+        #expect(source.validate(.object([("file", .string("r.jtl")), ("stat", .string("p99.9"))]), at: .root).isEmpty)
+        #expect(source.validate(.string("x"), at: .root).map(\.severity) == [.error])
+        let unknown = source.validate(.object([("stat", .string("p95")), ("lable", .string("x"))]), at: .root)
+        #expect(unknown.map(\.message) == ["unknown key 'lable' is ignored (did you mean 'label'?)"])
+        #expect(source.validate(.object([("file", .string("r.jtl"))]), at: .root).map(\.severity) == [.error])
+    }
+
+    @Test func parsesStatisticNames() {
+        #expect(LoadTestStatistic("p99.9") == .percentile(99.9))
+        #expect(LoadTestStatistic("P(95)") == .percentile(95))
+        #expect(LoadTestStatistic("median") == .percentile(50))
+        #expect(LoadTestStatistic("errorRate") == .errorRate)
+        #expect(LoadTestStatistic("p0") == nil)
+        #expect(LoadTestStatistic("p101") == nil)
+        #expect(LoadTestStatistic("speed") == nil)
+    }
+}

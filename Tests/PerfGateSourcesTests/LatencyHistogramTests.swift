@@ -1,0 +1,40 @@
+import Testing
+
+@testable import PerfGateSources
+
+@Suite struct LatencyHistogramTests {
+    @Test func nearestRankIsExactInIntegerArithmetic() {
+        #expect(LatencyHistogram.nearestRank(95, count: 20) == 19)
+        #expect(LatencyHistogram.nearestRank(95, count: 21) == 20)
+        #expect(LatencyHistogram.nearestRank(50, count: 1) == 1)
+        #expect(LatencyHistogram.nearestRank(99.9, count: 1000) == 999)
+        #expect(LatencyHistogram.nearestRank(100, count: 7) == 7)
+    }
+
+    @Test func matchesSortingForRandomSamples() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20 {
+            var histogram = LatencyHistogram()
+            // Mostly dense values, plus a few past the dense range (and a broken negative one).
+            var values = (0..<Int.random(in: 1...500, using: &generator)).map { _ in Int.random(in: 0...3000, using: &generator) }
+            values += (0..<Int.random(in: 0...5, using: &generator)).map { _ in LatencyHistogram.denseLimit + Int.random(in: 0...5000, using: &generator) }
+            if Bool.random(using: &generator) { values.append(-3) }
+            for value in values { histogram.add(elapsed: value, success: true, timestamp: 0) }
+            let sorted = values.sorted()
+            for percent in [1.0, 50, 90, 95, 99, 99.9, 100] {
+                let rank = max(1, Int((percent / 100 * Double(sorted.count)).rounded(.up)))
+                #expect(histogram.percentile(percent) == sorted[min(rank, sorted.count) - 1], "p\(percent) of \(sorted.count)")
+            }
+            #expect(histogram.minimum == sorted.first && histogram.maximum == sorted.last)
+        }
+    }
+
+    @Test func countsErrorsAndSpan() {
+        var histogram = LatencyHistogram()
+        histogram.add(elapsed: 100, success: true, timestamp: 1000)
+        histogram.add(elapsed: 50, success: false, timestamp: 1500)
+        #expect(histogram.errors == 1)
+        #expect(histogram.firstStart == 1000 && histogram.lastEnd == 1550)
+        #expect(histogram.percentile(50) == 50)
+    }
+}

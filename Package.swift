@@ -41,7 +41,8 @@ let package = Package(
         .testTarget(name: "PerfGateCoreTests", dependencies: ["PerfGateCore", "PerfGateSources", "PerfGateReports", "PerfGateTestSupport"]),
         .testTarget(
             name: "PerfGateSourcesTests", dependencies: ["PerfGateSources", "PerfGateTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "PerfGateReportsTests", dependencies: ["PerfGateReports", "PerfGateTestSupport"]),
+        .testTarget(
+            name: "PerfGateReportsTests", dependencies: ["PerfGateReports", "PerfGateTestSupport"], exclude: ["Fixtures"]),
         // End-to-end: runs the built `perfgate` binary.
         .testTarget(name: "PerfGateCLITests", dependencies: ["perfgate", "PerfGateCore", "PerfGateTestSupport"]),
     ]

@@ -50,7 +50,7 @@ public enum JUnitReport {
     }
 
     static func testCase(_ indicator: IndicatorResult) -> Case {
-        var testCase = Case(name: indicator.id)
+        var testCase = Case(name: LogText.sanitize(indicator.id))
         let score = "score \(NumberText.format(indicator.score)) of \(NumberText.format(indicator.metricScore))"
         switch indicator.verdict {
         case .pass, .warning:
@@ -64,8 +64,9 @@ public enum JUnitReport {
         case .error:
             testCase.kind = "error"
             testCase.type = "SourceError"
-            testCase.message = indicator.error ?? "could not be measured"
-            testCase.details = "source \(indicator.source): \(indicator.error ?? "")"
+            // Server messages are untrusted: one line, no CI logging commands.
+            testCase.message = LogText.sanitize(indicator.error ?? "could not be measured")
+            testCase.details = "source \(indicator.source): \(testCase.message)"
         }
         return testCase
     }

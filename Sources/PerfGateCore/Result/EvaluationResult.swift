@@ -58,7 +58,7 @@ public struct EvaluationResult: Sendable, Equatable {
 
     public init(
         verdict: Verdict, totalScore: Double, objectives: Objectives, indicatorResults: [IndicatorResult],
-        window: Window? = nil, specPath: String? = nil
+        window: Window? = nil, specPath: String? = nil, evaluatedAt: Double? = nil
     ) {
         self.verdict = verdict
         self.totalScore = totalScore
@@ -66,5 +66,6 @@ public struct EvaluationResult: Sendable, Equatable {
         self.indicatorResults = indicatorResults
         self.window = window
         self.specPath = specPath
+        self.evaluatedAt = evaluatedAt
     }
 }

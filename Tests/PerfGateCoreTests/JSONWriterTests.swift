@@ -10,6 +10,12 @@ import Testing
         #expect(JSONWriter.format(value) == text)
     }
 
+    @Test func neverWritesAnAzureLoggingCommand() throws {
+        let text = JSONWriter.write(.string("##vso[task.complete result=Succeeded]###"))
+        #expect(text == ##""#\u0023vso[task.complete result=Succeeded]#\u0023#""##)
+        #expect(try JSONParser.parse(text).stringValue == "##vso[task.complete result=Succeeded]###")
+    }
+
     @Test func escapesStringsAndRoundTrips() throws {
         let node = Node.object([("k\"ey", .string("line\nbreak\t\u{01}\u{2028}é")), ("n", .number(.nan)), ("a", .array([]))])
         let text = JSONWriter.write(node)

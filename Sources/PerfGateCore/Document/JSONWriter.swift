@@ -72,6 +72,9 @@ public enum JSONWriter {
             case "\n": output += "\\n"
             case "\r": output += "\\r"
             case "\t": output += "\\t"
+            // "##" is written "#\u0023": the same string to a JSON reader, but never an Azure
+            // Pipelines logging command (`##vso[`) when the JSON is printed to a build log.
+            case "#" where output.unicodeScalars.last == "#": output += "\\u0023"
             case "\u{2028}": output += "\\u2028"
             case "\u{2029}": output += "\\u2029"
             default:

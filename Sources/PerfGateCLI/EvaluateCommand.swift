@@ -10,13 +10,16 @@ struct EvaluateCommand: AsyncParsableCommand {
         abstract: "Evaluate a PerfSpec over the load test's window and pass, warn or fail.",
         discussion: """
             Examples:
-              perfgate evaluate --spec Examples/jmeter/checkout.perfspec.json
-              perfgate evaluate --spec perfspec.yaml --start 2024-05-01T12:00:00Z --end 2024-05-01T12:10:00Z
-              perfgate evaluate --spec perfspec.yaml --start now-15m --json result.json --fail-on warning
-              perfgate evaluate --spec perfspec.json --results jmeter=out/run-42.jtl --json - | jq .result
+              perfgate evaluate --spec Examples/perfspec.json
+              perfgate evaluate --spec perfspec.yaml --start now-15m
+              perfgate evaluate --spec perfspec.yaml \\
+                --start 2024-05-01T12:00:00Z --end 2024-05-01T12:10:00Z
+              perfgate evaluate --spec perfspec.json --json result.json \\
+                --junit result.xml --fail-on warning
+              perfgate evaluate --spec perfspec.json \\
+                --results jmeter=out/run-42.jtl --json - | jq .result
 
-            Exit codes: 0 pass (and warning, unless --fail-on warning), 1 fail, 2 an indicator could not
-            be measured, 64 usage error, 65 invalid spec or input.
+            Exit codes: 0 pass (and warning, unless --fail-on warning), 1 fail, 2 an indicator could not be measured, 64 usage error, 65 invalid spec or input.
             """
     )
 

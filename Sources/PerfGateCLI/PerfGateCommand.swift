@@ -7,8 +7,7 @@ public struct PerfGateCommand: AsyncParsableCommand {
         commandName: "perfgate",
         abstract: "A performance quality gate for CI/CD pipelines: grade a PerfSpec and pass, warn or fail the build.",
         discussion: """
-            Exit codes: 0 pass (and warning, unless --fail-on warning), 1 fail, 2 could not measure,
-            64 usage error, 65 invalid spec or input.
+            Exit codes: 0 pass (and warning, unless --fail-on warning), 1 fail, 2 could not measure, 64 usage error, 65 invalid spec or input.
             """,
         version: PerfGateVersion.current,
         subcommands: [EvaluateCommand.self, ValidateCommand.self]

@@ -7,8 +7,7 @@ struct ValidateCommand: ParsableCommand {
         commandName: "validate",
         abstract: "Check a PerfSpec without querying any source.",
         discussion: """
-            Prints one line per problem (file:line:column: severity: path: message) and exits 65 when
-            any is an error; otherwise prints a one-line summary and exits 0.
+            Prints one line per problem (file:line:column: severity: path: message) and exits 65 when any is an error; otherwise prints a one-line summary and exits 0.
 
             Examples:
               perfgate validate --spec perfspec.json

@@ -9,6 +9,11 @@ struct WindowOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("When it ended; defaults to now when --start is given.", valueName: "time"))
     var end: String?
 
+    /// Checked while parsing, so a bad window is reported with `evaluate`'s usage.
+    func validate() throws {
+        _ = try window(now: Console.now())
+    }
+
     /// The window, or nil when no time was given. Throws a usage error for bad or reversed times.
     func window(now: Double) throws -> Window? {
         guard start != nil || end != nil else { return nil }

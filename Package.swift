@@ -35,7 +35,8 @@ let package = Package(
         .executableTarget(name: "perfgate", dependencies: ["PerfGateCLI"]),
 
         // Helpers shared by the test targets: the conformance data, fixtures, running the binary.
-        .target(name: "PerfGateTestSupport", dependencies: ["PerfGateCore"], path: "Tests/PerfGateTestSupport"),
+        .target(
+            name: "PerfGateTestSupport", dependencies: ["PerfGateCore"], path: "Tests/PerfGateTestSupport", exclude: ["Servers"]),
         // Core tests also use the static source (how conformance cases become measurements) and the
         // JSON report's violation shape (what the reference data is written in).
         .testTarget(name: "PerfGateCoreTests", dependencies: ["PerfGateCore", "PerfGateSources", "PerfGateReports", "PerfGateTestSupport"]),

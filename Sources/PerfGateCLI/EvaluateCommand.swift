@@ -26,6 +26,7 @@ struct EvaluateCommand: AsyncParsableCommand {
     @OptionGroup var specOptions: SpecOptions
     @OptionGroup var windowOptions: WindowOptions
     @OptionGroup var reportOptions: ReportOptions
+    @OptionGroup(title: "Sources") var connectionOptions: ConnectionOptions
 
     @Option(name: .long, help: "The lowest result that fails the build: fail, or warning.")
     var failOn: FailOn = .fail
@@ -46,14 +47,21 @@ struct EvaluateCommand: AsyncParsableCommand {
     func run() async throws {
         let now = Console.now()
         let window = try windowOptions.window(now: now)
-        let loaded = try SpecLoading.load(specOptions.spec)
+        if connectionOptions.insecure {
+            Console.err("perfgate: warning: --insecure: TLS certificates are not verified; anyone on the network path can forge answers")
+        }
+        let commandVariables = specOptions.variables.dictionary
+        let sources = SourceRegistry.all(configuration: try connectionOptions.configuration(environment: Console.environment()))
+        let loaded = try SpecLoading.load(
+            specOptions.spec, context: ValidationContext(variables: Set(commandVariables.keys), hasWindow: window != nil),
+            sources: sources)
         let context = SourceContext(
             window: window,
             specDirectory: Path.directory(of: loaded.path).isEmpty ? "." : Path.directory(of: loaded.path),
             resultFiles: specOptions.resultFiles.dictionary,
-            variables: loaded.spec.variables.merging(specOptions.variables.dictionary) { _, command in command },
+            variables: loaded.spec.variables.merging(commandVariables) { _, command in command },
             sourceSettings: loaded.spec.sources)
-        let evaluator = Evaluator(sources: SourceRegistry.all(), concurrency: concurrency)
+        let evaluator = Evaluator(sources: sources, concurrency: concurrency)
         var result = await evaluator.evaluate(loaded.spec, context: context, specPath: loaded.path)
         result.evaluatedAt = now
 

@@ -12,7 +12,7 @@ enum SpecLoading {
     }
 
     /// The validated spec; exits 65 (after printing every problem) when it has errors.
-    static func load(_ path: String) throws -> Loaded {
+    static func load(_ path: String, context: ValidationContext, sources: [any MetricSource] = SourceRegistry.all()) throws -> Loaded {
         let root: Node
         do {
             root = try DocumentLoader.load(path: path).0
@@ -23,7 +23,7 @@ enum SpecLoading {
             }
             throw ExitStatus.invalidInput.code
         }
-        let outcome = SpecDecoder(sources: SourceRegistry.all()).decode(root)
+        let outcome = SpecDecoder(sources: sources, context: context).decode(root)
         for diagnostic in outcome.diagnostics {
             Console.err(LogText.sanitize(diagnostic.formatted(file: path)))
         }

@@ -18,8 +18,12 @@ struct ValidateCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The PerfSpec file (JSON or YAML).", valueName: "file"))
     var spec: String
 
+    @Option(name: .customLong("var"), help: ArgumentHelp(
+        "A value for a $NAME placeholder in queries, as evaluate takes it. Repeatable.", valueName: "name=value"))
+    var variables: [KeyValue] = []
+
     func run() throws {
-        let loaded = try SpecLoading.load(spec)
+        let loaded = try SpecLoading.load(spec, context: ValidationContext(variables: Set(variables.dictionary.keys)))
         let indicators = loaded.spec.indicators
         var perSource: [String: Int] = [:]
         for indicator in indicators { perSource[indicator.source, default: 0] += 1 }

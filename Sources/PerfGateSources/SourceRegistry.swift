@@ -2,10 +2,10 @@ import PerfGateCore
 
 /// Every source perfgate knows, by the names specs use (case-insensitive).
 public enum SourceRegistry {
-    public static func all() -> [any MetricSource] {
+    public static func all(configuration: SourceConfiguration = SourceConfiguration()) -> [any MetricSource] {
         [
-            PrometheusSource(), DynatraceSource(), StaticSource(), K6Source(), JMeterSource(), LocustSource(),
-            JSONFileSource(),
+            PrometheusSource(configuration: configuration), DynatraceSource(configuration: configuration), StaticSource(),
+            K6Source(), JMeterSource(), LocustSource(), JSONFileSource(),
         ]
     }
 }

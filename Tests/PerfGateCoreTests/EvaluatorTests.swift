@@ -17,7 +17,7 @@ struct ScriptedSource: MetricSource {
     let probe: ConcurrencyProbe
     let delay: Duration
 
-    func validate(_ query: Node, at path: SpecPath) -> [Diagnostic] { [] }
+    func validate(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic] { [] }
 
     func fetch(_ query: Node, context: SourceContext) async throws -> [Measurement] {
         await probe.enter()

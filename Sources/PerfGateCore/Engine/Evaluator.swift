@@ -20,14 +20,14 @@ public struct Evaluator: Sendable {
     }
 
     /// Grades one indicator from what its source answered.
-    public static func grade(_ indicator: Indicator, _ outcome: Result<[Measurement], SourceError>) -> IndicatorResult {
+    public static func grade(_ indicator: Indicator, _ outcome: Result<SourceAnswer, SourceError>) -> IndicatorResult {
         switch outcome {
-        case .success(let measurements):
-            let grade = ThresholdGrader.grade(measurements, with: indicator.grading)
+        case .success(let answer):
+            let grade = ThresholdGrader.grade(answer.measurements, with: indicator.grading)
             return IndicatorResult(
                 id: indicator.id, source: indicator.source, score: grade.score,
-                metricScore: indicator.grading.metricScore, violations: grade.violations, measurements: measurements,
-                thresholds: indicator.grading.thresholds)
+                metricScore: indicator.grading.metricScore, violations: grade.violations,
+                measurements: answer.measurements, thresholds: indicator.grading.thresholds, warnings: answer.warnings)
         case .failure(let error):
             return IndicatorResult(
                 id: indicator.id, source: indicator.source, score: 0, metricScore: indicator.grading.metricScore,
@@ -35,9 +35,9 @@ public struct Evaluator: Sendable {
         }
     }
 
-    func fetchAll(_ indicators: [Indicator], context: SourceContext) async -> [Result<[Measurement], SourceError>] {
-        var outcomes = [Result<[Measurement], SourceError>](repeating: .success([]), count: indicators.count)
-        await withTaskGroup(of: (Int, Result<[Measurement], SourceError>).self) { group in
+    func fetchAll(_ indicators: [Indicator], context: SourceContext) async -> [Result<SourceAnswer, SourceError>] {
+        var outcomes = [Result<SourceAnswer, SourceError>](repeating: .success(SourceAnswer([])), count: indicators.count)
+        await withTaskGroup(of: (Int, Result<SourceAnswer, SourceError>).self) { group in
             var next = 0
             func startNext() {
                 guard next < indicators.count else { return }
@@ -50,7 +50,7 @@ public struct Evaluator: Sendable {
                         return (index, .failure(SourceError("no source named '\(indicator.source)' is available")))
                     }
                     do {
-                        return (index, .success(try await source.fetch(indicator.query, context: context)))
+                        return (index, .success(try await source.answer(indicator.query, context: context)))
                     } catch let error as SourceError {
                         return (index, .failure(error))
                     } catch {

@@ -38,6 +38,30 @@ public struct SourceContext: Sendable {
     }
 }
 
+/// What validation knows besides the query: which placeholders will have values.
+public struct ValidationContext: Sendable {
+    /// Names given with `--var` and in the spec's `variables`.
+    public var variables: Set<String>
+    /// Whether a window will be set: true for `evaluate --start`, false for `evaluate` without one,
+    /// nil when not known yet (`validate`).
+    public var hasWindow: Bool?
+
+    public init(variables: Set<String> = [], hasWindow: Bool? = nil) {
+        self.variables = variables
+        self.hasWindow = hasWindow
+    }
+}
+
+/// A source's answer: the measurements, and anything the backend warned about.
+public struct SourceAnswer: Sendable, Equatable {
+    public var measurements: [Measurement]
+    public var warnings: [String]
+    public init(_ measurements: [Measurement], warnings: [String] = []) {
+        self.measurements = measurements
+        self.warnings = warnings
+    }
+}
+
 /// A failure to measure: the indicator errors with this message, the other indicators go on.
 public struct SourceError: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
@@ -50,7 +74,20 @@ public protocol MetricSource: Sendable {
     /// The canonical, lower-case name that specs use (matched case-insensitively).
     var name: String { get }
     /// Problems with a query, found before anything is fetched.
-    func validate(_ query: Node, at path: SpecPath) -> [Diagnostic]
+    func validate(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic]
     /// The measurements for a query. Throws `SourceError` when it cannot measure.
     func fetch(_ query: Node, context: SourceContext) async throws -> [Measurement]
+    /// The measurements with the backend's warnings; by default, `fetch` without warnings.
+    func answer(_ query: Node, context: SourceContext) async throws -> SourceAnswer
+}
+
+extension MetricSource {
+    /// Validation that knows of no variables or window.
+    public func validate(_ query: Node, at path: SpecPath) -> [Diagnostic] {
+        validate(query, at: path, context: ValidationContext())
+    }
+
+    public func answer(_ query: Node, context: SourceContext) async throws -> SourceAnswer {
+        SourceAnswer(try await fetch(query, context: context))
+    }
 }

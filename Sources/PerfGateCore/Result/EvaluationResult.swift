@@ -20,10 +20,12 @@ public struct IndicatorResult: Sendable, Equatable {
     public var thresholds: Thresholds
     /// Why the indicator could not be measured; its score is then 0.
     public var error: String?
+    /// What the backend warned about while answering.
+    public var warnings: [String]
 
     public init(
         id: String, source: String, score: Double, metricScore: Double, violations: [Violation],
-        measurements: [Measurement], thresholds: Thresholds, error: String? = nil
+        measurements: [Measurement], thresholds: Thresholds, error: String? = nil, warnings: [String] = []
     ) {
         self.id = id
         self.source = source
@@ -33,6 +35,7 @@ public struct IndicatorResult: Sendable, Equatable {
         self.measurements = measurements
         self.thresholds = thresholds
         self.error = error
+        self.warnings = warnings
     }
 
     /// The indicator's own verdict: full score passes, any severe breach or error fails, else a warning.

@@ -7,8 +7,12 @@ public struct SpecDecoder {
     /// The sources a spec may name, by canonical name.
     public var sources: [String: any MetricSource]
 
-    public init(sources: [any MetricSource]) {
+    /// Variables from outside the spec (`--var`) and whether a window will be set.
+    public var context: ValidationContext
+
+    public init(sources: [any MetricSource], context: ValidationContext = ValidationContext()) {
         self.sources = Dictionary(sources.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.context = context
     }
 
     public struct Outcome: Sendable {
@@ -52,8 +56,10 @@ public struct SpecDecoder {
             }
         }
         let objectives = decodeObjectives(top, into: &diagnostics)
-        let indicators = decodeIndicators(top, into: &diagnostics)
         let variables = decodeVariables(top["variables"], into: &diagnostics)
+        var queryContext = context
+        queryContext.variables.formUnion(variables.keys)
+        let indicators = decodeIndicators(top, queryContext: queryContext, into: &diagnostics)
         if let sources = top["sources"], sources.members == nil {
             diagnostics.append(.error(SpecPath.root.appending("sources"), sources.location, "'sources' must be an object of per-source settings, found \(sources.typeName)"))
         }
@@ -102,7 +108,7 @@ public struct SpecDecoder {
         return variables
     }
 
-    func decodeIndicators(_ top: MemberReader, into diagnostics: inout [Diagnostic]) -> [Indicator]? {
+    func decodeIndicators(_ top: MemberReader, queryContext: ValidationContext, into diagnostics: inout [Diagnostic]) -> [Indicator]? {
         guard let node = top.required("indicators", "the list of indicators to grade", into: &diagnostics) else { return nil }
         let path = SpecPath.root.appending("indicators")
         guard let items = node.items else {
@@ -125,12 +131,14 @@ public struct SpecDecoder {
                     firstIndexOfId[id] = index
                 }
             }
-            if let indicator = decodeIndicator(item, at: itemPath, into: &diagnostics) { indicators.append(indicator) }
+            if let indicator = decodeIndicator(item, at: itemPath, queryContext: queryContext, into: &diagnostics) {
+                indicators.append(indicator)
+            }
         }
         return indicators
     }
 
-    func decodeIndicator(_ node: Node, at path: SpecPath, into diagnostics: inout [Diagnostic]) -> Indicator? {
+    func decodeIndicator(_ node: Node, at path: SpecPath, queryContext: ValidationContext, into diagnostics: inout [Diagnostic]) -> Indicator? {
         // `output` appears in published samples but was never read by any Pitometer code.
         guard let reader = MemberReader(node, at: path, known: Self.indicatorKeys, ignored: ["output"], into: &diagnostics) else {
             return nil
@@ -139,7 +147,7 @@ public struct SpecDecoder {
         let source = decodeSource(reader, into: &diagnostics)
         let query = reader.required("query", "what to ask the source", into: &diagnostics)
         if let source, let query {
-            diagnostics += source.validate(query, at: path.appending("query"))
+            diagnostics += source.validate(query, at: path.appending("query"), context: queryContext)
         }
         let grading = reader.required("grading", "how to grade the values", into: &diagnostics)
             .flatMap { decodeGrading($0, at: path.appending("grading"), into: &diagnostics) }

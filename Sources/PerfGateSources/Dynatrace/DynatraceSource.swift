@@ -2,26 +2,73 @@ import PerfGateCore
 
 /// Dynatrace: Pitometer's timeseries and smartscape queries, and Metrics API v2 selectors.
 ///
-/// This version validates Dynatrace indicators; querying a tenant arrives with the libcurl HTTP
-/// client, so evaluating one reports an indicator error that says so.
+/// Configuration: the spec's `sources.dynatrace.url`, `--dynatrace-url`, `DYNATRACE_URL` (or
+/// Pitometer's `DYNATRACE_BASEURL`): the environment's URL, e.g. `https://abc123.live.dynatrace.com`
+/// or `https://host/e/ENV-ID`. The token comes from `DYNATRACE_API_TOKEN` (or `DYNATRACE_APITOKEN`)
+/// or `--dynatrace-token-file`, and is sent as `Authorization: Api-Token …`.
 public struct DynatraceSource: MetricSource {
     public let name = "dynatrace"
-    public init() {}
+    let configuration: SourceConfiguration
 
-    public func validate(_ query: Node, at path: SpecPath) -> [Diagnostic] {
-        guard query.members != nil else {
-            return [.error(path, query.location, "a Dynatrace query must be an object with 'timeseriesId', 'smartscape' or 'metricSelector', found \(query.typeName)")]
+    public init(configuration: SourceConfiguration = SourceConfiguration()) {
+        self.configuration = configuration
+    }
+
+    public func validate(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic] {
+        switch DynatraceQuery.parse(query) {
+        case .failure(let problem):
+            let problemPath = problem.key.map { path.appending($0) } ?? path
+            return [.error(problemPath, problem.key.flatMap { query[$0]?.location } ?? query.location, problem.message)]
+        case .success(let parsed):
+            var diagnostics = parsed.texts.flatMap { Placeholders.diagnostics($0, at: path, location: query.location, context: context) }
+            if context.hasWindow == false {
+                diagnostics.append(.error(path, query.location, "a Dynatrace query needs the load test's window: give --start (and --end)"))
+            }
+            return diagnostics
         }
-        if query["timeseriesId"] == nil, query["smartscape"] == nil, query["metricSelector"] == nil {
-            return [.error(path, query.location, "a Dynatrace query needs 'timeseriesId', 'smartscape' or 'metricSelector'")]
-        }
-        if query["timeseriesId"] != nil, query["aggregation"] == nil {
-            return [.error(path, query.location, "a Dynatrace timeseries query needs 'aggregation' (avg, max, min, count, sum, median or pNN)")]
-        }
-        return []
     }
 
     public func fetch(_ query: Node, context: SourceContext) async throws -> [Measurement] {
-        throw SourceError("querying Dynatrace is not available in this build of perfgate yet")
+        try await answer(query, context: context).measurements
+    }
+
+    public func answer(_ query: Node, context: SourceContext) async throws -> SourceAnswer {
+        let parsed: DynatraceQuery
+        switch DynatraceQuery.parse(query) {
+        case .success(let value): parsed = value
+        case .failure(let problem): throw SourceError("dynatrace: \(problem.message)")
+        }
+        guard let window = context.window else {
+            throw SourceError("dynatrace: a query needs the load test's window: give --start (and --end)")
+        }
+        let filled = try parsed.filled { (text) throws(SourceError) in
+            try Placeholders.fill(text, variables: context.variables, window: window)
+        }
+        let url = try baseURL(context) + filled.pathAndQuery(window: window)
+        guard let token = try configuration.secret(
+            file: configuration.dynatraceTokenFile, variables: ["DYNATRACE_API_TOKEN", "DYNATRACE_APITOKEN"], source: name)
+        else {
+            throw SourceError("dynatrace: no API token: set DYNATRACE_API_TOKEN or pass --dynatrace-token-file")
+        }
+        let request = HTTPRequest(url: url, headers: [("Accept", "application/json"), ("Authorization", "Api-Token " + token)])
+        let response: HTTPResponse
+        do {
+            response = try await configuration.http.send(request)
+        } catch {
+            throw SourceError("dynatrace: \(error.message)")
+        }
+        return try DynatraceResponse.answer(response, for: filled, request: "dynatrace: GET \(URLText.redacted(url))")
+    }
+
+    func baseURL(_ context: SourceContext) throws(SourceError) -> String {
+        guard var base = configuration.setting(
+            spec: context.sourceSettings, source: name, key: "url", flag: configuration.dynatraceURL,
+            variables: ["DYNATRACE_URL", "DYNATRACE_BASEURL"])
+        else {
+            throw SourceError("dynatrace: no environment configured: set sources.dynatrace.url in the spec, --dynatrace-url, or DYNATRACE_URL")
+        }
+        guard URLText.isHTTP(base) else { throw SourceError("dynatrace: '\(URLText.redacted(base))' is not an http(s) URL") }
+        while base.hasSuffix("/") { base.removeLast() }
+        return base
     }
 }

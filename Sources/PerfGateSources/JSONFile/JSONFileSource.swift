@@ -13,7 +13,7 @@ public struct JSONFileSource: MetricSource {
 
     static let example = #"{"file": "metrics.json", "pointer": "/checkout/p95"}"#
 
-    public func validate(_ query: Node, at path: SpecPath) -> [Diagnostic] {
+    public func validate(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic] {
         var (reader, diagnostics) = ResultFile.validate(query, at: path, known: ["pointer"], required: ["pointer"], example: Self.example)
         if let pointer = reader?["pointer"]?.stringValue, JSONPointer(pointer) == nil {
             diagnostics.append(.error(path.appending("pointer"), reader?["pointer"]?.location,

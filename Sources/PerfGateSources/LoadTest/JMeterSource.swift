@@ -15,7 +15,7 @@ public struct JMeterSource: MetricSource {
 
     static let example = #"{"file": "results.jtl", "label": "checkout", "stat": "p95"}"#
 
-    public func validate(_ query: Node, at path: SpecPath) -> [Diagnostic] {
+    public func validate(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic] {
         var (reader, diagnostics) = ResultFile.validate(query, at: path, known: ["label", "stat"], required: ["stat"], example: Self.example)
         if let stat = reader?["stat"]?.stringValue, LoadTestStatistic(stat) == nil {
             diagnostics.append(.error(path.appending("stat"), reader?["stat"]?.location,

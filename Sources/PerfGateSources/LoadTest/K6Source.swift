@@ -15,7 +15,7 @@ public struct K6Source: MetricSource {
 
     static let example = #"{"file": "summary.json", "metric": "http_req_duration", "stat": "p(95)"}"#
 
-    public func validate(_ query: Node, at path: SpecPath) -> [Diagnostic] {
+    public func validate(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic] {
         ResultFile.validate(query, at: path, known: ["metric", "stat"], required: ["metric", "stat"], example: Self.example).1
     }
 

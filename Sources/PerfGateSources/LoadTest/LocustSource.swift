@@ -15,7 +15,7 @@ public struct LocustSource: MetricSource {
 
     static let example = #"{"file": "stats_stats.csv", "name": "/checkout", "stat": "95%"}"#
 
-    public func validate(_ query: Node, at path: SpecPath) -> [Diagnostic] {
+    public func validate(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic] {
         ResultFile.validate(query, at: path, known: ["name", "type", "stat"], required: ["stat"], example: Self.example).1
     }
 

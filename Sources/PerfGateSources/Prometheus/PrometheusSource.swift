@@ -2,21 +2,75 @@ import PerfGateCore
 
 /// Prometheus: the query is a PromQL string, as in Pitometer specs.
 ///
-/// This version validates Prometheus indicators; querying a server arrives with the libcurl
-/// HTTP client, so evaluating one reports an indicator error that says so.
+/// perfgate sends an instant query (`POST /api/v1/query`, form-encoded) at the **end of the
+/// window**. Pitometer sent `start` and `end`, which that endpoint ignores, so its results were
+/// always "now". Without a window the query runs at the server's current time.
+///
+/// Configuration, highest priority first: the spec's `sources.prometheus.url`, `--prometheus-url`,
+/// `PROMETHEUS_URL`; a base URL or the full `/api/v1/query` URL. Credentials: a bearer token from
+/// `PROMETHEUS_TOKEN` or `--prometheus-token-file`, else Basic auth from `PROMETHEUS_USERNAME` and
+/// `PROMETHEUS_PASSWORD`.
 public struct PrometheusSource: MetricSource {
     public let name = "prometheus"
-    public init() {}
+    let configuration: SourceConfiguration
 
-    public func validate(_ query: Node, at path: SpecPath) -> [Diagnostic] {
+    public init(configuration: SourceConfiguration = SourceConfiguration()) {
+        self.configuration = configuration
+    }
+
+    public func validate(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic] {
         guard let promql = query.stringValue else {
             return [.error(path, query.location, "a Prometheus query must be a PromQL string, found \(query.typeName)")]
         }
         if promql.trimmingSpaces().isEmpty { return [.error(path, query.location, "the PromQL query is empty")] }
-        return []
+        return Placeholders.diagnostics(promql, at: path, location: query.location, context: context)
     }
 
     public func fetch(_ query: Node, context: SourceContext) async throws -> [Measurement] {
-        throw SourceError("querying Prometheus is not available in this build of perfgate yet")
+        try await answer(query, context: context).measurements
+    }
+
+    public func answer(_ query: Node, context: SourceContext) async throws -> SourceAnswer {
+        guard let text = query.stringValue else { throw SourceError("prometheus: the query must be a PromQL string") }
+        let endpoint = try endpoint(context)
+        let promql = try Placeholders.fill(text, variables: context.variables, window: context.window)
+        var form = [("query", promql)]
+        if let window = context.window { form.append(("time", JSONWriter.format(window.end))) }
+        var request = HTTPRequest(
+            method: "POST", url: endpoint, headers: [("Accept", "application/json")], body: Array(URLText.formEncoded(form).utf8))
+        if let authorization = try authorization() { request.headers.append(("Authorization", authorization)) }
+        let described = "prometheus: POST \(URLText.redacted(endpoint))"
+        let response: HTTPResponse
+        do {
+            response = try await configuration.http.send(request)
+        } catch {
+            throw SourceError("prometheus: \(error.message)")
+        }
+        return try PrometheusResponse.measurements(response, request: described)
+    }
+
+    /// The `/api/v1/query` URL from whichever setting is present.
+    func endpoint(_ context: SourceContext) throws(SourceError) -> String {
+        guard let base = configuration.setting(
+            spec: context.sourceSettings, source: name, key: "url", flag: configuration.prometheusURL, variables: ["PROMETHEUS_URL"])
+        else {
+            throw SourceError("prometheus: no server configured: set sources.prometheus.url in the spec, --prometheus-url, or PROMETHEUS_URL")
+        }
+        guard URLText.isHTTP(base) else { throw SourceError("prometheus: '\(URLText.redacted(base))' is not an http(s) URL") }
+        var url = base
+        if let query = url.firstIndex(of: "?") { url = String(url[..<query]) }
+        while url.hasSuffix("/") { url.removeLast() }
+        return url.hasSuffix("/api/v1/query") ? url : url + "/api/v1/query"
+    }
+
+    func authorization() throws(SourceError) -> String? {
+        if let token = try configuration.secret(
+            file: configuration.prometheusTokenFile, variables: ["PROMETHEUS_TOKEN"], source: name) {
+            return "Bearer " + token
+        }
+        if let user = configuration.environment["PROMETHEUS_USERNAME"], !user.isEmpty {
+            return "Basic " + Base64.encode(user + ":" + (configuration.environment["PROMETHEUS_PASSWORD"] ?? ""))
+        }
+        return nil
     }
 }

@@ -12,7 +12,7 @@ public struct StaticSource: MetricSource {
     public let name = "static"
     public init() {}
 
-    public func validate(_ query: Node, at path: SpecPath) -> [Diagnostic] {
+    public func validate(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic] {
         if let message = query["error"], query.members?.count == 1 {
             return message.stringValue == nil ? [.error(path.appending("error"), message.location, "'error' must be a string")] : []
         }

@@ -1,0 +1,66 @@
+import ArgumentParser
+import PerfGateCore
+import PerfGateSources
+
+/// How perfgate reaches metric backends. Tokens are never flags: they come from the environment
+/// or from a file.
+struct ConnectionOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Prometheus base URL or /api/v1/query URL (else PROMETHEUS_URL).", valueName: "url"))
+    var prometheusUrl: String?
+
+    @Option(name: .long, help: ArgumentHelp("A file holding the Prometheus bearer token (else PROMETHEUS_TOKEN).", valueName: "file"))
+    var prometheusTokenFile: String?
+
+    @Option(name: .long, help: ArgumentHelp("Dynatrace environment URL (else DYNATRACE_URL).", valueName: "url"))
+    var dynatraceUrl: String?
+
+    @Option(name: .long, help: ArgumentHelp("A file holding the Dynatrace API token (else DYNATRACE_API_TOKEN).", valueName: "file"))
+    var dynatraceTokenFile: String?
+
+    @Option(name: .long, help: ArgumentHelp("Give up on a request after this long: seconds or a duration such as 45s or 2m.", valueName: "duration"))
+    var timeout: String = "30"
+
+    @Option(name: .long, help: ArgumentHelp("Tries per request, the first included; connection errors, 429, 502, 503 and 504 are retried.", valueName: "count"))
+    var attempts: Int = 3
+
+    @Option(name: .long, help: ArgumentHelp("A CA bundle (PEM) to trust besides the system's.", valueName: "file"))
+    var caFile: String?
+
+    @Flag(name: .long, help: "Do not verify TLS certificates (a warning is printed on every run).")
+    var insecure = false
+
+    func validate() throws {
+        _ = try timeoutSeconds()
+        guard attempts >= 1 else { throw ValidationError("--attempts must be at least 1") }
+        if let caFile, !FileSystem.exists(caFile) { throw ValidationError("--ca-file: \(caFile) does not exist") }
+    }
+
+    func timeoutSeconds() throws -> Double {
+        let seconds: Double
+        if let plain = Double(timeout) {
+            seconds = plain
+        } else {
+            do {
+                seconds = try TimeParser.parseDuration(timeout)
+            } catch {
+                throw ValidationError("--timeout: \(error.message)")
+            }
+        }
+        guard seconds > 0 else { throw ValidationError("--timeout must be more than 0 seconds") }
+        return seconds
+    }
+
+    /// The sources' configuration: a retrying libcurl client and the process environment.
+    func configuration(environment: [String: String]) throws -> SourceConfiguration {
+        var settings = HTTPSettings()
+        settings.totalTimeout = try timeoutSeconds()
+        settings.connectTimeout = min(settings.connectTimeout, settings.totalTimeout)
+        settings.caFile = caFile
+        settings.insecure = insecure
+        let client = RetryingHTTPClient(
+            base: CurlHTTPClient(settings: settings), policy: RetryPolicy(attempts: attempts), now: Console.now)
+        return SourceConfiguration(
+            http: client, environment: environment, prometheusURL: prometheusUrl, prometheusTokenFile: prometheusTokenFile,
+            dynatraceURL: dynatraceUrl, dynatraceTokenFile: dynatraceTokenFile)
+    }
+}

@@ -1,0 +1,165 @@
+import CCurl
+import PerfGateCore
+
+/// The production HTTP client: one libcurl easy handle per request, performed on a thread of its
+/// own so any number of requests run at once. Proxies (`https_proxy`, `http_proxy`, `no_proxy`, …) and
+/// TLS trust behave as they do for curl. Redirects are followed here rather than by libcurl, so
+/// credentials are provably dropped when a redirect leads to another host.
+public struct CurlHTTPClient: HTTPClient {
+    public var settings: HTTPSettings
+
+    public init(settings: HTTPSettings = HTTPSettings()) {
+        self.settings = settings
+        _ = Self.globalInit
+    }
+
+    private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
+
+    public func send(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
+        let result: Result<HTTPResponse, HTTPError> = await withCheckedContinuation { continuation in
+            DetachedThread.start { continuation.resume(returning: sendBlocking(request)) }
+        }
+        return try result.get()
+    }
+
+    /// Performs the request and follows redirects, synchronously.
+    func sendBlocking(_ original: HTTPRequest) -> Result<HTTPResponse, HTTPError> {
+        var request = original
+        guard let firstOrigin = URLText.origin(request.url) else {
+            return .failure(HTTPError(.other, "\(URLText.redacted(request.url)): not a valid http(s) URL"))
+        }
+        for _ in 0...settings.maxRedirects {
+            let outcome = CurlTransfer(request: request, settings: settings).perform()
+            guard case .success(let (response, location)) = outcome else { return outcome.map(\.0) }
+            guard [301, 302, 303, 307, 308].contains(response.status), let location else { return .success(response) }
+            if URLText.origin(location) != firstOrigin {
+                // Another host: never send it our credentials.
+                request.headers.removeAll { request.secretHeaders.contains($0.name.lowercased()) }
+            }
+            // As browsers and curl do: 303, and 301/302 after POST, continue as GET without the body.
+            if response.status == 303 || (request.method == "POST" && response.status != 307 && response.status != 308) {
+                request.method = "GET"
+                request.body = nil
+                request.headers.removeAll { $0.name.lowercased() == "content-type" }
+            }
+            request.url = location
+        }
+        return .failure(HTTPError(.tooManyRedirects, "\(URLText.redacted(original.url)): more than \(settings.maxRedirects) redirects"))
+    }
+}
+
+/// The state libcurl's callbacks fill in during one transfer.
+private final class TransferBuffers {
+    let limit: Int
+    var body: [UInt8] = []
+    var headers: [String: String] = [:]
+    var exceeded = false
+
+    init(limit: Int) { self.limit = limit }
+}
+
+/// One request on one easy handle.
+private struct CurlTransfer {
+    let request: HTTPRequest
+    let settings: HTTPSettings
+
+    /// The response and, for a redirect, the absolute URL it points to.
+    func perform() -> Result<(HTTPResponse, String?), HTTPError> {
+        guard let handle = curl_easy_init() else { return .failure(HTTPError(.other, "could not start libcurl")) }
+        defer { curl_easy_cleanup(handle) }
+        let buffers = TransferBuffers(limit: settings.maxResponseBytes)
+        let context = Unmanaged.passUnretained(buffers).toOpaque()
+        let errorText = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+        errorText.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        defer { errorText.deallocate() }
+        var headerList: UnsafeMutablePointer<curl_slist>?
+        for header in request.headers { headerList = curl_slist_append(headerList, "\(header.name): \(header.value)") }
+        if request.body != nil, request.header("content-type") == nil {
+            headerList = curl_slist_append(headerList, "Content-Type: application/x-www-form-urlencoded")
+        }
+        defer { curl_slist_free_all(headerList) }
+
+        perfgate_setopt_string(handle, CURLOPT_URL, request.url)
+        perfgate_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
+        perfgate_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        perfgate_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0)
+        perfgate_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(settings.connectTimeout * 1000))
+        perfgate_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(settings.totalTimeout * 1000))
+        perfgate_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, "")
+        perfgate_setopt_string(handle, CURLOPT_USERAGENT, "perfgate/\(PerfGateVersion.current)")
+        perfgate_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorText)
+        perfgate_setopt_pointer(handle, CURLOPT_HTTPHEADER, headerList)
+        if let caFile = settings.caFile { perfgate_setopt_string(handle, CURLOPT_CAINFO, caFile) }
+        if settings.insecure {
+            perfgate_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 0)
+            perfgate_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 0)
+        }
+        if let body = request.body {
+            perfgate_setopt_long(handle, CURLOPT_POSTFIELDSIZE, body.count)
+            body.withUnsafeBytes { _ = perfgate_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress)) }
+        }
+        if request.method != "GET" && request.method != "POST" {
+            perfgate_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method)
+        } else if request.method == "POST" && request.body == nil {
+            perfgate_setopt_long(handle, CURLOPT_POST, 1)
+            perfgate_setopt_long(handle, CURLOPT_POSTFIELDSIZE, 0)
+        }
+        perfgate_setopt_callback(handle, CURLOPT_WRITEFUNCTION) { data, size, count, context in
+            let buffers = Unmanaged<TransferBuffers>.fromOpaque(context!).takeUnretainedValue()
+            let total = size * count
+            guard buffers.body.count + total <= buffers.limit else {
+                buffers.exceeded = true
+                return 0  // makes libcurl stop with CURLE_WRITE_ERROR
+            }
+            data!.withMemoryRebound(to: UInt8.self, capacity: total) {
+                buffers.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: total))
+            }
+            return total
+        }
+        perfgate_setopt_pointer(handle, CURLOPT_WRITEDATA, context)
+        perfgate_setopt_callback(handle, CURLOPT_HEADERFUNCTION) { data, size, count, context in
+            let buffers = Unmanaged<TransferBuffers>.fromOpaque(context!).takeUnretainedValue()
+            let total = size * count
+            let line = data!.withMemoryRebound(to: UInt8.self, capacity: total) {
+                String(decoding: UnsafeBufferPointer(start: $0, count: total), as: UTF8.self)
+            }
+            if line.hasPrefix("HTTP/") {
+                buffers.headers = [:]  // a new response (after 100 Continue, say)
+            } else if let colon = line.firstIndex(of: ":") {
+                let name = line[..<colon].lowercased()
+                buffers.headers[name] = String(line[line.index(after: colon)...]).trimmingSpaces()
+            }
+            return total
+        }
+        perfgate_setopt_pointer(handle, CURLOPT_HEADERDATA, context)
+
+        let code = curl_easy_perform(handle)
+        let where_ = "\(request.method) \(URLText.redacted(request.url))"
+        guard code == CURLE_OK else {
+            let detail = String(cString: errorText)
+            let reason = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+            return .failure(Self.error(code, exceeded: buffers.exceeded, limit: settings.maxResponseBytes, where_, reason))
+        }
+        var status = 0
+        perfgate_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        var redirect: UnsafeMutablePointer<CChar>?
+        perfgate_getinfo_string(handle, CURLINFO_REDIRECT_URL, &redirect)
+        let response = HTTPResponse(status: status, headers: buffers.headers, body: buffers.body, url: request.url)
+        return .success((response, redirect.map { String(cString: $0) }))
+    }
+
+    static func error(_ code: CURLcode, exceeded: Bool, limit: Int, _ where_: String, _ reason: String) -> HTTPError {
+        if exceeded { return HTTPError(.tooLarge, "\(where_): the response is larger than the \(limit >> 20) MiB limit") }
+        switch code {
+        case CURLE_OPERATION_TIMEDOUT:
+            return HTTPError(.timeout, "\(where_): timed out (\(reason))")
+        case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_COULDNT_CONNECT, CURLE_SEND_ERROR,
+             CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE:
+            return HTTPError(.connection, "\(where_): \(reason)")
+        case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM:
+            return HTTPError(.tls, "\(where_): TLS failed: \(reason) (trust a private CA with --ca-file)")
+        default:
+            return HTTPError(.other, "\(where_): \(reason)")
+        }
+    }
+}

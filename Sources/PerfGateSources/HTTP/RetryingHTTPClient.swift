@@ -1,0 +1,70 @@
+/// When and how long to wait before trying a request again.
+public struct RetryPolicy: Sendable {
+    /// Tries in all, the first included.
+    public var attempts = 3
+    /// The first backoff; each later one doubles, with full jitter.
+    public var baseDelay = 0.5
+    /// No wait is longer than this, whatever a server asks for.
+    public var maxDelay = 30.0
+    public static let retryableStatuses: Set<Int> = [429, 502, 503, 504]
+
+    public init(attempts: Int = 3, baseDelay: Double = 0.5, maxDelay: Double = 30) {
+        self.attempts = max(1, attempts)
+        self.baseDelay = baseDelay
+        self.maxDelay = maxDelay
+    }
+}
+
+/// Retries connection errors, timeouts, 429, 502, 503 and 504 with exponential backoff and jitter,
+/// honouring `Retry-After` and `X-RateLimit-Reset`. Any other status is returned as it is.
+public struct RetryingHTTPClient: HTTPClient {
+    public var base: any HTTPClient
+    public var policy: RetryPolicy
+    /// Seconds since the epoch; injected so tests control time.
+    public var now: @Sendable () -> Double
+    public var sleep: @Sendable (Double) async -> Void
+    public var random: @Sendable (Double) -> Double
+
+    public init(
+        base: any HTTPClient, policy: RetryPolicy = RetryPolicy(), now: @escaping @Sendable () -> Double,
+        sleep: @escaping @Sendable (Double) async -> Void = { try? await Task.sleep(for: .milliseconds(Int($0 * 1000))) },
+        random: @escaping @Sendable (Double) -> Double = { Double.random(in: 0...$0) }
+    ) {
+        self.base = base
+        self.policy = policy
+        self.now = now
+        self.sleep = sleep
+        self.random = random
+    }
+
+    public func send(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
+        var attempt = 1
+        while true {
+            let outcome: Result<HTTPResponse, HTTPError>
+            do {
+                outcome = .success(try await base.send(request))
+            } catch {
+                outcome = .failure(error)
+            }
+            guard attempt < policy.attempts, let wait = delay(after: outcome, attempt: attempt) else {
+                return try outcome.get()
+            }
+            await sleep(wait)
+            attempt += 1
+        }
+    }
+
+    /// The wait before the next try, or nil when the outcome is final.
+    func delay(after outcome: Result<HTTPResponse, HTTPError>, attempt: Int) -> Double? {
+        // Full jitter: a random wait up to the exponential step, so many clients do not retry in step.
+        let backoff = random(min(policy.maxDelay, policy.baseDelay * Double(1 << min(attempt - 1, 20))))
+        switch outcome {
+        case .failure(let error):
+            return error.isRetryable ? backoff : nil
+        case .success(let response):
+            guard RetryPolicy.retryableStatuses.contains(response.status) else { return nil }
+            let asked = RetryAfter.delay(headers: response.headers, now: now())
+            return min(policy.maxDelay, asked ?? backoff)
+        }
+    }
+}

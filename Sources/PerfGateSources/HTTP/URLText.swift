@@ -1,0 +1,80 @@
+import CCurl
+
+/// URL handling, through libcurl's own URL parser so perfgate reads URLs exactly as curl does.
+public enum URLText {
+    /// Query parameters whose values are credentials (compared without case).
+    static let secretParameters: Set<String> = ["api-token", "apitoken", "token", "access_token", "password", "key", "apikey"]
+
+    /// The URL with user information and credential-like query values replaced by `***`.
+    public static func redacted(_ url: String) -> String {
+        guard let parts = parse(url) else { return "(an invalid URL)" }
+        var text = parts.scheme + "://" + (parts.user != nil ? "***@" : "") + parts.hostAndPort + parts.path
+        if let query = parts.query {
+            let pairs = query.split(separator: "&", omittingEmptySubsequences: false).map { pair -> String in
+                let name = pair.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
+                return secretParameters.contains(name.lowercased()) ? name + "=***" : String(pair)
+            }
+            text += "?" + pairs.joined(separator: "&")
+        }
+        return text
+    }
+
+    /// Scheme, host and port: a redirect that changes any of them leads to another origin.
+    public static func origin(_ url: String) -> String? {
+        guard let parts = parse(url) else { return nil }
+        return parts.scheme.lowercased() + "://" + parts.hostAndPort.lowercased()
+    }
+
+    /// `application/x-www-form-urlencoded` (and query string) encoding of name/value pairs.
+    public static func formEncoded(_ pairs: [(String, String)]) -> String {
+        pairs.map { percentEncoded($0.0) + "=" + percentEncoded($0.1) }.joined(separator: "&")
+    }
+
+    /// Everything but RFC 3986 unreserved characters is %-encoded.
+    public static func percentEncoded(_ text: String) -> String {
+        var output = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                output.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = String(byte, radix: 16, uppercase: true)
+                output += "%" + (hex.count == 1 ? "0" : "") + hex
+            }
+        }
+        return output
+    }
+
+    struct Parts {
+        var scheme: String
+        var user: String?
+        var hostAndPort: String
+        var path: String
+        var query: String?
+    }
+
+    /// An absolute http(s) URL's parts, or nil when curl cannot parse it.
+    static func parse(_ url: String) -> Parts? {
+        guard let handle = curl_url() else { return nil }
+        defer { curl_url_cleanup(handle) }
+        guard curl_url_set(handle, CURLUPART_URL, url, 0) == CURLUE_OK else { return nil }
+        func part(_ which: CURLUPart) -> String? {
+            var value: UnsafeMutablePointer<CChar>?
+            guard curl_url_get(handle, which, &value, 0) == CURLUE_OK, let value else { return nil }
+            defer { curl_free(value) }
+            return String(cString: value)
+        }
+        guard let scheme = part(CURLUPART_SCHEME), let host = part(CURLUPART_HOST) else { return nil }
+        let port = part(CURLUPART_PORT).map { ":" + $0 } ?? ""
+        return Parts(
+            scheme: scheme, user: part(CURLUPART_USER), hostAndPort: host + port, path: part(CURLUPART_PATH) ?? "/",
+            query: part(CURLUPART_QUERY))
+    }
+
+    /// Whether the text parses as an absolute http or https URL.
+    public static func isHTTP(_ url: String) -> Bool {
+        guard let scheme = parse(url)?.scheme.lowercased() else { return false }
+        return scheme == "http" || scheme == "https"
+    }
+}

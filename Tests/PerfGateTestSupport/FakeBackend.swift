@@ -1,0 +1,52 @@
+import Foundation
+
+/// The scripted backend in Servers/fake_backend.py: a fake Dynatrace plus HTTP faults, on loopback.
+/// One instance per test process (and one with TLS); it stops when the process exits.
+public final class FakeBackend: Sendable {
+    public let port: Int
+    public let scheme: String
+    // Held so the pipe stays open: the server exits when it closes.
+    private let process: Process
+    private let input: Pipe
+
+    public static let shared = try! FakeBackend(tls: false)
+    public static let tls = try! FakeBackend(tls: true)
+
+    public static let dynatraceToken = "dt0c01.TESTTOKEN"
+    public static let serversFolder = Fixtures.packageRoot + "/Tests/PerfGateTestSupport/Servers"
+    public static let caFile = serversFolder + "/test-ca.pem"
+
+    /// `http://127.0.0.1:PORT` (or https).
+    public var url: String { "\(scheme)://127.0.0.1:\(port)" }
+    /// The same server under another host name: for "another host" redirects.
+    public var otherHostURL: String { "\(scheme)://localhost:\(port)" }
+
+    init(tls: Bool) throws {
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        var arguments = ["python3", Self.serversFolder + "/fake_backend.py"]
+        if tls { arguments += ["--tls", Self.serversFolder + "/server.pem", Self.serversFolder + "/server.key"] }
+        process.arguments = arguments
+        input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line.append(chunk)
+        }
+        guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw FixtureError("the fake backend did not start")
+        }
+        self.port = port
+        scheme = tls ? "https" : "http"
+    }
+}
+
+public struct FixtureError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

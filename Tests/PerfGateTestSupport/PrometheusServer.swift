@@ -1,0 +1,88 @@
+import Foundation
+
+/// A real Prometheus on loopback, backfilled with deterministic data (see `PrometheusData`).
+/// Started once per test process; stopped when the process exits.
+public final class PrometheusServer: Sendable {
+    public let url: String
+
+    /// Whether the tests that need Prometheus run: always when it is installed; when it is not,
+    /// they are skipped, unless PERFGATE_REQUIRE_PROMETHEUS=1 makes that a failure (as in CI).
+    public static var isAvailable: Bool {
+        FileManager.default.isExecutableFile(atPath: "/usr/bin/prometheus")
+            || ProcessInfo.processInfo.environment["PERFGATE_REQUIRE_PROMETHEUS"] == "1"
+    }
+
+    public static let shared = Result { try PrometheusServer() }
+
+    init() throws {
+        let folder = try Fixtures.temporaryFolder()
+        try Fixtures.write(PrometheusData.openMetrics(), to: folder + "/data.om")
+        try Fixtures.write("global:\n  scrape_interval: 1h\nscrape_configs: []\n", to: folder + "/prometheus.yml")
+        try Self.run("/usr/bin/promtool", ["tsdb", "create-blocks-from", "openmetrics", folder + "/data.om", folder + "/tsdb"])
+        for _ in 0..<5 {
+            let port = Int.random(in: 20_000...40_000)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/prometheus")
+            process.arguments = [
+                "--config.file=\(folder)/prometheus.yml", "--storage.tsdb.path=\(folder)/tsdb",
+                "--storage.tsdb.retention.time=100y", "--web.listen-address=127.0.0.1:\(port)",
+            ]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: Self.logFile(folder)))
+            try process.run()
+            prometheusPID = process.processIdentifier
+            atexit { if prometheusPID > 0 { kill(prometheusPID, SIGTERM) } }
+            for _ in 0..<200 where process.isRunning {
+                if (try? Self.run("/usr/bin/curl", ["-sf", "http://127.0.0.1:\(port)/-/ready"])) != nil {
+                    url = "http://127.0.0.1:\(port)"
+                    return
+                }
+                usleep(50_000)
+            }
+            process.terminate()
+        }
+        throw FixtureError("prometheus did not become ready; see \(folder)/prometheus.log")
+    }
+
+    static func logFile(_ folder: String) -> String {
+        let path = folder + "/prometheus.log"
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
+        return path
+    }
+
+    static func run(_ executable: String, _ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw FixtureError("\(executable) failed (\(process.terminationStatus))") }
+    }
+}
+
+nonisolated(unsafe) private var prometheusPID: Int32 = 0
+
+/// The test data: 2024-05-01 from 11:50 to 12:20 UTC, one sample every 15 s.
+public enum PrometheusData {
+    public static let start = 1_714_564_200  // 11:50:00Z
+    public static let windowStart = 1_714_564_800  // 12:00:00Z
+    public static let windowEnd = 1_714_565_400  // 12:10:00Z
+
+    public static func openMetrics() -> String {
+        var lines = ["# TYPE http_request_duration_seconds gauge"]
+        for index in 0...120 {
+            let time = start + index * 15
+            // checkout: 0.20 to 0.29 in a cycle of ten samples; at 12:10:00 (index 80) it is 0.20.
+            lines.append("http_request_duration_seconds{service=\"checkout\",quantile=\"0.95\"} \(String(format: "%.2f", 0.2 + Double(index % 10) * 0.01)) \(time)")
+            lines.append("http_request_duration_seconds{service=\"cart\",quantile=\"0.95\"} 0.5 \(time)")
+        }
+        lines.append("# TYPE broken gauge")
+        for index in 0...120 { lines.append("broken{kind=\"nan\"} NaN \(start + index * 15)") }
+        lines.append("# TYPE http_requests counter")
+        for index in 0...120 { lines.append("http_requests_total{service=\"checkout\",code=\"200\"} \(index * 10) \(start + index * 15)") }
+        lines.append("# EOF")
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,241 @@
+#!/usr/bin/env python3
+"""A scripted backend for perfgate's tests, on loopback only.
+
+It plays a Dynatrace environment (Metrics API v2, Timeseries API v1, topology v1), checking each
+request's path, parameters, millisecond timestamps and Api-Token header, and it serves HTTP faults
+for the client tests under /t/. Usage: fake_backend.py [--tls CERT KEY]. It prints its port on the
+first line of stdout and stops when stdin closes.
+"""
+import json
+import socketserver
+import ssl
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
+
+TOKEN = "dt0c01.TESTTOKEN"
+FROM_MS, TO_MS = "1714564800000", "1714565400000"  # 2024-05-01T12:00:00Z .. 12:10:00Z
+STATE = {}
+SEEN = []
+LOCK = threading.Lock()
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def send(self, code, body, content_type="application/json", headers=()):
+        data = body if isinstance(body, bytes) else (json.dumps(body) if not isinstance(body, str) else body).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in headers:
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def dt_error(self, code, message, violations=()):
+        error = {"code": code, "message": message}
+        if violations:
+            error["constraintViolations"] = list(violations)
+        self.send(code, {"error": error})
+
+    def do_POST(self):
+        self.do_GET()
+
+    def do_GET(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length).decode() if length else ""
+        with LOCK:
+            SEEN.append({"path": self.path, "authorization": self.headers.get("Authorization"), "host": self.headers.get("Host")})
+        if self.path.startswith("http://"):
+            return self.proxied(body)
+        url = urlparse(self.path)
+        query = parse_qs(url.query)
+        if url.path.startswith("/t/"):
+            return self.fault(url, query, body)
+        if url.path.startswith("/api/"):
+            if self.headers.get("Authorization") != "Api-Token " + TOKEN:
+                return self.dt_error(401, "Token Authentication failed")
+            return self.dynatrace(url, query)
+        self.send(404, "404 page not found", "text/plain")
+
+    def proxied(self, body):
+        # An absolute URI in the request line: we are being used as a forward proxy.
+        url = urlparse(self.path)
+        if url.path == "/api/v1/query":
+            form = parse_qs(body)
+            return self.send(200, {"status": "success", "data": {"resultType": "vector", "result": [
+                {"metric": {"via": "proxy", "host": url.hostname}, "value": [1714565400, "1"]}]},
+                "echo": form})
+        self.send(200, {"proxied": self.path})
+
+    def expect(self, query, name, value):
+        got = query.get(name)
+        if got != ([value] if isinstance(value, str) else value):
+            self.dt_error(400, f"fake: expected {name}={value!r}, got {got!r}")
+            return False
+        return True
+
+    def dynatrace(self, url, query):
+        if url.path == "/api/v2/metrics/query":
+            selector = query.get("metricSelector", [""])[0]
+            if not (self.expect(query, "from", FROM_MS) and self.expect(query, "to", TO_MS)):
+                return
+            if selector.startswith("fail:400"):
+                return self.dt_error(400, "Constraints violated.", [{"path": "metricSelector", "message": "Token 'percentile' is not valid", "parameterLocation": "QUERY"}])
+            if selector.startswith("fail:404"):
+                return self.dt_error(404, "Metric 'builtin:nope' not found")
+            if selector.startswith("fail:500"):
+                return self.send(500, "<html>Internal Server Error</html>", "text/html")
+            if selector.startswith("slow"):
+                time.sleep(5)
+            if selector.startswith("truncated"):
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", "1000")
+                self.end_headers()
+                self.wfile.write(b'{"totalCount":1,"result":[{"metricId":')
+                self.wfile.flush()
+                self.close_connection = True
+                return
+            if selector.startswith("ratelimit"):
+                with LOCK:
+                    count = STATE.get(selector, 0)
+                    STATE[selector] = count + 1
+                if count == 0:
+                    return self.send(429, {"error": {"code": 429, "message": "Too many requests"}}, headers=[("Retry-After", "1")])
+            if not self.expect(query, "resolution", query.get("resolution", ["Inf"])[0]):
+                return
+            return self.send(200, {
+                "totalCount": 2, "nextPageKey": None, "resolution": query["resolution"][0],
+                "warnings": ["The result was limited to 2 series."],
+                "result": [{"metricId": selector, "dataPointCountRatio": 0.001, "dimensionCountRatio": 0.01, "data": [
+                    {"dimensions": ["SERVICE-1"], "dimensionMap": {"dt.entity.service": "SERVICE-1"},
+                     "timestamps": [1714565400000], "values": [250000.5]},
+                    {"dimensions": ["SERVICE-2"], "dimensionMap": {"dt.entity.service": "SERVICE-2"},
+                     "timestamps": [1714565400000], "values": [None]}]}]})
+        if url.path.startswith("/api/v1/timeseries/"):
+            ok = (self.expect(query, "includeData", "true") and self.expect(query, "startTimestamp", FROM_MS)
+                  and self.expect(query, "endTimestamp", TO_MS) and self.expect(query, "queryMode", "TOTAL"))
+            if not ok:
+                return
+            timeseries = url.path[len("/api/v1/timeseries/"):]
+            if timeseries != "com.dynatrace.builtin:service.responsetime":
+                return self.dt_error(400, "The given timeseries id is not configured.")
+            agg = query.get("aggregationType", [""])[0]
+            if agg == "PERCENTILE" and not self.expect(query, "percentile", "90"):
+                return
+            points = {"SERVICE-BAB018A09DA36B75": [[1714564800000, 5824401.800000001 if agg == "PERCENTILE" else 2476689.888888889]],
+                      "SERVICE-00000000000000AA": [[1714564800000, None]]}
+            entities = query.get("entity")
+            if entities:
+                points = {k: v for k, v in points.items() if k in entities}
+            return self.send(200, {"timeseriesId": timeseries, "displayName": "Response time", "dimensions": ["SERVICE"],
+                                   "unit": "Microsecond (µs)", "dataResult": {"dataPoints": points, "entities": {},
+                                   "resolutionInMillisUTC": 600000, "aggregationType": agg}})
+        if url.path == "/api/v1/entity/services":
+            if not (self.expect(query, "startTimestamp", FROM_MS) and self.expect(query, "endTimestamp", TO_MS)):
+                return
+            return self.send(200, [
+                {"entityId": "SERVICE-A", "displayName": "front-end", "lastSeenTimestamp": 1714565400000,
+                 "toRelationships": {"calls": ["SERVICE-B", "SERVICE-C"]}, "fromRelationships": {"calls": []}},
+                {"entityId": "SERVICE-B", "displayName": "carts", "toRelationships": {}}])
+        self.dt_error(404, "fake: unknown path " + url.path)
+
+    def fault(self, url, query, body):
+        parts = url.path.split("/")[2:]
+        kind = parts[0]
+        if kind == "echo":
+            return self.send(200, {"method": self.command, "path": self.path, "body": body,
+                                   "headers": {k.lower(): v for k, v in self.headers.items()}})
+        if kind == "seen":
+            with LOCK:
+                seen = list(SEEN)
+                SEEN.clear()
+            return self.send(200, seen)
+        if kind == "status":
+            headers = [(name, query[name][0]) for name in ("Retry-After", "X-RateLimit-Reset") if name in query]
+            return self.send(int(parts[1]), {"status": int(parts[1])}, headers=headers)
+        if kind == "flaky":  # /t/flaky/<id>/<failures>/<code>
+            key, failures, code = parts[1], int(parts[2]), int(parts[3])
+            with LOCK:
+                count = STATE.get(key, 0)
+                STATE[key] = count + 1
+            if count < failures:
+                return self.send(code, {"attempt": count + 1}, headers=[("Retry-After", "0")])
+            return self.send(200, {"attempt": count + 1})
+        if kind == "count":  # /t/count/<id>: how many requests /t/flaky/<id> got
+            with LOCK:
+                return self.send(200, {"count": STATE.get(parts[1], 0)})
+        if kind == "slow":
+            time.sleep(float(parts[1]))
+            return self.send(200, {"slept": float(parts[1])})
+        if kind == "trickle":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "100")
+            self.end_headers()
+            for _ in range(100):
+                try:
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                except OSError:
+                    return
+                time.sleep(1)
+            return
+        if kind == "truncated":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            self.wfile.write(b'{"status":"success","data":{"resultType":"vec')
+            self.wfile.flush()
+            self.close_connection = True
+            return
+        if kind == "big":
+            return self.send(200, b"[" + b"1," * (int(parts[1]) // 2) + b"1]")
+        if kind == "redirect":
+            self.send_response(int(query.get("code", ["302"])[0]))
+            self.send_header("Location", query["to"][0])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if kind == "loop":
+            self.send_response(302)
+            self.send_header("Location", "/t/loop")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if kind == "delay":  # /t/delay/<ms>: a canned Prometheus answer after a delay
+            time.sleep(int(parts[1]) / 1000)
+            return self.send(200, {"status": "success", "data": {"resultType": "vector", "result": [
+                {"metric": {"job": "bench"}, "value": [1714565400, "0.25"]}]}})
+        self.send(404, "no such fault", "text/plain")
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 256
+    allow_reuse_address = True
+
+
+def main():
+    server = Server(("127.0.0.1", 0), Handler)
+    if "--tls" in sys.argv:
+        cert, key = sys.argv[sys.argv.index("--tls") + 1:sys.argv.index("--tls") + 3]
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert, key)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+    print(server.server_address[1], flush=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    sys.stdin.read()  # until the test process closes our stdin (or exits)
+    server.shutdown()
+
+
+if __name__ == "__main__":
+    main()

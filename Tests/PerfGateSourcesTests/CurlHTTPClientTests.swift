@@ -65,7 +65,7 @@ import Testing
         } catch {
             #expect(error.kind == .timeout)
         }
-        #expect(Date().timeIntervalSince(started) < 2)
+        #expect(Date().timeIntervalSince(started) < 4)
     }
 
     @Test func reportsRefusedAndCutConnections() async throws {
@@ -113,8 +113,9 @@ import Testing
             for _ in 0..<10 { group.addTask { try await client.send(HTTPRequest(url: backend.url + "/t/slow/0.5")).status } }
             for try await status in group { #expect(status == 200) }
         }
-        // Ten half-second answers at once take about half a second, not five.
-        #expect(Date().timeIntervalSince(started) < 1.5)
+        // Ten half-second answers at once take about half a second, not five (a wide margin: the
+        // test shares the machine with the rest of the suite; Benchmarks/ measures it properly).
+        #expect(Date().timeIntervalSince(started) < 3)
     }
 
     @Test func rejectsWhatIsNotAURL() async {

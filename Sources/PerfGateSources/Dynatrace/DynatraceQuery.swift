@@ -114,7 +114,7 @@ enum DynatraceQuery: Equatable {
             if let percentile { pairs.append(("percentile", percentile)) }
             pairs += [("startTimestamp", from), ("endTimestamp", to), ("queryMode", "TOTAL")]
             pairs += entityIds.map { ("entity", $0) } + tags.map { ("tag", $0) }
-            return "/api/v1/timeseries/" + URLText.percentEncoded(id) + "?" + URLText.formEncoded(pairs)
+            return "/api/v1/timeseries/" + URLText.pathSegment(id) + "?" + URLText.formEncoded(pairs)
         case let .smartscape(path, _, _, tags):
             let pairs = [("startTimestamp", from), ("endTimestamp", to)] + tags.map { ("tag", $0) }
             return "/api/v1/entity/" + path + "?" + URLText.formEncoded(pairs)

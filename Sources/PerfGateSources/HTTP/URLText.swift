@@ -30,13 +30,15 @@ public enum URLText {
         pairs.map { percentEncoded($0.0) + "=" + percentEncoded($0.1) }.joined(separator: "&")
     }
 
-    /// Everything but RFC 3986 unreserved characters is %-encoded.
-    public static func percentEncoded(_ text: String) -> String {
+    /// Everything but RFC 3986 unreserved characters (and `also`) is %-encoded.
+    public static func percentEncoded(_ text: String, also: String = "") -> String {
         var output = ""
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
                  UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                output.unicodeScalars.append(Unicode.Scalar(byte))
+            case _ where also.utf8.contains(byte):
                 output.unicodeScalars.append(Unicode.Scalar(byte))
             default:
                 let hex = String(byte, radix: 16, uppercase: true)
@@ -44,6 +46,12 @@ public enum URLText {
             }
         }
         return output
+    }
+
+    /// One path segment: `:` and `@` may stay as they are (RFC 3986 pchar), as in Dynatrace's
+    /// `com.dynatrace.builtin:service.responsetime`.
+    public static func pathSegment(_ text: String) -> String {
+        percentEncoded(text, also: ":@!$&'()*+,;=")
     }
 
     struct Parts {

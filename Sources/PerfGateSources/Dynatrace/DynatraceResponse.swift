@@ -39,20 +39,29 @@ enum DynatraceResponse {
         var results: [Measurement] = []
         for entity in points {
             guard let first = entity.value.items?.first?.items, first.count >= 2 else { continue }
-            let value = try NumericValue.parse(first[1])
-            results.append(Measurement(key: entity.key, value: value, timestamp: first[0].numberValue.map { $0 / 1000 }))
+            results.append(try point(key: entity.key, value: first[1], milliseconds: first[0]))
         }
         return results
+    }
+
+    /// One data point; Dynatrace stamps points in epoch milliseconds.
+    // (A separate function also keeps Swift 6.3's optimizer from crashing on the loops that use it.)
+    static func point(key: String, value: Node, milliseconds: Node?) throws(SourceError) -> Measurement {
+        let parsed = try NumericValue.parse(value)
+        guard let milliseconds = milliseconds?.numberValue else { return Measurement(key: key, value: parsed) }
+        return Measurement(key: key, value: parsed, timestamp: milliseconds / 1000)
     }
 
     /// Topology entities: the size of each one's relation list (0 when absent).
     static func entities(_ document: Node, _ relationship: String, _ relation: String) throws(SourceError) -> [Measurement] {
         guard let entities = document.items else { throw SourceError("the answer is not a list of entities") }
-        return entities.compactMap { entity in
-            guard let id = entity["entityId"]?.stringValue else { return nil }
+        var results: [Measurement] = []
+        for entity in entities {
+            guard let id = entity["entityId"]?.stringValue else { continue }
             let count = entity[relationship]?[relation]?.items?.count ?? 0
-            return Measurement(key: id, value: Double(count), timestamp: entity["lastSeenTimestamp"]?.numberValue.map { $0 / 1000 })
+            results.append(try point(key: id, value: .number(Double(count)), milliseconds: entity["lastSeenTimestamp"]))
         }
+        return results
     }
 
     /// `result[].data[]`: one result per data series and point, keyed by its dimensions.
@@ -71,8 +80,7 @@ enum DynatraceResponse {
                 let values = series["values"]?.items ?? []
                 let timestamps = series["timestamps"]?.items ?? []
                 for (index, value) in values.enumerated() {
-                    let timestamp = index < timestamps.count ? timestamps[index].numberValue.map { $0 / 1000 } : nil
-                    measurements.append(Measurement(key: key, value: try NumericValue.parse(value), timestamp: timestamp))
+                    measurements.append(try point(key: key, value: value, milliseconds: index < timestamps.count ? timestamps[index] : nil))
                 }
             }
         }

@@ -49,10 +49,8 @@ enum PrometheusResponse {
 
     /// `[timestamp, "value"]`.
     static func sample(_ pair: Node?, key: String) throws(SourceError) -> Measurement {
-        guard let items = pair?.items, items.count == 2, let value = items[1].stringValue ?? items[1].numberValue.map(JSONWriter.format) else {
-            throw SourceError("a sample is not [timestamp, \"value\"]")
-        }
-        return Measurement(key: key, value: try NumericValue.parse(.string(value)), timestamp: items[0].numberValue)
+        guard let items = pair?.items, items.count == 2 else { throw SourceError("a sample is not [timestamp, \"value\"]") }
+        return Measurement(key: key, value: try NumericValue.parse(items[1]), timestamp: items[0].numberValue)
     }
 
     /// The series' labels as `{a="b",c="d"}`, sorted, escaped as in Prometheus' text format.

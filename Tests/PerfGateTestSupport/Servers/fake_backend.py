@@ -19,6 +19,7 @@ TOKEN = "dt0c01.TESTTOKEN"
 FROM_MS, TO_MS = "1714564800000", "1714565400000"  # 2024-05-01T12:00:00Z .. 12:10:00Z
 STATE = {}
 SEEN = []
+INFLIGHT, PEAK = {}, {}
 LOCK = threading.Lock()
 
 
@@ -172,9 +173,18 @@ class Handler(BaseHTTPRequestHandler):
         if kind == "count":  # /t/count/<id>: how many requests /t/flaky/<id> got
             with LOCK:
                 return self.send(200, {"count": STATE.get(parts[1], 0)})
-        if kind == "slow":
+        if kind == "slow":  # /t/slow/<seconds>[/<group>]: counts how many of a group are in flight at once
+            group = parts[2] if len(parts) > 2 else ""
+            with LOCK:
+                INFLIGHT[group] = INFLIGHT.get(group, 0) + 1
+                PEAK[group] = max(PEAK.get(group, 0), INFLIGHT[group])
             time.sleep(float(parts[1]))
+            with LOCK:
+                INFLIGHT[group] -= 1
             return self.send(200, {"slept": float(parts[1])})
+        if kind == "peak":  # /t/peak/<group>: the most requests of a group that were in flight at once
+            with LOCK:
+                return self.send(200, {"peak": PEAK.get(parts[1], 0)})
         if kind == "trickle":
             self.send_response(200)
             self.send_header("Content-Type", "application/json")

@@ -42,6 +42,7 @@ public enum JSONReport {
             })),
         ]
         if let error = result.error { pairs.append(("error", .string(error))) }
+        if !result.warnings.isEmpty { pairs.append(("warnings", .array(result.warnings.map(Node.string)))) }
         return .object(pairs)
     }
 

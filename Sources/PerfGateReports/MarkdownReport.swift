@@ -22,6 +22,11 @@ public enum MarkdownReport {
             ]
             text += "| " + cells.joined(separator: " | ") + " |\n"
         }
+        let notes = result.indicatorResults.flatMap { indicator in indicator.warnings.map { (indicator.id, $0) } }
+        if !notes.isEmpty {
+            text += "\nBackend notes:\n\n"
+            for (id, note) in notes { text += "- \(MarkdownText.code(id)): \(MarkdownText.cell(note))\n" }
+        }
         let violations = result.indicatorResults.filter { !$0.violations.isEmpty }
         if !violations.isEmpty {
             text += "\n<details><summary>Violations</summary>\n\n"

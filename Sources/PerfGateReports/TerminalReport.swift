@@ -35,6 +35,7 @@ public enum TerminalReport {
             if indicator.violations.count > shown.count {
                 lines.append("        - … and \(indicator.violations.count - shown.count) more")
             }
+            for warning in indicator.warnings { lines.append("        note: " + LogText.sanitize(warning)) }
         }
         if !result.indicatorResults.isEmpty { lines.append("") }
         let maximum = result.indicatorResults.reduce(0) { $0 + $1.metricScore }

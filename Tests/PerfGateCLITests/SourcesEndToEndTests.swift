@@ -55,6 +55,8 @@ struct SourcesEndToEndTests {
         #expect(indicators.map { $0["score"]?.numberValue } == [12.5, 25, 25, 25])
         #expect(indicators[0]["values"]?.items?.first?["value"]?.numberValue == 0.29)
         #expect(indicators[1]["values"]?.items?.count == 2)
+        #expect(indicators[1]["warnings"] == .array([.string("The result was limited to 2 series.")]))
+        #expect(output.stdout.contains("note: The result was limited to 2 series."))
         #expect(result?["totalScore"]?.numberValue == 87.5)
         #expect(output.stdout.contains("WARN  checkout_p95_seconds"))
     }

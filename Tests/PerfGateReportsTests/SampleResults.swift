@@ -9,7 +9,8 @@ enum SampleResults {
         indicatorResults: [
             IndicatorResult(
                 id: "checkout_p95_ms", source: "jmeter", score: 30, metricScore: 30, violations: [],
-                measurements: [Measurement(key: "checkout", value: 581)], thresholds: Thresholds(upperSevere: 1200, upperWarning: 800)),
+                measurements: [Measurement(key: "checkout", value: 581)], thresholds: Thresholds(upperSevere: 1200, upperWarning: 800),
+                warnings: ["The result was limited to 1 series."]),
             IndicatorResult(
                 id: "p99 `per` page", source: "jmeter", score: 10, metricScore: 20,
                 violations: [Violation(breach: .upperWarning, key: hostileKey, value: 950.25, threshold: 900, metadata: .object([("owner", .string("web"))]))],

@@ -25,11 +25,13 @@ let package = Package(
         .target(name: "PerfGateSources", dependencies: ["PerfGateCore", "CCurl"]),
         // Pure renderers: (EvaluationResult) -> String.
         .target(name: "PerfGateReports", dependencies: ["PerfGateCore"]),
+        // The CI platforms perfgate runs inside: detection, workspaces, publishing, escaping.
+        .target(name: "PerfGateCI", dependencies: ["PerfGateCore", "PerfGateReports"]),
         // The commands, their options and the exit-code contract.
         .target(
             name: "PerfGateCLI",
             dependencies: [
-                "PerfGateCore", "PerfGateSources", "PerfGateReports",
+                "PerfGateCore", "PerfGateSources", "PerfGateReports", "PerfGateCI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "perfgate", dependencies: ["PerfGateCLI"]),
@@ -42,6 +44,7 @@ let package = Package(
         .testTarget(name: "PerfGateCoreTests", dependencies: ["PerfGateCore", "PerfGateSources", "PerfGateReports", "PerfGateTestSupport"]),
         .testTarget(
             name: "PerfGateSourcesTests", dependencies: ["PerfGateSources", "PerfGateTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "PerfGateCITests", dependencies: ["PerfGateCI", "PerfGateTestSupport"]),
         .testTarget(
             name: "PerfGateReportsTests", dependencies: ["PerfGateReports", "PerfGateTestSupport"], exclude: ["Fixtures"]),
         // End-to-end: runs the built `perfgate` binary.

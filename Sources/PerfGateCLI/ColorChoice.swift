@@ -15,11 +15,6 @@ enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
     }
 }
 
-/// `--ci auto|github|azure|jenkins|none`.
-enum CIChoice: String, ExpressibleByArgument, CaseIterable {
-    case auto, github, azure, jenkins, none
-}
-
 /// `--fail-on fail|warning`: the lowest verdict that fails the build.
 enum FailOn: String, ExpressibleByArgument, CaseIterable {
     case fail, warning

@@ -9,6 +9,9 @@ import PerfGateCore
 
 /// Where commands print: results to stdout, everything for a person's eyes about the run to stderr.
 enum Console {
+    static let stdoutDescriptor: Int32 = 1
+    static let stderrDescriptor: Int32 = 2
+
     static func out(_ text: String) { write(text, to: 1) }
 
     static func err(_ text: String) { write(text.hasSuffix("\n") ? text : text + "\n", to: 2) }

@@ -10,7 +10,7 @@ public struct PerfGateCommand: AsyncParsableCommand {
             Exit codes: 0 pass (and warning, unless --fail-on warning), 1 fail, 2 could not measure, 64 usage error, 65 invalid spec or input.
             """,
         version: PerfGateVersion.current,
-        subcommands: [EvaluateCommand.self, ValidateCommand.self]
+        subcommands: [MarkCommand.self, EvaluateCommand.self, ValidateCommand.self]
     )
 
     public init() {}

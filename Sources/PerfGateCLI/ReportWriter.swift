@@ -1,31 +1,31 @@
+import PerfGateCI
 import PerfGateCore
 import PerfGateReports
 
-let stdoutStream: Int32 = 1
-let stderrStream: Int32 = 2
-
 /// Renders the requested reports and writes each atomically (or to stdout for `-`).
 enum ReportWriter {
-    /// False when any report could not be written; each failure is printed.
-    static func write(_ result: EvaluationResult, options: ReportOptions) -> Bool {
+    /// The paths actually written (without stdout); a failure to write one is printed and leaves it out.
+    static func write(_ result: EvaluationResult, to paths: ReportPaths) -> (written: ReportPaths, allWritten: Bool) {
+        var written = ReportPaths(folder: paths.folder)
         var allWritten = true
-        let reports: [(String?, () -> String)] = [
-            (options.json, { JSONReport.render(result) }),
-            (options.junit, { JUnitReport.render(result) }),
-            (options.markdown, { MarkdownReport.render(result) }),
-        ]
-        for case let (path?, render) in reports {
+        func emit(_ path: String?, _ render: () -> String) -> String? {
+            guard let path else { return nil }
             if path == "-" {
                 Console.out(render())
-                continue
+                return nil
             }
             do {
                 try FileSystem.writeAtomically(render(), to: path)
+                return path
             } catch {
                 Console.err("perfgate: cannot write \(error)")
                 allWritten = false
+                return nil
             }
         }
-        return allWritten
+        written.json = emit(paths.json) { JSONReport.render(result) }
+        written.junit = emit(paths.junit) { JUnitReport.render(result) }
+        written.markdown = emit(paths.markdown) { MarkdownReport.render(result) }
+        return (written, allWritten)
     }
 }

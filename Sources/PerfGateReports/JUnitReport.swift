@@ -5,8 +5,9 @@ import PerfGateCore
 /// GitHub reporters all read it.
 ///
 /// A failed indicator is a `<failure>`, one that could not be measured an `<error>`. A warning is
-/// not a test failure (the gate passes on a warning unless told otherwise); it is listed in the
-/// suite's `system-out`. The `objectives` case fails when the total misses `objectives.warning`.
+/// a passing test case (the gate passes on a warning unless told otherwise). The strict schema
+/// allows no `system-out` on a test case, so the explanation is in the suite's `system-out`, and the
+/// properties say `warning`. The `objectives` case fails when the total misses `objectives.warning`.
 public enum JUnitReport {
     public static func render(_ result: EvaluationResult) -> String {
         let cases = result.indicatorResults.map(testCase) + [objectivesCase(result)]
@@ -97,8 +98,11 @@ public enum JUnitReport {
             ("objectives.pass", NumberText.format(result.objectives.pass)),
             ("objectives.warning", NumberText.format(result.objectives.warning)),
         ]
-        let warnings = result.indicatorResults.filter { $0.verdict == .warning }.map(\.id)
+        let warnings = result.indicatorResults.filter { $0.verdict == .warning }.map { LogText.sanitize($0.id) }
         if !warnings.isEmpty { properties.append(("warnings", warnings.joined(separator: ", "))) }
+        for indicator in result.indicatorResults {
+            properties.append(("indicator." + LogText.sanitize(indicator.id), indicator.verdict.rawValue))
+        }
         if let window = result.window {
             properties.append(("window.start", CivilDate.rfc3339(window.start)))
             properties.append(("window.end", CivilDate.rfc3339(window.end)))

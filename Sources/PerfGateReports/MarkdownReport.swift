@@ -1,46 +1,74 @@
 import PerfGateCore
 
-/// A Markdown summary for pull requests, job summaries and build pages.
+/// A GitHub-flavoured Markdown summary for job summaries, pull requests and build pages: the
+/// verdict line, a table of indicators, then violations and errors. Untrusted text is escaped, and
+/// the whole stays under 1 MiB (GitHub's limit for a step summary) by cutting the longest parts.
 public enum MarkdownReport {
+    public static let sizeLimit = 1 << 20
+    static let maxRows = 1000
+    static let maxListItems = 200
+
     public static func render(_ result: EvaluationResult) -> String {
         let maximum = result.indicatorResults.reduce(0) { $0 + $1.metricScore }
-        var text = "## perfgate: \(icon(result.verdict)) \(result.verdict.rawValue.uppercased())\n\n"
-        text += "Total score **\(NumberText.format(result.totalScore))** of \(NumberText.format(maximum))"
-        text += " (pass at \(NumberText.format(result.objectives.pass)), warning at \(NumberText.format(result.objectives.warning)))"
-        if let window = result.window {
-            text += ", window \(CivilDate.rfc3339(window.start)) to \(CivilDate.rfc3339(window.end))"
-        }
-        text += ".\n\n"
+        var text = "## \(icon(result.verdict)) perfgate: \(result.verdict.rawValue.uppercased()), score \(NumberText.format(result.totalScore))"
+            + " of \(NumberText.format(maximum)) (pass at \(NumberText.format(result.objectives.pass)), warning at \(NumberText.format(result.objectives.warning)))\n\n"
+        var context: [String] = []
+        if let window = result.window { context.append("Window \(CivilDate.rfc3339(window.start)) to \(CivilDate.rfc3339(window.end))") }
+        if let spec = result.specPath { context.append("spec " + MarkdownText.code(Path.lastComponent(of: spec))) }
+        if !context.isEmpty { text += context.joined(separator: ", ") + ".\n\n" }
         guard !result.indicatorResults.isEmpty else { return text + "The spec has no indicators.\n" }
-        text += "| | Indicator | Source | Values | Thresholds | Score |\n|---|---|---|---|---|---|\n"
-        for indicator in result.indicatorResults {
-            let values = indicator.error.map { "error: " + $0 } ?? TerminalReport.values(indicator.measurements)
+
+        text += "| Indicator | Values | Thresholds | Score | Status |\n|---|---|---|---|---|\n"
+        for indicator in result.indicatorResults.prefix(maxRows) {
+            let values = indicator.error != nil ? "not measured" : TerminalReport.values(indicator.measurements)
             let cells = [
-                icon(indicator.verdict), MarkdownText.code(indicator.id), MarkdownText.cell(indicator.source),
-                MarkdownText.cell(values), MarkdownText.cell(TerminalReport.thresholds(indicator.thresholds)),
+                MarkdownText.code(indicator.id), MarkdownText.cell(clip(values)), MarkdownText.cell(TerminalReport.thresholds(indicator.thresholds)),
                 "\(NumberText.format(indicator.score)) / \(NumberText.format(indicator.metricScore))",
+                "\(icon(indicator.verdict)) \(indicator.verdict.rawValue)",
             ]
             text += "| " + cells.joined(separator: " | ") + " |\n"
         }
+        if result.indicatorResults.count > maxRows {
+            text += "\n_\(result.indicatorResults.count - maxRows) more indicators are in the JSON report._\n"
+        }
+        let violations = result.indicatorResults.flatMap { indicator in indicator.violations.map { (indicator.id, $0) } }
+        text += list("Violations", violations.map { "\(MarkdownText.code($0.0)): \(MarkdownText.cell(clip(TerminalReport.describe($0.1))))" })
+        let errors = result.indicatorResults.compactMap { indicator in indicator.error.map { (indicator.id, $0) } }
+        text += list("Errors", errors.map { "\(MarkdownText.code($0.0)): \(MarkdownText.cell(clip($0.1)))" })
         let notes = result.indicatorResults.flatMap { indicator in indicator.warnings.map { (indicator.id, $0) } }
-        if !notes.isEmpty {
-            text += "\nBackend notes:\n\n"
-            for (id, note) in notes { text += "- \(MarkdownText.code(id)): \(MarkdownText.cell(note))\n" }
-        }
-        let violations = result.indicatorResults.filter { !$0.violations.isEmpty }
-        if !violations.isEmpty {
-            text += "\n<details><summary>Violations</summary>\n\n"
-            for indicator in violations {
-                for violation in indicator.violations.prefix(50) {
-                    text += "- \(MarkdownText.code(indicator.id)): \(MarkdownText.cell(TerminalReport.describe(violation)))\n"
-                }
-            }
-            text += "\n</details>\n"
-        }
+        text += list("Backend notes", notes.map { "\(MarkdownText.code($0.0)): \(MarkdownText.cell(clip($0.1)))" })
+        return fitted(text)
+    }
+
+    static func list(_ title: String, _ items: [String]) -> String {
+        guard !items.isEmpty else { return "" }
+        var text = "\n### \(title)\n\n"
+        for item in items.prefix(maxListItems) { text += "- \(item)\n" }
+        if items.count > maxListItems { text += "- _… and \(items.count - maxListItems) more in the JSON report_\n" }
         return text
     }
 
-    static func icon(_ verdict: Verdict) -> String {
+    /// One cell's text, cut to a length a table can show.
+    static func clip(_ text: String, _ limit: Int = 300) -> String {
+        text.count <= limit ? text : String(text.prefix(limit)) + "…"
+    }
+
+    /// The text, cut at a line boundary with a note when it would pass the size limit.
+    static func fitted(_ text: String) -> String {
+        guard text.utf8.count > sizeLimit else { return text }
+        let note = "\n_The summary was cut to stay under 1 MiB; the JSON report has everything._\n"
+        var kept = ""
+        var size = note.utf8.count
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let next = line.utf8.count + 1
+            if size + next > sizeLimit { break }
+            kept += line + "\n"
+            size += next
+        }
+        return kept + note
+    }
+
+    public static func icon(_ verdict: Verdict) -> String {
         switch verdict {
         case .pass: return "✅"
         case .warning: return "⚠️"
@@ -55,12 +83,12 @@ public enum MarkdownReport {
 public enum MarkdownText {
     public static func cell(_ text: String) -> String {
         var output = ""
-        for character in LogText.sanitize(text) {
-            switch character {
+        for scalar in LogText.sanitize(text).unicodeScalars {
+            switch scalar {
             case "\\", "`", "*", "_", "[", "]", "<", ">", "#", "|", "!", "~", "&":
-                output += "\\" + String(character)
+                output += "\\" + String(scalar)
             default:
-                output.append(character)
+                output.unicodeScalars.append(scalar)
             }
         }
         return output
@@ -68,7 +96,7 @@ public enum MarkdownText {
 
     /// An inline code span that no backtick in the text can close early.
     public static func code(_ text: String) -> String {
-        let safe = LogText.sanitize(text).replacing("|", with: "\\|")
+        let safe = LogText.sanitize(text).replacingScalars(["|": "\\|"])
         var longestRun = 0
         var run = 0
         for character in safe {

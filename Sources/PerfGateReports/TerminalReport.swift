@@ -73,7 +73,7 @@ public enum TerminalReport {
         text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
     }
 
-    static func values(_ measurements: [Measurement]) -> String {
+    public static func values(_ measurements: [Measurement]) -> String {
         guard !measurements.isEmpty else { return "no values" }
         let shown = measurements.prefix(3).map { measurement in
             "\(LogText.sanitize(measurement.key))=\(measurement.value.map(NumberText.format) ?? "none")"
@@ -82,7 +82,7 @@ public enum TerminalReport {
         return shown.joined(separator: ", ") + more
     }
 
-    static func thresholds(_ thresholds: Thresholds) -> String {
+    public static func thresholds(_ thresholds: Thresholds) -> String {
         var parts: [String] = []
         if let value = thresholds.lowerSevere { parts.append("severe <= \(NumberText.format(value))") }
         if let value = thresholds.lowerWarning { parts.append("warn <= \(NumberText.format(value))") }
@@ -91,7 +91,7 @@ public enum TerminalReport {
         return parts.isEmpty ? "no thresholds" : parts.joined(separator: ", ")
     }
 
-    static func describe(_ violation: Violation) -> String {
+    public static func describe(_ violation: Violation) -> String {
         switch violation.breach {
         case .noValues: return "the source returned no values"
         case .missingValue: return "\(LogText.sanitize(violation.key ?? "")): no value"

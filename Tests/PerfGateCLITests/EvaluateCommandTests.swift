@@ -36,7 +36,7 @@ import Testing
         #expect(result["result"]?.stringValue == "pass")
         #expect(result["indicatorResults"]?.items?.count == 5)
         #expect(try Fixtures.read(folder + "/out/junit.xml").contains(#"tests="6" failures="0" errors="0""#))
-        #expect(try Fixtures.read(folder + "/out/summary.md").hasPrefix("## perfgate: ✅ PASS"))
+        #expect(try Fixtures.read(folder + "/out/summary.md").hasPrefix("## ✅ perfgate: PASS, score 100 of 100"))
     }
 
     @Test func jsonToStdoutMovesTheSummaryToStderr() throws {
@@ -126,7 +126,10 @@ import Testing
         ["evaluate", "--spec", "x.json", "--fail-on", "sometimes"],
         ["evaluate", "--spec", "x.json", "--var", "novalue"],
         ["evaluate", "--spec", "x.json", "--concurrency", "0"],
-        ["evaluate"],
+        ["evaluate", "--spec", "x.json", "--ci", "travis"],
+        ["mark"],
+        ["mark", "begin"],
+        ["mark", "start", "--at", "tomorrow"],
         ["evaluate", "--spec", "x.json", "--bogus"],
         ["frobnicate"],
     ])

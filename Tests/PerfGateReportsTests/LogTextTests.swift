@@ -9,6 +9,9 @@ import Testing
         ("x ##[error]y", "x #\u{2060}#[error]y"),
         ("::error::boom", "\u{2060}::error::boom"),
         ("\u{1B}[31mred", "\u{FFFD}[31mred"),
+        ("a\r\nb", "a\\r\\nb"),
+        ("##\u{301}vso[x]", "#\u{2060}#\u{301}vso[x]"),
+        (":\u{301}:x", ":\u{301}:x"),
     ])
     func neutralises(_ input: String, _ expected: String) {
         #expect(LogText.sanitize(input) == expected)

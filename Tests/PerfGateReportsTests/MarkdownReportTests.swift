@@ -1,3 +1,4 @@
+import PerfGateCore
 import PerfGateReports
 import Testing
 
@@ -7,19 +8,34 @@ import Testing
         try Golden.check(MarkdownReport.render(SampleResults.passing), "passing.md")
     }
 
-    @Test func everyTableRowHasSixCells() {
+    @Test func everyTableRowHasFiveCells() {
         let rows = MarkdownReport.render(SampleResults.mixed).split(separator: "\n").filter { $0.hasPrefix("| ") }
         #expect(rows.count == 6)
         for row in rows {
-            // Unescaped pipes delimit cells: 7 per row of 6 cells.
+            // Unescaped pipes delimit cells: 6 per row of 5 cells.
             var delimiters = 0
             var escaped = false
             for character in row {
                 if character == "|" && !escaped { delimiters += 1 }
                 escaped = character == "\\" && !escaped
             }
-            #expect(delimiters == 7, "\(row)")
+            #expect(delimiters == 6, "\(row)")
         }
+    }
+
+    @Test func staysUnderOneMebibyte() {
+        let key = String(repeating: "k", count: 2000)
+        let indicators = (0..<3000).map { index in
+            IndicatorResult(
+                id: "indicator_\(index)", source: "static", score: 0, metricScore: 1,
+                violations: (0..<3).map { _ in Violation(breach: .upperSevere, key: key, value: 2, threshold: 1) },
+                measurements: [Measurement(key: key, value: 2)], thresholds: Thresholds(upperSevere: 1))
+        }
+        let result = EvaluationResult(verdict: .fail, totalScore: 0, objectives: Objectives(pass: 1, warning: 0), indicatorResults: indicators)
+        let text = MarkdownReport.render(result)
+        #expect(text.utf8.count <= MarkdownReport.sizeLimit)
+        #expect(text.contains("more indicators are in the JSON report"))
+        #expect(text.hasPrefix("## ❌ perfgate: FAIL, score 0 of 3000"))
     }
 
     @Test func escapesMarkupAndCodeSpans() {

@@ -28,7 +28,9 @@ public enum PerfGateBinary {
         for name in ["GITHUB_ACTIONS", "TF_BUILD", "JENKINS_URL", "JENKINS_HOME", "NO_COLOR"] { env[name] = nil }
         env.merge(environment) { _, new in new }
         process.environment = env
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        // A fresh folder unless one is given: no stray window file or spec in the repository can
+        // change what a test sees.
+        process.currentDirectoryURL = URL(fileURLWithPath: try directory ?? Fixtures.temporaryFolder())
         // Files rather than pipes: nothing can block however much the binary prints.
         let scratch = try Fixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: scratch) }

@@ -50,6 +50,19 @@ struct ConnectionOptions: ParsableArguments {
         return seconds
     }
 
+    /// Every secret perfgate may read: the tokens and passwords in the environment and token files.
+    func secrets(environment: [String: String]) -> [String] {
+        var secrets = ["PROMETHEUS_TOKEN", "PROMETHEUS_PASSWORD", "DYNATRACE_API_TOKEN", "DYNATRACE_APITOKEN"]
+            .compactMap { environment[$0]?.trimmingSpaces() }
+        for file in [prometheusTokenFile, dynatraceTokenFile].compactMap({ $0 }) {
+            if let bytes = try? FileSystem.read(file, limit: 1 << 20),
+               let line = String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline).first {
+                secrets.append(String(line).trimmingSpaces())
+            }
+        }
+        return secrets.filter { !$0.isEmpty }
+    }
+
     /// The sources' configuration: a retrying libcurl client and the process environment.
     func configuration(environment: [String: String]) throws -> SourceConfiguration {
         var settings = HTTPSettings()

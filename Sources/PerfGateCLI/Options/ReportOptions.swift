@@ -1,4 +1,6 @@
 import ArgumentParser
+import PerfGateCI
+import PerfGateCore
 
 /// Where to write reports. Each is written atomically; `-` means stdout.
 struct ReportOptions: ParsableArguments {
@@ -11,12 +13,31 @@ struct ReportOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Write a Markdown summary to this file ('-' for stdout).", valueName: "file"))
     var markdown: String?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Where reports go on a CI platform, each unless named: perfgate-result.json, perfgate-junit.xml, perfgate-summary.md (default: .perfgate in the workspace).",
+        valueName: "folder"))
+    var reportDir: String?
+
     func validate() throws {
-        if json == "-" && markdown == "-" {
-            throw ValidationError("--json - and --markdown - cannot both write to stdout")
+        if [json, markdown, junit].filter({ $0 == "-" }).count > 1 {
+            throw ValidationError("only one of --json, --junit and --markdown can write to stdout ('-')")
         }
     }
 
     /// Whether a report takes stdout, so the human summary must go to stderr.
     var usesStdout: Bool { json == "-" || markdown == "-" || junit == "-" }
+
+    /// The report files to write. On a CI platform every report is written, into the report folder
+    /// unless named; without one, only those named.
+    func paths(platform: any CIPlatform) -> ReportPaths {
+        let folder = FileSystem.absolute(reportDir ?? Path.resolve(".perfgate", against: platform.workspace))
+        func path(_ given: String?, _ defaultName: String) -> String? {
+            if given == "-" { return given }
+            if let given { return FileSystem.absolute(given) }
+            return platform.isPlain ? nil : Path.resolve(defaultName, against: folder)
+        }
+        return ReportPaths(
+            json: path(json, "perfgate-result.json"), junit: path(junit, "perfgate-junit.xml"),
+            markdown: path(markdown, "perfgate-summary.md"), folder: folder)
+    }
 }

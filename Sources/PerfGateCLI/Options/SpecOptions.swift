@@ -2,8 +2,10 @@ import ArgumentParser
 
 /// Which spec to read, and the values its queries may need.
 struct SpecOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The PerfSpec file (JSON or YAML).", valueName: "file"))
-    var spec: String
+    @Option(name: .long, help: ArgumentHelp(
+        "The PerfSpec: a file, a folder or a glob (default: PERFGATE_SPEC, else a search of the CI's artifact and workspace folders).",
+        valueName: "path"))
+    var spec: String?
 
     @Option(name: .customLong("var"), help: ArgumentHelp(
         "A value for a $NAME placeholder in queries; overrides the spec's 'variables'. Repeatable.", valueName: "name=value"))

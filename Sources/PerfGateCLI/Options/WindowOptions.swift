@@ -1,4 +1,5 @@
 import ArgumentParser
+import PerfGateCI
 import PerfGateCore
 
 /// The load test's window. Times are RFC 3339, Unix seconds, or relative to now (`now-15m`).
@@ -9,32 +10,70 @@ struct WindowOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("When it ended; defaults to now when --start is given.", valueName: "time"))
     var end: String?
 
-    /// Checked while parsing, so a bad window is reported with `evaluate`'s usage.
+    @Option(name: .long, help: ArgumentHelp("The window file written by 'perfgate mark' (default: .perfgate/window.json in the workspace).", valueName: "file"))
+    var windowFile: String?
+
+    /// Checked while parsing, so a bad flag is reported with `evaluate`'s usage.
     func validate() throws {
-        _ = try window(now: Console.now())
+        do {
+            _ = try fromFlags(now: Console.now())
+        } catch let failure as UsageFailure {
+            throw ValidationError(failure.message)
+        }
     }
 
-    /// The window, or nil when no time was given. Throws a usage error for bad or reversed times.
-    func window(now: Double) throws -> Window? {
+    /// The window and where it came from: the flags, then `PERFGATE_START`/`PERFGATE_END`, then the
+    /// window file; nil when none has one.
+    func resolve(now: Double, environment: [String: String], workspace: String) throws -> (Window, String)? {
+        if let window = try fromFlags(now: now) { return (window, "--start/--end") }
+        if let start = environment["PERFGATE_START"], !start.isEmpty {
+            let startTime = try parse(start, "PERFGATE_START", now: now)
+            let end = environment["PERFGATE_END"].flatMap { $0.isEmpty ? nil : $0 }
+            let endTime = try end.map { try parse($0, "PERFGATE_END", now: now) }
+            return (try checked(startTime, endTime, now: now), "PERFGATE_START/PERFGATE_END")
+        }
+        let path = windowFile ?? WindowFile.defaultPath(workspace: workspace)
+        let file: WindowFile?
+        do {
+            file = try WindowFile.read(path)
+        } catch {
+            throw UsageFailure("the window file \(error)")
+        }
+        guard let file else {
+            if windowFile != nil { throw UsageFailure("the window file \(path) does not exist; write it with 'perfgate mark start'") }
+            return nil
+        }
+        guard let startTime = file.start else {
+            throw UsageFailure("the window file \(path) has no start: run 'perfgate mark start' before the load test")
+        }
+        return (try checked(startTime, file.end, now: now), "the window file \(path)")
+    }
+
+    func fromFlags(now: Double) throws -> Window? {
         guard start != nil || end != nil else { return nil }
-        guard let start else { throw ValidationError("--end needs --start: give the time the load test started") }
-        let startTime = try parse(start, flag: "--start", now: now)
-        let endTime = try end.map { try parse($0, flag: "--end", now: now) } ?? now
+        guard let start else { throw UsageFailure("--end needs --start: give the time the load test started") }
+        return try checked(try parse(start, "--start", now: now), try end.map { try parse($0, "--end", now: now) }, now: now)
+    }
+
+    /// The window, or a usage failure for one that is reversed or in the future. A missing end is now.
+    func checked(_ startTime: Double, _ endTime: Double?, now: Double) throws -> Window {
+        if endTime == nil { Console.err("perfgate: the window has no end; it ends now") }
+        let endTime = endTime ?? now
         guard endTime >= startTime else {
-            throw ValidationError("the window ends (\(CivilDate.rfc3339(endTime))) before it starts (\(CivilDate.rfc3339(startTime)))")
+            throw UsageFailure("the window ends (\(CivilDate.rfc3339(endTime))) before it starts (\(CivilDate.rfc3339(startTime)))")
         }
         // A little slack for clocks that differ between the machine that marked and this one.
         guard startTime <= now + 60 else {
-            throw ValidationError("the window starts in the future (\(CivilDate.rfc3339(startTime))); check --start and the machine's clock")
+            throw UsageFailure("the window starts in the future (\(CivilDate.rfc3339(startTime))); check the start time and the machine's clock")
         }
         return Window(start: startTime, end: endTime)
     }
 
-    private func parse(_ text: String, flag: String, now: Double) throws -> Double {
+    private func parse(_ text: String, _ name: String, now: Double) throws -> Double {
         do {
             return try TimeParser.parse(text, now: now)
         } catch {
-            throw ValidationError("\(flag): \(error.message)")
+            throw UsageFailure("\(name): \(error.message)")
         }
     }
 }

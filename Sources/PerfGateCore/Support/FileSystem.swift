@@ -75,6 +75,49 @@ public enum FileSystem {
         }
     }
 
+    /// Appends to a file (creating it), as CI platforms' command files (`$GITHUB_OUTPUT`) expect.
+    public static func append(_ contents: String, to path: String) throws(FileError) {
+        guard let file = fopen(path, "ab") else { throw FileError(path: path, reason: reason()) }
+        var bytes = Array(contents.utf8)
+        let written = bytes.withUnsafeMutableBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+        let closed = fclose(file) == 0
+        guard written == bytes.count, closed else { throw FileError(path: path, reason: reason()) }
+    }
+
+    /// The names in a folder, without `.` and `..`; empty when it cannot be read.
+    public static func list(_ folder: String) -> [String] {
+        guard let directory = opendir(folder) else { return [] }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+
+    /// Paths matching a shell glob (`*`, `?`, `[…]`), sorted; empty when none match.
+    public static func glob(_ pattern: String) -> [String] {
+        var result = glob_t()
+        defer { globfree(&result) }
+        guard Glibc.glob(pattern, 0, nil, &result) == 0 else { return [] }
+        return (0..<Int(result.gl_pathc)).compactMap { index in result.gl_pathv[index].map { String(cString: $0) } }
+    }
+
+    /// The path with links and `..` resolved, or nil when it does not exist.
+    public static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// `path` made absolute against the current directory.
+    public static func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : Path.resolve(path, against: currentDirectory())
+    }
+
     /// `mkdir -p`.
     public static func makeDirectories(_ path: String) throws(FileError) {
         var current = path.hasPrefix("/") ? "" : "."

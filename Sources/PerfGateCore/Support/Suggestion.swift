@@ -45,3 +45,19 @@ extension String {
         return String(scalars[first...last])
     }
 }
+
+extension String {
+    /// The string with each listed Unicode scalar replaced. Escaping must work on scalars, not on
+    /// Characters: "\r\n" is one Character in Swift, so `replacing("\n", …)` would miss it.
+    public func replacingScalars(_ replacements: [Unicode.Scalar: String]) -> String {
+        var output = String.UnicodeScalarView()
+        for scalar in unicodeScalars {
+            if let replacement = replacements[scalar] {
+                output.append(contentsOf: replacement.unicodeScalars)
+            } else {
+                output.append(scalar)
+            }
+        }
+        return String(output)
+    }
+}

@@ -57,7 +57,7 @@ enum PrometheusResponse {
     static func key(_ metric: Node?) -> String {
         let labels = (metric?.members ?? []).sorted { $0.key < $1.key }.map { member in
             let value = (member.value.stringValue ?? JSONWriter.write(member.value))
-                .replacing("\\", with: "\\\\").replacing("\"", with: "\\\"").replacing("\n", with: "\\n")
+                .replacingScalars(["\\": "\\\\", "\"": "\\\"", "\n": "\\n"])
             return "\(member.key)=\"\(value)\""
         }
         return "{" + labels.joined(separator: ",") + "}"

@@ -1,0 +1,92 @@
+import PerfGateCore
+import PerfGateReports
+
+/// Where a CI platform's commands go: log lines to stdout, and appends to its command files.
+/// Injected so tests can record them.
+public protocol CIOutput: Sendable {
+    /// One line for the platform's log (a logging command, or text).
+    func line(_ text: String)
+    /// Appends to a command file such as `$GITHUB_OUTPUT`.
+    func append(_ text: String, to path: String) throws(FileError)
+}
+
+/// The files an evaluation wrote, as absolute paths.
+public struct ReportPaths: Sendable, Equatable {
+    public var json: String?
+    public var junit: String?
+    public var markdown: String?
+    /// Where the reports went, for files a platform adds (Jenkins' properties).
+    public var folder: String
+
+    public init(json: String? = nil, junit: String? = nil, markdown: String? = nil, folder: String) {
+        self.json = json
+        self.junit = junit
+        self.markdown = markdown
+        self.folder = folder
+    }
+}
+
+/// A CI system perfgate runs inside. One type per platform; `CIPlatforms.all` lists them.
+public protocol CIPlatform: Sendable {
+    /// The `--ci` value that picks it.
+    static var name: String { get }
+    /// Whether the environment is this platform's.
+    static func detect(_ environment: [String: String]) -> Bool
+    init(environment: [String: String], output: any CIOutput)
+
+    /// Where specs are searched for, in order.
+    var searchRoots: [String] { get }
+    /// The folder `.perfgate/` (the window file, default reports) goes in.
+    var workspace: String { get }
+
+    /// Hides secrets in the log from now on.
+    func mask(_ secrets: [String]) throws(FileError)
+    /// Makes `PERFGATE_START` or `PERFGATE_END` available to later steps.
+    func export(_ name: String, value: String) throws(FileError)
+    /// The build step: offers the validated spec for the release pipeline.
+    func publishSpec(at path: String, artifactName: String) throws(FileError)
+    /// Makes the evaluation's outcome native: annotations, test results, summary, outputs.
+    func publish(_ result: EvaluationResult, reports: ReportPaths) throws(FileError)
+}
+
+/// Every platform, in detection order. Adding one is adding its file and its name here.
+public enum CIPlatforms {
+    public static let all: [any CIPlatform.Type] = [GitHubActions.self, AzurePipelines.self, Jenkins.self]
+    public static let names = all.map { $0.name } + [PlainConsole.name]
+
+    /// The platform `choice` names (`auto` detects it from the environment).
+    public static func resolve(_ choice: String, environment: [String: String], output: any CIOutput) -> any CIPlatform {
+        let type: any CIPlatform.Type
+        switch choice {
+        case "auto": type = all.first { $0.detect(environment) } ?? PlainConsole.self
+        default: type = all.first { $0.name == choice } ?? PlainConsole.self
+        }
+        return type.init(environment: environment, output: output)
+    }
+}
+
+extension CIPlatform {
+    public var name: String { Self.name }
+    public var isPlain: Bool { Self.name == PlainConsole.name }
+
+    /// The indicators worth an annotation: failures and errors, then warnings, ten of each at most.
+    func annotated(_ result: EvaluationResult) -> (errors: [IndicatorResult], warnings: [IndicatorResult]) {
+        let errors = result.indicatorResults.filter { $0.verdict == .fail || $0.verdict == .error }
+        let warnings = result.indicatorResults.filter { $0.verdict == .warning }
+        return (Array(errors.prefix(10)), Array(warnings.prefix(10)))
+    }
+}
+
+/// The text of an indicator's annotation: what breached or why it could not be measured.
+enum AnnotationText {
+    static func title(_ indicator: IndicatorResult) -> String {
+        "perfgate \(indicator.verdict.rawValue): \(indicator.id)"
+    }
+
+    static func message(_ indicator: IndicatorResult) -> String {
+        if let error = indicator.error { return "\(indicator.id) could not be measured: \(error)" }
+        let details = indicator.violations.prefix(3).map(TerminalReport.describe).joined(separator: "; ")
+        let more = indicator.violations.count > 3 ? "; and \(indicator.violations.count - 3) more" : ""
+        return "\(indicator.id): \(details)\(more) (score \(NumberText.format(indicator.score)) of \(NumberText.format(indicator.metricScore)))"
+    }
+}

@@ -1,0 +1,77 @@
+import PerfGateCore
+import PerfGateReports
+
+/// GitHub Actions: workflow commands on stdout, and the `$GITHUB_*` command files.
+public struct GitHubActions: CIPlatform {
+    public static let name = "github"
+    public static func detect(_ environment: [String: String]) -> Bool { environment["GITHUB_ACTIONS"] == "true" }
+
+    let environment: [String: String]
+    let output: any CIOutput
+
+    public init(environment: [String: String], output: any CIOutput) {
+        self.environment = environment
+        self.output = output
+    }
+
+    public var workspace: String { environment["GITHUB_WORKSPACE"].flatMap { $0.isEmpty ? nil : $0 } ?? FileSystem.currentDirectory() }
+    public var searchRoots: [String] { [workspace] }
+
+    public func mask(_ secrets: [String]) throws(FileError) {
+        for secret in secrets where !secret.isEmpty {
+            // One line per mask: a multi-line secret is masked line by line.
+            for line in secret.split(whereSeparator: \.isNewline) { output.line("::add-mask::" + Self.escapeData(String(line))) }
+        }
+    }
+
+    public func export(_ name: String, value: String) throws(FileError) {
+        if let file = environment["GITHUB_ENV"] { try output.append(Self.fileEntry(name, value), to: file) }
+        let outputName = name == "PERFGATE_START" ? "start" : name == "PERFGATE_END" ? "end" : name.lowercased()
+        if let file = environment["GITHUB_OUTPUT"] { try output.append(Self.fileEntry(outputName, value), to: file) }
+    }
+
+    public func publishSpec(at path: String, artifactName: String) throws(FileError) {
+        output.line("perfgate: the spec to upload (actions/upload-artifact, name '\(artifactName)'): \(LogText.sanitize(path))")
+        if let file = environment["GITHUB_OUTPUT"] { try output.append(Self.fileEntry("spec", path), to: file) }
+    }
+
+    public func publish(_ result: EvaluationResult, reports: ReportPaths) throws(FileError) {
+        let (errors, warnings) = annotated(result)
+        for indicator in errors { output.line(Self.command("error", title: AnnotationText.title(indicator), AnnotationText.message(indicator))) }
+        for indicator in warnings { output.line(Self.command("warning", title: AnnotationText.title(indicator), AnnotationText.message(indicator))) }
+        if let summary = environment["GITHUB_STEP_SUMMARY"], let markdown = reports.markdown {
+            let text = (try? FileSystem.read(markdown)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            try output.append(text + "\n", to: summary)  // untrusted text in it is already escaped
+        }
+        if let file = environment["GITHUB_OUTPUT"] {
+            var entries = [("result", result.verdict.rawValue), ("score", NumberText.format(result.totalScore))]
+            for (name, path) in [("json-report", reports.json), ("junit-report", reports.junit), ("markdown-report", reports.markdown)] {
+                if let path { entries.append((name, path)) }
+            }
+            try output.append(entries.map { Self.fileEntry($0.0, $0.1) }.joined(), to: file)
+        }
+    }
+
+    /// `::name title=…::message`, escaped as the runner's own toolkit escapes it.
+    static func command(_ name: String, title: String, _ message: String) -> String {
+        "::\(name) title=\(escapeProperty(LogText.sanitize(title)))::\(escapeData(LogText.sanitize(message)))"
+    }
+
+    static func escapeData(_ text: String) -> String {
+        text.replacingScalars(["%": "%25", "\r": "%0D", "\n": "%0A"])
+    }
+
+    static func escapeProperty(_ text: String) -> String {
+        text.replacingScalars(["%": "%25", "\r": "%0D", "\n": "%0A", ":": "%3A", ",": "%2C"])
+    }
+
+    /// `name<<DELIMITER\nvalue\nDELIMITER\n` with a delimiter the value cannot contain, so no value
+    /// (a path with a newline, say) can add entries of its own.
+    static func fileEntry(_ name: String, _ value: String) -> String {
+        var delimiter: String
+        repeat {
+            delimiter = "perfgate_" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        } while value.contains(delimiter)
+        return "\(name)<<\(delimiter)\n\(value)\n\(delimiter)\n"
+    }
+}

@@ -1,0 +1,72 @@
+import PerfGateCore
+
+/// Finds the spec: a file, a folder or a glob given by `--spec` or `PERFGATE_SPEC`, else a search
+/// of the platform's artifact and workspace folders.
+public enum SpecFinder {
+    public static let maxDepth = 6
+    static let skipped: Set<String> = [".git", "node_modules", ".build", ".perfgate", ".svn", ".hg"]
+
+    public enum Outcome: Sendable, Equatable {
+        case found(String)
+        case none(searched: [String])
+        case several([String])
+    }
+
+    public static func find(_ given: String?, roots: [String]) -> Outcome {
+        guard let given, !given.isEmpty else { return search(roots) }
+        if given.contains(where: { "*?[".contains($0) }) {
+            let matches = FileSystem.glob(given).filter { !FileSystem.isDirectory($0) }
+            switch matches.count {
+            case 0: return .none(searched: [given])
+            case 1: return .found(matches[0])
+            default: return .several(matches)
+            }
+        }
+        if FileSystem.isDirectory(given) { return search([given]) }
+        return .found(given)  // a missing file is the loader's to report
+    }
+
+    /// `perfspec.json`, `perfspec.yaml`, `perfspec.yml` and `*.perfspec.{json,yaml,yml}`.
+    public static func isSpecName(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        for suffix in [".json", ".yaml", ".yml"] where lower.hasSuffix(suffix) {
+            let stem = lower.dropLast(suffix.count)
+            return stem == "perfspec" || stem.hasSuffix(".perfspec")
+        }
+        return false
+    }
+
+    static func search(_ roots: [String]) -> Outcome {
+        var found: [String] = []
+        var seen = Set<String>()
+        for root in roots {
+            walk(root, depth: 0) { path in
+                if seen.insert(canonical(path)).inserted { found.append(path) }
+            }
+        }
+        switch found.count {
+        case 0: return .none(searched: roots)
+        case 1: return .found(found[0])
+        default: return .several(found)
+        }
+    }
+
+    static func walk(_ folder: String, depth: Int, _ visit: (String) -> Void) {
+        var subfolders: [String] = []
+        for name in FileSystem.list(folder) {
+            let path = folder.hasSuffix("/") ? folder + name : folder + "/" + name
+            if FileSystem.isDirectory(path) {
+                if !skipped.contains(name) { subfolders.append(path) }
+            } else if isSpecName(name) {
+                visit(path)
+            }
+        }
+        guard depth < maxDepth else { return }
+        for subfolder in subfolders { walk(subfolder, depth: depth + 1, visit) }
+    }
+
+    /// The same file reached through overlapping roots counts once.
+    static func canonical(_ path: String) -> String {
+        FileSystem.realPath(path) ?? path
+    }
+}

@@ -1,0 +1,42 @@
+import PerfGateCore
+
+/// The window file `perfgate mark start` and `mark stop` write: `{"start": "…Z", "end": "…Z"}`.
+public struct WindowFile: Sendable, Equatable {
+    public var start: Double?
+    public var end: Double?
+
+    public init(start: Double? = nil, end: Double? = nil) {
+        self.start = start
+        self.end = end
+    }
+
+    /// `.perfgate/window.json` under the workspace.
+    public static func defaultPath(workspace: String) -> String {
+        Path.resolve(".perfgate/window.json", against: workspace)
+    }
+
+    /// The file's times; nil when there is no file. Throws a message for a file that is not one.
+    public static func read(_ path: String) throws(FileError) -> WindowFile? {
+        guard FileSystem.exists(path) else { return nil }
+        let bytes = try FileSystem.read(path, limit: 1 << 20)
+        guard let node = try? JSONParser.parse(bytes), node.members != nil else {
+            throw FileError(path: path, reason: "is not a perfgate window file (expected {\"start\": …, \"end\": …})")
+        }
+        func time(_ key: String) throws(FileError) -> Double? {
+            guard let value = node[key], !value.isNull else { return nil }
+            if let number = value.numberValue { return number }
+            guard let text = value.stringValue, let seconds = try? TimeParser.parseRFC3339(text) else {
+                throw FileError(path: path, reason: "'\(key)' is not an RFC 3339 time")
+            }
+            return seconds
+        }
+        return WindowFile(start: try time("start"), end: try time("end"))
+    }
+
+    public func write(to path: String) throws(FileError) {
+        var pairs: [(String, Node)] = []
+        if let start { pairs.append(("start", .string(CivilDate.rfc3339(start)))) }
+        if let end { pairs.append(("end", .string(CivilDate.rfc3339(end)))) }
+        try FileSystem.writeAtomically(JSONWriter.write(.object(pairs), pretty: true) + "\n", to: path)
+    }
+}

@@ -1,0 +1,23 @@
+import PerfGateCI
+import PerfGateCore
+import PerfGateReports
+
+/// Picks the spec for a command: `--spec`, else `PERFGATE_SPEC`, else a search of the platform's
+/// folders.
+enum SpecDiscovery {
+    static func path(given: String?, environment: [String: String], platform: any CIPlatform) throws -> String {
+        let requested = given ?? environment["PERFGATE_SPEC"].flatMap { $0.isEmpty ? nil : $0 }
+        switch SpecFinder.find(requested, roots: platform.searchRoots) {
+        case .found(let path):
+            if requested == nil || requested != path { Console.err("perfgate: using the spec \(LogText.sanitize(path))") }
+            return path
+        case .several(let paths):
+            let list = paths.map { "  " + LogText.sanitize($0) }.joined(separator: "\n")
+            throw InputFailure("\(paths.count) specs found; pick one with --spec PATH (or PERFGATE_SPEC):\n\(list)")
+        case .none(let searched):
+            let list = searched.map { "  " + LogText.sanitize($0) }.joined(separator: "\n")
+            throw InputFailure(
+                "no spec found (perfspec.json, perfspec.yaml, perfspec.yml or *.perfspec.json/yaml/yml, \(SpecFinder.maxDepth) folders deep) in:\n\(list)\ngive one with --spec PATH")
+        }
+    }
+}

@@ -1,0 +1,44 @@
+@testable import PerfGateCI
+import PerfGateCore
+import Testing
+
+@Suite struct AzurePipelinesTests {
+    let output = RecordingOutput()
+    var platform: AzurePipelines {
+        AzurePipelines(environment: ["TF_BUILD": "True", "PIPELINE_WORKSPACE": "/p", "SYSTEM_ARTIFACTSDIRECTORY": "/p/a", "BUILD_SOURCESDIRECTORY": "/p/s"], output: output)
+    }
+
+    @Test func publishesTestResultsSummaryIssuesAndVariables() throws {
+        try platform.publish(Samples.result, reports: Samples.reports)
+        #expect(output.lines == [
+            "##vso[task.logissue type=error]down could not be measured: HTTP 503\\n#\u{2060}#vso[task.setvariable variable=X]1",
+            "##vso[task.logissue type=warning]evil%AZP250A\\n::error::x #\u{2060}#vso[task.complete result=Succeeded];]: evil%AZP250A\\n::error::x #\u{2060}#vso[task.complete result=Succeeded];]: 5 >= upperWarning 4 (score 10 of 20)",
+            "##vso[results.publish type=JUnit;runTitle=perfgate: checkout.perfspec.yaml;resultFiles=/w/r.xml]",
+            "##vso[task.uploadsummary]/w/r.md",
+            "##vso[task.setvariable variable=PERFGATE_RESULT;isOutput=true]warning",
+            "##vso[task.setvariable variable=PERFGATE_SCORE;isOutput=true]60",
+            "##vso[task.complete result=SucceededWithIssues]perfgate: warning",
+        ])
+    }
+
+    @Test func escapesPropertiesAndData() {
+        #expect(AzurePipelines.escapeProperty("a;b]c%d\ne") == "a%3Bb%5Dc%AZP25d%0Ae")
+        #expect(AzurePipelines.escapeData("50%\r\n") == "50%AZP25%0D%0A")
+    }
+
+    @Test func searchesTheArtifactFoldersInOrder() {
+        #expect(platform.searchRoots == ["/p", "/p/a", "/p/s"])
+        #expect(platform.workspace == "/p")
+        #expect(AzurePipelines.detect(["TF_BUILD": "True"]))
+    }
+
+    @Test func exportsPlainAndOutputVariablesAndUploadsTheSpec() throws {
+        try platform.export("PERFGATE_END", value: "2024-05-01T12:10:00Z")
+        try platform.publishSpec(at: "/p/s/perfspec.json", artifactName: "spec;x]")
+        #expect(output.lines == [
+            "##vso[task.setvariable variable=PERFGATE_END]2024-05-01T12:10:00Z",
+            "##vso[task.setvariable variable=PERFGATE_END;isOutput=true]2024-05-01T12:10:00Z",
+            "##vso[artifact.upload artifactname=spec%3Bx%5D]/p/s/perfspec.json",
+        ])
+    }
+}

@@ -1,0 +1,246 @@
+import Foundation
+import PerfGateCore
+import PerfGateTestSupport
+import Testing
+
+/// The whole workflow on each simulated platform: the spec in a nested artifact folder, mark
+/// start, a load test, mark stop, evaluate; then every file and command the platform would read.
+@Suite struct PipelineTests {
+    static let hostileLabel = "::warning::pwned ##vso[task.setvariable variable=PERFGATE_RESULT]pass %0A"
+    static let hostileId = "static ##vso[task.complete result=Succeeded]\n::error::x"
+    static let token = "PIPELINE-SECRET-91c2"
+
+    /// A workspace with `artifacts/drop/checkout.perfspec.yaml` and the command files of a runner.
+    struct Workspace {
+        let root: String
+        let environment: [String: String]
+
+        init(platform: String) throws {
+            root = try Fixtures.temporaryFolder()
+            try FileManager.default.createDirectory(atPath: root + "/artifacts/drop", withIntermediateDirectories: true)
+            try Fixtures.write("""
+                spec_version: "1.0"
+                indicators:
+                  - id: checkout_p95
+                    source: jmeter
+                    query: {file: results.jtl, stat: p95}
+                    grading: {type: Threshold, thresholds: {upperWarning: 800, upperSevere: 5000}, metricScore: 50}
+                  - id: "\(PipelineTests.hostileId.replacingOccurrences(of: "\n", with: "\\n"))"
+                    source: static
+                    query: 1
+                    grading: {type: Threshold, thresholds: {upperSevere: 5}, metricScore: 50}
+                objectives: {pass: 100, warning: 50}
+                """, to: root + "/artifacts/drop/checkout.perfspec.yaml")
+            var environment = ["DYNATRACE_API_TOKEN": PipelineTests.token]
+            switch platform {
+            case "github":
+                environment.merge(["GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": root, "GITHUB_ENV": root + "/.runner/env",
+                                   "GITHUB_OUTPUT": root + "/.runner/output", "GITHUB_STEP_SUMMARY": root + "/.runner/summary"]) { $1 }
+                try FileManager.default.createDirectory(atPath: root + "/.runner", withIntermediateDirectories: true)
+            case "azure":
+                environment.merge(["TF_BUILD": "True", "PIPELINE_WORKSPACE": root, "SYSTEM_ARTIFACTSDIRECTORY": root + "/artifacts",
+                                   "BUILD_SOURCESDIRECTORY": root + "/s"]) { $1 }
+            case "jenkins":
+                environment.merge(["JENKINS_URL": "http://jenkins.example/", "WORKSPACE": root]) { $1 }
+            default:
+                break
+            }
+            self.environment = environment
+        }
+
+        func run(_ arguments: [String]) throws -> PerfGateBinary.Output {
+            try PerfGateBinary.run(arguments, environment: environment, in: root)
+        }
+
+        /// The load step: a JTL whose samples fall inside the window being recorded.
+        func loadTest() throws {
+            let now = Int(Date().timeIntervalSince1970 * 1000)
+            var lines = ["timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,failureMessage,bytes"]
+            for index in 0..<20 { lines.append("\(now + index),\(100 + index),checkout,200,OK,t,text,true,,10") }
+            lines.append("\(now + 30),900,\"\(PipelineTests.hostileLabel)\",200,OK,t,text,true,,10")
+            try Fixtures.write(lines.joined(separator: "\n") + "\n", to: root + "/artifacts/drop/results.jtl")
+            usleep(50_000)
+        }
+
+        /// mark start, load, mark stop, evaluate: the four steps of the release pipeline.
+        func releasePipeline() throws -> (start: PerfGateBinary.Output, stop: PerfGateBinary.Output, evaluate: PerfGateBinary.Output) {
+            let start = try run(["mark", "start"])
+            try loadTest()
+            let stop = try run(["mark", "stop"])
+            return (start, stop, try run(["evaluate"]))
+        }
+
+        func read(_ relative: String) throws -> String { try Fixtures.read(root + "/" + relative) }
+    }
+
+    /// Every line that a runner would take as a command, and a check that untrusted text made none.
+    static func expectOnlyOurCommands(_ text: String, allowed: [String]) {
+        for line in text.split(separator: "\n") {
+            if line.contains("##vso[") || line.hasPrefix("::") || line.contains("##[") {
+                #expect(allowed.contains { line.hasPrefix($0) }, "unexpected command: \(line)")
+            }
+        }
+        #expect(!text.contains("##vso[task.setvariable variable=PERFGATE_RESULT]pass"))
+        #expect(!text.contains(PipelineTests.token))
+    }
+
+    /// `$GITHUB_OUTPUT`-style `name<<DELIMITER … DELIMITER` entries.
+    static func fileCommands(_ text: String) -> [String: String] {
+        var values: [String: String] = [:]
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).makeIterator()
+        while let line = lines.next() {
+            guard let range = line.range(of: "<<") else { continue }
+            let name = String(line[..<range.lowerBound])
+            let delimiter = String(line[range.upperBound...])
+            var value: [Substring] = []
+            while let next = lines.next(), next != delimiter { value.append(next) }
+            values[name] = value.joined(separator: "\n")
+        }
+        return values
+    }
+
+    @Test func gitHubActions() throws {
+        let workspace = try Workspace(platform: "github")
+        let (start, stop, evaluate) = try workspace.releasePipeline()
+        #expect(start.status == 0 && stop.status == 0)
+        let environment = Self.fileCommands(try workspace.read(".runner/env"))
+        #expect(environment["PERFGATE_START"] == start.stdout.trimmingCharacters(in: .newlines))
+        #expect(environment["PERFGATE_END"] == stop.stdout.trimmingCharacters(in: .newlines))
+
+        #expect(evaluate.status == 0, "\(evaluate.stderr)")
+        #expect(evaluate.stderr.contains("using the spec \(workspace.root)/artifacts/drop/checkout.perfspec.yaml"))
+        #expect(evaluate.stderr.contains("from the window file \(workspace.root)/.perfgate/window.json"))
+        #expect(evaluate.stdout.hasPrefix("::add-mask::\(Self.token)\n"))
+        #expect(evaluate.stdout.contains("::warning title=perfgate warning%3A checkout_p95::checkout_p95: "))
+        Self.expectOnlyOurCommands(evaluate.stdout.replacingOccurrences(of: "::add-mask::\(Self.token)\n", with: ""), allowed: ["::warning title=perfgate warning%3A checkout_p95::"])
+
+        let outputs = Self.fileCommands(try workspace.read(".runner/output"))
+        #expect(outputs["result"] == "warning")
+        #expect(outputs["score"] == "75")
+        #expect(outputs["json-report"] == workspace.root + "/.perfgate/perfgate-result.json")
+        #expect(outputs["junit-report"] == workspace.root + "/.perfgate/perfgate-junit.xml")
+        #expect(outputs["markdown-report"] == workspace.root + "/.perfgate/perfgate-summary.md")
+        #expect(outputs["start"] != nil && outputs["end"] != nil)
+        let summary = try workspace.read(".runner/summary")
+        #expect(summary.hasPrefix("## ⚠️ perfgate: WARNING, score 75 of 100"))
+        #expect(!summary.contains("##vso[") && !summary.contains("\n::"))
+
+        let validate = try workspace.run(["validate"])
+        #expect(validate.status == 0)
+        #expect(Self.fileCommands(try workspace.read(".runner/output"))["spec"] == workspace.root + "/artifacts/drop/checkout.perfspec.yaml")
+    }
+
+    @Test func azurePipelines() throws {
+        let workspace = try Workspace(platform: "azure")
+        let (start, _, evaluate) = try workspace.releasePipeline()
+        let stamp = start.stdout.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(start.stdout.contains("##vso[task.setvariable variable=PERFGATE_START]\(stamp)\n"))
+        #expect(start.stdout.contains("##vso[task.setvariable variable=PERFGATE_START;isOutput=true]\(stamp)\n"))
+
+        #expect(evaluate.status == 0, "\(evaluate.stderr)")
+        let out = evaluate.stdout
+        #expect(out.hasPrefix("##vso[task.setsecret]\(Self.token)\n"))
+        let reports = workspace.root + "/.perfgate"
+        #expect(out.contains("##vso[results.publish type=JUnit;runTitle=perfgate: checkout.perfspec.yaml;resultFiles=\(reports)/perfgate-junit.xml]\n"))
+        #expect(out.contains("##vso[task.uploadsummary]\(reports)/perfgate-summary.md\n"))
+        #expect(out.contains("##vso[task.logissue type=warning]checkout_p95: "))
+        #expect(out.contains("##vso[task.setvariable variable=PERFGATE_RESULT;isOutput=true]warning\n"))
+        #expect(out.contains("##vso[task.setvariable variable=PERFGATE_SCORE;isOutput=true]75\n"))
+        #expect(out.contains("##vso[task.complete result=SucceededWithIssues]"))
+        Self.expectOnlyOurCommands(out.replacingOccurrences(of: "##vso[task.setsecret]\(Self.token)\n", with: ""), allowed: [
+            "##vso[results.publish", "##vso[task.uploadsummary]", "##vso[task.logissue type=warning]checkout_p95: ",
+            "##vso[task.setvariable variable=PERFGATE_RESULT;isOutput=true]warning", "##vso[task.setvariable variable=PERFGATE_SCORE",
+            "##vso[task.complete result=SucceededWithIssues]",
+        ])
+        // The hostile label appears inside the logissue message only, escaped and neutralised.
+        let issue = out.split(separator: "\n").first { $0.hasPrefix("##vso[task.logissue") } ?? ""
+        #expect(issue.contains("%AZP25") && !issue.dropFirst(6).contains("##vso["))
+
+        let validate = try workspace.run(["validate", "--artifact-name", "checkout-spec"])
+        #expect(validate.stdout.contains("##vso[artifact.upload artifactname=checkout-spec]\(workspace.root)/artifacts/drop/checkout.perfspec.yaml\n"))
+    }
+
+    @Test func jenkins() throws {
+        let workspace = try Workspace(platform: "jenkins")
+        let (_, _, evaluate) = try workspace.releasePipeline()
+        #expect(evaluate.status == 0, "\(evaluate.stderr)")
+        Self.expectOnlyOurCommands(evaluate.stdout + evaluate.stderr, allowed: [])
+        let properties = try workspace.read(".perfgate/perfgate.properties")
+        #expect(properties.contains("result=warning\nscore=75\njson=\(workspace.root)/.perfgate/perfgate-result.json\n"))
+        #expect(properties.contains("junit=\(workspace.root)/.perfgate/perfgate-junit.xml\nmarkdown=\(workspace.root)/.perfgate/perfgate-summary.md\n"))
+    }
+
+    @Test(arguments: ["github", "azure", "jenkins", "none"])
+    func theJUnitReportValidatesWithHostileText(_ platform: String) throws {
+        let workspace = try Workspace(platform: platform)
+        _ = try workspace.releasePipeline()
+        let junit = workspace.root + "/junit.xml"
+        let evaluate = try workspace.run(["evaluate", "--junit", junit, "--markdown", workspace.root + "/summary.md"])
+        #expect(evaluate.status == 0)
+        for schema in ["junit-10.xsd", "junit-ant-strict.xsd"] {
+            let xmllint = Process()
+            xmllint.executableURL = URL(fileURLWithPath: "/usr/bin/xmllint")
+            xmllint.arguments = ["--noout", "--schema", Fixtures.packageRoot + "/../shared/schemas/" + schema, junit]
+            xmllint.standardError = FileHandle.nullDevice
+            try xmllint.run()
+            xmllint.waitUntilExit()
+            #expect(xmllint.terminationStatus == 0, "\(schema)")
+        }
+        #expect(try workspace.read("summary.md").contains("| `static #\u{2060}#vso[task.complete result=Succeeded]\\n::error::x` |"))
+    }
+
+    @Test func specDiscoveryExplainsNoneAndSeveral() throws {
+        let workspace = try Workspace(platform: "github")
+        let empty = try Fixtures.temporaryFolder()
+        let none = try PerfGateBinary.run(["validate"], environment: ["GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": empty], in: empty)
+        #expect(none.status == 65)
+        #expect(none.stderr.contains("no spec found") && none.stderr.contains("  \(empty)"))
+        try Fixtures.write("{}", to: workspace.root + "/perfspec.json")
+        let several = try workspace.run(["validate"])
+        #expect(several.status == 65)
+        #expect(several.stderr.contains("2 specs found; pick one with --spec PATH"))
+        #expect(several.stderr.contains("  \(workspace.root)/perfspec.json\n"))
+        #expect(try workspace.run(["validate", "--spec", workspace.root + "/artifacts"]).status == 0)
+        #expect(try workspace.run(["validate", "--spec", workspace.root + "/artifacts/*/*.perfspec.yaml"]).status == 0)
+        #expect(try workspace.run(["validate"]).status == 65)
+        var environment = workspace.environment
+        environment["PERFGATE_SPEC"] = workspace.root + "/artifacts/drop"
+        #expect(try PerfGateBinary.run(["validate"], environment: environment, in: workspace.root).status == 0)
+    }
+
+    @Test func theWindowComesFromFlagsThenEnvironmentThenFile() throws {
+        let workspace = try Workspace(platform: "none")
+        _ = try workspace.run(["mark", "start", "--at", "now-20m"])
+        _ = try workspace.run(["mark", "stop", "--at", "now-10m"])
+        let spec = ["--spec", workspace.root + "/artifacts/drop/checkout.perfspec.yaml", "--json", "-"]
+        func window(_ output: PerfGateBinary.Output) throws -> Double? {
+            try JSONParser.parse(output.stdout)["window"]?["durationSeconds"]?.numberValue
+        }
+        let fromFile = try workspace.run(["evaluate"] + spec)
+        #expect(try window(fromFile).map { abs($0 - 600) < 2 } == true)
+        var environment = workspace.environment
+        environment["PERFGATE_START"] = "now-5m"
+        environment["PERFGATE_END"] = "now-4m"
+        let fromEnvironment = try PerfGateBinary.run(["evaluate"] + spec, environment: environment, in: workspace.root)
+        #expect(try window(fromEnvironment).map { abs($0 - 60) < 2 } == true)
+        let fromFlags = try PerfGateBinary.run(["evaluate", "--start", "now-2m", "--end", "now-1m30s"] + spec, environment: environment, in: workspace.root)
+        #expect(try window(fromFlags).map { abs($0 - 30) < 2 } == true)
+        environment["PERFGATE_END"] = "now-10m"
+        let reversed = try PerfGateBinary.run(["evaluate"] + spec, environment: environment, in: workspace.root)
+        #expect(reversed.status == 64)
+        #expect(reversed.stderr.contains("perfgate: error: the window ends"))
+        let short = try workspace.run(["evaluate", "--start", "now", "--end", "now"] + spec)
+        #expect(short.stderr.contains("warning: the window is shorter than 1 second"))
+    }
+
+    @Test func markStopWithoutStartWarnsAndRecords() throws {
+        let workspace = try Workspace(platform: "none")
+        let stop = try workspace.run(["mark", "stop", "--window-file", "out/w.json"])
+        #expect(stop.status == 0)
+        #expect(stop.stderr.contains("warning: no 'perfgate mark start' recorded"))
+        #expect(try JSONParser.parse(workspace.read("out/w.json"))["end"]?.stringValue == stop.stdout.trimmingCharacters(in: .newlines))
+        let evaluate = try workspace.run(["evaluate", "--window-file", "out/w.json", "--spec", "artifacts/drop"])
+        #expect(evaluate.status == 64)
+        #expect(evaluate.stderr.contains("has no start: run 'perfgate mark start' before the load test"))
+    }
+}

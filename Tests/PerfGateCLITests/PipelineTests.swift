@@ -174,9 +174,16 @@ import Testing
     func theJUnitReportValidatesWithHostileText(_ platform: String) throws {
         let workspace = try Workspace(platform: platform)
         _ = try workspace.releasePipeline()
+        // A label with markup, a CDATA end, a control character and bytes that are not UTF-8.
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: workspace.root + "/artifacts/drop/results.jtl"))
+        try handle.seekToEnd()
+        let now = Int(Date().timeIntervalSince1970 * 1000) - 20
+        try handle.write(contentsOf: Data("\(now),950,\"<b>&]]>\u{01}".utf8) + Data([0xFF, 0xFE, 0xC3]) + Data("\",200,OK,t,text,true,,10\n".utf8))
+        try handle.close()
         let junit = workspace.root + "/junit.xml"
-        let evaluate = try workspace.run(["evaluate", "--junit", junit, "--markdown", workspace.root + "/summary.md"])
+        let evaluate = try workspace.run(["evaluate", "--junit", junit, "--markdown", workspace.root + "/summary.md", "--start", "now-1m"])
         #expect(evaluate.status == 0)
+        #expect(try workspace.read("junit.xml").contains("&lt;b&gt;&amp;]]&gt;"))
         for schema in ["junit-10.xsd", "junit-ant-strict.xsd"] {
             let xmllint = Process()
             xmllint.executableURL = URL(fileURLWithPath: "/usr/bin/xmllint")

@@ -1,0 +1,74 @@
+#!/bin/bash
+# The container action's entry point: maps the action's inputs to perfgate's flags and runs it.
+# The runner passes input "fail-on" as INPUT_FAIL-ON, a name a shell cannot expand, so inputs are
+# read with printenv. Every value stays one argument: nothing is evaluated or split, except the
+# `args` input, which is split on whitespace without globbing.
+set -euo pipefail
+
+input() {
+  printenv "INPUT_$1" 2>/dev/null || true
+}
+
+perfgate="${PERFGATE_BIN:-/usr/local/bin/perfgate}"
+command="$(input COMMAND)"
+command="${command:-evaluate}"
+arguments=()
+
+flag() {
+  # flag NAME INPUT: adds NAME and the input's value when the input is set.
+  local value
+  value="$(input "$2")"
+  if [ -n "$value" ]; then
+    arguments+=("$1" "$value")
+  fi
+}
+
+case "$command" in
+  mark-start)
+    arguments=(mark start --ci github)
+    flag --at START
+    flag --window-file WINDOW-FILE
+    ;;
+  mark-stop)
+    arguments=(mark stop --ci github)
+    flag --at END
+    flag --window-file WINDOW-FILE
+    ;;
+  validate)
+    arguments=(validate --ci github)
+    flag --spec SPEC
+    ;;
+  evaluate)
+    arguments=(evaluate --ci github)
+    flag --spec SPEC
+    flag --start START
+    flag --end END
+    flag --window-file WINDOW-FILE
+    flag --fail-on FAIL-ON
+    flag --report-dir REPORT-DIR
+    flag --prometheus-url PROMETHEUS-URL
+    flag --dynatrace-url DYNATRACE-URL
+    ;;
+  *)
+    echo "::error title=perfgate::unknown command: use mark-start, mark-stop, validate or evaluate"
+    exit 64
+    ;;
+esac
+
+if [ "$command" = evaluate ] || [ "$command" = validate ]; then
+  read -r -a extra <<< "$(input ARGS | tr '\n' ' ')"
+  arguments+=("${extra[@]}")
+fi
+
+status=0
+"$perfgate" "${arguments[@]}" || status=$?
+case "$status" in
+  0) ;;
+  1) echo "::error title=perfgate::the performance gate failed" ;;
+  2) echo "::error title=perfgate::an indicator could not be measured" ;;
+  64) echo "::error title=perfgate::usage error (see the log)" ;;
+  65) echo "::error title=perfgate::the spec or its input is invalid (see the log)" ;;
+  126 | 127) echo "::error title=perfgate::the perfgate binary could not be run from $perfgate" ;;
+  *) echo "::error title=perfgate::perfgate stopped with exit code $status" ;;
+esac
+exit "$status"

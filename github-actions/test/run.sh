@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Tests of the container action without Docker: action.yml against its schema, then entrypoint.sh
+# run the way the runner runs it (INPUT_* with hyphens kept, GITHUB_* variables and command files)
+# against the real binary, then shellcheck on every shell script in the repository.
+set -uo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+action="$(dirname "$here")"
+root="$(dirname "$action")"
+shared="${PERFGATE_SHARED:-$root/../shared}"
+binary="${PERFGATE_BIN:-$root/.build/debug/perfgate}"
+passed=0
+failed=0
+
+check() {
+  # check NAME COMMAND...: runs a check and counts it.
+  local name="$1"
+  shift
+  if "$@"; then
+    passed=$((passed + 1))
+    echo "ok - $name"
+  else
+    failed=$((failed + 1))
+    echo "not ok - $name"
+  fi
+}
+
+contains() { grep -qF -- "$2" "$1"; }
+
+# A workspace as a job sees it after download-artifact: the spec and results under perf/.
+new_workspace() {
+  workspace="$(mktemp -d)"
+  runner="$(mktemp -d)"
+  mkdir -p "$workspace/perf"
+  cp -r "$root/Examples/jmeter" "$root/Examples/k6" "$root/Examples/locust" "$workspace/perf/"
+  cp "$root/Examples/perfspec-warning.yaml" "$workspace/perf/checkout.perfspec.yaml"
+  : > "$runner/output"
+  : > "$runner/env"
+  : > "$runner/summary"
+}
+
+# run_action [NAME=VALUE ...]: the entry point with a clean runner environment plus those variables.
+run_action() {
+  (cd "$workspace" && env -i PATH="$PATH" HOME="${HOME:-/root}" GITHUB_ACTIONS=true GITHUB_WORKSPACE="$workspace" \
+    GITHUB_OUTPUT="$runner/output" GITHUB_ENV="$runner/env" GITHUB_STEP_SUMMARY="$runner/summary" \
+    PERFGATE_BIN="$binary" "$@" bash "$action/entrypoint.sh") > "$runner/stdout" 2> "$runner/stderr"
+  status=$?
+}
+
+output_value() {
+  # output_value NAME: the value of a `name<<DELIMITER` entry in $GITHUB_OUTPUT.
+  awk -v name="$1" '$0 ~ "^" name "<<" { delimiter = substr($0, length(name) + 3); getline; print; exit }' "$runner/output"
+}
+
+check "action.yml validates against the action schema" \
+  python3 "$here/validate-action.py" "$shared/schemas/github-action.schema.json" "$action/action.yml"
+
+new_workspace
+run_action INPUT_COMMAND=mark-start INPUT_START=2024-05-01T12:00:00Z
+check "mark-start exits 0" test "$status" -eq 0
+check "mark-start exports PERFGATE_START" contains "$runner/env" "PERFGATE_START<<perfgate_"
+check "mark-start sets the start output" test "$(output_value start)" = "2024-05-01T12:00:00Z"
+run_action INPUT_COMMAND=mark-stop INPUT_END=2024-05-01T12:10:00Z
+check "mark-stop records the window in the workspace" contains "$workspace/.perfgate/window.json" '"end": "2024-05-01T12:10:00Z"'
+
+run_action INPUT_COMMAND=validate
+check "validate exits 0" test "$status" -eq 0
+check "validate sets the spec output" test "$(output_value spec)" = "$workspace/perf/checkout.perfspec.yaml"
+
+run_action INPUT_COMMAND=evaluate PROMETHEUS_TOKEN=ACTION-SECRET-55
+check "evaluate passes a warning (fail-on fail)" test "$status" -eq 0
+check "evaluate sets the result output" test "$(output_value result)" = "warning"
+check "evaluate sets the score output" test "$(output_value score)" = "85"
+check "evaluate sets the report outputs" test "$(output_value junit-report)" = "$workspace/.perfgate/perfgate-junit.xml"
+check "the JUnit report exists" test -s "$workspace/.perfgate/perfgate-junit.xml"
+check "evaluate writes the job summary" contains "$runner/summary" "## ⚠️ perfgate: WARNING, score 85 of 100"
+check "evaluate annotates the warned indicator" contains "$runner/stdout" "::warning title=perfgate warning%3A checkout_p95_ms::"
+check "the secret is masked first" test "$(head -n 1 "$runner/stdout")" = "::add-mask::ACTION-SECRET-55"
+check "the secret appears nowhere else" test "$(cat "$runner/stdout" "$runner/stderr" "$runner/output" "$runner/summary" | grep -c ACTION-SECRET-55)" -eq 1
+
+run_action INPUT_COMMAND=evaluate INPUT_FAIL-ON=warning
+check "fail-on warning (INPUT_FAIL-ON, hyphen kept) fails the step" test "$status" -eq 1
+check "a failure says why" contains "$runner/stdout" "::error title=perfgate::the performance gate failed"
+
+# shellcheck disable=SC2016 # the point: a value that would run commands if anything evaluated it
+run_action INPUT_COMMAND=evaluate 'INPUT_SPEC=$(touch pwned); `touch pwned2`' INPUT_START=now-1m
+check "a hostile spec input is one argument, never evaluated" test ! -e "$workspace/pwned" -a ! -e "$workspace/pwned2" -a ! -e "$action/pwned"
+check "an unreadable spec exits 65" test "$status" -eq 65
+check "an invalid spec is reported" contains "$runner/stdout" "::error title=perfgate::the spec or its input is invalid (see the log)"
+
+run_action INPUT_COMMAND=evaluate 'INPUT_ARGS=--var SERVICE=checkout --timeout 45s' INPUT_START=2024-05-01T12:00:00Z INPUT_END=2024-05-01T12:10:00Z
+check "extra args are passed as flags" test "$status" -eq 0
+
+run_action INPUT_COMMAND=deploy
+check "an unknown command is a usage error" test "$status" -eq 64
+
+run_action INPUT_COMMAND=evaluate PERFGATE_BIN=/nonexistent/perfgate
+check "a missing binary is reported" contains "$runner/stdout" "::error title=perfgate::the perfgate binary could not be run"
+
+mapfile -t scripts < <(cd "$root" && { git ls-files -- '*.sh' scripts .ci/run; ls github-actions/*.sh github-actions/test/*.sh; } | sort -u | sed "s|^|$root/|")
+check "shellcheck passes on every shell script" shellcheck -x "${scripts[@]}"
+
+echo "github-actions: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,12 +1,21 @@
 #!/usr/bin/env python3
 """perfgate benchmarks: each case runs the release binary several times after a warm-up and prints
-its median wall time and peak RSS (from wait4's rusage of that one run).
+its median wall time and peak RSS (from wait4's rusage of that one run), next to its target.
 
 Usage: Benchmarks/bench.py [--runs N] [--binary PATH] [CASE ...]
-Cases: http-50x200ms (50 Prometheus indicators, each answered after 200 ms by a loopback server).
-Inputs are generated deterministically into a temporary folder; nothing leaves the machine.
+Cases:
+  startup        perfgate --version; 1 Prometheus indicator against a 10-series answer
+  series-100k    1 indicator against a 100,000-series answer (about 17 MB of JSON)
+  http-50x200ms  50 Prometheus indicators, each answered after 200 ms
+  jtl-1m         a 1,000,000-row JMeter JTL (about 100 MB), p95, p99 and error rate for 20 labels
+  static-1000    1,000 static indicators
+  size           the stripped size of the static release binary
+Inputs are generated deterministically into a temporary folder; the answers come from a loopback
+server (Tests/PerfGateTestSupport/Servers/fake_backend.py); nothing leaves the machine.
 """
 import argparse
+import random
+import shutil
 import json
 import os
 import statistics
@@ -19,7 +28,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BACKEND = os.path.join(ROOT, "Tests", "PerfGateTestSupport", "Servers", "fake_backend.py")
 
 
-def measure(argv, runs, env=None, expect=(0,)):
+def measure(argv, runs, env=None, expect=(0, 1)):
     """Median wall seconds, min wall and max peak RSS (MiB) over `runs` runs after one warm-up."""
     walls, rss = [], []
     for index in range(runs + 1):
@@ -44,23 +53,90 @@ def start_backend():
     return server, f"http://127.0.0.1:{port}"
 
 
-def case_http(binary, runs, folder, backend_url):
-    spec = {"spec_version": "1.0", "objectives": {"pass": 50, "warning": 0}, "indicators": [
-        {"id": f"latency_{i}", "source": "prometheus", "query": f"histogram_quantile(0.95, rate(x_{i}[5m]))",
-         "grading": {"type": "Threshold", "thresholds": {"upperSevere": 1}, "metricScore": 1}} for i in range(50)]}
-    path = os.path.join(folder, "http-50.json")
+def write_spec(folder, name, indicators, objectives=None):
+    path = os.path.join(folder, name)
     with open(path, "w") as f:
-        json.dump(spec, f)
-    url = backend_url + "/t/delay/200"
-    lines = []
-    for concurrency in (50, 8):
-        argv = [binary, "evaluate", "--spec", path, "--prometheus-url", url, "--concurrency", str(concurrency)]
-        median, fastest, rss = measure(argv, runs)
-        lines.append((f"http-50x200ms --concurrency {concurrency}", median, fastest, rss))
-    return lines
+        json.dump({"spec_version": "1.0", "objectives": objectives or {"pass": 0, "warning": 0}, "indicators": indicators}, f)
+    return path
 
 
-CASES = {"http-50x200ms": case_http}
+def indicator(i, source, query, upper=1e9):
+    return {"id": f"i{i}", "source": source, "query": query,
+            "grading": {"type": "Threshold", "thresholds": {"upperSevere": upper}, "metricScore": 1}}
+
+
+def case_startup(binary, runs, folder, url):
+    spec = write_spec(folder, "startup.json", [indicator(0, "prometheus", "http_request_duration_seconds")])
+    yield ("startup: perfgate --version", *measure([binary, "--version"], runs), "<= 0.02 s, <= 20 MiB")
+    argv = [binary, "evaluate", "--spec", spec, "--prometheus-url", url + "/t/series/10/0"]
+    yield ("startup: 1 indicator, 10 series", *measure(argv, runs), "<= 0.02 s, <= 20 MiB")
+
+
+def case_series(binary, runs, folder, url):
+    spec = write_spec(folder, "series.json", [indicator(0, "prometheus", "http_request_duration_seconds")])
+    argv = [binary, "evaluate", "--spec", spec, "--prometheus-url", url + "/t/series/100000/0"]
+    yield ("1 indicator, 100,000 series", *measure(argv, runs), "<= 0.15 s, <= 100 MiB")
+
+
+def case_http(binary, runs, folder, url):
+    spec = write_spec(folder, "http-50.json", [
+        indicator(i, "prometheus", f"histogram_quantile(0.95, rate(x_{i}[5m]))") for i in range(50)])
+    for concurrency in (None, 50, 8):
+        argv = [binary, "evaluate", "--spec", spec, "--prometheus-url", url + "/t/delay/200"]
+        label = "50 x 200 ms (default concurrency)"
+        if concurrency:
+            argv += ["--concurrency", str(concurrency)]
+            label = f"50 x 200 ms, --concurrency {concurrency}"
+        yield (label, *measure(argv, runs), "<= 0.25 s (floor 0.2 s)")
+
+
+def write_jtl(path, rows, labels=20, seed=7):
+    rng = random.Random(seed)
+    names = [f"transaction_{i:02d}" for i in range(labels)]
+    start = 1714564800000
+    with open(path, "w") as f:
+        f.write("timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,failureMessage,"
+                "bytes,sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect\n")
+        lines = []
+        for i in range(rows):
+            label = names[i % labels]
+            elapsed = int(rng.lognormvariate(4.6, 0.5))
+            ok = rng.random() > 0.01
+            lines.append(f"{start + i * 3},{elapsed},{label},{200 if ok else 500},{'OK' if ok else 'Internal Server Error'},"
+                         f"Users 1-{i % 50 + 1},text,{'true' if ok else 'false'},,{1000 + i % 5000},{200 + i % 100},50,50,"
+                         f"https://shop.example.test/{label},{max(1, elapsed - 3)},0,{i % 4}\n")
+            if len(lines) == 10000:
+                f.write("".join(lines))
+                lines = []
+        f.write("".join(lines))
+
+
+def case_jtl(binary, runs, folder, url):
+    jtl = os.path.join(folder, "results.jtl")
+    write_jtl(jtl, 1_000_000)
+    size = os.path.getsize(jtl) / 1e6
+    spec = write_spec(folder, "jtl.json", [
+        indicator(0, "jmeter", {"file": "results.jtl", "stat": "p95"}),
+        indicator(1, "jmeter", {"file": "results.jtl", "stat": "p99"}),
+        indicator(2, "jmeter", {"file": "results.jtl", "stat": "errorRate"})])
+    yield (f"1M-row JTL ({size:.0f} MB), 3 stats x 20 labels", *measure([binary, "evaluate", "--spec", spec], runs), "<= 1.0 s, <= 64 MiB")
+
+
+def case_static(binary, runs, folder, url):
+    spec = write_spec(folder, "static.json", [indicator(i, "static", [{"key": "k", "value": i}]) for i in range(1000)])
+    yield ("1,000 static indicators", *measure([binary, "evaluate", "--spec", spec], runs), "<= 0.1 s")
+
+
+def case_size(binary, runs, folder, url):
+    stripped = os.path.join(folder, "perfgate-stripped")
+    shutil.copy(binary, stripped)
+    subprocess.run(["strip", stripped], check=True)
+    print(f"{'static stripped binary':44} {os.path.getsize(stripped) / 1e6:8.2f} MB{'':21}   target <= 16 MB")
+    return []
+
+
+CASES = {"startup": case_startup, "series-100k": case_series, "http-50x200ms": case_http, "jtl-1m": case_jtl,
+         "static-1000": case_static, "size": case_size}
 
 
 def main():
@@ -74,10 +150,10 @@ def main():
     server, url = start_backend()
     try:
         with tempfile.TemporaryDirectory() as folder:
-            print(f"{'case':44} {'median':>9} {'fastest':>9} {'peak RSS':>10}   ({args.runs} runs after a warm-up)")
+            print(f"{'case':44} {'median':>9} {'fastest':>9} {'peak RSS':>10}   target ({args.runs} runs after a warm-up)")
             for name in args.cases:
-                for label, median, fastest, rss in CASES[name](args.binary, args.runs, folder, url):
-                    print(f"{label:44} {median:8.3f}s {fastest:8.3f}s {rss:7.1f} MiB")
+                for label, median, fastest, rss, target in CASES[name](args.binary, args.runs, folder, url):
+                    print(f"{label:44} {median:8.3f}s {fastest:8.3f}s {rss:7.1f} MiB   {target}", flush=True)
     finally:
         server.stdin.close()
         server.wait(timeout=5)

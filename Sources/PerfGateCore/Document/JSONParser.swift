@@ -35,19 +35,27 @@ private struct Parser {
         self.maxDepth = maxDepth
     }
 
-    // Newlines occur only in whitespace in JSON, so the line is tracked there and the column is
-    // counted from the line's start: positions stay cheap on large documents.
+    // Newlines occur only in whitespace in JSON, so the line is tracked there, and the column is
+    // counted forward from the last position asked for: positions stay linear in the document's
+    // size even when it is all on one line (as API answers are).
+    var countedOffset = 0
+    var countedColumn = 1
+
     var here: TextLocation {
-        var column = 1
-        var offset = lineStart
-        while offset < index {
-            if bytes[offset] & 0xC0 != 0x80 { column += 1 }
-            offset += 1
+        mutating get {
+            if countedOffset < lineStart {
+                countedOffset = lineStart
+                countedColumn = 1
+            }
+            while countedOffset < index {
+                if bytes[countedOffset] & 0xC0 != 0x80 { countedColumn += 1 }
+                countedOffset += 1
+            }
+            return TextLocation(line: line, column: countedColumn)
         }
-        return TextLocation(line: line, column: column)
     }
 
-    func fail(_ message: String, at offset: Int? = nil) -> DocumentError {
+    mutating func fail(_ message: String, at offset: Int? = nil) -> DocumentError {
         DocumentError(message, at: offset.map { location(ofOffset: $0, in: bytes) } ?? here)
     }
 

@@ -127,7 +127,12 @@ private struct CurlTransfer {
                 buffers.headers = [:]  // a new response (after 100 Continue, say)
             } else if let colon = line.firstIndex(of: ":") {
                 let name = line[..<colon].lowercased()
-                buffers.headers[name] = String(line[line.index(after: colon)...]).trimmingSpaces()
+                let value = String(line[line.index(after: colon)...]).trimmingSpaces()
+                buffers.headers[name] = value
+                // Room for the whole body at once (within the cap): no regrowth, no copies.
+                if name == "content-length", let length = Int(value), length > 0 {
+                    buffers.body.reserveCapacity(min(length, buffers.limit))
+                }
             }
             return total
         }

@@ -221,11 +221,31 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
+        if kind == "series":  # /t/series/<n>/<delay ms>: a canned Prometheus vector of n series
+            count, delay = int(parts[1]), int(parts[2])
+            time.sleep(delay / 1000)
+            return self.send(200, series_body(count))
         if kind == "delay":  # /t/delay/<ms>: a canned Prometheus answer after a delay
             time.sleep(int(parts[1]) / 1000)
             return self.send(200, {"status": "success", "data": {"resultType": "vector", "result": [
                 {"metric": {"job": "bench"}, "value": [1714565400, "0.25"]}]}})
         self.send(404, "no such fault", "text/plain")
+
+
+SERIES_CACHE = {}
+
+
+def series_body(count):
+    """A Prometheus vector answer with `count` series, built once per size (deterministic)."""
+    with LOCK:
+        if count not in SERIES_CACHE:
+            items = []
+            for i in range(count):
+                items.append('{"metric":{"__name__":"http_request_duration_seconds","instance":"10.0.%d.%d:9090",'
+                             '"job":"checkout","pod":"checkout-%06d","quantile":"0.95"},"value":[1714565400,"%s"]}'
+                             % (i // 256 % 256, i % 256, i, "0.%03d" % (i % 1000)))
+            SERIES_CACHE[count] = ('{"status":"success","data":{"resultType":"vector","result":[' + ",".join(items) + ']}}').encode()
+        return SERIES_CACHE[count]
 
 
 class Server(ThreadingHTTPServer):

@@ -10,9 +10,10 @@ public struct CurlHTTPClient: HTTPClient {
 
     public init(settings: HTTPSettings = HTTPSettings()) {
         self.settings = settings
-        _ = Self.globalInit
     }
 
+    // On first use, not at start-up: commands that never make a request skip TLS initialisation.
+    // (Swift initialises a static once, thread-safely, as curl_global_init requires.)
     private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
 
     public func send(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
@@ -24,6 +25,7 @@ public struct CurlHTTPClient: HTTPClient {
 
     /// Performs the request and follows redirects, synchronously.
     func sendBlocking(_ original: HTTPRequest) -> Result<HTTPResponse, HTTPError> {
+        _ = Self.globalInit
         var request = original
         guard let firstOrigin = URLText.origin(request.url) else {
             return .failure(HTTPError(.other, "\(URLText.redacted(request.url)): not a valid http(s) URL"))

@@ -35,6 +35,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "perfgate", dependencies: ["PerfGateCLI"]),
+        // Benchmarks/: decoding a large Prometheus answer in-process (bench.py runs the rest).
+        .executableTarget(name: "perfgate-decode-bench", dependencies: ["PerfGateCore"], path: "Benchmarks/DecodeBench"),
 
         // Helpers shared by the test targets: the conformance data, fixtures, running the binary.
         .target(

@@ -7,9 +7,12 @@ Cases:
   startup        perfgate --version; 1 Prometheus indicator against a 10-series answer
   series-100k    1 indicator against a 100,000-series answer (about 17 MB of JSON)
   http-50x200ms  50 Prometheus indicators, each answered after 200 ms
+  jtl-10k        a 10,000-row JMeter JTL, the same three statistics
   jtl-1m         a 1,000,000-row JMeter JTL (about 100 MB), p95, p99 and error rate for 20 labels
   static-1000    1,000 static indicators
   size           the stripped size of the static release binary
+  decoders       in-process: JSONDecoder (Codable) and the document parser on the 100,000-series
+                 answer (needs the perfgate-decode-bench product; Benchmarks/run.sh builds it)
 Inputs are generated deterministically into a temporary folder; the answers come from a loopback
 server (Tests/PerfGateTestSupport/Servers/fake_backend.py); nothing leaves the machine.
 """
@@ -111,15 +114,37 @@ def write_jtl(path, rows, labels=20, seed=7):
         f.write("".join(lines))
 
 
-def case_jtl(binary, runs, folder, url):
-    jtl = os.path.join(folder, "results.jtl")
-    write_jtl(jtl, 1_000_000)
+def jtl_case(binary, runs, folder, rows, target):
+    jtl = os.path.join(folder, f"results-{rows}.jtl")
+    write_jtl(jtl, rows)
     size = os.path.getsize(jtl) / 1e6
-    spec = write_spec(folder, "jtl.json", [
-        indicator(0, "jmeter", {"file": "results.jtl", "stat": "p95"}),
-        indicator(1, "jmeter", {"file": "results.jtl", "stat": "p99"}),
-        indicator(2, "jmeter", {"file": "results.jtl", "stat": "errorRate"})])
-    yield (f"1M-row JTL ({size:.0f} MB), 3 stats x 20 labels", *measure([binary, "evaluate", "--spec", spec], runs), "<= 1.0 s, <= 64 MiB")
+    spec = write_spec(folder, f"jtl-{rows}.json", [
+        indicator(i, "jmeter", {"file": os.path.basename(jtl), "stat": stat}) for i, stat in enumerate(["p95", "p99", "errorRate"])])
+    yield (f"{rows:,}-row JTL ({size:.1f} MB), 3 stats x 20 labels", *measure([binary, "evaluate", "--spec", spec], runs), target)
+
+
+def case_jtl_small(binary, runs, folder, url):
+    yield from jtl_case(binary, runs, folder, 10_000, "(start-up class)")
+
+
+def case_jtl(binary, runs, folder, url):
+    yield from jtl_case(binary, runs, folder, 1_000_000, "<= 1.0 s, <= 64 MiB")
+
+
+def case_decoders(binary, runs, folder, url):
+    bench = os.path.join(os.path.dirname(binary), "perfgate-decode-bench")
+    if not os.path.exists(bench):
+        print("decoders: skipped, perfgate-decode-bench is not built (Benchmarks/run.sh builds it)")
+        return []
+    sys.path.insert(0, os.path.dirname(BACKEND))
+    import fake_backend
+    answer = os.path.join(folder, "series-100k.json")
+    with open(answer, "wb") as f:
+        f.write(fake_backend.series_body(100_000))
+    for which in ("decoder", "parser"):
+        output = subprocess.run([bench, answer, str(max(runs, 5)), which], capture_output=True, text=True, check=True).stdout
+        print("in-process, 100,000 series: " + output.strip())
+    return []
 
 
 def case_static(binary, runs, folder, url):
@@ -135,8 +160,8 @@ def case_size(binary, runs, folder, url):
     return []
 
 
-CASES = {"startup": case_startup, "series-100k": case_series, "http-50x200ms": case_http, "jtl-1m": case_jtl,
-         "static-1000": case_static, "size": case_size}
+CASES = {"startup": case_startup, "series-100k": case_series, "http-50x200ms": case_http, "jtl-10k": case_jtl_small,
+         "jtl-1m": case_jtl, "static-1000": case_static, "size": case_size, "decoders": case_decoders}
 
 
 def main():

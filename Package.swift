@@ -35,6 +35,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "perfgate", dependencies: ["PerfGateCLI"]),
+        // Fuzz/: one harness for every parser of outside input (libFuzzer with -DFUZZING, else replay and mutate).
+        .executableTarget(name: "perfgate-fuzz", dependencies: ["PerfGateCore", "PerfGateSources"], path: "Fuzz/Harness"),
         // Benchmarks/: decoding a large Prometheus answer in-process (bench.py runs the rest).
         .executableTarget(name: "perfgate-decode-bench", dependencies: ["PerfGateCore"], path: "Benchmarks/DecodeBench"),
 

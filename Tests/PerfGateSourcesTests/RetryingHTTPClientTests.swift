@@ -1,4 +1,5 @@
 import PerfGateCore
+import Synchronization
 import Testing
 
 @testable import PerfGateSources
@@ -66,6 +67,33 @@ struct ScriptedClient: HTTPClient {
         ])
         #expect(try await client(script, attempts: 5).send(HTTPRequest(url: "http://x")).status == 200)
         #expect(await script.sleeps == [7, 2, 3.5, 30])
+    }
+
+    /// A clock that only moves when the client sleeps, and the timeouts each try was given.
+    actor VirtualClock {
+        var time = 1_000_000.0
+        var timeouts: [Double] = []
+        func advance(_ seconds: Double) { time += seconds }
+        func record(_ timeout: Double?) { timeouts.append(timeout ?? -1) }
+    }
+
+    struct TimedClient: HTTPClient {
+        let clock: VirtualClock
+        func send(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
+            await clock.record(request.timeout)
+            return HTTPResponse(status: 503)
+        }
+    }
+
+    @Test func staysWithinTheBudget() async throws {
+        let clock = VirtualClock()
+        let time = Mutex(1_000_000.0)
+        let retrying = RetryingHTTPClient(
+            base: TimedClient(clock: clock), policy: RetryPolicy(attempts: 5, baseDelay: 0.5, maxDelay: 30, budget: 2),
+            now: { time.withLock { $0 } }, sleep: { seconds in time.withLock { $0 += seconds } }, random: { $0 })
+        #expect(try await retrying.send(HTTPRequest(url: "http://x")).status == 503)
+        // Waits of 0.5 and 1 s fit in 2 s; the next (2 s) would not, so three tries, each given what was left.
+        #expect(await clock.timeouts == [2, 1.5, 0.5])
     }
 
     @Test func jitterStaysWithinTheStep() {

@@ -17,8 +17,13 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("A file holding the Dynatrace API token (else DYNATRACE_API_TOKEN).", valueName: "file"))
     var dynatraceTokenFile: String?
 
-    @Option(name: .long, help: ArgumentHelp("Give up on a request after this long: seconds or a duration such as 45s or 2m.", valueName: "duration"))
+    @Option(name: .long, help: ArgumentHelp(
+        "The most one indicator's queries may take, retries included: seconds or a duration such as 45s or 2m (connecting gets at most 10 s of it).",
+        valueName: "duration"))
     var timeout: String = "30"
+
+    @Option(name: .long, help: ArgumentHelp("The largest answer a backend may send, in MiB.", valueName: "mib"))
+    var maxResponseMib: Int = 64
 
     @Option(name: .long, help: ArgumentHelp("Tries per request, the first included; connection errors, 429, 502, 503 and 504 are retried.", valueName: "count"))
     var attempts: Int = 3
@@ -32,6 +37,7 @@ struct ConnectionOptions: ParsableArguments {
     func validate() throws {
         _ = try timeoutSeconds()
         guard attempts >= 1 else { throw ValidationError("--attempts must be at least 1") }
+        guard maxResponseMib >= 1 else { throw ValidationError("--max-response-mib must be at least 1") }
         if let caFile, !FileSystem.exists(caFile) { throw ValidationError("--ca-file: \(caFile) does not exist") }
     }
 
@@ -70,8 +76,10 @@ struct ConnectionOptions: ParsableArguments {
         settings.connectTimeout = min(settings.connectTimeout, settings.totalTimeout)
         settings.caFile = caFile
         settings.insecure = insecure
+        settings.maxResponseBytes = maxResponseMib << 20
         let client = RetryingHTTPClient(
-            base: CurlHTTPClient(settings: settings), policy: RetryPolicy(attempts: attempts), now: Console.now)
+            base: CurlHTTPClient(settings: settings), policy: RetryPolicy(attempts: attempts, budget: settings.totalTimeout),
+            now: Console.now)
         return SourceConfiguration(
             http: client, environment: environment, prometheusURL: prometheusUrl, prometheusTokenFile: prometheusTokenFile,
             dynatraceURL: dynatraceUrl, dynatraceTokenFile: dynatraceTokenFile)

@@ -16,7 +16,18 @@ public struct TimeParseError: Error, Sendable, Equatable, CustomStringConvertibl
 /// ```
 /// A plain number of 13 or more digits is taken as milliseconds (what `date +%s%3N` and JMeter write).
 public enum TimeParser {
+    /// 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z: the years RFC 3339 can write.
+    public static let validRange = -62_135_596_800.0...253_402_300_799.0
+
     public static func parse(_ text: String, now: Double) throws(TimeParseError) -> Double {
+        let value = try parseUnchecked(text, now: now)
+        guard validRange.contains(value) else {
+            throw TimeParseError("'\(text)' is out of range: times must fall between the years 1 and 9999")
+        }
+        return value
+    }
+
+    static func parseUnchecked(_ text: String, now: Double) throws(TimeParseError) -> Double {
         let input = text.trimmingSpaces()
         guard !input.isEmpty else { throw TimeParseError("empty time") }
         if input.lowercased().hasPrefix("now") {
@@ -66,6 +77,7 @@ public enum TimeParser {
             }
             total += amount * factor
         }
+        guard total.isFinite, total < 1e12 else { throw TimeParseError("'\(text)' is too long a duration") }
         return total
     }
 
@@ -164,7 +176,9 @@ public enum CivilDate {
     }
 
     /// `2024-05-01T12:00:00Z`, with milliseconds only when the time has them.
-    public static func rfc3339(_ seconds: Double) -> String {
+    public static func rfc3339(_ value: Double) -> String {
+        // Clamped, so no value (even one that never came from a parser) can trap the conversion.
+        let seconds = value.isNaN ? 0 : min(max(value, TimeParser.validRange.lowerBound), TimeParser.validRange.upperBound)
         let whole = seconds.rounded(.down)
         let millis = Int(((seconds - whole) * 1000).rounded())
         let total = Int(whole) + millis / 1000

@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import CCurl
 import PerfGateCore
 
@@ -30,8 +37,14 @@ public struct CurlHTTPClient: HTTPClient {
         guard let firstOrigin = URLText.origin(request.url) else {
             return .failure(HTTPError(.other, "\(URLText.redacted(request.url)): not a valid http(s) URL"))
         }
+        // One deadline for the request and all its redirects.
+        let budget = min(settings.totalTimeout, original.timeout ?? .infinity)
+        let deadline = Monotonic.now() + budget
         for _ in 0...settings.maxRedirects {
-            let outcome = CurlTransfer(request: request, settings: settings).perform()
+            var limits = settings
+            limits.totalTimeout = max(0.001, deadline - Monotonic.now())
+            limits.connectTimeout = min(settings.connectTimeout, limits.totalTimeout)
+            let outcome = CurlTransfer(request: request, settings: limits).perform()
             guard case .success(let (response, location)) = outcome else { return outcome.map(\.0) }
             guard [301, 302, 303, 307, 308].contains(response.status), let location else { return .success(response) }
             if URLText.origin(location) != firstOrigin {
@@ -47,6 +60,15 @@ public struct CurlHTTPClient: HTTPClient {
             request.url = location
         }
         return .failure(HTTPError(.tooManyRedirects, "\(URLText.redacted(original.url)): more than \(settings.maxRedirects) redirects"))
+    }
+}
+
+/// A clock that only goes forward, for deadlines.
+enum Monotonic {
+    static func now() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
     }
 }
 

@@ -6,6 +6,9 @@ public struct HTTPRequest: Sendable {
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]?
     public var secretHeaders: Set<String>
+    /// At most this many seconds for this request, redirects included (what is left of a budget);
+    /// nil leaves the client's own timeout.
+    public var timeout: Double?
 
     public init(
         method: String = "GET", url: String, headers: [(name: String, value: String)] = [], body: [UInt8]? = nil,

@@ -6,12 +6,16 @@ public struct RetryPolicy: Sendable {
     public var baseDelay = 0.5
     /// No wait is longer than this, whatever a server asks for.
     public var maxDelay = 30.0
+    /// Seconds for all tries and waits together; nil for no overall limit. A try gets what is
+    /// left, and no wait starts that would end past it.
+    public var budget: Double?
     public static let retryableStatuses: Set<Int> = [429, 502, 503, 504]
 
-    public init(attempts: Int = 3, baseDelay: Double = 0.5, maxDelay: Double = 30) {
+    public init(attempts: Int = 3, baseDelay: Double = 0.5, maxDelay: Double = 30, budget: Double? = nil) {
         self.attempts = max(1, attempts)
         self.baseDelay = baseDelay
         self.maxDelay = maxDelay
+        self.budget = budget
     }
 }
 
@@ -37,9 +41,12 @@ public struct RetryingHTTPClient: HTTPClient {
         self.random = random
     }
 
-    public func send(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
+    public func send(_ original: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
+        let started = now()
         var attempt = 1
+        var request = original
         while true {
+            if let budget = policy.budget { request.timeout = max(0.001, budget - (now() - started)) }
             let outcome: Result<HTTPResponse, HTTPError>
             do {
                 outcome = .success(try await base.send(request))
@@ -49,6 +56,8 @@ public struct RetryingHTTPClient: HTTPClient {
             guard attempt < policy.attempts, let wait = delay(after: outcome, attempt: attempt) else {
                 return try outcome.get()
             }
+            // A wait that would use up the budget leaves no time for the next try.
+            if let budget = policy.budget, now() - started + wait >= budget { return try outcome.get() }
             await sleep(wait)
             attempt += 1
         }

@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import PerfGateCore
 
 /// JMeter results (JTL, CSV with its header line), graded per label.
@@ -45,13 +52,21 @@ struct JTLSummary {
     var labelOrder: [String] = []
 
     static func read(path: String, window: Window?, onlyLabel: String?) throws(SourceError) -> JTLSummary {
+        guard let file = fopen(path, "rb") else { throw SourceError("cannot read \(path): \(FileSystem.reason())") }
+        defer { fclose(file) }
+        if FileSystem.isDirectory(path) { throw SourceError("cannot read \(path): it is a directory") }
+        return try read(file: file, name: path, window: window, onlyLabel: onlyLabel)
+    }
+
+    /// The summary of an open JTL stream; `name` names it in messages.
+    static func read(file: UnsafeMutablePointer<FILE>, name path: String, window: Window?, onlyLabel: String?) throws(SourceError) -> JTLSummary {
         var summary = JTLSummary()
         var columns: (timeStamp: Int, elapsed: Int, label: Int, success: Int)?
         // Labels repeat on every row: compare the raw bytes with the last one before making a String.
         var lastLabelBytes: [UInt8] = []
         var lastLabel = ""
         let windowMillis = window.map { ($0.start * 1000, $0.end * 1000) }
-        try CSVReader().read(path: path) { (record, line) throws(SourceError) in
+        try CSVReader().read(file: file, name: path) { (record, line) throws(SourceError) in
             guard let known = columns else {
                 columns = try header(record, path: path)
                 return true

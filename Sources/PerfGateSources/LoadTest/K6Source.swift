@@ -24,7 +24,11 @@ public struct K6Source: MetricSource {
             throw SourceError("the query needs 'metric' and 'stat'")
         }
         let path = try ResultFile.path(for: query, source: name, context: context)
-        let document = try ResultFile.loadDocument(path)
+        return try Self.measurements(document: try ResultFile.loadDocument(path), name: path, metric: metric, stat: stat)
+    }
+
+    /// The stat of a metric in a parsed summary; `name` names the file in messages.
+    static func measurements(document: Node, name path: String, metric: String, stat: String) throws(SourceError) -> [Measurement] {
         guard let metrics = document["metrics"], let names = metrics.members?.map(\.key) else {
             throw SourceError("\(path) has no 'metrics' object: expected a k6 summary (--summary-export or handleSummary JSON)")
         }

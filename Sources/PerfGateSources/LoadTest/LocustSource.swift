@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import PerfGateCore
 
 /// Locust's `*_stats.csv`, one row per request name.
@@ -22,12 +29,21 @@ public struct LocustSource: MetricSource {
     public func fetch(_ query: Node, context: SourceContext) async throws -> [Measurement] {
         guard let stat = query["stat"]?.stringValue else { throw SourceError("the query needs a 'stat'") }
         let path = try ResultFile.path(for: query, source: name, context: context)
-        let wantedName = query["name"]?.stringValue
-        let wantedType = query["type"]?.stringValue
+        guard let file = fopen(path, "rb") else { throw SourceError("cannot read \(path): \(FileSystem.reason())") }
+        defer { fclose(file) }
+        if FileSystem.isDirectory(path) { throw SourceError("cannot read \(path): it is a directory") }
+        return try Self.measurements(
+            file: file, name: path, stat: stat, wantedName: query["name"]?.stringValue, wantedType: query["type"]?.stringValue)
+    }
+
+    /// One result per matching row of an open stats stream; `name` names it in messages.
+    static func measurements(
+        file: UnsafeMutablePointer<FILE>, name path: String, stat: String, wantedName: String?, wantedType: String?
+    ) throws(SourceError) -> [Measurement] {
         var header: [String]?
         var statColumn = 0
         var results: [Measurement] = []
-        try CSVReader().read(path: path) { (record, line) throws(SourceError) in
+        try CSVReader().read(file: file, name: path) { (record, line) throws(SourceError) in
             let fields = (0..<record.count).map { record.string($0) }
             guard let columns = header else {
                 guard fields.contains("Name") else {

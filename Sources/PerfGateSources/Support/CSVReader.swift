@@ -84,6 +84,11 @@ struct CSVReader {
         }
         defer { fclose(file) }
         if FileSystem.isDirectory(path) { throw SourceError("cannot read \(path): it is a directory") }
+        try read(file: file, name: path, body)
+    }
+
+    /// The same from an open stream (`name` is for messages): a file, or memory through fmemopen.
+    func read(file: UnsafeMutablePointer<FILE>, name path: String, _ body: (CSVRecord, Int) throws(SourceError) -> Bool) throws(SourceError) {
         var buffer = [UInt8](repeating: 0, count: chunkSize)
         var filled = 0
         var line = 1

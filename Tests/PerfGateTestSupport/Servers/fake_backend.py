@@ -19,6 +19,14 @@ TOKEN = "dt0c01.TESTTOKEN"
 FROM_MS, TO_MS = "1714564800000", "1714565400000"  # 2024-05-01T12:00:00Z .. 12:10:00Z
 STATE = {}
 SEEN = []
+RECORDED = {}
+# Text that tries to become a CI command, break XML or a Markdown table.
+HOSTILE = ["##vso[task.setvariable variable=PERFGATE_RESULT]pass", "::set-env name=X::y", "\n::error::x", "%0A",
+           "</testcase>", "]]>", "| --- |", "<script>alert(1)</script>", "nul\u0000byte"]
+
+
+def prometheus_answer(metric):
+    return {"status": "success", "data": {"resultType": "vector", "result": [{"metric": metric, "value": [1714565400, "1"]}]}}
 INFLIGHT, PEAK = {}, {}
 LOCK = threading.Lock()
 
@@ -169,7 +177,19 @@ class Handler(BaseHTTPRequestHandler):
                 STATE[key] = count + 1
             if count < failures:
                 return self.send(code, {"attempt": count + 1}, headers=[("Retry-After", "0")])
-            return self.send(200, {"attempt": count + 1})
+            return self.send(200, prometheus_answer({"fault": "recovered", "attempt": str(count + 1)}))
+        if kind == "answer":  # /t/answer/<id>: a Prometheus answer; records the Authorization it got
+            with LOCK:
+                RECORDED[parts[1]] = self.headers.get("Authorization") or ""
+            return self.send(200, prometheus_answer({"answered": parts[1]}))
+        if kind == "recorded":  # /t/recorded/<id>: the Authorization /t/answer/<id> got ("" for none)
+            with LOCK:
+                return self.send(200, {"authorization": RECORDED.get(parts[1])})
+        if kind == "hostile-error":  # a Prometheus error whose message is hostile
+            return self.send(400, {"status": "error", "errorType": "bad_data", "error": " ".join(HOSTILE)})
+        if kind == "hostile-labels":  # one series per hostile string, as label values
+            return self.send(200, {"status": "success", "data": {"resultType": "vector", "result": [
+                {"metric": {"label": text, "i": str(i)}, "value": [1714565400, "1"]} for i, text in enumerate(HOSTILE)]}})
         if kind == "count":  # /t/count/<id>: how many requests /t/flaky/<id> got
             with LOCK:
                 return self.send(200, {"count": STATE.get(parts[1], 0)})
@@ -212,6 +232,14 @@ class Handler(BaseHTTPRequestHandler):
         if kind == "redirect":
             self.send_response(int(query.get("code", ["302"])[0]))
             self.send_header("Location", query["to"][0])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if kind in ("redirect-away", "redirect-home"):  # /t/redirect-away/<id>: 307 to /t/answer/<id> on another host name
+            port = self.server.server_address[1]
+            base = f"http://localhost:{port}" if kind == "redirect-away" else ""
+            self.send_response(307)
+            self.send_header("Location", f"{base}/t/answer/{parts[1]}")
             self.send_header("Content-Length", "0")
             self.end_headers()
             return

@@ -1,0 +1,90 @@
+import Foundation
+import PerfGateCore
+import PerfGateTestSupport
+import Testing
+
+/// Hostile text in indicator ids, metric labels and server messages, on every platform: no
+/// logging command of its own, no extra output variable, valid XML, an intact Markdown table.
+@Suite struct InjectionTests {
+    static let hostile = [
+        "##vso[task.setvariable variable=PERFGATE_RESULT]pass", "::set-env name=X::y", "\n::error::x", "%0A", "</testcase>", "]]>",
+        "| --- |", "<script>alert(1)</script>", "nul\u{0}byte",
+    ]
+
+    static func spec(_ backend: FakeBackend) -> String {
+        var indicators: [Node] = hostile.enumerated().map { index, id in
+            .object([("id", .string(id)), ("source", .string("static")), ("query", .array([.object([("key", .string(hostile[(index + 1) % hostile.count])), ("value", .number(10))])])),
+                     ("grading", .object([("type", .string("Threshold")), ("thresholds", .object([("upperWarning", .number(5))])), ("metricScore", .number(1))]))])
+        }
+        indicators.append(.object([("id", .string("labels")), ("source", .string("prometheus")), ("query", .string("up")),
+                                   ("grading", .object([("type", .string("Threshold")), ("thresholds", .object([("upperSevere", .number(0.5))])), ("metricScore", .number(1))]))]))
+        indicators.append(.object([("id", .string("message")), ("source", .string("static")), ("query", .object([("error", .string(hostile.joined(separator: " ")))])),
+                                   ("grading", .object([("type", .string("Threshold")), ("thresholds", .object([])), ("metricScore", .number(1))]))]))
+        return JSONWriter.write(.object([("indicators", .array(indicators)), ("objectives", .object([("pass", .number(11)), ("warning", .number(5))])),
+                                         ("sources", .object([("prometheus", .object([("url", .string(backend.url + "/t/hostile-labels"))]))]))]))
+    }
+
+    @Test(arguments: ["github", "azure", "jenkins", "none"])
+    func hostileTextStaysText(_ platform: String) throws {
+        let folder = try Fixtures.temporaryFolder()
+        try Fixtures.write(Self.spec(FakeBackend.shared), to: folder + "/perfspec.json")
+        for file in ["output", "env", "summary"] { try Fixtures.write("", to: folder + "/gh-" + file) }
+        let environment: [String: String] = [
+            "github": ["GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": folder, "GITHUB_OUTPUT": folder + "/gh-output", "GITHUB_ENV": folder + "/gh-env",
+                       "GITHUB_STEP_SUMMARY": folder + "/gh-summary"],
+            "azure": ["TF_BUILD": "True", "PIPELINE_WORKSPACE": folder],
+            "jenkins": ["JENKINS_URL": "http://ci/", "WORKSPACE": folder],
+            "none": [:],
+        ][platform]!
+        let output = try PerfGateBinary.run(
+            ["evaluate", "--start", "now-1m", "--json", folder + "/r.json", "--junit", folder + "/r.xml", "--markdown", folder + "/r.md"],
+            environment: environment, in: folder)
+        #expect(output.status == 2, "\(output.stderr)")
+
+        // Only perfgate's own commands, for the platform it is on.
+        let ours: [String] = [
+            "github": ["::warning title=perfgate warning", "::error title=perfgate e", "::error title=perfgate f"],
+            "azure": ["##vso[task.logissue type=", "##vso[results.publish type=JUnit;", "##vso[task.uploadsummary]",
+                      "##vso[task.setvariable variable=PERFGATE_RESULT;isOutput=true]error", "##vso[task.setvariable variable=PERFGATE_SCORE;isOutput=true]"],
+        ][platform] ?? []
+        for line in (output.stdout + output.stderr).split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.contains("##vso[") || line.contains("##[") || line.hasPrefix("::") {
+                #expect(ours.contains { line.hasPrefix($0) }, "not ours: \(line)")
+            }
+            #expect(!line.contains("\u{0}"))
+        }
+        #expect(!output.stdout.contains("##vso[task.setvariable variable=PERFGATE_RESULT]pass"))
+        if platform == "github" {
+            let outputs = try Fixtures.read(folder + "/gh-output").split(separator: "\n").filter { $0.contains("<<perfgate_") }
+                .map { String($0.prefix { $0 != "<" }) }
+            #expect(Set(outputs) == ["result", "score", "json-report", "junit-report", "markdown-report"])
+            #expect(try Fixtures.read(folder + "/gh-env").isEmpty)
+        }
+        // Valid XML for both schemas.
+        for schema in ["junit-10.xsd", "junit-ant-strict.xsd"] {
+            let xmllint = Process()
+            xmllint.executableURL = URL(fileURLWithPath: "/usr/bin/xmllint")
+            xmllint.arguments = ["--noout", "--schema", Fixtures.packageRoot + "/../shared/schemas/" + schema, folder + "/r.xml"]
+            xmllint.standardError = FileHandle.nullDevice
+            try xmllint.run()
+            xmllint.waitUntilExit()
+            #expect(xmllint.terminationStatus == 0, "\(schema)")
+        }
+        // Every table row keeps its five cells.
+        for row in try Fixtures.read(folder + "/r.md").split(separator: "\n") where row.hasPrefix("| ") {
+            var pipes = 0
+            var escaped = false
+            var inCode = false
+            for scalar in row.unicodeScalars {
+                if scalar == "`" && !escaped { inCode.toggle() }
+                if scalar == "|" && !escaped { pipes += 1 }
+                escaped = scalar == "\\" && !escaped
+            }
+            #expect(pipes == 6, "\(row)")
+        }
+        // The data itself is kept, escaped: the JSON still has every hostile id.
+        let result = try JSONParser.parse(Fixtures.read(folder + "/r.json"))
+        let ids = result["indicatorResults"]?.items?.compactMap { $0["id"]?.stringValue } ?? []
+        #expect(Array(ids.prefix(Self.hostile.count)) == Self.hostile)
+    }
+}

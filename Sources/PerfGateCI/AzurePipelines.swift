@@ -20,6 +20,10 @@ public struct AzurePipelines: CIPlatform {
         variable("PIPELINE_WORKSPACE") ?? variable("BUILD_SOURCESDIRECTORY") ?? FileSystem.currentDirectory()
     }
 
+    public var runIdentifier: String? {
+        variable("BUILD_BUILDID").map { "azure-\($0)" }
+    }
+
     public var searchRoots: [String] {
         let roots = ["PIPELINE_WORKSPACE", "SYSTEM_ARTIFACTSDIRECTORY", "SYSTEM_DEFAULTWORKINGDIRECTORY", "BUILD_SOURCESDIRECTORY"]
             .compactMap(variable)

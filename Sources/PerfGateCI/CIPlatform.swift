@@ -38,6 +38,9 @@ public protocol CIPlatform: Sendable {
     var searchRoots: [String] { get }
     /// The folder `.perfgate/` (the window file, default reports) goes in.
     var workspace: String { get }
+    /// What tells this pipeline run from another sharing the workspace (a self-hosted agent):
+    /// the window file is named after it. nil outside a CI run.
+    var runIdentifier: String? { get }
 
     /// Hides secrets in the log from now on.
     func mask(_ secrets: [String]) throws(FileError)

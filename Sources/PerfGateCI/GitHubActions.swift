@@ -15,6 +15,11 @@ public struct GitHubActions: CIPlatform {
     }
 
     public var workspace: String { environment["GITHUB_WORKSPACE"].flatMap { $0.isEmpty ? nil : $0 } ?? FileSystem.currentDirectory() }
+    public var runIdentifier: String? {
+        guard let run = environment["GITHUB_RUN_ID"], !run.isEmpty else { return nil }
+        return "github-\(run)-\(environment["GITHUB_RUN_ATTEMPT"] ?? "1")"
+    }
+
     public var searchRoots: [String] { [workspace] }
 
     public func mask(_ secrets: [String]) throws(FileError) {

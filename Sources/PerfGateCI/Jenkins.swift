@@ -18,6 +18,10 @@ public struct Jenkins: CIPlatform {
     }
 
     public var workspace: String { environment["WORKSPACE"].flatMap { $0.isEmpty ? nil : $0 } ?? FileSystem.currentDirectory() }
+    public var runIdentifier: String? {
+        environment["BUILD_TAG"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
     public var searchRoots: [String] { [workspace] }
 
     public func mask(_ secrets: [String]) throws(FileError) {}  // credentials bindings mask them in Jenkins

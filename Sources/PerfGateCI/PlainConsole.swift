@@ -14,6 +14,7 @@ public struct PlainConsole: CIPlatform {
     }
 
     public var searchRoots: [String] { [workspace] }
+    public var runIdentifier: String? { nil }
     public func mask(_ secrets: [String]) throws(FileError) {}
     public func export(_ name: String, value: String) throws(FileError) {}
     public func publishSpec(at path: String, artifactName: String) throws(FileError) {}

@@ -10,9 +10,15 @@ public struct WindowFile: Sendable, Equatable {
         self.end = end
     }
 
-    /// `.perfgate/window.json` under the workspace.
-    public static func defaultPath(workspace: String) -> String {
-        Path.resolve(".perfgate/window.json", against: workspace)
+    /// `.perfgate/window.json` under the workspace; in a CI run, `.perfgate/window-<run>.json`, so
+    /// two pipelines sharing a workspace (a self-hosted agent) never read each other's window.
+    public static func defaultPath(workspace: String, run: String? = nil) -> String {
+        guard let run else { return Path.resolve(".perfgate/window.json", against: workspace) }
+        let safe = String(run.unicodeScalars.map { scalar -> Character in
+            ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar) || scalar == "-" || scalar == "."
+                ? Character(scalar) : "_"
+        })
+        return Path.resolve(".perfgate/window-\(safe).json", against: workspace)
     }
 
     /// The file's times; nil when there is no file. Throws a message for a file that is not one.

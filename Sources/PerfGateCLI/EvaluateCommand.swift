@@ -63,7 +63,8 @@ struct EvaluateCommand: AsyncParsableCommand {
         if connectionOptions.insecure {
             Console.err("perfgate: warning: --insecure: TLS certificates are not verified; anyone on the network path can forge answers")
         }
-        let resolved = try windowOptions.resolve(now: now, environment: environment, workspace: platform.workspace)
+        let resolved = try windowOptions.resolve(
+            now: now, environment: environment, workspace: platform.workspace, run: platform.runIdentifier)
         if let (window, origin) = resolved {
             Console.err("perfgate: window \(CivilDate.rfc3339(window.start)) to \(CivilDate.rfc3339(window.end)) (\(TerminalReport.duration(window.duration))), from \(LogText.sanitize(origin))")
             if window.duration < 1 { Console.err("perfgate: warning: the window is shorter than 1 second") }

@@ -57,7 +57,7 @@ struct MarkCommand: ParsableCommand {
         let time = try at.map { try TimeParser.parse($0, now: now) } ?? now
         let environment = Console.environment()
         let platform = ciOptions.platform(environment: environment)
-        let path = windowFile ?? WindowFile.defaultPath(workspace: platform.workspace)
+        let path = windowFile ?? WindowFile.defaultPath(workspace: platform.workspace, run: platform.runIdentifier)
         var window = WindowFile(start: time)
         if edge == .stop {
             // A missing or unreadable file leaves only the end to record.

@@ -251,3 +251,57 @@ import Testing
         #expect(evaluate.stderr.contains("has no start: run 'perfgate mark start' before the load test"))
     }
 }
+
+/// Two pipelines on one self-hosted agent, sharing a workspace, each keep their own window.
+@Suite struct SharedWorkspaceTests {
+    @Test func concurrentRunsKeepSeparateWindows() throws {
+        let workspace = try Fixtures.temporaryFolder()
+        func run(_ id: String, _ arguments: [String]) throws -> PerfGateBinary.Output {
+            try PerfGateBinary.run(arguments, environment: ["GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": workspace, "GITHUB_RUN_ID": id,
+                                                            "GITHUB_RUN_ATTEMPT": "1"], in: workspace)
+        }
+        _ = try run("101", ["mark", "start", "--at", "2024-05-01T12:00:00Z"])
+        _ = try run("202", ["mark", "start", "--at", "2024-05-01T12:05:00Z"])
+        _ = try run("101", ["mark", "stop", "--at", "2024-05-01T12:10:00Z"])
+        _ = try run("202", ["mark", "stop", "--at", "2024-05-01T12:20:00Z"])
+        try Fixtures.write("{\"indicators\": [], \"objectives\": {\"pass\": 0, \"warning\": 0}}", to: workspace + "/perfspec.json")
+        for (id, window) in [("101", "2024-05-01T12:00:00Z to 2024-05-01T12:10:00Z"), ("202", "2024-05-01T12:05:00Z to 2024-05-01T12:20:00Z")] {
+            let evaluate = try run(id, ["evaluate"])
+            #expect(evaluate.stderr.contains("window \(window)"), "\(evaluate.stderr)")
+            #expect(FileManager.default.fileExists(atPath: workspace + "/.perfgate/window-github-\(id)-1.json"))
+        }
+    }
+}
+
+/// Reports are renamed into place: a run killed mid-write leaves the old file or the new one.
+@Suite struct AtomicReportTests {
+    @Test func aKilledRunNeverLeavesHalfAReport() throws {
+        let folder = try Fixtures.temporaryFolder()
+        let indicators = (0..<10_000).map { "{\"id\":\"i\($0)\",\"source\":\"static\",\"query\":\($0),\"grading\":{\"type\":\"Threshold\",\"thresholds\":{\"upperSevere\":1e9},\"metricScore\":1}}" }
+        try Fixtures.write("{\"indicators\":[\(indicators.joined(separator: ","))],\"objectives\":{\"pass\":0,\"warning\":0}}", to: folder + "/perfspec.json")
+        let report = folder + "/result.json"
+        let arguments = ["evaluate", "--spec", folder + "/perfspec.json", "--json", report, "--junit", folder + "/result.xml"]
+        // How long a whole run takes, to aim the kills at its end, where the reports are written.
+        let started = Date()
+        #expect(try PerfGateBinary.run(arguments).status == 0)
+        let duration = Date().timeIntervalSince(started)
+        let complete = try Fixtures.read(report)
+        var killedMidRun = 0
+        for attempt in 0..<10 {
+            try Fixtures.write("OLD", to: report)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: PerfGateBinary.path)
+            process.arguments = arguments
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            usleep(useconds_t(duration * (0.5 + Double(attempt) / 20) * 1_000_000))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            if process.terminationReason == .uncaughtSignal { killedMidRun += 1 }
+            let text = try Fixtures.read(report)
+            #expect(text == "OLD" || text == complete, "a torn report: \(text.prefix(80))… (\(text.count) of \(complete.count) characters)")
+        }
+        #expect(killedMidRun > 0, "no run was killed before it ended; the test proved nothing")
+    }
+}

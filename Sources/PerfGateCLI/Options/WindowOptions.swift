@@ -24,7 +24,7 @@ struct WindowOptions: ParsableArguments {
 
     /// The window and where it came from: the flags, then `PERFGATE_START`/`PERFGATE_END`, then the
     /// window file; nil when none has one.
-    func resolve(now: Double, environment: [String: String], workspace: String) throws -> (Window, String)? {
+    func resolve(now: Double, environment: [String: String], workspace: String, run: String?) throws -> (Window, String)? {
         if let window = try fromFlags(now: now) { return (window, "--start/--end") }
         if let start = environment["PERFGATE_START"], !start.isEmpty {
             let startTime = try parse(start, "PERFGATE_START", now: now)
@@ -32,7 +32,7 @@ struct WindowOptions: ParsableArguments {
             let endTime = try end.map { try parse($0, "PERFGATE_END", now: now) }
             return (try checked(startTime, endTime, now: now), "PERFGATE_START/PERFGATE_END")
         }
-        let path = windowFile ?? WindowFile.defaultPath(workspace: workspace)
+        let path = windowFile ?? WindowFile.defaultPath(workspace: workspace, run: run)
         let file: WindowFile?
         do {
             file = try WindowFile.read(path)

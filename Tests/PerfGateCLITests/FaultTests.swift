@@ -115,3 +115,36 @@ import Testing
         return try JSONParser.parse([UInt8](data))["authorization"]?.stringValue
     }
 }
+
+/// A spec from an untrusted pull request names its own server: the pipeline's token must not go there.
+@Suite struct SpecURLTrustTests {
+    static func evaluate(specURL: String, extra: [String] = []) throws -> PerfGateBinary.Output {
+        let folder = try Fixtures.temporaryFolder()
+        try Fixtures.write("""
+            sources: {prometheus: {url: "\(specURL)"}}
+            indicators:
+              - {id: q, source: prometheus, query: up, grading: {type: Threshold, thresholds: {}, metricScore: 1}}
+            objectives: {pass: 1, warning: 0}
+            """, to: folder + "/perfspec.yaml")
+        return try PerfGateBinary.run(["evaluate", "--spec", folder + "/perfspec.yaml", "--json", "-"] + extra,
+                                      environment: ["PROMETHEUS_TOKEN": FaultTests.marker], in: folder)
+    }
+
+    @Test func credentialsGoOnlyToThePipelinesOwnServer() throws {
+        let backend = FakeBackend.shared
+        let untrusted = UUID().uuidString
+        let output = try Self.evaluate(specURL: backend.otherHostURL + "/t/answer/" + untrusted)
+        #expect(output.status == 0)
+        #expect(try FaultTests.recorded(untrusted, backend) == "")
+        let warnings = try JSONParser.parse(output.stdout)["indicatorResults"]?.items?.first?["warnings"]?.items?.first?.stringValue
+        #expect(warnings?.contains("credentials were not sent to http://localhost:\(backend.port), which only the spec names") == true)
+
+        let sameServer = UUID().uuidString
+        _ = try Self.evaluate(specURL: backend.url + "/t/answer/" + sameServer, extra: ["--prometheus-url", backend.url])
+        #expect(try FaultTests.recorded(sameServer, backend) == "Bearer " + FaultTests.marker)
+
+        let trusted = UUID().uuidString
+        _ = try Self.evaluate(specURL: backend.otherHostURL + "/t/answer/" + trusted, extra: ["--trust-spec-urls"])
+        #expect(try FaultTests.recorded(trusted, backend) == "Bearer " + FaultTests.marker)
+    }
+}

@@ -34,6 +34,9 @@ struct ConnectionOptions: ParsableArguments {
     @Flag(name: .long, help: "Do not verify TLS certificates (a warning is printed on every run).")
     var insecure = false
 
+    @Flag(name: .long, help: "Send credentials to servers that only the spec names (sources.*.url); only for specs you trust.")
+    var trustSpecUrls = false
+
     func validate() throws {
         _ = try timeoutSeconds()
         guard attempts >= 1 else { throw ValidationError("--attempts must be at least 1") }
@@ -82,6 +85,6 @@ struct ConnectionOptions: ParsableArguments {
             now: Console.now)
         return SourceConfiguration(
             http: client, environment: environment, prometheusURL: prometheusUrl, prometheusTokenFile: prometheusTokenFile,
-            dynatraceURL: dynatraceUrl, dynatraceTokenFile: dynatraceTokenFile)
+            dynatraceURL: dynatraceUrl, dynatraceTokenFile: dynatraceTokenFile, trustSpecURLs: trustSpecUrls)
     }
 }

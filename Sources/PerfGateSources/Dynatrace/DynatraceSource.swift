@@ -50,6 +50,11 @@ public struct DynatraceSource: MetricSource {
         else {
             throw SourceError("dynatrace: no API token: set DYNATRACE_API_TOKEN or pass --dynatrace-token-file")
         }
+        let variables = ["DYNATRACE_URL", "DYNATRACE_BASEURL"]
+        guard configuration.mayReceiveCredentials(url, flag: configuration.dynatraceURL, variables: variables) else {
+            throw SourceError(
+                "dynatrace: the token was not sent to \(URLText.origin(url) ?? "the server"), which only the spec names; pass --trust-spec-urls (or give the same URL with --dynatrace-url) to send it")
+        }
         let request = HTTPRequest(url: url, headers: [("Accept", "application/json"), ("Authorization", "Api-Token " + token)])
         let response: HTTPResponse
         do {

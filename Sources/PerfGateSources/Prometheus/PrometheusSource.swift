@@ -9,7 +9,8 @@ import PerfGateCore
 /// Configuration, highest priority first: the spec's `sources.prometheus.url`, `--prometheus-url`,
 /// `PROMETHEUS_URL`; a base URL or the full `/api/v1/query` URL. Credentials: a bearer token from
 /// `PROMETHEUS_TOKEN` or `--prometheus-token-file`, else Basic auth from `PROMETHEUS_USERNAME` and
-/// `PROMETHEUS_PASSWORD`.
+/// `PROMETHEUS_PASSWORD`. Credentials go to a URL that only the spec names only with
+/// `--trust-spec-urls`, or when it is the same server as the flag's or the variable's.
 public struct PrometheusSource: MetricSource {
     public let name = "prometheus"
     let configuration: SourceConfiguration
@@ -38,7 +39,14 @@ public struct PrometheusSource: MetricSource {
         if let window = context.window { form.append(("time", JSONWriter.format(window.end))) }
         var request = HTTPRequest(
             method: "POST", url: endpoint, headers: [("Accept", "application/json")], body: Array(URLText.formEncoded(form).utf8))
-        if let authorization = try authorization() { request.headers.append(("Authorization", authorization)) }
+        var warnings: [String] = []
+        if let authorization = try authorization() {
+            if configuration.mayReceiveCredentials(endpoint, flag: configuration.prometheusURL, variables: ["PROMETHEUS_URL"]) {
+                request.headers.append(("Authorization", authorization))
+            } else {
+                warnings.append("credentials were not sent to \(URLText.origin(endpoint) ?? "the server"), which only the spec names; pass --trust-spec-urls to send them")
+            }
+        }
         let described = "prometheus: POST \(URLText.redacted(endpoint))"
         let response: HTTPResponse
         do {
@@ -46,7 +54,9 @@ public struct PrometheusSource: MetricSource {
         } catch {
             throw SourceError("prometheus: \(error.message)")
         }
-        return try PrometheusResponse.measurements(response, request: described)
+        var answer = try PrometheusResponse.measurements(response, request: described)
+        answer.warnings += warnings
+        return answer
     }
 
     /// The `/api/v1/query` URL from whichever setting is present.

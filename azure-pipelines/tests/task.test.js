@@ -50,7 +50,7 @@ async function runTask(env) {
 }
 
 test('task.json validates against the task schema', () => {
-  const result = spawnSync('python3', [path.join(here, 'validate-task-json.py'), path.join(shared, 'schemas', 'azure-pipelines-task.schema.json'),
+  const result = spawnSync('python3', [path.join(root, 'scripts', 'check-schema.py'), path.join(shared, 'schemas', 'azure-pipelines-task.schema.json'),
     path.join(here, '..', 'PerfGateV1', 'task.json')], { encoding: 'utf8' });
   assert.strictEqual(result.status, 0, result.stdout + result.stderr);
 });

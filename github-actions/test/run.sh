@@ -52,7 +52,7 @@ output_value() {
 }
 
 check "action.yml validates against the action schema" \
-  python3 "$here/validate-action.py" "$shared/schemas/github-action.schema.json" "$action/action.yml"
+  python3 "$root/scripts/check-schema.py" "$shared/schemas/github-action.schema.json" "$action/action.yml"
 
 new_workspace
 run_action INPUT_COMMAND=mark-start INPUT_START=2024-05-01T12:00:00Z
@@ -96,7 +96,8 @@ check "an unknown command is a usage error" test "$status" -eq 64
 run_action INPUT_COMMAND=evaluate PERFGATE_BIN=/nonexistent/perfgate
 check "a missing binary is reported" contains "$runner/stdout" "::error title=perfgate::the perfgate binary could not be run"
 
-mapfile -t scripts < <(cd "$root" && { git ls-files -- '*.sh' scripts .ci/run; ls github-actions/*.sh github-actions/test/*.sh; } | sort -u | sed "s|^|$root/|")
+mapfile -t scripts < <(cd "$root" && { git ls-files -- '*.sh' scripts .ci/run; ls github-actions/*.sh github-actions/test/*.sh; } \
+  | grep -v '\.py$' | sort -u | sed "s|^|$root/|")
 check "shellcheck passes on every shell script" shellcheck -x "${scripts[@]}"
 
 echo "github-actions: $passed passed, $failed failed"

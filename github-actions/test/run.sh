@@ -8,6 +8,7 @@ action="$(dirname "$here")"
 root="$(dirname "$action")"
 shared="${PERFGATE_SHARED:-$root/../shared}"
 binary="${PERFGATE_BIN:-$root/.build/debug/perfgate}"
+binary="$(realpath -m "$binary")"  # the action runs in the workspace: no relative paths
 passed=0
 failed=0
 

@@ -5,6 +5,13 @@ import Testing
 
 /// The whole workflow on each simulated platform: the spec in a nested artifact folder, mark
 /// start, a load test, mark stop, evaluate; then every file and command the platform would read.
+enum FileSystemCheck {
+    static func isDirectory(_ path: String) -> Bool {
+        var directory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &directory) && directory.boolValue
+    }
+}
+
 @Suite struct PipelineTests {
     static let hostileLabel = "::warning::pwned ##vso[task.setvariable variable=PERFGATE_RESULT]pass %0A"
     static let hostileId = "static ##vso[task.complete result=Succeeded]\n::error::x"
@@ -62,12 +69,22 @@ import Testing
             usleep(50_000)
         }
 
-        /// mark start, load, mark stop, evaluate: the four steps of the release pipeline.
+        /// mark start, load, mark stop, evaluate: the four steps of the release pipeline. Then the
+        /// token: in no output (but the mask command) and in no file of the workspace.
         func releasePipeline() throws -> (start: PerfGateBinary.Output, stop: PerfGateBinary.Output, evaluate: PerfGateBinary.Output) {
             let start = try run(["mark", "start"])
             try loadTest()
             let stop = try run(["mark", "stop"])
-            return (start, stop, try run(["evaluate"]))
+            let evaluate = try run(["evaluate"])
+            let masks = ["::add-mask::" + PipelineTests.token + "\n", "##vso[task.setsecret]" + PipelineTests.token + "\n"]
+            var outputs = [start, stop, evaluate].map { $0.stdout + $0.stderr }.joined()
+            for mask in masks { outputs = outputs.replacingOccurrences(of: mask, with: "") }
+            #expect(!outputs.contains(PipelineTests.token))
+            let files = FileManager.default.enumerator(atPath: root)?.allObjects.compactMap { $0 as? String } ?? []
+            for file in files where !FileSystemCheck.isDirectory(root + "/" + file) {
+                #expect(!((try? Fixtures.read(root + "/" + file)) ?? "").contains(PipelineTests.token), "the token is in \(file)")
+            }
+            return (start, stop, evaluate)
         }
 
         func read(_ relative: String) throws -> String { try Fixtures.read(root + "/" + relative) }

@@ -1,0 +1,193 @@
+/// One `slo.yaml` objective: an SLI, criteria sets for pass and warning, a weight, a key flag.
+public struct SLOObjective: Sendable, Equatable {
+    public var sli: String
+    public var displayName: String?
+    /// OR across the sets, AND within each.
+    public var pass: [[String]]
+    public var warning: [[String]]
+    public var weight: Double
+    public var keySLI: Bool
+
+    public init(sli: String, displayName: String? = nil, pass: [[String]], warning: [[String]] = [], weight: Double = 1, keySLI: Bool = false) {
+        self.sli = sli
+        self.displayName = displayName
+        self.pass = pass
+        self.warning = warning
+        self.weight = weight
+        self.keySLI = keySLI
+    }
+
+    public var name: String { displayName.flatMap { $0.isEmpty ? nil : $0 } ?? sli }
+}
+
+/// A criterion after evaluation: the value it resolved to, and whether the measurement broke it.
+public struct SLOTarget: Sendable, Equatable {
+    public var criteria: String
+    public var targetValue: Double
+    public var violated: Bool
+    public init(criteria: String, targetValue: Double, violated: Bool) {
+        self.criteria = criteria
+        self.targetValue = targetValue
+        self.violated = violated
+    }
+}
+
+/// The lighthouse outcome of one objective.
+public struct SLOObjectiveResult: Sendable, Equatable {
+    public enum Status: String, Sendable { case pass, warning, fail, info }
+
+    public var objective: SLOObjective
+    public var status: Status
+    public var score: Double
+    public var value: Double?
+    public var comparedValue: Double
+    public var passTargets: [SLOTarget]
+    public var warningTargets: [SLOTarget]
+    /// Why the SLI has no value, when it has none.
+    public var message: String?
+
+    public init(
+        objective: SLOObjective, status: Status, score: Double, value: Double?, comparedValue: Double, passTargets: [SLOTarget],
+        warningTargets: [SLOTarget], message: String? = nil
+    ) {
+        self.objective = objective
+        self.status = status
+        self.score = score
+        self.value = value
+        self.comparedValue = comparedValue
+        self.passTargets = passTargets
+        self.warningTargets = warningTargets
+        self.message = message
+    }
+}
+
+/// The per-objective step of Keptn's lighthouse (1.4.5), as `keptn-quality-gates.md` §2 states it.
+public enum SLOObjectiveEvaluator {
+    public struct InvalidCriterion: Error, Equatable {
+        public var objective: String
+        public var criterion: String
+        public init(objective: String, criterion: String) {
+            self.objective = objective
+            self.criterion = criterion
+        }
+    }
+
+    /// `value` nil (with `message`) means the provider sent none; `previous` are earlier successful values.
+    public static func evaluate(
+        _ objective: SLOObjective, value: Double?, message: String? = nil, previous: [Double], aggregate function: String
+    ) throws(InvalidCriterion) -> SLOObjectiveResult {
+        let aggregate = SLOAggregate.value(previous, function: function)
+        var result = SLOObjectiveResult(
+            objective: objective, status: .info, score: 0, value: value, comparedValue: aggregate ?? 0, passTargets: [],
+            warningTargets: [], message: nil)
+        // Without pass criteria an objective only informs: no score, no targets.
+        guard !objective.pass.isEmpty else {
+            result.comparedValue = 0
+            return result
+        }
+        guard let value else {
+            result.status = .fail
+            result.message = message ?? "no value received from SLI provider"
+            // Listed as violated; a relative target shows the raw aggregate.
+            result.passTargets = try targets(objective.pass, objective: objective).map { criterion in
+                SLOTarget(criteria: criterion.text, targetValue: criterion.isRelative ? (aggregate ?? 0) : criterion.value, violated: true)
+            }
+            result.warningTargets = ((try? targets(objective.warning, objective: objective)) ?? []).map { criterion in
+                SLOTarget(criteria: criterion.text, targetValue: criterion.isRelative ? (aggregate ?? 0) : criterion.value, violated: true)
+            }
+            return result
+        }
+        let (passed, passTargets) = try evaluate(objective.pass, value: value, aggregate: aggregate, objective: objective)
+        result.passTargets = passTargets
+        // Errors in warning criteria count as "not met", as in lighthouse.
+        let warned = try? evaluate(objective.warning, value: value, aggregate: aggregate, objective: objective)
+        result.warningTargets = warned?.targets ?? []
+        if passed {
+            result.status = .pass
+            result.score = objective.weight
+        } else if warned?.met == true {
+            result.status = .warning
+            result.score = objective.weight / 2
+        } else {
+            result.status = .fail
+        }
+        return result
+    }
+
+    static func targets(_ sets: [[String]], objective: SLOObjective) throws(InvalidCriterion) -> [Criterion] {
+        var criteria: [Criterion] = []
+        for set in sets {
+            for text in set {
+                guard let criterion = Criterion(text) else { throw InvalidCriterion(objective: objective.name, criterion: text) }
+                criteria.append(criterion)
+            }
+        }
+        return criteria
+    }
+
+    /// OR over the sets, AND within each; every set is evaluated so every target is listed.
+    static func evaluate(
+        _ sets: [[String]], value: Double, aggregate: Double?, objective: SLOObjective
+    ) throws(InvalidCriterion) -> (met: Bool, targets: [SLOTarget]) {
+        var anySetMet = false
+        var targets: [SLOTarget] = []
+        for set in sets {
+            var setMet = true
+            for text in set {
+                guard let criterion = Criterion(text) else { throw InvalidCriterion(objective: objective.name, criterion: text) }
+                guard let target = criterion.target(aggregate: aggregate) else {
+                    // A relative criterion with no usable history is met; its target shows as 0.
+                    targets.append(SLOTarget(criteria: text, targetValue: 0, violated: false))
+                    continue
+                }
+                let met = criterion.isMet(value, target: target)
+                targets.append(SLOTarget(criteria: text, targetValue: target, violated: !met))
+                if !met { setMet = false }
+            }
+            if setMet { anySetMet = true }
+        }
+        return (anySetMet, targets)
+    }
+}
+
+/// Lighthouse's total: a percentage of the scored weights, unrounded, against `total_score`.
+public enum SLOScorer {
+    public struct Outcome: Sendable, Equatable {
+        public var score: Double
+        public var result: Verdict
+        public var message: String
+        public init(score: Double, result: Verdict, message: String) {
+            self.score = score
+            self.result = result
+            self.message = message
+        }
+    }
+
+    public static func score(
+        _ results: [SLOObjectiveResult], pass: Double, warning: Double?, keyFailure: (name: String, message: String)? = nil
+    ) -> Outcome {
+        let maximum = results.filter { !$0.objective.pass.isEmpty }.reduce(0) { $0 + $1.objective.weight }
+        guard maximum > 0 else { return Outcome(score: 100, result: .pass, message: "") }
+        let achieved = results.filter { !$0.passTargets.isEmpty }.reduce(0) { $0 + $1.score }
+        let score = 100 * achieved / maximum
+        let shown = format(score)
+        if score >= pass && keyFailure == nil { return Outcome(score: score, result: .pass, message: "") }
+        if let warning, keyFailure == nil {
+            if score >= warning {
+                return Outcome(score: score, result: .warning,
+                               message: "Evaluation returned a warning: the calculated score of \(shown) is close to the warning target value of \(format(warning))")
+            }
+            return Outcome(score: score, result: .fail,
+                           message: "Evaluation failed since the calculated score of \(shown) is below the warning value of \(format(warning))")
+        }
+        if let keyFailure {
+            return Outcome(score: score, result: .fail, message: "Evaluation failed due to key_sli objective '\(keyFailure.name)': \(keyFailure.message)")
+        }
+        return Outcome(score: score, result: .fail, message: "Evaluation failed since the calculated score of \(shown) is below the target value of \(format(pass))")
+    }
+
+    /// Go's `%v` for a float: `74`, `75.3`.
+    static func format(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : value.description
+    }
+}

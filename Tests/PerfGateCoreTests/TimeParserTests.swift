@@ -32,6 +32,16 @@ import Testing
         #expect(throws: TimeParseError.self) { try TimeParser.parse(text, now: now) }
     }
 
+    /// Found by the fuzzer: formatting this trapped on a Double-to-Int overflow.
+    @Test func rejectsTimesOutsideTheYears1To9999() {
+        #expect(throws: TimeParseError("'999977777777777777777777777' is out of range: times must fall between the years 1 and 9999")) {
+            try TimeParser.parse("999977777777777777777777777", now: now)
+        }
+        #expect(throws: TimeParseError.self) { try TimeParser.parse("now+100000000w", now: now) }
+        #expect(CivilDate.rfc3339(.infinity) == "9999-12-31T23:59:59Z")
+        #expect(CivilDate.rfc3339(.nan) == "1970-01-01T00:00:00Z")
+    }
+
     @Test func explainsAMissingZone() {
         #expect(throws: TimeParseError("'2024-05-01T12:00:00' has no time zone: add Z for UTC or an offset such as +02:00")) {
             try TimeParser.parse("2024-05-01T12:00:00", now: now)

@@ -29,6 +29,18 @@ import Testing
         }
     }
 
+    /// Found while fuzzing (a JTL input took seconds): one huge value must not allocate megabytes.
+    @Test func oneHugeValueStaysInTheDictionary() {
+        var histogram = LatencyHistogram()
+        histogram.add(elapsed: 900_000, success: true, timestamp: 0)
+        histogram.add(elapsed: 12, success: true, timestamp: 0)
+        #expect(histogram.denseEntries <= 1024)
+        #expect(histogram.percentile(100) == 900_000 && histogram.percentile(50) == 12)
+        for value in 0..<100_000 { histogram.add(elapsed: value % 5000, success: true, timestamp: 0) }
+        #expect(histogram.denseEntries >= 5000 && histogram.denseEntries <= 10_000)
+        #expect(histogram.percentile(100) == 900_000)
+    }
+
     @Test func countsErrorsAndSpan() {
         var histogram = LatencyHistogram()
         histogram.add(elapsed: 100, success: true, timestamp: 1000)

@@ -1,8 +1,12 @@
-/// Exact statistics of whole-millisecond samples in memory that grows with the largest value,
-/// not with the number of samples: a count per millisecond, so nearest-rank percentiles are exact.
+/// Exact statistics of whole-millisecond samples: a count per millisecond, so nearest-rank
+/// percentiles are exact. Memory grows with the spread of the values, not with the number of
+/// samples: a dense array for the usual range, a dictionary for the rare large values.
 struct LatencyHistogram {
-    /// Values below this are counted in a dense array; larger ones (rare) in a dictionary.
+    /// The dense array never exceeds this many entries (4 MiB of counts).
     static let denseLimit = 1 << 20
+    /// Nor this many per sample beyond its first 1,024 entries: a hostile file of many labels with
+    /// one huge value each must not allocate megabytes per label.
+    static let entriesPerSample = 64
 
     private(set) var count = 0
     private(set) var errors = 0
@@ -13,6 +17,8 @@ struct LatencyHistogram {
     private(set) var firstStart = Int.max
     private(set) var lastEnd = Int.min
     private var dense: [UInt32] = []
+    /// Entries of the dense array, for tests of its bound.
+    var denseEntries: Int { dense.count }
     private var sparse: [Int: Int] = [:]
 
     mutating func add(elapsed: Int, success: Bool, timestamp: Int) {
@@ -23,10 +29,13 @@ struct LatencyHistogram {
         maximum = Swift.max(maximum, elapsed)
         firstStart = Swift.min(firstStart, timestamp)
         lastEnd = Swift.max(lastEnd, timestamp + Swift.max(elapsed, 0))
-        if elapsed >= 0 && elapsed < Self.denseLimit {
-            if elapsed >= dense.count {
-                dense.append(contentsOf: repeatElement(0, count: Swift.max(elapsed + 1, dense.count * 2) - dense.count))
-            }
+        if elapsed >= 0 && elapsed < dense.count {
+            dense[elapsed] += 1
+            return
+        }
+        let wanted = Swift.min(Self.denseLimit, Swift.max(elapsed + 1, dense.count * 2))
+        if elapsed >= 0, elapsed < Self.denseLimit, wanted <= Swift.max(1024, count * Self.entriesPerSample) {
+            dense.append(contentsOf: repeatElement(0, count: wanted - dense.count))
             dense[elapsed] += 1
         } else {
             sparse[elapsed, default: 0] += 1
@@ -38,19 +47,24 @@ struct LatencyHistogram {
         guard count > 0 else { return nil }
         let rank = Swift.max(1, Self.nearestRank(percent, count: count))
         var seen = 0
-        // Negative values (only in broken files) sort first, then the dense range, then the rest.
+        // The dictionary can hold values inside the dense range too (it grew after they came):
+        // walk both in value order.
         let sparseKeys = sparse.keys.sorted()
-        for key in sparseKeys where key < 0 {
-            seen += sparse[key]!
-            if seen >= rank { return key }
-        }
-        for (value, hits) in dense.enumerated() where hits > 0 {
+        var next = 0
+        for (value, hits) in dense.enumerated() {
+            while next < sparseKeys.count, sparseKeys[next] <= value {
+                seen += sparse[sparseKeys[next]]!
+                if seen >= rank { return sparseKeys[next] }
+                next += 1
+            }
+            guard hits > 0 else { continue }
             seen += Int(hits)
             if seen >= rank { return value }
         }
-        for key in sparseKeys where key >= 0 {
-            seen += sparse[key]!
-            if seen >= rank { return key }
+        while next < sparseKeys.count {
+            seen += sparse[sparseKeys[next]]!
+            if seen >= rank { return sparseKeys[next] }
+            next += 1
         }
         return maximum
     }

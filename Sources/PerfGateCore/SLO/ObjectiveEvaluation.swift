@@ -89,12 +89,11 @@ public enum SLOObjectiveEvaluator {
             result.status = .fail
             result.message = message ?? "no value received from SLI provider"
             // Listed as violated; a relative target shows the raw aggregate.
-            result.passTargets = try targets(objective.pass, objective: objective).map { criterion in
+            func violated(_ criterion: Criterion) -> SLOTarget {
                 SLOTarget(criteria: criterion.text, targetValue: criterion.isRelative ? (aggregate ?? 0) : criterion.value, violated: true)
             }
-            result.warningTargets = ((try? targets(objective.warning, objective: objective)) ?? []).map { criterion in
-                SLOTarget(criteria: criterion.text, targetValue: criterion.isRelative ? (aggregate ?? 0) : criterion.value, violated: true)
-            }
+            result.passTargets = try targets(objective.pass, objective: objective).map(violated)
+            result.warningTargets = ((try? targets(objective.warning, objective: objective)) ?? []).map(violated)
             return result
         }
         let (passed, passTargets) = try evaluate(objective.pass, value: value, aggregate: aggregate, objective: objective)

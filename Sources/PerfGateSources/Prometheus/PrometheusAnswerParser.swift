@@ -38,8 +38,8 @@ struct PrometheusAnswerParser {
         var escaped: Bool
     }
 
-    private let bytes: UnsafeBufferPointer<UInt8>
-    private var index = 0
+    let bytes: UnsafeBufferPointer<UInt8>
+    var index = 0
     private var labelScratch: [(name: RawString, value: RawString)] = []
     private var keyScratch: [UInt8] = []
 
@@ -57,7 +57,7 @@ struct PrometheusAnswerParser {
 
     private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
-    private mutating func document() throws(Malformed) -> Answer {
+    mutating func document() throws(Malformed) -> Answer {
         var answer = Answer()
         try object { (parser, key) throws(Malformed) in
             if parser.matches(key, "status") {
@@ -81,7 +81,7 @@ struct PrometheusAnswerParser {
         return answer
     }
 
-    private mutating func data(into answer: inout Answer) throws(Malformed) {
+    mutating func data(into answer: inout Answer) throws(Malformed) {
         if try null() { return }
         try object { (parser, key) throws(Malformed) in
             if parser.matches(key, "resultType") {
@@ -96,7 +96,7 @@ struct PrometheusAnswerParser {
     }
 
     /// A list of series, or `[timestamp, "value"]` for a scalar or string.
-    private mutating func result(into answer: inout Answer) throws(Malformed) {
+    mutating func result(into answer: inout Answer) throws(Malformed) {
         skipSpace()
         guard peek == UInt8(ascii: "[") else { throw fail("'result' must be a list") }
         var probe = index + 1
@@ -115,7 +115,7 @@ struct PrometheusAnswerParser {
     }
 
     /// `{"metric": {…}, "value": [t, "v"]}` or `{"metric": {…}, "values": [[t, "v"], …]}`.
-    private mutating func series(into samples: inout [Measurement]) throws(Malformed) {
+    mutating func series(into samples: inout [Measurement]) throws(Malformed) {
         var key = "{}"
         let first = samples.count
         try object { (parser, name) throws(Malformed) in
@@ -134,7 +134,7 @@ struct PrometheusAnswerParser {
     }
 
     /// `[timestamp, "value"]`; NaN is a missing value, `+Inf`/`-Inf` are numbers.
-    private mutating func point(key: String) throws(Malformed) -> Measurement {
+    mutating func point(key: String) throws(Malformed) -> Measurement {
         try expect(UInt8(ascii: "["))
         let timestamp = try number()
         try expect(UInt8(ascii: ","))
@@ -155,7 +155,7 @@ struct PrometheusAnswerParser {
     }
 
     /// The labels as `{a="b",c="d"}`, sorted by name, escaped as in Prometheus' text format.
-    private mutating func labels() throws(Malformed) -> String {
+    mutating func labels() throws(Malformed) -> String {
         labelScratch.removeAll(keepingCapacity: true)
         try object { (parser, name) throws(Malformed) in
             parser.skipSpace()
@@ -182,7 +182,7 @@ struct PrometheusAnswerParser {
         return String(decoding: keyScratch, as: UTF8.self)
     }
 
-    private mutating func appendEscaped(_ raw: RawString) {
+    mutating func appendEscaped(_ raw: RawString) {
         guard raw.escaped else {
             // Without escapes a JSON string holds no quote, backslash or line break: nothing to escape.
             keyScratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[raw.range]))
@@ -191,182 +191,12 @@ struct PrometheusAnswerParser {
         for byte in text(raw).utf8 { appendEscaped(byte) }
     }
 
-    private mutating func appendEscaped(_ byte: UInt8) {
+    mutating func appendEscaped(_ byte: UInt8) {
         switch byte {
         case UInt8(ascii: "\\"): keyScratch.append(UInt8(ascii: "\\")); keyScratch.append(byte)
         case UInt8(ascii: "\""): keyScratch.append(UInt8(ascii: "\\")); keyScratch.append(byte)
         case UInt8(ascii: "\n"): keyScratch.append(UInt8(ascii: "\\")); keyScratch.append(UInt8(ascii: "n"))
         default: keyScratch.append(byte)
-        }
-    }
-
-    // MARK: JSON primitives
-
-    private var peek: UInt8? { index < bytes.count ? bytes[index] : nil }
-    private func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 }
-    private mutating func skipSpace() { while index < bytes.count, isSpace(bytes[index]) { index += 1 } }
-    private func fail(_ message: String) -> Malformed { Malformed(offset: index, message: message) }
-
-    private mutating func expect(_ byte: UInt8) throws(Malformed) {
-        skipSpace()
-        guard peek == byte else { throw fail("expected '\(Character(Unicode.Scalar(byte)))'") }
-        index += 1
-    }
-
-    /// Whether an escape-free key is `name`, compared on bytes.
-    private func matches(_ key: RawString, _ name: StaticString) -> Bool {
-        guard !key.escaped, key.range.count == name.utf8CodeUnitCount else { return text(key) == name.description }
-        let expected = UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
-        return bytes[key.range].elementsEqual(expected)
-    }
-
-    /// Calls `member` with each key; `member` must consume the value.
-    private mutating func object(_ member: (inout PrometheusAnswerParser, RawString) throws(Malformed) -> Void) throws(Malformed) {
-        try expect(UInt8(ascii: "{"))
-        skipSpace()
-        if peek == UInt8(ascii: "}") {
-            index += 1
-            return
-        }
-        while true {
-            skipSpace()
-            let key = try rawString()
-            try expect(UInt8(ascii: ":"))
-            try member(&self, key)
-            skipSpace()
-            guard let next = peek else { throw fail("unexpected end inside an object") }
-            guard next == UInt8(ascii: ",") || next == UInt8(ascii: "}") else { throw fail("expected ',' or '}'") }
-            index += 1
-            if next == UInt8(ascii: "}") { return }
-        }
-    }
-
-    private mutating func array(_ element: (inout PrometheusAnswerParser) throws(Malformed) -> Void) throws(Malformed) {
-        try expect(UInt8(ascii: "["))
-        skipSpace()
-        if peek == UInt8(ascii: "]") {
-            index += 1
-            return
-        }
-        while true {
-            try element(&self)
-            skipSpace()
-            guard let next = peek else { throw fail("unexpected end inside a list") }
-            guard next == UInt8(ascii: ",") || next == UInt8(ascii: "]") else { throw fail("expected ',' or ']'") }
-            index += 1
-            if next == UInt8(ascii: "]") { return }
-        }
-    }
-
-    private mutating func null() throws(Malformed) -> Bool {
-        skipSpace()
-        guard peek == UInt8(ascii: "n") else { return false }
-        guard bytes[index...].starts(with: "null".utf8) else { throw fail("invalid literal") }
-        index += 4
-        return true
-    }
-
-    private mutating func stringOrNull() throws(Malformed) -> String? {
-        if try null() { return nil }
-        return text(try rawString())
-    }
-
-    /// The string at the current position, without decoding it. The closing quote is found with
-    /// memchr; the span is then checked for backslashes (escapes) and control characters.
-    private mutating func rawString() throws(Malformed) -> RawString {
-        skipSpace()
-        guard peek == UInt8(ascii: "\""), let base = bytes.baseAddress else { throw fail("expected a string") }
-        let start = index + 1
-        var searchFrom = start
-        var escaped = false
-        while true {
-            guard searchFrom < bytes.count,
-                  let found = memchr(base + searchFrom, Int32(UInt8(ascii: "\"")), bytes.count - searchFrom) else {
-                throw fail("unterminated string")
-            }
-            let quote = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base
-            var position = searchFrom
-            var endsHere = true
-            while position < quote {
-                let byte = base[position]
-                if byte < 0x20 {
-                    index = position
-                    throw fail("control character in a string")
-                }
-                if byte == UInt8(ascii: "\\") {
-                    escaped = true
-                    position += 2
-                    // An escaped quote ("\"") is not the end: search again after it.
-                    if position > quote {
-                        endsHere = false
-                        break
-                    }
-                    continue
-                }
-                position += 1
-            }
-            if endsHere {
-                index = quote + 1
-                return RawString(range: start..<quote, escaped: escaped)
-            }
-            searchFrom = quote + 1
-        }
-    }
-
-    /// A raw string's text: escape-free ones directly, others through the full JSON parser.
-    private func text(_ raw: RawString) -> String {
-        guard raw.escaped else { return String(decoding: UnsafeBufferPointer(rebasing: bytes[raw.range]), as: UTF8.self) }
-        let literal = Array(bytes[(raw.range.lowerBound - 1)...raw.range.upperBound])
-        if case .string(let text)? = (try? JSONParser.parse(literal))?.value { return text }
-        return String(decoding: literal, as: UTF8.self)
-    }
-
-    /// A number in the bytes (as strtod reads it: also NaN and Inf), or nil.
-    private func double(_ range: Range<Int>) -> Double? {
-        let count = range.count
-        guard count > 0, count < 64 else { return nil }
-        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
-            for offset in 0..<count { buffer[offset] = CChar(bitPattern: bytes[range.lowerBound + offset]) }
-            buffer[count] = 0
-            var end: UnsafeMutablePointer<CChar>?
-            let value = strtod(buffer.baseAddress!, &end)
-            guard let end, end - buffer.baseAddress! == count else { return nil }
-            return value
-        }
-    }
-
-    private mutating func number() throws(Malformed) -> Double {
-        skipSpace()
-        let start = index
-        while index < bytes.count, Self.isNumberByte(bytes[index]) { index += 1 }
-        guard let value = double(start..<index), value.isFinite else {
-            index = start
-            throw fail("expected a number")
-        }
-        return value
-    }
-
-    private static func isNumberByte(_ byte: UInt8) -> Bool {
-        (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+")
-            || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")
-    }
-
-    /// Skips any JSON value, checking its syntax.
-    private mutating func skipValue(depth: Int = 0) throws(Malformed) {
-        guard depth < 256 else { throw fail("nesting too deep") }
-        skipSpace()
-        switch peek {
-        case UInt8(ascii: "{")?: try object { (parser, _) throws(Malformed) in try parser.skipValue(depth: depth + 1) }
-        case UInt8(ascii: "[")?: try array { (parser) throws(Malformed) in try parser.skipValue(depth: depth + 1) }
-        case UInt8(ascii: "\"")?: _ = try rawString()
-        case UInt8(ascii: "t")?, UInt8(ascii: "f")?, UInt8(ascii: "n")?:
-            for literal in ["true", "false", "null"] where bytes[index...].starts(with: literal.utf8) {
-                index += literal.utf8.count
-                return
-            }
-            throw fail("invalid literal")
-        case nil: throw fail("unexpected end of the answer")
-        default: _ = try number()
         }
     }
 }

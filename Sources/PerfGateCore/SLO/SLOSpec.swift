@@ -1,0 +1,133 @@
+/// A Keptn `slo.yaml`: objectives over named SLIs, how to compare with earlier runs, and the
+/// total score needed.
+public struct SLOSpec: Sendable, Equatable {
+    public struct Comparison: Sendable, Equatable {
+        /// `single_result` or `several_results`.
+        public var compareWith: String
+        /// `all`, `pass` or `pass_or_warn`: which earlier runs count, by their overall result.
+        public var includeResultWithScore: String
+        public var numberOfComparisonResults: Int
+        /// `avg`, `p50`, `p90` or `p95`.
+        public var aggregateFunction: String
+
+        /// What lighthouse uses when the block is absent.
+        public static let absent = Comparison(
+            compareWith: "single_result", includeResultWithScore: "all", numberOfComparisonResults: 1, aggregateFunction: "avg")
+
+        public init(compareWith: String, includeResultWithScore: String, numberOfComparisonResults: Int, aggregateFunction: String) {
+            self.compareWith = compareWith
+            self.includeResultWithScore = includeResultWithScore
+            self.numberOfComparisonResults = numberOfComparisonResults
+            self.aggregateFunction = aggregateFunction
+        }
+
+        /// How many earlier runs to compare with: 1 for `single_result`.
+        public var resultsToCompare: Int { compareWith == "single_result" ? 1 : numberOfComparisonResults }
+    }
+
+    public var specVersion: String?
+    public var filter: [String: String]
+    public var comparison: Comparison
+    public var objectives: [SLOObjective]
+    public var totalPass: Double
+    public var totalWarning: Double?
+}
+
+/// Reads `slo.yaml` with lighthouse's defaults (`keptn-quality-gates.md` §1 and §3.7), reporting
+/// every problem with its path and line.
+public enum SLOSpecDecoder {
+    public struct Outcome: Sendable {
+        public var spec: SLOSpec?
+        public var diagnostics: [Diagnostic]
+    }
+
+    public static func decode(_ root: Node) -> Outcome {
+        var diagnostics: [Diagnostic] = []
+        guard let top = MemberReader(root, at: .root, known: ["spec_version", "filter", "comparison", "objectives", "total_score"], into: &diagnostics) else {
+            return Outcome(spec: nil, diagnostics: diagnostics)
+        }
+        var filter: [String: String] = [:]
+        for member in top["filter"]?.members ?? [] {
+            filter[member.key] = member.value.stringValue ?? member.value.numberValue.map(JSONWriter.format) ?? ""
+        }
+        let comparison = decodeComparison(top["comparison"], into: &diagnostics)
+        var objectives: [SLOObjective] = []
+        let objectivesPath = SpecPath.root.appending("objectives")
+        for (index, item) in (top["objectives"]?.items ?? []).enumerated() where !item.isNull {
+            if let objective = decodeObjective(item, at: objectivesPath.appending(index), into: &diagnostics) { objectives.append(objective) }
+        }
+        var totalPass: Double?
+        var totalWarning: Double?
+        if let total = top.required("total_score", "the score needed, e.g. {pass: \"90%\", warning: \"75%\"}", into: &diagnostics),
+           let reader = MemberReader(total, at: SpecPath.root.appending("total_score"), known: ["pass", "warning"], into: &diagnostics) {
+            totalPass = percentage(reader, "pass", required: true, into: &diagnostics)
+            totalWarning = percentage(reader, "warning", required: false, into: &diagnostics)
+        }
+        guard let totalPass, !diagnostics.hasErrors else { return Outcome(spec: nil, diagnostics: diagnostics) }
+        let spec = SLOSpec(
+            specVersion: top["spec_version"]?.stringValue, filter: filter, comparison: comparison, objectives: objectives,
+            totalPass: totalPass, totalWarning: totalWarning)
+        return Outcome(spec: spec, diagnostics: diagnostics)
+    }
+
+    static func decodeComparison(_ node: Node?, into diagnostics: inout [Diagnostic]) -> SLOSpec.Comparison {
+        guard let node, !node.isNull else { return .absent }
+        let path = SpecPath.root.appending("comparison")
+        guard let reader = MemberReader(
+            node, at: path, known: ["compare_with", "include_result_with_score", "number_of_comparison_results", "aggregate_function"],
+            into: &diagnostics) else { return .absent }
+        // With the block present, lighthouse's own defaults differ: 3 results, all scores, avg.
+        var comparison = SLOSpec.Comparison(
+            compareWith: reader["compare_with"]?.stringValue ?? "single_result",
+            includeResultWithScore: reader["include_result_with_score"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 } ?? "all",
+            numberOfComparisonResults: Int(reader["number_of_comparison_results"]?.numberValue ?? 0),
+            aggregateFunction: reader["aggregate_function"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 } ?? "avg")
+        if comparison.numberOfComparisonResults <= 0 { comparison.numberOfComparisonResults = 3 }
+        let choices: [(String, String, [String])] = [
+            ("compare_with", comparison.compareWith, ["single_result", "several_results"]),
+            ("include_result_with_score", comparison.includeResultWithScore, ["all", "pass", "pass_or_warn"]),
+            ("aggregate_function", comparison.aggregateFunction, ["avg", "p50", "p90", "p95"]),
+        ]
+        for (key, value, allowed) in choices where !allowed.contains(value) {
+            diagnostics.append(.error(path.appending(key), reader[key]?.location,
+                "'\(value)' is not one of \(allowed.joined(separator: ", "))\(Suggestion.hint(for: value, in: allowed))"))
+        }
+        return comparison
+    }
+
+    static func decodeObjective(_ node: Node, at path: SpecPath, into diagnostics: inout [Diagnostic]) -> SLOObjective? {
+        guard let reader = MemberReader(node, at: path, known: ["sli", "displayName", "pass", "warning", "weight", "key_sli"], into: &diagnostics),
+              let sli = reader.string("sli", required: true, "the SLI's name in sli.yaml", into: &diagnostics) else { return nil }
+        func sets(_ key: String) -> [[String]] {
+            (reader[key]?.items ?? []).enumerated().map { index, set in
+                let criteria = set["criteria"]?.items ?? []
+                return criteria.enumerated().compactMap { offset, item -> String? in
+                    let text = item.stringValue ?? item.numberValue.map(JSONWriter.format) ?? ""
+                    if Criterion(text) == nil {
+                        diagnostics.append(.error(path.appending(key).appending(index).appending("criteria").appending(offset), item.location,
+                            "'\(text)' is not a criterion: use <, <=, =, >= or > with a number, e.g. <=800 or <=+10%"))
+                    }
+                    return text
+                }
+            }
+        }
+        let weight = reader["weight"]?.numberValue ?? 0
+        return SLOObjective(
+            sli: sli, displayName: reader["displayName"]?.stringValue, pass: sets("pass"), warning: sets("warning"),
+            weight: weight > 0 ? weight : 1, keySLI: reader.bool("key_sli", into: &diagnostics) ?? false)
+    }
+
+    /// `"90%"`, `90%` or `90`: the `%` is optional.
+    static func percentage(_ reader: MemberReader, _ key: String, required: Bool, into diagnostics: inout [Diagnostic]) -> Double? {
+        guard let node = reader[key], !node.isNull else {
+            if required { diagnostics.append(.error(reader.path, reader.node.location, "missing '\(key)' (no target score defined)")) }
+            return nil
+        }
+        let text = (node.stringValue ?? node.numberValue.map(JSONWriter.format) ?? "").trimmingSpaces()
+        guard let value = Double(text.hasSuffix("%") ? String(text.dropLast()) : text) else {
+            diagnostics.append(.error(reader.path.appending(key), node.location, "could not parse the \(key) target percentage '\(text)'"))
+            return nil
+        }
+        return value
+    }
+}

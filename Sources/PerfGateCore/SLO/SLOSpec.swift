@@ -48,7 +48,7 @@ public enum SLOSpecDecoder {
         }
         var filter: [String: String] = [:]
         for member in top["filter"]?.members ?? [] {
-            filter[member.key] = member.value.stringValue ?? member.value.numberValue.map(JSONWriter.format) ?? ""
+            filter[member.key] = text(member.value)
         }
         let comparison = decodeComparison(top["comparison"], into: &diagnostics)
         var objectives: [SLOObjective] = []
@@ -102,7 +102,7 @@ public enum SLOSpecDecoder {
             (reader[key]?.items ?? []).enumerated().map { index, set in
                 let criteria = set["criteria"]?.items ?? []
                 return criteria.enumerated().compactMap { offset, item -> String? in
-                    let text = item.stringValue ?? item.numberValue.map(JSONWriter.format) ?? ""
+                    let text = Self.text(item)
                     if Criterion(text) == nil {
                         diagnostics.append(.error(path.appending(key).appending(index).appending("criteria").appending(offset), item.location,
                             "'\(text)' is not a criterion: use <, <=, =, >= or > with a number, e.g. <=800 or <=+10%"))
@@ -117,13 +117,24 @@ public enum SLOSpecDecoder {
             weight: weight > 0 ? weight : 1, keySLI: reader.bool("key_sli", into: &diagnostics) ?? false)
     }
 
+    /// A scalar as text: strings as they are, numbers as written. (A switch rather than
+    /// `Optional.map` on the accessors: Swift 6.3's optimizer crashes on the latter.)
+    static func text(_ node: Node) -> String {
+        switch node.value {
+        case .string(let text): return text
+        case .number(let number): return JSONWriter.format(number)
+        case .bool(let bool): return bool ? "true" : "false"
+        default: return ""
+        }
+    }
+
     /// `"90%"`, `90%` or `90`: the `%` is optional.
     static func percentage(_ reader: MemberReader, _ key: String, required: Bool, into diagnostics: inout [Diagnostic]) -> Double? {
         guard let node = reader[key], !node.isNull else {
             if required { diagnostics.append(.error(reader.path, reader.node.location, "missing '\(key)' (no target score defined)")) }
             return nil
         }
-        let text = (node.stringValue ?? node.numberValue.map(JSONWriter.format) ?? "").trimmingSpaces()
+        let text = Self.text(node).trimmingSpaces()
         guard let value = Double(text.hasSuffix("%") ? String(text.dropLast()) : text) else {
             diagnostics.append(.error(reader.path.appending(key), node.location, "could not parse the \(key) target percentage '\(text)'"))
             return nil

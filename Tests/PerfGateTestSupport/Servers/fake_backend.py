@@ -47,6 +47,12 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def redirect(self, code, location):
+        self.send_response(code)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
     def dt_error(self, code, message, violations=()):
         error = {"code": code, "message": message}
         if violations:
@@ -230,25 +236,13 @@ class Handler(BaseHTTPRequestHandler):
         if kind == "big":
             return self.send(200, b"[" + b"1," * (int(parts[1]) // 2) + b"1]")
         if kind == "redirect":
-            self.send_response(int(query.get("code", ["302"])[0]))
-            self.send_header("Location", query["to"][0])
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
+            return self.redirect(int(query.get("code", ["302"])[0]), query["to"][0])
         if kind in ("redirect-away", "redirect-home"):  # /t/redirect-away/<id>: 307 to /t/answer/<id> on another host name
             port = self.server.server_address[1]
             base = f"http://localhost:{port}" if kind == "redirect-away" else ""
-            self.send_response(307)
-            self.send_header("Location", f"{base}/t/answer/{parts[1]}")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
+            return self.redirect(307, f"{base}/t/answer/{parts[1]}")
         if kind == "loop":
-            self.send_response(302)
-            self.send_header("Location", "/t/loop")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
+            return self.redirect(302, "/t/loop")
         if kind == "series":  # /t/series/<n>/<delay ms>: a canned Prometheus vector of n series
             count, delay = int(parts[1]), int(parts[2])
             time.sleep(delay / 1000)

@@ -26,9 +26,11 @@ public enum SpecFinder {
         return .found(given)  // a missing file is the loader's to report
     }
 
-    /// `perfspec.json`, `perfspec.yaml`, `perfspec.yml` and `*.perfspec.{json,yaml,yml}`.
+    /// `perfspec.json`, `perfspec.yaml`, `perfspec.yml` and `*.perfspec.{json,yaml,yml}`; and
+    /// Keptn's `slo.yaml` (or `slo.yml`).
     public static func isSpecName(_ name: String) -> Bool {
         let lower = name.lowercased()
+        if lower == "slo.yaml" || lower == "slo.yml" { return true }
         for suffix in [".json", ".yaml", ".yml"] where lower.hasSuffix(suffix) {
             let stem = lower.dropLast(suffix.count)
             return stem == "perfspec" || stem.hasSuffix(".perfspec")

@@ -8,9 +8,9 @@ import PerfGateSources
 struct EvaluateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
-        abstract: "Evaluate a PerfSpec over the load test's window and pass, warn or fail.",
+        abstract: "Evaluate a PerfSpec or a Keptn slo.yaml over the load test's window and pass, warn or fail.",
         discussion: """
-            The window comes from --start/--end, else PERFGATE_START/PERFGATE_END, else the window file that 'perfgate mark' writes. The spec comes from --spec, else PERFGATE_SPEC, else a search of the CI's artifact and workspace folders.
+            The window comes from --start/--end, else PERFGATE_START/PERFGATE_END, else the window file that 'perfgate mark' writes. The spec comes from --spec (or --slo), else PERFGATE_SPEC, else a search of the CI's artifact and workspace folders; a Keptn slo.yaml takes its sli.yaml from beside it or from <provider>/sli.yaml there. With --history, relative criteria and thresholds compare with earlier runs, and this run is appended.
 
             Examples:
               perfgate evaluate --spec Examples/perfspec.json
@@ -22,6 +22,8 @@ struct EvaluateCommand: AsyncParsableCommand {
               perfgate evaluate --spec perfspec.json \\
                 --results jmeter=out/run-42.jtl --json - | jq .result
               perfgate mark start; ./load-test.sh; perfgate mark stop; perfgate evaluate
+              perfgate evaluate --slo keptn/slo.yaml --var SERVICE=checkout \\
+                --history perf-history.jsonl --start now-15m
 
             Exit codes: 0 pass (and warning, unless --fail-on warning), 1 fail, 2 an indicator could not be measured, 64 usage error, 65 invalid spec or input.
             """
@@ -32,6 +34,8 @@ struct EvaluateCommand: AsyncParsableCommand {
     @OptionGroup var reportOptions: ReportOptions
     @OptionGroup var ciOptions: CIOptions
     @OptionGroup(title: "Sources") var connectionOptions: ConnectionOptions
+    @OptionGroup(title: "Keptn quality gates") var sloOptions: SLOOptions
+    @OptionGroup(title: "History") var historyOptions: HistoryOptions
 
     @Option(name: .long, help: "The lowest result that fails the build: fail, or warning.")
     var failOn: FailOn = .fail
@@ -44,6 +48,7 @@ struct EvaluateCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+        if sloOptions.slo != nil && specOptions.spec != nil { throw ValidationError("give --spec or --slo, not both") }
     }
 
     func run() async throws {
@@ -70,19 +75,78 @@ struct EvaluateCommand: AsyncParsableCommand {
             if window.duration < 1 { Console.err("perfgate: warning: the window is shorter than 1 second") }
         }
         let window = resolved?.0
-        let specPath = try SpecDiscovery.path(given: specOptions.spec, environment: environment, platform: platform)
-
-        let commandVariables = specOptions.variables.dictionary
+        var history = try HistoryStore.open(historyOptions)
+        let specPath = try SpecDiscovery.path(given: sloOptions.slo ?? specOptions.spec, environment: environment, platform: platform)
+        let root = try SpecLoading.document(specPath)
         let sources = SourceRegistry.all(configuration: try connectionOptions.configuration(environment: environment))
+        var (result, kind, context, digest) = sloOptions.slo != nil || SpecLoading.isSLO(root)
+            ? try await evaluateSLO(specPath, root: root, window: window, environment: environment, sources: sources, history: history)
+            : try await evaluatePerfSpec(specPath, root: root, window: window, environment: environment, sources: sources, history: history)
+        result.evaluatedAt = now
+        let recorded = history?.append(result, kind: kind, digest: digest, context: context, now: now) ?? true
+        try finish(result, platform: platform, recorded: recorded)
+    }
+
+    typealias Evaluation = (result: EvaluationResult, kind: String, context: [String: String], digest: String?)
+
+    func evaluatePerfSpec(
+        _ path: String, root: Node, window: Window?, environment: [String: String], sources: [any MetricSource], history: HistoryStore?
+    ) async throws -> Evaluation {
+        let commandVariables = specOptions.variables.dictionary
         let loaded = try SpecLoading.load(
-            specPath, context: ValidationContext(variables: Set(commandVariables.keys), hasWindow: window != nil), sources: sources)
+            path, root: root, context: ValidationContext(variables: Set(commandVariables.keys), hasWindow: window != nil), sources: sources)
         let folder = Path.directory(of: loaded.path)
+        let variables = loaded.spec.variables.merging(commandVariables) { _, command in command }
         let context = SourceContext(
             window: window, specDirectory: folder.isEmpty ? "." : folder, resultFiles: specOptions.resultFiles.dictionary,
-            variables: loaded.spec.variables.merging(commandVariables) { _, command in command }, sourceSettings: loaded.spec.sources)
-        var result = await Evaluator(sources: sources, concurrency: concurrency).evaluate(loaded.spec, context: context, specPath: loaded.path)
-        result.evaluatedAt = now
+            variables: variables, sourceSettings: loaded.spec.sources)
+        let runContext = HistoryStore.context(SLIPlaceholders(filter: [:], variables: variables, environment: environment, window: nil))
+        var comparison = ComparisonSet.empty
+        if loaded.spec.indicators.contains(where: { $0.grading.relativeThresholds != nil }) {
+            if let history {
+                comparison = history.comparison(loaded.spec.comparison, context: runContext)
+            } else {
+                Console.err("perfgate: warning: relative thresholds (upperSeverePerc, ...) need --history to compare with; only the absolute ones apply")
+            }
+        }
+        let result = await Evaluator(sources: sources, concurrency: concurrency).evaluate(
+            loaded.spec, context: context, specPath: loaded.path, comparison: comparison)
+        return (result, "perfspec", runContext, HistoryStore.digest([loaded.path]))
+    }
 
+    func evaluateSLO(
+        _ path: String, root: Node, window: Window?, environment: [String: String], sources: [any MetricSource], history: HistoryStore?
+    ) async throws -> Evaluation {
+        // Lighthouse's rules for the evaluation's timeframe.
+        guard let window else {
+            throw UsageFailure("a Keptn quality gate needs the evaluation's window: give --start (and --end), set PERFGATE_START, or run 'perfgate mark start' before the load test")
+        }
+        guard window.duration >= 60 else {
+            throw UsageFailure("the window must be at least 1 minute long for a Keptn quality gate (it is \(TerminalReport.duration(window.duration)))")
+        }
+        let commandVariables = specOptions.variables.dictionary
+        let loaded = try SLOLoading.load(
+            path, root: root, options: sloOptions, variables: commandVariables, environment: environment, window: window, sources: sources)
+        Console.err("perfgate: Keptn quality gate \(LogText.sanitize(loaded.path)) with \(LogText.sanitize(loaded.sliPath)) (\(loaded.source.name))")
+        let runContext = HistoryStore.context(loaded.placeholders)
+        var comparison = ComparisonSet.empty
+        if let history {
+            comparison = history.comparison(loaded.spec.comparison, context: runContext)
+        } else if loaded.spec.objectives.contains(where: { objective in (objective.pass + objective.warning).joined().contains { Criterion($0)?.isRelative == true } }) {
+            Console.err("perfgate: warning: relative criteria (<=+10% ...) need --history to compare with; without it they are met")
+        }
+        let folder = Path.directory(of: loaded.path)
+        let context = SourceContext(window: window, specDirectory: folder.isEmpty ? "." : folder, variables: commandVariables)
+        let values = await SLIMeasurer(source: loaded.source, concurrency: concurrency).measure(loaded.queries, context: context)
+        let result = SLOEvaluator.evaluate(
+            loaded.spec, values: values, comparison: comparison,
+            providerFailure: SLIMeasurer.providerFailure(values, requested: loaded.queries.map(\.name)), source: loaded.source.name,
+            window: window, specPath: loaded.path)
+        return (result, "slo", runContext, HistoryStore.digest([loaded.path, loaded.sliPath]))
+    }
+
+    /// Reports, the summary, the platform's publishing, and the exit code.
+    func finish(_ result: EvaluationResult, platform: any CIPlatform, recorded: Bool) throws {
         let (written, allWritten) = ReportWriter.write(result, to: reportOptions.paths(platform: platform))
         let summaryStream = reportOptions.usesStdout ? Console.stderrDescriptor : Console.stdoutDescriptor
         let summary = TerminalReport.render(result, style: .init(color: color.enabled(forStream: summaryStream)))
@@ -95,7 +159,7 @@ struct EvaluateCommand: AsyncParsableCommand {
             published = false
         }
 
-        guard allWritten && published else { throw ExitStatus.error.code }
+        guard allWritten && published && recorded else { throw ExitStatus.error.code }
         let status = ExitStatus.of(result.verdict, failOnWarning: failOn == .warning)
         if status != .pass { throw status.code }
     }

@@ -17,7 +17,7 @@ enum SpecDiscovery {
         case .none(let searched):
             let list = searched.map { "  " + LogText.sanitize($0) }.joined(separator: "\n")
             throw InputFailure(
-                "no spec found (perfspec.json, perfspec.yaml, perfspec.yml or *.perfspec.json/yaml/yml, \(SpecFinder.maxDepth) folders deep) in:\n\(list)\ngive one with --spec PATH")
+                "no spec found (perfspec.json, perfspec.yaml, perfspec.yml, *.perfspec.json/yaml/yml or a Keptn slo.yaml, \(SpecFinder.maxDepth) folders deep) in:\n\(list)\ngive one with --spec PATH")
         }
     }
 }

@@ -13,16 +13,10 @@ enum SpecLoading {
 
     /// The validated spec; exits 65 (after printing every problem) when it has errors.
     static func load(_ path: String, context: ValidationContext, sources: [any MetricSource] = SourceRegistry.all()) throws -> Loaded {
-        let root: Node
-        do {
-            root = try DocumentLoader.load(path: path).0
-        } catch {
-            switch error {
-            case .file(let failure): Console.err("perfgate: cannot read the spec: \(failure)")
-            case .syntax: Console.err(LogText.sanitize(error.description))
-            }
-            throw ExitStatus.invalidInput.code
-        }
+        try load(path, root: try document(path), context: context, sources: sources)
+    }
+
+    static func load(_ path: String, root: Node, context: ValidationContext, sources: [any MetricSource]) throws -> Loaded {
         let outcome = SpecDecoder(sources: sources, context: context).decode(root)
         for diagnostic in outcome.diagnostics {
             Console.err(LogText.sanitize(diagnostic.formatted(file: path)))
@@ -33,5 +27,23 @@ enum SpecLoading {
             throw ExitStatus.invalidInput.code
         }
         return Loaded(spec: spec, path: path, diagnostics: outcome.diagnostics)
+    }
+
+    /// The parsed document; exits 65 when it cannot be read or parsed.
+    static func document(_ path: String, what: String = "the spec") throws -> Node {
+        do {
+            return try DocumentLoader.load(path: path).0
+        } catch {
+            switch error {
+            case .file(let failure): Console.err("perfgate: cannot read \(what): \(failure)")
+            case .syntax: Console.err(LogText.sanitize(error.description))
+            }
+            throw ExitStatus.invalidInput.code
+        }
+    }
+
+    /// Whether a document is a Keptn slo.yaml rather than a PerfSpec: its `objectives` is a list.
+    static func isSLO(_ root: Node) -> Bool {
+        root["indicators"] == nil && (root["objectives"]?.items != nil || root["total_score"] != nil)
     }
 }

@@ -8,12 +8,20 @@ public enum JSONReport {
     }
 
     public static func document(_ result: EvaluationResult) -> Node {
+        if let slo = result.slo { return sloDocument(result, slo) }
         var pairs: [(String, Node)] = [
             ("result", .string(result.verdict.rawValue)),
             ("totalScore", .number(result.totalScore)),
             ("objectives", .object([("pass", .number(result.objectives.pass)), ("warning", .number(result.objectives.warning))])),
             ("indicatorResults", .array(result.indicatorResults.map(indicator))),
         ]
+        if !result.comparedRuns.isEmpty { pairs.append(("comparedRuns", comparedRuns(result.comparedRuns))) }
+        return .object(pairs + common(result))
+    }
+
+    /// The window, the spec and the version, last in every report.
+    static func common(_ result: EvaluationResult) -> [(String, Node)] {
+        var pairs: [(String, Node)] = []
         if let window = result.window {
             pairs.append(("window", .object([
                 ("start", .string(CivilDate.rfc3339(window.start))), ("end", .string(CivilDate.rfc3339(window.end))),
@@ -26,7 +34,7 @@ public enum JSONReport {
         }
         pairs.append(("spec", result.specPath.map(Node.string) ?? .null))
         pairs.append(("perfgate", .object([("version", .string(PerfGateVersion.current))])))
-        return .object(pairs)
+        return pairs
     }
 
     static func indicator(_ result: IndicatorResult) -> Node {
@@ -43,6 +51,7 @@ public enum JSONReport {
         ]
         if let error = result.error { pairs.append(("error", .string(error))) }
         if !result.warnings.isEmpty { pairs.append(("warnings", .array(result.warnings.map(Node.string)))) }
+        if !result.comparisons.isEmpty { pairs.append(("comparisons", comparisons(result.comparisons))) }
         return .object(pairs)
     }
 

@@ -56,6 +56,13 @@ public enum JUnitReport {
         switch indicator.verdict {
         case .pass, .warning:
             break
+        case .fail where indicator.objective != nil:
+            let objective = indicator.objective!
+            testCase.kind = "failure"
+            testCase.type = objective.value == nil ? "no value" : "fail"
+            let why = objective.value == nil ? LogText.sanitize(objective.message ?? "no value") : TerminalReport.sloValue(objective)
+            testCase.message = "\(why) (\(score))"
+            testCase.details = why + "\n" + SLOText.summary(objective) + (objective.objective.keySLI ? "\nkey SLI: its failure fails the gate" : "")
         case .fail:
             testCase.kind = "failure"
             let severe = indicator.violations.first { $0.breach.isSevere }
@@ -73,8 +80,11 @@ public enum JUnitReport {
     }
 
     static func objectivesCase(_ result: EvaluationResult) -> Case {
-        var testCase = Case(name: "objectives")
-        let summary = "total score \(NumberText.format(result.totalScore)); pass at \(NumberText.format(result.objectives.pass)), warning at \(NumberText.format(result.objectives.warning))"
+        var testCase = Case(name: result.slo == nil ? "objectives" : "total_score")
+        var summary = "total score \(NumberText.format(result.totalScore)); pass at \(NumberText.format(result.objectives.pass)), warning at \(NumberText.format(result.objectives.warning))"
+        if let slo = result.slo {
+            summary = TerminalReport.totalLine(result) + (slo.message.isEmpty ? "" : ": " + LogText.sanitize(slo.message))
+        }
         switch result.verdict {
         case .pass, .warning: break
         case .fail:

@@ -9,20 +9,18 @@ public enum MarkdownReport {
     static let maxListItems = 200
 
     public static func render(_ result: EvaluationResult) -> String {
+        if let slo = result.slo { return renderSLO(result, slo) }
         let maximum = result.indicatorResults.reduce(0) { $0 + $1.metricScore }
         var text = "## \(icon(result.verdict)) perfgate: \(result.verdict.rawValue.uppercased()), score \(NumberText.format(result.totalScore))"
             + " of \(NumberText.format(maximum)) (pass at \(NumberText.format(result.objectives.pass)), warning at \(NumberText.format(result.objectives.warning)))\n\n"
-        var context: [String] = []
-        if let window = result.window { context.append("Window \(CivilDate.rfc3339(window.start)) to \(CivilDate.rfc3339(window.end))") }
-        if let spec = result.specPath { context.append("spec " + MarkdownText.code(Path.lastComponent(of: spec))) }
-        if !context.isEmpty { text += context.joined(separator: ", ") + ".\n\n" }
+        text += context(result)
         guard !result.indicatorResults.isEmpty else { return text + "The spec has no indicators.\n" }
 
         text += "| Indicator | Values | Thresholds | Score | Status |\n|---|---|---|---|---|\n"
         for indicator in result.indicatorResults.prefix(maxRows) {
             let values = indicator.error != nil ? "not measured" : TerminalReport.values(indicator.measurements)
             let cells = [
-                MarkdownText.code(indicator.id), MarkdownText.cell(clip(values)), MarkdownText.cell(TerminalReport.thresholds(indicator.thresholds)),
+                MarkdownText.code(indicator.id), MarkdownText.cell(clip(values)), MarkdownText.cell(clip(TerminalReport.thresholds(of: indicator))),
                 "\(NumberText.format(indicator.score)) / \(NumberText.format(indicator.metricScore))",
                 "\(icon(indicator.verdict)) \(indicator.verdict.rawValue)",
             ]

@@ -19,6 +19,19 @@ public enum NumberText {
         return text
     }
 
+    /// Up to 6 decimals: for values compared with targets, where rounding to 4 significant digits
+    /// could make a value that misses its target look as if it met it (a Keptn Bridge complaint).
+    public static func precise(_ value: Double) -> String {
+        guard value.isFinite, value != value.rounded() || abs(value) >= 1e15 else { return format(value) }
+        let rounded = (value * 1e6).rounded() / 1e6
+        guard rounded != 0, abs(value) < 1e15 else { return JSONWriter.format(value) }
+        var text = JSONWriter.format(rounded)
+        if text.contains("e") { return text }
+        while text.contains("."), text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text
+    }
+
     static func pow10(_ exponent: Int) -> Double {
         var result = 1.0
         for _ in 0..<exponent { result *= 10 }

@@ -20,14 +20,16 @@ public enum TerminalReport {
         let idWidth = min(40, result.indicatorResults.map { LogText.sanitize($0.id).count }.max() ?? 0)
         let sourceWidth = result.indicatorResults.map(\.source.count).max() ?? 0
         for indicator in result.indicatorResults {
-            let verdict = paint(label(indicator.verdict), indicator.verdict, style)
+            let verdict = indicator.objective?.status == .info ? "INFO " : paint(label(indicator.verdict), indicator.verdict, style)
             let id = pad(LogText.sanitize(indicator.id), idWidth)
             let score = "\(NumberText.format(indicator.score))/\(NumberText.format(indicator.metricScore))"
             let detail: String
             if let error = indicator.error {
                 detail = "error: " + LogText.sanitize(error)
+            } else if let objective = indicator.objective {
+                detail = sloValue(objective) + "  [" + SLOText.summary(objective) + "]"
             } else {
-                detail = values(indicator.measurements) + "  [" + thresholds(indicator.thresholds) + "]"
+                detail = values(indicator.measurements) + "  [" + thresholds(of: indicator) + "]"
             }
             lines.append("\(verdict) \(id)  \(pad(indicator.source, sourceWidth))  \(pad(score, 9))  \(detail)")
             let shown = indicator.violations.prefix(10)
@@ -38,14 +40,38 @@ public enum TerminalReport {
             for warning in indicator.warnings { lines.append("        note: " + LogText.sanitize(warning)) }
         }
         if !result.indicatorResults.isEmpty { lines.append("") }
-        let maximum = result.indicatorResults.reduce(0) { $0 + $1.metricScore }
-        lines.append("total score \(NumberText.format(result.totalScore)) of \(NumberText.format(maximum))"
-            + " (pass at \(NumberText.format(result.objectives.pass)), warning at \(NumberText.format(result.objectives.warning)))")
+        if !result.comparedRuns.isEmpty {
+            lines.append("compared with \(result.comparedRuns.count) earlier run\(result.comparedRuns.count == 1 ? "" : "s"): "
+                + result.comparedRuns.map(SLOText.comparedRun).joined(separator: ", "))
+        }
+        lines.append(totalLine(result))
+        if let slo = result.slo {
+            if !slo.message.isEmpty { lines.append(LogText.sanitize(slo.message)) }
+            for note in slo.notes { lines.append("note: " + LogText.sanitize(note)) }
+        }
         let errors = result.indicatorResults.filter { $0.error != nil }.count
         var verdictLine = "result: " + paint(result.verdict.rawValue.uppercased(), result.verdict, style)
         if errors > 0 { verdictLine += " (\(errors) indicator\(errors == 1 ? "" : "s") could not be measured)" }
         lines.append(verdictLine)
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `total score 75 of 90 (pass at …)`, or for an SLO evaluation the percentage.
+    public static func totalLine(_ result: EvaluationResult) -> String {
+        if let slo = result.slo {
+            let warning = slo.warningTarget.map { ", warning at " + SLOText.percent($0) } ?? ""
+            return "total score \(SLOText.percent(result.totalScore)) of \(NumberText.format(slo.maximumScore)) weight"
+                + " (pass at \(SLOText.percent(result.objectives.pass))\(warning))"
+        }
+        let maximum = result.indicatorResults.reduce(0) { $0 + $1.metricScore }
+        return "total score \(NumberText.format(result.totalScore)) of \(NumberText.format(maximum))"
+            + " (pass at \(NumberText.format(result.objectives.pass)), warning at \(NumberText.format(result.objectives.warning)))"
+    }
+
+    /// `value 200, compared 187.5`, or why there is none.
+    public static func sloValue(_ objective: SLOObjectiveResult) -> String {
+        guard let value = objective.value else { return "no value: " + LogText.sanitize(objective.message ?? "") }
+        return "value \(NumberText.precise(value))" + (objective.hasComparison ? ", compared \(NumberText.precise(objective.comparedValue))" : "")
     }
 
     static func label(_ verdict: Verdict) -> String {
@@ -89,6 +115,17 @@ public enum TerminalReport {
         if let value = thresholds.upperWarning { parts.append("warn >= \(NumberText.format(value))") }
         if let value = thresholds.upperSevere { parts.append("severe >= \(NumberText.format(value))") }
         return parts.isEmpty ? "no thresholds" : parts.joined(separator: ", ")
+    }
+
+    /// The indicator's limits; with relative thresholds, per key what they resolved to.
+    public static func thresholds(of indicator: IndicatorResult) -> String {
+        guard !indicator.comparisons.isEmpty else { return thresholds(indicator.thresholds) }
+        let shown = indicator.comparisons.prefix(3).map { comparison in
+            let compared = comparison.comparedValue.map { "compared \(NumberText.precise($0)) → " } ?? "no earlier value → "
+            return "\(LogText.sanitize(comparison.key)): \(compared)\(thresholds(comparison.thresholds))"
+        }
+        let more = indicator.comparisons.count > 3 ? "; +\(indicator.comparisons.count - 3) more keys" : ""
+        return shown.joined(separator: "; ") + more
     }
 
     public static func describe(_ violation: Violation) -> String {

@@ -83,8 +83,33 @@ import Testing
             "upperSevere (50) is below upperWarning (60): upperWarning can never fire",
             "threshold 'upperSevere' is the string \"50\"; write it as a number",
             "threshold 'lowerWarning' is null and is not checked; remove it or give a number",
-            "'upperSeverePerc' is a relative threshold of Pitometer's grader 1.1.0; it needs a previous run and is ignored",
         ])
+        // Grader 1.1.0's relative thresholds are read; they apply with --history.
+        #expect(spec.indicators[0].grading.relativeThresholds == Thresholds(upperSevere: 10))
+    }
+
+    @Test func readsRelativeThresholdsAndTheComparisonBlock() throws {
+        let outcome = try decode("""
+            {"indicators": [{"id": "p95", "source": "static", "query": 1,
+              "grading": {"type": "Threshold", "thresholds": {"upperSevere": 500, "upperSeverePerc": 20, "upperWarningPerc": 10, "lowerSeverePerc": "x"}, "metricScore": 10}}],
+             "objectives": {"pass": 10, "warning": 5},
+             "comparison": {"compare_with": "several_results", "number_of_comparison_results": 5, "include_result_with_score": "pass_or_warn"}}
+            """)
+        #expect(messages(outcome) == ["2:144: error: indicators[0].grading.thresholds.lowerSeverePerc: 'lowerSeverePerc' must be a percentage of the compared value (a number, 0 or more), found a string"])
+        let valid = try decode("""
+            {"indicators": [{"id": "p95", "source": "static", "query": 1,
+              "grading": {"type": "Threshold", "thresholds": {"upperSevere": 500, "upperSeverePerc": 20, "lowerWarningPerc": 10}, "metricScore": 10}}],
+             "objectives": {"pass": 10, "warning": 5},
+             "comparison": {"compare_with": "several_results", "number_of_comparison_results": 5, "include_result_with_score": "pass_or_warn"}}
+            """)
+        let spec = try #require(valid.spec)
+        #expect(spec.comparison == .init(compareWith: "several_results", includeResultWithScore: "pass_or_warn", numberOfComparisonResults: 5, aggregateFunction: "avg"))
+        let grading = spec.indicators[0].grading
+        #expect(grading.relativeThresholds == Thresholds(upperSevere: 20, lowerWarning: 10))
+        // Pitometer 1.1.0's arithmetic; a relative limit replaces the absolute one only with a compared value.
+        #expect(grading.thresholds.resolved(relative: grading.relativeThresholds, compared: 200) == Thresholds(upperSevere: 240, lowerWarning: 180))
+        #expect(grading.thresholds.resolved(relative: grading.relativeThresholds, compared: nil) == Thresholds(upperSevere: 500))
+        #expect(try decode(#"{"indicators": [], "objectives": {"pass": 0, "warning": 0}}"#).spec?.comparison == .absent)
     }
 
     @Test func readsVariablesAndSources() throws {

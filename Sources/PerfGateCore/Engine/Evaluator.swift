@@ -11,23 +11,43 @@ public struct Evaluator: Sendable {
         self.concurrency = max(1, concurrency)
     }
 
-    public func evaluate(_ spec: PerfSpec, context: SourceContext, specPath: String? = nil) async -> EvaluationResult {
+    /// - Parameter comparison: the earlier runs that relative thresholds compare with.
+    public func evaluate(_ spec: PerfSpec, context: SourceContext, specPath: String? = nil, comparison: ComparisonSet = .empty) async -> EvaluationResult {
         let fetched = await fetchAll(spec.indicators, context: context)
         let results = zip(spec.indicators, fetched).map { indicator, outcome in
-            Self.grade(indicator, outcome)
+            Self.grade(indicator, outcome, comparison: comparison)
         }
-        return Scorer.result(of: results, objectives: spec.objectives, window: context.window, specPath: specPath)
+        var result = Scorer.result(of: results, objectives: spec.objectives, window: context.window, specPath: specPath)
+        if spec.indicators.contains(where: { $0.grading.relativeThresholds != nil }) { result.comparedRuns = comparison.runs }
+        return result
     }
 
-    /// Grades one indicator from what its source answered.
-    public static func grade(_ indicator: Indicator, _ outcome: Result<SourceAnswer, SourceError>) -> IndicatorResult {
+    /// Grades one indicator from what its source answered; relative thresholds resolve per key
+    /// against the same indicator and key in the comparison set.
+    public static func grade(
+        _ indicator: Indicator, _ outcome: Result<SourceAnswer, SourceError>, comparison: ComparisonSet = .empty
+    ) -> IndicatorResult {
         switch outcome {
         case .success(let answer):
-            let grade = ThresholdGrader.grade(answer.measurements, with: indicator.grading)
+            var comparisons: [KeyComparison] = []
+            var limitsByKey: [String: Thresholds] = [:]
+            let relative = indicator.grading.relativeThresholds
+            if relative != nil {
+                for measurement in answer.measurements where limitsByKey[measurement.key] == nil {
+                    let compared = comparison.aggregate(id: indicator.id, key: measurement.key)
+                    let limits = indicator.grading.thresholds.resolved(relative: relative, compared: compared)
+                    limitsByKey[measurement.key] = limits
+                    comparisons.append(KeyComparison(key: measurement.key, comparedValue: compared, thresholds: limits))
+                }
+            }
+            let grade = ThresholdGrader.grade(answer.measurements, with: indicator.grading) { measurement in
+                limitsByKey[measurement.key] ?? indicator.grading.thresholds
+            }
             return IndicatorResult(
                 id: indicator.id, source: indicator.source, score: grade.score,
                 metricScore: indicator.grading.metricScore, violations: grade.violations,
-                measurements: answer.measurements, thresholds: indicator.grading.thresholds, warnings: answer.warnings)
+                measurements: answer.measurements, thresholds: indicator.grading.thresholds, warnings: answer.warnings,
+                comparisons: comparisons)
         case .failure(let error):
             return IndicatorResult(
                 id: indicator.id, source: indicator.source, score: 0, metricScore: indicator.grading.metricScore,

@@ -25,6 +25,8 @@ public struct SourceContext: Sendable {
     public var variables: [String: String]
     /// The spec's `sources` block.
     public var sourceSettings: Node?
+    /// Whether the query's placeholders are already filled (Keptn SLI queries, which have their own rules).
+    public var placeholdersFilled = false
 
     public init(
         window: Window? = nil, specDirectory: String = ".", resultFiles: [String: String] = [:],
@@ -79,6 +81,8 @@ public protocol MetricSource: Sendable {
     func fetch(_ query: Node, context: SourceContext) async throws -> [Measurement]
     /// The measurements with the backend's warnings; by default, `fetch` without warnings.
     func answer(_ query: Node, context: SourceContext) async throws -> SourceAnswer
+    /// The query for a Keptn `sli.yaml` query string; nil for a source that is no SLI provider.
+    func sliQuery(_ text: String) -> Result<Node, SourceError>?
 }
 
 extension MetricSource {
@@ -90,4 +94,6 @@ extension MetricSource {
     public func answer(_ query: Node, context: SourceContext) async throws -> SourceAnswer {
         SourceAnswer(try await fetch(query, context: context))
     }
+
+    public func sliQuery(_ text: String) -> Result<Node, SourceError>? { nil }
 }

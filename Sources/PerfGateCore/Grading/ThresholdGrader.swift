@@ -16,7 +16,11 @@ public enum ThresholdGrader {
     }
 
     public static func grade(_ results: [Measurement], with grading: Grading) -> Grade {
-        let thresholds = grading.thresholds
+        grade(results, with: grading) { _ in grading.thresholds }
+    }
+
+    /// Grades with limits that may differ per key (relative thresholds resolved against earlier runs).
+    public static func grade(_ results: [Measurement], with grading: Grading, thresholdsFor: (Measurement) -> Thresholds) -> Grade {
         var violations: [Violation] = []
         var lowest: Double?
         for result in results {
@@ -26,6 +30,7 @@ public enum ThresholdGrader {
                 lowest = 0
                 continue
             }
+            let thresholds = thresholdsFor(result)
             var score = grading.metricScore
             func breach(_ kind: Breach, _ threshold: Double) -> Violation {
                 Violation(breach: kind, key: result.key, value: value, threshold: threshold, metadata: grading.metadata)

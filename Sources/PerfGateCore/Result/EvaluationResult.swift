@@ -22,10 +22,15 @@ public struct IndicatorResult: Sendable, Equatable {
     public var error: String?
     /// What the backend warned about while answering.
     public var warnings: [String]
+    /// For an SLO evaluation: the objective's lighthouse outcome.
+    public var objective: SLOObjectiveResult?
+    /// For a PerfSpec with relative thresholds: per key, what it was compared with.
+    public var comparisons: [KeyComparison]
 
     public init(
         id: String, source: String, score: Double, metricScore: Double, violations: [Violation],
-        measurements: [Measurement], thresholds: Thresholds, error: String? = nil, warnings: [String] = []
+        measurements: [Measurement], thresholds: Thresholds, error: String? = nil, warnings: [String] = [],
+        objective: SLOObjectiveResult? = nil, comparisons: [KeyComparison] = []
     ) {
         self.id = id
         self.source = source
@@ -36,11 +41,21 @@ public struct IndicatorResult: Sendable, Equatable {
         self.thresholds = thresholds
         self.error = error
         self.warnings = warnings
+        self.objective = objective
+        self.comparisons = comparisons
     }
 
     /// The indicator's own verdict: full score passes, any severe breach or error fails, else a warning.
+    /// An SLO objective's is its status (an informational one passes).
     public var verdict: Verdict {
         if error != nil { return .error }
+        if let objective {
+            switch objective.status {
+            case .pass, .info: return .pass
+            case .warning: return .warning
+            case .fail: return .fail
+            }
+        }
         if violations.contains(where: { $0.breach.isSevere }) { return .fail }
         return violations.isEmpty ? .pass : .warning
     }
@@ -58,6 +73,10 @@ public struct EvaluationResult: Sendable, Equatable {
     public var specPath: String?
     /// When the evaluation ran, in seconds since the epoch (set by the caller: grading has no clock).
     public var evaluatedAt: Double?
+    /// For an SLO evaluation: lighthouse's message and the score's scale. `totalScore` is then a percentage.
+    public var slo: SLOSummary?
+    /// The earlier runs that relative criteria compared with, newest first.
+    public var comparedRuns: [HistoryRecord] = []
 
     public init(
         verdict: Verdict, totalScore: Double, objectives: Objectives, indicatorResults: [IndicatorResult],
@@ -70,5 +89,39 @@ public struct EvaluationResult: Sendable, Equatable {
         self.window = window
         self.specPath = specPath
         self.evaluatedAt = evaluatedAt
+    }
+}
+
+/// What an SLO evaluation adds to the result.
+public struct SLOSummary: Sendable, Equatable {
+    /// Lighthouse's explanation of the result; empty for a plain pass.
+    public var message: String
+    /// The sum of the weights of the objectives that have pass criteria.
+    public var maximumScore: Double
+    /// `total_score.warning`, when the spec sets one.
+    public var warningTarget: Double?
+    /// Other things worth knowing (SLIs that no objective uses).
+    public var notes: [String]
+
+    public init(message: String, maximumScore: Double, warningTarget: Double?, notes: [String] = []) {
+        self.message = message
+        self.maximumScore = maximumScore
+        self.warningTarget = warningTarget
+        self.notes = notes
+    }
+}
+
+/// A relative threshold's resolution for one key: the earlier value and the limits it gave.
+public struct KeyComparison: Sendable, Equatable {
+    public var key: String
+    /// The aggregate of the earlier values; nil when no earlier run had one (relative limits then do not apply).
+    public var comparedValue: Double?
+    /// The limits this key was graded against.
+    public var thresholds: Thresholds
+
+    public init(key: String, comparedValue: Double?, thresholds: Thresholds) {
+        self.key = key
+        self.comparedValue = comparedValue
+        self.thresholds = thresholds
     }
 }

@@ -45,6 +45,8 @@ public struct SLOObjectiveResult: Sendable, Equatable {
     public var warningTargets: [SLOTarget]
     /// Why the SLI has no value, when it has none.
     public var message: String?
+    /// Whether an earlier value existed to compare with (`comparedValue` is 0 either way, as in lighthouse).
+    public var hasComparison = false
 
     public init(
         objective: SLOObjective, status: Status, score: Double, value: Double?, comparedValue: Double, passTargets: [SLOTarget],
@@ -80,9 +82,11 @@ public enum SLOObjectiveEvaluator {
         var result = SLOObjectiveResult(
             objective: objective, status: .info, score: 0, value: value, comparedValue: aggregate ?? 0, passTargets: [],
             warningTargets: [], message: nil)
+        result.hasComparison = aggregate != nil
         // Without pass criteria an objective only informs: no score, no targets.
         guard !objective.pass.isEmpty else {
             result.comparedValue = 0
+            result.hasComparison = false
             return result
         }
         guard let value else {

@@ -8,6 +8,8 @@ public struct PerfSpec: Sendable {
     public var sources: Node?
     /// `variables`: values for `$NAME` placeholders in queries.
     public var variables: [String: String]
+    /// `comparison` (a perfgate extension, as in slo.yaml): which earlier runs relative thresholds compare with.
+    public var comparison: SLOSpec.Comparison = .absent
 
     public init(
         specVersion: String? = "1.0", indicators: [Indicator], objectives: Objectives, sources: Node? = nil,
@@ -55,8 +57,11 @@ public struct Grading: Sendable {
     public var ignoreEmpty: Bool
     /// Copied into every violation, as Pitometer's grader does.
     public var metadata: Node?
+    /// `upperSeverePerc` and friends, in percent, by the name of the limit they set.
+    public var relativeThresholds: Thresholds?
 
-    public init(thresholds: Thresholds, metricScore: Double, ignoreEmpty: Bool = false, metadata: Node? = nil) {
+    public init(thresholds: Thresholds, metricScore: Double, ignoreEmpty: Bool = false, metadata: Node? = nil, relativeThresholds: Thresholds? = nil) {
+        self.relativeThresholds = relativeThresholds
         self.thresholds = thresholds
         self.metricScore = metricScore
         self.ignoreEmpty = ignoreEmpty
@@ -76,6 +81,18 @@ public struct Thresholds: Sendable, Equatable {
         self.upperWarning = upperWarning
         self.lowerWarning = lowerWarning
         self.lowerSevere = lowerSevere
+    }
+
+    /// The limits for one key: each relative limit that has a compared value replaces the absolute one,
+    /// as Pitometer's grader 1.1.0 does: upper ones at A·(100+p)/100, lower ones at A·(100−p)/100.
+    public func resolved(relative: Thresholds?, compared: Double?) -> Thresholds {
+        guard let relative, let compared else { return self }
+        var result = self
+        for key in Thresholds.keys {
+            guard let percent = relative[key] else { continue }
+            result[key] = compared * (100 + (key.hasPrefix("upper") ? percent : -percent)) / 100
+        }
+        return result
     }
 
     /// The names as they appear in specs and in violations.

@@ -22,11 +22,11 @@ public struct SpecDecoder {
         public var hasErrors: Bool { diagnostics.hasErrors }
     }
 
-    static let topLevelKeys = ["spec_version", "indicators", "objectives", "sources", "variables"]
+    static let topLevelKeys = ["spec_version", "indicators", "objectives", "sources", "variables", "comparison"]
     static let indicatorKeys = ["id", "source", "query", "grading", "metadata"]
     static let gradingKeys = ["type", "thresholds", "metricScore", "ignoreEmpty", "metadata"]
-    /// Grader 1.1.0's relative thresholds: they need a previous run, which PerfSpec runs never had.
-    static let relativeThresholdKeys = ["upperSeverePerc", "upperWarningPerc", "lowerWarningPerc", "lowerSeverePerc"]
+    /// Grader 1.1.0's relative thresholds, in percent of the compared value (`--history`).
+    static let relativeThresholdKeys = Thresholds.keys.map { $0 + "Perc" }
 
     public func decode(_ root: Node) -> Outcome {
         let outcome = decodeUnsorted(root)
@@ -63,12 +63,14 @@ public struct SpecDecoder {
         if let sources = top["sources"], sources.members == nil {
             diagnostics.append(.error(SpecPath.root.appending("sources"), sources.location, "'sources' must be an object of per-source settings, found \(sources.typeName)"))
         }
+        let comparison = SLOSpecDecoder.decodeComparison(top["comparison"], into: &diagnostics)
         guard let objectives, let indicators, !diagnostics.hasErrors else {
             return Outcome(spec: nil, diagnostics: diagnostics)
         }
-        let spec = PerfSpec(
+        var spec = PerfSpec(
             specVersion: specVersion, indicators: indicators, objectives: objectives, sources: top["sources"],
             variables: variables)
+        spec.comparison = comparison
         return Outcome(spec: spec, diagnostics: diagnostics)
     }
 
@@ -197,48 +199,16 @@ public struct SpecDecoder {
                     "unknown grading type '\(type)'; the only grading type is 'Threshold'"))
             }
         }
-        let thresholds = reader.required("thresholds", "an object with upperSevere, upperWarning, lowerWarning and/or lowerSevere", into: &diagnostics)
+        let decoded = reader.required("thresholds", "an object with upperSevere, upperWarning, lowerWarning and/or lowerSevere", into: &diagnostics)
             .flatMap { decodeThresholds($0, at: path.appending("thresholds"), into: &diagnostics) }
         let metricScore = reader.number("metricScore", required: true, "the points this indicator is worth", into: &diagnostics)
         if let metricScore, metricScore < 0 {
             diagnostics.append(.error(path.appending("metricScore"), reader["metricScore"]?.location, "'metricScore' must not be negative"))
         }
         let ignoreEmpty = reader.bool("ignoreEmpty", into: &diagnostics) ?? false
-        guard typeIsValid, let thresholds, let metricScore else { return nil }
-        return Grading(thresholds: thresholds, metricScore: metricScore, ignoreEmpty: ignoreEmpty, metadata: reader["metadata"])
-    }
-
-    func decodeThresholds(_ node: Node, at path: SpecPath, into diagnostics: inout [Diagnostic]) -> Thresholds? {
-        guard MemberReader(node, at: path, known: Thresholds.keys, ignored: Self.relativeThresholdKeys, into: &diagnostics) != nil else {
-            return nil
-        }
-        var thresholds = Thresholds()
-        for member in node.members ?? [] {
-            let memberPath = path.appending(member.key)
-            if Self.relativeThresholdKeys.contains(member.key) {
-                diagnostics.append(.warning(memberPath, member.keyLocation,
-                    "'\(member.key)' is a relative threshold of Pitometer's grader 1.1.0; it needs a previous run and is ignored"))
-                continue
-            }
-            guard Thresholds.keys.contains(member.key) else { continue }
-            switch member.value.value {
-            case .number(let number) where number.isFinite:
-                thresholds[member.key] = number
-            case .string(let text) where Double(text.trimmingSpaces())?.isFinite == true:
-                thresholds[member.key] = Double(text.trimmingSpaces())
-                diagnostics.append(.warning(memberPath, member.value.location, "threshold '\(member.key)' is the string \"\(text)\"; write it as a number"))
-            case .null:
-                diagnostics.append(.warning(memberPath, member.value.location, "threshold '\(member.key)' is null and is not checked; remove it or give a number"))
-            default:
-                diagnostics.append(.error(memberPath, member.value.location, "threshold '\(member.key)' must be a number, found \(member.value.typeName)"))
-            }
-        }
-        if let lower = thresholds.lowerSevere, let warning = thresholds.lowerWarning, lower > warning {
-            diagnostics.append(.warning(path, node.location, "lowerSevere (\(JSONWriter.format(lower))) is above lowerWarning (\(JSONWriter.format(warning))): lowerWarning can never fire"))
-        }
-        if let upper = thresholds.upperSevere, let warning = thresholds.upperWarning, upper < warning {
-            diagnostics.append(.warning(path, node.location, "upperSevere (\(JSONWriter.format(upper))) is below upperWarning (\(JSONWriter.format(warning))): upperWarning can never fire"))
-        }
-        return thresholds
+        guard typeIsValid, let decoded, let metricScore else { return nil }
+        return Grading(
+            thresholds: decoded.absolute, metricScore: metricScore, ignoreEmpty: ignoreEmpty, metadata: reader["metadata"],
+            relativeThresholds: decoded.relative)
     }
 }

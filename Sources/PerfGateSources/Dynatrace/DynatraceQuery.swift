@@ -7,7 +7,7 @@ enum DynatraceQuery: Equatable {
     /// Pitometer's architecture metrics: how many entities an entity relates to.
     case smartscape(entityPath: String, relationship: String, relation: String, tags: [String])
     /// Metrics API v2.
-    case metrics(selector: String, entitySelector: String?, resolution: String)
+    case metrics(selector: String, entitySelector: String?, resolution: String, mzSelector: String? = nil)
 
     static let example = #"{"metricSelector": "builtin:service.response.time:percentile(95)", "entitySelector": "type(SERVICE)"}"#
     static let entityPaths = ["service": "services", "application": "applications", "process": "infrastructure/processes"]
@@ -22,7 +22,8 @@ enum DynatraceQuery: Equatable {
             guard let text = selector.stringValue, !text.isEmpty else { return .failure(QueryProblem(key: "metricSelector", "'metricSelector' must be a non-empty string")) }
             let entitySelector = query["entitySelector"]?.stringValue
             let resolution = query["resolution"]?.stringValue ?? "Inf"
-            return .success(.metrics(selector: text, entitySelector: entitySelector, resolution: resolution))
+            let mzSelector = query["mzSelector"]?.stringValue
+            return .success(.metrics(selector: text, entitySelector: entitySelector, resolution: resolution, mzSelector: mzSelector))
         }
         if let id = query["timeseriesId"] {
             guard let text = id.stringValue, !text.isEmpty else { return .failure(QueryProblem(key: "timeseriesId", "'timeseriesId' must be a non-empty string")) }
@@ -82,7 +83,7 @@ enum DynatraceQuery: Equatable {
         switch self {
         case let .timeseries(id, _, _, entityIds, tags): return [id] + entityIds + tags
         case let .smartscape(_, _, _, tags): return tags
-        case let .metrics(selector, entitySelector, resolution): return [selector, entitySelector ?? "", resolution]
+        case let .metrics(selector, entitySelector, resolution, mzSelector): return [selector, entitySelector ?? "", resolution, mzSelector ?? ""]
         }
     }
 
@@ -99,8 +100,12 @@ enum DynatraceQuery: Equatable {
             var filledTags: [String] = []
             for tag in tags { filledTags.append(try fill(tag)) }
             return .smartscape(entityPath: path, relationship: relationship, relation: relation, tags: filledTags)
-        case let .metrics(selector, entitySelector, resolution):
-            return .metrics(selector: try fill(selector), entitySelector: try entitySelector.map { (text) throws(SourceError) in try fill(text) }, resolution: try fill(resolution))
+        case let .metrics(selector, entitySelector, resolution, mzSelector):
+            var filledEntities: String?
+            if let entitySelector { filledEntities = try fill(entitySelector) }
+            var filledZone: String?
+            if let mzSelector { filledZone = try fill(mzSelector) }
+            return .metrics(selector: try fill(selector), entitySelector: filledEntities, resolution: try fill(resolution), mzSelector: filledZone)
         }
     }
 
@@ -118,12 +123,44 @@ enum DynatraceQuery: Equatable {
         case let .smartscape(path, _, _, tags):
             let pairs = [("startTimestamp", from), ("endTimestamp", to)] + tags.map { ("tag", $0) }
             return "/api/v1/entity/" + path + "?" + URLText.formEncoded(pairs)
-        case let .metrics(selector, entitySelector, resolution):
+        case let .metrics(selector, entitySelector, resolution, mzSelector):
             var pairs = [("metricSelector", selector)]
             if let entitySelector { pairs.append(("entitySelector", entitySelector)) }
+            if let mzSelector { pairs.append(("mzSelector", mzSelector)) }
             pairs += [("resolution", resolution), ("from", from), ("to", to)]
             return "/api/v2/metrics/query?" + URLText.formEncoded(pairs)
         }
+    }
+}
+
+extension DynatraceQuery {
+    /// A Keptn `dynatrace/sli.yaml` query as a query object: the Metrics v2 form
+    /// `metricSelector=…&entitySelector=…[&resolution=…][&mzSelector=…]`. Keptn's other forms
+    /// (`SLO;`, `PV2;`, `SECPV2;`, `USQL;`, `MV2;`) are refused with a message.
+    static func sliQuery(_ text: String) -> Result<Node, SourceError> {
+        let trimmed = text.trimmingSpaces()
+        if let semicolon = trimmed.firstIndex(of: ";"), !trimmed[..<semicolon].contains("="), !trimmed[..<semicolon].isEmpty {
+            let prefix = String(trimmed[..<semicolon])
+            let hint = prefix == "MV2" ? "; convert units in the selector instead, e.g. :toUnit(MicroSecond,MilliSecond)" : ""
+            return .failure(SourceError("dynatrace: the SLI form '\(prefix);' is not supported; use metricSelector=…&entitySelector=…\(hint)"))
+        }
+        let known = ["metricSelector", "entitySelector", "resolution", "mzSelector"]
+        var pairs: [(String, Node)] = []
+        for part in trimmed.split(separator: "&", omittingEmptySubsequences: true) {
+            guard let equals = part.firstIndex(of: "=") else {
+                return .failure(SourceError("dynatrace: '\(part)' is not key=value; an SLI query looks like metricSelector=…&entitySelector=…"))
+            }
+            let key = String(part[..<equals]).trimmingSpaces()
+            guard known.contains(key) else {
+                return .failure(SourceError("dynatrace: unknown SLI query parameter '\(key)'; use \(known.joined(separator: ", "))\(Suggestion.hint(for: key, in: known))"))
+            }
+            guard !pairs.contains(where: { $0.0 == key }) else { return .failure(SourceError("dynatrace: '\(key)' is given twice")) }
+            pairs.append((key, .string(String(part[part.index(after: equals)...]))))
+        }
+        guard pairs.contains(where: { $0.0 == "metricSelector" }) else {
+            return .failure(SourceError("dynatrace: an SLI query needs metricSelector=…"))
+        }
+        return .success(.object(pairs))
     }
 }
 

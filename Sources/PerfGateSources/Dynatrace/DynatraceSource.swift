@@ -41,7 +41,7 @@ public struct DynatraceSource: MetricSource {
         guard let window = context.window else {
             throw SourceError("dynatrace: a query needs the load test's window: give --start (and --end)")
         }
-        let filled = try parsed.filled { (text) throws(SourceError) in
+        let filled = context.placeholdersFilled ? parsed : try parsed.filled { (text) throws(SourceError) in
             try Placeholders.fill(text, variables: context.variables, window: window)
         }
         let url = try baseURL(context) + filled.pathAndQuery(window: window)
@@ -63,6 +63,10 @@ public struct DynatraceSource: MetricSource {
             throw SourceError("dynatrace: \(error.message)")
         }
         return try DynatraceResponse.answer(response, for: filled, request: "dynatrace: GET \(URLText.redacted(url))")
+    }
+
+    public func sliQuery(_ text: String) -> Result<Node, SourceError>? {
+        DynatraceQuery.sliQuery(text)
     }
 
     func baseURL(_ context: SourceContext) throws(SourceError) -> String {

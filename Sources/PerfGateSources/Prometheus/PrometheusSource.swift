@@ -34,7 +34,7 @@ public struct PrometheusSource: MetricSource {
     public func answer(_ query: Node, context: SourceContext) async throws -> SourceAnswer {
         guard let text = query.stringValue else { throw SourceError("prometheus: the query must be a PromQL string") }
         let endpoint = try endpoint(context)
-        let promql = try Placeholders.fill(text, variables: context.variables, window: context.window)
+        let promql = context.placeholdersFilled ? text : try Placeholders.fill(text, variables: context.variables, window: context.window)
         var form = [("query", promql)]
         if let window = context.window { form.append(("time", JSONWriter.format(window.end))) }
         var request = HTTPRequest(
@@ -57,6 +57,10 @@ public struct PrometheusSource: MetricSource {
         var answer = try PrometheusResponse.measurements(response, request: described)
         answer.warnings += warnings
         return answer
+    }
+
+    public func sliQuery(_ text: String) -> Result<Node, SourceError>? {
+        .success(.string(text))
     }
 
     /// The `/api/v1/query` URL from whichever setting is present.

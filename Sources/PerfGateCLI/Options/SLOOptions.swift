@@ -1,0 +1,39 @@
+import ArgumentParser
+import PerfGateCore
+
+/// A Keptn quality gate: `slo.yaml`, `sli.yaml` and the provider that answers the SLIs.
+struct SLOOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "A Keptn slo.yaml to evaluate instead of a PerfSpec (found in artifacts like a PerfSpec when neither is given).", valueName: "path"))
+    var slo: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "The Keptn sli.yaml (default: sli.yaml beside slo.yaml, else <provider>/sli.yaml there).", valueName: "path"))
+    var sli: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Which source answers the SLIs: prometheus or dynatrace (default: the folder sli.yaml is in, else prometheus).", valueName: "name"))
+    var sliProvider: String?
+
+    static let providers = ["prometheus", "dynatrace"]
+
+    func validate() throws {
+        if let sliProvider, !Self.providers.contains(sliProvider.lowercased()) {
+            throw ValidationError("--sli-provider must be \(Self.providers.joined(separator: " or ")); got '\(sliProvider)'")
+        }
+    }
+}
+
+/// Where earlier runs are kept, for relative criteria and thresholds.
+struct HistoryOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "A JSON Lines file of earlier runs: relative criteria compare with it, and this run is appended to it.", valueName: "file"))
+    var history: String?
+
+    @Option(name: .long, help: ArgumentHelp("How many runs the history file keeps; the oldest go first.", valueName: "count"))
+    var historyKeep: Int = HistoryFile.defaultKeep
+
+    func validate() throws {
+        guard historyKeep >= 1 else { throw ValidationError("--history-keep must be at least 1") }
+    }
+}

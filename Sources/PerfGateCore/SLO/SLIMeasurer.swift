@@ -1,0 +1,52 @@
+/// Asks the SLI provider for every SLI at once (bounded, as for PerfSpec indicators), and holds
+/// each answer to Keptn's rule: exactly one value, or the SLI fails with Keptn's message.
+public struct SLIMeasurer: Sendable {
+    public var source: any MetricSource
+    public var concurrency: Int
+
+    public init(source: any MetricSource, concurrency: Int = 8) {
+        self.source = source
+        self.concurrency = concurrency
+    }
+
+    /// - Parameter queries: SLI name and the provider's query, filled, in the order to report.
+    public func measure(_ queries: [(name: String, query: Node)], context: SourceContext) async -> [String: SLIValue] {
+        let indicators = queries.map { name, query in
+            Indicator(id: name, source: source.name, query: query, grading: Grading(thresholds: Thresholds(), metricScore: 0))
+        }
+        var filled = context
+        filled.placeholdersFilled = true
+        let outcomes = await Evaluator(sources: [source], concurrency: concurrency).fetchAll(indicators, context: filled)
+        var values: [String: SLIValue] = [:]
+        for (query, outcome) in zip(queries, outcomes) {
+            values[query.name] = Self.value(outcome)
+        }
+        return values
+    }
+
+    /// Keptn's Prometheus service's rule, applied to every provider.
+    public static func value(_ outcome: Result<SourceAnswer, SourceError>) -> SLIValue {
+        switch outcome {
+        case .failure(let error):
+            return SLIValue(value: nil, message: error.message, unreachable: true)
+        case .success(let answer):
+            switch answer.measurements.count {
+            case 0: return SLIValue(value: nil, message: "query did not return any values", warnings: answer.warnings)
+            case 1:
+                guard let value = answer.measurements[0].value, value.isFinite else {
+                    return SLIValue(value: nil, message: "query did not return valid values", warnings: answer.warnings)
+                }
+                return SLIValue(value: value, warnings: answer.warnings)
+            default:
+                return SLIValue(value: nil, message: "query did return multiple values", warnings: answer.warnings)
+            }
+        }
+    }
+
+    /// The provider's whole-request failure, as Keptn's Prometheus service reports it: when every
+    /// requested SLI failed. nil when at least one has a value (or none was requested).
+    public static func providerFailure(_ values: [String: SLIValue], requested: [String]) -> String? {
+        guard !requested.isEmpty, requested.allSatisfy({ values[$0]?.value == nil }) else { return nil }
+        return requested.map { "\($0): \(values[$0]?.message ?? "no value")" }.joined(separator: "; ")
+    }
+}

@@ -1,0 +1,87 @@
+/// The placeholders of Keptn SLI queries, replaced the way Keptn's Prometheus and Dynatrace
+/// services replace them: plain text replacement of every occurrence, filters first.
+///
+/// ```
+/// $<filter key>, $<FILTER KEY>     slo.yaml `filter` values, quotes removed
+/// $PROJECT $STAGE $SERVICE $DEPLOYMENT
+///                                  --var NAME=..., else PERFGATE_NAME, else KEPTN_NAME
+/// $LABEL.<key>                     --var LABEL.<key>=...
+/// $DURATION_SECONDS                the window in whole seconds, rounded up, with "s": 30s
+/// $<NAME>                          any other --var
+/// ```
+/// One fix on purpose: longer names are replaced first, so a filter `service` cannot cut into
+/// `$service_name`.
+public struct SLIPlaceholders: Sendable {
+    public static let contextNames = ["PROJECT", "STAGE", "SERVICE", "DEPLOYMENT"]
+
+    /// Placeholder (with its `$`) to value.
+    public private(set) var values: [String: String] = [:]
+
+    public init(filter: [String: String], variables: [String: String], environment: [String: String], window: Window?) {
+        var values: [String: String] = [:]
+        for (name, value) in variables where !name.isEmpty {
+            values["$" + name] = value
+        }
+        if let window {
+            values["$DURATION_SECONDS"] = "\(Int((window.end - window.start).rounded(.up)))s"
+        }
+        for name in Self.contextNames {
+            let value = variables[name] ?? environment["PERFGATE_" + name] ?? environment["KEPTN_" + name]
+            if let value { values["$" + name] = value }
+        }
+        // Filters come first in Keptn, so they win over the context names.
+        for (key, value) in filter {
+            let unquoted = value.replacingScalars(["'": "", "\"": ""])
+            values["$" + key] = unquoted
+            values["$" + key.uppercased()] = unquoted
+        }
+        self.values = values
+    }
+
+    /// The query with every known placeholder replaced.
+    public func fill(_ query: String) -> String {
+        var text = query
+        for (placeholder, value) in values.sorted(by: { $0.key.count != $1.key.count ? $0.key.count > $1.key.count : $0.key < $1.key }) {
+            text = text.replacing(placeholder, with: value)
+        }
+        return text
+    }
+
+    /// Placeholders still in a filled query: Keptn's own names are errors (the query cannot mean
+    /// what it says), anything else that looks like one is a warning.
+    public func unresolved(in filled: String) -> (errors: [String], others: [String]) {
+        var errors: [String] = []
+        var others: [String] = []
+        let scalars = Array(filled.unicodeScalars)
+        var index = 0
+        while index < scalars.count {
+            defer { index += 1 }
+            guard scalars[index] == "$" else { continue }
+            var end = index + 1
+            while end < scalars.count, Self.isNamePart(scalars[end]) || scalars[end] == "." { end += 1 }
+            guard end > index + 1, !("0"..."9").contains(scalars[index + 1]) else { continue }
+            var name = String(String.UnicodeScalarView(scalars[index + 1..<end]))
+            while name.hasSuffix(".") { name.removeLast() }
+            let keptnName = Self.contextNames.contains(name) || name == "DURATION_SECONDS" || name.hasPrefix("LABEL.")
+            if keptnName {
+                if !errors.contains("$" + name) { errors.append("$" + name) }
+            } else if !others.contains("$" + name) {
+                others.append("$" + name)
+            }
+            index = end - 1
+        }
+        return (errors, others)
+    }
+
+    /// How to give a value for a placeholder that has none.
+    public static func hint(for placeholder: String) -> String {
+        let name = String(placeholder.dropFirst())
+        if name == "DURATION_SECONDS" { return "give the load test's window (--start and --end, or 'perfgate mark')" }
+        if contextNames.contains(name) { return "give --var \(name)=VALUE, set PERFGATE_\(name), or add '\(name.lowercased())' to the slo.yaml filter" }
+        return "give --var \(name)=VALUE"
+    }
+
+    static func isNamePart(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == "_" || ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+    }
+}

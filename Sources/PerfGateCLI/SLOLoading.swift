@@ -73,12 +73,12 @@ enum SLOLoading {
             return (sli, given ?? (SLOOptions.providers.contains(folder) ? folder : "prometheus"))
         }
         let folder = Path.directory(of: sloPath)
-        for name in ["sli.yaml", "sli.yml"] {
-            let beside = Path.resolve(name, against: folder.isEmpty ? "." : folder)
-            if FileSystem.exists(beside) { return (beside, given ?? "prometheus") }
+        func beside(_ name: String) -> String { folder.isEmpty ? name : Path.resolve(name, against: folder) }
+        for name in ["sli.yaml", "sli.yml"] where FileSystem.exists(beside(name)) {
+            return (beside(name), given ?? "prometheus")
         }
         let candidates = (given.map { [$0] } ?? SLOOptions.providers).flatMap { provider in
-            ["sli.yaml", "sli.yml"].map { (Path.resolve(provider + "/" + $0, against: folder.isEmpty ? "." : folder), provider) }
+            ["sli.yaml", "sli.yml"].map { (beside(provider + "/" + $0), provider) }
         }.filter { FileSystem.exists($0.0) }
         switch candidates.count {
         case 0:

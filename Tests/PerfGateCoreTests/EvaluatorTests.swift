@@ -63,4 +63,27 @@ struct ScriptedSource: MetricSource {
         let result = await Evaluator(sources: []).evaluate(spec, context: SourceContext())
         #expect(result.indicatorResults[0].error == "no source named 'scripted' is available")
     }
+
+    @Test func relativeThresholdsResolvePerKeyAgainstEarlierRuns() {
+        let grading = Grading(
+            thresholds: Thresholds(upperSevere: 1000), metricScore: 10, relativeThresholds: Thresholds(upperSevere: 20, upperWarning: 10))
+        let indicator = Indicator(id: "p95", source: "static", query: .null, grading: grading)
+        let earlier = HistoryRecord(
+            time: 1, window: nil, specKind: "perfspec", specPath: nil, specDigest: nil, context: [:], result: .pass, score: 10,
+            values: [.init(id: "p95", key: "cart", value: 500, status: "pass", success: true),
+                     .init(id: "p95", key: "checkout", value: 200, status: "pass", success: true)])
+        let answer = SourceAnswer([Measurement(key: "checkout", value: 230), Measurement(key: "cart", value: 520), Measurement(key: "new", value: 900)])
+        let result = Evaluator.grade(indicator, .success(answer), comparison: ComparisonSet(runs: [earlier]))
+        // checkout: 230 >= 220 (200 + 10%) warns; cart: 520 < 550 passes, where Pitometer would have
+        // compared it with checkout's 200 (the first key) and failed it; new: no earlier value, absolute limits.
+        #expect(result.comparisons == [
+            KeyComparison(key: "checkout", comparedValue: 200, thresholds: Thresholds(upperSevere: 240, upperWarning: 220)),
+            KeyComparison(key: "cart", comparedValue: 500, thresholds: Thresholds(upperSevere: 600, upperWarning: 550)),
+            KeyComparison(key: "new", comparedValue: nil, thresholds: Thresholds(upperSevere: 1000)),
+        ])
+        #expect(result.violations.map { "\($0.key ?? "") \($0.breach.text) \($0.threshold ?? 0)" } == ["checkout upperWarning 220.0"])
+        #expect(result.score == 5)
+        // Without an earlier run the absolute limits alone apply.
+        #expect(Evaluator.grade(indicator, .success(answer)).violations.isEmpty)
+    }
 }

@@ -95,7 +95,7 @@ import Testing
              "objectives": {"pass": 10, "warning": 5},
              "comparison": {"compare_with": "several_results", "number_of_comparison_results": 5, "include_result_with_score": "pass_or_warn"}}
             """)
-        #expect(messages(outcome) == ["2:144: error: indicators[0].grading.thresholds.lowerSeverePerc: 'lowerSeverePerc' must be a percentage of the compared value (a number, 0 or more), found a string"])
+        #expect(messages(outcome) == ["2:137: error: indicators[0].grading.thresholds.lowerSeverePerc: 'lowerSeverePerc' must be a percentage of the compared value (a number, 0 or more), found a string"])
         let valid = try decode("""
             {"indicators": [{"id": "p95", "source": "static", "query": 1,
               "grading": {"type": "Threshold", "thresholds": {"upperSevere": 500, "upperSeverePerc": 20, "lowerWarningPerc": 10}, "metricScore": 10}}],

@@ -26,4 +26,9 @@ public enum Fixtures {
     public static func read(_ path: String) throws -> String {
         try String(contentsOfFile: path, encoding: .utf8)
     }
+
+    /// The names in a folder, sorted, hidden ones included.
+    public static func list(_ folder: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+    }
 }

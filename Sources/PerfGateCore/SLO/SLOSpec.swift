@@ -31,6 +31,17 @@ public struct SLOSpec: Sendable, Equatable {
     public var objectives: [SLOObjective]
     public var totalPass: Double
     public var totalWarning: Double?
+
+    public init(
+        specVersion: String?, filter: [String: String], comparison: Comparison, objectives: [SLOObjective], totalPass: Double, totalWarning: Double?
+    ) {
+        self.specVersion = specVersion
+        self.filter = filter
+        self.comparison = comparison
+        self.objectives = objectives
+        self.totalPass = totalPass
+        self.totalWarning = totalWarning
+    }
 }
 
 /// Reads `slo.yaml` with lighthouse's defaults (`keptn-quality-gates.md` §1 and §3.7), reporting

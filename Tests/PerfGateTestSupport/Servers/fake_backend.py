@@ -126,6 +126,13 @@ class Handler(BaseHTTPRequestHandler):
                     return self.send(429, {"error": {"code": 429, "message": "Too many requests"}}, headers=[("Retry-After", "1")])
             if not self.expect(query, "resolution", query.get("resolution", ["Inf"])[0]):
                 return
+            if selector.startswith("single"):
+                # One series, as a Keptn SLI needs; echoes the entity and management-zone selectors.
+                return self.send(200, {
+                    "totalCount": 1, "nextPageKey": None, "resolution": query["resolution"][0],
+                    "result": [{"metricId": selector, "data": [
+                        {"dimensions": [query.get("entitySelector", [""])[0] + "|" + query.get("mzSelector", [""])[0]],
+                         "dimensionMap": {}, "timestamps": [1714565400000], "values": [212.5]}]}]})
             return self.send(200, {
                 "totalCount": 2, "nextPageKey": None, "resolution": query["resolution"][0],
                 "warnings": ["The result was limited to 2 series."],

@@ -37,10 +37,17 @@ case "$command" in
   validate)
     arguments=(validate --ci github)
     flag --spec SPEC
+    flag --slo SLO
+    flag --sli SLI
+    flag --sli-provider SLI-PROVIDER
     ;;
   evaluate)
     arguments=(evaluate --ci github)
     flag --spec SPEC
+    flag --slo SLO
+    flag --sli SLI
+    flag --sli-provider SLI-PROVIDER
+    flag --history HISTORY
     flag --start START
     flag --end END
     flag --window-file WINDOW-FILE

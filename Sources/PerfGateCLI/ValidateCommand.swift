@@ -1,12 +1,13 @@
 import ArgumentParser
 import PerfGateCI
 import PerfGateCore
+import PerfGateSources
 
 /// `perfgate validate`: check a spec without querying anything; the build step.
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Check a PerfSpec without querying any source, and offer it for the release pipeline.",
+        abstract: "Check a PerfSpec or a Keptn slo.yaml and sli.yaml without querying any source, and offer it for the release pipeline.",
         discussion: """
             Prints one line per problem (file:line:column: severity: path: message) and exits 65 when any is an error; otherwise prints a one-line summary and exits 0. On Azure Pipelines it then publishes the spec as a pipeline artifact; on GitHub Actions and Jenkins it prints the path for the upload step.
 
@@ -14,6 +15,7 @@ struct ValidateCommand: ParsableCommand {
               perfgate validate --spec perfspec.json
               perfgate validate --spec Examples/perfspec.yaml --var SERVICE=checkout
               perfgate validate --ci azure --artifact-name checkout-perfspec
+              perfgate validate --slo keptn/slo.yaml --var SERVICE=checkout
             """
     )
 
@@ -28,6 +30,8 @@ struct ValidateCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The artifact name the spec is published under.", valueName: "name"))
     var artifactName: String = "perfspec"
 
+    @OptionGroup(title: "Keptn quality gates") var sloOptions: SLOOptions
+
     @OptionGroup var ciOptions: CIOptions
 
     func run() throws {
@@ -41,8 +45,13 @@ struct ValidateCommand: ParsableCommand {
     func check() throws {
         let environment = Console.environment()
         let platform = ciOptions.platform(environment: environment)
-        let path = try SpecDiscovery.path(given: spec, environment: environment, platform: platform)
-        let loaded = try SpecLoading.load(path, context: ValidationContext(variables: Set(variables.dictionary.keys)))
+        let path = try SpecDiscovery.path(given: sloOptions.slo ?? spec, environment: environment, platform: platform)
+        let root = try SpecLoading.document(path)
+        if sloOptions.slo != nil || SpecLoading.isSLO(root) {
+            try checkSLO(path, root: root, environment: environment, platform: platform)
+            return
+        }
+        let loaded = try SpecLoading.load(path, root: root, context: ValidationContext(variables: Set(variables.dictionary.keys)), sources: SourceRegistry.all())
         let indicators = loaded.spec.indicators
         var perSource: [String: Int] = [:]
         for indicator in indicators { perSource[indicator.source, default: 0] += 1 }
@@ -55,8 +64,29 @@ struct ValidateCommand: ParsableCommand {
                 + ", up to \(JSONWriter.format(maximum)) points, pass at \(JSONWriter.format(loaded.spec.objectives.pass))"
                 + ", warning at \(JSONWriter.format(loaded.spec.objectives.warning))"
                 + (warnings > 0 ? ", \(warnings) warning\(warnings == 1 ? "" : "s")" : "") + "\n")
+        try publish(loaded.path, platform: platform)
+    }
+
+    /// A Keptn gate: slo.yaml, its sli.yaml and every query, checked as evaluate would (with a
+    /// nominal window, since none is known yet). The folder holding both is published.
+    func checkSLO(_ path: String, root: Node, environment: [String: String], platform: any CIPlatform) throws {
+        let loaded = try SLOLoading.load(
+            path, root: root, options: sloOptions, variables: variables.dictionary, environment: environment,
+            window: Window(start: 0, end: 600), sources: SourceRegistry.all())
+        let scored = loaded.spec.objectives.filter { !$0.pass.isEmpty }
+        let keys = loaded.spec.objectives.filter(\.keySLI).count
+        let warning = loaded.spec.totalWarning.map { ", warning at \(JSONWriter.format($0))%" } ?? ""
+        Console.out("\(loaded.path): valid Keptn quality gate: \(loaded.spec.objectives.count) objective\(loaded.spec.objectives.count == 1 ? "" : "s")"
+            + " (\(scored.count) scored, \(keys) key), SLIs from \(loaded.sliPath) (\(loaded.source.name))"
+            + ", pass at \(JSONWriter.format(loaded.spec.totalPass))%\(warning)\n")
+        // The gate is two files: publish the folder that holds slo.yaml (its sli.yaml is there or below).
+        let folder = Path.directory(of: FileSystem.absolute(loaded.path))
+        try publish(Path.directory(of: FileSystem.absolute(loaded.sliPath)).hasPrefix(folder) ? folder : FileSystem.absolute(loaded.path), platform: platform)
+    }
+
+    func publish(_ path: String, platform: any CIPlatform) throws {
         do {
-            try platform.publishSpec(at: FileSystem.absolute(loaded.path), artifactName: artifactName)
+            try platform.publishSpec(at: FileSystem.absolute(path), artifactName: artifactName)
         } catch {
             Console.err("perfgate: cannot publish the spec: \(error)")
             throw ExitStatus.error.code

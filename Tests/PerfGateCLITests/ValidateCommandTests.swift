@@ -9,6 +9,27 @@ import Testing
         #expect(output.stdout == "\(spec): valid: 5 indicators (jmeter 3, k6 1, locust 1), up to 100 points, pass at 90, warning at 70\n")
     }
 
+    @Test func aKeptnQualityGateIsCheckedAndFound() throws {
+        let example = Fixtures.packageRoot + "/Examples/keptn"
+        let output = try PerfGateBinary.run(["validate", "--spec", example])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout == "\(example)/slo.yaml: valid Keptn quality gate: 4 objectives (3 scored, 1 key), SLIs from \(example)/prometheus/sli.yaml (prometheus), pass at 90%, warning at 75%\n")
+        // Azure publishes the folder, so sli.yaml travels with slo.yaml.
+        let azure = try PerfGateBinary.run(["validate", "--slo", example + "/slo.yaml", "--ci", "azure", "--artifact-name", "gate"])
+        #expect(azure.stdout.contains("##vso[artifact.upload artifactname=gate]\(example)\n"))
+        let folder = try Fixtures.temporaryFolder()
+        try Fixtures.write("objectives:\n  - {sli: rt, pass: [{criteria: ['<=10 %%']}]}\ntotal_score: {pass: 90%}\n", to: folder + "/slo.yaml")
+        try Fixtures.write("indicators:\n  rt: up{service=\"$SERVICE\"}\n", to: folder + "/sli.yaml")
+        let invalid = try PerfGateBinary.run(["validate", "--slo", folder + "/slo.yaml"])
+        #expect(invalid.status == 65)
+        #expect(invalid.stderr.contains("slo.yaml:2:34: error: objectives[0].pass[0].criteria[0]: '<=10 %%' is not a criterion"))
+        // Placeholders need their values at validation too, as for PerfSpec queries.
+        try Fixtures.write("objectives:\n  - {sli: rt, pass: [{criteria: ['<=10%']}]}\ntotal_score: {pass: 90%}\n", to: folder + "/slo.yaml")
+        let unfilled = try PerfGateBinary.run(["validate", "--slo", folder + "/slo.yaml"])
+        #expect(unfilled.status == 65 && unfilled.stderr.contains("sli.yaml:2:7: error: indicators.rt: $SERVICE has no value"))
+        #expect(try PerfGateBinary.run(["validate", "--slo", folder + "/slo.yaml", "--var", "SERVICE=cart"]).status == 0)
+    }
+
     @Test func warningsAreShownButDoNotFail() throws {
         let folder = try Fixtures.temporaryFolder()
         try Fixtures.write("""

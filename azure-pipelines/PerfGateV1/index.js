@@ -36,9 +36,17 @@ function plan(env = process.env) {
   const flag = (name, value) => { if (value) args.push(name, value); };
   if (command === 'markStart') { flag('--at', input('start', env)); flag('--window-file', input('windowFile', env)); }
   if (command === 'markStop') { flag('--at', input('end', env)); flag('--window-file', input('windowFile', env)); }
-  if (command === 'validate') { flag('--spec', input('spec', env)); flag('--artifact-name', input('artifactName', env)); }
-  if (command === 'evaluate') {
+  const gate = () => {
     flag('--spec', input('spec', env));
+    flag('--slo', input('slo', env));
+    flag('--sli', input('sli', env));
+    const provider = input('sliProvider', env);
+    if (provider && provider !== 'auto') flag('--sli-provider', provider);
+  };
+  if (command === 'validate') { gate(); flag('--artifact-name', input('artifactName', env)); }
+  if (command === 'evaluate') {
+    gate();
+    flag('--history', input('history', env));
     flag('--start', input('start', env));
     flag('--end', input('end', env));
     flag('--window-file', input('windowFile', env));

@@ -30,6 +30,7 @@ function workspace() {
   fs.cpSync(path.join(root, 'Examples'), path.join(folder, 'perfspec'), { recursive: true });
   fs.rmSync(path.join(folder, 'perfspec', 'perfspec.yaml'));
   fs.rmSync(path.join(folder, 'perfspec', 'perfspec.json'));
+  fs.rmSync(path.join(folder, 'perfspec', 'keptn'), { recursive: true });  // a second gate would need choosing
   // The spec that warns, under a name the discovery finds.
   fs.renameSync(path.join(folder, 'perfspec', 'perfspec-warning.yaml'), path.join(folder, 'perfspec', 'checkout.perfspec.yaml'));
   return folder;
@@ -60,7 +61,7 @@ test('task.json has the handlers, commands and visible rules the task needs', ()
   const command = taskJson.inputs.find((i) => i.name === 'command');
   assert.deepStrictEqual(Object.keys(command.options), ['markStart', 'markStop', 'validate', 'evaluate']);
   const names = new Set(taskJson.inputs.map((i) => i.name));
-  for (const needed of ['spec', 'start', 'end', 'windowFile', 'failOn', 'onWarning', 'reportDir', 'prometheusUrl', 'dynatraceUrl']) {
+  for (const needed of ['spec', 'slo', 'sli', 'sliProvider', 'history', 'start', 'end', 'windowFile', 'failOn', 'onWarning', 'reportDir', 'prometheusUrl', 'dynatraceUrl']) {
     assert.ok(names.has(needed), needed);
   }
   assert.ok(taskJson.inputs.some((i) => i.type === 'connectedService:Generic'));
@@ -86,6 +87,10 @@ test('inputs are read with the agent naming rule and mapped to flags', () => {
     ['mark', 'stop', '--ci', 'azure', '--at', 'now', '--window-file', 'w.json']);
   assert.deepStrictEqual(task.plan({ INPUT_COMMAND: 'evaluate', INPUT_ONWARNING: 'failed' }).args, ['evaluate', '--ci', 'azure', '--fail-on', 'warning']);
   assert.throws(() => task.plan({ INPUT_COMMAND: 'deploy' }), /unknown command 'deploy'/);
+  assert.deepStrictEqual(task.plan({ INPUT_COMMAND: 'evaluate', INPUT_SLO: 'gate/slo.yaml', INPUT_SLIPROVIDER: 'dynatrace', INPUT_HISTORY: 'h.jsonl' }).args,
+    ['evaluate', '--ci', 'azure', '--slo', 'gate/slo.yaml', '--sli-provider', 'dynatrace', '--history', 'h.jsonl', '--fail-on', 'fail']);
+  assert.deepStrictEqual(task.plan({ INPUT_COMMAND: 'validate', INPUT_SLO: 'slo.yaml', INPUT_SLI: 's/sli.yaml', INPUT_SLIPROVIDER: 'auto' }).args,
+    ['validate', '--ci', 'azure', '--slo', 'slo.yaml', '--sli', 's/sli.yaml']);
 });
 
 test('a missing binary names every place looked', () => {

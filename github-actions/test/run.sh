@@ -48,8 +48,9 @@ run_action() {
 }
 
 output_value() {
-  # output_value NAME: the value of a `name<<DELIMITER` entry in $GITHUB_OUTPUT.
-  awk -v name="$1" '$0 ~ "^" name "<<" { delimiter = substr($0, length(name) + 3); getline; print; exit }' "$runner/output"
+  # output_value NAME: the value of the last `name<<DELIMITER` entry in $GITHUB_OUTPUT.
+  # The newest entry wins, as on the runner.
+  awk -v name="$1" '$0 ~ "^" name "<<" { getline; value = $0 } END { print value }' "$runner/output"
 }
 
 check "action.yml validates against the action schema" \
@@ -90,6 +91,17 @@ check "an invalid spec is reported" contains "$runner/stdout" "::error title=per
 
 run_action INPUT_COMMAND=evaluate 'INPUT_ARGS=--var SERVICE=checkout --timeout 45s' INPUT_START=2024-05-01T12:00:00Z INPUT_END=2024-05-01T12:10:00Z
 check "extra args are passed as flags" test "$status" -eq 0
+
+run_action INPUT_COMMAND=validate "INPUT_SLO=$root/Examples/keptn/slo.yaml" INPUT_SLI-PROVIDER=prometheus
+check "validate takes a Keptn slo.yaml (INPUT_SLI-PROVIDER, hyphen kept)" test "$status" -eq 0
+check "validate offers the gate's folder for upload" test "$(output_value spec)" = "$root/Examples/keptn"
+
+run_action INPUT_COMMAND=evaluate "INPUT_SLO=$root/Examples/keptn/slo.yaml" INPUT_START=now-30s
+check "an SLO gate without a minute-long window is a usage error" test "$status" -eq 64
+check "the reason is in the log" contains "$runner/stderr" "at least 1 minute long for a Keptn quality gate"
+
+run_action INPUT_COMMAND=evaluate "INPUT_SLO=$root/Examples/keptn/slo.yaml" "INPUT_HISTORY=$workspace/perf" INPUT_START=now-5m
+check "the history input reaches perfgate (a folder is no history file)" contains "$runner/stderr" "cannot read the history file"
 
 run_action INPUT_COMMAND=deploy
 check "an unknown command is a usage error" test "$status" -eq 64

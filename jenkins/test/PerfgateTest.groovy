@@ -125,6 +125,14 @@ check('variables and extra flags travel through the environment too') {
     assert sh.output.contains('the spec to archive (archiveArtifacts)')
 }
 
+check('a Keptn quality gate maps slo, sli and sliProvider') {
+    def h = harness(library, binary, root)
+    h.script.validate(binary: binary, slo: "${root}/Examples/keptn/slo.yaml", sliProvider: 'prometheus')
+    def sh = steps(h.calls, 'sh')[0]
+    assert sh.script == '"$PERFGATE_BIN" validate --ci jenkins --slo "$PERFGATE_ARG_0" --sli-provider "$PERFGATE_ARG_1"'
+    assert sh.output.contains('valid Keptn quality gate: 4 objectives')
+}
+
 check('a missing binary is an error that says so') {
     def h = harness(library, binary, root)
     try {

@@ -12,7 +12,8 @@ def markStop(Map args = [:]) {
 }
 
 def validate(Map args = [:]) {
-    def status = run('validate', args, [spec: '--spec', artifactName: '--artifact-name'])
+    def status = run('validate', args, [spec: '--spec', slo: '--slo', sli: '--sli', sliProvider: '--sli-provider',
+                                        artifactName: '--artifact-name'])
     if (status != 0) {
         error("perfgate validate: ${meaning(status)}")
     }
@@ -21,7 +22,8 @@ def validate(Map args = [:]) {
 
 /**
  * Evaluates the spec and sets the build's result. Returns [result:, score:, json:, junit:, markdown:].
- * Options: spec, start, end, windowFile, failOn ('fail'|'warning'), onWarning ('unstable'|'failure'|'success'),
+ * Options: spec (or slo, sli, sliProvider for a Keptn quality gate), history (a JSON Lines file of earlier runs,
+ * kept in the workspace or stashed/archived between builds), start, end, windowFile, failOn ('fail'|'warning'), onWarning ('unstable'|'failure'|'success'),
  * reportDir (default '.perfgate'), binary (default 'perfgate'), variables (a Map for --var), args (a List of more flags).
  */
 def evaluate(Map args = [:]) {
@@ -30,7 +32,8 @@ def evaluate(Map args = [:]) {
     if (options.onWarning == 'failure') {
         options.failOn = 'warning'
     }
-    def status = run('evaluate', options, [spec: '--spec', start: '--start', end: '--end', windowFile: '--window-file',
+    def status = run('evaluate', options, [spec: '--spec', slo: '--slo', sli: '--sli', sliProvider: '--sli-provider',
+                                           history: '--history', start: '--start', end: '--end', windowFile: '--window-file',
                                            failOn: '--fail-on', reportDir: '--report-dir'])
     def gate = readGateProperties("${options.reportDir}/perfgate.properties")
     if (gate.junit) {

@@ -138,6 +138,10 @@ struct KeptnQualityGateTests {
         // --start/--end win over PERFGATE_START/PERFGATE_END (the evaluation over the test's times).
         let flags = try evaluate(["--slo", "slo.yaml"] + Self.window, files: files, environment: ["PERFGATE_START": "2020-01-01T00:00:00Z"])
         #expect(flags.json?["window"]?["start"]?.stringValue == "2024-05-01T12:00:00Z")
+        // A timeframe alone ends now: --start now-10m.
+        let timeframe = try evaluate(["--slo", "slo.yaml", "--start", "now-10m"], files: files)
+        #expect(timeframe.json?["window"]?["durationSeconds"]?.numberValue == 600)
+        #expect(timeframe.json?["message"]?.stringValue == "perfgate failed because no SLO objective was provided")
     }
 
     @Test func anUnreachablePrometheusIsAnError() throws {

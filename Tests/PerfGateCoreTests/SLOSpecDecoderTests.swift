@@ -64,4 +64,12 @@ import Testing
         ])
         #expect(try decode("objectives: []").diagnostics.map(\.message) == ["missing 'total_score' (the score needed, e.g. {pass: \"90%\", warning: \"75%\"})"])
     }
+
+    @Test func aHugeComparisonCountIsAnErrorNotATrap() throws {
+        // Found by fuzzing: Int(1e30) trapped.
+        let outcome = try decode("comparison: {number_of_comparison_results: 1e30}\n" + Self.objectives)
+        #expect(outcome.spec == nil)
+        #expect(outcome.diagnostics.map(\.message) == ["'number_of_comparison_results' must be a whole number from 0 to 100000, found 1e+30"])
+        #expect(try decode("comparison: {number_of_comparison_results: 2.5}\n" + Self.objectives).spec == nil)
+    }
 }

@@ -88,12 +88,21 @@ public enum SLOSpecDecoder {
             node, at: path, known: ["compare_with", "include_result_with_score", "number_of_comparison_results", "aggregate_function"],
             into: &diagnostics) else { return .absent }
         // With the block present, lighthouse's own defaults differ: 3 results, all scores, avg.
-        var comparison = SLOSpec.Comparison(
-            compareWith: reader["compare_with"]?.stringValue ?? "single_result",
-            includeResultWithScore: reader["include_result_with_score"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 } ?? "all",
-            numberOfComparisonResults: Int(reader["number_of_comparison_results"]?.numberValue ?? 0),
-            aggregateFunction: reader["aggregate_function"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 } ?? "avg")
-        if comparison.numberOfComparisonResults <= 0 { comparison.numberOfComparisonResults = 3 }
+        var count = 0
+        if let number = reader.number("number_of_comparison_results", required: false, "", into: &diagnostics) {
+            // A history keeps at most a few thousand runs; anything else is a mistake (and 1e30 would trap).
+            if number == number.rounded(), number >= 0, number <= 100_000 {
+                count = Int(number)
+            } else {
+                diagnostics.append(.error(path.appending("number_of_comparison_results"), reader["number_of_comparison_results"]?.location,
+                    "'number_of_comparison_results' must be a whole number from 0 to 100000, found \(JSONWriter.format(number))"))
+            }
+        }
+        let comparison = SLOSpec.Comparison(
+            compareWith: text(reader["compare_with"], default: "single_result"),
+            includeResultWithScore: text(reader["include_result_with_score"], default: "all"),
+            numberOfComparisonResults: count > 0 ? count : 3,
+            aggregateFunction: text(reader["aggregate_function"], default: "avg"))
         let choices: [(String, String, [String])] = [
             ("compare_with", comparison.compareWith, ["single_result", "several_results"]),
             ("include_result_with_score", comparison.includeResultWithScore, ["all", "pass", "pass_or_warn"]),
@@ -126,6 +135,13 @@ public enum SLOSpecDecoder {
         return SLOObjective(
             sli: sli, displayName: reader["displayName"]?.stringValue, pass: sets("pass"), warning: sets("warning"),
             weight: weight > 0 ? weight : 1, keySLI: reader.bool("key_sli", into: &diagnostics) ?? false)
+    }
+
+    /// A key's text, or the default when it is missing or empty.
+    static func text(_ node: Node?, default fallback: String) -> String {
+        guard let node else { return fallback }
+        let value = text(node)
+        return value.isEmpty ? fallback : value
     }
 
     /// A scalar as text: strings as they are, numbers as written. (A switch rather than

@@ -11,7 +11,7 @@ import PerfGateCore
 /// (Fuzz/). Each returns normally or throws a SourceError/DocumentError; anything else (a trap,
 /// a crash, a hang) is a bug.
 public enum ParserEntryPoints {
-    public static let names = ["spec-json", "spec-yaml", "prometheus", "dynatrace", "k6", "jtl", "locust", "time"]
+    public static let names = ["spec-json", "spec-yaml", "prometheus", "dynatrace", "k6", "jtl", "locust", "time", "slo", "history"]
 
     /// Runs the named parser on `bytes`; returns a short outcome for replay logs.
     @discardableResult
@@ -61,6 +61,28 @@ public enum ParserEntryPoints {
                 return "\(summary.labelOrder.count) labels"
             case "locust":
                 return "\(try withMemoryFile(bytes) { (file) throws(SourceError) in try LocustSource.measurements(file: file, name: "fuzz", stat: "95%", wantedName: nil, wantedType: nil) }.count) rows"
+            case "slo":
+                // slo.yaml or sli.yaml; a valid slo.yaml is evaluated with every SLI at 1.
+                let node = try DocumentLoader.parse(bytes, as: .yaml)
+                let definitions = SLIDefinitionsDecoder.decode(node)
+                for definition in definitions.definitions?.indicators ?? [] {
+                    let placeholders = SLIPlaceholders(filter: ["a": "b"], variables: ["SERVICE": "s"], environment: [:], window: Window(start: 0, end: 61))
+                    _ = placeholders.unresolved(in: placeholders.fill(definition.query))
+                    _ = DynatraceQuery.sliQuery(definition.query)
+                }
+                let outcome = SLOSpecDecoder.decode(node)
+                guard let spec = outcome.spec else { return "slo: \(outcome.diagnostics.count) diagnostics" }
+                var values: [String: SLIValue] = [:]
+                for objective in spec.objectives { values[objective.sli] = SLIValue(value: 1) }
+                let result = SLOEvaluator.evaluate(spec, values: values, source: "fuzz")
+                return "slo: \(result.verdict.rawValue)"
+            case "history":
+                let text = String(decoding: bytes, as: UTF8.self)
+                let records = text.split(separator: "\n").compactMap { try? HistoryRecord.parse(String($0)).get() }
+                let set = ComparisonSet.select(from: records, comparison: .init(
+                    compareWith: "several_results", includeResultWithScore: "pass_or_warn", numberOfComparisonResults: 5, aggregateFunction: "p90"), context: [:])
+                for record in records { for value in record.values { _ = set.aggregate(id: value.id, key: value.key) } }
+                return "\(records.count) records"
             case "time":
                 let text = String(decoding: bytes, as: UTF8.self)
                 _ = try? TimeParser.parseDuration(text)

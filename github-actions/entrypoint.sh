@@ -23,6 +23,14 @@ flag() {
   fi
 }
 
+gate_flags() {
+  # The spec, or a Keptn quality gate: the same inputs for validate and evaluate.
+  flag --spec SPEC
+  flag --slo SLO
+  flag --sli SLI
+  flag --sli-provider SLI-PROVIDER
+}
+
 case "$command" in
   mark-start)
     arguments=(mark start --ci github)
@@ -36,17 +44,11 @@ case "$command" in
     ;;
   validate)
     arguments=(validate --ci github)
-    flag --spec SPEC
-    flag --slo SLO
-    flag --sli SLI
-    flag --sli-provider SLI-PROVIDER
+    gate_flags
     ;;
   evaluate)
     arguments=(evaluate --ci github)
-    flag --spec SPEC
-    flag --slo SLO
-    flag --sli SLI
-    flag --sli-provider SLI-PROVIDER
+    gate_flags
     flag --history HISTORY
     flag --start START
     flag --end END

@@ -1,5 +1,4 @@
 import PerfGateCore
-import PerfGateReports
 
 /// Reads a Keptn `slo.yaml` and its `sli.yaml`, and turns each SLI into its provider's query,
 /// printing every problem with its file, line and path; exits 65 when any is an error.
@@ -19,14 +18,16 @@ enum SLOLoading {
         window: Window?, sources: [any MetricSource]
     ) throws -> Loaded {
         let outcome = SLOSpecDecoder.decode(root)
-        report(outcome.diagnostics, file: path)
-        guard let spec = outcome.spec, !outcome.diagnostics.hasErrors else { throw invalid(path, outcome.diagnostics) }
+        SpecLoading.report(outcome.diagnostics, file: path)
+        guard let spec = outcome.spec, !outcome.diagnostics.hasErrors else { throw SpecLoading.invalid(path, outcome.diagnostics, "is not valid") }
 
         let (sliPath, provider) = try findSLI(sloPath: path, options: options)
         let sliRoot = try SpecLoading.document(sliPath, what: "sli.yaml")
         let sliOutcome = SLIDefinitionsDecoder.decode(sliRoot)
-        report(sliOutcome.diagnostics, file: sliPath)
-        guard let definitions = sliOutcome.definitions, !sliOutcome.diagnostics.hasErrors else { throw invalid(sliPath, sliOutcome.diagnostics) }
+        SpecLoading.report(sliOutcome.diagnostics, file: sliPath)
+        guard let definitions = sliOutcome.definitions, !sliOutcome.diagnostics.hasErrors else {
+            throw SpecLoading.invalid(sliPath, sliOutcome.diagnostics, "is not valid")
+        }
         guard let source = sources.first(where: { $0.name == provider }), source.sliQuery("") != nil else {
             throw InputFailure("'\(provider)' is not an SLI provider; use --sli-provider prometheus or dynatrace")
         }
@@ -56,7 +57,7 @@ enum SLOLoading {
             case nil: break
             }
         }
-        for (file, diagnostic) in problems { Console.err(LogText.sanitize(diagnostic.formatted(file: file))) }
+        for (file, diagnostic) in problems { SpecLoading.report([diagnostic], file: file) }
         let errors = problems.filter { $0.1.severity == .error }.count
         guard errors == 0 else {
             Console.err("perfgate: the quality gate is not valid (\(errors) error\(errors == 1 ? "" : "s"))")
@@ -88,15 +89,5 @@ enum SLOLoading {
         default:
             throw InputFailure("\(candidates.map(\.0).joined(separator: " and ")) both exist; pick one with --sli-provider or --sli")
         }
-    }
-
-    static func report(_ diagnostics: [Diagnostic], file: String) {
-        for diagnostic in diagnostics { Console.err(LogText.sanitize(diagnostic.formatted(file: file))) }
-    }
-
-    static func invalid(_ path: String, _ diagnostics: [Diagnostic]) -> Error {
-        let count = diagnostics.filter { $0.severity == .error }.count
-        Console.err("perfgate: \(path) is not valid (\(count) error\(count == 1 ? "" : "s"))")
-        return ExitStatus.invalidInput.code
     }
 }

@@ -18,15 +18,21 @@ enum SpecLoading {
 
     static func load(_ path: String, root: Node, context: ValidationContext, sources: [any MetricSource]) throws -> Loaded {
         let outcome = SpecDecoder(sources: sources, context: context).decode(root)
-        for diagnostic in outcome.diagnostics {
-            Console.err(LogText.sanitize(diagnostic.formatted(file: path)))
-        }
-        guard let spec = outcome.spec, !outcome.hasErrors else {
-            let count = outcome.diagnostics.filter { $0.severity == .error }.count
-            Console.err("perfgate: \(path) is not a valid spec (\(count) error\(count == 1 ? "" : "s"))")
-            throw ExitStatus.invalidInput.code
-        }
+        report(outcome.diagnostics, file: path)
+        guard let spec = outcome.spec, !outcome.hasErrors else { throw invalid(path, outcome.diagnostics, "is not a valid spec") }
         return Loaded(spec: spec, path: path, diagnostics: outcome.diagnostics)
+    }
+
+    /// Prints each diagnostic as `file:line:column: severity: path: message`.
+    static func report(_ diagnostics: [Diagnostic], file: String) {
+        for diagnostic in diagnostics { Console.err(LogText.sanitize(diagnostic.formatted(file: file))) }
+    }
+
+    /// Says how many errors a file has, and gives the exit code for invalid input.
+    static func invalid(_ path: String, _ diagnostics: [Diagnostic], _ verdict: String) -> Error {
+        let count = diagnostics.filter { $0.severity == .error }.count
+        Console.err("perfgate: \(path) \(verdict) (\(count) error\(count == 1 ? "" : "s"))")
+        return ExitStatus.invalidInput.code
     }
 
     /// The parsed document; exits 65 when it cannot be read or parsed.

@@ -2,11 +2,7 @@
 /// for the same project, stage and service; filtered by their overall result
 /// (`include_result_with_score`); newest first; at most `number_of_comparison_results` (one for
 /// `single_result`).
-public struct ComparisonSet: Sendable, Equatable {
-    public static func == (lhs: ComparisonSet, rhs: ComparisonSet) -> Bool {
-        lhs.runs == rhs.runs && lhs.aggregateFunction == rhs.aggregateFunction
-    }
-
+public struct ComparisonSet: Sendable {
     /// Newest first.
     public let runs: [HistoryRecord]
     public let aggregateFunction: String

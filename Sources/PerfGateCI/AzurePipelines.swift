@@ -31,30 +31,32 @@ public struct AzurePipelines: CIPlatform {
     }
 
     public func mask(_ secrets: [String]) throws(FileError) {
-        for secret in secrets where !secret.isEmpty { output.line("##vso[task.setsecret]" + Self.escapeData(secret)) }
+        for secret in secrets where !secret.isEmpty { output.line(.command("##vso[task.setsecret]" + Self.escapeData(secret))) }
     }
 
     public func export(_ name: String, value: String) throws(FileError) {
-        output.line("##vso[task.setvariable variable=\(name)]" + Self.escapeData(value))
-        output.line("##vso[task.setvariable variable=\(name);isOutput=true]" + Self.escapeData(value))
+        let name = Self.escapeProperty(name), value = Self.escapeData(value)
+        output.line(.command("##vso[task.setvariable variable=\(name)]" + value))
+        output.line(.command("##vso[task.setvariable variable=\(name);isOutput=true]" + value))
     }
 
     public func publishSpec(at path: String, artifactName: String) throws(FileError) {
-        output.line("##vso[artifact.upload artifactname=\(Self.escapeProperty(artifactName))]" + Self.escapeData(path))
+        output.line(.command("##vso[artifact.upload artifactname=\(Self.escapeProperty(artifactName))]" + Self.escapeData(path)))
     }
 
     public func publish(_ result: EvaluationResult, reports: ReportPaths) throws(FileError) {
         let (errors, warnings) = annotated(result)
-        for indicator in errors { output.line("##vso[task.logissue type=error]" + Self.escapeData(LogText.sanitize(AnnotationText.message(indicator)))) }
-        for indicator in warnings { output.line("##vso[task.logissue type=warning]" + Self.escapeData(LogText.sanitize(AnnotationText.message(indicator)))) }
+        for indicator in errors { output.line(.command("##vso[task.logissue type=error]" + Self.escapeData(CommandText.outside(AnnotationText.message(indicator))))) }
+        for indicator in warnings { output.line(.command("##vso[task.logissue type=warning]" + Self.escapeData(CommandText.outside(AnnotationText.message(indicator))))) }
         if let junit = reports.junit {
             let spec = result.specPath.map(Path.lastComponent) ?? "spec"
-            output.line("##vso[results.publish type=JUnit;runTitle=\(Self.escapeProperty(LogText.sanitize("perfgate: " + spec)));resultFiles=\(Self.escapeProperty(junit))]")
+            let title = Self.escapeProperty(CommandText.outside("perfgate: " + spec))
+            output.line(.command("##vso[results.publish type=JUnit;runTitle=\(title);resultFiles=\(Self.escapeProperty(junit))]"))
         }
-        if let markdown = reports.markdown { output.line("##vso[task.uploadsummary]" + Self.escapeData(markdown)) }
-        output.line("##vso[task.setvariable variable=PERFGATE_RESULT;isOutput=true]" + result.verdict.rawValue)
-        output.line("##vso[task.setvariable variable=PERFGATE_SCORE;isOutput=true]" + NumberText.format(result.totalScore))
-        if result.verdict == .warning { output.line("##vso[task.complete result=SucceededWithIssues]perfgate: warning") }
+        if let markdown = reports.markdown { output.line(.command("##vso[task.uploadsummary]" + Self.escapeData(markdown))) }
+        output.line(.command("##vso[task.setvariable variable=PERFGATE_RESULT;isOutput=true]" + result.verdict.rawValue))
+        output.line(.command("##vso[task.setvariable variable=PERFGATE_SCORE;isOutput=true]" + NumberText.format(result.totalScore)))
+        if result.verdict == .warning { output.line(.command("##vso[task.complete result=SucceededWithIssues]perfgate: warning")) }
     }
 
     /// Message data, escaped as azure-pipelines-task-lib escapes it.

@@ -4,8 +4,8 @@ import PerfGateReports
 /// Where a CI platform's commands go: log lines to stdout, and appends to its command files.
 /// Injected so tests can record them.
 public protocol CIOutput: Sendable {
-    /// One line for the platform's log (a logging command, or text).
-    func line(_ text: String)
+    /// One line for the platform's log (a logging command, or text), through `Log` in the real thing.
+    func line(_ message: LogMessage)
     /// Appends to a command file such as `$GITHUB_OUTPUT`.
     func append(_ text: String, to path: String) throws(FileError)
 }
@@ -95,5 +95,13 @@ enum AnnotationText {
         let details = indicator.violations.prefix(3).map(TerminalReport.describe).joined(separator: "; ")
         let more = indicator.violations.count > 3 ? "; and \(indicator.violations.count - 3) more" : ""
         return "\(indicator.id): \(details)\(more) (score \(NumberText.format(indicator.score)) of \(NumberText.format(indicator.metricScore)))"
+    }
+}
+
+/// Outside text inside a platform's command: redacted, on one line, and with no command of its
+/// own for any agent. The platform's own escaping (`%0A`, `%3A`, …) comes on top.
+enum CommandText {
+    static func outside(_ text: String) -> String {
+        LogText.inert(Redactor.shared.redact(text))
     }
 }

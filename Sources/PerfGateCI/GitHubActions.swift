@@ -25,7 +25,7 @@ public struct GitHubActions: CIPlatform {
     public func mask(_ secrets: [String]) throws(FileError) {
         for secret in secrets where !secret.isEmpty {
             // One line per mask: a multi-line secret is masked line by line.
-            for line in secret.split(whereSeparator: \.isNewline) { output.line("::add-mask::" + Self.escapeData(String(line))) }
+            for line in secret.split(whereSeparator: \.isNewline) { output.line(.command("::add-mask::" + Self.escapeData(String(line)))) }
         }
     }
 
@@ -36,7 +36,7 @@ public struct GitHubActions: CIPlatform {
     }
 
     public func publishSpec(at path: String, artifactName: String) throws(FileError) {
-        output.line("perfgate: the spec to upload (actions/upload-artifact, name '\(artifactName)'): \(LogText.sanitize(path))")
+        output.line("perfgate: the spec to upload (actions/upload-artifact, name '\(artifactName)'): \(path)")
         if let file = environment["GITHUB_OUTPUT"] { try output.append(Self.fileEntry("spec", path), to: file) }
     }
 
@@ -58,8 +58,8 @@ public struct GitHubActions: CIPlatform {
     }
 
     /// `::name title=…::message`, escaped as the runner's own toolkit escapes it.
-    static func command(_ name: String, title: String, _ message: String) -> String {
-        "::\(name) title=\(escapeProperty(LogText.sanitize(title)))::\(escapeData(LogText.sanitize(message)))"
+    static func command(_ name: StaticString, title: String, _ message: String) -> LogMessage {
+        .command("::\(name) title=\(escapeProperty(CommandText.outside(title)))::\(escapeData(CommandText.outside(message)))")
     }
 
     static func escapeData(_ text: String) -> String {

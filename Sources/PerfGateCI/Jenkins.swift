@@ -28,7 +28,7 @@ public struct Jenkins: CIPlatform {
     public func export(_ name: String, value: String) throws(FileError) {}
 
     public func publishSpec(at path: String, artifactName: String) throws(FileError) {
-        output.line("perfgate: the spec to archive (archiveArtifacts): \(LogText.sanitize(path))")
+        output.line("perfgate: the spec to archive (archiveArtifacts): \(path)")
     }
 
     public func publish(_ result: EvaluationResult, reports: ReportPaths) throws(FileError) {

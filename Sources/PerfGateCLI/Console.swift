@@ -7,30 +7,16 @@ import Darwin
 #endif
 import PerfGateCore
 
-/// Where commands print: results to stdout, everything for a person's eyes about the run to stderr.
+/// The process: its streams (both through `Log`, the one path to the CI log), environment and clock.
 enum Console {
     static let stdoutDescriptor: Int32 = 1
     static let stderrDescriptor: Int32 = 2
 
-    static func out(_ text: String) { write(text, to: 1) }
+    /// Results, through the one path to the log.
+    static func out(_ message: LogMessage) { Log.write(message, to: .out) }
 
-    static func err(_ text: String) { write(text.hasSuffix("\n") ? text : text + "\n", to: 2) }
-
-    /// Unbuffered, so stdout and stderr interleave in the order they were written.
-    static func write(_ text: String, to descriptor: Int32) {
-        var bytes = Array(text.utf8)
-        var offset = 0
-        bytes.withUnsafeMutableBytes { buffer in
-            while offset < buffer.count {
-                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return
-                }
-                offset += written
-            }
-        }
-    }
+    /// Everything for a person's eyes about the run, through the one path to the log.
+    static func err(_ message: LogMessage) { Log.write(message, to: .err) }
 
     static func isTerminal(_ stream: Int32) -> Bool { isatty(stream) == 1 }
 

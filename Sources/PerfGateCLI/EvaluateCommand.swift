@@ -71,7 +71,7 @@ struct EvaluateCommand: AsyncParsableCommand {
         let resolved = try windowOptions.resolve(
             now: now, environment: environment, workspace: platform.workspace, run: platform.runIdentifier)
         if let (window, origin) = resolved {
-            Console.err("perfgate: window \(CivilDate.rfc3339(window.start)) to \(CivilDate.rfc3339(window.end)) (\(TerminalReport.duration(window.duration))), from \(LogText.sanitize(origin))")
+            Console.err("perfgate: window \(CivilDate.rfc3339(window.start)) to \(CivilDate.rfc3339(window.end)) (\(TerminalReport.duration(window.duration))), from \(origin)")
             if window.duration < 1 { Console.err("perfgate: warning: the window is shorter than 1 second") }
         }
         let window = resolved?.0
@@ -127,7 +127,7 @@ struct EvaluateCommand: AsyncParsableCommand {
         let commandVariables = specOptions.variables.dictionary
         let loaded = try SLOLoading.load(
             path, root: root, options: sloOptions, variables: commandVariables, environment: environment, window: window, sources: sources)
-        Console.err("perfgate: Keptn quality gate \(LogText.sanitize(loaded.path)) with \(LogText.sanitize(loaded.sliPath)) (\(loaded.source.name))")
+        Console.err("perfgate: Keptn quality gate \(loaded.path) with \(loaded.sliPath) (\(loaded.source.name))")
         let runContext = HistoryStore.context(loaded.placeholders)
         var comparison = ComparisonSet.empty
         if let history {
@@ -150,7 +150,7 @@ struct EvaluateCommand: AsyncParsableCommand {
         let (written, allWritten) = ReportWriter.write(result, to: reportOptions.paths(platform: platform))
         let summaryStream = reportOptions.usesStdout ? Console.stderrDescriptor : Console.stdoutDescriptor
         let summary = TerminalReport.render(result, style: .init(color: color.enabled(forStream: summaryStream)))
-        if reportOptions.usesStdout { Console.err(summary) } else { Console.out(summary) }
+        if reportOptions.usesStdout { Console.err(.report(summary)) } else { Console.out(.report(summary)) }
         var published = true
         do {
             try platform.publish(result, reports: written)

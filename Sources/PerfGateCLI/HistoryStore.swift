@@ -14,7 +14,7 @@ struct HistoryStore {
         do {
             let file = try HistoryFile.load(path)
             for problem in file.problems.prefix(20) {
-                Console.err("perfgate: warning: \(LogText.sanitize(path)): \(LogText.sanitize(problem)); the line is kept but not compared with")
+                Console.err("perfgate: warning: \(path): \(problem); the line is kept but not compared with")
             }
             return HistoryStore(file: file, keep: options.historyKeep)
         } catch {
@@ -25,7 +25,7 @@ struct HistoryStore {
     /// The earlier runs to compare with, announced on stderr.
     func comparison(_ comparison: SLOSpec.Comparison, context: [String: String]) -> ComparisonSet {
         let set = ComparisonSet.select(from: file.records, comparison: comparison, context: context)
-        let path = LogText.sanitize(file.path)
+        let path = file.path
         if set.runs.isEmpty {
             let filter = comparison.includeResultWithScore == "all" ? "" : " with result \(comparison.includeResultWithScore)"
             Console.err("perfgate: no earlier run\(filter) in \(path) to compare with; relative criteria are met")
@@ -43,7 +43,7 @@ struct HistoryStore {
             context: context, result: result.verdict, score: result.totalScore, values: Self.values(result))
         do {
             try file.append(record, keep: keep)
-            Console.err("perfgate: recorded this run in \(LogText.sanitize(file.path)) (\(file.lines.count) run\(file.lines.count == 1 ? "" : "s") kept)")
+            Console.err("perfgate: recorded this run in \(file.path) (\(file.lines.count) run\(file.lines.count == 1 ? "" : "s") kept)")
             return true
         } catch {
             Console.err("perfgate: cannot write the history \(error)")

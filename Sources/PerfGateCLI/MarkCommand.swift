@@ -65,7 +65,7 @@ struct MarkCommand: ParsableCommand {
             if let start = window.start, start > time {
                 Console.err("perfgate: warning: the stop (\(CivilDate.rfc3339(time))) is before the start (\(CivilDate.rfc3339(start)))")
             } else if window.start == nil {
-                Console.err("perfgate: warning: no 'perfgate mark start' recorded in \(LogText.sanitize(path)); recording the end only")
+                Console.err("perfgate: warning: no 'perfgate mark start' recorded in \(path); recording the end only")
             }
             window.end = time
         }
@@ -76,7 +76,7 @@ struct MarkCommand: ParsableCommand {
         } catch {
             throw InputFailure("cannot record the window: \(error)")
         }
-        Console.err("perfgate: load test \(edge == .start ? "started" : "stopped") at \(stamp), written to \(LogText.sanitize(path))")
-        Console.out(stamp + "\n")
+        Console.err("perfgate: load test \(edge == .start ? "started" : "stopped") at \(stamp), written to \(path)")
+        Console.out("\(stamp)")
     }
 }

@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import ArgumentParser
 import PerfGateCore
 
@@ -17,6 +24,24 @@ public struct PerfGateCommand: AsyncParsableCommand {
 }
 
 /// The program's entry point: parses the arguments and runs the command, exiting with its status.
-public func main() async {
-    await PerfGateCommand.main(nil)
+/// Argument Parser's own messages (usage, help, errors that quote an argument) go through the one
+/// path to the log like everything else, rather than Argument Parser's own printing.
+public func main() async -> Never {
+    do {
+        var command = try PerfGateCommand.parseAsRoot(nil)
+        if var asynchronous = command as? any AsyncParsableCommand {
+            try await asynchronous.run()
+        } else {
+            try command.run()
+        }
+        exit(0)
+    } catch {
+        let code = PerfGateCommand.exitCode(for: error)
+        let message = PerfGateCommand.fullMessage(for: error)
+        if !message.isEmpty {
+            let stream: Log.Stream = code == .success ? .out : .err
+            Log.write(.block(message), to: stream)
+        }
+        exit(code.rawValue)
+    }
 }

@@ -11,7 +11,7 @@ enum ReportWriter {
         func emit(_ path: String?, _ render: () -> String) -> String? {
             guard let path else { return nil }
             if path == "-" {
-                Console.out(render())
+                Console.out(.report(render()))
                 return nil
             }
             do {

@@ -9,15 +9,20 @@ enum SpecDiscovery {
         let requested = given ?? environment["PERFGATE_SPEC"].flatMap { $0.isEmpty ? nil : $0 }
         switch SpecFinder.find(requested, roots: platform.searchRoots) {
         case .found(let path):
-            if requested == nil || requested != path { Console.err("perfgate: using the spec \(LogText.sanitize(path))") }
+            if requested == nil || requested != path { Console.err("perfgate: using the spec \(path)") }
             return path
         case .several(let paths):
-            let list = paths.map { "  " + LogText.sanitize($0) }.joined(separator: "\n")
-            throw InputFailure("\(paths.count) specs found; pick one with --spec PATH (or PERFGATE_SPEC):\n\(list)")
+            let list = Self.list(paths)
+            throw InputFailure("\(paths.count) specs found; pick one with --spec PATH (or PERFGATE_SPEC):\(list)")
         case .none(let searched):
-            let list = searched.map { "  " + LogText.sanitize($0) }.joined(separator: "\n")
+            let list = Self.list(searched)
             throw InputFailure(
-                "no spec found (perfspec.json, perfspec.yaml, perfspec.yml, *.perfspec.json/yaml/yml or a Keptn slo.yaml, \(SpecFinder.maxDepth) folders deep) in:\n\(list)\ngive one with --spec PATH")
+                "no spec found (perfspec.json, perfspec.yaml, perfspec.yml, *.perfspec.json/yaml/yml or a Keptn slo.yaml, \(SpecFinder.maxDepth) folders deep) in:\(list)\ngive one with --spec PATH")
         }
+    }
+
+    /// One indented line per path.
+    static func list(_ paths: [String]) -> LogMessage {
+        paths.reduce("" as LogMessage) { $0 + "\n  \($1)" }
     }
 }

@@ -25,7 +25,7 @@ enum SpecLoading {
 
     /// Prints each diagnostic as `file:line:column: severity: path: message`.
     static func report(_ diagnostics: [Diagnostic], file: String) {
-        for diagnostic in diagnostics { Console.err(LogText.sanitize(diagnostic.formatted(file: file))) }
+        for diagnostic in diagnostics { Console.err(.outside(diagnostic.formatted(file: file))) }
     }
 
     /// Says how many errors a file has, and gives the exit code for invalid input.
@@ -42,7 +42,7 @@ enum SpecLoading {
         } catch {
             switch error {
             case .file(let failure): Console.err("perfgate: cannot read \(what): \(failure)")
-            case .syntax: Console.err(LogText.sanitize(error.description))
+            case .syntax: Console.err(.outside(error.description))
             }
             throw ExitStatus.invalidInput.code
         }

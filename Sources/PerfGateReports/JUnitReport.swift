@@ -51,7 +51,7 @@ public enum JUnitReport {
     }
 
     static func testCase(_ indicator: IndicatorResult) -> Case {
-        var testCase = Case(name: LogText.sanitize(indicator.id))
+        var testCase = Case(name: LogText.inert(indicator.id))
         let score = "score \(NumberText.format(indicator.score)) of \(NumberText.format(indicator.metricScore))"
         switch indicator.verdict {
         case .pass, .warning:
@@ -60,7 +60,7 @@ public enum JUnitReport {
             let objective = indicator.objective!
             testCase.kind = "failure"
             testCase.type = objective.value == nil ? "no value" : "fail"
-            let why = objective.value == nil ? LogText.sanitize(objective.message ?? "no value") : TerminalReport.sloValue(objective)
+            let why = objective.value == nil ? LogText.inert(objective.message ?? "no value") : TerminalReport.sloValue(objective)
             testCase.message = "\(why) (\(score))"
             testCase.details = why + "\n" + SLOText.summary(objective) + (objective.objective.keySLI ? "\nkey SLI: its failure fails the gate" : "")
         case .fail:
@@ -73,7 +73,7 @@ public enum JUnitReport {
             testCase.kind = "error"
             testCase.type = "SourceError"
             // Server messages are untrusted: one line, no CI logging commands.
-            testCase.message = LogText.sanitize(indicator.error ?? "could not be measured")
+            testCase.message = LogText.inert(indicator.error ?? "could not be measured")
             testCase.details = "source \(indicator.source): \(testCase.message)"
         }
         return testCase
@@ -83,7 +83,7 @@ public enum JUnitReport {
         var testCase = Case(name: result.slo == nil ? "objectives" : "total_score")
         var summary = "total score \(NumberText.format(result.totalScore)); pass at \(NumberText.format(result.objectives.pass)), warning at \(NumberText.format(result.objectives.warning))"
         if let slo = result.slo {
-            summary = TerminalReport.totalLine(result) + (slo.message.isEmpty ? "" : ": " + LogText.sanitize(slo.message))
+            summary = TerminalReport.totalLine(result) + (slo.message.isEmpty ? "" : ": " + LogText.inert(slo.message))
         }
         switch result.verdict {
         case .pass, .warning: break
@@ -108,10 +108,10 @@ public enum JUnitReport {
             ("objectives.pass", NumberText.format(result.objectives.pass)),
             ("objectives.warning", NumberText.format(result.objectives.warning)),
         ]
-        let warnings = result.indicatorResults.filter { $0.verdict == .warning }.map { LogText.sanitize($0.id) }
+        let warnings = result.indicatorResults.filter { $0.verdict == .warning }.map { LogText.inert($0.id) }
         if !warnings.isEmpty { properties.append(("warnings", warnings.joined(separator: ", "))) }
         for indicator in result.indicatorResults {
-            properties.append(("indicator." + LogText.sanitize(indicator.id), indicator.verdict.rawValue))
+            properties.append(("indicator." + LogText.inert(indicator.id), indicator.verdict.rawValue))
         }
         if let window = result.window {
             properties.append(("window.start", CivilDate.rfc3339(window.start)))

@@ -81,7 +81,7 @@ public enum MarkdownReport {
 public enum MarkdownText {
     public static func cell(_ text: String) -> String {
         var output = ""
-        for scalar in LogText.sanitize(text).unicodeScalars {
+        for scalar in LogText.inert(text).unicodeScalars {
             switch scalar {
             case "\\", "`", "*", "_", "[", "]", "<", ">", "#", "|", "!", "~", "&":
                 output += "\\" + String(scalar)
@@ -94,7 +94,7 @@ public enum MarkdownText {
 
     /// An inline code span that no backtick in the text can close early.
     public static func code(_ text: String) -> String {
-        let safe = LogText.sanitize(text).replacingScalars(["|": "\\|"])
+        let safe = LogText.inert(text).replacingScalars(["|": "\\|"])
         var longestRun = 0
         var run = 0
         for character in safe {

@@ -5,7 +5,7 @@ import PerfGateCore
 public enum SLOText {
     /// One criterion: relative ones show their target; the mark says it was broken.
     public static func target(_ target: SLOTarget, hasValue: Bool = true) -> String {
-        let text = LogText.sanitize(String(target.criteria.unicodeScalars.filter { !$0.properties.isWhitespace }))
+        let text = LogText.inert(String(target.criteria.unicodeScalars.filter { !$0.properties.isWhitespace }))
         let mark = target.violated ? " ✗" : ""
         guard let criterion = Criterion(target.criteria), criterion.isRelative else { return text + mark }
         if !hasValue { return text + " → not measured" + mark }

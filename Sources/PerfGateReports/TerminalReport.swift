@@ -10,22 +10,22 @@ public enum TerminalReport {
 
     public static func render(_ result: EvaluationResult, style: Style = Style(color: false)) -> String {
         var lines: [String] = []
-        if let spec = result.specPath { lines.append("spec:   \(LogText.sanitize(spec))") }
+        if let spec = result.specPath { lines.append("spec:   \(LogText.inert(spec))") }
         if let window = result.window {
             lines.append("window: \(CivilDate.rfc3339(window.start)) to \(CivilDate.rfc3339(window.end)) (\(duration(window.duration)))")
         } else {
             lines.append("window: none (every sample counts)")
         }
         lines.append("")
-        let idWidth = min(40, result.indicatorResults.map { LogText.sanitize($0.id).count }.max() ?? 0)
+        let idWidth = min(40, result.indicatorResults.map { LogText.inert($0.id).count }.max() ?? 0)
         let sourceWidth = result.indicatorResults.map(\.source.count).max() ?? 0
         for indicator in result.indicatorResults {
             let verdict = indicator.objective?.status == .info ? "INFO " : paint(label(indicator.verdict), indicator.verdict, style)
-            let id = pad(LogText.sanitize(indicator.id), idWidth)
+            let id = pad(LogText.inert(indicator.id), idWidth)
             let score = "\(NumberText.format(indicator.score))/\(NumberText.format(indicator.metricScore))"
             let detail: String
             if let error = indicator.error {
-                detail = "error: " + LogText.sanitize(error)
+                detail = "error: " + LogText.inert(error)
             } else if let objective = indicator.objective {
                 detail = sloValue(objective) + "  [" + SLOText.summary(objective) + "]"
             } else {
@@ -37,7 +37,7 @@ public enum TerminalReport {
             if indicator.violations.count > shown.count {
                 lines.append("        - … and \(indicator.violations.count - shown.count) more")
             }
-            for warning in indicator.warnings { lines.append("        note: " + LogText.sanitize(warning)) }
+            for warning in indicator.warnings { lines.append("        note: " + LogText.inert(warning)) }
         }
         if !result.indicatorResults.isEmpty { lines.append("") }
         if !result.comparedRuns.isEmpty {
@@ -46,8 +46,8 @@ public enum TerminalReport {
         }
         lines.append(totalLine(result))
         if let slo = result.slo {
-            if !slo.message.isEmpty { lines.append(LogText.sanitize(slo.message)) }
-            for note in slo.notes { lines.append("note: " + LogText.sanitize(note)) }
+            if !slo.message.isEmpty { lines.append(LogText.inert(slo.message)) }
+            for note in slo.notes { lines.append("note: " + LogText.inert(note)) }
         }
         let errors = result.indicatorResults.filter { $0.error != nil }.count
         var verdictLine = "result: " + paint(result.verdict.rawValue.uppercased(), result.verdict, style)
@@ -70,7 +70,7 @@ public enum TerminalReport {
 
     /// `value 200, compared 187.5`, or why there is none.
     public static func sloValue(_ objective: SLOObjectiveResult) -> String {
-        guard let value = objective.value else { return "no value: " + LogText.sanitize(objective.message ?? "") }
+        guard let value = objective.value else { return "no value: " + LogText.inert(objective.message ?? "") }
         return "value \(NumberText.precise(value))" + (objective.hasComparison ? ", compared \(NumberText.precise(objective.comparedValue))" : "")
     }
 
@@ -102,7 +102,7 @@ public enum TerminalReport {
     public static func values(_ measurements: [Measurement]) -> String {
         guard !measurements.isEmpty else { return "no values" }
         let shown = measurements.prefix(3).map { measurement in
-            "\(LogText.sanitize(measurement.key))=\(measurement.value.map(NumberText.format) ?? "none")"
+            "\(LogText.inert(measurement.key))=\(measurement.value.map(NumberText.format) ?? "none")"
         }
         let more = measurements.count > 3 ? " +\(measurements.count - 3) more" : ""
         return shown.joined(separator: ", ") + more
@@ -122,7 +122,7 @@ public enum TerminalReport {
         guard !indicator.comparisons.isEmpty else { return thresholds(indicator.thresholds) }
         let shown = indicator.comparisons.prefix(3).map { comparison in
             let compared = comparison.comparedValue.map { "compared \(NumberText.precise($0)) → " } ?? "no earlier value → "
-            return "\(LogText.sanitize(comparison.key)): \(compared)\(thresholds(comparison.thresholds))"
+            return "\(LogText.inert(comparison.key)): \(compared)\(thresholds(comparison.thresholds))"
         }
         let more = indicator.comparisons.count > 3 ? "; +\(indicator.comparisons.count - 3) more keys" : ""
         return shown.joined(separator: "; ") + more
@@ -131,10 +131,10 @@ public enum TerminalReport {
     public static func describe(_ violation: Violation) -> String {
         switch violation.breach {
         case .noValues: return "the source returned no values"
-        case .missingValue: return "\(LogText.sanitize(violation.key ?? "")): no value"
+        case .missingValue: return "\(LogText.inert(violation.key ?? "")): no value"
         default:
             let comparison = violation.breach == .lowerSevere || violation.breach == .lowerWarning ? "<=" : ">="
-            return "\(LogText.sanitize(violation.key ?? "")): \(violation.value.map(NumberText.format) ?? "none")"
+            return "\(LogText.inert(violation.key ?? "")): \(violation.value.map(NumberText.format) ?? "none")"
                 + " \(comparison) \(violation.breach.text) \(violation.threshold.map(NumberText.format) ?? "")"
         }
     }

@@ -11,8 +11,8 @@ import Testing
     @Test func publishesTestResultsSummaryIssuesAndVariables() throws {
         try platform.publish(Samples.result, reports: Samples.reports)
         #expect(output.lines == [
-            "##vso[task.logissue type=error]down could not be measured: HTTP 503\\n#\u{2060}#vso[task.setvariable variable=X]1",
-            "##vso[task.logissue type=warning]evil%AZP250A\\n::error::x #\u{2060}#vso[task.complete result=Succeeded];]: evil%AZP250A\\n::error::x #\u{2060}#vso[task.complete result=Succeeded];]: 5 >= upperWarning 4 (score 10 of 20)",
+            "##vso[task.logissue type=error]down could not be measured: HTTP 503\\n#\u{266F}vso[task.setvariable variable=X]1",
+            "##vso[task.logissue type=warning]evil%AZP250A\\n::error::x #\u{266F}vso[task.complete result=Succeeded];]: evil%AZP250A\\n::error::x #\u{266F}vso[task.complete result=Succeeded];]: 5 >= upperWarning 4 (score 10 of 20)",
             "##vso[results.publish type=JUnit;runTitle=perfgate: checkout.perfspec.yaml;resultFiles=/w/r.xml]",
             "##vso[task.uploadsummary]/w/r.md",
             "##vso[task.setvariable variable=PERFGATE_RESULT;isOutput=true]warning",

@@ -11,8 +11,8 @@ import Testing
     @Test func annotatesWithEscapedTitlesAndMessages() throws {
         try platform.publish(Samples.result, reports: ReportPaths(folder: "/w"))
         #expect(output.lines == [
-            "::error title=perfgate error%3A down::down could not be measured: HTTP 503\\n#\u{2060}#vso[task.setvariable variable=X]1",
-            "::warning title=perfgate warning%3A evil%250A\\n%3A%3Aerror%3A%3Ax #\u{2060}#vso[task.complete result=Succeeded];]::evil%250A\\n::error::x #\u{2060}#vso[task.complete result=Succeeded];]: evil%250A\\n::error::x #\u{2060}#vso[task.complete result=Succeeded];]: 5 >= upperWarning 4 (score 10 of 20)",
+            "::error title=perfgate error%3A down::down could not be measured: HTTP 503\\n#\u{266F}vso[task.setvariable variable=X]1",
+            "::warning title=perfgate warning%3A evil%250A\\n%3A%3Aerror%3A%3Ax #\u{266F}vso[task.complete result=Succeeded];]::evil%250A\\n::error::x #\u{266F}vso[task.complete result=Succeeded];]: evil%250A\\n::error::x #\u{266F}vso[task.complete result=Succeeded];]: 5 >= upperWarning 4 (score 10 of 20)",
         ])
         for line in output.lines { #expect(line.split(separator: "\n").count == 1) }
     }

@@ -9,7 +9,7 @@ final class RecordingOutput: CIOutput {
     var lines: [String] { state.withLock { $0.lines } }
     func file(_ path: String) -> String { state.withLock { $0.files[path] ?? "" } }
 
-    func line(_ text: String) { state.withLock { $0.lines.append(text) } }
+    func line(_ message: LogMessage) { state.withLock { $0.lines.append(message.rendered()) } }
     func append(_ text: String, to path: String) throws(FileError) { state.withLock { $0.files[path, default: ""] += text } }
 }
 

@@ -210,7 +210,7 @@ enum FileSystemCheck {
             xmllint.waitUntilExit()
             #expect(xmllint.terminationStatus == 0, "\(schema)")
         }
-        #expect(try workspace.read("summary.md").contains("| `static #\u{2060}#vso[task.complete result=Succeeded]\\n::error::x` |"))
+        #expect(try workspace.read("summary.md").contains("| `static #\u{266F}vso[task.complete result=Succeeded]\\n::error::x` |"))
     }
 
     @Test func specDiscoveryExplainsNoneAndSeveral() throws {

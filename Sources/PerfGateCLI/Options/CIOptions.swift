@@ -22,14 +22,14 @@ struct CIOptions: ParsableArguments {
 
 /// A failure after parsing that is still the caller's mistake: printed, then exit 64.
 struct UsageFailure: Error {
-    var message: String
-    init(_ message: String) { self.message = message }
+    var message: LogMessage
+    init(_ message: LogMessage) { self.message = message }
 }
 
 /// A failure with the spec or input: printed, then exit 65.
 struct InputFailure: Error {
-    var message: String
-    init(_ message: String) { self.message = message }
+    var message: LogMessage
+    init(_ message: LogMessage) { self.message = message }
 }
 
 extension ExitStatus {
@@ -37,10 +37,10 @@ extension ExitStatus {
     static func report(_ error: Error) -> Error {
         switch error {
         case let failure as UsageFailure:
-            Console.err("perfgate: error: " + failure.message)
+            Console.err("perfgate: error: \(failure.message)")
             return ExitStatus.usage.code
         case let failure as InputFailure:
-            Console.err("perfgate: error: " + failure.message)
+            Console.err("perfgate: error: \(failure.message)")
             return ExitStatus.invalidInput.code
         default:
             return error

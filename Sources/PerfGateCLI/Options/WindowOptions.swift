@@ -18,7 +18,7 @@ struct WindowOptions: ParsableArguments {
         do {
             _ = try fromFlags(now: Console.now())
         } catch let failure as UsageFailure {
-            throw ValidationError(failure.message)
+            throw ValidationError(failure.message.plain)
         }
     }
 

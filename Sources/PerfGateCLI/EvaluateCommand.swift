@@ -64,7 +64,9 @@ struct EvaluateCommand: AsyncParsableCommand {
         let environment = Console.environment()
         let platform = ciOptions.platform(environment: environment)
         // Before anything else is printed, so no later line can show a secret.
-        try? platform.mask(connectionOptions.secrets(environment: environment))
+        let secrets = connectionOptions.secrets(environment: environment)
+        Redactor.register(secrets)
+        try? platform.mask(secrets)
         if connectionOptions.insecure {
             Console.err("perfgate: warning: --insecure: TLS certificates are not verified; anyone on the network path can forge answers")
         }
@@ -160,6 +162,8 @@ struct EvaluateCommand: AsyncParsableCommand {
         }
 
         guard allWritten && published && recorded else { throw ExitStatus.error.code }
+        // A result file that exists but does not parse is invalid input: measuring again will not help.
+        if result.verdict == .error, result.indicatorResults.contains(where: \.invalidInput) { throw ExitStatus.invalidInput.code }
         let status = ExitStatus.of(result.verdict, failOnWarning: failOn == .warning)
         if status != .pass { throw status.code }
     }

@@ -7,6 +7,7 @@ import Darwin
 #endif
 import ArgumentParser
 import PerfGateCore
+import PerfGateSources
 
 /// `perfgate`: the root command.
 public struct PerfGateCommand: AsyncParsableCommand {
@@ -27,6 +28,8 @@ public struct PerfGateCommand: AsyncParsableCommand {
 /// Argument Parser's own messages (usage, help, errors that quote an argument) go through the one
 /// path to the log like everything else, rather than Argument Parser's own printing.
 public func main() async -> Never {
+    // Known before anything is printed, by every command: the secrets in the environment.
+    Redactor.register(Secrets.values(environment: Console.environment()))
     do {
         var command = try PerfGateCommand.parseAsRoot(nil)
         if var asynchronous = command as? any AsyncParsableCommand {

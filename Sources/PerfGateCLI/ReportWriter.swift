@@ -23,9 +23,12 @@ enum ReportWriter {
                 return nil
             }
         }
-        written.json = emit(paths.json) { JSONReport.render(result) }
-        written.junit = emit(paths.junit) { JUnitReport.render(result) }
-        written.markdown = emit(paths.markdown) { MarkdownReport.render(result) }
+        // The result's outside text was redacted where it came in; this catches anything else, in
+        // the form each format escapes it to.
+        let redactor = Redactor.shared
+        written.json = emit(paths.json) { redactor.redact(JSONReport.render(result)) { String(JSONWriter.quoted($0).dropFirst().dropLast()) } }
+        written.junit = emit(paths.junit) { redactor.redact(JUnitReport.render(result)) { XMLText.escape($0) } }
+        written.markdown = emit(paths.markdown) { redactor.redact(MarkdownReport.render(result)) { MarkdownText.cell($0) } }
         return (written, allWritten)
     }
 }

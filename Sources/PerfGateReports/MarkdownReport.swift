@@ -83,13 +83,33 @@ public enum MarkdownText {
         var output = ""
         for scalar in LogText.inert(text).unicodeScalars {
             switch scalar {
-            case "\\", "`", "*", "_", "[", "]", "<", ">", "#", "|", "!", "~", "&":
+            case "\\", "`", "*", "_", "[", "]", "<", ">", "(", ")", "#", "|", "!", "~", "&":
                 output += "\\" + String(scalar)
             default:
                 output.unicodeScalars.append(scalar)
             }
         }
-        return output
+        return unlinked(output)
+    }
+
+    /// Text that GitHub-flavoured Markdown cannot turn into a link or a mention: a zero-width
+    /// space breaks `://` (URL autolinks), `www.` (the extended autolink) and `@` (mentions, and
+    /// e-mail autolinks). Code spans need none of this: nothing inside them links.
+    static func unlinked(_ text: String) -> String {
+        guard text.contains(":") || text.contains("@") || text.lowercased().contains("www.") else { return text }
+        var output = String.UnicodeScalarView()
+        let scalars = Array(text.unicodeScalars)
+        for (index, scalar) in scalars.enumerated() {
+            output.append(scalar)
+            let rest = scalars[(index + 1)...]
+            if scalar == "@" || (scalar == ":" && rest.starts(with: "//".unicodeScalars)) {
+                output.append("\u{200B}")
+            } else if scalar == "w" || scalar == "W", index >= 2,
+                      String(String.UnicodeScalarView(scalars[(index - 2)...index])).lowercased() == "www", rest.first == "." {
+                output.append("\u{200B}")
+            }
+        }
+        return String(output)
     }
 
     /// An inline code span that no backtick in the text can close early.

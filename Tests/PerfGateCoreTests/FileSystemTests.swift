@@ -19,13 +19,13 @@ import Testing
             try FileSystem.read("/nonexistent/x")
         }
         let folder = try Fixtures.temporaryFolder()
-        #expect(throws: FileError(path: folder, reason: "is a directory, not a file")) { try FileSystem.read(folder) }
+        #expect(throws: FileError(path: folder, reason: "is a directory, not a regular file; give the path of a file", invalid: true)) { try FileSystem.read(folder) }
     }
 
     @Test func refusesFilesOverTheLimit() throws {
         let folder = try Fixtures.temporaryFolder()
         try Fixtures.write(String(repeating: "x", count: 3 << 20), to: folder + "/big")
-        #expect(throws: FileError(path: folder + "/big", reason: "larger than the 1 MiB limit")) {
+        #expect(throws: FileError(path: folder + "/big", reason: "larger than the 1 MiB limit", invalid: true)) {
             try FileSystem.read(folder + "/big", limit: 1 << 20)
         }
     }

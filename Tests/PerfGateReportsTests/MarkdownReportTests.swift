@@ -39,7 +39,9 @@ import Testing
     }
 
     @Test func escapesMarkupAndCodeSpans() {
-        #expect(MarkdownText.cell("a|b <img src=x> [l](u) *x*") == #"a\|b \<img src=x\> \[l\](u) \*x\*"#)
+        #expect(MarkdownText.cell("a|b <img src=x> [l](u) *x*") == #"a\|b \<img src=x\> \[l\]\(u\) \*x\*"#)
+        // No autolink, no mention: a zero-width space after '@', in '://' and in 'www.'.
+        #expect(MarkdownText.cell("https://evil.example @octocat www.x.io a@b.io") == "https:\u{200B}//evil.example @\u{200B}octocat www\u{200B}.x.io a@\u{200B}b.io")
         #expect(MarkdownText.code("p99 `per` page") == "``p99 `per` page``")
         #expect(MarkdownText.code("`x") == "`` `x ``")
     }

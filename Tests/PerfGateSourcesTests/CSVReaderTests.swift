@@ -1,3 +1,4 @@
+import Foundation
 import PerfGateCore
 import PerfGateTestSupport
 import Testing
@@ -53,5 +54,57 @@ import Testing
             return true
         }
         #expect(lines == [1, 2, 4])
+    }
+}
+
+/// Files that lenient readers read wrong: each is an error that names the line, never fewer rows.
+@Suite struct CSVReaderStrictnessTests {
+    func error(_ text: String, chunkSize: Int = 1 << 18, maxRecordBytes: Int = 1 << 20) throws -> String? {
+        let folder = try Fixtures.temporaryFolder()
+        try Fixtures.write(text, to: folder + "/f.csv")
+        do {
+            try CSVReader(chunkSize: chunkSize, maxRecordBytes: maxRecordBytes).read(path: folder + "/f.csv") { _, _ in true }
+            return nil
+        } catch {
+            #expect(error.isInvalidInput)
+            return error.message.replacingOccurrences(of: folder + "/", with: "")
+        }
+    }
+
+    @Test(arguments: [3, 7, 1 << 18])
+    func anUnterminatedQuoteNamesTheLineItOpenedOn(_ chunkSize: Int) throws {
+        let text = "a,b\n1,2\n3,\"stray\n4,5\n6,7\n"
+        #expect(try error(text, chunkSize: chunkSize)?.hasPrefix("f.csv:3: a quoted field opens here and is never closed") == true)
+    }
+
+    @Test(arguments: [3, 1 << 18])
+    func textAfterAClosingQuoteIsAnError(_ chunkSize: Int) throws {
+        // The stray quote on line 2 closes at the quote on line 4: lenient readers merge three rows.
+        let text = "a,b,c\n1,\"x,3\n4,5,6\n7,\"y\" z,9\n"
+        #expect(try error(text, chunkSize: chunkSize)?.hasPrefix("f.csv:4: text after a closing quote") == true)
+    }
+
+    @Test func aRecordOverTheLimitIsAnError() throws {
+        let long = String(repeating: "x", count: 5000)
+        #expect(try error("a\n\(long)\n", chunkSize: 512, maxRecordBytes: 4096)?.hasPrefix("f.csv:2: a record longer than") == true)
+        #expect(try error("a\n\"\(long)\"\n", chunkSize: 512, maxRecordBytes: 4096)?.hasPrefix("f.csv:2: a record longer than") == true)
+        #expect(try error("a\n\(String(repeating: "y", count: 4000))\n", chunkSize: 512, maxRecordBytes: 4096) == nil)
+    }
+
+    @Test func specialFilesAreRefusedWithoutReading() throws {
+        let folder = try Fixtures.temporaryFolder()
+        #expect(mkfifo(folder + "/pipe", 0o600) == 0)
+        for path in [folder + "/pipe", "/dev/zero", folder] {
+            do {
+                try CSVReader().read(path: path) { _, _ in true }
+                Issue.record("read \(path)")
+            } catch {
+                #expect(error.isInvalidInput && error.message.contains("not a regular file"), "\(error.message)")
+            }
+        }
+    }
+
+    @Test func quotedCRLFEndsTheRecord() throws {
+        #expect(try error("a,b\r\n\"1\",\"2\"\r\n\"3\",\"4\"") == nil)
     }
 }

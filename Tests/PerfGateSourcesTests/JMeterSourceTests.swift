@@ -66,7 +66,8 @@ import Testing
             _ = try await fetch([("file", .string("bad-elapsed.jtl")), ("stat", .string("avg"))])
             Issue.record("expected an error")
         } catch let error as SourceError {
-            #expect(error.message == "\(folder)/bad-elapsed.jtl:2: 'elapsed' is not a whole number of milliseconds: \"fast\"")
+            #expect(error.message == "\(folder)/bad-elapsed.jtl:2: 'elapsed' must be a whole number of milliseconds from 0 to 1099511627776, found \"fast\"")
+            #expect(error.isInvalidInput)
         }
     }
 

@@ -61,15 +61,9 @@ struct ConnectionOptions: ParsableArguments {
 
     /// Every secret perfgate may read: the tokens and passwords in the environment and token files.
     func secrets(environment: [String: String]) -> [String] {
-        var secrets = ["PROMETHEUS_TOKEN", "PROMETHEUS_PASSWORD", "DYNATRACE_API_TOKEN", "DYNATRACE_APITOKEN"]
-            .compactMap { environment[$0]?.trimmingSpaces() }
-        for file in [prometheusTokenFile, dynatraceTokenFile].compactMap({ $0 }) {
-            if let bytes = try? FileSystem.read(file, limit: 1 << 20),
-               let line = String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline).first {
-                secrets.append(String(line).trimmingSpaces())
-            }
-        }
-        return secrets.filter { !$0.isEmpty }
+        Secrets.values(
+            environment: environment, tokenFiles: [prometheusTokenFile, dynatraceTokenFile].compactMap { $0 },
+            urls: [prometheusUrl, dynatraceUrl].compactMap { $0 })
     }
 
     /// The sources' configuration: a retrying libcurl client and the process environment.

@@ -49,9 +49,11 @@ public struct Evaluator: Sendable {
                 measurements: answer.measurements, thresholds: indicator.grading.thresholds, warnings: answer.warnings,
                 comparisons: comparisons)
         case .failure(let error):
-            return IndicatorResult(
+            var result = IndicatorResult(
                 id: indicator.id, source: indicator.source, score: 0, metricScore: indicator.grading.metricScore,
                 violations: [], measurements: [], thresholds: indicator.grading.thresholds, error: error.message)
+            result.invalidInput = error.isInvalidInput
+            return result
         }
     }
 
@@ -79,11 +81,27 @@ public struct Evaluator: Sendable {
                 }
             }
             for _ in 0..<concurrency { startNext() }
+            let redactor = Redactor.shared
             for await (index, outcome) in group {
-                outcomes[index] = outcome
+                outcomes[index] = Self.redacted(outcome, by: redactor)
                 startNext()
             }
         }
         return outcomes
+    }
+
+    /// What a source said, with every secret hidden: this is where outside text enters the result
+    /// (and so every report and the history).
+    static func redacted(_ outcome: Result<SourceAnswer, SourceError>, by redactor: Redactor) -> Result<SourceAnswer, SourceError> {
+        guard !redactor.isEmpty else { return outcome }
+        switch outcome {
+        case .success(var answer):
+            answer.warnings = answer.warnings.map(redactor.redact)
+            for index in answer.measurements.indices { answer.measurements[index].key = redactor.redact(answer.measurements[index].key) }
+            return .success(answer)
+        case .failure(var error):
+            error.message = redactor.redact(error.message)
+            return .failure(error)
+        }
     }
 }

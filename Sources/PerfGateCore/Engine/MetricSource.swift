@@ -67,7 +67,15 @@ public struct SourceAnswer: Sendable, Equatable {
 /// A failure to measure: the indicator errors with this message, the other indicators go on.
 public struct SourceError: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
-    public init(_ message: String) { self.message = message }
+    /// The input exists but is malformed (a result file that does not parse): the run exits 65,
+    /// not 2, since measuring again will not help.
+    public var isInvalidInput: Bool
+    public init(_ message: String, invalidInput: Bool = false) {
+        self.message = message
+        self.isInvalidInput = invalidInput
+    }
+    /// A malformed input: see `isInvalidInput`.
+    public static func invalidInput(_ message: String) -> SourceError { SourceError(message, invalidInput: true) }
     public var description: String { message }
 }
 

@@ -20,6 +20,8 @@ public struct IndicatorResult: Sendable, Equatable {
     public var thresholds: Thresholds
     /// Why the indicator could not be measured; its score is then 0.
     public var error: String?
+    /// The error is a malformed input (a result file that does not parse) rather than a failure to measure.
+    public var invalidInput = false
     /// What the backend warned about while answering.
     public var warnings: [String]
     /// For an SLO evaluation: the objective's lighthouse outcome.

@@ -10,9 +10,13 @@ import Darwin
 public struct FileError: Error, Sendable, Equatable, CustomStringConvertible {
     public var path: String
     public var reason: String
-    public init(path: String, reason: String) {
+    /// The file exists but is not one perfgate reads (a FIFO, a device, a folder, over the size
+    /// limit): invalid input, as opposed to a file that could not be opened.
+    public var isInvalid: Bool
+    public init(path: String, reason: String, invalid: Bool = false) {
         self.path = path
         self.reason = reason
+        self.isInvalid = invalid
     }
     public var description: String { "\(path): \(reason)" }
 }
@@ -30,18 +34,46 @@ public enum FileSystem {
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
-    /// The whole file, refusing files larger than `limit` bytes before reading them.
+    /// Opens a regular file for reading. A FIFO, a device, a socket or a folder is refused at
+    /// once, without reading (or, for a FIFO, waiting for a writer): nothing perfgate reads can
+    /// block it forever.
+    public static func openRegular(_ path: String) throws(FileError) -> UnsafeMutablePointer<FILE> {
+        // O_NONBLOCK: opening a FIFO with no writer returns at once instead of waiting for one.
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw FileError(path: path, reason: reason()) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else {
+            let failure = reason()
+            close(descriptor)
+            throw FileError(path: path, reason: failure)
+        }
+        let kind = info.st_mode & S_IFMT
+        guard kind == S_IFREG else {
+            close(descriptor)
+            let what = kind == S_IFDIR ? "a directory" : kind == S_IFIFO ? "a FIFO (named pipe)" : kind == S_IFCHR ? "a character device"
+                : kind == S_IFBLK ? "a block device" : kind == S_IFSOCK ? "a socket" : "not a regular file"
+            throw FileError(path: path, reason: "is \(what), not a regular file; give the path of a file", invalid: true)
+        }
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
+        guard let file = fdopen(descriptor, "rb") else {
+            let failure = reason()
+            close(descriptor)
+            throw FileError(path: path, reason: failure)
+        }
+        return file
+    }
+
+    /// The whole file, refusing files larger than `limit` bytes (and anything but a regular file).
     public static func read(_ path: String, limit: Int = 64 << 20) throws(FileError) -> [UInt8] {
-        guard let file = fopen(path, "rb") else { throw FileError(path: path, reason: reason()) }
+        let file = try openRegular(path)
         defer { fclose(file) }
-        if isDirectory(path) { throw FileError(path: path, reason: "is a directory, not a file") }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let count = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
             if count > 0 {
                 guard bytes.count + count <= limit else {
-                    throw FileError(path: path, reason: "larger than the \(limit >> 20) MiB limit")
+                    throw FileError(path: path, reason: "larger than the \(limit >> 20) MiB limit", invalid: true)
                 }
                 bytes.append(contentsOf: chunk[0..<count])
             }

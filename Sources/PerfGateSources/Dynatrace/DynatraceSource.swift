@@ -8,6 +8,9 @@ import PerfGateCore
 /// or `--dynatrace-token-file`, and is sent as `Authorization: Api-Token …`.
 public struct DynatraceSource: MetricSource {
     public let name = "dynatrace"
+    /// Its credentials' variables; the redactor and the CI mask list derive from this.
+    public static let secrets = SecretDeclaration(
+        variables: ["DYNATRACE_API_TOKEN", "DYNATRACE_APITOKEN"], urlVariables: ["DYNATRACE_URL", "DYNATRACE_BASEURL"])
     let configuration: SourceConfiguration
 
     public init(configuration: SourceConfiguration = SourceConfiguration()) {
@@ -46,7 +49,7 @@ public struct DynatraceSource: MetricSource {
         }
         let url = try baseURL(context) + filled.pathAndQuery(window: window)
         guard let token = try configuration.secret(
-            file: configuration.dynatraceTokenFile, variables: ["DYNATRACE_API_TOKEN", "DYNATRACE_APITOKEN"], source: name)
+            file: configuration.dynatraceTokenFile, variables: Self.secrets.variables, source: name)
         else {
             throw SourceError("dynatrace: no API token: set DYNATRACE_API_TOKEN or pass --dynatrace-token-file")
         }

@@ -1,3 +1,4 @@
+import PerfGateCore
 /// One HTTP request. Header values named in `secretHeaders` are credentials: they are never
 /// logged, and they are dropped when a redirect leads to another host.
 public struct HTTPRequest: Sendable {
@@ -42,9 +43,10 @@ public struct HTTPResponse: Sendable {
     }
 
     /// The first bytes of the body as text, for error messages about bodies that are not JSON.
+    /// The start of the body for a message: redacted (before it is cut) and at most `limit` characters.
     public func bodyPreview(_ limit: Int = 200) -> String {
-        let text = String(decoding: body.prefix(limit), as: UTF8.self)
-        return body.count > limit ? text + "…" : text
+        // Redact a little more than is shown, so a secret on the cut is still found whole.
+        Excerpt.of(String(decoding: body.prefix(limit + 4096), as: UTF8.self), limit: limit)
     }
 }
 

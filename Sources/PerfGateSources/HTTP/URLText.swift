@@ -54,9 +54,44 @@ public enum URLText {
         percentEncoded(text, also: ":@!$&'()*+,;=")
     }
 
+    /// The credentials a URL carries: its user-info password (and the Basic header curl makes of
+    /// it), and the values of credential-like query parameters.
+    public static func credentials(_ url: String) -> [String] {
+        guard let parts = parse(url) else { return [] }
+        var found: [String] = []
+        if let password = parts.password, !password.isEmpty {
+            found += [password, Base64.encode((parts.user ?? "") + ":" + password)]
+        }
+        for pair in (parts.query ?? "").split(separator: "&") {
+            let nameValue = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            if nameValue.count == 2, secretParameters.contains(nameValue[0].lowercased()) { found.append(nameValue[1]) }
+        }
+        // Both as written and decoded: a server may echo either.
+        return found + found.map(percentDecoded).filter { !found.contains($0) }
+    }
+
+    /// `%XX` sequences decoded (invalid ones kept as they are); `+` stays `+`.
+    static func percentDecoded(_ text: String) -> String {
+        var bytes: [UInt8] = []
+        let input = Array(text.utf8)
+        var index = 0
+        while index < input.count {
+            if input[index] == UInt8(ascii: "%"), index + 2 < input.count,
+               let value = UInt8(String(decoding: input[(index + 1)...(index + 2)], as: UTF8.self), radix: 16) {
+                bytes.append(value)
+                index += 3
+            } else {
+                bytes.append(input[index])
+                index += 1
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     struct Parts {
         var scheme: String
         var user: String?
+        var password: String? = nil
         var hostAndPort: String
         var path: String
         var query: String?
@@ -76,7 +111,7 @@ public enum URLText {
         guard let scheme = part(CURLUPART_SCHEME), let host = part(CURLUPART_HOST) else { return nil }
         let port = part(CURLUPART_PORT).map { ":" + $0 } ?? ""
         return Parts(
-            scheme: scheme, user: part(CURLUPART_USER), hostAndPort: host + port, path: part(CURLUPART_PATH) ?? "/",
+            scheme: scheme, user: part(CURLUPART_USER), password: part(CURLUPART_PASSWORD), hostAndPort: host + port, path: part(CURLUPART_PATH) ?? "/",
             query: part(CURLUPART_QUERY))
     }
 

@@ -48,20 +48,25 @@ public struct JMeterSource: MetricSource {
 
 /// One pass over a JTL file: a histogram per label.
 struct JTLSummary {
+    /// The largest `elapsed` read: about 35 years in milliseconds, far beyond any sample, and small
+    /// enough that no sum of timestamps and durations can overflow.
+    static let maxElapsed = 1 << 40
+    /// 9999-12-31T23:59:59.999Z in epoch milliseconds.
+    static let maxTimeStamp = 253_402_300_799_999
     var byLabel: [String: LatencyHistogram] = [:]
     var labelOrder: [String] = []
 
     static func read(path: String, window: Window?, onlyLabel: String?) throws(SourceError) -> JTLSummary {
-        guard let file = fopen(path, "rb") else { throw SourceError("cannot read \(path): \(FileSystem.reason())") }
-        defer { fclose(file) }
-        if FileSystem.isDirectory(path) { throw SourceError("cannot read \(path): it is a directory") }
-        return try read(file: file, name: path, window: window, onlyLabel: onlyLabel)
+        try ResultFile.stream(path) { (file) throws(SourceError) in
+            try read(file: file, name: path, window: window, onlyLabel: onlyLabel)
+        }
     }
 
     /// The summary of an open JTL stream; `name` names it in messages.
     static func read(file: UnsafeMutablePointer<FILE>, name path: String, window: Window?, onlyLabel: String?) throws(SourceError) -> JTLSummary {
         var summary = JTLSummary()
         var columns: (timeStamp: Int, elapsed: Int, label: Int, success: Int)?
+        var width = 0
         // Labels repeat on every row: compare the raw bytes with the last one before making a String.
         var lastLabelBytes: [UInt8] = []
         var lastLabel = ""
@@ -69,13 +74,19 @@ struct JTLSummary {
         try CSVReader().read(file: file, name: path) { (record, line) throws(SourceError) in
             guard let known = columns else {
                 columns = try header(record, path: path)
+                width = record.count
                 return true
             }
-            guard let elapsed = record.integer(known.elapsed) else {
-                throw SourceError("\(path):\(line): 'elapsed' is not a whole number of milliseconds: \(JSONWriter.quoted(record.string(known.elapsed)))")
+            // A row that does not match the header is an error, never skipped: a field with an
+            // unquoted separator would otherwise shift 'success' and the label silently.
+            guard record.count == width else {
+                throw SourceError("\(path):\(line): \(record.count) fields, but the header has \(width); a field holding a ',' must be quoted")
             }
-            guard let timeStamp = record.integer(known.timeStamp) else {
-                throw SourceError("\(path):\(line): 'timeStamp' must be epoch milliseconds (the JTL default), found \(JSONWriter.quoted(record.string(known.timeStamp)))")
+            guard let elapsed = record.integer(known.elapsed), (0...Self.maxElapsed).contains(elapsed) else {
+                throw SourceError("\(path):\(line): 'elapsed' must be a whole number of milliseconds from 0 to \(Self.maxElapsed), found \(Excerpt.quoted(record.string(known.elapsed)))")
+            }
+            guard let timeStamp = record.integer(known.timeStamp), (0...Self.maxTimeStamp).contains(timeStamp) else {
+                throw SourceError("\(path):\(line): 'timeStamp' must be epoch milliseconds (the JTL default) before the year 10000, found \(Excerpt.quoted(record.string(known.timeStamp)))")
             }
             if let (start, end) = windowMillis, Double(timeStamp) < start || Double(timeStamp) > end { return true }
             if !record.labelEquals(known.label, lastLabelBytes) {
@@ -96,7 +107,7 @@ struct JTLSummary {
         let names = (0..<record.count).map { record.string($0) }
         func column(_ name: String) throws(SourceError) -> Int {
             guard let index = names.firstIndex(of: name) else {
-                throw SourceError("\(path) has no '\(name)' column; perfgate reads JTL CSV files with the header line (jmeter.save.saveservice.print_field_names=true); found: \(names.prefix(8).joined(separator: ","))")
+                throw SourceError("\(path) has no '\(name)' column; perfgate reads JTL CSV files with the header line (jmeter.save.saveservice.print_field_names=true); found: \(Excerpt.list(names, limit: 8))")
             }
             return index
         }

@@ -33,13 +33,13 @@ public struct K6Source: MetricSource {
             throw SourceError("\(path) has no 'metrics' object: expected a k6 summary (--summary-export or handleSummary JSON)")
         }
         guard let entry = metrics[metric] else {
-            throw SourceError("\(path) has no metric '\(metric)'\(Suggestion.hint(for: metric, in: names)); metrics: \(names.joined(separator: ", "))")
+            throw SourceError("\(path) has no metric '\(metric)'\(Suggestion.hint(for: metric, in: names)); metrics: \(Excerpt.list(names))")
         }
         // handleSummary nests the numbers under "values"; --summary-export does not.
         let values = entry["values"] ?? entry
         let available = values.members?.filter { $0.value.numberValue != nil }.map(\.key) ?? []
         guard let key = Self.statKey(stat, available: available) else {
-            throw SourceError("metric '\(metric)' in \(path) has no stat '\(stat)'; it has: \(available.joined(separator: ", "))")
+            throw SourceError("metric '\(metric)' in \(path) has no stat '\(stat)'; it has: \(Excerpt.list(available))")
         }
         return [Measurement(key: metric, value: values[key]?.numberValue)]
     }

@@ -29,11 +29,10 @@ public struct LocustSource: MetricSource {
     public func fetch(_ query: Node, context: SourceContext) async throws -> [Measurement] {
         guard let stat = query["stat"]?.stringValue else { throw SourceError("the query needs a 'stat'") }
         let path = try ResultFile.path(for: query, source: name, context: context)
-        guard let file = fopen(path, "rb") else { throw SourceError("cannot read \(path): \(FileSystem.reason())") }
-        defer { fclose(file) }
-        if FileSystem.isDirectory(path) { throw SourceError("cannot read \(path): it is a directory") }
-        return try Self.measurements(
-            file: file, name: path, stat: stat, wantedName: query["name"]?.stringValue, wantedType: query["type"]?.stringValue)
+        return try ResultFile.stream(path) { (file) throws(SourceError) in
+            try Self.measurements(
+                file: file, name: path, stat: stat, wantedName: query["name"]?.stringValue, wantedType: query["type"]?.stringValue)
+        }
     }
 
     /// One result per matching row of an open stats stream; `name` names it in messages.
@@ -52,6 +51,9 @@ public struct LocustSource: MetricSource {
                 statColumn = try Self.column(stat, in: fields, path: path)
                 header = fields
                 return true
+            }
+            guard fields.count == columns.count else {
+                throw SourceError("\(path):\(line): \(fields.count) fields, but the header has \(columns.count); a field holding a ',' must be quoted")
             }
             let field = { (name: String) in columns.firstIndex(of: name).map { $0 < fields.count ? fields[$0] : "" } }
             let rowName = field("Name") ?? ""
@@ -75,6 +77,6 @@ public struct LocustSource: MetricSource {
         if let exact = header.firstIndex(of: stat) { return exact }
         if let loose = header.firstIndex(where: { $0.lowercased() == stat.lowercased() }) { return loose }
         throw SourceError(
-            "\(path) has no column '\(stat)'\(Suggestion.hint(for: stat, in: header)); columns: \(header.joined(separator: ", "))")
+            "\(path) has no column '\(stat)'\(Suggestion.hint(for: stat, in: header)); columns: \(Excerpt.list(header))")
     }
 }

@@ -144,7 +144,7 @@ struct PrometheusAnswerParser {
             let raw = try rawString()
             guard let parsed = raw.escaped ? Double(text(raw)) : double(raw.range) else {
                 index = raw.range.lowerBound
-                throw fail("a sample value is not a number: \(JSONWriter.quoted(text(raw)))")
+                throw fail("a sample value is not a number: \(Excerpt.quoted(text(raw)))")
             }
             value = parsed
         } else {

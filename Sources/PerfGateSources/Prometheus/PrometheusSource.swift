@@ -13,6 +13,10 @@ import PerfGateCore
 /// `--trust-spec-urls`, or when it is the same server as the flag's or the variable's.
 public struct PrometheusSource: MetricSource {
     public let name = "prometheus"
+    /// Its credentials' variables; the redactor and the CI mask list derive from this.
+    public static let secrets = SecretDeclaration(
+        variables: ["PROMETHEUS_TOKEN", "PROMETHEUS_PASSWORD"], urlVariables: ["PROMETHEUS_URL"],
+        basicAuth: (user: "PROMETHEUS_USERNAME", password: "PROMETHEUS_PASSWORD"))
     let configuration: SourceConfiguration
 
     public init(configuration: SourceConfiguration = SourceConfiguration()) {
@@ -79,11 +83,11 @@ public struct PrometheusSource: MetricSource {
 
     func authorization() throws(SourceError) -> String? {
         if let token = try configuration.secret(
-            file: configuration.prometheusTokenFile, variables: ["PROMETHEUS_TOKEN"], source: name) {
+            file: configuration.prometheusTokenFile, variables: [Self.secrets.variables[0]], source: name) {
             return "Bearer " + token
         }
-        if let user = configuration.environment["PROMETHEUS_USERNAME"], !user.isEmpty {
-            return "Basic " + Base64.encode(user + ":" + (configuration.environment["PROMETHEUS_PASSWORD"] ?? ""))
+        if let basic = Self.secrets.basicAuth, let user = configuration.environment[basic.user], !user.isEmpty {
+            return "Basic " + Base64.encode(user + ":" + (configuration.environment[basic.password] ?? ""))
         }
         return nil
     }

@@ -71,25 +71,26 @@ extension String {
     }
 }
 
-/// Streams an RFC 4180 CSV file record by record in fixed memory (plus the longest record):
-/// quoted fields, doubled quotes, separators and newlines inside quotes, CRLF or LF.
+/// Streams an RFC 4180 CSV file record by record in bounded memory: quoted fields, doubled
+/// quotes, separators and newlines inside quotes, CRLF or LF.
+///
+/// Strict where leniency would drop data silently: a quote still open at the end of the file, text
+/// between a closing quote and the next separator, and a record longer than `maxRecordBytes` are
+/// errors that name the line. The buffer never grows past `maxRecordBytes` plus one chunk, whatever
+/// the file holds (one 1 GB line, `/dev/zero`, a sparse file).
 struct CSVReader {
     var separator: UInt8 = UInt8(ascii: ",")
     var chunkSize = 1 << 18
+    var maxRecordBytes = 1 << 20
 
     /// Calls `body` with each record and its 1-based line number; stop early by returning false.
     func read(path: String, _ body: (CSVRecord, Int) throws(SourceError) -> Bool) throws(SourceError) {
-        guard let file = fopen(path, "rb") else {
-            throw SourceError("cannot read \(path): \(FileSystem.reason())")
-        }
-        defer { fclose(file) }
-        if FileSystem.isDirectory(path) { throw SourceError("cannot read \(path): it is a directory") }
-        try read(file: file, name: path, body)
+        try ResultFile.stream(path) { (file) throws(SourceError) in try read(file: file, name: path, body) }
     }
 
     /// The same from an open stream (`name` is for messages): a file, or memory through fmemopen.
     func read(file: UnsafeMutablePointer<FILE>, name path: String, _ body: (CSVRecord, Int) throws(SourceError) -> Bool) throws(SourceError) {
-        var buffer = [UInt8](repeating: 0, count: chunkSize)
+        var buffer = [UInt8](repeating: 0, count: max(1, min(chunkSize, maxRecordBytes + 1)))
         var filled = 0
         var line = 1
         var atEOF = false
@@ -109,23 +110,32 @@ struct CSVReader {
                 var start = 0
                 if firstRecord, filled >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
                 while keepGoing, start < filled {
-                    guard let (fields, end, newlines) = Self.scanRecord(bytes, from: start, to: filled, separator: separator, atEOF: atEOF) else {
-                        break
+                    switch Self.scanRecord(bytes, from: start, to: filled, separator: separator, atEOF: atEOF) {
+                    case .needMore:
+                        consumed = start
+                        return
+                    case .unterminatedQuote(let opened):
+                        throw SourceError("\(path):\(line + opened): a quoted field opens here and is never closed; the rest of the file would be read as one field. Fix the stray '\"' (a quote inside a field is written as \"\")")
+                    case .textAfterQuote(let at):
+                        throw SourceError("\(path):\(line + at): text after a closing quote; a field that starts with '\"' must end with '\"' right before the next separator (a quote inside a field is written as \"\")")
+                    case .record(let fields, let end, let newlines):
+                        if end - start > maxRecordBytes { throw Self.tooLong(path, line: line, limit: maxRecordBytes) }
+                        firstRecord = false
+                        let isBlank = fields.count == 1 && fields[0].range.isEmpty
+                        if !isBlank {
+                            keepGoing = try body(CSVRecord(bytes: bytes, fields: fields), line)
+                        }
+                        line += newlines
+                        start = end
                     }
-                    firstRecord = false
-                    let isBlank = fields.count == 1 && fields[0].range.isEmpty
-                    if !isBlank {
-                        keepGoing = try body(CSVRecord(bytes: bytes, fields: fields), line)
-                    }
-                    line += newlines
-                    start = end
                 }
                 consumed = start
             }
             if !keepGoing || (atEOF && consumed >= filled) { return }
             if consumed == 0 && filled == buffer.count {
-                // One record longer than the buffer: grow it.
-                buffer += [UInt8](repeating: 0, count: buffer.count)
+                // One record longer than the buffer: grow it, up to the record limit.
+                guard buffer.count <= maxRecordBytes else { throw Self.tooLong(path, line: line, limit: maxRecordBytes) }
+                buffer += [UInt8](repeating: 0, count: min(buffer.count, maxRecordBytes + 1 - buffer.count))
                 continue
             }
             if consumed > 0 {
@@ -139,60 +149,74 @@ struct CSVReader {
         }
     }
 
-    /// The fields of the record at `start`, the offset after it and how many line breaks it spans;
-    /// nil when the record may continue past `limit` and more input is coming.
-    static func scanRecord(
-        _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to limit: Int, separator: UInt8, atEOF: Bool
-    ) -> ([(range: Range<Int>, quoted: Bool)], Int, Int)? {
+    static func tooLong(_ path: String, line: Int, limit: Int) -> SourceError {
+        SourceError("\(path):\(line): a record longer than \(limit >> 20) MiB; this is not a load-test result file, or a quote is missing")
+    }
+
+    enum Scan {
+        /// The record may continue past the buffer, and more input is coming.
+        case needMore
+        /// The fields, the offset after the record, and how many line breaks it spans.
+        case record([(range: Range<Int>, quoted: Bool)], end: Int, newlines: Int)
+        /// A quote opened (this many line breaks into the record) and the file ended.
+        case unterminatedQuote(openedAfter: Int)
+        /// Something other than a separator or a line break after a closing quote.
+        case textAfterQuote(atLine: Int)
+    }
+
+    /// The record at `start`.
+    static func scanRecord(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to limit: Int, separator: UInt8, atEOF: Bool) -> Scan {
         var fields: [(range: Range<Int>, quoted: Bool)] = []
         fields.reserveCapacity(20)
         var index = start
         var newlines = 0
+        let quote = UInt8(ascii: "\""), newline = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r")
         while true {
-            if index < limit, bytes[index] == UInt8(ascii: "\"") {
+            if index < limit, bytes[index] == quote {
                 let contentStart = index + 1
+                let openedAfter = newlines
                 index += 1
                 while true {
-                    guard index < limit else {
-                        if !atEOF { return nil }
-                        fields.append((contentStart..<limit, true))
-                        return (fields, limit, newlines)
-                    }
-                    if bytes[index] == UInt8(ascii: "\"") {
-                        if index + 1 < limit, bytes[index + 1] == UInt8(ascii: "\"") {
+                    guard index < limit else { return atEOF ? .unterminatedQuote(openedAfter: openedAfter) : .needMore }
+                    if bytes[index] == quote {
+                        if index + 1 < limit, bytes[index + 1] == quote {
                             index += 2
                             continue
                         }
-                        if index + 1 >= limit && !atEOF { return nil }
+                        if index + 1 >= limit && !atEOF { return .needMore }
                         break
                     }
-                    if bytes[index] == UInt8(ascii: "\n") { newlines += 1 }
+                    if bytes[index] == newline { newlines += 1 }
                     index += 1
                 }
                 fields.append((contentStart..<index, true))
                 index += 1
-                // Skip anything between the closing quote and the separator, as lenient readers do.
-                while index < limit, bytes[index] != separator, bytes[index] != UInt8(ascii: "\n") { index += 1 }
+                // RFC 4180: the separator or the line break (CRLF or LF) comes right after the closing quote.
+                if index < limit, bytes[index] == carriageReturn {
+                    if index + 1 < limit, bytes[index + 1] == newline {
+                        index += 1
+                    } else if index + 1 >= limit && !atEOF {
+                        return .needMore
+                    }
+                }
+                if index < limit, bytes[index] != separator, bytes[index] != newline { return .textAfterQuote(atLine: newlines) }
             } else {
                 let fieldStart = index
-                while index < limit, bytes[index] != separator, bytes[index] != UInt8(ascii: "\n") { index += 1 }
+                while index < limit, bytes[index] != separator, bytes[index] != newline { index += 1 }
                 var fieldEnd = index
-                if fieldEnd > fieldStart, bytes[fieldEnd - 1] == UInt8(ascii: "\r"), index < limit || atEOF,
-                   index >= limit || bytes[index] == UInt8(ascii: "\n") {
+                if fieldEnd > fieldStart, bytes[fieldEnd - 1] == carriageReturn, index < limit || atEOF,
+                   index >= limit || bytes[index] == newline {
                     fieldEnd -= 1
                 }
                 fields.append((fieldStart..<fieldEnd, false))
             }
-            guard index < limit else {
-                if !atEOF { return nil }
-                return (fields, limit, newlines)
-            }
+            guard index < limit else { return atEOF ? .record(fields, end: limit, newlines: newlines) : .needMore }
             if bytes[index] == separator {
                 index += 1
                 continue
             }
             // A line break ends the record.
-            return (fields, index + 1, newlines + 1)
+            return .record(fields, end: index + 1, newlines: newlines + 1)
         }
     }
 }

@@ -16,7 +16,7 @@ enum NumericValue {
             case "-inf", "-infinity": return -.infinity
             default: break
             }
-            guard let number = Double(trimmed) else { throw SourceError("value \(JSONWriter.quoted(text)) is not a number") }
+            guard let number = Double(trimmed) else { throw SourceError("value \(Excerpt.quoted(text)) is not a number") }
             return number
         default:
             throw SourceError("a value must be a number, found \(node.typeName)")

@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import PerfGateCore
 
 /// Finds the file a load-test query reads, and validates the shape all file queries share.
@@ -33,12 +40,33 @@ enum ResultFile {
         return (reader, diagnostics)
     }
 
-    /// Reads and parses a JSON (or YAML) result file, with errors that name it.
+    /// Reads and parses a JSON (or YAML) result file, with errors that name it. A file that
+    /// exists but does not parse is invalid input.
     static func loadDocument(_ path: String) throws(SourceError) -> Node {
         do {
             return try DocumentLoader.load(path: path, sizeLimit: 256 << 20).0
         } catch {
-            throw SourceError(error.description)
+            switch error {
+            case .file(let failure): throw SourceError(error.description, invalidInput: failure.isInvalid)
+            case .syntax: throw SourceError.invalidInput(error.description)
+            }
+        }
+    }
+
+    /// Streams a result file through `body`: a file that cannot be opened is a failure to
+    /// measure; one that is not a regular file, or whose content `body` rejects, is invalid input.
+    static func stream<T>(_ path: String, _ body: (UnsafeMutablePointer<FILE>) throws(SourceError) -> T) throws(SourceError) -> T {
+        let file: UnsafeMutablePointer<FILE>
+        do {
+            file = try FileSystem.openRegular(path)
+        } catch {
+            throw SourceError("cannot read \(error)", invalidInput: error.isInvalid)
+        }
+        defer { fclose(file) }
+        do {
+            return try body(file)
+        } catch {
+            throw SourceError.invalidInput(error.message)
         }
     }
 }

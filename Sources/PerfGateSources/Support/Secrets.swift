@@ -1,0 +1,63 @@
+import PerfGateCore
+
+/// Where a source's credentials come from, declared once per source. The mask list on CI
+/// platforms and the redactor are both derived from these declarations, so a new token variable
+/// is hidden as soon as it is declared.
+public struct SecretDeclaration: Sendable {
+    /// Variables whose whole value is a secret (tokens, passwords).
+    public var variables: [String]
+    /// Variables holding URLs, whose user-info password and credential-like query values are secrets.
+    public var urlVariables: [String]
+    /// The user and password variables of Basic authentication: the header value is a secret too.
+    public var basicAuth: (user: String, password: String)?
+
+    public init(variables: [String], urlVariables: [String] = [], basicAuth: (user: String, password: String)? = nil) {
+        self.variables = variables
+        self.urlVariables = urlVariables
+        self.basicAuth = basicAuth
+    }
+}
+
+/// Every secret perfgate may hold during a run.
+public enum Secrets {
+    /// Each source's declaration; the sources read their credentials from these same names.
+    public static let declarations: [SecretDeclaration] = [PrometheusSource.secrets, DynatraceSource.secrets]
+
+    /// Azure Pipelines hands service connections to tasks as `ENDPOINT_AUTH_<id>` (JSON) and
+    /// `ENDPOINT_AUTH_PARAMETER_<id>_<name>`; every parameter is a credential.
+    static let endpointPrefix = "ENDPOINT_AUTH_"
+
+    /// The secret values: declared variables, token files (first line), URL credentials (from
+    /// flags and declared variables), Basic headers, and Azure endpoint parameters.
+    public static func values(environment: [String: String], tokenFiles: [String] = [], urls: [String] = []) -> [String] {
+        var found: [String] = []
+        for declaration in declarations {
+            found += declaration.variables.compactMap { environment[$0]?.trimmingSpaces() }
+            for name in declaration.urlVariables { if let url = environment[name] { found += URLText.credentials(url.trimmingSpaces()) } }
+            if let basic = declaration.basicAuth, let user = environment[basic.user], !user.isEmpty {
+                found.append(Base64.encode(user + ":" + (environment[basic.password] ?? "")))
+            }
+        }
+        for file in tokenFiles {
+            if let bytes = try? FileSystem.read(file, limit: 1 << 20),
+               let line = String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline).first {
+                found.append(String(line).trimmingSpaces())
+            }
+        }
+        for url in urls { found += URLText.credentials(url) }
+        for (name, value) in environment where name.hasPrefix(endpointPrefix) {
+            found += endpointParameters(value, whole: name.hasPrefix(endpointPrefix + "PARAMETER_"))
+        }
+        var unique: [String] = []
+        for value in found where !value.isEmpty && !unique.contains(value) { unique.append(value) }
+        return unique
+    }
+
+    /// `ENDPOINT_AUTH_PARAMETER_*` is the value itself; `ENDPOINT_AUTH_<id>` is JSON whose
+    /// `parameters` are the values.
+    static func endpointParameters(_ value: String, whole: Bool) -> [String] {
+        if whole { return [value] }
+        guard let node = try? JSONParser.parse(Array(value.utf8)), let parameters = node["parameters"]?.members else { return [] }
+        return parameters.compactMap { $0.value.stringValue }
+    }
+}

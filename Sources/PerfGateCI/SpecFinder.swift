@@ -4,12 +4,17 @@ import PerfGateCore
 /// of the platform's artifact and workspace folders.
 public enum SpecFinder {
     public static let maxDepth = 6
+    /// The most folder entries one search looks at: a workspace is searched in well under a second,
+    /// and no tree (however it is built) can make the search run for minutes.
+    public static let maxEntries = 200_000
     static let skipped: Set<String> = [".git", "node_modules", ".build", ".perfgate", ".svn", ".hg"]
 
     public enum Outcome: Sendable, Equatable {
         case found(String)
         case none(searched: [String])
         case several([String])
+        /// The search stopped after `maxEntries` entries without deciding.
+        case tooLarge(searched: [String])
     }
 
     public static func find(_ given: String?, roots: [String]) -> Outcome {
@@ -38,14 +43,16 @@ public enum SpecFinder {
         return false
     }
 
-    static func search(_ roots: [String]) -> Outcome {
+    static func search(_ roots: [String], maxEntries: Int = maxEntries) -> Outcome {
         var found: [String] = []
         var seen = Set<String>()
+        var budget = maxEntries
         for root in roots {
-            walk(root, depth: 0) { path in
+            walk(root, depth: 0, budget: &budget) { path in
                 if seen.insert(canonical(path)).inserted { found.append(path) }
             }
         }
+        if budget < 0 { return .tooLarge(searched: roots) }
         switch found.count {
         case 0: return .none(searched: roots)
         case 1: return .found(found[0])
@@ -53,18 +60,23 @@ public enum SpecFinder {
         }
     }
 
-    static func walk(_ folder: String, depth: Int, _ visit: (String) -> Void) {
+    /// Folders are entered only as themselves: a symbolic link to a folder is never followed, so
+    /// links to `.` or to a parent cannot make the search loop or multiply. A spec reached through
+    /// a link to a file is still found.
+    static func walk(_ folder: String, depth: Int, budget: inout Int, _ visit: (String) -> Void) {
         var subfolders: [String] = []
         for name in FileSystem.list(folder) {
+            budget -= 1
+            if budget < 0 { return }
             let path = folder.hasSuffix("/") ? folder + name : folder + "/" + name
-            if FileSystem.isDirectory(path) {
+            if FileSystem.isRealDirectory(path) {
                 if !skipped.contains(name) { subfolders.append(path) }
-            } else if isSpecName(name) {
+            } else if isSpecName(name), !FileSystem.isDirectory(path) {
                 visit(path)
             }
         }
         guard depth < maxDepth else { return }
-        for subfolder in subfolders { walk(subfolder, depth: depth + 1, visit) }
+        for subfolder in subfolders where budget >= 0 { walk(subfolder, depth: depth + 1, budget: &budget, visit) }
     }
 
     /// The same file reached through overlapping roots counts once.

@@ -30,7 +30,13 @@ public struct WindowFile: Sendable, Equatable {
         }
         func time(_ key: String) throws(FileError) -> Double? {
             guard let value = node[key], !value.isNull else { return nil }
-            if let number = value.numberValue { return number }
+            if let number = value.numberValue {
+                // The same range as --start and --end: a hand-edited -1e300 must not reach the clock arithmetic.
+                guard TimeParser.validRange.contains(number) else {
+                    throw FileError(path: path, reason: "'\(key)' (\(JSONWriter.format(number))) is out of range: times must fall between the years 1 and 9999", invalid: true)
+                }
+                return number
+            }
             guard let text = value.stringValue, let seconds = try? TimeParser.parseRFC3339(text) else {
                 throw FileError(path: path, reason: "'\(key)' is not an RFC 3339 time")
             }

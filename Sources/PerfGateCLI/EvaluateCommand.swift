@@ -61,6 +61,7 @@ struct EvaluateCommand: AsyncParsableCommand {
 
     func evaluate() async throws {
         let now = Console.now()
+        let deadline = ContinuousClock.now + .milliseconds(CheckedNumber.clamped(try connectionOptions.deadlineSeconds() * 1000, to: 1...86_400_000))
         let environment = Console.environment()
         let platform = ciOptions.platform(environment: environment)
         // Before anything else is printed, so no later line can show a secret.
@@ -82,8 +83,8 @@ struct EvaluateCommand: AsyncParsableCommand {
         let root = try SpecLoading.document(specPath)
         let sources = SourceRegistry.all(configuration: try connectionOptions.configuration(environment: environment))
         var (result, kind, context, digest) = sloOptions.slo != nil || SpecLoading.isSLO(root)
-            ? try await evaluateSLO(specPath, root: root, window: window, environment: environment, sources: sources, history: history)
-            : try await evaluatePerfSpec(specPath, root: root, window: window, environment: environment, sources: sources, history: history)
+            ? try await evaluateSLO(specPath, root: root, window: window, environment: environment, sources: sources, history: history, deadline: deadline)
+            : try await evaluatePerfSpec(specPath, root: root, window: window, environment: environment, sources: sources, history: history, deadline: deadline)
         result.evaluatedAt = now
         let recorded = history?.append(result, kind: kind, digest: digest, context: context, now: now) ?? true
         try finish(result, platform: platform, recorded: recorded)
@@ -92,7 +93,8 @@ struct EvaluateCommand: AsyncParsableCommand {
     typealias Evaluation = (result: EvaluationResult, kind: String, context: [String: String], digest: String?)
 
     func evaluatePerfSpec(
-        _ path: String, root: Node, window: Window?, environment: [String: String], sources: [any MetricSource], history: HistoryStore?
+        _ path: String, root: Node, window: Window?, environment: [String: String], sources: [any MetricSource], history: HistoryStore?,
+        deadline: ContinuousClock.Instant
     ) async throws -> Evaluation {
         let commandVariables = specOptions.variables.dictionary
         let loaded = try SpecLoading.load(
@@ -111,13 +113,14 @@ struct EvaluateCommand: AsyncParsableCommand {
                 Console.err("perfgate: warning: relative thresholds (upperSeverePerc, ...) need --history to compare with; only the absolute ones apply")
             }
         }
-        let result = await Evaluator(sources: sources, concurrency: concurrency).evaluate(
+        let result = await Evaluator(sources: sources, concurrency: concurrency, deadline: deadline).evaluate(
             loaded.spec, context: context, specPath: loaded.path, comparison: comparison)
         return (result, "perfspec", runContext, HistoryStore.digest([loaded.path]))
     }
 
     func evaluateSLO(
-        _ path: String, root: Node, window: Window?, environment: [String: String], sources: [any MetricSource], history: HistoryStore?
+        _ path: String, root: Node, window: Window?, environment: [String: String], sources: [any MetricSource], history: HistoryStore?,
+        deadline: ContinuousClock.Instant
     ) async throws -> Evaluation {
         // Lighthouse's rules for the evaluation's timeframe.
         guard let window else {
@@ -139,7 +142,7 @@ struct EvaluateCommand: AsyncParsableCommand {
         }
         let folder = Path.directory(of: loaded.path)
         let context = SourceContext(window: window, specDirectory: folder.isEmpty ? "." : folder, variables: commandVariables)
-        let values = await SLIMeasurer(source: loaded.source, concurrency: concurrency).measure(loaded.queries, context: context)
+        let values = await SLIMeasurer(source: loaded.source, concurrency: concurrency, deadline: deadline).measure(loaded.queries, context: context)
         let result = SLOEvaluator.evaluate(
             loaded.spec, values: values, comparison: comparison,
             providerFailure: SLIMeasurer.providerFailure(values, requested: loaded.queries.map(\.name)), source: loaded.source.name,

@@ -14,6 +14,9 @@ enum SpecDiscovery {
         case .several(let paths):
             let list = Self.list(paths)
             throw InputFailure("\(paths.count) specs found; pick one with --spec PATH (or PERFGATE_SPEC):\(list)")
+        case .tooLarge(let searched):
+            throw InputFailure(
+                "the spec search stopped after \(SpecFinder.maxEntries) folder entries without deciding, in:\(Self.list(searched))\ngive the spec with --spec PATH (or PERFGATE_SPEC)")
         case .none(let searched):
             let list = Self.list(searched)
             throw InputFailure(

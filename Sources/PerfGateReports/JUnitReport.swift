@@ -125,7 +125,7 @@ public enum JUnitReport {
 
     /// Seconds with at most 3 decimals, as the xUnit schema requires.
     static func seconds(_ value: Double) -> String {
-        let millis = Int((max(0, value) * 1000).rounded())
+        let millis = CheckedNumber.clamped((value * 1000).rounded(), to: 0...Int(Int32.max) * 1000)
         let fraction = String(millis % 1000)
         return "\(millis / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)"
     }

@@ -142,7 +142,7 @@ public enum TerminalReport {
     /// `10m 0s`, `1h 2m`, `0.5s`.
     public static func duration(_ seconds: Double) -> String {
         if seconds < 60 { return "\(NumberText.format(seconds))s" }
-        let whole = Int(seconds.rounded())
+        let whole = CheckedNumber.clamped(seconds.rounded(), to: 0...Int(Int32.max) * 1000)
         if whole < 3600 { return "\(whole / 60)m \(whole % 60)s" }
         return "\(whole / 3600)h \(whole % 3600 / 60)m"
     }

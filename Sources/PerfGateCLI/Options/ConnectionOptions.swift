@@ -22,6 +22,11 @@ struct ConnectionOptions: ParsableArguments {
         valueName: "duration"))
     var timeout: String = "30"
 
+    @Option(name: .long, help: ArgumentHelp(
+        "The most the whole run may spend measuring: seconds or a duration such as 90s or 5m. Indicators still unmeasured then are errors (exit 2); the reports are still written.",
+        valueName: "duration"))
+    var deadline: String = "5m"
+
     @Option(name: .long, help: ArgumentHelp("The largest answer a backend may send, in MiB.", valueName: "mib"))
     var maxResponseMib: Int = 64
 
@@ -39,23 +44,29 @@ struct ConnectionOptions: ParsableArguments {
 
     func validate() throws {
         _ = try timeoutSeconds()
+        _ = try deadlineSeconds()
         guard attempts >= 1 else { throw ValidationError("--attempts must be at least 1") }
         guard maxResponseMib >= 1 else { throw ValidationError("--max-response-mib must be at least 1") }
         if let caFile, !FileSystem.exists(caFile) { throw ValidationError("--ca-file: \(caFile) does not exist") }
     }
 
-    func timeoutSeconds() throws -> Double {
+    func timeoutSeconds() throws -> Double { try Self.seconds(timeout, flag: "--timeout") }
+
+    func deadlineSeconds() throws -> Double { try Self.seconds(deadline, flag: "--deadline") }
+
+    /// Seconds, or a duration such as `45s` or `2m`: more than 0 and at most a day.
+    static func seconds(_ text: String, flag: String) throws -> Double {
         let seconds: Double
-        if let plain = Double(timeout) {
+        if let plain = Double(text) {
             seconds = plain
         } else {
             do {
-                seconds = try TimeParser.parseDuration(timeout)
+                seconds = try TimeParser.parseDuration(text)
             } catch {
-                throw ValidationError("--timeout: \(error.message)")
+                throw ValidationError("\(flag): \(error.message)")
             }
         }
-        guard seconds > 0 else { throw ValidationError("--timeout must be more than 0 seconds") }
+        guard seconds > 0, seconds <= 86_400 else { throw ValidationError("\(flag) must be more than 0 seconds and at most a day (86400 s)") }
         return seconds
     }
 

@@ -55,6 +55,9 @@ struct WindowOptions: ParsableArguments {
         return try checked(try parse(start, "--start", now: now), try end.map { try parse($0, "--end", now: now) }, now: now)
     }
 
+    /// Seconds a window may reach past now: clocks differ between the machine that marked and this one.
+    static let clockSlack = 60.0
+
     /// The window, or a usage failure for one that is reversed or in the future. A missing end is now.
     func checked(_ startTime: Double, _ endTime: Double?, now: Double) throws -> Window {
         if endTime == nil { Console.err("perfgate: the window has no end; it ends now") }
@@ -63,8 +66,12 @@ struct WindowOptions: ParsableArguments {
             throw UsageFailure("the window ends (\(CivilDate.rfc3339(endTime))) before it starts (\(CivilDate.rfc3339(startTime)))")
         }
         // A little slack for clocks that differ between the machine that marked and this one.
-        guard startTime <= now + 60 else {
+        guard startTime <= now + Self.clockSlack else {
             throw UsageFailure("the window starts in the future (\(CivilDate.rfc3339(startTime))); check the start time and the machine's clock")
+        }
+        // Metrics for a time that has not come yet do not exist: evaluating now would grade a part of the window.
+        guard endTime <= now + Self.clockSlack else {
+            throw UsageFailure("the window ends in the future (\(CivilDate.rfc3339(endTime)), it is now \(CivilDate.rfc3339(now))); evaluate after the load test, or check the end time and the machine's clock")
         }
         return Window(start: startTime, end: endTime)
     }

@@ -5,10 +5,13 @@
 public struct Evaluator: Sendable {
     public var sources: [String: any MetricSource]
     public var concurrency: Int
+    /// When measuring must be over, whatever is still running (nil: no bound).
+    public var deadline: ContinuousClock.Instant?
 
-    public init(sources: [any MetricSource], concurrency: Int = 8) {
+    public init(sources: [any MetricSource], concurrency: Int = 8, deadline: ContinuousClock.Instant? = nil) {
         self.sources = Dictionary(sources.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.concurrency = max(1, concurrency)
+        self.deadline = deadline
     }
 
     /// - Parameter comparison: the earlier runs that relative thresholds compare with.
@@ -57,37 +60,58 @@ public struct Evaluator: Sendable {
         }
     }
 
+    /// Every indicator's answer, `concurrency` at a time. When the deadline passes, the answers
+    /// still missing are "deadline exceeded" errors and this returns at once: a source that hangs
+    /// (a server that never answers, a file that never ends) cannot hold the run.
     func fetchAll(_ indicators: [Indicator], context: SourceContext) async -> [Result<SourceAnswer, SourceError>] {
-        var outcomes = [Result<SourceAnswer, SourceError>](repeating: .success(SourceAnswer([])), count: indicators.count)
-        await withTaskGroup(of: (Int, Result<SourceAnswer, SourceError>).self) { group in
-            var next = 0
-            func startNext() {
-                guard next < indicators.count else { return }
-                let index = next
-                let indicator = indicators[index]
-                let source = sources[indicator.source]
-                next += 1
-                group.addTask {
-                    guard let source else {
-                        return (index, .failure(SourceError("no source named '\(indicator.source)' is available")))
-                    }
-                    do {
-                        return (index, .success(try await source.answer(indicator.query, context: context)))
-                    } catch let error as SourceError {
-                        return (index, .failure(error))
-                    } catch {
-                        return (index, .failure(SourceError(String(describing: error))))
+        let (events, continuation) = AsyncStream<(Int, Result<SourceAnswer, SourceError>)?>.makeStream()
+        let sources = self.sources
+        let concurrency = self.concurrency
+        let work = Task {
+            await withTaskGroup(of: (Int, Result<SourceAnswer, SourceError>).self) { group in
+                var next = 0
+                func startNext() {
+                    guard next < indicators.count else { return }
+                    let index = next
+                    let indicator = indicators[index]
+                    let source = sources[indicator.source]
+                    next += 1
+                    group.addTask {
+                        guard let source else {
+                            return (index, .failure(SourceError("no source named '\(indicator.source)' is available")))
+                        }
+                        do {
+                            return (index, .success(try await source.answer(indicator.query, context: context)))
+                        } catch let error as SourceError {
+                            return (index, .failure(error))
+                        } catch {
+                            return (index, .failure(SourceError(String(describing: error))))
+                        }
                     }
                 }
+                for _ in 0..<concurrency { startNext() }
+                for await outcome in group {
+                    continuation.yield(outcome)
+                    startNext()
+                }
             }
-            for _ in 0..<concurrency { startNext() }
-            let redactor = Redactor.shared
-            for await (index, outcome) in group {
-                outcomes[index] = Self.redacted(outcome, by: redactor)
-                startNext()
+            continuation.finish()
+        }
+        let timer = deadline.map { deadline in
+            Task {
+                try? await Task.sleep(until: deadline, clock: .continuous)
+                continuation.yield(nil)
             }
         }
-        return outcomes
+        var outcomes = [Result<SourceAnswer, SourceError>?](repeating: nil, count: indicators.count)
+        let redactor = Redactor.shared
+        for await event in events {
+            guard let (index, outcome) = event else { break }  // the deadline
+            outcomes[index] = Self.redacted(outcome, by: redactor)
+        }
+        timer?.cancel()
+        work.cancel()
+        return outcomes.map { $0 ?? .failure(SourceError("deadline exceeded: the run's deadline passed before this indicator was measured")) }
     }
 
     /// What a source said, with every secret hidden: this is where outside text enters the result

@@ -3,10 +3,13 @@
 public struct SLIMeasurer: Sendable {
     public var source: any MetricSource
     public var concurrency: Int
+    /// When measuring must be over (nil: no bound).
+    public var deadline: ContinuousClock.Instant?
 
-    public init(source: any MetricSource, concurrency: Int = 8) {
+    public init(source: any MetricSource, concurrency: Int = 8, deadline: ContinuousClock.Instant? = nil) {
         self.source = source
         self.concurrency = concurrency
+        self.deadline = deadline
     }
 
     /// - Parameter queries: SLI name and the provider's query, filled, in the order to report.
@@ -16,7 +19,7 @@ public struct SLIMeasurer: Sendable {
         }
         var filled = context
         filled.placeholdersFilled = true
-        let outcomes = await Evaluator(sources: [source], concurrency: concurrency).fetchAll(indicators, context: filled)
+        let outcomes = await Evaluator(sources: [source], concurrency: concurrency, deadline: deadline).fetchAll(indicators, context: filled)
         var values: [String: SLIValue] = [:]
         for (query, outcome) in zip(queries, outcomes) {
             values[query.name] = Self.value(outcome)

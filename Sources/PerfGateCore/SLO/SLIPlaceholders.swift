@@ -23,7 +23,7 @@ public struct SLIPlaceholders: Sendable {
             values["$" + name] = value
         }
         if let window {
-            values["$DURATION_SECONDS"] = "\(Int((window.end - window.start).rounded(.up)))s"
+            values["$DURATION_SECONDS"] = "\(CheckedNumber.clamped((window.end - window.start).rounded(.up), to: 0...10_000_000_000))s"
         }
         for name in Self.contextNames {
             let value = variables[name] ?? environment["PERFGATE_" + name] ?? environment["KEPTN_" + name]

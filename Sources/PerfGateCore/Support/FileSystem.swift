@@ -34,6 +34,12 @@ public enum FileSystem {
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
+    /// Whether the path itself is a folder: a symbolic link to one is not.
+    public static func isRealDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
     /// Opens a regular file for reading. A FIFO, a device, a socket or a folder is refused at
     /// once, without reading (or, for a FIFO, waiting for a writer): nothing perfgate reads can
     /// block it forever.
@@ -86,19 +92,41 @@ public enum FileSystem {
 
     /// Writes through a temporary file in the same folder and renames it into place, so a reader
     /// sees either the old file or the whole new one, never half of it.
+    ///
+    /// The temporary is made by `mkstemp`: a random name, created exclusively (`O_CREAT|O_EXCL`,
+    /// which also refuses a symbolic link planted at that name), so nobody who can write to the
+    /// folder can redirect the write to another file. The rename replaces a link at `path` itself
+    /// rather than writing through it.
     public static func writeAtomically(_ contents: String, to path: String) throws(FileError) {
         let folder = Path.directory(of: path)
         if !folder.isEmpty, !isDirectory(folder) { try makeDirectories(folder) }
-        let temporary = "\(folder.isEmpty ? "." : folder)/.\(Path.lastComponent(of: path)).\(getpid()).tmp"
-        guard let file = fopen(temporary, "wb") else { throw FileError(path: path, reason: reason()) }
+        var template = Array("\(folder.isEmpty ? "." : folder)/.\(Path.lastComponent(of: path)).XXXXXX".utf8CString)
+        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard descriptor >= 0 else { throw FileError(path: path, reason: reason()) }
+        let temporary = String(cString: template)
+        // mkstemp creates 0600; a report is as readable as any file the user creates.
+        let mask = umask(0)
+        umask(mask)
+        fchmod(descriptor, 0o666 & ~mask)
         var bytes = Array(contents.utf8)
-        let written = bytes.withUnsafeMutableBytes { fwrite($0.baseAddress, 1, $0.count, file) }
-        let flushed = fflush(file) == 0 && fsync(fileno(file)) == 0
-        let savedErrno = errno
-        fclose(file)
-        guard written == bytes.count, flushed else {
+        var offset = 0
+        var failure: Int32 = 0
+        bytes.withUnsafeMutableBytes { buffer in
+            while offset < buffer.count {
+                let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return
+                }
+                offset += written
+            }
+        }
+        if failure == 0 && fsync(descriptor) != 0 { failure = errno }
+        close(descriptor)
+        guard failure == 0 else {
             unlink(temporary)
-            throw FileError(path: path, reason: reason(savedErrno))
+            throw FileError(path: path, reason: reason(failure))
         }
         guard rename(temporary, path) == 0 else {
             let failure = reason()

@@ -9,6 +9,8 @@ enum DynatraceQuery: Equatable {
     /// Metrics API v2.
     case metrics(selector: String, entitySelector: String?, resolution: String, mzSelector: String? = nil)
 
+    /// Epoch milliseconds of the years 1 to 9999, the range every window is checked against.
+    static let millisecondRange = -62_135_596_800_000...253_402_300_799_999
     static let example = #"{"metricSelector": "builtin:service.response.time:percentile(95)", "entitySelector": "type(SERVICE)"}"#
     static let entityPaths = ["service": "services", "application": "applications", "process": "infrastructure/processes"]
     static let aggregations = ["avg", "max", "min", "count", "sum", "median"]
@@ -111,8 +113,8 @@ enum DynatraceQuery: Equatable {
 
     /// The request path and query string for a window in Unix seconds.
     func pathAndQuery(window: Window) -> String {
-        let from = String(Int64((window.start * 1000).rounded()))
-        let to = String(Int64((window.end * 1000).rounded()))
+        let from = String(CheckedNumber.clamped((window.start * 1000).rounded(), to: Self.millisecondRange))
+        let to = String(CheckedNumber.clamped((window.end * 1000).rounded(), to: Self.millisecondRange))
         switch self {
         case let .timeseries(id, aggregation, percentile, entityIds, tags):
             var pairs = [("includeData", "true"), ("aggregationType", aggregation)]

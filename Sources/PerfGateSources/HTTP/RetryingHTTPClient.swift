@@ -1,3 +1,4 @@
+import PerfGateCore
 /// When and how long to wait before trying a request again.
 public struct RetryPolicy: Sendable {
     /// Tries in all, the first included.
@@ -31,7 +32,7 @@ public struct RetryingHTTPClient: HTTPClient {
 
     public init(
         base: any HTTPClient, policy: RetryPolicy = RetryPolicy(), now: @escaping @Sendable () -> Double,
-        sleep: @escaping @Sendable (Double) async -> Void = { try? await Task.sleep(for: .milliseconds(Int($0 * 1000))) },
+        sleep: @escaping @Sendable (Double) async -> Void = { try? await Task.sleep(for: .milliseconds(CheckedNumber.clamped($0 * 1000, to: 0...86_400_000))) },
         random: @escaping @Sendable (Double) -> Double = { Double.random(in: 0...$0) }
     ) {
         self.base = base

@@ -38,7 +38,7 @@ public enum Placeholders {
     public static func fill(_ text: String, variables: [String: String], window: Window?) throws(SourceError) -> String {
         var values = variables
         if let window {
-            let seconds = max(0, Int(window.duration.rounded()))
+            let seconds = CheckedNumber.clamped(window.duration.rounded(), to: 0...10_000_000_000)
             values["DURATION"] = "\(seconds)s"
             values["DURATION_SECONDS"] = "\(seconds)s"
             values["DURATION_MINUTES"] = "\(max(1, (seconds + 59) / 60))m"

@@ -11,7 +11,9 @@ public enum JSONWriter {
         switch node.value {
         case .null: output += "null"
         case .bool(let bool): output += bool ? "true" : "false"
-        case .number(let number): output += number.isFinite ? format(number) : "null"
+        // JSON has no infinities: they are written as Prometheus writes them, the strings "+Inf"
+        // and "-Inf" (a value of null would read as "not measured"). NaN is null.
+        case .number(let number): output += number.isFinite ? format(number) : number.isNaN ? "null" : number > 0 ? "\"+Inf\"" : "\"-Inf\""
         case .string(let string): appendQuoted(string, into: &output)
         case .array(let items):
             if items.isEmpty {

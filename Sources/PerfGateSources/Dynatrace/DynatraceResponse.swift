@@ -3,6 +3,11 @@ import PerfGateCore
 /// Reads Dynatrace API answers (Timeseries v1, topology v1, Metrics v2) into measurements.
 enum DynatraceResponse {
     static func answer(_ response: HTTPResponse, for query: DynatraceQuery, request: String) throws(SourceError) -> SourceAnswer {
+        try page(response, for: query, request: request).answer
+    }
+
+    /// One answer, and the Metrics v2 `nextPageKey` when the server has more pages.
+    static func page(_ response: HTTPResponse, for query: DynatraceQuery, request: String) throws(SourceError) -> (answer: SourceAnswer, nextPageKey: String?) {
         let document = try? JSONParser.parse(response.body)
         guard (200..<300).contains(response.status) else { throw SourceError("\(request): \(failure(response, document))") }
         guard let document else {
@@ -10,9 +15,12 @@ enum DynatraceResponse {
         }
         do throws(SourceError) {
             switch query {
-            case .timeseries: return SourceAnswer(try timeseries(document))
-            case let .smartscape(_, relationship, relation, _): return SourceAnswer(try entities(document, relationship, relation))
-            case .metrics: return try metrics(document)
+            case .timeseries: return (SourceAnswer(try timeseries(document)), nil)
+            case let .smartscape(_, relationship, relation, _): return (SourceAnswer(try entities(document, relationship, relation)), nil)
+            case .metrics:
+                let next = document["nextPageKey"]
+                guard next == nil || next!.isNull || next!.stringValue != nil else { throw SourceError("'nextPageKey' is not a string") }
+                return (try metrics(document), next?.stringValue.flatMap { $0.isEmpty ? nil : $0 })
             }
         } catch {
             throw SourceError("\(request): \(error.message)")
@@ -38,8 +46,16 @@ enum DynatraceResponse {
         }
         var results: [Measurement] = []
         for entity in points {
-            guard let first = entity.value.items?.first?.items, first.count >= 2 else { continue }
-            results.append(try point(key: entity.key, value: first[1], milliseconds: first[0]))
+            // An entity without points has no value; anything else that is not [[ms, value], …] is an error.
+            guard let list = entity.value.items else { throw SourceError("dataPoints of \(Excerpt.quoted(entity.key)) is not a list of [timestamp, value]") }
+            guard let first = list.first else {
+                results.append(Measurement(key: entity.key, value: nil))
+                continue
+            }
+            guard let pair = first.items, pair.count == 2 else {
+                throw SourceError("a data point of \(Excerpt.quoted(entity.key)) is not [timestamp, value]")
+            }
+            results.append(try point(key: entity.key, value: pair[1], milliseconds: pair[0]))
         }
         return results
     }
@@ -57,7 +73,7 @@ enum DynatraceResponse {
         guard let entities = document.items else { throw SourceError("the answer is not a list of entities") }
         var results: [Measurement] = []
         for entity in entities {
-            guard let id = entity["entityId"]?.stringValue else { continue }
+            guard let id = entity["entityId"]?.stringValue else { throw SourceError("an entity in the answer has no 'entityId'") }
             let count = entity[relationship]?[relation]?.items?.count ?? 0
             results.append(try point(key: id, value: .number(Double(count)), milliseconds: entity["lastSeenTimestamp"]))
         }
@@ -72,13 +88,16 @@ enum DynatraceResponse {
         for result in results {
             warnings += (result["warnings"]?.items ?? []).compactMap(\.stringValue)
             let metricId = result["metricId"]?.stringValue ?? ""
-            for series in result["data"]?.items ?? [] {
+            guard let data = result["data"]?.items else { throw SourceError("the result for \(Excerpt.quoted(metricId)) has no 'data' list") }
+            for series in data {
                 let dimensions = (series["dimensionMap"]?.members ?? []).sorted { $0.key < $1.key }
                     .map { "\($0.key)=\($0.value.stringValue ?? JSONWriter.write($0.value))" }
                 var key = dimensions.isEmpty ? metricId : dimensions.joined(separator: ",")
                 if results.count > 1, !dimensions.isEmpty { key = metricId + " " + key }
-                let values = series["values"]?.items ?? []
-                let timestamps = series["timestamps"]?.items ?? []
+                // Values without their timestamps, or lists of different lengths, are not an answer to grade.
+                guard let values = series["values"]?.items, let timestamps = series["timestamps"]?.items, values.count == timestamps.count else {
+                    throw SourceError("a series of \(Excerpt.quoted(metricId)) has no 'values' and 'timestamps' lists of the same length")
+                }
                 for (index, value) in values.enumerated() {
                     measurements.append(try point(key: key, value: value, milliseconds: index < timestamps.count ? timestamps[index] : nil))
                 }

@@ -53,19 +53,40 @@ public struct DynatraceSource: MetricSource {
         else {
             throw SourceError("dynatrace: no API token: set DYNATRACE_API_TOKEN or pass --dynatrace-token-file")
         }
-        let variables = ["DYNATRACE_URL", "DYNATRACE_BASEURL"]
+        let variables = Self.secrets.urlVariables
         guard configuration.mayReceiveCredentials(url, flag: configuration.dynatraceURL, variables: variables) else {
             throw SourceError(
                 "dynatrace: the token was not sent to \(URLText.origin(url) ?? "the server"), which only the spec names; pass --trust-spec-urls (or give the same URL with --dynatrace-url) to send it")
         }
-        let request = HTTPRequest(url: url, headers: [("Accept", "application/json"), ("Authorization", "Api-Token " + token)])
+        let headers = [("Accept", "application/json"), ("Authorization", "Api-Token " + token)]
+        var page = try await get(url, headers: headers, filled)
+        var answer = page.answer
+        // Metrics v2 pages: follow nextPageKey (alone, as the API wants it), a bounded number of times.
+        var pages = 1
+        while let key = page.nextPageKey {
+            guard pages < Self.maxPages else {
+                throw SourceError("dynatrace: the answer has more than \(Self.maxPages) pages; narrow the metricSelector or entitySelector")
+            }
+            try Task.checkCancellation()
+            page = try await get(try baseURL(context) + "/api/v2/metrics/query?" + URLText.formEncoded([("nextPageKey", key)]), headers: headers, filled)
+            answer.measurements += page.answer.measurements
+            answer.warnings += page.answer.warnings.filter { !answer.warnings.contains($0) }
+            pages += 1
+        }
+        return answer
+    }
+
+    /// The most Metrics v2 pages one query reads.
+    static let maxPages = 50
+
+    func get(_ url: String, headers: [(String, String)], _ query: DynatraceQuery) async throws(SourceError) -> (answer: SourceAnswer, nextPageKey: String?) {
         let response: HTTPResponse
         do {
-            response = try await configuration.http.send(request)
+            response = try await configuration.http.send(HTTPRequest(url: url, headers: headers))
         } catch {
             throw SourceError("dynatrace: \(error.message)")
         }
-        return try DynatraceResponse.answer(response, for: filled, request: "dynatrace: GET \(URLText.redacted(url))")
+        return try DynatraceResponse.page(response, for: query, request: "dynatrace: GET \(URLText.redacted(url))")
     }
 
     public func sliQuery(_ text: String) -> Result<Node, SourceError>? {
@@ -75,7 +96,7 @@ public struct DynatraceSource: MetricSource {
     func baseURL(_ context: SourceContext) throws(SourceError) -> String {
         guard var base = configuration.setting(
             spec: context.sourceSettings, source: name, key: "url", flag: configuration.dynatraceURL,
-            variables: ["DYNATRACE_URL", "DYNATRACE_BASEURL"])
+            variables: Self.secrets.urlVariables)
         else {
             throw SourceError("dynatrace: no environment configured: set sources.dynatrace.url in the spec, --dynatrace-url, or DYNATRACE_URL")
         }

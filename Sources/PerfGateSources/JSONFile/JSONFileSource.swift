@@ -31,7 +31,7 @@ public struct JSONFileSource: MetricSource {
         let target: Node
         switch pointer.resolve(in: document) {
         case .success(let node): target = node
-        case .failure(let error): throw SourceError("\(path): \(error.message)")
+        case .failure(let error): throw SourceError.invalidInput("\(path): \(error.message)")
         }
         do throws(SourceError) {
             guard let items = target.items else {
@@ -44,7 +44,7 @@ public struct JSONFileSource: MetricSource {
                 return Measurement(key: "\(text)/\(index)", value: try NumericValue.parse(item))
             }
         } catch {
-            throw SourceError("\(path) at \(text): \(error.message)")
+            throw SourceError.invalidInput("\(path) at \(text): \(error.message)")
         }
     }
 }

@@ -24,7 +24,12 @@ public struct K6Source: MetricSource {
             throw SourceError("the query needs 'metric' and 'stat'")
         }
         let path = try ResultFile.path(for: query, source: name, context: context)
-        return try Self.measurements(document: try ResultFile.loadDocument(path), name: path, metric: metric, stat: stat)
+        let document = try ResultFile.loadDocument(path)
+        do {
+            return try Self.measurements(document: document, name: path, metric: metric, stat: stat)
+        } catch {
+            throw SourceError.invalidInput(error.message)  // the file is there, but not what the query needs
+        }
     }
 
     /// The stat of a metric in a parsed summary; `name` names the file in messages.

@@ -25,6 +25,11 @@ struct PrometheusAnswerParser {
         /// A scalar or string result: `[timestamp, "value"]`, the value as written.
         var single: (timestamp: Double, value: String)?
         var hasResult = false
+        /// The series objects read, and how many had a `value` point or a `values` list: a vector
+        /// needs `value` in every one, a matrix `values`, or the answer is not what it claims.
+        var seriesCount = 0
+        var seriesWithValue = 0
+        var seriesWithValues = 0
     }
 
     struct Malformed: Error {
@@ -111,12 +116,22 @@ struct PrometheusAnswerParser {
             answer.single = (timestamp, value)
             return
         }
-        try array { (parser) throws(Malformed) in try parser.series(into: &answer.samples) }
+        try array { (parser) throws(Malformed) in
+            parser.skipSpace()
+            guard parser.peek == UInt8(ascii: "{") else { throw parser.fail("a series in 'result' must be an object {\"metric\": …, \"value\": …}") }
+            let (value, values) = try parser.series(into: &answer.samples)
+            answer.seriesCount += 1
+            if value { answer.seriesWithValue += 1 }
+            if values { answer.seriesWithValues += 1 }
+        }
     }
 
     /// `{"metric": {…}, "value": [t, "v"]}` or `{"metric": {…}, "values": [[t, "v"], …]}`.
-    mutating func series(into samples: inout [Measurement]) throws(Malformed) {
+    /// Returns whether the series had `value` and whether it had `values`.
+    mutating func series(into samples: inout [Measurement]) throws(Malformed) -> (value: Bool, values: Bool) {
         var key = "{}"
+        var sawValue = false
+        var sawValues = false
         let first = samples.count
         try object { (parser, name) throws(Malformed) in
             if parser.matches(name, "metric") {
@@ -125,12 +140,15 @@ struct PrometheusAnswerParser {
                 for index in first..<samples.count { samples[index].key = key }
             } else if parser.matches(name, "value") {
                 samples.append(try parser.point(key: key))
+                sawValue = true
             } else if parser.matches(name, "values") {
                 try parser.array { (parser) throws(Malformed) in samples.append(try parser.point(key: key)) }
+                sawValues = true
             } else {
                 try parser.skipValue()
             }
         }
+        return (sawValue, sawValues)
     }
 
     /// `[timestamp, "value"]`; NaN is a missing value, `+Inf`/`-Inf` are numbers.

@@ -14,18 +14,29 @@ enum PrometheusResponse {
         }
         guard (200..<300).contains(response.status) else {
             if let type = parsed.errorType, let message = parsed.error {
-                throw SourceError("\(request): HTTP \(response.status) \(type): \(message)")
+                throw SourceError("\(request): HTTP \(response.status) \(type): \(Excerpt.of(message, limit: 500))")
             }
             throw SourceError("\(request): HTTP \(response.status): \(JSONWriter.quoted(response.bodyPreview()))")
         }
         guard parsed.status == "success" else {
-            throw SourceError("\(request): \(parsed.errorType ?? "error"): \(parsed.error ?? "status \(parsed.status.map(JSONWriter.quoted) ?? "missing")")")
+            throw SourceError("\(request): \(parsed.errorType.map { Excerpt.of($0) } ?? "error"): \(parsed.error.map { Excerpt.of($0, limit: 500) } ?? "status \(parsed.status.map { Excerpt.quoted($0) } ?? "missing")")")
         }
         guard let type = parsed.resultType, parsed.hasResult else {
             throw SourceError("\(request): the answer has no data.resultType and data.result")
         }
         switch type {
         case "vector", "matrix":
+            // An answer that does not have the shape its resultType names is an error, never "no
+            // values": with ignoreEmpty, "no values" would pass the gate.
+            let point = type == "vector" ? "value" : "values"
+            guard parsed.single == nil else {
+                throw SourceError("\(request): the \(type) answer's result is [timestamp, value], not a list of series {\"metric\": …, \"\(point)\": …}; the server's answer is not what its resultType says")
+            }
+            let withPoints = type == "vector" ? parsed.seriesWithValue : parsed.seriesWithValues
+            let withOther = type == "vector" ? parsed.seriesWithValues : parsed.seriesWithValue
+            guard withPoints == parsed.seriesCount, withOther == 0 else {
+                throw SourceError("\(request): \(parsed.seriesCount - withPoints + withOther) of \(parsed.seriesCount) series in the \(type) answer lack '\(point)' (or carry the other form); the server's answer is not what its resultType says")
+            }
             // A matrix gives one result per sample, so `metric[5m]` grades every point.
             return SourceAnswer(parsed.samples, warnings: parsed.warnings)
         case "scalar":

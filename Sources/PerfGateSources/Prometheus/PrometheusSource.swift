@@ -45,7 +45,7 @@ public struct PrometheusSource: MetricSource {
             method: "POST", url: endpoint, headers: [("Accept", "application/json")], body: Array(URLText.formEncoded(form).utf8))
         var warnings: [String] = []
         if let authorization = try authorization() {
-            if configuration.mayReceiveCredentials(endpoint, flag: configuration.prometheusURL, variables: ["PROMETHEUS_URL"]) {
+            if configuration.mayReceiveCredentials(endpoint, flag: configuration.prometheusURL, variables: Self.secrets.urlVariables) {
                 request.headers.append(("Authorization", authorization))
             } else {
                 warnings.append("credentials were not sent to \(URLText.origin(endpoint) ?? "the server"), which only the spec names; pass --trust-spec-urls to send them")
@@ -70,7 +70,7 @@ public struct PrometheusSource: MetricSource {
     /// The `/api/v1/query` URL from whichever setting is present.
     func endpoint(_ context: SourceContext) throws(SourceError) -> String {
         guard let base = configuration.setting(
-            spec: context.sourceSettings, source: name, key: "url", flag: configuration.prometheusURL, variables: ["PROMETHEUS_URL"])
+            spec: context.sourceSettings, source: name, key: "url", flag: configuration.prometheusURL, variables: Self.secrets.urlVariables)
         else {
             throw SourceError("prometheus: no server configured: set sources.prometheus.url in the spec, --prometheus-url, or PROMETHEUS_URL")
         }

@@ -22,10 +22,10 @@ import Testing
     }
 
     @Test func namesWhatIsAvailableWhenAskedForSomethingElse() async {
-        await #expect(throws: SourceError("\(context.specDirectory)/summary-export.json has no metric 'http_req_duratoin' (did you mean 'http_req_duration'?); metrics: http_req_duration, http_req_duration{name:checkout}, http_req_failed, http_reqs")) {
+        await #expect(throws: SourceError("\(context.specDirectory)/summary-export.json has no metric 'http_req_duratoin' (did you mean 'http_req_duration'?); metrics: http_req_duration, http_req_duration{name:checkout}, http_req_failed, http_reqs", invalidInput: true)) {
             try await fetch("summary-export.json", "http_req_duratoin", "avg")
         }
-        await #expect(throws: SourceError("metric 'http_reqs' in \(context.specDirectory)/summary-export.json has no stat 'p(95)'; it has: count, rate")) {
+        await #expect(throws: SourceError("metric 'http_reqs' in \(context.specDirectory)/summary-export.json has no stat 'p(95)'; it has: count, rate", invalidInput: true)) {
             try await fetch("summary-export.json", "http_reqs", "p(95)")
         }
     }
@@ -75,10 +75,10 @@ import Testing
     }
 
     @Test func explainsWhereAPointerStops() async {
-        await #expect(throws: SourceError("\(context.specDirectory)/metrics.json: nothing at /checkout/p59 (did you mean 'p95'?)")) {
+        await #expect(throws: SourceError("\(context.specDirectory)/metrics.json: nothing at /checkout/p59 (did you mean 'p95'?)", invalidInput: true)) {
             try await fetch("/checkout/p59")
         }
-        await #expect(throws: SourceError("\(context.specDirectory)/metrics.json at /text: value \"fast\" is not a number")) {
+        await #expect(throws: SourceError("\(context.specDirectory)/metrics.json at /text: value \"fast\" is not a number", invalidInput: true)) {
             try await fetch("/text")
         }
     }

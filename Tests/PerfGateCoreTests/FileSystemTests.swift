@@ -46,3 +46,24 @@ import Testing
         #expect(DocumentFormat.detect(path: "perfspec", bytes: Array("# comment\na: 1".utf8)) == .yaml)
     }
 }
+
+/// Class 6 of the hostile-input review: nobody who can write to the report folder can redirect a write.
+@Suite struct AtomicWriteTests {
+    @Test func aPlantedLinkRedirectsNothing() throws {
+        let folder = try Fixtures.temporaryFolder()
+        let victim = folder + "/victim"
+        try Fixtures.write("precious", to: victim)
+        // The names the old scheme used (.NAME.PID.tmp, PIDs predictable in containers), and the destination itself.
+        #expect(symlink(victim, folder + "/.r.json.\(getpid()).tmp") == 0)
+        #expect(symlink(victim, folder + "/link.json") == 0)
+        try FileSystem.writeAtomically("report", to: folder + "/r.json")
+        try FileSystem.writeAtomically("report", to: folder + "/link.json")
+        #expect(try Fixtures.read(victim) == "precious")
+        #expect(try Fixtures.read(folder + "/r.json") == "report")
+        #expect(try Fixtures.read(folder + "/link.json") == "report")
+        // No temporary is left behind, and the report is readable like any file the user makes.
+        #expect(try Fixtures.list(folder).filter { $0.hasPrefix(".r.json.") && !$0.hasSuffix(".tmp") }.isEmpty)
+        let mode = try FileManager.default.attributesOfItem(atPath: folder + "/r.json")[.posixPermissions] as? Int
+        #expect(mode.map { $0 & 0o600 } == 0o600)
+    }
+}

@@ -1,18 +1,7 @@
 import PerfGateCore
 import PerfGateReports
+import PerfGateTestSupport
 import Testing
-
-/// What the real agents act on, as a checker: Azure's `##vso[` and GitHub's legacy `##[` anywhere
-/// in a line, GitHub's `::name` after .NET's `TrimStart()`. Culture-sensitive matching skips
-/// ignorable characters, so they are skipped here too.
-enum AgentRules {
-    static func isCommand(_ line: String) -> Bool {
-        let visible = String(String.UnicodeScalarView(line.unicodeScalars.filter { !LogText.isIgnorable($0) }))
-        if visible.contains("##vso[") || visible.contains("##[") { return true }
-        let trimmed = visible.unicodeScalars.drop { LogText.isWhiteSpace($0) }
-        return String(String.UnicodeScalarView(trimmed)).hasPrefix("::")
-    }
-}
 
 @Suite struct LogTextTests {
     @Test(arguments: [

@@ -47,4 +47,22 @@ import Testing
         let main = try Fixtures.read(Fixtures.packageRoot + "/Sources/perfgate/main.swift")
         #expect(main.split(separator: "\n").count <= 5)
     }
+
+    /// One path to the CI log: only `Log` writes to stdout or stderr, so no outside text can reach
+    /// the log without its escaping.
+    @Test func onlyLogWritesToTheStreams() throws {
+        let forbidden = try NSRegularExpression(
+            pattern: #"\b(print|debugPrint|fputs|puts|putchar|printf|fprintf|dprintf|vprintf)\(|\bwrite\((1|2|STDOUT_FILENO|STDERR_FILENO)\b|\bstdout\b|\bstderr\b|FileHandle\.standard"#)
+        var offenders: [String] = []
+        for file in Self.swiftFiles(under: "Sources") where !file.contains("/PerfGateCore/Log/") {
+            for (number, line) in try Fixtures.read(file).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                // Comments and string literals may name them.
+                let code = String(line.prefix { $0 != "/" }).replacingOccurrences(of: #""[^"]*""#, with: "\"\"", options: .regularExpression)
+                if forbidden.firstMatch(in: code, range: NSRange(code.startIndex..., in: code)) != nil {
+                    offenders.append("\(file):\(number + 1): \(line)")
+                }
+            }
+        }
+        #expect(offenders.isEmpty, "writes to the log outside Log: \(offenders)")
+    }
 }

@@ -110,3 +110,21 @@ struct ScriptedClient: HTTPClient {
         #expect(RetryAfter.delay(headers: ["retry-after": "soon"], now: 0) == nil)
     }
 }
+
+@Suite struct RetryAfterTests {
+    @Test(arguments: [
+        "Sun, 06 Nov 999999999999999 08:49:37 GMT", "Sun, 06 Nov 10000 08:49:37 GMT", "Sun, 06 Nov -5 08:49:37 GMT",
+        "Sun, 06 Nov 1994 -1:49:37 GMT", "Sun, 99999999999999999999 Nov 1994 08:49:37 GMT",
+    ])
+    func hostileDatesAreIgnored(_ text: String) {
+        #expect(RetryAfter.httpDate(text) == nil)
+        #expect(RetryAfter.delay(headers: ["retry-after": text], now: 0) == nil)
+    }
+
+    @Test func hugeDelaysAreNumbersNotTraps() {
+        #expect(RetryAfter.delay(headers: ["retry-after": "1e308"], now: 0) == 1e308)
+        #expect(RetryAfter.delay(headers: ["retry-after": "1e400"], now: 0) == nil)
+        #expect(RetryAfter.delay(headers: ["x-ratelimit-reset": "9e307"], now: 0)! > 0)
+        #expect(RetryAfter.httpDate("Sun, 06 Nov 1994 08:49:37 GMT") == 784_111_777)
+    }
+}

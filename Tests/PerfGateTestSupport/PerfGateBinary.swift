@@ -6,6 +6,12 @@ public enum PerfGateBinary {
         public var status: Int32
         public var stdout: String
         public var stderr: String
+        /// Whether the run was killed for passing its time limit.
+        public var timedOut = false
+        /// Seconds it took.
+        public var seconds = 0.0
+        /// Every line of stdout and stderr.
+        public var lines: [String] { (stdout + stderr).split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
     }
 
     /// `PERFGATE_BIN`, else the binary beside the test bundle, else `.build/debug/perfgate`.
@@ -18,7 +24,7 @@ public enum PerfGateBinary {
     }
 
     public static func run(
-        _ arguments: [String], environment: [String: String] = [:], in directory: String? = nil
+        _ arguments: [String], environment: [String: String] = [:], in directory: String? = nil, timeLimit: Double = 300
     ) throws -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
@@ -41,14 +47,25 @@ public enum PerfGateBinary {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
+        let started = Date()
         try process.run()
+        // A hang is a test failure, not a stuck test run.
+        var timedOut = false
+        while process.isRunning {
+            if Date().timeIntervalSince(started) > timeLimit {
+                kill(process.processIdentifier, SIGKILL)
+                timedOut = true
+            }
+            usleep(10_000)
+        }
         process.waitUntilExit()
+        let seconds = Date().timeIntervalSince(started)
         try out.close()
         try err.close()
         let outData = try Data(contentsOf: URL(fileURLWithPath: scratch + "/out"))
         let errData = try Data(contentsOf: URL(fileURLWithPath: scratch + "/err"))
         return Output(
             status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self))
+            stderr: String(decoding: errData, as: UTF8.self), timedOut: timedOut, seconds: seconds)
     }
 }

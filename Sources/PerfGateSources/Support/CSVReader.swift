@@ -34,8 +34,9 @@ struct CSVRecord {
                 negative = true
             } else if byte >= 48 && byte <= 57 {
                 let (product, overflow) = value.multipliedReportingOverflow(by: 10)
-                guard !overflow else { return nil }
-                value = product + Int(byte - 48)
+                let (sum, carry) = product.addingReportingOverflow(Int(byte - 48))
+                guard !overflow, !carry else { return nil }
+                value = sum
                 sawDigit = true
             } else {
                 return nil

@@ -97,6 +97,15 @@ class Handler(BaseHTTPRequestHandler):
         return True
 
     def dynatrace(self, url, query):
+        if url.path == "/api/v2/metrics/query" and "nextPageKey" in query:
+            # A later page: the key alone, as the API wants it. "endless-N" always has one more.
+            key = query["nextPageKey"][0]
+            if set(query) != {"nextPageKey"}:
+                return self.dt_error(400, "fake: nextPageKey must come alone")
+            more = "endless-%d" % (int(key.split("-")[1]) + 1) if key.startswith("endless-") else None
+            return self.send(200, {"totalCount": 3, "nextPageKey": more, "resolution": "Inf", "result": [{"metricId": "paged", "data": [
+                {"dimensions": ["SERVICE-3"], "dimensionMap": {"dt.entity.service": "SERVICE-3"},
+                 "timestamps": [1714565400000], "values": [900000.0]}]}]})
         if url.path == "/api/v2/metrics/query":
             selector = query.get("metricSelector", [""])[0]
             if not (self.expect(query, "from", FROM_MS) and self.expect(query, "to", TO_MS)):
@@ -126,6 +135,12 @@ class Handler(BaseHTTPRequestHandler):
                     return self.send(429, {"error": {"code": 429, "message": "Too many requests"}}, headers=[("Retry-After", "1")])
             if not self.expect(query, "resolution", query.get("resolution", ["Inf"])[0]):
                 return
+            if selector.startswith("paged") or selector.startswith("endless"):
+                # Page 1 of a paged answer: the slow service is on page 2.
+                return self.send(200, {"totalCount": 3, "nextPageKey": "page-2" if selector.startswith("paged") else "endless-1",
+                    "resolution": "Inf", "result": [{"metricId": selector, "data": [
+                        {"dimensions": ["SERVICE-1"], "dimensionMap": {"dt.entity.service": "SERVICE-1"},
+                         "timestamps": [1714565400000], "values": [100000.0]}]}]})
             if selector.startswith("single"):
                 # One series, as a Keptn SLI needs; echoes the entity and management-zone selectors.
                 return self.send(200, {
@@ -198,6 +213,19 @@ class Handler(BaseHTTPRequestHandler):
         if kind == "recorded":  # /t/recorded/<id>: the Authorization /t/answer/<id> got ("" for none)
             with LOCK:
                 return self.send(200, {"authorization": RECORDED.get(parts[1])})
+        if kind == "echo-auth":  # a gateway that quotes the request's Authorization header in its error
+            return self.send(401, {"status": "error", "errorType": "unauthorized",
+                                   "error": "rejected Authorization: " + (self.headers.get("Authorization") or "")})
+        if kind == "echo-auth-label":  # ... or in a label value and a warning of a good answer
+            auth = self.headers.get("Authorization") or ""
+            answer = prometheus_answer({"seen": auth})
+            answer["warnings"] = ["request carried " + auth]
+            return self.send(200, answer)
+        if kind == "odd-vector":  # a vector whose result is a scalar's [t, v]
+            return self.send(200, {"status": "success", "data": {"resultType": "vector", "result": [1714565400, "1"]}})
+        if kind == "odd-series":  # a vector whose series have no value
+            return self.send(200, {"status": "success", "data": {"resultType": "vector", "result": [
+                {"metric": {"a": "b"}, "values": [[1714565400, "1"]]}]}})
         if kind == "hostile-error":  # a Prometheus error whose message is hostile
             return self.send(400, {"status": "error", "errorType": "bad_data", "error": " ".join(HOSTILE)})
         if kind == "hostile-labels":  # one series per hostile string, as label values

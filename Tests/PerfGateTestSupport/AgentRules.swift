@@ -1,0 +1,29 @@
+import PerfGateCore
+
+/// What the real CI agents act on in a log line (shared/reference/ci-agent-fidelity.md §1.6,
+/// §2.7), as a checker: Azure's `##vso[` and GitHub's legacy `##[` anywhere in a line, GitHub's
+/// `::` after .NET's `TrimStart()` (any Unicode white space). The agents match with .NET's
+/// culture-sensitive `IndexOf`/`StartsWith`, which skip ignorable characters, so they are skipped here too.
+public enum AgentRules {
+    public static func isCommand(_ line: String) -> Bool {
+        let visible = String(String.UnicodeScalarView(line.unicodeScalars.filter { !LogText.isIgnorable($0) }))
+        if visible.contains("##vso[") || visible.contains("##[") { return true }
+        let trimmed = visible.unicodeScalars.drop { LogText.isWhiteSpace($0) }
+        return String(String.UnicodeScalarView(trimmed)).hasPrefix("::")
+    }
+
+    /// The commands perfgate itself issues on a platform, by their start.
+    public static let ours: [String: [String]] = [
+        "github": ["::add-mask::", "::error title=perfgate ", "::warning title=perfgate "],
+        "azure": [
+            "##vso[task.setsecret]", "##vso[task.logissue type=", "##vso[results.publish type=JUnit;", "##vso[task.uploadsummary]",
+            "##vso[task.setvariable variable=PERFGATE_", "##vso[artifact.upload artifactname=",
+            "##vso[task.complete result=SucceededWithIssues]perfgate: warning",
+        ],
+    ]
+
+    /// Every line an agent would act on that is not one of perfgate's own commands for `platform`.
+    public static func forged(_ lines: [String], platform: String) -> [String] {
+        lines.filter { line in isCommand(line) && !(ours[platform] ?? []).contains { line.hasPrefix($0) } }
+    }
+}

@@ -10,6 +10,8 @@ Cases:
   jtl-10k        a 10,000-row JMeter JTL, the same three statistics
   jtl-1m         a 1,000,000-row JMeter JTL (about 100 MB), p95, p99 and error rate for 20 labels
   static-1000    1,000 static indicators
+  memory         peak RSS against input size: 500,000- and 2,000,000-series answers with --json, and a
+                 large JSON result file read through one pointer
   size           the stripped size of the static release binary
   decoders       in-process: JSONDecoder (Codable) and the document parser on the 100,000-series
                  answer (needs the perfgate-decode-bench product; Benchmarks/run.sh builds it)
@@ -79,6 +81,28 @@ def case_series(binary, runs, folder, url):
     spec = write_spec(folder, "series.json", [indicator(0, "prometheus", "http_request_duration_seconds")])
     argv = [binary, "evaluate", "--spec", spec, "--prometheus-url", url + "/t/series/100000/0"]
     yield ("1 indicator, 100,000 series", *measure(argv, runs), "<= 0.15 s, <= 100 MiB")
+
+
+def case_memory(binary, runs, folder, url):
+    """Peak memory against the size of what was read: the bounds README's "Memory" section states."""
+    sys.path.insert(0, os.path.dirname(BACKEND))
+    import fake_backend
+    spec = write_spec(folder, "memory.json", [indicator(0, "prometheus", "http_request_duration_seconds")])
+    for count in (500_000, 2_000_000):
+        size = len(fake_backend.series_body(count)) / 2**20
+        argv = [binary, "evaluate", "--spec", spec, "--prometheus-url", url + f"/t/series/{count}/0", "--max-response-mib", "256",
+                "--json", os.path.join(folder, "memory-result.json")]
+        median, fastest, rss = measure(argv, runs)
+        yield (f"{count:,} series ({size:.0f} MiB), --json", median, fastest, rss, f"<= 4 x the answer ({4 * size:.0f} MiB); {rss / size:.1f}x")
+    # A large JSON result file read through a pointer.
+    big = os.path.join(folder, "big-result.json")
+    with open(big, "w") as f:
+        f.write('{"runs": [' + ",".join(f'{{"id": {i}, "label": "transaction_{i % 20:02d}", "ms": {i % 997}}}' for i in range(1_500_000))
+                + '], "summary": {"p95": 812.5}}')
+    size = os.path.getsize(big) / 2**20
+    spec = write_spec(folder, "json-file.json", [indicator(0, "json", {"file": big, "pointer": "/summary/p95"})])
+    median, fastest, rss = measure([binary, "evaluate", "--spec", spec], runs)
+    yield (f"JSON result file ({size:.0f} MiB), one pointer", median, fastest, rss, f"<= 4 x the file ({4 * size:.0f} MiB); {rss / size:.1f}x")
 
 
 def case_http(binary, runs, folder, url):
@@ -161,7 +185,7 @@ def case_size(binary, runs, folder, url):
 
 
 CASES = {"startup": case_startup, "series-100k": case_series, "http-50x200ms": case_http, "jtl-10k": case_jtl_small,
-         "jtl-1m": case_jtl, "static-1000": case_static, "size": case_size, "decoders": case_decoders}
+         "jtl-1m": case_jtl, "static-1000": case_static, "size": case_size, "decoders": case_decoders, "memory": case_memory}
 
 
 def main():

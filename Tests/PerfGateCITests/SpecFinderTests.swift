@@ -51,17 +51,3 @@ import Testing
         #expect(SpecFinder.find(root + "/drop", roots: []) == .several([root + "/drop/one.perfspec.json", root + "/drop/two.perfspec.json"]))
     }
 }
-
-@Suite struct WindowFileTests {
-    @Test func roundTripsAndRejectsGarbage() throws {
-        let folder = try Fixtures.temporaryFolder()
-        let path = folder + "/.perfgate/window.json"
-        #expect(try WindowFile.read(path) == nil)
-        try WindowFile(start: 1_714_564_800, end: 1_714_565_400.25).write(to: path)
-        #expect(try Fixtures.read(path) == "{\n  \"start\": \"2024-05-01T12:00:00Z\",\n  \"end\": \"2024-05-01T12:10:00.250Z\"\n}\n")
-        #expect(try WindowFile.read(path) == WindowFile(start: 1_714_564_800, end: 1_714_565_400.25))
-        try Fixtures.write("not json", to: path)
-        #expect(throws: (any Error).self) { try WindowFile.read(path) }
-        #expect(WindowFile.defaultPath(workspace: "/ws") == "/ws/.perfgate/window.json")
-    }
-}

@@ -114,3 +114,35 @@ import Testing
         #expect(StaticSource().validate(.null, at: SpecPath.root.appending("query")).first?.path.description == "query")
     }
 }
+
+/// The json source scans a JSON file for the pointer instead of building the whole document.
+@Suite struct JSONPointerScanTests {
+    func scan(_ text: String, _ pointer: String) -> String? {
+        let bytes = Array(text.utf8)
+        guard case .success(let range?) = JSONPointerScan.range(of: JSONPointer(pointer)!, in: bytes) else { return nil }
+        return String(decoding: bytes[range], as: UTF8.self)
+    }
+
+    @Test func findsWhatTheDocumentFinds() {
+        let text = #"{"a": [1, {"b": "x"}], "c": {"d": 2.5}, "dup": 1, "dup": {"e": 3}, "s~/": 4}"#
+        #expect(scan(text, "/c/d") == "2.5")
+        #expect(scan(text, "/a/1/b") == #""x""#)
+        #expect(scan(text, "/dup/e") == "3")  // the last of duplicate keys, as JSON.parse and the document do
+        #expect(scan(text, "/s~0~1") == "4")
+        #expect(scan(text, "/a/2") == nil)
+        #expect(scan(text, "/a/01") == nil)
+        #expect(scan(text, "") == text)
+        #expect(scan("\u{FEFF}{\"a\": 1}", "/a") == "1")
+    }
+
+    @Test func malformedDocumentsAreNotScannedPastTheirError() {
+        guard case .failure = JSONPointerScan.range(of: JSONPointer("/a")!, in: Array(#"{"a": 1,}"#.utf8)) else {
+            Issue.record("a trailing comma was accepted")
+            return
+        }
+        guard case .failure = JSONPointerScan.range(of: JSONPointer("/a")!, in: Array(#"{"a": 1} x"#.utf8)) else {
+            Issue.record("trailing data was accepted")
+            return
+        }
+    }
+}

@@ -30,6 +30,13 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The largest answer a backend may send, in MiB.", valueName: "mib"))
     var maxResponseMib: Int = 64
 
+    @Option(name: .long, help: ArgumentHelp(
+        "The most response bytes all indicators may hold at once, in MiB (default 256, or --max-response-mib if larger).", valueName: "mib"))
+    var maxBufferedMib: Int?
+
+    /// The run's response budget in MiB.
+    var bufferedMib: Int { maxBufferedMib ?? max(256, maxResponseMib) }
+
     @Option(name: .long, help: ArgumentHelp("Tries per request, the first included; connection errors, 429, 502, 503 and 504 are retried.", valueName: "count"))
     var attempts: Int = 3
 
@@ -46,7 +53,10 @@ struct ConnectionOptions: ParsableArguments {
         _ = try timeoutSeconds()
         _ = try deadlineSeconds()
         guard attempts >= 1 else { throw ValidationError("--attempts must be at least 1") }
-        guard maxResponseMib >= 1 else { throw ValidationError("--max-response-mib must be at least 1") }
+        guard (1...4096).contains(maxResponseMib) else { throw ValidationError("--max-response-mib must be from 1 to 4096") }
+        guard (maxResponseMib...65536).contains(bufferedMib) else {
+            throw ValidationError("--max-buffered-mib must be at least --max-response-mib (\(maxResponseMib)) and at most 65536")
+        }
         if let caFile, !FileSystem.exists(caFile) { throw ValidationError("--ca-file: \(caFile) does not exist") }
     }
 
@@ -85,6 +95,7 @@ struct ConnectionOptions: ParsableArguments {
         settings.caFile = caFile
         settings.insecure = insecure
         settings.maxResponseBytes = maxResponseMib << 20
+        settings.budget = ResponseBudget(limit: bufferedMib << 20)
         let client = RetryingHTTPClient(
             base: CurlHTTPClient(settings: settings), policy: RetryPolicy(attempts: attempts, budget: settings.totalTimeout),
             now: Console.now)

@@ -75,11 +75,27 @@ enum Monotonic {
 /// The state libcurl's callbacks fill in during one transfer.
 private final class TransferBuffers {
     let limit: Int
+    let budget: ResponseBudget?
     var body: [UInt8] = []
     var headers: [String: String] = [:]
     var exceeded = false
+    var overBudget = false
+    /// Bytes taken from the budget so far.
+    var taken = 0
 
-    init(limit: Int) { self.limit = limit }
+    init(limit: Int, budget: ResponseBudget?) {
+        self.limit = limit
+        self.budget = budget
+    }
+
+    /// The budget taken, as a hold for the response (or given back, for a failed transfer).
+    func hold(keep: Bool) -> ResponseBudget.Hold? {
+        guard let budget, taken > 0 else { return nil }
+        defer { taken = 0 }
+        if keep { return ResponseBudget.Hold(budget, bytes: taken) }
+        budget.give(taken)
+        return nil
+    }
 }
 
 /// One request on one easy handle.
@@ -91,7 +107,7 @@ private struct CurlTransfer {
     func perform() -> Result<(HTTPResponse, String?), HTTPError> {
         guard let handle = curl_easy_init() else { return .failure(HTTPError(.other, "could not start libcurl")) }
         defer { curl_easy_cleanup(handle) }
-        let buffers = TransferBuffers(limit: settings.maxResponseBytes)
+        let buffers = TransferBuffers(limit: settings.maxResponseBytes, budget: settings.budget)
         let context = Unmanaged.passUnretained(buffers).toOpaque()
         let errorText = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         errorText.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
@@ -135,6 +151,13 @@ private struct CurlTransfer {
                 buffers.exceeded = true
                 return 0  // makes libcurl stop with CURLE_WRITE_ERROR
             }
+            if let budget = buffers.budget {
+                guard budget.take(total) else {
+                    buffers.overBudget = true
+                    return 0
+                }
+                buffers.taken += total
+            }
             data!.withMemoryRebound(to: UInt8.self, capacity: total) {
                 buffers.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: total))
             }
@@ -165,6 +188,11 @@ private struct CurlTransfer {
         let code = curl_easy_perform(handle)
         let where_ = "\(request.method) \(URLText.redacted(request.url))"
         guard code == CURLE_OK else {
+            _ = buffers.hold(keep: false)
+            if buffers.overBudget, let budget = settings.budget {
+                return .failure(HTTPError(.tooLarge,
+                    "\(where_): the answers held at once passed the run's budget of \(budget.limit >> 20) MiB (--max-buffered-mib); lower --concurrency or raise the budget"))
+            }
             let detail = String(cString: errorText)
             let reason = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
             return .failure(Self.error(code, exceeded: buffers.exceeded, limit: settings.maxResponseBytes, where_, reason))
@@ -173,7 +201,8 @@ private struct CurlTransfer {
         perfgate_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         var redirect: UnsafeMutablePointer<CChar>?
         perfgate_getinfo_string(handle, CURLINFO_REDIRECT_URL, &redirect)
-        let response = HTTPResponse(status: status, headers: buffers.headers, body: buffers.body, url: request.url)
+        var response = HTTPResponse(status: status, headers: buffers.headers, body: buffers.body, url: request.url)
+        response.hold = buffers.hold(keep: true)
         return .success((response, redirect.map { String(cString: $0) }))
     }
 

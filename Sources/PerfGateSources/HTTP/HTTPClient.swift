@@ -34,6 +34,8 @@ public struct HTTPResponse: Sendable {
     public var body: [UInt8]
     /// The URL that answered, after redirects.
     public var url: String
+    /// The share of the run's response budget this body holds, given back when the response is gone.
+    var hold: ResponseBudget.Hold?
 
     public init(status: Int, headers: [String: String] = [:], body: [UInt8] = [], url: String = "") {
         self.status = status
@@ -84,6 +86,8 @@ public struct HTTPSettings: Sendable {
     public var connectTimeout: Double = 10
     public var totalTimeout: Double = 30
     public var maxResponseBytes = 64 << 20
+    /// The bytes all responses may hold at once, across concurrent requests (nil: no budget).
+    public var budget: ResponseBudget?
     public var maxRedirects = 5
     /// A CA bundle trusted besides the system's.
     public var caFile: String?

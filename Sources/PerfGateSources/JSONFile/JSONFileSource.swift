@@ -27,12 +27,7 @@ public struct JSONFileSource: MetricSource {
             throw SourceError("the query needs a valid 'pointer'")
         }
         let path = try ResultFile.path(for: query, source: name, context: context)
-        let document = try ResultFile.loadDocument(path)
-        let target: Node
-        switch pointer.resolve(in: document) {
-        case .success(let node): target = node
-        case .failure(let error): throw SourceError.invalidInput("\(path): \(error.message)")
-        }
+        let target = try Self.target(of: pointer, in: path)
         do throws(SourceError) {
             guard let items = target.items else {
                 return [Measurement(key: text, value: try NumericValue.parse(target))]
@@ -45,6 +40,32 @@ public struct JSONFileSource: MetricSource {
             }
         } catch {
             throw SourceError.invalidInput("\(path) at \(text): \(error.message)")
+        }
+    }
+
+    /// The value the pointer names. A JSON file is scanned, and only that value is parsed into a
+    /// tree, so memory stays near the file's size; YAML, and the message for a pointer that names
+    /// nothing, use the whole document.
+    static func target(of pointer: JSONPointer, in path: String) throws(SourceError) -> Node {
+        if Path.fileExtension(of: path) != "yaml" && Path.fileExtension(of: path) != "yml" {
+            let bytes: [UInt8]
+            do {
+                bytes = try FileSystem.read(path, limit: ResultFile.documentSizeLimit)
+            } catch {
+                throw SourceError("cannot read \(error)", invalidInput: error.isInvalid)
+            }
+            if case .success(let range?) = JSONPointerScan.range(of: pointer, in: bytes) {
+                do {
+                    return try JSONParser.parse(Array(bytes[range]))
+                } catch {
+                    throw SourceError.invalidInput("\(path): \(error)")
+                }
+            }
+        }
+        let document = try ResultFile.loadDocument(path)
+        switch pointer.resolve(in: document) {
+        case .success(let node): return node
+        case .failure(let error): throw SourceError.invalidInput("\(path): \(error.message)")
         }
     }
 }

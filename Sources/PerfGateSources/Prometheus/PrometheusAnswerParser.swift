@@ -60,7 +60,7 @@ struct PrometheusAnswerParser {
         return try outcome.get()
     }
 
-    private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     mutating func document() throws(Malformed) -> Answer {
         var answer = Answer()

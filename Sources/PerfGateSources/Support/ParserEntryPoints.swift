@@ -11,7 +11,9 @@ import PerfGateCore
 /// (Fuzz/). Each returns normally or throws a SourceError/DocumentError; anything else (a trap,
 /// a crash, a hang) is a bug.
 public enum ParserEntryPoints {
-    public static let names = ["spec-json", "spec-yaml", "prometheus", "dynatrace", "k6", "jtl", "locust", "time", "slo", "history"]
+    public static let names = [
+        "spec-json", "spec-yaml", "prometheus", "dynatrace", "k6", "jtl", "locust", "time", "slo", "history", "window", "retry-after",
+    ]
 
     /// Runs the named parser on `bytes`; returns a short outcome for replay logs.
     @discardableResult
@@ -47,6 +49,17 @@ public enum ParserEntryPoints {
                 _ = try? DynatraceResponse.answer(HTTPResponse(status: 400, body: bytes), for: queries[0], request: "fuzz")
                 return "\(total) results"
             case "k6":
+                // The json source's pointer scan must agree with the tree wherever it finds a value
+                // (when it finds none, or stops on the syntax, the source reads the tree instead).
+                let tree = try? DocumentLoader.parse(bytes, as: .json)
+                for text in ["", "/metrics", "/metrics/http_req_duration/values/p(95)", "/0", "/a/1/b"] {
+                    let pointer = JSONPointer(text)!
+                    guard let tree, case .success(let node) = pointer.resolve(in: tree),
+                          case .success(let range?) = JSONPointerScan.range(of: pointer, in: bytes) else { continue }
+                    guard let scanned = try? JSONParser.parse(Array(bytes[range])), JSONWriter.write(scanned) == JSONWriter.write(node) else {
+                        fatalError("the pointer scan disagrees with the document at '\(text)'")
+                    }
+                }
                 let document = try DocumentLoader.parse(bytes, as: .json)
                 return "\(try K6Source.measurements(document: document, name: "fuzz", metric: "http_req_duration", stat: "p95").count) results"
             case "jtl":
@@ -81,8 +94,32 @@ public enum ParserEntryPoints {
                 let records = text.split(separator: "\n").compactMap { try? HistoryRecord.parse(String($0)).get() }
                 let set = ComparisonSet.select(from: records, comparison: .init(
                     compareWith: "several_results", includeResultWithScore: "pass_or_warn", numberOfComparisonResults: 5, aggregateFunction: "p90"), context: [:])
-                for record in records { for value in record.values { _ = set.aggregate(id: value.id, key: value.key) } }
+                for record in records {
+                    for value in record.values { _ = set.aggregate(id: value.id, key: value.key) }
+                    // The numbers go back out: into the file, the reports' text and the comparisons.
+                    _ = HistoryRecord.parse(record.line())
+                    _ = record.window.map { CivilDate.rfc3339($0.start) + String(CheckedNumber.clamped($0.duration, to: 0...Int.max)) }
+                }
                 return "\(records.count) records"
+            case "window":
+                // A window file, then everything a window feeds: times, placeholders, API parameters.
+                let file = try WindowFile.parse(bytes, path: "fuzz")
+                let window = Window(start: file.start ?? 0, end: file.end ?? file.start ?? 0)
+                _ = CivilDate.rfc3339(window.start) + CivilDate.rfc3339(window.end)
+                _ = try? Placeholders.fill("x[$DURATION] $START $END $DURATION_MINUTES", variables: [:], window: window)
+                _ = DynatraceQuery.metrics(selector: "m", entitySelector: nil, resolution: "Inf").pathAndQuery(window: window)
+                let placeholders = SLIPlaceholders(filter: [:], variables: [:], environment: [:], window: window)
+                return placeholders.fill("$DURATION_SECONDS")
+            case "retry-after":
+                // One header value as Retry-After and as X-RateLimit-Reset, at a few clocks.
+                let text = String(decoding: bytes, as: UTF8.self)
+                var total = 0.0
+                for now in [0, 1_714_565_400, -1e18, 1e18] {
+                    total += RetryAfter.delay(headers: ["retry-after": text], now: now) ?? 0
+                    total += RetryAfter.delay(headers: ["x-ratelimit-reset": text], now: now) ?? 0
+                }
+                let policy = RetryPolicy()
+                return "\(min(policy.maxDelay, total) >= 0)"
             case "time":
                 let text = String(decoding: bytes, as: UTF8.self)
                 _ = try? TimeParser.parseDuration(text)

@@ -40,11 +40,15 @@ enum ResultFile {
         return (reader, diagnostics)
     }
 
+    /// The largest JSON or YAML result file read. A whole document as a tree takes about 29 times
+    /// its size (the `json` source scans JSON instead, and needs about its size).
+    static let documentSizeLimit = 256 << 20
+
     /// Reads and parses a JSON (or YAML) result file, with errors that name it. A file that
     /// exists but does not parse is invalid input.
     static func loadDocument(_ path: String) throws(SourceError) -> Node {
         do {
-            return try DocumentLoader.load(path: path, sizeLimit: 256 << 20).0
+            return try DocumentLoader.load(path: path, sizeLimit: documentSizeLimit).0
         } catch {
             switch error {
             case .file(let failure): throw SourceError(error.description, invalidInput: failure.isInvalid)

@@ -1,5 +1,3 @@
-import PerfGateCore
-
 /// The window file `perfgate mark start` and `mark stop` write: `{"start": "…Z", "end": "…Z"}`.
 public struct WindowFile: Sendable, Equatable {
     public var start: Double?
@@ -24,9 +22,14 @@ public struct WindowFile: Sendable, Equatable {
     /// The file's times; nil when there is no file. Throws a message for a file that is not one.
     public static func read(_ path: String) throws(FileError) -> WindowFile? {
         guard FileSystem.exists(path) else { return nil }
-        let bytes = try FileSystem.read(path, limit: 1 << 20)
+        return try parse(try FileSystem.read(path, limit: 1 << 20), path: path)
+    }
+
+    /// A window file's bytes; `path` names it in messages. Every time is checked against the range
+    /// `--start` and `--end` accept, so no later arithmetic on it can overflow.
+    public static func parse(_ bytes: [UInt8], path: String) throws(FileError) -> WindowFile {
         guard let node = try? JSONParser.parse(bytes), node.members != nil else {
-            throw FileError(path: path, reason: "is not a perfgate window file (expected {\"start\": …, \"end\": …})")
+            throw FileError(path: path, reason: "is not a perfgate window file (expected {\"start\": …, \"end\": …})", invalid: true)
         }
         func time(_ key: String) throws(FileError) -> Double? {
             guard let value = node[key], !value.isNull else { return nil }
@@ -38,7 +41,7 @@ public struct WindowFile: Sendable, Equatable {
                 return number
             }
             guard let text = value.stringValue, let seconds = try? TimeParser.parseRFC3339(text) else {
-                throw FileError(path: path, reason: "'\(key)' is not an RFC 3339 time")
+                throw FileError(path: path, reason: "'\(key)' is not an RFC 3339 time", invalid: true)
             }
             return seconds
         }

@@ -8,27 +8,31 @@ enum ReportWriter {
     static func write(_ result: EvaluationResult, to paths: ReportPaths) -> (written: ReportPaths, allWritten: Bool) {
         var written = ReportPaths(folder: paths.folder)
         var allWritten = true
-        func emit(_ path: String?, _ render: () -> String) -> String? {
+        /// Writes one report, produced in pieces, to its file or to stdout.
+        func emit(_ path: String?, _ produce: (@escaping (String) -> Void) -> Void) -> String? {
             guard let path else { return nil }
             if path == "-" {
-                Console.out(.report(render()))
+                produce { piece in Console.out(.report(piece)) }
                 return nil
             }
             do {
-                try FileSystem.writeAtomically(render(), to: path)
+                try FileSystem.writeAtomically(to: path) { write in withoutActuallyEscaping(write) { produce($0) } }
                 return path
             } catch {
-                Console.err("perfgate: cannot write \(error)")
+                Console.err("perfgate: cannot write \(String(describing: error))")
                 allWritten = false
                 return nil
             }
         }
-        // The result's outside text was redacted where it came in; this catches anything else, in
-        // the form each format escapes it to.
+        // The result's outside text was redacted where it came in; this catches anything else: in
+        // JSON every string before it is quoted (the report is streamed, never whole in memory),
+        // in the small JUnit and Markdown reports the whole text, in the form each format escapes it to.
         let redactor = Redactor.shared
-        written.json = emit(paths.json) { redactor.redact(JSONReport.render(result)) { String(JSONWriter.quoted($0).dropFirst().dropLast()) } }
-        written.junit = emit(paths.junit) { redactor.redact(JUnitReport.render(result)) { XMLText.escape($0) } }
-        written.markdown = emit(paths.markdown) { redactor.redact(MarkdownReport.render(result)) { MarkdownText.cell($0) } }
+        written.json = emit(paths.json) { sink in
+            JSONReport.render(result, strings: redactor.isEmpty ? nil : { redactor.redact($0) }, to: sink)
+        }
+        written.junit = emit(paths.junit) { sink in sink(redactor.redact(JUnitReport.render(result)) { XMLText.escape($0) }) }
+        written.markdown = emit(paths.markdown) { sink in sink(redactor.redact(MarkdownReport.render(result)) { MarkdownText.cell($0) }) }
         return (written, allWritten)
     }
 }

@@ -4,19 +4,76 @@ import PerfGateCore
 /// `{totalScore, objectives, indicatorResults, result}` read it unchanged.
 public enum JSONReport {
     public static func render(_ result: EvaluationResult) -> String {
-        JSONWriter.write(document(result), pretty: true) + "\n"
+        // Streamed: a report of a million values never exists as a tree (see `Field`).
+        let values = result.indicatorResults.reduce(0) { $0 + $1.measurements.count + $1.violations.count }
+        var json = JSONStreamWriter(pretty: true, reservingCapacity: 4096 + values * 96)
+        write(fields(result), into: &json)
+        return json.finish()
     }
 
-    public static func document(_ result: EvaluationResult) -> Node {
-        if let slo = result.slo { return sloDocument(result, slo) }
-        var pairs: [(String, Node)] = [
-            ("result", .string(result.verdict.rawValue)),
-            ("totalScore", .number(result.totalScore)),
-            ("objectives", .object([("pass", .number(result.objectives.pass)), ("warning", .number(result.objectives.warning))])),
-            ("indicatorResults", .array(result.indicatorResults.map(indicator))),
+    /// The same text, handed to `sink` in pieces of whole lines (about 1 MiB each), with every
+    /// string passed through `strings` (a redactor) first: the report never exists whole in memory.
+    public static func render(_ result: EvaluationResult, strings: ((String) -> String)?, to sink: @escaping (String) -> Void) {
+        var json = JSONStreamWriter(pretty: true, strings: strings, sink: sink)
+        write(fields(result), into: &json)
+        _ = json.finish()
+    }
+
+    public static func document(_ result: EvaluationResult) -> Node { tree(fields(result)) }
+
+    /// One member of the report. Lists that grow with the answers are `.list`s: the tree builds
+    /// them, the stream writes them element by element.
+    enum Field {
+        case node(String, Node)
+        case list(String, count: Int, element: (Int) -> Node)
+        case fields(String, [Field])
+        case fieldLists(String, count: Int, element: (Int) -> [Field])
+    }
+
+    static func fields(_ result: EvaluationResult) -> [Field] {
+        if let slo = result.slo { return (sloDocument(result, slo).members ?? []).map { .node($0.key, $0.value) } }
+        var fields: [Field] = [
+            .node("result", .string(result.verdict.rawValue)),
+            .node("totalScore", .number(result.totalScore)),
+            .node("objectives", .object([("pass", .number(result.objectives.pass)), ("warning", .number(result.objectives.warning))])),
+            .fieldLists("indicatorResults", count: result.indicatorResults.count) { indicator(result.indicatorResults[$0]) },
         ]
-        if !result.comparedRuns.isEmpty { pairs.append(("comparedRuns", comparedRuns(result.comparedRuns))) }
-        return .object(pairs + common(result))
+        if !result.comparedRuns.isEmpty { fields.append(.node("comparedRuns", comparedRuns(result.comparedRuns))) }
+        return fields + common(result).map { .node($0.0, $0.1) }
+    }
+
+    static func tree(_ fields: [Field]) -> Node {
+        .object(fields.map { field -> (String, Node) in
+            switch field {
+            case .node(let key, let node): return (key, node)
+            case .list(let key, let count, let element): return (key, .array((0..<count).map(element)))
+            case .fields(let key, let nested): return (key, tree(nested))
+            case .fieldLists(let key, let count, let element): return (key, .array((0..<count).map { tree(element($0)) }))
+            }
+        })
+    }
+
+    static func write(_ fields: [Field], into json: inout JSONStreamWriter) {
+        json.openObject()
+        for field in fields {
+            switch field {
+            case .node(let key, let node): json.member(key, node)
+            case .list(let key, let count, let element):
+                json.key(key)
+                json.openArray()
+                for index in 0..<count { json.value(element(index)) }
+                json.closeArray()
+            case .fields(let key, let nested):
+                json.key(key)
+                write(nested, into: &json)
+            case .fieldLists(let key, let count, let element):
+                json.key(key)
+                json.openArray()
+                for index in 0..<count { write(element(index), into: &json) }
+                json.closeArray()
+            }
+        }
+        json.closeObject()
     }
 
     /// The window, the spec and the version, last in every report.
@@ -37,22 +94,23 @@ public enum JSONReport {
         return pairs
     }
 
-    static func indicator(_ result: IndicatorResult) -> Node {
-        var pairs: [(String, Node)] = [
-            ("id", .string(result.id)),
-            ("violations", .array(result.violations.map(violation))),
-            ("score", .number(result.score)),
-            ("metricScore", .number(result.metricScore)),
-            ("verdict", .string(result.verdict.rawValue)),
-            ("source", .string(result.source)),
-            ("values", .array(result.measurements.map { measurement in
-                .object([("key", .string(measurement.key)), ("value", measurement.value.map(Node.number) ?? .null)])
-            })),
+    static func indicator(_ result: IndicatorResult) -> [Field] {
+        var fields: [Field] = [
+            .node("id", .string(result.id)),
+            .list("violations", count: result.violations.count) { violation(result.violations[$0]) },
+            .node("score", .number(result.score)),
+            .node("metricScore", .number(result.metricScore)),
+            .node("verdict", .string(result.verdict.rawValue)),
+            .node("source", .string(result.source)),
+            .list("values", count: result.measurements.count) { index in
+                let measurement = result.measurements[index]
+                return .object([("key", .string(measurement.key)), ("value", measurement.value.map(Node.number) ?? .null)])
+            },
         ]
-        if let error = result.error { pairs.append(("error", .string(error))) }
-        if !result.warnings.isEmpty { pairs.append(("warnings", .array(result.warnings.map(Node.string)))) }
-        if !result.comparisons.isEmpty { pairs.append(("comparisons", comparisons(result.comparisons))) }
-        return .object(pairs)
+        if let error = result.error { fields.append(.node("error", .string(error))) }
+        if !result.warnings.isEmpty { fields.append(.node("warnings", .array(result.warnings.map(Node.string)))) }
+        if !result.comparisons.isEmpty { fields.append(.node("comparisons", comparisons(result.comparisons))) }
+        return fields
     }
 
     /// Pitometer's key order: metadata, value, key, breach, threshold.

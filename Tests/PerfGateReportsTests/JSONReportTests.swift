@@ -1,3 +1,4 @@
+import Foundation
 import PerfGateCore
 import PerfGateReports
 import Testing
@@ -20,5 +21,39 @@ import Testing
         #expect(indicators[4]["error"]?.stringValue?.hasPrefix("Prometheus said") == true)
         #expect(node["options"] == .object([("timeStart", .number(1_714_564_800)), ("timeEnd", .number(1_714_565_400.5))]))
         #expect(node["window"]?["start"]?.stringValue == "2024-05-01T12:00:00Z")
+    }
+}
+
+/// The JSON report is streamed: in pieces, or whole, it is the text of the tree.
+@Suite struct JSONReportStreamTests {
+    static func result(values: Int) -> EvaluationResult {
+        let measurements = (0..<values).map { Measurement(key: "{i=\"\($0)\"}", value: Double($0) / 4) }
+        let violations = measurements.prefix(values / 2).map { Violation(breach: .upperWarning, key: $0.key, value: $0.value, threshold: 1) }
+        return EvaluationResult(
+            verdict: .warning, totalScore: 5, objectives: Objectives(pass: 9, warning: 1),
+            indicatorResults: [
+                IndicatorResult(id: "big", source: "prometheus", score: 5, metricScore: 10, violations: Array(violations),
+                                measurements: measurements, thresholds: Thresholds(upperWarning: 1), warnings: ["w"]),
+                IndicatorResult(id: "none", source: "static", score: 0, metricScore: 0, violations: [], measurements: [],
+                                thresholds: Thresholds(), error: "down"),
+            ],
+            specPath: "s.json")
+    }
+
+    @Test(arguments: [0, 1, 3, 20000])
+    func piecesMakeTheSameTextAsTheTree(_ values: Int) {
+        let result = Self.result(values: values)
+        let tree = JSONWriter.write(JSONReport.document(result), pretty: true) + "\n"
+        #expect(JSONReport.render(result) == tree)
+        var pieces: [String] = []
+        JSONReport.render(result, strings: nil) { pieces.append($0) }
+        #expect(pieces.joined() == tree)
+        if values == 20000 { #expect(pieces.count > 1 && pieces.dropLast().allSatisfy { $0.hasSuffix("\n") }) }
+    }
+
+    @Test func everyStringPassesTheRedactor() {
+        var text = ""
+        JSONReport.render(Self.result(values: 3), strings: { $0.replacingOccurrences(of: "i=", with: "***") }) { text += $0 }
+        #expect(!text.contains("i=") && text.contains("***"))
     }
 }

@@ -65,10 +65,38 @@ public enum LogText {
 
     /// Every line of a multi-line text `neutralized`, line breaks kept.
     public static func neutralizedLines(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { $0 == "#" || $0 == ":" }) else { return text }
+        guard mayHoldCommands(text) else { return text }
         return text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
             line.hasSuffix("\r") ? neutralized(String(line.dropLast())) + "\r" : neutralized(String(line))
         }.joined(separator: "\n")
+    }
+
+    /// False when no line can be a command: no `##` anywhere, and no `::` after a line's leading
+    /// white space (any non-ASCII byte there counts as possible white space). One pass over the
+    /// bytes, so a large report that needs nothing is not copied.
+    static func mayHoldCommands(_ text: String) -> Bool {
+        // Non-ASCII bytes are skipped when looking for a pair: an ignorable character between
+        // two '#' or two ':' does not part them for the agents.
+        var lastASCII: UInt8 = 0
+        var colonsAtStart = 0
+        var atStart = true  // only white space, non-ASCII and ':' since the line began
+        for byte in text.utf8 {
+            if byte >= 0x80 { continue }
+            if byte == UInt8(ascii: "#") && lastASCII == UInt8(ascii: "#") { return true }
+            if byte == UInt8(ascii: "\n") {
+                atStart = true
+                colonsAtStart = 0
+            } else if atStart {
+                if byte == UInt8(ascii: ":") {
+                    colonsAtStart += 1
+                    if colonsAtStart == 2 { return true }
+                } else if !(byte == 0x20 || (0x09...0x0D).contains(byte)) {
+                    atStart = false
+                }
+            }
+            lastASCII = byte
+        }
+        return false
     }
 
     /// What .NET's `char.IsWhiteSpace` (and so the GitHub runner's `TrimStart()`) counts as white space.

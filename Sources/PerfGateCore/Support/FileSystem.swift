@@ -98,6 +98,11 @@ public enum FileSystem {
     /// folder can redirect the write to another file. The rename replaces a link at `path` itself
     /// rather than writing through it.
     public static func writeAtomically(_ contents: String, to path: String) throws(FileError) {
+        try writeAtomically(to: path) { write in write(contents) }
+    }
+
+    /// The same, with the contents produced in pieces: `produce` calls its argument with each.
+    public static func writeAtomically(to path: String, _ produce: ((String) -> Void) -> Void) throws(FileError) {
         let folder = Path.directory(of: path)
         if !folder.isEmpty, !isDirectory(folder) { try makeDirectories(folder) }
         var template = Array("\(folder.isEmpty ? "." : folder)/.\(Path.lastComponent(of: path)).XXXXXX".utf8CString)
@@ -108,18 +113,22 @@ public enum FileSystem {
         let mask = umask(0)
         umask(mask)
         fchmod(descriptor, 0o666 & ~mask)
-        var bytes = Array(contents.utf8)
-        var offset = 0
         var failure: Int32 = 0
-        bytes.withUnsafeMutableBytes { buffer in
-            while offset < buffer.count {
-                let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    return
+        produce { piece in
+            guard failure == 0 else { return }
+            // Straight from the string's own UTF-8: nothing is copied first.
+            var text = piece
+            text.withUTF8 { buffer in
+                var offset = 0
+                while offset < buffer.count {
+                    let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                    if written < 0 {
+                        if errno == EINTR { continue }
+                        failure = errno
+                        return
+                    }
+                    offset += written
                 }
-                offset += written
             }
         }
         if failure == 0 && fsync(descriptor) != 0 { failure = errno }

@@ -74,6 +74,13 @@ public enum FileSystem {
         let file = try openRegular(path)
         defer { fclose(file) }
         var bytes: [UInt8] = []
+        // The file's size up front: too large is refused before reading, and the buffer is
+        // allocated once rather than doubled (a file reads into about its own size of memory).
+        var info = stat()
+        if fstat(fileno(file), &info) == 0, info.st_size > 0 {
+            guard info.st_size <= limit else { throw FileError(path: path, reason: "larger than the \(limit >> 20) MiB limit", invalid: true) }
+            bytes.reserveCapacity(Int(info.st_size) + 1)
+        }
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let count = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }

@@ -50,15 +50,25 @@ public struct JSONFileSource: MetricSource {
         if Path.fileExtension(of: path) != "yaml" && Path.fileExtension(of: path) != "yml" {
             let bytes: [UInt8]
             do {
-                bytes = try FileSystem.read(path, limit: ResultFile.documentSizeLimit)
+                bytes = try FileSystem.read(path, limit: ResultFile.scanSizeLimit)
             } catch {
                 throw SourceError("cannot read \(error)", invalidInput: error.isInvalid)
             }
-            if case .success(let range?) = JSONPointerScan.range(of: pointer, in: bytes) {
+            let scan = JSONPointerScan.range(of: pointer, in: bytes)
+            if case .success(let range?) = scan {
                 do {
                     return try JSONParser.parse(Array(bytes[range]))
                 } catch {
                     throw SourceError.invalidInput("\(path): \(error)")
+                }
+            }
+            // Too large to read whole for a better message: say what the scan found.
+            if bytes.count > ResultFile.documentSizeLimit {
+                switch scan {
+                case .failure(let malformed):
+                    throw SourceError.invalidInput("\(path): not valid JSON at byte \(malformed.offset): \(malformed.message)")
+                case .success:
+                    throw SourceError.invalidInput("\(path): nothing at \(pointer.text)")
                 }
             }
         }

@@ -3,8 +3,11 @@ import PerfGateCore
 /// RFC 6901 JSON Pointer: `/checkout/p95`, `/items/0`, with `~1` for `/` and `~0` for `~`.
 struct JSONPointer {
     let tokens: [String]
+    /// As written.
+    let text: String
 
     init?(_ text: String) {
+        self.text = text
         if text.isEmpty {
             tokens = []
             return

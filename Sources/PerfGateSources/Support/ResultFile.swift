@@ -40,9 +40,11 @@ enum ResultFile {
         return (reader, diagnostics)
     }
 
-    /// The largest JSON or YAML result file read. A whole document as a tree takes about 29 times
-    /// its size (the `json` source scans JSON instead, and needs about its size).
-    static let documentSizeLimit = 256 << 20
+    /// The largest JSON or YAML result file read whole, as a tree: about 29 times its size in
+    /// memory, so under 1 GiB. (k6 summaries are kilobytes.)
+    static let documentSizeLimit = 32 << 20
+    /// The largest JSON file the `json` source scans for its pointer: about its own size in memory.
+    static let scanSizeLimit = 256 << 20
 
     /// Reads and parses a JSON (or YAML) result file, with errors that name it. A file that
     /// exists but does not parse is invalid input.

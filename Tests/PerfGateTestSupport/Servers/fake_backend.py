@@ -278,6 +278,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.redirect(307, f"{base}/t/answer/{parts[1]}")
         if kind == "loop":
             return self.redirect(302, "/t/loop")
+        if kind == "compact-series":  # /t/compact-series/<n>: n series of one short label each
+            return self.send(200, compact_series_body(int(parts[1])))
         if kind == "series":  # /t/series/<n>/<delay ms>: a canned Prometheus vector of n series
             count, delay = int(parts[1]), int(parts[2])
             time.sleep(delay / 1000)
@@ -290,6 +292,15 @@ class Handler(BaseHTTPRequestHandler):
 
 
 SERIES_CACHE = {}
+
+
+def compact_series_body(count):
+    """A vector of `count` series with one short label each: the smallest answer per series."""
+    with LOCK:
+        if ("compact", count) not in SERIES_CACHE:
+            items = ['{"metric":{"i":"%d"},"value":[1714565400,"1"]}' % i for i in range(count)]
+            SERIES_CACHE[("compact", count)] = ('{"status":"success","data":{"resultType":"vector","result":[' + ",".join(items) + ']}}').encode()
+        return SERIES_CACHE[("compact", count)]
 
 
 def series_body(count):

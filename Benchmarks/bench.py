@@ -88,23 +88,17 @@ def case_memory(binary, runs, folder, url):
     Inputs are made in a child Python, so the large buffers never sit in this process (a child's
     peak RSS counts what it shared with us between fork and exec)."""
     spec = write_spec(folder, "memory.json", [indicator(0, "prometheus", "http_request_duration_seconds")])
-    for count in (300_000, 500_000):
+    # Labelled series, then the smallest series there are (per-series costs outweigh the body).
+    for count, maker, route in ((300_000, "series_body", "series/300000/0"), (500_000, "series_body", "series/500000/0"),
+                                (2_000_000, "compact_series_body", "compact-series/2000000")):
         size = int(subprocess.run([sys.executable, "-c", f"import sys; sys.path.insert(0, {os.path.dirname(BACKEND)!r}); "
-                                   f"import fake_backend; print(len(fake_backend.series_body({count})))"],
+                                   f"import fake_backend; print(len(fake_backend.{maker}({count})))"],
                                   capture_output=True, text=True, check=True).stdout) / 2**20
-        argv = [binary, "evaluate", "--spec", spec, "--prometheus-url", url + f"/t/series/{count}/0", "--max-response-mib", "256",
+        argv = [binary, "evaluate", "--spec", spec, "--prometheus-url", f"{url}/t/{route}", "--max-response-mib", "256",
                 "--json", os.path.join(folder, "memory-result.json")]
         median, fastest, rss = measure(argv, runs)
-        yield (f"{count:,} series ({size:.0f} MiB), --json", median, fastest, rss, f"<= 4 x the answer ({4 * size:.0f} MiB); {rss / size:.1f}x")
-    # The smallest series there are: per-series costs outweigh the body.
-    count = 2_000_000
-    size = int(subprocess.run([sys.executable, "-c", f"import sys; sys.path.insert(0, {os.path.dirname(BACKEND)!r}); "
-                               f"import fake_backend; print(len(fake_backend.compact_series_body({count})))"],
-                              capture_output=True, text=True, check=True).stdout) / 2**20
-    argv = [binary, "evaluate", "--spec", spec, "--prometheus-url", url + f"/t/compact-series/{count}", "--max-response-mib", "256",
-            "--json", os.path.join(folder, "memory-result.json")]
-    median, fastest, rss = measure(argv, runs)
-    yield (f"{count:,} one-label series ({size:.0f} MiB), --json", median, fastest, rss, f"{rss / size:.1f}x the answer")
+        kind = "one-label series" if maker == "compact_series_body" else "series"
+        yield (f"{count:,} {kind} ({size:.0f} MiB), --json", median, fastest, rss, f"<= 4 x the answer ({4 * size:.0f} MiB); {rss / size:.1f}x")
     # A large JSON result file read through a pointer.
     big = os.path.join(folder, "big-result.json")
     subprocess.run([sys.executable, "-c", f"open({big!r}, 'w').write('{{\"runs\": [' + ','.join('{{\"id\": %d, \"label\": "

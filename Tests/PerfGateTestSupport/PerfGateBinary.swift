@@ -10,8 +10,12 @@ public enum PerfGateBinary {
         public var timedOut = false
         /// Seconds it took.
         public var seconds = 0.0
-        /// Every line of stdout and stderr.
-        public var lines: [String] { (stdout + stderr).split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
+        /// Every line of stdout and stderr, as the CI agents read them (.NET's `ReadLine`: a line
+        /// ends at LF, CR or CRLF).
+        public var lines: [String] {
+            (stdout + "\n" + stderr).unicodeScalars.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r" }
+                .map { String(String.UnicodeScalarView($0)) }
+        }
     }
 
     /// `PERFGATE_BIN`, else the binary beside the test bundle, else `.build/debug/perfgate`.

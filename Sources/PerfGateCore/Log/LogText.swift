@@ -37,13 +37,20 @@ public enum LogText {
 
     /// One line made unable to act as a command on any agent: every `##` is broken (Azure's
     /// `##vso[` and GitHub's legacy `##[`), and a `::` that starts the line after white space is
-    /// broken (GitHub's workflow commands). The line must hold no line break (`sanitize` sees to that).
+    /// broken (GitHub's workflow commands). A line break inside starts a new line for this rule
+    /// too (both agents read lines with .NET's `ReadLine`, which ends a line at CR as well as LF).
     public static func neutralized(_ line: String) -> String {
         var output = String.UnicodeScalarView()
         var state = 0  // 0: only white space so far; 1: then one ':'; 2: past the start
         var previous: Unicode.Scalar?
         for scalar in line.unicodeScalars {
             var next = scalar
+            if scalar == "\n" || scalar == "\r" {
+                output.append(scalar)
+                state = 0
+                previous = scalar
+                continue
+            }
             if scalar == "#" && previous == "#" { next = hashBreaker }
             let blank = isWhiteSpace(scalar) || isIgnorable(scalar)
             switch state {
@@ -63,12 +70,10 @@ public enum LogText {
         return String(output)
     }
 
-    /// Every line of a multi-line text `neutralized`, line breaks kept.
+    /// Every line of a multi-line text `neutralized`, line breaks kept; the text itself when no
+    /// line needs it (a large report is not copied).
     public static func neutralizedLines(_ text: String) -> String {
-        guard mayHoldCommands(text) else { return text }
-        return text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.hasSuffix("\r") ? neutralized(String(line.dropLast())) + "\r" : neutralized(String(line))
-        }.joined(separator: "\n")
+        mayHoldCommands(text) ? neutralized(text) : text
     }
 
     /// False when no line can be a command: no `##` anywhere, and no `::` after a line's leading
@@ -83,7 +88,7 @@ public enum LogText {
         for byte in text.utf8 {
             if byte >= 0x80 { continue }
             if byte == UInt8(ascii: "#") && lastASCII == UInt8(ascii: "#") { return true }
-            if byte == UInt8(ascii: "\n") {
+            if byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
                 atStart = true
                 colonsAtStart = 0
             } else if atStart {

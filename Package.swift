@@ -6,6 +6,9 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "perfgate", targets: ["perfgate"]),
+        // The parsers and sources, for the fuzz harness and the benchmarks, which are packages of
+        // their own (Fuzz/, Benchmarks/) that depend on this one by path.
+        .library(name: "PerfGateKit", targets: ["PerfGateCore", "PerfGateSources"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -35,10 +38,6 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "perfgate", dependencies: ["PerfGateCLI"]),
-        // Fuzz/: one harness for every parser of outside input (libFuzzer with -DFUZZING, else replay and mutate).
-        .executableTarget(name: "perfgate-fuzz", dependencies: ["PerfGateCore", "PerfGateSources"], path: "Fuzz/Harness"),
-        // Benchmarks/: decoding a large Prometheus answer in-process (bench.py runs the rest).
-        .executableTarget(name: "perfgate-decode-bench", dependencies: ["PerfGateCore"], path: "Benchmarks/DecodeBench"),
 
         // Helpers shared by the test targets: the conformance data, fixtures, running the binary.
         .target(

@@ -17,7 +17,7 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1}"
 options=(-timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1)
 
 build() {
-  swift build --package-path "$root" --scratch-path "$root/.build-fuzz" --product perfgate-fuzz \
+  swift build --package-path "$fuzz" --scratch-path "$root/.build-fuzz" --product perfgate-fuzz \
     -Xswiftc -DFUZZING -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library >&2
 }
 

@@ -83,15 +83,7 @@ struct KeptnQualityGateTests {
         #expect(xml.contains(#"<testcase name="rt" classname="perfgate slo.yaml" time="0">"#))
         #expect(xml.contains(#"<failure message="value 200 (score 0 of 1)" type="fail">"#))
         #expect(xml.contains(#"<testcase name="total_score""#))
-        for schema in ["junit-10.xsd", "junit-ant-strict.xsd"] {
-            let xmllint = Process()
-            xmllint.executableURL = URL(fileURLWithPath: "/usr/bin/xmllint")
-            xmllint.arguments = ["--noout", "--schema", Fixtures.packageRoot + "/../shared/schemas/" + schema, run.folder + "/r.xml"]
-            xmllint.standardError = FileHandle.nullDevice
-            try xmllint.run()
-            xmllint.waitUntilExit()
-            #expect(xmllint.terminationStatus == 0, "\(schema)")
-        }
+        try Shared.expectValidJUnit(run.folder + "/r.xml")
     }
 
     @Test func anSLIMustReturnExactlyOneValue() throws {

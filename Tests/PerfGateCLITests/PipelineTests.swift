@@ -201,15 +201,7 @@ enum FileSystemCheck {
         let evaluate = try workspace.run(["evaluate", "--junit", junit, "--markdown", workspace.root + "/summary.md", "--start", "now-1m"])
         #expect(evaluate.status == 0)
         #expect(try workspace.read("junit.xml").contains("&lt;b&gt;&amp;]]&gt;"))
-        for schema in ["junit-10.xsd", "junit-ant-strict.xsd"] {
-            let xmllint = Process()
-            xmllint.executableURL = URL(fileURLWithPath: "/usr/bin/xmllint")
-            xmllint.arguments = ["--noout", "--schema", Fixtures.packageRoot + "/../shared/schemas/" + schema, junit]
-            xmllint.standardError = FileHandle.nullDevice
-            try xmllint.run()
-            xmllint.waitUntilExit()
-            #expect(xmllint.terminationStatus == 0, "\(schema)")
-        }
+        try Shared.expectValidJUnit(junit)
         #expect(try workspace.read("summary.md").contains("| `static #\u{266F}vso[task.complete result=Succeeded]\\n::error::x` |"))
     }
 

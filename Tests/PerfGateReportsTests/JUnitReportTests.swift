@@ -4,22 +4,17 @@ import PerfGateTestSupport
 import Testing
 
 @Suite struct JUnitReportTests {
-    static let schemas = ["junit-10.xsd", "junit-ant-strict.xsd"].map { Fixtures.packageRoot + "/../shared/schemas/" + $0 }
-
     @Test func matchesGoldenFiles() throws {
         try Golden.check(JUnitReport.render(SampleResults.mixed), "mixed.junit.xml")
         try Golden.check(JUnitReport.render(SampleResults.passing), "passing.junit.xml")
     }
 
     /// Valid against the strict Ant schema and Jenkins' xUnit schema, hostile text included.
-    @Test(arguments: ["mixed", "passing"])
+    @Test(.enabled(if: Shared.enabled, Shared.skipped), arguments: ["mixed", "passing"])
     func validatesAgainstBothSchemas(_ name: String) throws {
         let result = name == "mixed" ? SampleResults.mixed : SampleResults.passing
         let file = try Golden.temporaryFile(JUnitReport.render(result), named: "\(name).xml")
-        for schema in Self.schemas {
-            let (status, output) = try run("xmllint", ["--noout", "--schema", schema, file])
-            #expect(status == 0, "\(schema): \(output)")
-        }
+        #expect(try Shared.junitProblems(file).isEmpty)
     }
 
     @Test func countsFailuresAndErrors() {

@@ -1,12 +1,9 @@
 import Foundation
 import PerfGateCore
 
-/// The Pitometer reference cases in ../shared/conformance, read at test time.
+/// The Pitometer reference cases: test data this project derived, kept in Tests/Conformance.
 public enum Conformance {
-    public static var directory: String {
-        if let shared = ProcessInfo.processInfo.environment["PERFGATE_SHARED"] { return shared + "/conformance/pitometer" }
-        return Fixtures.packageRoot + "/../shared/conformance/pitometer"
-    }
+    public static var directory: String { Fixtures.packageRoot + "/Tests/Conformance/pitometer" }
 
     public struct Case: Sendable, CustomStringConvertible {
         public var name: String

@@ -50,7 +50,11 @@ async function runTask(env) {
   return { code, stdout: out.text(), stderr: err.text() };
 }
 
-test('task.json validates against the task schema', () => {
+// The schema is a third-party file in ../shared: skipped from a bare clone, required in CI.
+const sharedSkip = fs.existsSync(path.join(shared, 'schemas')) || process.env.PERFGATE_REQUIRE_SHARED === '1'
+  ? false : 'skipped: ../shared not present';
+
+test('task.json validates against the task schema', { skip: sharedSkip }, () => {
   const result = spawnSync('python3', [path.join(root, 'scripts', 'check-schema.py'), path.join(shared, 'schemas', 'azure-pipelines-task.schema.json'),
     path.join(here, '..', 'PerfGateV1', 'task.json')], { encoding: 'utf8' });
   assert.strictEqual(result.status, 0, result.stdout + result.stderr);

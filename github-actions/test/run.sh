@@ -11,6 +11,7 @@ binary="${PERFGATE_BIN:-$root/.build/debug/perfgate}"
 binary="$(realpath -m "$binary")"  # the action runs in the workspace: no relative paths
 passed=0
 failed=0
+skipped=0
 
 check() {
   # check NAME COMMAND...: runs a check and counts it.
@@ -53,8 +54,14 @@ output_value() {
   awk -v name="$1" '$0 ~ "^" name "<<" { getline; value = $0 } END { print value }' "$runner/output"
 }
 
-check "action.yml validates against the action schema" \
-  python3 "$root/scripts/check-schema.py" "$shared/schemas/github-action.schema.json" "$action/action.yml"
+# The schema is a third-party file in ../shared: skipped from a bare clone, required in CI.
+if [ -d "$shared/schemas" ] || [ "${PERFGATE_REQUIRE_SHARED:-}" = 1 ]; then
+  check "action.yml validates against the action schema" \
+    python3 "$root/scripts/check-schema.py" "$shared/schemas/github-action.schema.json" "$action/action.yml"
+else
+  skipped=$((skipped + 1))
+  echo "ok - action.yml validates against the action schema # SKIP skipped: ../shared not present"
+fi
 
 new_workspace
 run_action INPUT_COMMAND=mark-start INPUT_START=2024-05-01T12:00:00Z
@@ -113,5 +120,5 @@ mapfile -t scripts < <(cd "$root" && { git ls-files -- '*.sh' scripts .ci/run; l
   | grep -v '\.py$' | sort -u | sed "s|^|$root/|")
 check "shellcheck passes on every shell script" shellcheck -x "${scripts[@]}"
 
-echo "github-actions: $passed passed, $failed failed"
+echo "github-actions: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

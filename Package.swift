@@ -18,9 +18,9 @@ let package = Package(
         .systemLibrary(
             name: "CCurl", pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]),
-        .systemLibrary(
-            name: "CYAML", pkgConfig: "yaml-0.1",
-            providers: [.apt(["libyaml-dev"])]),
+        // No pkg-config for libyaml: it would add a dynamic -lyaml beside the static archive the
+        // module map links.
+        .systemLibrary(name: "CYAML", providers: [.apt(["libyaml-dev"])]),
 
         // The domain: spec model, loading, validation, grading, scoring, results.
         .target(name: "PerfGateCore", dependencies: ["CYAML"]),

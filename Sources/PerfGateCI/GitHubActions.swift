@@ -37,7 +37,7 @@ public struct GitHubActions: CIPlatform {
 
     public func publishSpec(at path: String, artifactName: String) throws(FileError) {
         output.line("perfgate: the spec to upload (actions/upload-artifact, name '\(artifactName)'): \(path)")
-        if let file = environment["GITHUB_OUTPUT"] { try output.append(Self.fileEntry("spec", path), to: file) }
+        if let file = environment["GITHUB_OUTPUT"] { try output.append(Self.fileEntry("spec", hostUsable(path)), to: file) }
     }
 
     public func publish(_ result: EvaluationResult, reports: ReportPaths) throws(FileError) {
@@ -51,10 +51,21 @@ public struct GitHubActions: CIPlatform {
         if let file = environment["GITHUB_OUTPUT"] {
             var entries = [("result", result.verdict.rawValue), ("score", NumberText.format(result.totalScore))]
             for (name, path) in [("json-report", reports.json), ("junit-report", reports.junit), ("markdown-report", reports.markdown)] {
-                if let path { entries.append((name, path)) }
+                if let path { entries.append((name, hostUsable(path))) }
             }
             try output.append(entries.map { Self.fileEntry($0.0, $0.1) }.joined(), to: file)
         }
+    }
+
+    /// A path later steps can open: relative to the workspace when it is inside it. A container
+    /// action sees the workspace at /github/workspace, the steps after it at the host's path, and
+    /// the runner stores output values as written (ci-agent-fidelity.md §2.5); a workspace-relative
+    /// path means the same file to both, since steps start in the workspace.
+    func hostUsable(_ path: String) -> String {
+        let absolute = FileSystem.absolute(path)
+        let root = workspace.hasSuffix("/") ? String(workspace.dropLast()) : workspace
+        guard absolute.hasPrefix(root + "/") else { return absolute }
+        return String(absolute.dropFirst(root.count + 1))
     }
 
     /// `::name title=…::message`, escaped as the runner's own toolkit escapes it.

@@ -55,7 +55,7 @@ const sharedSkip = fs.existsSync(path.join(shared, 'schemas')) || process.env.PE
   ? false : 'skipped: ../shared not present';
 
 test('task.json validates against the task schema', { skip: sharedSkip }, () => {
-  const result = spawnSync('python3', [path.join(root, 'scripts', 'check-schema.py'), path.join(shared, 'schemas', 'azure-pipelines-task.schema.json'),
+  const result = spawnSync(process.env.PERFGATE_PYTHON || 'python3', [path.join(root, 'scripts', 'check-schema.py'), path.join(shared, 'schemas', 'azure-pipelines-task.schema.json'),
     path.join(here, '..', 'PerfGateV1', 'task.json')], { encoding: 'utf8' });
   assert.strictEqual(result.status, 0, result.stdout + result.stderr);
 });

@@ -57,11 +57,17 @@ output_value() {
 # The schema is a third-party file in ../shared: skipped from a bare clone, required in CI.
 if [ -d "$shared/schemas" ] || [ "${PERFGATE_REQUIRE_SHARED:-}" = 1 ]; then
   check "action.yml validates against the action schema" \
-    python3 "$root/scripts/check-schema.py" "$shared/schemas/github-action.schema.json" "$action/action.yml"
+    "${PERFGATE_PYTHON:-python3}" "$root/scripts/check-schema.py" "$shared/schemas/github-action.schema.json" "$action/action.yml"
 else
   skipped=$((skipped + 1))
   echo "ok - action.yml validates against the action schema # SKIP skipped: ../shared not present"
 fi
+
+# What the runner does with runs.image (ci-agent-fidelity.md §2.1): a path ending in Dockerfile is
+# built with the Dockerfile's folder as the context; anything else must be docker://.
+image="$(sed -n 's/^  image: *//p' "$action/action.yml")"
+check "action.yml's image is a Dockerfile the runner can build, or a docker:// image" \
+  bash -c '[[ "$1" == docker://* ]] || { [[ "$(basename "$1")" == Dockerfile* ]] && test -f "$2/$1"; }' _ "$image" "$action"
 
 new_workspace
 run_action INPUT_COMMAND=mark-start INPUT_START=2024-05-01T12:00:00Z
@@ -73,13 +79,17 @@ check "mark-stop records the window in the workspace" contains "$workspace/.perf
 
 run_action INPUT_COMMAND=validate
 check "validate exits 0" test "$status" -eq 0
-check "validate sets the spec output" test "$(output_value spec)" = "$workspace/perf/checkout.perfspec.yaml"
+check "validate sets the spec output, relative to the workspace" test "$(output_value spec)" = "perf/checkout.perfspec.yaml"
 
 run_action INPUT_COMMAND=evaluate PROMETHEUS_TOKEN=ACTION-SECRET-55
 check "evaluate passes a warning (fail-on fail)" test "$status" -eq 0
 check "evaluate sets the result output" test "$(output_value result)" = "warning"
 check "evaluate sets the score output" test "$(output_value score)" = "85"
-check "evaluate sets the report outputs" test "$(output_value junit-report)" = "$workspace/.perfgate/perfgate-junit.xml"
+check "evaluate sets the report outputs, relative to the workspace" test "$(output_value junit-report)" = ".perfgate/perfgate-junit.xml"
+for name in json-report junit-report markdown-report; do
+  # A later step starts in the workspace: the path must name the file from there.
+  check "a later step opens the $name output" test -s "$workspace/$(output_value "$name")"
+done
 check "the JUnit report exists" test -s "$workspace/.perfgate/perfgate-junit.xml"
 check "evaluate writes the job summary" contains "$runner/summary" "## ⚠️ perfgate: WARNING, score 85 of 100"
 check "evaluate annotates the warned indicator" contains "$runner/stdout" "::warning title=perfgate warning%3A checkout_p95_ms::"

@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# The GitHub container action for real: the runtime image is built with podman from the release
+# binary, and run the way the GitHub runner runs a container action (ci-agent-fidelity.md §2.2 to
+# §2.5): the same mounts, working directory, `-e NAME` list, translated paths and INPUT_* variables
+# (every declared input, defaults applied). The checks then look, from the host, at the step
+# outputs, the job summary, the workspace and the exit codes.
+#
+#   github-actions/test/container.sh [BINARY]     (default: .build/release/perfgate)
+#
+# Needs root, podman, buildah, runc and debootstrap (scripts/install-deps installs them). A
+# machine where podman cannot run fails here: this test never skips.
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+binary="$(realpath "${1:-$root/.build/release/perfgate}")"
+passed=0
+failed=0
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
+
+check() {
+  local name="$1"
+  shift
+  if "$@"; then
+    passed=$((passed + 1))
+    echo "ok - $name"
+  else
+    failed=$((failed + 1))
+    echo "not ok - $name"
+  fi
+}
+# shellcheck disable=SC2317  # called through check
+contains() { grep -qF -- "$2" "$1"; }
+finish() {
+  echo "github-actions container: $passed passed, $failed failed"
+  [ "$failed" -eq 0 ]
+  exit
+}
+
+# Podman on these machines (shared/reference/containers-on-debian.md): runc with cgroupfs, and
+# ulimits within the process's own hard limits.
+export CONTAINERS_CONF="$scratch/containers.conf"
+nofile="$(ulimit -Hn)"
+[ "$nofile" = unlimited ] && nofile=1048576
+cat > "$CONTAINERS_CONF" <<EOF
+[containers]
+default_ulimits = ["nofile=$nofile:$nofile", "nproc=32768:32768"]
+[engine]
+runtime = "runc"
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+EOF
+
+# The base image, without a registry: debootstrap's minbase bookworm, imported once per machine.
+if ! podman image exists docker.io/library/debian:bookworm-slim; then
+  mirror="$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n 1)"
+  started=$SECONDS
+  if ! debootstrap --variant=minbase bookworm "$scratch/rootfs" "${mirror:-http://deb.debian.org/debian}" > "$scratch/debootstrap.log" 2>&1; then
+    tail -n 20 "$scratch/debootstrap.log"
+    check "debootstrap makes a bookworm base" false
+    finish
+  fi
+  chroot "$scratch/rootfs" apt-get clean
+  rm -rf "$scratch/rootfs/var/lib/apt/lists/"*
+  tar -C "$scratch/rootfs" -c . | podman import -q - localhost/debian:bookworm-slim > /dev/null
+  podman tag localhost/debian:bookworm-slim docker.io/library/debian:bookworm-slim
+  rm -rf "$scratch/rootfs"
+  echo "# base image made in $((SECONDS - started)) s"
+fi
+
+# The runtime stage from the prebuilt binary: a context with only the binary and the entry point.
+mkdir -p "$scratch/context"
+install -m 0755 "$binary" "$scratch/context/perfgate"
+strip "$scratch/context/perfgate"
+install -m 0755 "$root/github-actions/entrypoint.sh" "$scratch/context/entrypoint.sh"
+image=localhost/perfgate:test
+started=$SECONDS
+check "the runtime stage builds from the prebuilt binary" \
+  podman build -q --iidfile "$scratch/iid" --build-arg BINARY_FROM=prebuilt --target runtime -t "$image" -f "$root/Dockerfile" "$scratch/context"
+echo "# image built in $((SECONDS - started)) s, $(podman image inspect "$image" --format '{{.Size}}') bytes"
+check "the image runs perfgate" test "$(podman run --rm --entrypoint /usr/local/bin/perfgate "$image" --version)" != ""
+
+# The binary's needs: glibc up to the documented minimum (README, "Install"), libstdc++ and libcurl;
+# libyaml is linked in. The image is a debootstrap bookworm with only libcurl4 and ca-certificates added.
+minimum_glibc=2.35
+highest="$(objdump -T "$binary" | grep -o 'GLIBC_[0-9][0-9.]*' | sed 's/GLIBC_//' | sort -V | tail -n 1)"
+echo "# the binary needs GLIBC_$highest at most; documented minimum: glibc $minimum_glibc"
+check "the binary needs no glibc newer than the documented $minimum_glibc" \
+  test "$(printf '%s\n%s\n' "$highest" "$minimum_glibc" | sort -V | tail -n 1)" = "$minimum_glibc"
+check "the README documents glibc $minimum_glibc" contains "$root/README.md" "glibc $minimum_glibc"
+check "the binary links only glibc, libstdc++, libgcc and libcurl" \
+  test -z "$(readelf -d "$binary" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p' | grep -vE '^(libc|libm|libstdc\+\+|libgcc_s|libcurl|ld-linux-[a-z0-9-]+)\.so')"
+
+# The job: a workspace with the specs, RUNNER_TEMP with the runner's folders.
+workspace="$scratch/work/perfgate/perfgate"
+temp="$scratch/_temp"
+mkdir -p "$workspace/perf" "$temp/_github_home" "$temp/_github_workflow" "$temp/_runner_file_commands"
+echo '{}' > "$temp/_github_workflow/event.json"
+spec() {
+  # spec NAME VALUE: a one-indicator spec that passes below 10, warns below 20, fails above.
+  printf '{"indicators": [{"id": "p95", "source": "static", "query": %s, "grading": {"type": "Threshold", "thresholds": {"upperWarning": 10, "upperSevere": 20}, "metricScore": 2}}], "objectives": {"pass": 2, "warning": 1}}\n' "$2" > "$workspace/perf/$1.json"
+}
+spec pass 5
+spec warning 15
+spec fail 50
+spec error '{"error": "backend down"}'
+
+# Every declared input, as the runner exports it: INPUT_ + upper case, hyphens kept, the default
+# when the step does not give it, empty otherwise.
+declared_inputs() {
+  "${PERFGATE_PYTHON:-python3}" - "$root/github-actions/action.yml" <<'PY'
+import sys, yaml
+for name, spec in (yaml.safe_load(open(sys.argv[1]))["inputs"] or {}).items():
+    print("INPUT_" + name.replace(" ", "_").upper() + "=" + str(spec.get("default", "") if spec else ""))
+PY
+}
+
+# run_step NAME=VALUE...: the step's inputs (by their INPUT_ names); runs the container as the runner does.
+run_step() {
+  local guid
+  guid="$(cat /proc/sys/kernel/random/uuid)"
+  output="$temp/_runner_file_commands/set_output_$guid"
+  env_file="$temp/_runner_file_commands/set_env_$guid"
+  summary="$temp/_runner_file_commands/step_summary_$guid"
+  : > "$output"
+  : > "$env_file"
+  : > "$summary"
+  local -a variables=()
+  local line
+  while IFS= read -r line; do variables+=("$line"); done < <(declared_inputs)
+  variables+=("$@")
+  # The container's environment, with host paths translated to the container's mounts.
+  variables+=(
+    "HOME=/github/home" "GITHUB_WORKSPACE=/github/workspace" "GITHUB_EVENT_PATH=/github/workflow/event.json"
+    "GITHUB_OUTPUT=/github/file_commands/set_output_$guid" "GITHUB_ENV=/github/file_commands/set_env_$guid"
+    "GITHUB_STEP_SUMMARY=/github/file_commands/step_summary_$guid" "GITHUB_PATH=/github/file_commands/add_path_$guid"
+    "RUNNER_TEMP=/github/runner_temp" "RUNNER_WORKSPACE=$(dirname "$workspace")" "GITHUB_RUN_ID=4242" "GITHUB_RUN_ATTEMPT=1"
+    "GITHUB_REPOSITORY=owner/repo" "GITHUB_SHA=0123456789abcdef" "RUNNER_OS=Linux" "GITHUB_ACTIONS=true" "CI=true"
+  )
+  local -a names=()
+  for line in "${variables[@]}"; do names+=(-e "${line%%=*}"); done
+  # `-e NAME` only: the values come from the docker CLI's own environment, as on the runner.
+  (cd "$workspace" && env -i PATH="$PATH" CONTAINERS_CONF="$CONTAINERS_CONF" "${variables[@]}" \
+    podman run --name "perfgate_test_${guid:0:6}" --label 6f1a2b --workdir /github/workspace --rm "${names[@]}" \
+      -v "$temp":"/github/runner_temp" -v "$temp/_github_home":"/github/home" -v "$temp/_github_workflow":"/github/workflow" \
+      -v "$temp/_runner_file_commands":"/github/file_commands" -v "$workspace":"/github/workspace" \
+      "$image") > "$scratch/stdout" 2> "$scratch/stderr"
+  status=$?
+}
+
+output_value() {
+  awk -v name="$1" '$0 ~ "^" name "<<" { getline; value = $0 } END { print value }' "$output"
+}
+
+started=$SECONDS
+run_step INPUT_COMMAND=mark-start INPUT_START=2024-05-01T12:00:00Z
+check "mark-start exits 0" test "$status" -eq 0
+check "mark-start exports PERFGATE_START to later steps" contains "$env_file" "PERFGATE_START<<perfgate_"
+check "mark-start sets the start output" test "$(output_value start)" = "2024-05-01T12:00:00Z"
+check "the window file is in the host workspace" test -s "$workspace/.perfgate/window-github-4242-1.json"
+
+for case in pass:0 warning:0 fail:1 error:2; do
+  name="${case%%:*}"
+  expected="${case##*:}"
+  run_step INPUT_COMMAND=evaluate INPUT_SPEC="perf/$name.json"
+  check "evaluate $name exits $expected" test "$status" -eq "$expected"
+  [ "$name" = fail ] && check "a failed evaluation says why" contains "$scratch/stdout" "::error title=perfgate::the performance gate failed"
+  check "evaluate $name sets the result output" test "$(output_value result)" = "$name"
+  check "evaluate $name writes the job summary" contains "$summary" "perfgate: $(echo "$name" | tr '[:lower:]' '[:upper:]')"
+  for report in json-report junit-report markdown-report; do
+    # A later host step starts in the host workspace: the output must name the file from there.
+    check "evaluate $name: a later host step opens the $report output" test -s "$workspace/$(output_value "$report")"
+  done
+done
+run_step INPUT_COMMAND=evaluate INPUT_SPEC="perf/warning.json" INPUT_FAIL-ON=warning
+check "fail-on warning (INPUT_FAIL-ON, hyphen kept) fails the step" test "$status" -eq 1
+run_step INPUT_COMMAND=validate INPUT_SPEC="perf/pass.json"
+check "validate exits 0" test "$status" -eq 0
+check "validate's spec output opens from the host workspace" test -s "$workspace/$(output_value spec)"
+run_step INPUT_COMMAND=evaluate INPUT_SPEC="perf/missing.json"
+check "a missing spec exits 65" test "$status" -eq 65
+check "the reports are owned by the container's user (root), as on the runner" test "$(stat -c %u "$workspace/.perfgate/perfgate-result.json")" -eq 0
+echo "# $((SECONDS - started)) s for the container runs"
+podman rmi -f "$image" > /dev/null 2>&1 || true
+finish

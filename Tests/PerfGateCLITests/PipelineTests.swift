@@ -134,9 +134,10 @@ enum FileSystemCheck {
         let outputs = Self.fileCommands(try workspace.read(".runner/output"))
         #expect(outputs["result"] == "warning")
         #expect(outputs["score"] == "75")
-        #expect(outputs["json-report"] == workspace.root + "/.perfgate/perfgate-result.json")
-        #expect(outputs["junit-report"] == workspace.root + "/.perfgate/perfgate-junit.xml")
-        #expect(outputs["markdown-report"] == workspace.root + "/.perfgate/perfgate-summary.md")
+        // Relative to the workspace: the path means the same file to later steps on the host.
+        #expect(outputs["json-report"] == ".perfgate/perfgate-result.json")
+        #expect(outputs["junit-report"] == ".perfgate/perfgate-junit.xml")
+        #expect(outputs["markdown-report"] == ".perfgate/perfgate-summary.md")
         #expect(outputs["start"] != nil && outputs["end"] != nil)
         let summary = try workspace.read(".runner/summary")
         #expect(summary.hasPrefix("## ⚠️ perfgate: WARNING, score 75 of 100"))
@@ -144,7 +145,7 @@ enum FileSystemCheck {
 
         let validate = try workspace.run(["validate"])
         #expect(validate.status == 0)
-        #expect(Self.fileCommands(try workspace.read(".runner/output"))["spec"] == workspace.root + "/artifacts/drop/checkout.perfspec.yaml")
+        #expect(Self.fileCommands(try workspace.read(".runner/output"))["spec"] == "artifacts/drop/checkout.perfspec.yaml")
     }
 
     @Test func azurePipelines() throws {

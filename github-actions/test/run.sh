@@ -66,6 +66,7 @@ fi
 # What the runner does with runs.image (ci-agent-fidelity.md §2.1): a path ending in Dockerfile is
 # built with the Dockerfile's folder as the context; anything else must be docker://.
 image="$(sed -n 's/^  image: *//p' "$action/action.yml")"
+# shellcheck disable=SC2016 # the script gets the image and the folder as arguments
 check "action.yml's image is a Dockerfile the runner can build, or a docker:// image" \
   bash -c '[[ "$1" == docker://* ]] || { [[ "$(basename "$1")" == Dockerfile* ]] && test -f "$2/$1"; }' _ "$image" "$action"
 

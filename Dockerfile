@@ -31,7 +31,8 @@ FROM ${BINARY_FROM} AS binary
 FROM debian:bookworm-slim AS runtime
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libcurl4 ca-certificates \
- && rm -rf /var/lib/apt/lists/*
+ && apt-get clean \
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb
 COPY --from=binary /out/perfgate /usr/local/bin/perfgate
 COPY --from=binary /out/entrypoint.sh /entrypoint.sh
 RUN chmod 0755 /usr/local/bin/perfgate /entrypoint.sh

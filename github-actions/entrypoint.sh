@@ -71,13 +71,11 @@ fi
 
 status=0
 "$perfgate" "${arguments[@]}" || status=$?
+# perfgate says how the run ended itself (an ::error annotation for any exit but 0); only a binary
+# that could not run at all, or was killed, needs a word from here.
 case "$status" in
-  0) ;;
-  1) echo "::error title=perfgate::the performance gate failed" ;;
-  2) echo "::error title=perfgate::an indicator could not be measured" ;;
-  64) echo "::error title=perfgate::usage error (see the log)" ;;
-  65) echo "::error title=perfgate::the spec or its input is invalid (see the log)" ;;
   126 | 127) echo "::error title=perfgate::the perfgate binary could not be run from $perfgate" ;;
+  0 | 1 | 2 | 64 | 65) ;;
   *) echo "::error title=perfgate::perfgate stopped with exit code $status" ;;
 esac
 exit "$status"

@@ -38,13 +38,16 @@ public struct AzurePipelines: CIPlatform {
         let name = Self.escapeProperty(name), value = Self.escapeData(value)
         output.line(.command("##vso[task.setvariable variable=\(name)]" + value))
         output.line(.command("##vso[task.setvariable variable=\(name);isOutput=true]" + value))
+        // task.json's output variable for it (PERFGATE_START is perfgateStart).
+        let alias = "perfgate" + name.dropFirst("PERFGATE_".count).prefix(1) + name.dropFirst("PERFGATE_".count + 1).lowercased()
+        output.line(.command("##vso[task.setvariable variable=\(alias);isOutput=true]" + value))
     }
 
     public func publishSpec(at path: String, artifactName: String) throws(FileError) {
         output.line(.command("##vso[artifact.upload artifactname=\(Self.escapeProperty(artifactName))]" + Self.escapeData(path)))
     }
 
-    public func publish(_ result: EvaluationResult, reports: ReportPaths) throws(FileError) {
+    public func publish(_ result: EvaluationResult, reports: ReportPaths, conclusion: Conclusion) throws(FileError) {
         let (errors, warnings) = annotated(result)
         for indicator in errors { output.line(.command("##vso[task.logissue type=error]" + Self.escapeData(CommandText.outside(AnnotationText.message(indicator))))) }
         for indicator in warnings { output.line(.command("##vso[task.logissue type=warning]" + Self.escapeData(CommandText.outside(AnnotationText.message(indicator))))) }
@@ -54,9 +57,23 @@ public struct AzurePipelines: CIPlatform {
             output.line(.command("##vso[results.publish type=JUnit;runTitle=\(title);resultFiles=\(Self.escapeProperty(junit))]"))
         }
         if let markdown = reports.markdown { output.line(.command("##vso[task.uploadsummary]" + Self.escapeData(markdown))) }
-        output.line(.command("##vso[task.setvariable variable=PERFGATE_RESULT;isOutput=true]" + result.verdict.rawValue))
-        output.line(.command("##vso[task.setvariable variable=PERFGATE_SCORE;isOutput=true]" + NumberText.format(result.totalScore)))
-        if result.verdict == .warning { output.line(.command("##vso[task.complete result=SucceededWithIssues]perfgate: warning")) }
+        // task.json's output variables (its schema forbids '_' in their names) beside perfgate's own.
+        for (name, value) in [("RESULT", result.verdict.rawValue), ("SCORE", NumberText.format(result.totalScore))] {
+            output.line(.command("##vso[task.setvariable variable=PERFGATE_\(name);isOutput=true]" + value))
+            output.line(.command("##vso[task.setvariable variable=perfgate\(name.prefix(1))\(name.dropFirst().lowercased());isOutput=true]" + value))
+        }
+    }
+
+    /// SucceededWithIssues for a warning the pipeline wants to see, Failed for any exit but 0.
+    public func conclude(_ conclusion: Conclusion) {
+        let line = CommandText.outside(conclusion.line.plain)
+        if conclusion.exitCode != 0 {
+            output.line(.command("##vso[task.complete result=Failed]" + Self.escapeData(line)))
+        } else if conclusion.withIssues {
+            output.line(.command("##vso[task.complete result=SucceededWithIssues]" + Self.escapeData(line)))
+        } else {
+            output.note(conclusion.line)
+        }
     }
 
     /// Message data, escaped as azure-pipelines-task-lib escapes it.

@@ -6,6 +6,8 @@ import PerfGateReports
 public protocol CIOutput: Sendable {
     /// One line for the platform's log (a logging command, or text), through `Log` in the real thing.
     func line(_ message: LogMessage)
+    /// A line for a person (stderr in the real thing): how the run ended, where it is no command.
+    func note(_ message: LogMessage)
     /// Appends to a command file such as `$GITHUB_OUTPUT`.
     func append(_ text: String, to path: String) throws(FileError)
 }
@@ -49,7 +51,9 @@ public protocol CIPlatform: Sendable {
     /// The build step: offers the validated spec for the release pipeline.
     func publishSpec(at path: String, artifactName: String) throws(FileError)
     /// Makes the evaluation's outcome native: annotations, test results, summary, outputs.
-    func publish(_ result: EvaluationResult, reports: ReportPaths) throws(FileError)
+    func publish(_ result: EvaluationResult, reports: ReportPaths, conclusion: Conclusion) throws(FileError)
+    /// Says how the run ended, the platform's way: the last line of every evaluation.
+    func conclude(_ conclusion: Conclusion)
 }
 
 /// Every platform, in detection order. Adding one is adding its file and its name here.

@@ -40,7 +40,7 @@ public struct GitHubActions: CIPlatform {
         if let file = environment["GITHUB_OUTPUT"] { try output.append(Self.fileEntry("spec", hostUsable(path)), to: file) }
     }
 
-    public func publish(_ result: EvaluationResult, reports: ReportPaths) throws(FileError) {
+    public func publish(_ result: EvaluationResult, reports: ReportPaths, conclusion: Conclusion) throws(FileError) {
         let (errors, warnings) = annotated(result)
         for indicator in errors { output.line(Self.command("error", title: AnnotationText.title(indicator), AnnotationText.message(indicator))) }
         for indicator in warnings { output.line(Self.command("warning", title: AnnotationText.title(indicator), AnnotationText.message(indicator))) }
@@ -54,6 +54,15 @@ public struct GitHubActions: CIPlatform {
                 if let path { entries.append((name, hostUsable(path))) }
             }
             try output.append(entries.map { Self.fileEntry($0.0, $0.1) }.joined(), to: file)
+        }
+    }
+
+    /// An error annotation for any exit but 0 (the step fails); a plain line otherwise.
+    public func conclude(_ conclusion: Conclusion) {
+        if conclusion.exitCode != 0 {
+            output.line(Self.command("error", title: "perfgate", conclusion.line.plain))
+        } else {
+            output.note(conclusion.line)
         }
     }
 

@@ -31,16 +31,24 @@ public struct Jenkins: CIPlatform {
         output.line("perfgate: the spec to archive (archiveArtifacts): \(path)")
     }
 
-    public func publish(_ result: EvaluationResult, reports: ReportPaths) throws(FileError) {
-        var lines = ["result": result.verdict.rawValue, "score": NumberText.format(result.totalScore)]
+    public func publish(_ result: EvaluationResult, reports: ReportPaths, conclusion: Conclusion) throws(FileError) {
+        // buildResult and exit are the run's conclusion: the library sets the build from them and
+        // decides nothing itself.
+        var lines = ["result": result.verdict.rawValue, "score": NumberText.format(result.totalScore), "exit": String(conclusion.exitCode),
+                     "buildResult": conclusion.buildResult, "message": conclusion.line.plain]
         lines["json"] = reports.json
         lines["junit"] = reports.junit
         lines["markdown"] = reports.markdown
         let text = "# Written by perfgate \(PerfGateVersion.current) for the Jenkins shared library.\n"
-            + ["result", "score", "json", "junit", "markdown"].compactMap { key in lines[key].map { "\(key)=\(Self.escape($0))" } }
+            + ["result", "score", "exit", "buildResult", "message", "json", "junit", "markdown"].compactMap { key in lines[key].map { "\(key)=\(Self.escape($0))" } }
                 .joined(separator: "\n") + "\n"
-        try FileSystem.writeAtomically(text, to: Path.resolve("perfgate.properties", against: reports.folder))
+        try FileSystem.writeAtomically(text, to: Path.resolve(Self.propertiesFile, against: reports.folder))
     }
+
+    public func conclude(_ conclusion: Conclusion) { output.note(conclusion.line) }
+
+    /// The file the shared library reads, in the report folder.
+    public static let propertiesFile = "perfgate.properties"
 
     /// A Java properties value: backslashes, line breaks and leading spaces escaped.
     static func escape(_ value: String) -> String {

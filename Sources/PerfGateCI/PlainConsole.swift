@@ -18,5 +18,6 @@ public struct PlainConsole: CIPlatform {
     public func mask(_ secrets: [String]) throws(FileError) {}
     public func export(_ name: String, value: String) throws(FileError) {}
     public func publishSpec(at path: String, artifactName: String) throws(FileError) {}
-    public func publish(_ result: EvaluationResult, reports: ReportPaths) throws(FileError) {}
+    public func publish(_ result: EvaluationResult, reports: ReportPaths, conclusion: Conclusion) throws(FileError) {}
+    public func conclude(_ conclusion: Conclusion) { output.note(conclusion.line) }
 }

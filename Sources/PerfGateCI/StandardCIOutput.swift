@@ -13,6 +13,8 @@ public struct StandardCIOutput: CIOutput {
 
     public func line(_ message: LogMessage) { Log.write(message, to: .out) }
 
+    public func note(_ message: LogMessage) { Log.write(message, to: .err) }
+
     public func append(_ text: String, to path: String) throws(FileError) {
         try FileSystem.append(text, to: path)
     }

@@ -1,3 +1,4 @@
+import PerfGateCI
 import ArgumentParser
 
 /// `--color auto|always|never`. `auto` colours only a terminal, and never when NO_COLOR is set.
@@ -19,3 +20,5 @@ enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
 enum FailOn: String, ExpressibleByArgument, CaseIterable {
     case fail, warning
 }
+
+extension Conclusion.OnWarning: ExpressibleByArgument {}

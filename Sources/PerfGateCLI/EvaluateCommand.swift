@@ -43,27 +43,57 @@ struct EvaluateCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Colour the summary: auto (terminals only), always or never.")
     var color: ColorChoice = .auto
 
+    @Option(name: .long, help: "What a warning does to the CI step: issues (succeeded with issues where the platform has it: Azure SucceededWithIssues, Jenkins UNSTABLE), succeeded, or failed (as --fail-on warning).")
+    var onWarning: Conclusion.OnWarning = .issues
+
     @Option(name: .long, help: "How many indicators to measure at once.")
     var concurrency: Int = 8
 
-    func validate() throws {
-        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
-        if sloOptions.slo != nil && specOptions.spec != nil { throw ValidationError("give --spec or --slo, not both") }
-    }
-
-    func run() async throws {
-        do {
-            try await evaluate()
-        } catch {
-            throw ExitStatus.report(error)
+    /// Checked in `run`, not in `validate`: a usage error then still replaces the last run's reports.
+    func checkOptions() throws {
+        guard concurrency >= 1 else { throw UsageFailure("--concurrency must be at least 1") }
+        if sloOptions.slo != nil && specOptions.spec != nil { throw UsageFailure("give --spec or --slo, not both") }
+        for check in [reportOptions.check, connectionOptions.check, historyOptions.check, sloOptions.check] {
+            do {
+                try check()
+            } catch let error as ValidationError {
+                throw UsageFailure("\(error.message)")
+            }
         }
     }
 
-    func evaluate() async throws {
-        let now = Console.now()
-        let deadline = ContinuousClock.now + .milliseconds(CheckedNumber.clamped(try connectionOptions.deadlineSeconds() * 1000, to: 1...86_400_000))
+    var warningPolicy: Conclusion.OnWarning { failOn == .warning ? .failed : onWarning }
+
+    func run() async throws {
         let environment = Console.environment()
         let platform = ciOptions.platform(environment: environment)
+        let paths = reportOptions.paths(platform: platform)
+        // This run's reports, or none: the last run's must never be read as this one's.
+        ReportWriter.removeStale(paths)
+        let evaluated: (result: EvaluationResult, recorded: Bool)
+        do {
+            try checkOptions()
+            evaluated = try await evaluate(environment: environment, platform: platform)
+        } catch {
+            let (code, reason) = ExitStatus.explain(error)
+            if code.rawValue == ExitStatus.usage.rawValue {
+                // As Argument Parser ends its own usage errors.
+                Console.err("Usage: perfgate evaluate <options>\n  See 'perfgate evaluate --help' for more information.")
+            }
+            // The reports say why this run stopped, so a wrapper that reads the folder sees it.
+            let stopped = EvaluationResult.stopped(reason, exitCode: code.rawValue, specPath: specOptions.spec ?? sloOptions.slo)
+            let conclusion = Conclusion(verdict: nil, exitCode: code.rawValue, onWarning: warningPolicy, reason: reason)
+            let (written, _) = ReportWriter.write(stopped, to: paths)
+            try? platform.publish(stopped, reports: written, conclusion: conclusion)
+            platform.conclude(conclusion)
+            throw code
+        }
+        try finish(evaluated.result, platform: platform, paths: paths, recorded: evaluated.recorded)
+    }
+
+    func evaluate(environment: [String: String], platform: any CIPlatform) async throws -> (result: EvaluationResult, recorded: Bool) {
+        let now = Console.now()
+        let deadline = ContinuousClock.now + .milliseconds(CheckedNumber.clamped(try connectionOptions.deadlineSeconds() * 1000, to: 1...86_400_000))
         // Before anything else is printed, so no later line can show a secret.
         let secrets = connectionOptions.secrets(environment: environment)
         Redactor.register(secrets)
@@ -87,7 +117,7 @@ struct EvaluateCommand: AsyncParsableCommand {
             : try await evaluatePerfSpec(specPath, root: root, window: window, environment: environment, sources: sources, history: history, deadline: deadline)
         result.evaluatedAt = now
         let recorded = history?.append(result, kind: kind, digest: digest, context: context, now: now) ?? true
-        try finish(result, platform: platform, recorded: recorded)
+        return (result, recorded)
     }
 
     typealias Evaluation = (result: EvaluationResult, kind: String, context: [String: String], digest: String?)
@@ -150,24 +180,26 @@ struct EvaluateCommand: AsyncParsableCommand {
         return (result, "slo", runContext, HistoryStore.digest([loaded.path, loaded.sliPath]))
     }
 
-    /// Reports, the summary, the platform's publishing, and the exit code.
-    func finish(_ result: EvaluationResult, platform: any CIPlatform, recorded: Bool) throws {
-        let (written, allWritten) = ReportWriter.write(result, to: reportOptions.paths(platform: platform))
+    /// Reports, the summary, the platform's publishing, and the exit code, which the platform says.
+    func finish(_ result: EvaluationResult, platform: any CIPlatform, paths: ReportPaths, recorded: Bool) throws {
+        // A result file that exists but does not parse is invalid input: measuring again will not help.
+        let invalidInput = result.verdict == .error && result.indicatorResults.contains(where: \.invalidInput)
+        var code = invalidInput ? ExitStatus.invalidInput.rawValue : Conclusion.exitCode(for: result.verdict, onWarning: warningPolicy)
+        var reported = result
+        reported.exitCode = code
+        let (written, allWritten) = ReportWriter.write(reported, to: paths)
         let summaryStream = reportOptions.usesStdout ? Console.stderrDescriptor : Console.stdoutDescriptor
         let summary = TerminalReport.render(result, style: .init(color: color.enabled(forStream: summaryStream)))
         if reportOptions.usesStdout { Console.err(.report(summary)) } else { Console.out(.report(summary)) }
-        var published = true
+        if !allWritten || !recorded { code = ExitStatus.error.rawValue }
+        var conclusion = Conclusion(verdict: result.verdict, exitCode: code, onWarning: warningPolicy)
         do {
-            try platform.publish(result, reports: written)
+            try platform.publish(reported, reports: written, conclusion: conclusion)
         } catch {
-            Console.err("perfgate: cannot publish to \(platform.name): \(error)")
-            published = false
+            Console.err("perfgate: cannot publish to \(platform.name): \(String(describing: error))")
+            conclusion.exitCode = ExitStatus.error.rawValue
         }
-
-        guard allWritten && published && recorded else { throw ExitStatus.error.code }
-        // A result file that exists but does not parse is invalid input: measuring again will not help.
-        if result.verdict == .error, result.indicatorResults.contains(where: \.invalidInput) { throw ExitStatus.invalidInput.code }
-        let status = ExitStatus.of(result.verdict, failOnWarning: failOn == .warning)
-        if status != .pass { throw status.code }
+        platform.conclude(conclusion)
+        if conclusion.exitCode != 0 { throw ExitCode(conclusion.exitCode) }
     }
 }

@@ -48,7 +48,7 @@ struct MarkCommand: ParsableCommand {
         do {
             try mark()
         } catch {
-            throw ExitStatus.report(error)
+            throw ciOptions.conclude(error)
         }
     }
 

@@ -4,6 +4,14 @@ import PerfGateReports
 
 /// Renders the requested reports and writes each atomically (or to stdout for `-`).
 enum ReportWriter {
+    /// Removes the reports a run owns (and Jenkins' properties file) before it starts, so a run that
+    /// stops early can never leave the last run's files to be read as its own.
+    static func removeStale(_ paths: ReportPaths) {
+        let owned = [paths.json, paths.junit, paths.markdown].compactMap { $0 }.filter { $0 != "-" }
+            + [Path.resolve(Jenkins.propertiesFile, against: paths.folder)]
+        for path in owned { FileSystem.remove(path) }
+    }
+
     /// The paths actually written (without stdout); a failure to write one is printed and leaves it out.
     static func write(_ result: EvaluationResult, to paths: ReportPaths) -> (written: ReportPaths, allWritten: Bool) {
         var written = ReportPaths(folder: paths.folder)

@@ -34,11 +34,13 @@ struct ValidateCommand: ParsableCommand {
 
     @OptionGroup var ciOptions: CIOptions
 
+    func validate() throws { try sloOptions.check() }
+
     func run() throws {
         do {
             try check()
         } catch {
-            throw ExitStatus.report(error)
+            throw ciOptions.conclude(error)
         }
     }
 

@@ -39,6 +39,8 @@ public enum JSONReport {
             .fieldLists("indicatorResults", count: result.indicatorResults.count) { indicator(result.indicatorResults[$0]) },
         ]
         if !result.comparedRuns.isEmpty { fields.append(.node("comparedRuns", comparedRuns(result.comparedRuns))) }
+        if let failure = result.failure { fields.append(.node("error", .string(failure))) }
+        if let exitCode = result.exitCode { fields.append(.node("exitCode", .number(Double(exitCode)))) }
         return fields + common(result).map { .node($0.0, $0.1) }
     }
 

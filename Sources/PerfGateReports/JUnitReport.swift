@@ -14,6 +14,9 @@ public enum JUnitReport {
         let failures = cases.filter { $0.kind == "failure" }.count
         let errors = cases.filter { $0.kind == "error" }.count
         let suiteName = "perfgate" + (result.specPath.map { " " + Path.lastComponent(of: $0) } ?? "")
+        // Jenkins splits a classname at its last dot into package and class: one dot, after the
+        // package, so `perfgate.checkout_perfspec_yaml` shows as package perfgate, class checkout_perfspec_yaml.
+        let className = "perfgate" + (result.specPath.map { "." + Path.lastComponent(of: $0).replacingScalars([".": "_", " ": "_"]) } ?? "")
         let started = result.window?.start ?? result.evaluatedAt ?? 0
         // The strict schema wants a timestamp without a zone: it is UTC.
         let timestamp = String(CivilDate.rfc3339(started.rounded(.down)).dropLast())
@@ -27,7 +30,7 @@ public enum JUnitReport {
         }
         xml += "    </properties>\n"
         for testCase in cases {
-            xml += "    <testcase name=\"\(attr(testCase.name))\" classname=\"\(attr(suiteName))\" time=\"0\""
+            xml += "    <testcase name=\"\(attr(testCase.name))\" classname=\"\(attr(className))\" time=\"0\""
             if let kind = testCase.kind {
                 xml += ">\n      <\(kind) message=\"\(attr(testCase.message))\" type=\"\(attr(testCase.type))\">"
                 xml += XMLText.escape(testCase.details) + "</\(kind)>\n    </testcase>\n"
@@ -95,7 +98,7 @@ public enum JUnitReport {
         case .error:
             testCase.kind = "error"
             testCase.type = "error"
-            testCase.message = "some indicators could not be measured; " + summary
+            testCase.message = result.failure.map { "the run stopped: " + LogText.inert($0) } ?? "some indicators could not be measured; " + summary
             testCase.details = testCase.message
         }
         return testCase

@@ -9,16 +9,21 @@ import Testing
     }
 
     @Test func publishesTestResultsSummaryIssuesAndVariables() throws {
-        try platform.publish(Samples.result, reports: Samples.reports)
+        try platform.publish(Samples.result, reports: Samples.reports, conclusion: Samples.conclusion)
         #expect(output.lines == [
             "##vso[task.logissue type=error]down could not be measured: HTTP 503\\n#\u{266F}vso[task.setvariable variable=X]1",
             "##vso[task.logissue type=warning]evil%AZP250A\\n::error::x #\u{266F}vso[task.complete result=Succeeded];]: evil%AZP250A\\n::error::x #\u{266F}vso[task.complete result=Succeeded];]: 5 >= upperWarning 4 (score 10 of 20)",
             "##vso[results.publish type=JUnit;runTitle=perfgate: checkout.perfspec.yaml;resultFiles=/w/r.xml]",
             "##vso[task.uploadsummary]/w/r.md",
             "##vso[task.setvariable variable=PERFGATE_RESULT;isOutput=true]warning",
+            "##vso[task.setvariable variable=perfgateResult;isOutput=true]warning",
             "##vso[task.setvariable variable=PERFGATE_SCORE;isOutput=true]60",
-            "##vso[task.complete result=SucceededWithIssues]perfgate: warning",
+            "##vso[task.setvariable variable=perfgateScore;isOutput=true]60",
         ])
+        platform.conclude(Samples.conclusion)
+        #expect(output.lines.last == "##vso[task.complete result=SucceededWithIssues]perfgate: result warning (exit 0, with issues; --fail-on warning would fail)")
+        platform.conclude(Conclusion(verdict: nil, exitCode: 65, onWarning: .issues, reason: "bad\nspec ##vso[x]"))
+        #expect(output.lines.last == "##vso[task.complete result=Failed]perfgate: invalid spec or input (exit 65): bad\\nspec #♯vso[x]")
     }
 
     @Test func escapesPropertiesAndData() {
@@ -38,6 +43,7 @@ import Testing
         #expect(output.lines == [
             "##vso[task.setvariable variable=PERFGATE_END]2024-05-01T12:10:00Z",
             "##vso[task.setvariable variable=PERFGATE_END;isOutput=true]2024-05-01T12:10:00Z",
+            "##vso[task.setvariable variable=perfgateEnd;isOutput=true]2024-05-01T12:10:00Z",
             "##vso[artifact.upload artifactname=spec%3Bx%5D]/p/s/perfspec.json",
         ])
     }

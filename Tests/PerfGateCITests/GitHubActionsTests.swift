@@ -9,7 +9,7 @@ import Testing
     }
 
     @Test func annotatesWithEscapedTitlesAndMessages() throws {
-        try platform.publish(Samples.result, reports: ReportPaths(folder: "/w"))
+        try platform.publish(Samples.result, reports: ReportPaths(folder: "/w"), conclusion: Samples.conclusion)
         #expect(output.lines == [
             "::error title=perfgate error%3A down::down could not be measured: HTTP 503\\n#\u{266F}vso[task.setvariable variable=X]1",
             "::warning title=perfgate warning%3A evil%250A\\n%3A%3Aerror%3A%3Ax #\u{266F}vso[task.complete result=Succeeded];]::evil%250A\\n::error::x #\u{266F}vso[task.complete result=Succeeded];]: evil%250A\\n::error::x #\u{266F}vso[task.complete result=Succeeded];]: 5 >= upperWarning 4 (score 10 of 20)",
@@ -18,7 +18,7 @@ import Testing
     }
 
     @Test func writesOutputsThatNoValueCanForge() throws {
-        try platform.publish(Samples.result, reports: Samples.reports)
+        try platform.publish(Samples.result, reports: Samples.reports, conclusion: Samples.conclusion)
         let text = output.file("/out")
         #expect(text.contains("result<<perfgate_") && text.contains("\nwarning\nperfgate_"))
         #expect(text.contains("\n/w/r.xml\n"))

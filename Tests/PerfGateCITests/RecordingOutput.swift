@@ -10,6 +10,7 @@ final class RecordingOutput: CIOutput {
     func file(_ path: String) -> String { state.withLock { $0.files[path] ?? "" } }
 
     func line(_ message: LogMessage) { state.withLock { $0.lines.append(message.rendered()) } }
+    func note(_ message: LogMessage) { state.withLock { $0.lines.append(message.rendered()) } }
     func append(_ text: String, to path: String) throws(FileError) { state.withLock { $0.files[path, default: ""] += text } }
 }
 
@@ -28,6 +29,8 @@ enum Samples {
                             thresholds: Thresholds()),
         ],
         specPath: "specs/checkout.perfspec.yaml")
+
+    static let conclusion = Conclusion(verdict: .warning, exitCode: 0, onWarning: .issues)
 
     static let reports = ReportPaths(json: "/w/r.json", junit: "/w/r.xml", markdown: "/w/r.md", folder: "/w")
 }

@@ -58,8 +58,9 @@ import Testing
         #expect(status == expectedExit, "\(output.stderr)")
         switch expectedExit {
         case 65:
-            // Rejected before any query, with the problem's path on stderr.
-            #expect(result == nil)
+            // Rejected before any query, with the problem's path on stderr; the report says so.
+            #expect(result?["result"]?.stringValue == "error" && result?["exitCode"]?.numberValue == 65)
+            #expect(result?["indicatorResults"]?.items?.isEmpty == true)
             #expect(output.stderr.contains("error:"))
         case 2:
             #expect(result?["result"]?.stringValue == "error")

@@ -11,7 +11,8 @@ import Testing
             #expect(output.status == 0, "\(output.stderr)")
             #expect(output.stdout.contains("total score 100 of 100"))
             #expect(output.stdout.hasSuffix("result: PASS\n"))
-            #expect(output.stderr.isEmpty)
+            // How the run ended, said once, for a person.
+            #expect(output.stderr == "perfgate: result pass (exit 0)\n")
         }
     }
 
@@ -103,6 +104,7 @@ import Testing
             \(folder)/bad.yaml:5:14: error: indicators[0].grading: missing 'metricScore' (the points this indicator is worth)
             \(folder)/bad.yaml:6:13: error: objectives: missing 'warning' (the total score needed for a warning)
             perfgate: \(folder)/bad.yaml is not a valid spec (3 errors)
+            perfgate: invalid spec or input (exit 65): the spec or its input is invalid (see the messages above)
 
             """)
     }
@@ -110,12 +112,14 @@ import Testing
     @Test func unreadableAndMalformedSpecsExit65() throws {
         let missing = try PerfGateBinary.run(["evaluate", "--spec", "/nonexistent/perfspec.json"])
         #expect(missing.status == 65)
-        #expect(missing.stderr == "perfgate: cannot read the spec: /nonexistent/perfspec.json: no such file or directory\n")
+        #expect(missing.stderr == "perfgate: cannot read the spec: /nonexistent/perfspec.json: no such file or directory\n"
+            + "perfgate: invalid spec or input (exit 65): the spec or its input is invalid (see the messages above)\n")
         let folder = try Fixtures.temporaryFolder()
         try Fixtures.write("{\"indicators\": [1,, 2]}", to: folder + "/broken.json")
         let broken = try PerfGateBinary.run(["evaluate", "--spec", folder + "/broken.json"])
         #expect(broken.status == 65)
-        #expect(broken.stderr == "\(folder)/broken.json:1:19: error: unexpected ',', expected a value\n")
+        #expect(broken.stderr == "\(folder)/broken.json:1:19: error: unexpected ',', expected a value\n"
+            + "perfgate: invalid spec or input (exit 65): the spec or its input is invalid (see the messages above)\n")
     }
 
     @Test(arguments: [

@@ -80,7 +80,7 @@ struct KeptnQualityGateTests {
         #expect(run.json?["message"]?.stringValue == "Evaluation failed due to key_sli objective 'rt': failed evaluation with score 0.000000")
         #expect(run.json?["totalScore"]?.numberValue == 50)
         let xml = try Fixtures.read(run.folder + "/r.xml")
-        #expect(xml.contains(#"<testcase name="rt" classname="perfgate slo.yaml" time="0">"#))
+        #expect(xml.contains(#"<testcase name="rt" classname="perfgate.slo_yaml" time="0">"#))
         #expect(xml.contains(#"<failure message="value 200 (score 0 of 1)" type="fail">"#))
         #expect(xml.contains(#"<testcase name="total_score""#))
         try Shared.expectValidJUnit(run.folder + "/r.xml")

@@ -48,7 +48,8 @@ import Testing
         let output = try PerfGateBinary.run(["validate", "--spec", folder + "/spec.json"])
         #expect(output.status == 65)
         #expect(output.stdout.isEmpty)
-        #expect(output.stderr.split(separator: "\n").count == 3)
+        #expect(output.stderr.split(separator: "\n").count == 4)
+        #expect(output.stderr.hasSuffix("perfgate: invalid spec or input (exit 65): the spec or its input is invalid (see the messages above)\n"))
     }
 
     @Test func neverQueriesASource() throws {

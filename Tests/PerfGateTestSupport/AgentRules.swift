@@ -14,11 +14,12 @@ public enum AgentRules {
 
     /// The commands perfgate itself issues on a platform, by their start.
     public static let ours: [String: [String]] = [
-        "github": ["::add-mask::", "::error title=perfgate ", "::warning title=perfgate "],
+        "github": ["::add-mask::", "::error title=perfgate ", "::warning title=perfgate ", "::error title=perfgate::perfgate: "],
         "azure": [
             "##vso[task.setsecret]", "##vso[task.logissue type=", "##vso[results.publish type=JUnit;", "##vso[task.uploadsummary]",
             "##vso[task.setvariable variable=PERFGATE_", "##vso[artifact.upload artifactname=",
-            "##vso[task.complete result=SucceededWithIssues]perfgate: warning",
+            "##vso[task.complete result=SucceededWithIssues]perfgate: result warning", "##vso[task.complete result=Failed]perfgate: ",
+            "##vso[task.setvariable variable=perfgate",
         ],
     ]
 

@@ -4,7 +4,6 @@
 const { spawn } = require('child_process');
 const fs = require('fs');
 const path = require('path');
-const readline = require('readline');
 
 // The agent passes input NAME as INPUT_NAME: dots and spaces become '_', then upper case.
 function input(name, env = process.env) {
@@ -25,6 +24,52 @@ function endpoint(id, env = process.env) {
   return { url, username: parameters.username || '', password: parameters.password || '' };
 }
 
+// A filePath input is never empty: the agent fills an empty one with the repository's path
+// (ci-agent-fidelity.md §1.2). As task-lib's filePathSupplied does, a value that resolves to
+// Build.SourcesDirectory (else System.DefaultWorkingDirectory) is "not supplied"; so is any folder,
+// which is what the agent's filling produces when the checkout path differs. Not supplied means
+// perfgate searches the pipeline's folders itself.
+function filePathInput(name, env = process.env) {
+  const value = input(name, env);
+  if (!value) return '';
+  const root = env.BUILD_SOURCESDIRECTORY || env.SYSTEM_DEFAULTWORKINGDIRECTORY || '';
+  const resolved = path.resolve(value);
+  if (root && resolved === path.resolve(root)) return '';
+  try {
+    if (fs.statSync(resolved).isDirectory()) return '';
+  } catch (error) {
+    // A path that does not exist is the user's to get wrong: perfgate says so.
+  }
+  return value;
+}
+
+// `arguments` split as Microsoft's tasks split them (task-lib's ToolRunner): spaces separate,
+// double quotes group, and inside quotes \" is a quote and \\ a backslash.
+function splitArguments(text) {
+  const args = [];
+  let current = '';
+  let quoted = false;
+  let started = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted && c === '\\' && (text[i + 1] === '"' || text[i + 1] === '\\')) {
+      current += text[++i];
+    } else if (c === '"') {
+      quoted = !quoted;
+      started = true;
+    } else if (/\s/.test(c) && !quoted) {
+      if (started) args.push(current);
+      current = '';
+      started = false;
+    } else {
+      current += c;
+      started = true;
+    }
+  }
+  if (started) args.push(current);
+  return args;
+}
+
 const COMMANDS = { markStart: ['mark', 'start'], markStop: ['mark', 'stop'], validate: ['validate'], evaluate: ['evaluate'] };
 
 // The command line and the child's extra environment (secrets travel only there).
@@ -37,9 +82,9 @@ function plan(env = process.env) {
   if (command === 'markStart') { flag('--at', input('start', env)); flag('--window-file', input('windowFile', env)); }
   if (command === 'markStop') { flag('--at', input('end', env)); flag('--window-file', input('windowFile', env)); }
   const gate = () => {
-    flag('--spec', input('spec', env));
-    flag('--slo', input('slo', env));
-    flag('--sli', input('sli', env));
+    flag('--spec', filePathInput('spec', env));
+    flag('--slo', filePathInput('slo', env));
+    flag('--sli', filePathInput('sli', env));
     const provider = input('sliProvider', env);
     if (provider && provider !== 'auto') flag('--sli-provider', provider);
   };
@@ -51,8 +96,9 @@ function plan(env = process.env) {
     flag('--end', input('end', env));
     flag('--window-file', input('windowFile', env));
     flag('--report-dir', input('reportDir', env));
-    const onWarning = input('onWarning', env) || 'succeededWithIssues';
-    flag('--fail-on', onWarning === 'failed' ? 'warning' : (input('failOn', env) || 'fail'));
+    flag('--fail-on', input('failOn', env) || 'fail');
+    // What a warning does is the binary's to say (--on-warning); the task only passes the choice.
+    flag('--on-warning', { succeededWithIssues: 'issues', succeeded: 'succeeded', failed: 'failed' }[input('onWarning', env) || 'succeededWithIssues']);
     const prometheus = endpoint(input('prometheusService', env), env);
     flag('--prometheus-url', (prometheus && prometheus.url) || input('prometheusUrl', env));
     if (prometheus && prometheus.password) {
@@ -68,9 +114,9 @@ function plan(env = process.env) {
     if (dynatrace && dynatrace.password) childEnv.DYNATRACE_API_TOKEN = dynatrace.password;
   }
   if (command === 'evaluate' || command === 'validate') {
-    for (const word of input('arguments', env).split(/\s+/)) if (word) args.push(word);
+    args.push(...splitArguments(input('arguments', env)));
   }
-  return { command, args, childEnv, onWarning: input('onWarning', env) || 'succeededWithIssues' };
+  return { command, args, childEnv };
 }
 
 // PERFGATE_PATH, then the binary bundled with the task, then PATH.
@@ -84,7 +130,11 @@ function findBinary(env = process.env, here = __dirname) {
   }
   const arch = { x64: 'x64', arm64: 'arm64' }[process.arch] || process.arch;
   const bundled = path.join(here, 'bin', `${process.platform}-${arch}`, 'perfgate');
-  if (fs.existsSync(bundled)) return bundled;
+  if (fs.existsSync(bundled)) {
+    // A VSIX keeps no Unix permissions: the extracted binary is not executable until we say so.
+    fs.chmodSync(bundled, 0o755);
+    return bundled;
+  }
   tried.push(`the bundled ${bundled}`);
   for (const folder of (env.PATH || '').split(path.delimiter)) {
     const candidate = path.join(folder, 'perfgate');
@@ -99,24 +149,40 @@ function escapeData(text) {
   return String(text).replace(/%/g, '%AZP25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
-const EXIT_MEANING = { 1: 'the performance gate failed', 2: 'an indicator could not be measured', 64: 'a usage error (see the log)', 65: 'the spec or its input is invalid (see the log)' };
+// The binary needs Linux with glibc 2.35 or newer (the README's "Install").
+const MINIMUM_GLIBC = [2, 35];
+const ELSEWHERE = 'run this step in a container job with perfgate\'s image (container: ghcr.io/OWNER/perfgate:1), or on a Linux agent with glibc 2.35 or newer';
 
-// Forwards the child's stdout line by line, adapting the few commands the task's settings change.
-function forward(line, onWarning, out) {
-  if (onWarning === 'succeeded' && line.startsWith('##vso[task.complete result=SucceededWithIssues]')) return;
-  out.write(line + '\n');
-  const output = /^##vso\[task\.setvariable variable=PERFGATE_(RESULT|SCORE|START|END);isOutput=true\](.*)$/.exec(line);
-  if (output) {
-    const name = 'perfgate' + output[1][0] + output[1].slice(1).toLowerCase();
-    out.write(`##vso[task.setvariable variable=${name};isOutput=true]${output[2]}\n`);
+// One clear line for an agent the binary cannot run on; null when it can.
+function unsupported(platform = process.platform, glibc = glibcVersion()) {
+  if (platform !== 'linux') return `perfgate runs on Linux agents only (this agent is ${platform}); ${ELSEWHERE}`;
+  if (glibc) {
+    const [major, minor] = glibc.split('.').map(Number);
+    if (major < MINIMUM_GLIBC[0] || (major === MINIMUM_GLIBC[0] && minor < MINIMUM_GLIBC[1])) {
+      return `perfgate needs glibc ${MINIMUM_GLIBC.join('.')} or newer (this agent has ${glibc}); ${ELSEWHERE}`;
+    }
+  }
+  return null;
+}
+
+function glibcVersion() {
+  try {
+    return process.report.getReport().header.glibcVersionRuntime || null;
+  } catch (error) {
+    return null;
   }
 }
 
-function run(env = process.env, out = process.stdout, err = process.stderr) {
+// Runs the binary and passes its output through unchanged: the binary speaks the agent's language
+// (output variables, task.complete with the run's meaning). The task only adds a result when the
+// binary could not say one (it did not start, or it was killed).
+function run(env = process.env, out = process.stdout, err = process.stderr, system = { platform: process.platform, glibc: glibcVersion() }) {
   return new Promise((resolve) => {
     let job;
     let binary;
     try {
+      const refusal = unsupported(system.platform, system.glibc);
+      if (refusal) throw new Error(refusal);
       job = plan(env);
       binary = findBinary(env);
     } catch (error) {
@@ -127,7 +193,14 @@ function run(env = process.env, out = process.stdout, err = process.stderr) {
     const childEnv = Object.assign({}, env, job.childEnv);
     for (const name of Object.keys(childEnv)) if (/^(INPUT_|ENDPOINT_AUTH_)/.test(name)) delete childEnv[name];
     const child = spawn(binary, job.args, { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'], shell: false });
-    readline.createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line', (line) => forward(line, job.onWarning, out));
+    let concluded = false;
+    let tail = '';
+    child.stdout.on('data', (chunk) => {
+      out.write(chunk);
+      const text = tail + chunk.toString('utf8');
+      if (text.includes('##vso[task.complete ')) concluded = true;
+      tail = text.slice(-32);
+    });
     child.stderr.on('data', (chunk) => err.write(chunk));
     child.on('error', (error) => {
       out.write(`##vso[task.complete result=Failed]${escapeData('perfgate: cannot run ' + binary + ': ' + error.message)}\n`);
@@ -135,16 +208,15 @@ function run(env = process.env, out = process.stdout, err = process.stderr) {
     });
     child.on('close', (code, signal) => {
       const status = signal ? 2 : code;
-      if (status !== 0) {
-        const meaning = EXIT_MEANING[status] || `perfgate stopped (${signal || 'exit ' + status})`;
-        out.write(`##vso[task.complete result=Failed]${escapeData('perfgate: ' + meaning)}\n`);
+      if (status !== 0 && !concluded) {
+        out.write(`##vso[task.complete result=Failed]${escapeData(`perfgate stopped (${signal || 'exit ' + status}) without a result`)}\n`);
       }
       resolve(status === 0 ? 0 : 1);
     });
   });
 }
 
-module.exports = { input, endpoint, plan, findBinary, forward, run, escapeData };
+module.exports = { input, filePathInput, splitArguments, endpoint, plan, findBinary, unsupported, run, escapeData };
 
 if (require.main === module) {
   run().then((code) => { process.exitCode = code; });

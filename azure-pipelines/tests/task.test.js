@@ -36,11 +36,32 @@ function workspace() {
   return folder;
 }
 
+// The agent's input pipeline (ci-agent-fidelity.md §1.1, §1.2, §1.5), driven by the real task.json:
+// every declared input gets its default (or ""), values are trimmed, filePath inputs that are
+// empty become the repository's path (relative ones are rooted there), and names become
+// INPUT_ + upper case with '.' and ' ' as '_'. The directory variables are the default layout.
+function agentInputs(folder, inputs) {
+  const sources = path.join(folder, 's');
+  const env = {};
+  const declared = new Set();
+  for (const spec of taskJson.inputs) {
+    declared.add(spec.name);
+    let value = String(inputs[spec.name] !== undefined ? inputs[spec.name] : (spec.defaultValue !== undefined ? spec.defaultValue : '')).trim();
+    if (spec.type === 'filePath') value = value === '' ? sources : (path.isAbsolute(value) ? path.normalize(value) : path.resolve(sources, value));
+    env['INPUT_' + spec.name.replace(/[.\s]/g, '_').toUpperCase()] = value;
+  }
+  // Inputs task.json does not declare are passed through as well.
+  for (const [name, value] of Object.entries(inputs)) if (!declared.has(name)) env['INPUT_' + name.replace(/[.\s]/g, '_').toUpperCase()] = String(value).trim();
+  return env;
+}
+
 function agent(folder, inputs, extra = {}) {
-  const env = { PATH: process.env.PATH, HOME: process.env.HOME, TF_BUILD: 'True', PIPELINE_WORKSPACE: folder,
-                BUILD_SOURCESDIRECTORY: path.join(folder, 's'), AGENT_TEMPDIRECTORY: os.tmpdir(), PERFGATE_PATH: binary };
-  for (const [name, value] of Object.entries(inputs)) env['INPUT_' + name.toUpperCase()] = value;
-  return Object.assign(env, extra);
+  fs.mkdirSync(path.join(folder, 's'), { recursive: true });
+  const env = { PATH: process.env.PATH, HOME: process.env.HOME, TF_BUILD: 'True', PIPELINE_WORKSPACE: folder, AGENT_BUILDDIRECTORY: folder,
+                BUILD_SOURCESDIRECTORY: path.join(folder, 's'), SYSTEM_DEFAULTWORKINGDIRECTORY: path.join(folder, 's'),
+                BUILD_ARTIFACTSTAGINGDIRECTORY: path.join(folder, 'a'), SYSTEM_ARTIFACTSDIRECTORY: path.join(folder, 'a'),
+                AGENT_TEMPDIRECTORY: os.tmpdir(), BUILD_BUILDID: String(process.pid), PERFGATE_PATH: binary };
+  return Object.assign(env, agentInputs(folder, inputs), extra);
 }
 
 async function runTask(env) {
@@ -80,19 +101,19 @@ test('task.json has the handlers, commands and visible rules the task needs', ()
 
 test('inputs are read with the agent naming rule and mapped to flags', () => {
   const env = { INPUT_COMMAND: 'evaluate', INPUT_SPEC: 'a b/spec.json', INPUT_FAILON: 'warning', INPUT_REPORTDIR: 'out',
-                INPUT_ARGUMENTS: '--var SERVICE=checkout  --timeout 60', INPUT_PROMETHEUSSERVICE: 'ep1',
+                INPUT_ARGUMENTS: '--var SERVICE=checkout  --timeout 60 --var "LABEL=web shop"', INPUT_PROMETHEUSSERVICE: 'ep1',
                 ENDPOINT_URL_ep1: 'https://prom.example', ENDPOINT_AUTH_ep1: JSON.stringify({ parameters: { password: 'TOKEN-123' }, scheme: 'UsernamePassword' }) };
   const job = task.plan(env);
   assert.deepStrictEqual(job.args, ['evaluate', '--ci', 'azure', '--spec', 'a b/spec.json', '--report-dir', 'out', '--fail-on', 'warning',
-    '--prometheus-url', 'https://prom.example', '--var', 'SERVICE=checkout', '--timeout', '60']);
+    '--on-warning', 'issues', '--prometheus-url', 'https://prom.example', '--var', 'SERVICE=checkout', '--timeout', '60', '--var', 'LABEL=web shop']);
   assert.deepStrictEqual(job.childEnv, { PROMETHEUS_TOKEN: 'TOKEN-123' });
   assert.ok(!job.args.join(' ').includes('TOKEN-123'));
   assert.deepStrictEqual(task.plan({ INPUT_COMMAND: 'markStop', INPUT_END: 'now', INPUT_WINDOWFILE: 'w.json' }).args,
     ['mark', 'stop', '--ci', 'azure', '--at', 'now', '--window-file', 'w.json']);
-  assert.deepStrictEqual(task.plan({ INPUT_COMMAND: 'evaluate', INPUT_ONWARNING: 'failed' }).args, ['evaluate', '--ci', 'azure', '--fail-on', 'warning']);
+  assert.deepStrictEqual(task.plan({ INPUT_COMMAND: 'evaluate', INPUT_ONWARNING: 'failed' }).args, ['evaluate', '--ci', 'azure', '--fail-on', 'fail', '--on-warning', 'failed']);
   assert.throws(() => task.plan({ INPUT_COMMAND: 'deploy' }), /unknown command 'deploy'/);
   assert.deepStrictEqual(task.plan({ INPUT_COMMAND: 'evaluate', INPUT_SLO: 'gate/slo.yaml', INPUT_SLIPROVIDER: 'dynatrace', INPUT_HISTORY: 'h.jsonl' }).args,
-    ['evaluate', '--ci', 'azure', '--slo', 'gate/slo.yaml', '--sli-provider', 'dynatrace', '--history', 'h.jsonl', '--fail-on', 'fail']);
+    ['evaluate', '--ci', 'azure', '--slo', 'gate/slo.yaml', '--sli-provider', 'dynatrace', '--history', 'h.jsonl', '--fail-on', 'fail', '--on-warning', 'issues']);
   assert.deepStrictEqual(task.plan({ INPUT_COMMAND: 'validate', INPUT_SLO: 'slo.yaml', INPUT_SLI: 's/sli.yaml', INPUT_SLIPROVIDER: 'auto' }).args,
     ['validate', '--ci', 'azure', '--slo', 'slo.yaml', '--sli', 's/sli.yaml']);
 });
@@ -111,7 +132,8 @@ test('markStart and markStop record the window and set variables', async () => {
   assert.match(start.stdout, /^##vso\[task\.setvariable variable=perfgateStart;isOutput=true\]2024-05-01T12:00:00Z$/m);
   const stop = await runTask(agent(folder, { command: 'markStop', end: '2024-05-01T12:10:00Z' }));
   assert.strictEqual(stop.code, 0);
-  const window = JSON.parse(fs.readFileSync(path.join(folder, '.perfgate', 'window.json'), 'utf8'));
+  // One window file per build (BUILD_BUILDID), so pipelines sharing an agent's folder never mix.
+  const window = JSON.parse(fs.readFileSync(path.join(folder, '.perfgate', `window-azure-${process.pid}.json`), 'utf8'));
   assert.deepStrictEqual(window, { start: '2024-05-01T12:00:00Z', end: '2024-05-01T12:10:00Z' });
 });
 
@@ -140,7 +162,7 @@ test('evaluate publishes results and maps a warning to succeeded with issues', a
 
   const failed = await runTask(agent(folder, { command: 'evaluate', onWarning: 'failed' }));
   assert.strictEqual(failed.code, 1);
-  assert.match(failed.stdout, /^##vso\[task\.complete result=Failed\]perfgate: the performance gate failed$/m);
+  assert.match(failed.stdout, /^##vso\[task\.complete result=Failed\]perfgate: result warning \(exit 1: --fail-on warning\)$/m);
   const quiet = await runTask(agent(folder, { command: 'evaluate', onWarning: 'succeeded' }));
   assert.strictEqual(quiet.code, 0);
   assert.doesNotMatch(quiet.stdout, /SucceededWithIssues/);
@@ -161,12 +183,53 @@ test('an invalid spec or a bad flag fails the task with the reason', async () =>
   fs.writeFileSync(path.join(folder, 'bad.perfspec.json'), '{"indicators": 3}');
   const invalid = await runTask(agent(folder, { command: 'evaluate', spec: path.join(folder, 'bad.perfspec.json') }));
   assert.strictEqual(invalid.code, 1);
-  assert.match(invalid.stdout, /^##vso\[task\.complete result=Failed\]perfgate: the spec or its input is invalid \(see the log\)$/m);
+  assert.match(invalid.stdout, /^##vso\[task\.complete result=Failed\]perfgate: invalid spec or input \(exit 65\)/m);
   assert.match(invalid.stderr, /indicators: 'indicators' must be a list/);
   const usage = await runTask(agent(folder, { command: 'evaluate', start: 'yesterday' }));
   assert.strictEqual(usage.code, 1);
-  assert.match(usage.stdout, /a usage error/);
+  assert.match(usage.stdout, /^##vso\[task\.complete result=Failed\]perfgate: usage error \(exit 64\)/m);
   const missing = await runTask(agent(folder, { command: 'validate' }, { PERFGATE_PATH: '/nope', PATH: '/nowhere' }));
   assert.strictEqual(missing.code, 1);
   assert.match(missing.stdout, /^##vso\[task\.complete result=Failed\]perfgate: perfgate binary not found/m);
+});
+
+test('filePath inputs the agent filled with the repository path are not supplied', async () => {
+  const folder = workspace();
+  // The default filling, the repository typed explicitly, and any folder: perfgate searches itself.
+  for (const spec of ['', '.', '$(Build.SourcesDirectory)'.replace('$(Build.SourcesDirectory)', path.join(folder, 's')), '../perfspec']) {
+    const env = agent(folder, { command: 'evaluate', spec });
+    assert.ok(!task.plan(env).args.includes('--spec'), `spec '${spec}'`);
+  }
+  const env = agent(folder, { command: 'evaluate', spec: '../perfspec/checkout.perfspec.yaml' });
+  assert.deepStrictEqual(task.plan(env).args.slice(3, 5), ['--spec', path.join(folder, 'perfspec', 'checkout.perfspec.yaml')]);
+  // A job with just `command: evaluate` finds the spec under $(Pipeline.Workspace), as the README says.
+  await runTask(agent(folder, { command: 'markStart', start: '2024-05-01T12:00:00Z' }));
+  await runTask(agent(folder, { command: 'markStop', end: '2024-05-01T12:10:00Z' }));
+  const result = await runTask(agent(folder, { command: 'evaluate' }));
+  assert.strictEqual(result.code, 0, result.stdout + result.stderr);
+  assert.match(result.stdout, /^##vso\[task\.complete result=SucceededWithIssues\]perfgate: result warning/m);
+});
+
+test('the task refuses agents the binary cannot run on, in one line', () => {
+  assert.match(task.unsupported('win32', null), /Linux agents only .*container job with perfgate's image/);
+  assert.match(task.unsupported('darwin', null), /Linux agents only/);
+  assert.match(task.unsupported('linux', '2.31'), /needs glibc 2\.35 or newer \(this agent has 2\.31\)/);
+  assert.strictEqual(task.unsupported('linux', '2.36'), null);
+});
+
+test('the bundled binary runs from a task folder laid out as the agent extracts a VSIX (no executable bit)', () => {
+  const folder = workspace();
+  // _work/_tasks/<name>_<id>/<version>/: index.js, task.json and bin/linux-x64/perfgate, mode 0644 as unzipped.
+  const taskDir = path.join(folder, '_work', '_tasks', `PerfGate_${taskJson.id}`, `${taskJson.version.Major}.${taskJson.version.Minor}.${taskJson.version.Patch}`);
+  fs.mkdirSync(path.join(taskDir, 'bin', 'linux-x64'), { recursive: true });
+  for (const file of ['index.js', 'task.json']) fs.copyFileSync(path.join(here, '..', 'PerfGateV1', file), path.join(taskDir, file));
+  fs.copyFileSync(binary, path.join(taskDir, 'bin', 'linux-x64', 'perfgate'));
+  fs.chmodSync(path.join(taskDir, 'bin', 'linux-x64', 'perfgate'), 0o644);
+  fs.mkdirSync(path.join(folder, 's'), { recursive: true });
+  // As the Node handler runs it: node "<taskdir>/index.js", in the default working directory.
+  const env = agent(folder, { command: 'validate' });
+  delete env.PERFGATE_PATH;
+  const result = spawnSync(process.execPath, [path.join(taskDir, 'index.js')], { env, cwd: path.join(folder, 's'), encoding: 'utf8' });
+  assert.strictEqual(result.status, 0, result.stdout + result.stderr);
+  assert.match(result.stdout, /^##vso\[artifact\.upload artifactname=perfspec\]/m);
 });

@@ -163,7 +163,7 @@ for case in pass:0 warning:0 fail:1 error:2; do
   expected="${case##*:}"
   run_step INPUT_COMMAND=evaluate INPUT_SPEC="perf/$name.json"
   check "evaluate $name exits $expected" test "$status" -eq "$expected"
-  [ "$name" = fail ] && check "a failed evaluation says why" contains "$scratch/stdout" "::error title=perfgate::the performance gate failed"
+  [ "$name" = fail ] && check "a failed evaluation says why" contains "$scratch/stdout" "::error title=perfgate::perfgate: result fail (exit 1): the performance gate failed"
   check "evaluate $name sets the result output" test "$(output_value result)" = "$name"
   check "evaluate $name writes the job summary" contains "$summary" "perfgate: $(echo "$name" | tr '[:lower:]' '[:upper:]')"
   for report in json-report junit-report markdown-report; do

@@ -99,13 +99,13 @@ check "the secret appears nowhere else" test "$(cat "$runner/stdout" "$runner/st
 
 run_action INPUT_COMMAND=evaluate INPUT_FAIL-ON=warning
 check "fail-on warning (INPUT_FAIL-ON, hyphen kept) fails the step" test "$status" -eq 1
-check "a failure says why" contains "$runner/stdout" "::error title=perfgate::the performance gate failed"
+check "a failure says why, in perfgate's own words" contains "$runner/stdout" "::error title=perfgate::perfgate: result warning (exit 1: --fail-on warning)"
 
 # shellcheck disable=SC2016 # the point: a value that would run commands if anything evaluated it
 run_action INPUT_COMMAND=evaluate 'INPUT_SPEC=$(touch pwned); `touch pwned2`' INPUT_START=now-1m
 check "a hostile spec input is one argument, never evaluated" test ! -e "$workspace/pwned" -a ! -e "$workspace/pwned2" -a ! -e "$action/pwned"
 check "an unreadable spec exits 65" test "$status" -eq 65
-check "an invalid spec is reported" contains "$runner/stdout" "::error title=perfgate::the spec or its input is invalid (see the log)"
+check "an invalid spec is reported" contains "$runner/stdout" "::error title=perfgate::perfgate: invalid spec or input (exit 65)"
 
 run_action INPUT_COMMAND=evaluate 'INPUT_ARGS=--var SERVICE=checkout --timeout 45s' INPUT_START=2024-05-01T12:00:00Z INPUT_END=2024-05-01T12:10:00Z
 check "extra args are passed as flags" test "$status" -eq 0

@@ -10,8 +10,11 @@ int failures = 0
 int passed = 0
 
 /** A fresh library instance in a fresh workspace, with every step it calls recorded. */
-def harness(File library, String binary, File root) {
-    def workspace = Files.createTempDirectory('perfgate-jenkins-').toFile()
+def harness(File library, String binary, File root, File reuse = null, boolean unix = true) {
+    // A reused workspace is the next build on the same agent: nothing deleted in between (§3.2).
+    def workspace = reuse ?: Files.createTempDirectory('perfgate-jenkins-').toFile()
+    if (reuse) return harnessIn(library, workspace, unix)
+    new File(workspace, 'perf').mkdirs()
     new File(workspace, 'perf').mkdirs()
     ['jmeter', 'k6', 'locust'].each { name ->
         def from = new File(root, "Examples/${name}")
@@ -20,6 +23,10 @@ def harness(File library, String binary, File root) {
         from.eachFile { file -> Files.copy(file.toPath(), new File(to, file.name).toPath()) }
     }
     Files.copy(new File(root, 'Examples/perfspec-warning.yaml').toPath(), new File(workspace, 'perf/checkout.perfspec.yaml').toPath())
+    return harnessIn(library, workspace, unix)
+}
+
+def harnessIn(File library, File workspace, boolean unix) {
     def calls = []
     def environmentStack = [[:]]
     def script = new GroovyShell().parse(library)
@@ -29,9 +36,22 @@ def harness(File library, String binary, File root) {
         environmentStack << layer
         try { body() } finally { environmentStack.remove(environmentStack.size() - 1) }
     }
+    script.metaClass.isUnix = { -> unix }
+    script.metaClass.getEnv = { -> [WORKSPACE: workspace.canonicalPath] }
+    script.metaClass.string = { Map options -> [credentialsId: options.credentialsId, variable: options.variable] }
+    script.metaClass.withCredentials = { List bindings, Closure body ->
+        calls << [step: 'withCredentials', bindings: bindings]
+        def layer = [:] + environmentStack.last()
+        bindings.each { layer[it.variable] = "secret-of-${it.credentialsId}".toString() }
+        environmentStack << layer
+        try { body() } finally { environmentStack.remove(environmentStack.size() - 1) }
+    }
     script.metaClass.sh = { Map options ->
         calls << [step: 'sh', script: options.script, env: environmentStack.last()]
-        def builder = new ProcessBuilder(['bash', '-c', options.script]).directory(workspace).redirectErrorStream(true)
+        // As the durable-task plugin runs it: `sh -xe script` in the workspace (§3.1).
+        def file = File.createTempFile('script', '.sh')
+        file.text = options.script
+        def builder = new ProcessBuilder(['sh', '-xe', file.path]).directory(workspace).redirectErrorStream(true)
         builder.environment().putAll(['JENKINS_URL': 'http://jenkins.example/', 'WORKSPACE': workspace.path])
         builder.environment().remove('GITHUB_ACTIONS')
         builder.environment().remove('TF_BUILD')
@@ -44,7 +64,13 @@ def harness(File library, String binary, File root) {
     }
     script.metaClass.readFile = { String path -> new File(workspace, path).text }
     script.metaClass.fileExists = { String path -> new File(workspace, path).exists() }
-    script.metaClass.junit = { Map options -> calls << [step: 'junit', options: options] }
+    // junit (§3.3): Ant patterns relative to the workspace; no match aborts unless allowEmptyResults;
+    // stale files are parsed like new ones (skipOldReports is false by default).
+    script.metaClass.junit = { Map options ->
+        def files = options.testResults.split(',')*.trim().collect { new File(workspace, it) }.findAll { it.isFile() }
+        if (files.isEmpty() && !options.allowEmptyResults) throw new IllegalStateException('No test report files were found. Configuration error?')
+        calls << [step: 'junit', options: options, files: files*.text]
+    }
     script.metaClass.archiveArtifacts = { Map options -> calls << [step: 'archiveArtifacts', options: options] }
     script.metaClass.unstable = { String message -> calls << [step: 'unstable', message: message] }
     script.metaClass.error = { String message -> calls << [step: 'error', message: message]; throw new IllegalStateException(message) }
@@ -81,7 +107,7 @@ check('a warning marks the build unstable, publishes JUnit and archives the repo
     assert gate.junit == new File(h.workspace, '.perfgate/perfgate-junit.xml').canonicalPath
     assert steps(h.calls, 'junit')*.options == [[testResults: '.perfgate/perfgate-junit.xml', skipMarkingBuildUnstable: true, allowEmptyResults: true]]
     assert steps(h.calls, 'archiveArtifacts')*.options == [[artifacts: '.perfgate/perfgate-*', allowEmptyArchive: true]]
-    assert steps(h.calls, 'unstable')*.message == ['perfgate: warning, score 85 (a warning)']
+    assert steps(h.calls, 'unstable')*.message == ['perfgate: result warning (exit 0, with issues; --fail-on warning would fail)']
     assert steps(h.calls, 'error').isEmpty()
 }
 
@@ -92,7 +118,7 @@ check('failOn warning fails the build with the reason; onWarning success leaves 
         h.script.evaluate(window + [failOn: 'warning'])
         assert false : 'expected error()'
     } catch (IllegalStateException expected) {
-        assert expected.message == 'perfgate: warning, score 85: the performance gate failed'
+        assert expected.message == 'perfgate: result warning (exit 1: --fail-on warning)'
     }
     def quiet = harness(library, binary, root)
     def gate = quiet.script.evaluate(window + [onWarning: 'success'])
@@ -107,7 +133,7 @@ check('a hostile spec value stays a value: no injection, a clear error') {
         h.script.evaluate(binary: binary, spec: hostile, start: 'now-1m')
         assert false : 'expected error()'
     } catch (IllegalStateException expected) {
-        assert expected.message.endsWith('the spec or its input is invalid (see the log)')
+        assert expected.message.startsWith('perfgate: invalid spec or input (exit 65)')
     }
     assert !new File(h.workspace, 'pwned').exists()
     def sh = steps(h.calls, 'sh')[0]
@@ -131,6 +157,97 @@ check('a Keptn quality gate maps slo, sli and sliProvider') {
     def sh = steps(h.calls, 'sh')[0]
     assert sh.script == '"$PERFGATE_BIN" validate --ci jenkins --slo "$PERFGATE_ARG_0" --sli-provider "$PERFGATE_ARG_1"'
     assert sh.output.contains('valid Keptn quality gate: 4 objectives')
+}
+
+check('the declarative step: perfgate command: ..., with named options') {
+    def h = harness(library, binary, root)
+    h.script.call(command: 'markStart', binary: binary, at: '2024-05-01T12:00:00Z')
+    h.script.call(command: 'markStop', binary: binary, at: '2024-05-01T12:10:00Z')
+    def gate = h.script.call(binary: binary, spec: 'perf/checkout.perfspec.yaml')
+    assert gate.result == 'warning' && gate.exit == 0
+    assert steps(h.calls, 'unstable').size() == 1
+    try {
+        h.script.call(command: 'deploy')
+        assert false : 'expected error()'
+    } catch (IllegalStateException expected) {
+        assert expected.message.contains("unknown command 'deploy'")
+    }
+}
+
+check('a reused workspace never republishes the last build: an invalid spec reports itself') {
+    def first = harness(library, binary, root)
+    first.script.evaluate(binary: binary, spec: 'perf/checkout.perfspec.yaml', start: '2024-05-01T12:00:00Z', end: '2024-05-01T12:10:00Z')
+    assert steps(first.calls, 'unstable').size() == 1
+    new File(first.workspace, 'perf/broken.json').text = '{"indicators": 3}'
+    def second = harness(library, binary, root, first.workspace)
+    try {
+        second.script.evaluate(binary: binary, spec: 'perf/broken.json')
+        assert false : 'expected error()'
+    } catch (IllegalStateException expected) {
+        assert expected.message.startsWith('perfgate: invalid spec or input (exit 65)') : expected.message
+    }
+    assert steps(second.calls, 'unstable').isEmpty()
+    def published = steps(second.calls, 'junit')
+    assert published.size() == 1 && published[0].files[0].contains('the run stopped') && !published[0].files[0].contains('checkout_p95')
+    // A usage error is this build's too.
+    def third = harness(library, binary, root, first.workspace)
+    try {
+        third.script.evaluate(binary: binary, spec: 'perf/checkout.perfspec.yaml', start: 'yesterday')
+        assert false : 'expected error()'
+    } catch (IllegalStateException expected) {
+        assert expected.message.startsWith('perfgate: usage error (exit 64)') : expected.message
+    }
+}
+
+check('junit gets the path the run reported, relative to the workspace, in any report folder') {
+    def h = harness(library, binary, root)
+    h.script.evaluate(binary: binary, spec: 'perf/checkout.perfspec.yaml', reportDir: 'perf reports', start: '2024-05-01T12:00:00Z', end: '2024-05-01T12:10:00Z')
+    assert steps(h.calls, 'junit')*.options*.testResults == ['perf reports/perfgate-junit.xml']
+    assert steps(h.calls, 'junit')[0].files[0].contains('classname="perfgate.checkout_perfspec_yaml"')
+}
+
+check('credentialsId binds the token for the step only, through withCredentials') {
+    def h = harness(library, binary, root)
+    h.script.evaluate(binary: binary, spec: 'perf/checkout.perfspec.yaml', start: '2024-05-01T12:00:00Z', end: '2024-05-01T12:10:00Z',
+                      credentialsId: 'prom-token', dynatraceCredentialsId: 'dt-token')
+    assert steps(h.calls, 'withCredentials')*.bindings == [[[credentialsId: 'prom-token', variable: 'PROMETHEUS_TOKEN'], [credentialsId: 'dt-token', variable: 'DYNATRACE_API_TOKEN']]]
+    def sh = steps(h.calls, 'sh')[0]
+    assert sh.env.PROMETHEUS_TOKEN == 'secret-of-prom-token' && !sh.script.contains('secret-of')
+}
+
+check('a Windows agent stops with one line that says why') {
+    def h = harness(library, binary, root, null, false)
+    try {
+        h.script.call(command: 'evaluate', binary: binary)
+        assert false : 'expected error()'
+    } catch (IllegalStateException expected) {
+        assert expected.message.contains('Linux agents only')
+    }
+}
+
+check('every documented steps {} block is valid Declarative: no method calls on objects outside script {}') {
+    // The model parser's rule (§3.6): a statement in steps {} is a call on `this`; `perfgate.x()` needs script {}.
+    def documents = [new File(library.parentFile, 'perfgate.txt'), new File(library.parentFile.parentFile, 'README.md'), new File(root, 'README.md')]
+    int blocks = 0
+    documents.each { document ->
+        def lines = document.readLines()
+        int depth = 0
+        int scriptDepth = -1
+        int stepsDepth = -1
+        lines.eachWithIndex { line, index ->
+            def code = line.replaceAll(/\/\/.*$/, '')
+            if (code =~ /\bsteps\s*\{/) { stepsDepth = depth; blocks++ }
+            if (code =~ /\bscript\s*\{/) scriptDepth = depth
+            if (stepsDepth >= 0 && scriptDepth < 0) {
+                assert !(code =~ /\bperfgate\.[a-zA-Z]+\s*\(/) : "${document.name}:${index + 1}: ${line.trim()}"
+                assert !(code =~ /^\s*def\s/) : "${document.name}:${index + 1}: ${line.trim()}"
+            }
+            depth += code.count('{') - code.count('}')
+            if (scriptDepth >= 0 && depth <= scriptDepth) scriptDepth = -1
+            if (stepsDepth >= 0 && depth <= stepsDepth) stepsDepth = -1
+        }
+    }
+    assert blocks >= 3
 }
 
 check('a missing binary is an error that says so') {

@@ -3,6 +3,23 @@
 // Every user value reaches the shell through withEnv and is referenced as "$VAR" inside a
 // single-quoted script: nothing user-controlled is ever interpolated into script text by Groovy.
 
+/**
+ * The declarative step: `perfgate command: 'evaluate', spec: 'perf/checkout.perfspec.yaml'` directly in `steps {}`
+ * (Declarative rejects `perfgate.evaluate(...)` outside `script {}`). command: markStart, markStop, validate or
+ * evaluate (the default); the other options are those of the method of the same name.
+ */
+def call(Map args = [:]) {
+    def options = [:] + args
+    def command = options.remove('command') ?: 'evaluate'
+    switch (command) {
+        case 'markStart': return markStart(options)
+        case 'markStop': return markStop(options)
+        case 'validate': return validate(options)
+        case 'evaluate': return evaluate(options)
+        default: error("perfgate: unknown command '${command}': use markStart, markStop, validate or evaluate")
+    }
+}
+
 def markStart(Map args = [:]) {
     return mark('start', args)
 }
@@ -15,44 +32,75 @@ def validate(Map args = [:]) {
     def status = run('validate', args, [spec: '--spec', slo: '--slo', sli: '--sli', sliProvider: '--sli-provider',
                                         artifactName: '--artifact-name'])
     if (status != 0) {
-        error("perfgate validate: ${meaning(status)}")
+        error("perfgate validate: ${notRun(status) ?: "exit ${status} (see the log above)"}")
     }
     return status
 }
 
 /**
- * Evaluates the spec and sets the build's result. Returns [result:, score:, json:, junit:, markdown:].
+ * Evaluates the spec and sets the build's result. Returns [result:, score:, exit:, json:, junit:, markdown:].
  * Options: spec (or slo, sli, sliProvider for a Keptn quality gate), history (a JSON Lines file of earlier runs,
- * kept in the workspace or stashed/archived between builds), start, end, windowFile, failOn ('fail'|'warning'), onWarning ('unstable'|'failure'|'success'),
- * reportDir (default '.perfgate'), binary (default 'perfgate'), variables (a Map for --var), args (a List of more flags).
+ * kept in the workspace or stashed/archived between builds), start, end, windowFile, failOn ('fail'|'warning'),
+ * onWarning ('unstable'|'failure'|'success'), reportDir (default '.perfgate'), binary (default 'perfgate'),
+ * prometheusCredentialsId / dynatraceCredentialsId (a Secret text credential, bound as PROMETHEUS_TOKEN /
+ * DYNATRACE_API_TOKEN for this step only; credentialsId is the Prometheus one), prometheusUrl, dynatraceUrl,
+ * variables (a Map for --var), args (a List of more flags).
+ * The binary decides the outcome (perfgate.properties: buildResult, message); this only applies it.
  */
 def evaluate(Map args = [:]) {
     def options = [:] + args
     options.reportDir = options.reportDir ?: '.perfgate'
-    if (options.onWarning == 'failure') {
-        options.failOn = 'warning'
+    options.onWarning = [unstable: 'issues', failure: 'failed', success: 'succeeded'][options.onWarning ?: 'unstable'] ?: options.onWarning
+    def status = withTokens(options) {
+        run('evaluate', options, [spec: '--spec', slo: '--slo', sli: '--sli', sliProvider: '--sli-provider',
+                                  history: '--history', start: '--start', end: '--end', windowFile: '--window-file',
+                                  failOn: '--fail-on', onWarning: '--on-warning', reportDir: '--report-dir',
+                                  prometheusUrl: '--prometheus-url', dynatraceUrl: '--dynatrace-url'])
     }
-    def status = run('evaluate', options, [spec: '--spec', slo: '--slo', sli: '--sli', sliProvider: '--sli-provider',
-                                           history: '--history', start: '--start', end: '--end', windowFile: '--window-file',
-                                           failOn: '--fail-on', reportDir: '--report-dir'])
+    def missing = notRun(status)
+    if (missing) {
+        // No run, so no report of this build: whatever the folder holds is an earlier build's.
+        error("perfgate: ${missing}")
+    }
+    // The binary replaced (or removed) every report it owns before running: what is here is this build's.
     def gate = readGateProperties("${options.reportDir}/perfgate.properties")
+    if (!gate.buildResult) {
+        error("perfgate: exit ${status} and no ${options.reportDir}/perfgate.properties (see the log above)")
+    }
     if (gate.junit) {
-        junit(testResults: "${options.reportDir}/perfgate-junit.xml", skipMarkingBuildUnstable: true, allowEmptyResults: true)
+        junit(testResults: relative(gate.junit), skipMarkingBuildUnstable: true, allowEmptyResults: true)
         archiveArtifacts(artifacts: "${options.reportDir}/perfgate-*", allowEmptyArchive: true)
     }
-    def summary = "perfgate: ${gate.result ?: 'no result'}, score ${gate.score ?: '?'}"
-    if (status == 0 && gate.result == 'warning' && (options.onWarning ?: 'unstable') == 'unstable') {
-        unstable("${summary} (a warning)")
-    } else if (status != 0) {
-        error("${summary}: ${meaning(status)}")
+    if (gate.buildResult == 'UNSTABLE') {
+        unstable(gate.message)
+    } else if (gate.buildResult != 'SUCCESS') {
+        error(gate.message)
     }
-    return [result: gate.result, score: gate.score, json: gate.json, junit: gate.junit, markdown: gate.markdown, status: status]
+    return [result: gate.result, score: gate.score, exit: status, json: gate.json, junit: gate.junit, markdown: gate.markdown, status: status]
+}
+
+// Binds the Secret text credentials the options name (withCredentials masks them in the log).
+def withTokens(Map options, Closure body) {
+    def bindings = []
+    def prometheus = options.prometheusCredentialsId ?: options.credentialsId
+    if (prometheus) bindings << string(credentialsId: prometheus, variable: 'PROMETHEUS_TOKEN')
+    if (options.dynatraceCredentialsId) bindings << string(credentialsId: options.dynatraceCredentialsId, variable: 'DYNATRACE_API_TOKEN')
+    if (bindings.isEmpty()) return body()
+    def result = null
+    withCredentials(bindings) { result = body() }
+    return result
+}
+
+// The junit step's pattern is relative to the workspace; the binary reports absolute paths.
+def relative(String path) {
+    def workspace = env.WORKSPACE ?: ''
+    return workspace && path.startsWith(workspace + '/') ? path.substring(workspace.length() + 1) : path
 }
 
 def mark(String edge, Map args) {
     def status = run("mark ${edge}", args, [at: '--at', windowFile: '--window-file'])
     if (status != 0) {
-        error("perfgate mark ${edge}: ${meaning(status)}")
+        error("perfgate mark ${edge}: ${notRun(status) ?: "exit ${status} (see the log above)"}")
     }
     return status
 }
@@ -60,6 +108,9 @@ def mark(String edge, Map args) {
 // Runs the binary with the flags present in `args`. `command` and the flag names are ours; every
 // value goes through the environment.
 def run(String command, Map args, Map flags) {
+    if (!isUnix()) {
+        error('perfgate: the step runs on Linux agents only (the binary is a Linux program); use a Linux agent, or a docker agent with ghcr.io/OWNER/perfgate')
+    }
     def environment = ["PERFGATE_BIN=${args.binary ?: 'perfgate'}"]
     def script = '"$PERFGATE_BIN" ' + command + ' --ci jenkins'
     int index = 0
@@ -103,13 +154,11 @@ def readGateProperties(String path) {
     return values
 }
 
-def meaning(int status) {
+// Only the case where the binary never ran has no words of its own: the rest it says itself.
+def notRun(int status) {
     switch (status) {
-        case 1: return 'the performance gate failed'
-        case 2: return 'an indicator could not be measured'
-        case 64: return 'a usage error (see the log)'
-        case 65: return 'the spec or its input is invalid (see the log)'
+        case 126: return 'the perfgate binary could not be run (is it executable?)'
         case 127: return 'the perfgate binary was not found (set binary: or put perfgate on PATH)'
-        default: return "perfgate stopped with exit code ${status}"
+        default: return null
     }
 }

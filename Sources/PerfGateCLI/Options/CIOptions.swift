@@ -14,6 +14,14 @@ struct CIOptions: ParsableArguments {
         }
     }
 
+    /// Prints a failure, says how the run ended the platform's way (an error annotation, a failed
+    /// task), and gives the exit code: every command ends through here or `EvaluateCommand.finish`.
+    func conclude(_ error: Error) -> Error {
+        let (code, reason) = ExitStatus.explain(error)
+        platform(environment: Console.environment()).conclude(Conclusion(verdict: nil, exitCode: code.rawValue, onWarning: .issues, reason: reason))
+        return code
+    }
+
     /// The platform, with the process environment.
     func platform(environment: [String: String]) -> any CIPlatform {
         CIPlatforms.resolve(ci, environment: environment, output: StandardCIOutput())
@@ -35,15 +43,27 @@ struct InputFailure: Error {
 extension ExitStatus {
     /// Prints a failure the way every command does and gives its exit code.
     static func report(_ error: Error) -> Error {
+        let (code, _) = explain(error)
+        return error is ExitCode ? error : code
+    }
+
+    /// Prints a failure the way every command does; gives its exit code and the reason, in words.
+    static func explain(_ error: Error) -> (ExitCode, String) {
         switch error {
         case let failure as UsageFailure:
             Console.err("perfgate: error: \(failure.message)")
-            return ExitStatus.usage.code
+            return (ExitStatus.usage.code, failure.message.plain)
         case let failure as InputFailure:
             Console.err("perfgate: error: \(failure.message)")
-            return ExitStatus.invalidInput.code
+            return (ExitStatus.invalidInput.code, failure.message.plain)
+        case let code as ExitCode:
+            // Printed already, where it happened (a spec's diagnostics, say).
+            let reason = code.rawValue == ExitStatus.invalidInput.rawValue ? "the spec or its input is invalid (see the messages above)"
+                : code.rawValue == ExitStatus.usage.rawValue ? "a usage error (see the messages above)" : "see the messages above"
+            return (code, reason)
         default:
-            return error
+            Console.err("perfgate: error: \(String(describing: error))")
+            return (ExitStatus.error.code, String(describing: error))
         }
     }
 }

@@ -49,7 +49,7 @@ struct ConnectionOptions: ParsableArguments {
     @Flag(name: .long, help: "Send credentials to servers that only the spec names (sources.*.url); only for specs you trust.")
     var trustSpecUrls = false
 
-    func validate() throws {
+    func check() throws {
         _ = try timeoutSeconds()
         _ = try deadlineSeconds()
         guard attempts >= 1 else { throw ValidationError("--attempts must be at least 1") }

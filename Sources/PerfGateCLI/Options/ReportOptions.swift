@@ -18,7 +18,7 @@ struct ReportOptions: ParsableArguments {
         valueName: "folder"))
     var reportDir: String?
 
-    func validate() throws {
+    func check() throws {
         if [json, markdown, junit].filter({ $0 == "-" }).count > 1 {
             throw ValidationError("only one of --json, --junit and --markdown can write to stdout ('-')")
         }

@@ -17,7 +17,7 @@ struct SLOOptions: ParsableArguments {
 
     static let providers = ["prometheus", "dynatrace"]
 
-    func validate() throws {
+    func check() throws {
         if let sliProvider, !Self.providers.contains(sliProvider.lowercased()) {
             throw ValidationError("--sli-provider must be \(Self.providers.joined(separator: " or ")); got '\(sliProvider)'")
         }
@@ -33,7 +33,7 @@ struct HistoryOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("How many runs the history file keeps; the oldest go first.", valueName: "count"))
     var historyKeep: Int = HistoryFile.defaultKeep
 
-    func validate() throws {
+    func check() throws {
         guard historyKeep >= 1 else { throw ValidationError("--history-keep must be at least 1") }
     }
 }

@@ -13,15 +13,6 @@ struct WindowOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The window file written by 'perfgate mark' (default: .perfgate/window.json in the workspace).", valueName: "file"))
     var windowFile: String?
 
-    /// Checked while parsing, so a bad flag is reported with `evaluate`'s usage.
-    func validate() throws {
-        do {
-            _ = try fromFlags(now: Console.now())
-        } catch let failure as UsageFailure {
-            throw ValidationError(failure.message.plain)
-        }
-    }
-
     /// The window and where it came from: the flags, then `PERFGATE_START`/`PERFGATE_END`, then the
     /// window file; nil when none has one.
     func resolve(now: Double, environment: [String: String], workspace: String, run: String?) throws -> (Window, String)? {

@@ -79,6 +79,11 @@ public struct EvaluationResult: Sendable, Equatable {
     public var slo: SLOSummary?
     /// The earlier runs that relative criteria compared with, newest first.
     public var comparedRuns: [HistoryRecord] = []
+    /// Why the run stopped before it could evaluate (an invalid spec, a usage error): then the
+    /// verdict is `error`, there are no indicators, and the reports say this instead of nothing.
+    public var failure: String?
+    /// The exit code the run ends with, when reports must carry it (set by the command).
+    public var exitCode: Int32?
 
     public init(
         verdict: Verdict, totalScore: Double, objectives: Objectives, indicatorResults: [IndicatorResult],
@@ -91,6 +96,16 @@ public struct EvaluationResult: Sendable, Equatable {
         self.window = window
         self.specPath = specPath
         self.evaluatedAt = evaluatedAt
+    }
+}
+
+extension EvaluationResult {
+    /// The result of a run that stopped before evaluating, with the reason.
+    public static func stopped(_ reason: String, exitCode: Int32, specPath: String? = nil) -> EvaluationResult {
+        var result = EvaluationResult(verdict: .error, totalScore: 0, objectives: Objectives(pass: 0, warning: 0), indicatorResults: [], specPath: specPath)
+        result.failure = reason
+        result.exitCode = exitCode
+        return result
     }
 }
 

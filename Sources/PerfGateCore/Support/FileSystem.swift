@@ -151,6 +151,9 @@ public enum FileSystem {
         }
     }
 
+    /// Removes a file if it is there (a missing one is fine).
+    public static func remove(_ path: String) { _ = unlink(path) }
+
     /// Appends to a file (creating it), as CI platforms' command files (`$GITHUB_OUTPUT`) expect.
     public static func append(_ contents: String, to path: String) throws(FileError) {
         guard let file = fopen(path, "ab") else { throw FileError(path: path, reason: reason()) }

@@ -1,0 +1,63 @@
+import PerfGateCore
+
+/// How a run ends: its exit code and what that means, decided once, by the binary. Every platform
+/// says it in its own way (`CIPlatform.conclude`), so the wrappers only map inputs to flags.
+public struct Conclusion: Sendable, Equatable {
+    /// What a warning does to the CI step.
+    public enum OnWarning: String, Sendable, CaseIterable {
+        /// The step succeeds "with issues" where the platform has that state (Azure's
+        /// SucceededWithIssues, Jenkins' UNSTABLE); elsewhere it succeeds with an annotation.
+        case issues
+        /// The step simply succeeds.
+        case succeeded
+        /// The step fails, as with `--fail-on warning` (exit 1).
+        case failed
+    }
+
+    /// The verdict; nil when the run stopped before it could evaluate.
+    public var verdict: Verdict?
+    public var exitCode: Int32
+    public var onWarning: OnWarning
+    /// Why a stopped run stopped.
+    public var reason: String?
+
+    public init(verdict: Verdict?, exitCode: Int32, onWarning: OnWarning, reason: String? = nil) {
+        self.verdict = verdict
+        self.exitCode = exitCode
+        self.onWarning = onWarning
+        self.reason = reason
+    }
+
+    /// The exit code of an evaluated run.
+    public static func exitCode(for verdict: Verdict, onWarning: OnWarning) -> Int32 {
+        switch verdict {
+        case .pass: return 0
+        case .warning: return onWarning == .failed ? 1 : 0
+        case .fail: return 1
+        case .error: return 2
+        }
+    }
+
+    /// Whether the step ends "with issues" (succeeded, but not cleanly).
+    public var withIssues: Bool { exitCode == 0 && verdict == .warning && onWarning == .issues }
+
+    /// Jenkins' build result for this run.
+    public var buildResult: String { exitCode != 0 ? "FAILURE" : withIssues ? "UNSTABLE" : "SUCCESS" }
+
+    /// The one line that says how the run ended, e.g. `perfgate: result warning (exit 0; --fail-on warning would fail)`.
+    public var line: LogMessage {
+        guard let verdict else {
+            let kind: LogMessage = exitCode == 64 ? "usage error" : exitCode == 65 ? "invalid spec or input" : "error"
+            return "perfgate: \(kind) (exit \(Int(exitCode))): \(reason ?? "see the messages above")"
+        }
+        switch (verdict, exitCode) {
+        case (.warning, 0) where onWarning == .issues: return "perfgate: result warning (exit 0, with issues; --fail-on warning would fail)"
+        case (.warning, 0): return "perfgate: result warning (exit 0; --fail-on warning would fail)"
+        case (.warning, _): return "perfgate: result warning (exit 1: --fail-on warning)"
+        case (.error, 65): return "perfgate: result error (exit 65): a result file is malformed or not a regular file"
+        case (.error, _): return "perfgate: result error (exit \(Int(exitCode))): an indicator could not be measured, or a report could not be written"
+        case (.fail, _): return "perfgate: result fail (exit 1): the performance gate failed"
+        case (.pass, _): return "perfgate: result pass (exit 0)"
+        }
+    }
+}

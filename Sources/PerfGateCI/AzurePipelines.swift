@@ -57,6 +57,10 @@ public struct AzurePipelines: CIPlatform {
             output.line(.command("##vso[results.publish type=JUnit;runTitle=\(title);resultFiles=\(Self.escapeProperty(junit))]"))
         }
         if let markdown = reports.markdown { output.line(.command("##vso[task.uploadsummary]" + Self.escapeData(markdown))) }
+        if reports.junit != nil || reports.markdown != nil {
+            // The agent refuses these in restricted mode with a warning of its own; say what to do then.
+            output.note("perfgate: with restricted commands (target: {commands: restricted}) the agent refuses results.publish, task.uploadsummary and artifact.upload; publish \(reports.folder) with PublishTestResults@2 and PublishPipelineArtifact@1 instead")
+        }
         // task.json's output variables (its schema forbids '_' in their names) beside perfgate's own.
         for (name, value) in [("RESULT", result.verdict.rawValue), ("SCORE", NumberText.format(result.totalScore))] {
             output.line(.command("##vso[task.setvariable variable=PERFGATE_\(name);isOutput=true]" + value))

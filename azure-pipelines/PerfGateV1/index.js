@@ -11,16 +11,20 @@ function input(name, env = process.env) {
   return value === undefined ? '' : value.trim();
 }
 
-// A Generic service connection: ENDPOINT_URL_<id> and ENDPOINT_AUTH_<id> (JSON with parameters).
+// A service connection: ENDPOINT_URL_<id> and ENDPOINT_AUTH_<id> (JSON {parameters, scheme}). perfgate's own
+// types use the Token scheme (parameters.apitoken), or Basic (UsernamePassword) or None; a Generic
+// connection has username and password, a password alone being a token.
 function endpoint(id, env = process.env) {
   if (!id) return null;
   const url = env['ENDPOINT_URL_' + id] || '';
-  let parameters = {};
+  let auth = {};
   try {
-    parameters = (JSON.parse(env['ENDPOINT_AUTH_' + id] || '{}').parameters) || {};
+    auth = JSON.parse(env['ENDPOINT_AUTH_' + id] || '{}') || {};
   } catch (error) {
     throw new Error(`the service connection ${id} has unreadable credentials`);
   }
+  const parameters = auth.parameters || {};
+  if (parameters.apitoken) return { url, username: '', password: parameters.apitoken };
   return { url, username: parameters.username || '', password: parameters.password || '' };
 }
 
@@ -99,7 +103,7 @@ function plan(env = process.env) {
     flag('--fail-on', input('failOn', env) || 'fail');
     // What a warning does is the binary's to say (--on-warning); the task only passes the choice.
     flag('--on-warning', { succeededWithIssues: 'issues', succeeded: 'succeeded', failed: 'failed' }[input('onWarning', env) || 'succeededWithIssues']);
-    const prometheus = endpoint(input('prometheusService', env), env);
+    const prometheus = endpoint(input('prometheusConnection', env) || input('prometheusService', env), env);
     flag('--prometheus-url', (prometheus && prometheus.url) || input('prometheusUrl', env));
     if (prometheus && prometheus.password) {
       if (prometheus.username) {
@@ -109,7 +113,7 @@ function plan(env = process.env) {
         childEnv.PROMETHEUS_TOKEN = prometheus.password;
       }
     }
-    const dynatrace = endpoint(input('dynatraceService', env), env);
+    const dynatrace = endpoint(input('dynatraceConnection', env) || input('dynatraceService', env), env);
     flag('--dynatrace-url', (dynatrace && dynatrace.url) || input('dynatraceUrl', env));
     if (dynatrace && dynatrace.password) childEnv.DYNATRACE_API_TOKEN = dynatrace.password;
   }

@@ -233,3 +233,91 @@ test('the bundled binary runs from a task folder laid out as the agent extracts 
   assert.strictEqual(result.status, 0, result.stdout + result.stderr);
   assert.match(result.stdout, /^##vso\[artifact\.upload artifactname=perfspec\]/m);
 });
+
+test("perfgate's own service connections (Token scheme) and Generic ones both reach the binary as environment only", () => {
+  const own = task.plan({ INPUT_COMMAND: 'evaluate', INPUT_DYNATRACECONNECTION: 'c1', INPUT_PROMETHEUSCONNECTION: 'c2',
+    ENDPOINT_URL_c1: 'https://abc.live.dynatrace.com', ENDPOINT_AUTH_c1: JSON.stringify({ parameters: { apitoken: 'DT-TOKEN-9' }, scheme: 'Token' }),
+    ENDPOINT_URL_c2: 'https://prom.example', ENDPOINT_AUTH_c2: JSON.stringify({ parameters: { username: 'u', password: 'p' }, scheme: 'UsernamePassword' }) });
+  assert.deepStrictEqual(own.childEnv, { DYNATRACE_API_TOKEN: 'DT-TOKEN-9', PROMETHEUS_USERNAME: 'u', PROMETHEUS_PASSWORD: 'p' });
+  assert.ok(own.args.includes('https://abc.live.dynatrace.com') && !own.args.join(' ').includes('DT-TOKEN-9'));
+  const extension = JSON.parse(fs.readFileSync(path.join(here, '..', 'vss-extension.json'), 'utf8'));
+  const types = extension.contributions.filter((c) => c.type === 'ms.vss-endpoint.service-endpoint-type').map((c) => c.properties.name);
+  assert.deepStrictEqual(types, ['perfgate-prometheus', 'perfgate-dynatrace']);
+  for (const name of types) assert.ok(taskJson.inputs.some((i) => i.type === `connectedService:${name}`), name);
+});
+
+test('the packaged extension, unpacked as the agent unpacks it, runs a gate with its bundled binary', { skip: process.env.PERFGATE_SKIP_PACKAGE === '1' ? 'PERFGATE_SKIP_PACKAGE=1' : false }, () => {
+  const packaged = spawnSync('bash', [path.join(here, '..', 'package.sh')], { encoding: 'utf8' });
+  assert.strictEqual(packaged.status, 0, packaged.stdout + packaged.stderr);
+  const size = Number(/package: .*, (\d+) bytes/.exec(packaged.stdout)[1]);
+  assert.ok(size < 25 * 1024 * 1024, `${size} bytes`);
+  const zip = /package: (\S+),/.exec(packaged.stdout)[1];
+  // The agent extracts the task into _work/_tasks/<name>_<id>/<version>/ without Unix permissions.
+  const folder = workspace();
+  const taskDir = path.join(folder, '_work', '_tasks', `PerfGate_${taskJson.id}`, '1.0.0');
+  const extracted = path.join(folder, 'extracted');
+  const unzip = spawnSync('python3', ['-c', 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])', zip, extracted], { encoding: 'utf8' });
+  assert.strictEqual(unzip.status, 0, unzip.stderr);
+  fs.mkdirSync(path.dirname(taskDir), { recursive: true });
+  fs.renameSync(path.join(extracted, 'PerfGateV1'), taskDir);
+  const bundled = path.join(taskDir, 'bin', 'linux-x64', 'perfgate');
+  assert.strictEqual(fs.statSync(bundled).mode & 0o111, 0, 'the unpacked binary should not be executable yet');
+  fs.mkdirSync(path.join(folder, 's'), { recursive: true });
+  for (const [command, extra] of [['markStart', { start: '2024-05-01T12:00:00Z' }], ['markStop', { end: '2024-05-01T12:10:00Z' }], ['evaluate', {}]]) {
+    const env = agent(folder, Object.assign({ command }, extra));
+    delete env.PERFGATE_PATH;
+    const result = spawnSync(process.execPath, [path.join(taskDir, 'index.js')], { env, cwd: path.join(folder, 's'), encoding: 'utf8' });
+    assert.strictEqual(result.status, 0, `${command}: ${result.stdout}${result.stderr}`);
+    if (command === 'evaluate') assert.match(result.stdout, /^##vso\[task\.complete result=SucceededWithIssues\]perfgate: result warning/m);
+  }
+});
+
+// What the agent makes of a task's output (ci-agent-fidelity.md §1.6, §1.9.5): `##vso[` anywhere in a line
+// of stdout or stderr is a command (hidden from the log); task.complete results are case-sensitive and
+// merge pessimistically; in restricted mode publishing commands are refused with a warning; a
+// non-zero exit fails the task.
+const RESULTS = ['Succeeded', 'SucceededWithIssues', 'Failed', 'Canceled', 'Skipped', 'Abandoned'];
+const RESTRICTED_REFUSED = ['task.uploadsummary', 'task.uploadfile', 'task.addattachment', 'task.setendpoint', 'artifact.upload', 'artifact.associate', 'build.addbuildtag', 'results.publish'];
+function agentVerdict(run, { restricted = false } = {}) {
+  let result = 'Succeeded';
+  const warnings = [];
+  const commands = [];
+  const worse = (next) => { if (RESULTS.indexOf(next) > RESULTS.indexOf(result)) result = next; };
+  for (const line of (run.stdout + '\n' + run.stderr).split(/\r\n|\r|\n/)) {
+    const at = line.indexOf('##vso[');
+    if (at < 0) continue;
+    const close = line.indexOf(']', at);
+    if (close < 0) { warnings.push('CommandKeywordDetected'); continue; }
+    const info = line.slice(at + 6, close);
+    const name = info.split(' ')[0];
+    const properties = Object.fromEntries(info.slice(name.length + 1).split(';').filter((p) => p.includes('=')).map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]));
+    commands.push(name);
+    if (restricted && RESTRICTED_REFUSED.includes(name)) { warnings.push(`refused in restricted mode: ${name}`); continue; }
+    if (name === 'task.complete') {
+      if (RESULTS.includes(properties.result)) worse(properties.result); else worse('Failed');  // CommandProcessFailed
+    }
+  }
+  if (run.code !== 0) worse('Failed');
+  return { result, warnings, commands };
+}
+
+test('the agent, reading the task output, gets the result the binary decided, also in restricted mode', async () => {
+  const folder = workspace();
+  await runTask(agent(folder, { command: 'markStart', start: '2024-05-01T12:00:00Z' }));
+  await runTask(agent(folder, { command: 'markStop', end: '2024-05-01T12:10:00Z' }));
+  const first = await runTask(agent(folder, { command: 'evaluate' }));
+  assert.strictEqual(agentVerdict(first).result, 'SucceededWithIssues', first.stdout + first.stderr);
+  assert.strictEqual(agentVerdict(await runTask(agent(folder, { command: 'evaluate', onWarning: 'succeeded' }))).result, 'Succeeded');
+  assert.strictEqual(agentVerdict(await runTask(agent(folder, { command: 'evaluate', onWarning: 'failed' }))).result, 'Failed');
+  fs.writeFileSync(path.join(folder, 'bad.perfspec.json'), '{"indicators": 3}');
+  const invalid = await runTask(agent(folder, { command: 'evaluate', spec: path.join(folder, 'bad.perfspec.json') }));
+  assert.strictEqual(agentVerdict(invalid).result, 'Failed');
+  fs.rmSync(path.join(folder, 'bad.perfspec.json'));  // else the search finds two specs
+  // Restricted mode: the publishing commands are refused with warnings, the result still stands,
+  // and perfgate's own line says where the reports are.
+  const restricted = await runTask(agent(folder, { command: 'evaluate' }));
+  const verdict = agentVerdict(restricted, { restricted: true });
+  assert.strictEqual(verdict.result, 'SucceededWithIssues');
+  assert.deepStrictEqual(verdict.warnings, ['refused in restricted mode: results.publish', 'refused in restricted mode: task.uploadsummary']);
+  assert.match(restricted.stderr, /with restricted commands .* PublishTestResults@2/);
+});

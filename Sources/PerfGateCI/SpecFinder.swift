@@ -53,6 +53,12 @@ public enum SpecFinder {
             }
         }
         if budget < 0 { return .tooLarge(searched: roots) }
+        // The same spec twice is one spec: a job that checks the repository out and downloads its
+        // spec artifact has two identical copies (the first found, in root and name order, is used).
+        if found.count > 1, let first = try? FileSystem.read(found[0], limit: 16 << 20),
+           found.dropFirst().allSatisfy({ (try? FileSystem.read($0, limit: 16 << 20)) == first }) {
+            return .found(found[0])
+        }
         switch found.count {
         case 0: return .none(searched: roots)
         case 1: return .found(found[0])

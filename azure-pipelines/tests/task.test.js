@@ -321,3 +321,54 @@ test('the agent, reading the task output, gets the result the binary decided, al
   assert.deepStrictEqual(verdict.warnings, ['refused in restricted mode: results.publish', 'refused in restricted mode: task.uploadsummary']);
   assert.match(restricted.stderr, /with restricted commands .* PublishTestResults@2/);
 });
+
+// Every `task: PerfGate@1` step of the README's pipelines, as YAML (Debian's python3-yaml reads it).
+function readmeSteps() {
+  const script = 'import json, sys, yaml, re\n' +
+    'text = open(sys.argv[1]).read()\n' +
+    'steps = []\n' +
+    'def walk(node):\n' +
+    '    if isinstance(node, dict):\n' +
+    '        if node.get("task") == "PerfGate@1": steps.append(node.get("inputs") or {})\n' +
+    '        for value in node.values(): walk(value)\n' +
+    '    elif isinstance(node, list):\n' +
+    '        for value in node: walk(value)\n' +
+    'for block in re.findall(r"```yaml\\n(.*?)```", text, re.S): walk(yaml.safe_load(block))\n' +
+    'print(json.dumps(steps))\n';
+  const result = spawnSync(process.env.PERFGATE_PYTHON || 'python3', ['-c', script, path.join(here, '..', 'README.md')], { encoding: 'utf8' });
+  assert.strictEqual(result.status, 0, result.stderr);
+  return JSON.parse(result.stdout);
+}
+
+test("the README's pipelines run as written under the simulated agent", async () => {
+  const steps = readmeSteps();
+  assert.ok(steps.length >= 5, JSON.stringify(steps));
+  const folder = workspace();
+  // The build job's checkout: the spec and results in the repository (s/perf); the release job's download: perfspec/.
+  fs.cpSync(path.join(folder, 'perfspec'), path.join(folder, 's', 'perf'), { recursive: true });
+  const expand = (value) => String(value).replace(/\$\(Pipeline\.Workspace\)/g, folder);
+  // A service connection input holds the endpoint's id; the agent exports ENDPOINT_* for it.
+  const endpoints = { 'dynatrace-prod': 'a1b2c3d4-0000-4000-8000-000000000001', 'prometheus-prod': 'a1b2c3d4-0000-4000-8000-000000000002' };
+  for (const inputs of steps) {
+    const given = Object.fromEntries(Object.entries(inputs).map(([name, value]) => [name, endpoints[value] || expand(value)]));
+    // The example results were recorded on 2024-05-01: the load test "runs" then.
+    if (given.command === 'markStart') given.start = '2024-05-01T12:00:00Z';
+    if (given.command === 'markStop') given.end = '2024-05-01T12:10:00Z';
+    const extra = {};
+    for (const id of Object.values(endpoints)) {
+      extra['ENDPOINT_URL_' + id] = 'http://127.0.0.1:9';
+      extra['ENDPOINT_AUTH_' + id] = JSON.stringify({ parameters: { username: '', password: 'README-SECRET' }, scheme: 'UsernamePassword' });
+    }
+    const env = agent(folder, given, extra);
+    const job = task.plan(env);
+    if (given.slo) {
+      // The Keptn example needs a Prometheus: its flags are checked, not run.
+      assert.deepStrictEqual(job.args.slice(0, 5), ['evaluate', '--ci', 'azure', '--slo', path.join(folder, 'perfspec', 'keptn', 'slo.yaml')]);
+      assert.ok(job.args.join(' ').endsWith('--var SERVICE=checkout --var STAGE=hardening'), job.args.join(' '));
+      continue;
+    }
+    const run = await runTask(env);
+    assert.strictEqual(run.code, 0, `${JSON.stringify(inputs)}: ${run.stdout}${run.stderr}`);
+    if (given.command === 'evaluate') assert.strictEqual(agentVerdict(run).result, 'SucceededWithIssues');
+  }
+});

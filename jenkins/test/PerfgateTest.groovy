@@ -250,6 +250,31 @@ check('every documented steps {} block is valid Declarative: no method calls on 
     assert blocks >= 3
 }
 
+check("the README's raw-sh snippet, run as written in a reused workspace, reads only this build's result") {
+    // The script {} body of README.md's "Use in Jenkins" pipeline, with the simulator's steps.
+    def readme = new File(root, 'README.md').text
+    def matcher = readme =~ /(?s)stage\('Release'\) \{.*?script \{\n(.*?)\n    \}\n/
+    assert matcher.find()
+    def body = matcher.group(1)
+    def first = harness(library, binary, root)
+    first.script.evaluate(binary: binary, spec: 'perf/checkout.perfspec.yaml', start: '2024-05-01T12:00:00Z', end: '2024-05-01T12:10:00Z')
+    new File(first.workspace, 'perf/broken.perfspec.json').text = '{"indicators": 3}'
+    def second = harness(library, binary, root, first.workspace)
+    def shell = new GroovyShell(new Binding([
+        sh: { Map options -> second.script.sh(options + [script: options.script.replaceFirst(/^perfgate /, "'${binary}' ")]) },
+        junit: { Map options -> second.script.junit(options) },
+        error: { String message -> second.script.error(message) },
+    ]))
+    try {
+        shell.evaluate(body)
+        assert false : 'expected error()'
+    } catch (IllegalStateException expected) {
+        assert expected.message == 'perfgate: exit 65 (see the log)' : expected.message
+    }
+    def published = steps(second.calls, 'junit')
+    assert published.size() == 1 && published[0].files[0].contains('the run stopped')
+}
+
 check('a missing binary is an error that says so') {
     def h = harness(library, binary, root)
     try {

@@ -20,6 +20,7 @@ import Testing
             "##vso[task.setvariable variable=PERFGATE_SCORE;isOutput=true]60",
             "##vso[task.setvariable variable=perfgateScore;isOutput=true]60",
         ])
+        #expect(output.notes == ["perfgate: with restricted commands (target: {commands: restricted}) the agent refuses results.publish, task.uploadsummary and artifact.upload; publish /w with PublishTestResults@2 and PublishPipelineArtifact@1 instead"])
         platform.conclude(Samples.conclusion)
         #expect(output.lines.last == "##vso[task.complete result=SucceededWithIssues]perfgate: result warning (exit 0, with issues; --fail-on warning would fail)")
         platform.conclude(Conclusion(verdict: nil, exitCode: 65, onWarning: .issues, reason: "bad\nspec ##vso[x]"))

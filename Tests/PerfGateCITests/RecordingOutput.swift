@@ -4,13 +4,16 @@ import Synchronization
 
 /// Records what a platform prints and appends.
 final class RecordingOutput: CIOutput {
-    private let state = Mutex<(lines: [String], files: [String: String])>(([], [:]))
+    private let state = Mutex<(lines: [String], notes: [String], files: [String: String])>(([], [], [:]))
 
+    /// What went to the log's command channel (stdout).
     var lines: [String] { state.withLock { $0.lines } }
+    /// Lines for a person (stderr).
+    var notes: [String] { state.withLock { $0.notes } }
     func file(_ path: String) -> String { state.withLock { $0.files[path] ?? "" } }
 
     func line(_ message: LogMessage) { state.withLock { $0.lines.append(message.rendered()) } }
-    func note(_ message: LogMessage) { state.withLock { $0.lines.append(message.rendered()) } }
+    func note(_ message: LogMessage) { state.withLock { $0.notes.append(message.rendered()) } }
     func append(_ text: String, to path: String) throws(FileError) { state.withLock { $0.files[path, default: ""] += text } }
 }
 

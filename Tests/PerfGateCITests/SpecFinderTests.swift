@@ -1,5 +1,6 @@
 import Foundation
 import PerfGateCI
+import PerfGateCore
 import PerfGateTestSupport
 import Testing
 
@@ -9,7 +10,8 @@ import Testing
         for file in files {
             let path = root + "/" + file
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try Fixtures.write("{}", to: path)
+            // Each file its own content: identical copies of one spec count as one.
+            try Fixtures.write("{\"file\": \(JSONWriter.quoted(file))}", to: path)
         }
         return root
     }
@@ -39,6 +41,18 @@ import Testing
         #expect(SpecFinder.find(nil, roots: [root, root + "/s"]) == .found(root + "/s/perfspec.json"))
         let several = try tree(["a/perfspec.json", "b/x.perfspec.yml"])
         #expect(SpecFinder.find(nil, roots: [several]) == .several([several + "/a/perfspec.json", several + "/b/x.perfspec.yml"]))
+    }
+
+    @Test func identicalCopiesOfOneSpecAreOneSpec() throws {
+        // A job that checks the repository out and downloads the spec artifact: the artifact first.
+        let root = try Fixtures.temporaryFolder()
+        for folder in ["perfspec", "s/perf"] {
+            try FileManager.default.createDirectory(atPath: root + "/" + folder, withIntermediateDirectories: true)
+            try Fixtures.write("{\"indicators\": []}", to: root + "/" + folder + "/checkout.perfspec.yaml")
+        }
+        #expect(SpecFinder.find(nil, roots: [root]) == .found(root + "/perfspec/checkout.perfspec.yaml"))
+        try Fixtures.write("{\"indicators\": [1]}", to: root + "/s/perf/checkout.perfspec.yaml")
+        #expect(SpecFinder.find(nil, roots: [root]) == .several([root + "/perfspec/checkout.perfspec.yaml", root + "/s/perf/checkout.perfspec.yaml"]))
     }
 
     @Test func takesAFileAFolderOrAGlob() throws {

@@ -21,12 +21,19 @@ enum SLOLoading {
         SpecLoading.report(outcome.diagnostics, file: path)
         guard let spec = outcome.spec, !outcome.diagnostics.hasErrors else { throw SpecLoading.invalid(path, outcome.diagnostics, "is not valid") }
 
-        let (sliPath, provider) = try findSLI(sloPath: path, options: options)
+        let (sliPath, guessed) = try findSLI(sloPath: path, options: options)
         let sliRoot = try SpecLoading.document(sliPath, what: "sli.yaml")
         let sliOutcome = SLIDefinitionsDecoder.decode(sliRoot)
         SpecLoading.report(sliOutcome.diagnostics, file: sliPath)
         guard let definitions = sliOutcome.definitions, !sliOutcome.diagnostics.hasErrors else {
             throw SpecLoading.invalid(sliPath, sliOutcome.diagnostics, "is not valid")
+        }
+        var provider = guessed
+        // Keptn's dynatrace-service keeps sli.yaml beside slo.yaml too: its Metrics v2 queries say so.
+        if options.sliProvider == nil, provider == "prometheus", !definitions.indicators.isEmpty,
+           definitions.indicators.allSatisfy({ $0.query.trimmingSpaces().hasPrefix("metricSelector=") }) {
+            Console.err("perfgate: the SLIs in \(sliPath) are Dynatrace queries (metricSelector=...): using the dynatrace provider (--sli-provider chooses)")
+            provider = "dynatrace"
         }
         guard let source = sources.first(where: { $0.name == provider }), source.sliQuery("") != nil else {
             throw InputFailure("'\(provider)' is not an SLI provider; use --sli-provider prometheus or dynatrace")

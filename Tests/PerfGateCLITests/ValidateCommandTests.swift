@@ -61,4 +61,17 @@ import Testing
             """, to: folder + "/spec.json")
         #expect(try PerfGateBinary.run(["validate", "--spec", folder + "/spec.json"]).status == 0)
     }
+
+    /// Keptn's dynatrace-service layout: sli.yaml beside slo.yaml, with Metrics v2 queries.
+    @Test func dynatraceSLIsBesideTheGateAreRecognized() throws {
+        let folder = try Fixtures.temporaryFolder()
+        try Fixtures.write("spec_version: '1.0'\nobjectives:\n  - sli: rt\n    pass: [{criteria: ['<600']}]\ntotal_score: {pass: '90%'}\n", to: folder + "/slo.yaml")
+        try Fixtures.write("indicators:\n  rt: \"metricSelector=builtin:service.response.time:percentile(95)&entitySelector=type(SERVICE)\"\n", to: folder + "/sli.yaml")
+        let output = try PerfGateBinary.run(["validate", "--slo", folder + "/slo.yaml"])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout.contains("SLIs from \(folder)/sli.yaml (dynatrace)"))
+        #expect(output.stderr.contains("are Dynatrace queries"))
+        let forced = try PerfGateBinary.run(["validate", "--slo", folder + "/slo.yaml", "--sli-provider", "prometheus"])
+        #expect(forced.stdout.contains("(prometheus)"))
+    }
 }

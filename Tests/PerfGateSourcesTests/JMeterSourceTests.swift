@@ -40,8 +40,11 @@ import Testing
         #expect(counts == [Measurement(key: "a", value: 6)])
     }
 
-    @Test func aLabelWithNoSamplesGivesNoResult() async throws {
-        #expect(try await fetch([("file", .string("small.jtl")), ("label", .string("nope")), ("stat", .string("avg"))]).isEmpty)
+    /// A label the file does not have is a spec mistake, said with the labels it has: never "no values".
+    @Test func aLabelNotInTheFileIsAnError() async throws {
+        await #expect(throws: SourceError("\(folder)/small.jtl has no sample labelled \"nope\"; its labels: \"a\", \"b, quoted\"")) {
+            _ = try await fetch([("file", .string("small.jtl")), ("label", .string("nope")), ("stat", .string("avg"))])
+        }
     }
 
     @Test func resultsFlagOverridesTheQuerysFile() async throws {
@@ -60,7 +63,7 @@ import Testing
             _ = try await fetch([("file", .string("no-header.jtl")), ("stat", .string("avg"))])
             Issue.record("expected an error")
         } catch let error as SourceError {
-            #expect(error.message.contains("has no 'timeStamp' column"))
+            #expect(error.message.contains("has no header line"))
         }
         do {
             _ = try await fetch([("file", .string("bad-elapsed.jtl")), ("stat", .string("avg"))])

@@ -31,6 +31,7 @@ function workspace() {
   fs.rmSync(path.join(folder, 'perfspec', 'perfspec.yaml'));
   fs.rmSync(path.join(folder, 'perfspec', 'perfspec.json'));
   fs.rmSync(path.join(folder, 'perfspec', 'keptn'), { recursive: true });  // a second gate would need choosing
+  fs.rmSync(path.join(folder, 'perfspec', 'gatling'), { recursive: true });
   // The spec that warns, under a name the discovery finds.
   fs.renameSync(path.join(folder, 'perfspec', 'perfspec-warning.yaml'), path.join(folder, 'perfspec', 'checkout.perfspec.yaml'));
   return folder;

@@ -38,6 +38,7 @@ public struct JMeterSource: MetricSource {
         let path = try ResultFile.path(for: query, source: name, context: context)
         let label = query["label"]?.stringValue
         let summary = try JTLSummary.read(path: path, window: context.window, onlyLabel: label)
+        try summary.explainEmpty(path: path, label: label, window: context.window)
         let labels = label.map { [$0] } ?? summary.labelOrder
         return labels.compactMap { label in
             guard let histogram = summary.byLabel[label], histogram.count > 0 else { return nil }
@@ -55,6 +56,28 @@ struct JTLSummary {
     static let maxTimeStamp = 253_402_300_799_999
     var byLabel: [String: LatencyHistogram] = [:]
     var labelOrder: [String] = []
+    /// Every label in the file (the first 1,000), inside the window or not: for the message when a
+    /// query's label matches none.
+    var labelsSeen: [String] = []
+    /// Samples left out by the window, and the time span of all samples (epoch ms).
+    var outsideWindow = 0
+    var earliest = Int.max
+    var latest = Int.min
+
+    /// An error instead of "no values" when the query's label is not in the file, or when no
+    /// sample falls inside the window though some lie outside it: a spec mistake or a clock skew
+    /// must not look like a bad build.
+    func explainEmpty(path: String, label: String?, window: Window?) throws(SourceError) {
+        guard byLabel.values.allSatisfy({ $0.count == 0 }) else { return }
+        if let label, !labelsSeen.isEmpty, !labelsSeen.contains(label) {
+            let quoted = labelsSeen.map { JSONWriter.quoted($0) }
+            let hint = Suggestion.closest(to: label, in: labelsSeen).map { " (did you mean \(JSONWriter.quoted($0))? whitespace counts)" } ?? ""
+            throw SourceError("\(path) has no sample labelled \(JSONWriter.quoted(label))\(hint); its labels: \(Excerpt.list(quoted))")
+        }
+        if let window, outsideWindow > 0 {
+            throw SourceError("no sample of \(path) falls inside the window \(CivilDate.rfc3339(window.start)) to \(CivilDate.rfc3339(window.end)); its \(outsideWindow) samples run from \(CivilDate.rfc3339(Double(earliest) / 1000)) to \(CivilDate.rfc3339(Double(latest) / 1000)). Check the window, and the clocks of the load generator and this machine")
+        }
+    }
 
     static func read(path: String, window: Window?, onlyLabel: String?) throws(SourceError) -> JTLSummary {
         try ResultFile.stream(path) { (file) throws(SourceError) in
@@ -71,9 +94,10 @@ struct JTLSummary {
         var lastLabelBytes: [UInt8] = []
         var lastLabel = ""
         let windowMillis = window.map { ($0.start * 1000, $0.end * 1000) }
-        try CSVReader().read(file: file, name: path) { (record, line) throws(SourceError) in
+        let separator = try JTLFormat.separator(file: file, path: path)
+        try CSVReader(separator: separator).read(file: file, name: path) { (record, line) throws(SourceError) in
             guard let known = columns else {
-                columns = try header(record, path: path)
+                columns = try header(record, path: path, separator: separator)
                 width = record.count
                 return true
             }
@@ -86,12 +110,22 @@ struct JTLSummary {
                 throw SourceError("\(path):\(line): 'elapsed' must be a whole number of milliseconds from 0 to \(Self.maxElapsed), found \(Excerpt.quoted(record.string(known.elapsed)))")
             }
             guard let timeStamp = record.integer(known.timeStamp), (0...Self.maxTimeStamp).contains(timeStamp) else {
-                throw SourceError("\(path):\(line): 'timeStamp' must be epoch milliseconds (the JTL default) before the year 10000, found \(Excerpt.quoted(record.string(known.timeStamp)))")
+                let text = record.string(known.timeStamp)
+                if text.contains("-") || text.contains("/") || text.contains(":") {
+                    throw SourceError("\(path):\(line): 'timeStamp' is a formatted date (\(Excerpt.quoted(text))): JMeter wrote it with jmeter.save.saveservice.timestamp_format; perfgate reads epoch milliseconds, JMeter's default: remove that setting (or set it to ms) and run the test again")
+                }
+                throw SourceError("\(path):\(line): 'timeStamp' must be epoch milliseconds (the JTL default) before the year 10000, found \(Excerpt.quoted(text))")
             }
-            if let (start, end) = windowMillis, Double(timeStamp) < start || Double(timeStamp) > end { return true }
             if !record.labelEquals(known.label, lastLabelBytes) {
                 lastLabel = record.string(known.label)
                 lastLabelBytes = Array(lastLabel.utf8)
+                if summary.labelsSeen.count < 1000, !summary.labelsSeen.contains(lastLabel) { summary.labelsSeen.append(lastLabel) }
+            }
+            summary.earliest = min(summary.earliest, timeStamp)
+            summary.latest = max(summary.latest, timeStamp)
+            if let (start, end) = windowMillis, Double(timeStamp) < start || Double(timeStamp) > end {
+                summary.outsideWindow += 1
+                return true
             }
             if let onlyLabel, onlyLabel != lastLabel { return true }
             if summary.byLabel[lastLabel] == nil { summary.labelOrder.append(lastLabel) }
@@ -103,8 +137,9 @@ struct JTLSummary {
         return summary
     }
 
-    static func header(_ record: CSVRecord, path: String) throws(SourceError) -> (Int, Int, Int, Int) {
+    static func header(_ record: CSVRecord, path: String, separator: UInt8) throws(SourceError) -> (Int, Int, Int, Int) {
         let names = (0..<record.count).map { record.string($0) }
+        if let wrong = JTLFormat.wrongKind(names) { throw SourceError("\(path) \(wrong)") }
         func column(_ name: String) throws(SourceError) -> Int {
             guard let index = names.firstIndex(of: name) else {
                 throw SourceError("\(path) has no '\(name)' column; perfgate reads JTL CSV files with the header line (jmeter.save.saveservice.print_field_names=true); found: \(Excerpt.list(names, limit: 8))")
@@ -127,5 +162,49 @@ extension CSVRecord {
             offset += 1
         }
         return true
+    }
+}
+
+/// What kind of file a JTL query got, before reading it as one.
+enum JTLFormat {
+    /// The field separator JMeter wrote (jmeter.save.saveservice.default_delimiter): the one of
+    /// ',', tab and ';' the header line splits on into a `timeStamp` column, else the most frequent.
+    /// Reads the start of the file and rewinds it.
+    static func separator(file: UnsafeMutablePointer<FILE>, path: String) throws(SourceError) -> UInt8 {
+        var head = [UInt8](repeating: 0, count: 64 << 10)
+        let count = head.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
+        rewind(file)
+        var line = Array(head.prefix(count).prefix { $0 != UInt8(ascii: "\n") })
+        if line.starts(with: [0xEF, 0xBB, 0xBF]) { line.removeFirst(3) }
+        let text = String(decoding: line, as: UTF8.self)
+        if let wrong = wrongStart(text) { throw SourceError("\(path) \(wrong)") }
+        let candidates: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: "\t"), UInt8(ascii: ";")]
+        let unquoted = { (field: Substring) in String(field.filter { $0 != "\"" && $0 != "\r" && $0 != " " }) }
+        for candidate in candidates where text.split(separator: Character(Unicode.Scalar(candidate))).map(unquoted).contains("timeStamp") {
+            return candidate
+        }
+        return candidates.max { a, b in line.filter { $0 == a }.count < line.filter { $0 == b }.count } ?? UInt8(ascii: ",")
+    }
+
+    /// Files that are not a CSV JTL at all, from their first line.
+    static func wrongStart(_ line: String) -> String? {
+        if line.hasPrefix("<?xml") || line.hasPrefix("<testResults") {
+            return "is an XML JTL, which perfgate does not read: save results as CSV (jmeter.save.saveservice.output_format=csv, JMeter's default)"
+        }
+        if line.hasPrefix("RUN\t") || line.hasPrefix("RUN ") {
+            return "is a Gatling simulation.log, not a JMeter JTL: gate Gatling's js/stats.json with the json source (see Examples/gatling)"
+        }
+        return nil
+    }
+
+    /// A header that names what the file is instead (a summary, a file without a header).
+    static func wrongKind(_ names: [String]) -> String? {
+        if names.contains("# Samples") || (names.first == "Label" && names.contains("Average")) {
+            return "is JMeter's Aggregate or Summary Report table (Save Table Data), a summary; perfgate needs the raw results the test wrote: jmeter -n -t plan.jmx -l results.jtl"
+        }
+        if let first = names.first, first.count == 13, first.allSatisfy(\.isNumber) {
+            return "has no header line (its first line is a sample); perfgate reads JTL CSV files with the header line: set jmeter.save.saveservice.print_field_names=true (JMeter's default)"
+        }
+        return nil
     }
 }

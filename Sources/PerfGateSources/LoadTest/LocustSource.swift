@@ -45,6 +45,9 @@ public struct LocustSource: MetricSource {
         try CSVReader().read(file: file, name: path) { (record, line) throws(SourceError) in
             let fields = (0..<record.count).map { record.string($0) }
             guard let columns = header else {
+                if fields.contains("Timestamp") && fields.contains("User Count") {
+                    throw SourceError("\(path) is Locust's stats history (*_stats_history.csv), a time series; perfgate reads the summary of the same run: the *_stats.csv file beside it")
+                }
                 guard fields.contains("Name") else {
                     throw SourceError("\(path) has no 'Name' column: expected Locust's *_stats.csv")
                 }
@@ -57,9 +60,11 @@ public struct LocustSource: MetricSource {
             }
             let field = { (name: String) in columns.firstIndex(of: name).map { $0 < fields.count ? fields[$0] : "" } }
             let rowName = field("Name") ?? ""
-            let rowType = field("Type") ?? ""
+            // Locust before 1.0 (*_requests.csv) calls the type 'Method' and the total row 'Total'.
+            let rowType = field("Type") ?? field("Method") ?? ""
             if let wantedName, rowName != wantedName { return true }
-            if wantedName == nil, rowName == "Aggregated" || rowType == "Aggregated" { return true }
+            let isTotal = rowName == "Aggregated" || rowType == "Aggregated" || (rowName == "Total" && ["None", ""].contains(rowType))
+            if wantedName == nil, isTotal { return true }
             if let wantedType, rowType.lowercased() != wantedType.lowercased() { return true }
             let text = statColumn < fields.count ? fields[statColumn] : ""
             do throws(SourceError) {

@@ -23,7 +23,11 @@ public struct JMeterSource: MetricSource {
     static let example = #"{"file": "results.jtl", "label": "checkout", "stat": "p95"}"#
 
     public func validate(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic] {
-        var (reader, diagnostics) = ResultFile.validate(query, at: path, known: ["label", "stat"], required: ["stat"], example: Self.example)
+        var (reader, diagnostics) = ResultFile.validate(query, at: path, known: ["label", "stat", "percentile"], required: ["stat"], example: Self.example)
+        if let definition = reader?["percentile"]?.stringValue, PercentileDefinition(rawValue: definition) == nil {
+            diagnostics.append(.error(path.appending("percentile"), reader?["percentile"]?.location,
+                "unknown percentile definition '\(definition)'\(Suggestion.hint(for: definition, in: PercentileDefinition.names)); use one of \(PercentileDefinition.names.joined(separator: ", "))"))
+        }
         if let stat = reader?["stat"]?.stringValue, LoadTestStatistic(stat) == nil {
             diagnostics.append(.error(path.appending("stat"), reader?["stat"]?.location,
                 "unknown statistic '\(stat)'\(Suggestion.hint(for: stat, in: LoadTestStatistic.names)); use one of \(LoadTestStatistic.names.joined(separator: ", "))"))
@@ -35,6 +39,7 @@ public struct JMeterSource: MetricSource {
         guard let statName = query["stat"]?.stringValue, let statistic = LoadTestStatistic(statName) else {
             throw SourceError("the query needs a valid 'stat'")
         }
+        let definition = query["percentile"]?.stringValue.flatMap(PercentileDefinition.init(rawValue:)) ?? .jmeter
         let path = try ResultFile.path(for: query, source: name, context: context)
         let label = query["label"]?.stringValue
         let summary = try JTLSummary.read(path: path, window: context.window, onlyLabel: label)
@@ -42,7 +47,7 @@ public struct JMeterSource: MetricSource {
         let labels = label.map { [$0] } ?? summary.labelOrder
         return labels.compactMap { label in
             guard let histogram = summary.byLabel[label], histogram.count > 0 else { return nil }
-            return Measurement(key: label, value: statistic.value(of: histogram, window: context.window))
+            return Measurement(key: label, value: statistic.value(of: histogram, window: context.window, percentiles: definition))
         }
     }
 }

@@ -45,7 +45,13 @@ struct LatencyHistogram {
     /// The nearest-rank percentile: the `ceil(p/100 * n)`-th smallest value.
     func percentile(_ percent: Double) -> Int? {
         guard count > 0 else { return nil }
-        let rank = Swift.max(1, Self.nearestRank(percent, count: count))
+        return orderStatistic(Self.nearestRank(percent, count: count))
+    }
+
+    /// The `rank`-th smallest sample, 1-based (clamped to 1...count): exact, from the counts.
+    func orderStatistic(_ rank: Int) -> Int? {
+        guard count > 0 else { return nil }
+        let rank = Swift.min(Swift.max(1, rank), count)
         var seen = 0
         // The dictionary can hold values inside the dense range too (it grew after they came):
         // walk both in value order.

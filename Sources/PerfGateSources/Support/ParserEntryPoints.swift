@@ -68,7 +68,7 @@ public enum ParserEntryPoints {
                 }
                 for label in summary.labelOrder {
                     for statistic in ["p95", "p99.9", "avg", "errorRate", "throughput"].compactMap(LoadTestStatistic.init) {
-                        _ = statistic.value(of: summary.byLabel[label]!, window: nil)
+                        for definition in PercentileDefinition.allCases { _ = statistic.value(of: summary.byLabel[label]!, window: nil, percentiles: definition) }
                     }
                 }
                 return "\(summary.labelOrder.count) labels"

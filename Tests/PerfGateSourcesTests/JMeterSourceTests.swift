@@ -48,6 +48,17 @@ import Testing
             == ["unknown percentile definition 'jmeter-agregate' (did you mean 'jmeter-aggregate'?); use one of jmeter, jmeter-aggregate, nearest-rank, linear"])
     }
 
+    /// The spec's default (sources: {jmeter: {percentile: …}}), which a query's own choice overrides.
+    @Test func theSpecSetsTheDefaultDefinition() async throws {
+        var context = SourceContext(specDirectory: folder)
+        context.sourceSettings = .object([("jmeter", .object([("percentile", .string("nearest-rank"))]))])
+        let query = { (extra: [(String, Node)]) in Node.object([("file", .string("small.jtl")), ("label", .string("a")), ("stat", .string("p95"))] + extra) }
+        #expect(try await source.fetch(query([]), context: context).first?.value == 19)
+        #expect(try await source.fetch(query([("percentile", .string("jmeter"))]), context: context).first?.value == 19.95)
+        context.sourceSettings = .object([("jmeter", .object([("percentile", .string("exact"))]))])
+        await #expect(throws: SourceError.self) { _ = try await source.fetch(query([]), context: context) }
+    }
+
     /// A real JMeter HTML dashboard (statistics.json) and the JTL it was made from.
     @Test(.enabled(if: Shared.enabled, Shared.skipped))
     func matchesJMetersOwnDashboard() async throws {

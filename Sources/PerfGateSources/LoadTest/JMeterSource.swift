@@ -39,7 +39,17 @@ public struct JMeterSource: MetricSource {
         guard let statName = query["stat"]?.stringValue, let statistic = LoadTestStatistic(statName) else {
             throw SourceError("the query needs a valid 'stat'")
         }
-        let definition = query["percentile"]?.stringValue.flatMap(PercentileDefinition.init(rawValue:)) ?? .jmeter
+        // The query's own choice, else the spec's default (sources: {jmeter: {percentile: …}}), else JMeter's dashboard.
+        let definition: PercentileDefinition
+        if let chosen = query["percentile"]?.stringValue ?? context.sourceSettings?[name]?["percentile"]?.stringValue {
+            guard let known = PercentileDefinition(rawValue: chosen) else {
+                throw SourceError.invalidInput(
+                    "unknown percentile definition '\(chosen)'\(Suggestion.hint(for: chosen, in: PercentileDefinition.names)); use one of \(PercentileDefinition.names.joined(separator: ", "))")
+            }
+            definition = known
+        } else {
+            definition = .jmeter
+        }
         let path = try ResultFile.path(for: query, source: name, context: context)
         let label = query["label"]?.stringValue
         let summary = try JTLSummary.read(path: path, window: context.window, onlyLabel: label)

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 
 import PerfGateCore
 import PerfGateTestSupport
@@ -37,12 +40,51 @@ import Testing
         ("1393227741256,1425,Login,200,OK,Thread 1-1,text,true,3478,1016\n", "has no header line"),
         ("timeStamp,elapsed,label,success\n2014-02-24 07:42:21.256,1300,Login,true\n", "'timeStamp' is a formatted date"),
         ("Label,# Samples,Average,Median,90% Line\nHTTP Request,1000,17,13,26\n", "Aggregate or Summary Report table"),
-        ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testResults version=\"1.2\">\n</testResults>\n", "is an XML JTL"),
         ("RUN\tmytest.BasicSimulation\tgatling-1\t1617110479263\t\t3.5.1\n", "is a Gatling simulation.log"),
     ])
     func wrongFormatsSayWhatTheyAre(_ text: String, _ expected: String) async {
         let text = await message(text)
         #expect(text.contains(expected), "\(text)")
+    }
+
+    /// An XML JTL: top-level samples only (sub-samples skipped), entities decoded, comments, CDATA
+    /// and self-closing elements handled, read in pieces whatever the buffer size.
+    @Test(arguments: [7, 64, 1 << 18])
+    func readsXMLJTLs(_ chunkSize: Int) async throws {
+        let xml = """
+            \u{FEFF}<?xml version="1.0" encoding="UTF-8"?>
+            <!-- a comment with <httpSample t="999"/> inside -->
+            <testResults version="1.2">
+            <httpSample t="120" lt="100" ts="1714564800000" s="true" lb="Home &amp; &quot;index&quot;" rc="200" rm="OK">
+              <httpSample t="5000" ts="1714564800001" s="false" lb="sub-sample"/>
+              <responseData class="java.lang.String"><![CDATA[<httpSample t="888"/> > ]]></responseData>
+              <assertionResult><name>Ok</name><failure>false</failure></assertionResult>
+            </httpSample>
+            <sample t="80" ts="1714564800500" s="false" lb="Home &amp; &quot;index&quot;" rm="a > b"/>
+            <httpSample t="40" ts="1714564801000" s="true" lb="Login"></httpSample>
+            </testResults>
+            """
+        let folder = try Fixtures.temporaryFolder()
+        try Fixtures.write(xml, to: folder + "/r.jtl")
+        var summary: JTLSummary?
+        try ResultFile.stream(folder + "/r.jtl") { (file) throws(SourceError) in
+            var reader = XMLJTLReader()
+            reader.chunkSize = chunkSize
+            var seen: [[String: String]] = []
+            try reader.read(file: file, name: "r.jtl") { attributes, _ in seen.append(attributes) }
+            #expect(seen.map { $0["t"] } == ["120", "80", "40"])
+            rewind(file)
+            summary = try JTLSummary.read(file: file, name: "r.jtl", window: nil, onlyLabel: nil)
+        }
+        #expect(summary?.labelOrder == ["Home & \"index\"", "Login"])
+        #expect(summary?.byLabel["Home & \"index\""]?.count == 2 && summary?.byLabel["Home & \"index\""]?.errors == 1)
+    }
+
+    @Test func aCutXMLJTLIsAnError() async {
+        let error = await message("<?xml version=\"1.0\"?>\n<testResults>\n<httpSample t=\"1\" ts=\"1714564800000\" s=\"true\" lb=\"a")
+        #expect(error.contains("ends inside a piece of markup"), "\(error)")
+        let other = await message("<?xml version=\"1.0\"?>\n<html><body/></html>\n")
+        #expect(other.contains("not a JMeter XML JTL"), "\(other)")
     }
 
     @Test func aLabelNotInTheFileListsTheLabelsThere() async {
@@ -80,8 +122,10 @@ import Testing
         let context = SourceContext(specDirectory: files)
         let tabs = try await JMeterSource().fetch(.object([("file", .string("j10_tabs.jtl")), ("stat", .string("count"))]), context: context)
         #expect(!tabs.isEmpty)
+        let xml = try await JMeterSource().fetch(.object([("file", .string("j15_xml_multilevel.jtl")), ("stat", .string("count"))]), context: context)
+        #expect(xml == [Measurement(key: "Home", value: 6), Measurement(key: "Workgroup", value: 4)])
         for (file, expected) in [("j11_no_header.jtl", "has no header line"), ("j12_formatted_timestamp.csv", "formatted date"),
-                                 ("j15_xml_multilevel.jtl", "XML JTL"), ("j20_aggregate_report.csv", "Aggregate or Summary Report"),
+                                 ("j20_aggregate_report.csv", "Aggregate or Summary Report"),
                                  ("g01_simulation.log", "Gatling simulation.log")] {
             do {
                 _ = try await JMeterSource().fetch(.object([("file", .string(file)), ("stat", .string("p95"))]), context: context)

@@ -79,6 +79,20 @@ struct JTLSummary {
     var earliest = Int.max
     var latest = Int.min
 
+    /// One sample, from either format: the label bookkeeping, the window, the histogram.
+    mutating func add(label: String, elapsed: Int, timeStamp: Int, success: Bool, window: (Double, Double)?, onlyLabel: String?) {
+        if labelsSeen.count < 1000, !labelsSeen.contains(label) { labelsSeen.append(label) }
+        earliest = min(earliest, timeStamp)
+        latest = max(latest, timeStamp)
+        if let (start, end) = window, Double(timeStamp) < start || Double(timeStamp) > end {
+            outsideWindow += 1
+            return
+        }
+        if let onlyLabel, onlyLabel != label { return }
+        if byLabel[label] == nil { labelOrder.append(label) }
+        byLabel[label, default: LatencyHistogram()].add(elapsed: elapsed, success: success, timestamp: timeStamp)
+    }
+
     /// An error instead of "no values" when the query's label is not in the file, or when no
     /// sample falls inside the window though some lie outside it: a spec mistake or a clock skew
     /// must not look like a bad build.
@@ -109,6 +123,19 @@ struct JTLSummary {
         var lastLabelBytes: [UInt8] = []
         var lastLabel = ""
         let windowMillis = window.map { ($0.start * 1000, $0.end * 1000) }
+        if try JTLFormat.isXML(file: file) {
+            try XMLJTLReader().read(file: file, name: path) { (attributes, line) throws(SourceError) in
+                guard let elapsed = attributes["t"].flatMap({ Int($0) }), (0...Self.maxElapsed).contains(elapsed) else {
+                    throw SourceError("\(path):\(line): a sample's 't' (elapsed) must be a whole number of milliseconds from 0 to \(Self.maxElapsed), found \(Excerpt.quoted(attributes["t"] ?? "nothing"))")
+                }
+                guard let timeStamp = attributes["ts"].flatMap({ Int($0) }), (0...Self.maxTimeStamp).contains(timeStamp) else {
+                    throw SourceError("\(path):\(line): a sample's 'ts' must be epoch milliseconds before the year 10000, found \(Excerpt.quoted(attributes["ts"] ?? "nothing"))")
+                }
+                summary.add(label: attributes["lb"] ?? "", elapsed: elapsed, timeStamp: timeStamp, success: attributes["s"]?.lowercased() == "true",
+                            window: windowMillis, onlyLabel: onlyLabel)
+            }
+            return summary
+        }
         let separator = try JTLFormat.separator(file: file, path: path)
         try CSVReader(separator: separator).read(file: file, name: path) { (record, line) throws(SourceError) in
             guard let known = columns else {
@@ -201,11 +228,18 @@ enum JTLFormat {
         return candidates.max { a, b in line.filter { $0 == a }.count < line.filter { $0 == b }.count } ?? UInt8(ascii: ",")
     }
 
-    /// Files that are not a CSV JTL at all, from their first line.
+    /// Whether the file is an XML JTL (it starts with `<`, after a byte-order mark and white space). Rewinds it.
+    static func isXML(file: UnsafeMutablePointer<FILE>) throws(SourceError) -> Bool {
+        var head = [UInt8](repeating: 0, count: 4096)
+        let count = head.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
+        rewind(file)
+        var bytes = head.prefix(count)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        return bytes.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) } == UInt8(ascii: "<")
+    }
+
+    /// Files that are not a JTL at all, from their first line.
     static func wrongStart(_ line: String) -> String? {
-        if line.hasPrefix("<?xml") || line.hasPrefix("<testResults") {
-            return "is an XML JTL, which perfgate does not read: save results as CSV (jmeter.save.saveservice.output_format=csv, JMeter's default)"
-        }
         if line.hasPrefix("RUN\t") || line.hasPrefix("RUN ") {
             return "is a Gatling simulation.log, not a JMeter JTL: gate Gatling's js/stats.json with the json source (see Examples/gatling)"
         }

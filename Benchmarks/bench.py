@@ -10,6 +10,7 @@ Cases:
   jtl-10k        a 10,000-row JMeter JTL, the same three statistics
   jtl-1m         a 1,000,000-row JMeter JTL (about 100 MB), p95, p99 and error rate for 20 labels
   static-1000    1,000 static indicators
+  xml-1m         a 1,000,000-sample XML JTL (about 200 MB), p95, p99 and error rate for 20 labels
   memory         peak RSS against input size: 500,000- and 2,000,000-series answers with --json, and a
                  large JSON result file read through one pointer
   size           the stripped size of the static release binary
@@ -152,6 +153,27 @@ def jtl_case(binary, runs, folder, rows, target):
     yield (f"{rows:,}-row JTL ({size:.1f} MB), 3 stats x 20 labels", *measure([binary, "evaluate", "--spec", spec], runs), target)
 
 
+def case_xml(binary, runs, folder, url):
+    """A 1,000,000-sample XML JTL (made in a child process), the same statistics as jtl-1m."""
+    xml = os.path.join(folder, "results-1m.xml.jtl")
+    subprocess.run([sys.executable, "-c", f"""
+import random
+rng = random.Random(7)
+with open({xml!r}, "w") as f:
+    f.write('<?xml version="1.0" encoding="UTF-8"?>\\n<testResults version="1.2">\\n')
+    for i in range(1_000_000):
+        label = "transaction_%02d" % (i % 20)
+        ok = rng.random() > 0.01
+        f.write('<httpSample t="%d" it="0" lt="%d" ct="1" ts="%d" s="%s" lb="%s" rc="%s" rm="OK" tn="Users 1-%d" dt="text" by="%d" sby="200" ng="50" na="50"/>\\n'
+                % (int(rng.lognormvariate(4.6, 0.5)), 3, 1714564800000 + i * 3, "true" if ok else "false", label, "200" if ok else "500", i % 50 + 1, 1000 + i % 5000))
+    f.write('</testResults>\\n')
+"""], check=True)
+    size = os.path.getsize(xml) / 1e6
+    spec = write_spec(folder, "xml-1m.json", [
+        indicator(i, "jmeter", {"file": os.path.basename(xml), "stat": stat}) for i, stat in enumerate(["p95", "p99", "errorRate"])])
+    yield (f"1,000,000-sample XML JTL ({size:.0f} MB), 3 stats x 20 labels", *measure([binary, "evaluate", "--spec", spec], runs), "(memory flat)")
+
+
 def case_jtl_small(binary, runs, folder, url):
     yield from jtl_case(binary, runs, folder, 10_000, "(start-up class)")
 
@@ -190,7 +212,7 @@ def case_size(binary, runs, folder, url):
 
 
 CASES = {"startup": case_startup, "series-100k": case_series, "http-50x200ms": case_http, "jtl-10k": case_jtl_small,
-         "jtl-1m": case_jtl, "static-1000": case_static, "size": case_size, "decoders": case_decoders, "memory": case_memory}
+         "jtl-1m": case_jtl, "static-1000": case_static, "size": case_size, "decoders": case_decoders, "memory": case_memory, "xml-1m": case_xml}
 
 
 def main():

@@ -12,24 +12,11 @@
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 binary="$(realpath "${1:-$root/.build/release/perfgate}")"
-passed=0
-failed=0
+# shellcheck source=github-actions/test/lib.sh
+source "$root/github-actions/test/lib.sh"
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 
-check() {
-  local name="$1"
-  shift
-  if "$@"; then
-    passed=$((passed + 1))
-    echo "ok - $name"
-  else
-    failed=$((failed + 1))
-    echo "not ok - $name"
-  fi
-}
-# shellcheck disable=SC2317  # called through check
-contains() { grep -qF -- "$2" "$1"; }
 finish() {
   echo "github-actions container: $passed passed, $failed failed"
   [ "$failed" -eq 0 ]

@@ -9,24 +9,9 @@ root="$(dirname "$action")"
 shared="${PERFGATE_SHARED:-$root/../shared}"
 binary="${PERFGATE_BIN:-$root/.build/debug/perfgate}"
 binary="$(realpath -m "$binary")"  # the action runs in the workspace: no relative paths
-passed=0
-failed=0
+# shellcheck source=github-actions/test/lib.sh
+source "$here/lib.sh"
 skipped=0
-
-check() {
-  # check NAME COMMAND...: runs a check and counts it.
-  local name="$1"
-  shift
-  if "$@"; then
-    passed=$((passed + 1))
-    echo "ok - $name"
-  else
-    failed=$((failed + 1))
-    echo "not ok - $name"
-  fi
-}
-
-contains() { grep -qF -- "$2" "$1"; }
 
 # A workspace as a job sees it after download-artifact: the spec and results under perf/.
 new_workspace() {

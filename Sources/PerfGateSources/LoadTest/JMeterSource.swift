@@ -74,6 +74,8 @@ struct JTLSummary {
     /// Every label in the file (the first 1,000), inside the window or not: for the message when a
     /// query's label matches none.
     var labelsSeen: [String] = []
+    /// The label `add` registered last: labels come in runs, so the list is searched only when it changes.
+    private var lastSeen: String?
     /// Samples left out by the window, and the time span of all samples (epoch ms).
     var outsideWindow = 0
     var earliest = Int.max
@@ -81,7 +83,10 @@ struct JTLSummary {
 
     /// One sample, from either format: the label bookkeeping, the window, the histogram.
     mutating func add(label: String, elapsed: Int, timeStamp: Int, success: Bool, window: (Double, Double)?, onlyLabel: String?) {
-        if labelsSeen.count < 1000, !labelsSeen.contains(label) { labelsSeen.append(label) }
+        if label != lastSeen {
+            lastSeen = label
+            if labelsSeen.count < 1000, !labelsSeen.contains(label) { labelsSeen.append(label) }
+        }
         earliest = min(earliest, timeStamp)
         latest = max(latest, timeStamp)
         if let (start, end) = window, Double(timeStamp) < start || Double(timeStamp) > end {
@@ -161,18 +166,9 @@ struct JTLSummary {
             if !record.labelEquals(known.label, lastLabelBytes) {
                 lastLabel = record.string(known.label)
                 lastLabelBytes = Array(lastLabel.utf8)
-                if summary.labelsSeen.count < 1000, !summary.labelsSeen.contains(lastLabel) { summary.labelsSeen.append(lastLabel) }
             }
-            summary.earliest = min(summary.earliest, timeStamp)
-            summary.latest = max(summary.latest, timeStamp)
-            if let (start, end) = windowMillis, Double(timeStamp) < start || Double(timeStamp) > end {
-                summary.outsideWindow += 1
-                return true
-            }
-            if let onlyLabel, onlyLabel != lastLabel { return true }
-            if summary.byLabel[lastLabel] == nil { summary.labelOrder.append(lastLabel) }
-            summary.byLabel[lastLabel, default: LatencyHistogram()].add(
-                elapsed: elapsed, success: record.isTrue(known.success), timestamp: timeStamp)
+            summary.add(label: lastLabel, elapsed: elapsed, timeStamp: timeStamp, success: record.isTrue(known.success),
+                        window: windowMillis, onlyLabel: onlyLabel)
             return true
         }
         guard columns != nil else { throw SourceError("\(path) is empty: expected a JTL CSV with a header line") }

@@ -4,33 +4,6 @@ import Testing
 
 @testable import PerfGateSources
 
-@Suite struct K6SourceTests {
-    let context = SourceContext(specDirectory: Fixtures.folder(#filePath, "K6"))
-
-    func fetch(_ file: String, _ metric: String, _ stat: String) async throws -> [Measurement] {
-        try await K6Source().fetch(.object([("file", .string(file)), ("metric", .string(metric)), ("stat", .string(stat))]), context: context)
-    }
-
-    @Test func readsSummaryExportAndHandleSummary() async throws {
-        for file in ["summary-export.json", "handle-summary.json"] {
-            #expect(try await fetch(file, "http_req_duration", "p(95)") == [Measurement(key: "http_req_duration", value: 302.18)])
-            #expect(try await fetch(file, "http_req_duration", "p95").first?.value == 302.18)
-            #expect(try await fetch(file, "http_req_duration", "median").first?.value == 96.33)
-            #expect(try await fetch(file, "http_reqs", "rate").first?.value == 29.83)
-        }
-        #expect(try await fetch("summary-export.json", "http_req_duration{name:checkout}", "p(90)").first?.value == 452.6)
-    }
-
-    @Test func namesWhatIsAvailableWhenAskedForSomethingElse() async {
-        await #expect(throws: SourceError("\(context.specDirectory)/summary-export.json has no metric 'http_req_duratoin' (did you mean 'http_req_duration'?); metrics: http_req_duration, http_req_duration{name:checkout}, http_req_failed, http_reqs", invalidInput: true)) {
-            try await fetch("summary-export.json", "http_req_duratoin", "avg")
-        }
-        await #expect(throws: SourceError("metric 'http_reqs' in \(context.specDirectory)/summary-export.json has no stat 'p(95)'; it has: count, rate", invalidInput: true)) {
-            try await fetch("summary-export.json", "http_reqs", "p(95)")
-        }
-    }
-}
-
 @Suite struct LocustSourceTests {
     let context = SourceContext(specDirectory: Fixtures.folder(#filePath, "Locust"))
 

@@ -83,8 +83,17 @@ public enum TimeParser {
 
     /// RFC 3339 date-time: `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; a space may replace the `T`.
     public static func parseRFC3339(_ text: String) throws(TimeParseError) -> Double {
-        let invalid = TimeParseError("'\(text)' is not a time: use RFC 3339 (2024-05-01T12:00:00Z), Unix seconds or now-15m")
-        let chars = Array(text.utf8)
+        var text = text
+        let result: Result<Double, TimeParseError> = text.withUTF8 { bytes in
+            do throws(TimeParseError) { return .success(try parseRFC3339(bytes: bytes)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
+    /// The same from UTF-8 bytes, for readers that meet a time on every line (k6 point streams).
+    public static func parseRFC3339(bytes chars: UnsafeBufferPointer<UInt8>) throws(TimeParseError) -> Double {
+        var text: String { String(decoding: chars, as: UTF8.self) }
+        var invalid: TimeParseError { TimeParseError("'\(text)' is not a time: use RFC 3339 (2024-05-01T12:00:00Z), Unix seconds or now-15m") }
         var index = 0
         func digits(_ count: Int) throws(TimeParseError) -> Int {
             guard index + count <= chars.count else { throw invalid }

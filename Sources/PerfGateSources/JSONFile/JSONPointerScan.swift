@@ -3,16 +3,16 @@ import PerfGateCore
 /// Finds the value a JSON Pointer names in a JSON document's bytes without building the document:
 /// every other value is skipped (its syntax still checked), so a large result file costs its own
 /// bytes plus the value pointed at, not a tree of the whole file (about 29 times its size).
-/// The single-pass reader behind the Prometheus answer parser does the scanning.
+/// `JSONScanning` does the scanning.
 enum JSONPointerScan {
     /// The byte range of the value, nil when the pointer names nothing (the caller then explains
     /// with the whole document), or the syntax error that stopped the scan.
-    static func range(of pointer: JSONPointer, in body: [UInt8]) -> Result<Range<Int>?, PrometheusAnswerParser.Malformed> {
+    static func range(of pointer: JSONPointer, in body: [UInt8]) -> Result<Range<Int>?, JSONMalformed> {
         body.withUnsafeBufferPointer { buffer in
-            var cursor = PrometheusAnswerParser(bytes: buffer)
+            var cursor = JSONCursor(bytes: buffer)
             // A byte-order mark, as the document parser allows.
             if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { cursor.index = 3 }
-            do throws(PrometheusAnswerParser.Malformed) {
+            do throws(JSONMalformed) {
                 let found = try cursor.locate(pointer.tokens[...])
                 cursor.skipSpace()
                 guard cursor.index == buffer.count else { throw cursor.fail("unexpected data after the document") }
@@ -24,7 +24,7 @@ enum JSONPointerScan {
     }
 }
 
-extension PrometheusAnswerParser {
+extension JSONScanning {
     /// Scans the value here; returns the range of the one `tokens` leads to, if any.
     mutating func locate(_ tokens: ArraySlice<String>, depth: Int = 0) throws(Malformed) -> Range<Int>? {
         guard depth < 256 else { throw fail("nesting too deep") }

@@ -209,10 +209,7 @@ enum JTLFormat {
     /// ',', tab and ';' the header line splits on into a `timeStamp` column, else the most frequent.
     /// Reads the start of the file and rewinds it.
     static func separator(file: UnsafeMutablePointer<FILE>, path: String) throws(SourceError) -> UInt8 {
-        var head = [UInt8](repeating: 0, count: 64 << 10)
-        let count = head.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
-        rewind(file)
-        var line = Array(head.prefix(count).prefix { $0 != UInt8(ascii: "\n") })
+        var line = Array(ResultFile.head(file).prefix { $0 != UInt8(ascii: "\n") })
         if line.starts(with: [0xEF, 0xBB, 0xBF]) { line.removeFirst(3) }
         let text = String(decoding: line, as: UTF8.self)
         if let wrong = wrongStart(text) { throw SourceError("\(path) \(wrong)") }
@@ -226,10 +223,7 @@ enum JTLFormat {
 
     /// Whether the file is an XML JTL (it starts with `<`, after a byte-order mark and white space). Rewinds it.
     static func isXML(file: UnsafeMutablePointer<FILE>) throws(SourceError) -> Bool {
-        var head = [UInt8](repeating: 0, count: 4096)
-        let count = head.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
-        rewind(file)
-        var bytes = head.prefix(count)
+        var bytes = ResultFile.head(file, count: 4096)[...]
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
         return bytes.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) } == UInt8(ascii: "<")
     }

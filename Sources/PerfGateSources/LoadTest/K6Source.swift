@@ -1,14 +1,17 @@
 import PerfGateCore
 
-/// k6's end-of-test summary: the `--summary-export` file or a `handleSummary` JSON dump.
+/// k6 results: the end-of-test summary (`--summary-export` or a `handleSummary` JSON dump) or the
+/// point stream (`--out json`), told apart by content.
 ///
 /// ```
 /// "query": {"file": "summary.json", "metric": "http_req_duration", "stat": "p(95)"}
+/// "query": {"file": "points.json", "metric": "http_req_duration", "stat": "p(95)",
+///           "tags": {"name": "checkout", "expected_response": "true"}}
 /// ```
 /// `metric` is named as k6 names it, sub-metrics included (`http_req_duration{name:checkout}`);
-/// `stat` is one of k6's (`avg`, `min`, `med`, `max`, `p(90)`, `p(95)`, `rate`, `count`, `value`,
-/// `passes`, `fails`); `p95` and `median` are accepted too. The summary is already aggregated, so
-/// the window does not filter it.
+/// `tags` adds to the sub-metric's tags. `stat` is one of k6's (`avg`, `min`, `med`, `max`,
+/// `p(90)`, `p(95)`, `rate`, `count`, `value`, `passes`, `fails`); `p95` and `median` are accepted
+/// too. A summary is already aggregated, so the window cannot filter it; a stream's points are.
 public struct K6Source: MetricSource {
     public let name = "k6"
     public init() {}
@@ -16,51 +19,57 @@ public struct K6Source: MetricSource {
     static let example = #"{"file": "summary.json", "metric": "http_req_duration", "stat": "p(95)"}"#
 
     public func validate(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic] {
-        ResultFile.validate(query, at: path, known: ["metric", "stat"], required: ["metric", "stat"], example: Self.example).1
+        var tagsFree = query
+        if case .object(let members) = query.value {
+            tagsFree.value = .object(members.filter { $0.key != "tags" })
+        }
+        var (reader, diagnostics) = ResultFile.validate(tagsFree, at: path, known: ["metric", "stat"], required: ["metric", "stat"], example: Self.example)
+        if let stat = reader?["stat"]?.stringValue, K6Stat(stat) == nil {
+            diagnostics.append(.error(path.appending("stat"), reader?["stat"]?.location,
+                "unknown k6 stat '\(stat)'; use one of avg, min, med, max, p(N) such as p(95), count, rate, value, passes, fails"))
+        }
+        if let tags = query["tags"] {
+            switch tags.value {
+            case .object(let members):
+                for member in members where member.value.members != nil || member.value.items != nil {
+                    diagnostics.append(.error(path.appending("tags").appending(member.key), member.value.location,
+                        "a tag's value must be a string, such as \"true\" or \"checkout\", found \(member.value.typeName)"))
+                }
+            default:
+                diagnostics.append(.error(path.appending("tags"), tags.location,
+                    "'tags' must be an object such as {\"name\": \"checkout\", \"expected_response\": \"true\"}, found \(tags.typeName)"))
+            }
+        }
+        return diagnostics
     }
 
     public func fetch(_ query: Node, context: SourceContext) async throws -> [Measurement] {
-        guard let metric = query["metric"]?.stringValue, let stat = query["stat"]?.stringValue else {
+        guard let metricText = query["metric"]?.stringValue, let statText = query["stat"]?.stringValue else {
             throw SourceError("the query needs 'metric' and 'stat'")
         }
+        let metric = K6MetricName(metricText).adding(Self.tags(query["tags"]))
         let path = try ResultFile.path(for: query, source: name, context: context)
-        let document = try ResultFile.loadDocument(path)
-        do {
-            return try Self.measurements(document: document, name: path, metric: metric, stat: stat)
-        } catch {
-            throw SourceError.invalidInput(error.message)  // the file is there, but not what the query needs
+        switch try K6FileKind.detect(path) {
+        case .summary:
+            let document = try ResultFile.loadDocument(path)
+            return try K6Summary.measurements(document: document, name: path, metric: metric, stat: statText)
+        case .stream:
+            guard let stat = K6Stat(statText) else { throw SourceError.invalidInput("unknown k6 stat '\(statText)'") }
+            let window = context.window.map { (start: $0.start, end: $0.end) }
+            return [try K6StreamStatistic(path: path, metric: metric, stat: stat, window: window).measure()]
         }
     }
 
-    /// The stat of a metric in a parsed summary; `name` names the file in messages.
-    static func measurements(document: Node, name path: String, metric: String, stat: String) throws(SourceError) -> [Measurement] {
-        guard let metrics = document["metrics"], let names = metrics.members?.map(\.key) else {
-            throw SourceError("\(path) has no 'metrics' object: expected a k6 summary (--summary-export or handleSummary JSON)")
-        }
-        guard let entry = metrics[metric] else {
-            throw SourceError("\(path) has no metric '\(metric)'\(Suggestion.hint(for: metric, in: names)); metrics: \(Excerpt.list(names))")
-        }
-        // handleSummary nests the numbers under "values"; --summary-export does not.
-        let values = entry["values"] ?? entry
-        let available = values.members?.filter { $0.value.numberValue != nil }.map(\.key) ?? []
-        guard let key = Self.statKey(stat, available: available) else {
-            throw SourceError("metric '\(metric)' in \(path) has no stat '\(stat)'; it has: \(Excerpt.list(available))")
-        }
-        return [Measurement(key: metric, value: values[key]?.numberValue)]
-    }
-
-    /// k6's own key for a stat, accepting the JMeter-style spellings too.
-    static func statKey(_ stat: String, available: [String]) -> String? {
-        if available.contains(stat) { return stat }
-        var candidate = stat.lowercased()
-        switch candidate {
-        case "median": candidate = "med"
-        case "mean", "average": candidate = "avg"
-        default:
-            if candidate.hasPrefix("p"), !candidate.hasPrefix("p("), !candidate.hasPrefix("pa"), Double(candidate.dropFirst()) != nil {
-                candidate = "p(\(candidate.dropFirst()))"
+    /// The query's `tags`, values as written (`true` and `"true"` alike).
+    static func tags(_ node: Node?) -> [K6Tag] {
+        (node?.members ?? []).compactMap { member in
+            switch member.value.value {
+            case .string(let text): return K6Tag(key: member.key, value: text)
+            case .bool(let flag): return K6Tag(key: member.key, value: flag ? "true" : "false")
+            case .number(let number): return K6Tag(key: member.key, value: JSONWriter.format(number))
+            case .null: return K6Tag(key: member.key, value: "")
+            default: return nil
             }
         }
-        return available.first { $0.lowercased() == candidate }
     }
 }

@@ -83,7 +83,8 @@ enum PercentileDefinition: String, CaseIterable, Sendable {
             let fraction = position - Double(lower)
             return x(lower) + fraction * (x(lower + 1) - x(lower))
         case .linear:
-            let position = Double(n - 1) * percent / 100
+            // As k6 computes it (p/100 first), so the last digit agrees too.
+            let position = percent / 100 * Double(n - 1)
             let lower = Int(position.rounded(.down))
             let fraction = position - Double(lower)
             return lower + 1 >= n ? x(n) : x(lower + 1) + fraction * (x(lower + 2) - x(lower + 1))

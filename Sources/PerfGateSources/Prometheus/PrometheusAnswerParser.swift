@@ -13,7 +13,7 @@ import PerfGateCore
 /// only what perfgate needs (`status`, `errorType`, `error`, `warnings`, `data.resultType`,
 /// `data.result`), skips everything else, and still rejects malformed JSON with its offset. Keys,
 /// labels and numbers are read from the raw bytes; a String is made once per series key.
-struct PrometheusAnswerParser {
+struct PrometheusAnswerParser: JSONScanning {
     struct Answer {
         var status: String?
         var errorType: String?
@@ -30,17 +30,6 @@ struct PrometheusAnswerParser {
         var seriesCount = 0
         var seriesWithValue = 0
         var seriesWithValues = 0
-    }
-
-    struct Malformed: Error {
-        var offset: Int
-        var message: String
-    }
-
-    /// A string as it stands in the bytes: the range between its quotes, and whether it has escapes.
-    struct RawString {
-        var range: Range<Int>
-        var escaped: Bool
     }
 
     let bytes: UnsafeBufferPointer<UInt8>

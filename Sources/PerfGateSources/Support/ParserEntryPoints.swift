@@ -60,8 +60,16 @@ public enum ParserEntryPoints {
                         fatalError("the pointer scan disagrees with the document at '\(text)'")
                     }
                 }
+                // The point stream reader on the same bytes; the exact selection over what it kept
+                // must agree with sorting.
+                let stream = K6PointStream(path: "fuzz", metric: K6MetricName("http_req_duration{name:a}"), window: (0, 4e9), needsSpan: true)
+                if let kept = (try? withMemoryFile(bytes) { (file) throws(SourceError) in try stream.scan(file: file) })?.kept, !kept.isEmpty {
+                    let ranks = [0, kept.count / 2, kept.count - 1]
+                    let selected = try ExactSelection(limit: 2).values(atRanks: ranks, count: kept.count) { (visit) throws(SourceError) in kept.forEach(visit) }
+                    guard selected == ranks.map({ kept.sorted()[$0] }) else { fatalError("the exact selection disagrees with sorting") }
+                }
                 let document = try DocumentLoader.parse(bytes, as: .json)
-                return "\(try K6Source.measurements(document: document, name: "fuzz", metric: "http_req_duration", stat: "p95").count) results"
+                return "\(try K6Summary.measurements(document: document, name: "fuzz", metric: K6MetricName("http_req_duration"), stat: "p95").count) results"
             case "jtl":
                 let summary = try withMemoryFile(bytes) { (file) throws(SourceError) in
                     try JTLSummary.read(file: file, name: "fuzz", window: Window(start: 0, end: 4e9), onlyLabel: nil)

@@ -75,4 +75,12 @@ enum ResultFile {
             throw SourceError.invalidInput(error.message)
         }
     }
+
+    /// The first `count` bytes of an open file, which is then rewound: for telling formats apart.
+    static func head(_ file: UnsafeMutablePointer<FILE>, count: Int = 64 << 10) -> [UInt8] {
+        var head = [UInt8](repeating: 0, count: count)
+        let read = head.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
+        rewind(file)
+        return Array(head.prefix(read))
+    }
 }

@@ -7,9 +7,38 @@ import Darwin
 #endif
 import PerfGateCore
 
-/// The JSON primitives the single-pass Prometheus answer parser is built from: strings found with
-/// memchr, numbers read with strtod, values skipped with their syntax checked.
-extension PrometheusAnswerParser {
+/// A JSON syntax error at a byte offset.
+struct JSONMalformed: Error {
+    var offset: Int
+    var message: String
+}
+
+/// A string as it stands in the bytes: the range between its quotes, and whether it has escapes.
+struct JSONRawString {
+    var range: Range<Int>
+    var escaped: Bool
+}
+
+/// A reader of JSON straight from bytes, for the single-pass parsers (Prometheus answers, JSON
+/// pointer scans, k6 point streams): it reads only what the caller asks for and skips the rest,
+/// still checking its syntax.
+protocol JSONScanning {
+    var bytes: UnsafeBufferPointer<UInt8> { get }
+    var index: Int { get set }
+}
+
+/// The bare cursor, for scanners that keep no state of their own.
+struct JSONCursor: JSONScanning {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var index = 0
+}
+
+/// The JSON primitives: strings found with memchr, numbers read with strtod, values skipped with
+/// their syntax checked.
+extension JSONScanning {
+    typealias Malformed = JSONMalformed
+    typealias RawString = JSONRawString
+
     var peek: UInt8? { index < bytes.count ? bytes[index] : nil }
     func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 }
     mutating func skipSpace() { while index < bytes.count, isSpace(bytes[index]) { index += 1 } }
@@ -29,7 +58,7 @@ extension PrometheusAnswerParser {
     }
 
     /// Calls `member` with each key; `member` must consume the value.
-    mutating func object(_ member: (inout PrometheusAnswerParser, RawString) throws(Malformed) -> Void) throws(Malformed) {
+    mutating func object(_ member: (inout Self, RawString) throws(Malformed) -> Void) throws(Malformed) {
         try expect(UInt8(ascii: "{"))
         skipSpace()
         if peek == UInt8(ascii: "}") {
@@ -49,7 +78,7 @@ extension PrometheusAnswerParser {
         }
     }
 
-    mutating func array(_ element: (inout PrometheusAnswerParser) throws(Malformed) -> Void) throws(Malformed) {
+    mutating func array(_ element: (inout Self) throws(Malformed) -> Void) throws(Malformed) {
         try expect(UInt8(ascii: "["))
         skipSpace()
         if peek == UInt8(ascii: "]") {
@@ -173,7 +202,7 @@ extension PrometheusAnswerParser {
                 return
             }
             throw fail("invalid literal")
-        case nil: throw fail("unexpected end of the answer")
+        case nil: throw fail("unexpected end of the document")
         default: _ = try number()
         }
     }

@@ -11,6 +11,8 @@ Cases:
   jtl-1m         a 1,000,000-row JMeter JTL (about 100 MB), p95, p99 and error rate for 20 labels
   static-1000    1,000 static indicators
   xml-1m         a 1,000,000-sample XML JTL (about 200 MB), p95, p99 and error rate for 20 labels
+  k6-1m          a 1,000,000-point k6 --out json stream (about 300 MB): p95, a tagged p95, the failed
+                 rate and the request rate
   memory         peak RSS against input size: 500,000- and 2,000,000-series answers with --json, and a
                  large JSON result file read through one pointer
   size           the stripped size of the static release binary
@@ -174,6 +176,40 @@ with open({xml!r}, "w") as f:
     yield (f"1,000,000-sample XML JTL ({size:.0f} MB), 3 stats x 20 labels", *measure([binary, "evaluate", "--spec", spec], runs), "(memory flat)")
 
 
+def case_k6(binary, runs, folder, url):
+    """A 1,000,000-point k6 stream as --out json writes it: four points per request (http_reqs,
+    http_req_duration, http_req_waiting, http_req_failed) with k6's usual tags, 20 request names."""
+    stream = os.path.join(folder, "points-1m.json")
+    subprocess.run([sys.executable, "-c", f"""
+import json, random
+rng = random.Random(7)
+with open({stream!r}, "w") as f:
+    for name, kind, contains in [("http_reqs", "counter", "default"), ("http_req_duration", "trend", "time"),
+                                 ("http_req_waiting", "trend", "time"), ("http_req_failed", "rate", "default")]:
+        f.write(json.dumps({{"type": "Metric", "data": {{"name": name, "type": kind, "contains": contains, "thresholds": [], "submetrics": None}}, "metric": name}}, separators=(",", ":")) + "\\n")
+    lines = []
+    for i in range(250_000):
+        ok = rng.random() > 0.01
+        seconds = i * 0.004
+        time = "2024-05-01T12:%02d:%06.3f000000+02:00" % (seconds // 60, seconds % 60)
+        tags = json.dumps({{"expected_response": "true" if ok else "false", "group": "", "method": "GET", "name": "checkout_%02d" % (i % 20),
+                            "proto": "HTTP/1.1", "scenario": "default", "status": "200" if ok else "500", "tls_version": "tls1.3",
+                            "url": "https://shop.example.test/checkout_%02d" % (i % 20)}}, separators=(",", ":"))
+        duration = rng.lognormvariate(4.6, 0.5)
+        for metric, value in [("http_reqs", "1"), ("http_req_duration", "%.6f" % duration), ("http_req_waiting", "%.6f" % (duration * 0.9)), ("http_req_failed", "0" if ok else "1")]:
+            lines.append('{{"metric":"%s","type":"Point","data":{{"time":"%s","value":%s,"tags":%s}}}}\\n' % (metric, time, value, tags))
+        if len(lines) >= 40000:
+            f.write("".join(lines))
+            lines = []
+    f.write("".join(lines))
+"""], check=True)
+    size = os.path.getsize(stream) / 1e6
+    queries = [{"metric": "http_req_duration", "stat": "p(95)"}, {"metric": "http_req_duration", "stat": "p(95)", "tags": {"name": "checkout_03"}},
+               {"metric": "http_req_failed", "stat": "rate"}, {"metric": "http_reqs", "stat": "rate"}]
+    spec = write_spec(folder, "k6-1m.json", [indicator(i, "k6", dict(file=os.path.basename(stream), **query)) for i, query in enumerate(queries)])
+    yield (f"1,000,000-point k6 stream ({size:.0f} MB), 4 stats", *measure([binary, "evaluate", "--spec", spec], runs), "(memory flat)")
+
+
 def case_jtl_small(binary, runs, folder, url):
     yield from jtl_case(binary, runs, folder, 10_000, "(start-up class)")
 
@@ -212,7 +248,8 @@ def case_size(binary, runs, folder, url):
 
 
 CASES = {"startup": case_startup, "series-100k": case_series, "http-50x200ms": case_http, "jtl-10k": case_jtl_small,
-         "jtl-1m": case_jtl, "static-1000": case_static, "size": case_size, "decoders": case_decoders, "memory": case_memory, "xml-1m": case_xml}
+         "jtl-1m": case_jtl, "static-1000": case_static, "size": case_size, "decoders": case_decoders, "memory": case_memory, "xml-1m": case_xml,
+         "k6-1m": case_k6}
 
 
 def main():

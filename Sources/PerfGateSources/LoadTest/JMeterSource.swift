@@ -130,13 +130,18 @@ struct JTLSummary {
         let windowMillis = window.map { ($0.start * 1000, $0.end * 1000) }
         if try JTLFormat.isXML(file: file) {
             try XMLJTLReader().read(file: file, name: path) { (attributes, line) throws(SourceError) in
-                guard let elapsed = attributes["t"].flatMap({ Int($0) }), (0...Self.maxElapsed).contains(elapsed) else {
+                guard let elapsed = attributes.integer("t"), (0...Self.maxElapsed).contains(elapsed) else {
                     throw SourceError("\(path):\(line): a sample's 't' (elapsed) must be a whole number of milliseconds from 0 to \(Self.maxElapsed), found \(Excerpt.quoted(attributes["t"] ?? "nothing"))")
                 }
-                guard let timeStamp = attributes["ts"].flatMap({ Int($0) }), (0...Self.maxTimeStamp).contains(timeStamp) else {
+                guard let timeStamp = attributes.integer("ts"), (0...Self.maxTimeStamp).contains(timeStamp) else {
                     throw SourceError("\(path):\(line): a sample's 'ts' must be epoch milliseconds before the year 10000, found \(Excerpt.quoted(attributes["ts"] ?? "nothing"))")
                 }
-                summary.add(label: attributes["lb"] ?? "", elapsed: elapsed, timeStamp: timeStamp, success: attributes["s"]?.lowercased() == "true",
+                // Labels repeat on every sample: compare the raw bytes with the last one before making a String.
+                if !attributes.rawEquals("lb", lastLabelBytes) || lastLabelBytes.isEmpty {
+                    lastLabel = attributes["lb"] ?? ""
+                    lastLabelBytes = attributes.range(of: "lb").map { Array(attributes.bytes[$0]) } ?? []
+                }
+                summary.add(label: lastLabel, elapsed: elapsed, timeStamp: timeStamp, success: attributes.isTrue("s"),
                             window: windowMillis, onlyLabel: onlyLabel)
             }
             return summary

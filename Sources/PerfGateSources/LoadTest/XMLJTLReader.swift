@@ -7,6 +7,49 @@ import Darwin
 #endif
 import PerfGateCore
 
+/// A start tag's attributes, read in place: valid only inside the callback that receives it.
+struct XMLAttributes {
+    let bytes: UnsafeBufferPointer<UInt8>
+    /// Each attribute's name and value ranges in `bytes` (values still encoded).
+    let ranges: [(name: Range<Int>, value: Range<Int>)]
+
+    /// The value of `name`, entities decoded.
+    subscript(_ name: String) -> String? {
+        range(of: name).map { XMLJTLReader.decoded(String(decoding: UnsafeBufferPointer(rebasing: bytes[$0]), as: UTF8.self)) }
+    }
+
+    /// The value as a whole number, without making a String (the hot path).
+    func integer(_ name: String) -> Int? {
+        guard let range = range(of: name), !range.isEmpty, range.count <= 18 else { return nil }
+        var value = 0
+        for position in range {
+            let digit = bytes[position] &- 48
+            guard digit < 10 else { return nil }
+            value = value * 10 + Int(digit)
+        }
+        return value
+    }
+
+    /// Whether the value reads `true` (any case).
+    func isTrue(_ name: String) -> Bool {
+        guard let range = range(of: name), range.count == 4 else { return false }
+        return zip(bytes[range], "true".utf8).allSatisfy { $0 | 0x20 == $1 }
+    }
+
+    /// Whether the value is exactly `expected` (raw bytes, entities not decoded).
+    func rawEquals(_ name: String, _ expected: [UInt8]) -> Bool {
+        guard let range = range(of: name) else { return false }
+        return bytes[range].elementsEqual(expected)
+    }
+
+    func range(of name: String) -> Range<Int>? {
+        var name = name
+        return name.withUTF8 { wanted in
+            ranges.first { $0.name.count == wanted.count && bytes[$0.name].elementsEqual(wanted) }?.value
+        }
+    }
+}
+
 /// Streams an XML JTL (`<testResults>` with `<httpSample>` and `<sample>` elements) in bounded
 /// memory: the buffer holds one piece of markup at a time (at most 1 MiB), never the file. Only
 /// top-level samples count: sub-samples nested in a sample are skipped, as the Jenkins Performance
@@ -15,127 +58,105 @@ struct XMLJTLReader {
     var chunkSize = 1 << 18
     var maxMarkupBytes = 1 << 20
 
-    /// Calls `body` with each top-level sample's attributes (decoded) and its line.
-    func read(file: UnsafeMutablePointer<FILE>, name path: String, _ body: ([String: String], Int) throws(SourceError) -> Void) throws(SourceError) {
+    /// Calls `body` with each top-level sample's attributes and its line.
+    func read(file: UnsafeMutablePointer<FILE>, name path: String, _ body: (XMLAttributes, Int) throws(SourceError) -> Void) throws(SourceError) {
         var buffer: [UInt8] = []
         var position = 0
         var atEOF = false
         var line = 1
         var depth = 0
         var chunk = [UInt8](repeating: 0, count: chunkSize)
+        var ranges: [(name: Range<Int>, value: Range<Int>)] = []
 
-        /// Makes sure `count` more bytes after `position` are buffered, if the file has them.
-        func fill(_ count: Int) throws(SourceError) -> Bool {
-            while buffer.count - position < count && !atEOF {
-                if position > 0 {
-                    buffer.removeFirst(position)
-                    position = 0
-                }
-                let read = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
-                if read == 0 {
-                    if ferror(file) != 0 { throw SourceError("cannot read \(path): \(FileSystem.reason())") }
-                    atEOF = true
-                }
-                buffer.append(contentsOf: chunk[0..<read])
+        /// Reads another chunk, first dropping what was consumed; false at the end of the file.
+        func fill() throws(SourceError) -> Bool {
+            guard !atEOF else { return false }
+            if position > 0 {
+                buffer.removeFirst(position)
+                position = 0
             }
-            return buffer.count - position >= count
+            let read = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
+            if read == 0 {
+                if ferror(file) != 0 { throw SourceError("cannot read \(path): \(FileSystem.reason())") }
+                atEOF = true
+                return false
+            }
+            buffer.append(contentsOf: chunk[0..<read])
+            return true
         }
 
-        /// The offset just past `terminator`, searching from `from`, reading more as needed.
-        func find(_ terminator: [UInt8], from: Int, quotes: Bool) throws(SourceError) -> Int {
-            var index = from
-            var quote: UInt8?
+        /// The offset just past the markup that starts at `position`, reading more as needed.
+        func markupEnd() throws(SourceError) -> Int {
+            var scanned = position  // resumes here after a fill, with the state below
+            var state = MarkupScan()
             while true {
-                while index + terminator.count <= buffer.count {
-                    let byte = buffer[index]
-                    if quotes, let open = quote {
-                        if byte == open { quote = nil }
-                    } else if quotes, byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
-                        quote = byte  // '>' may stand raw inside an attribute value
-                    } else if buffer[index..<(index + terminator.count)].elementsEqual(terminator) {
-                        return index + terminator.count
-                    }
-                    index += 1
-                }
+                let found = buffer.withUnsafeBufferPointer { state.end(in: $0, start: position, from: &scanned) }
+                if let found { return found }
                 guard buffer.count - position <= maxMarkupBytes else {
                     throw SourceError("\(path):\(line): a piece of markup longer than \(maxMarkupBytes >> 20) MiB; this is not an XML JTL, or it is cut")
                 }
-                let relative = index - position
-                let before = buffer.count - position
-                _ = try fill(before + chunkSize)
-                index = position + relative
-                if buffer.count - position == before {
+                let relative = scanned - position
+                guard try fill() else {
                     throw SourceError("\(path):\(line): the file ends inside a piece of markup; it is cut or not an XML JTL")
                 }
+                scanned = position + relative
             }
         }
 
         while true {
             // Text up to the next '<' is skipped, counting its lines.
-            while true {
-                if position >= buffer.count, !(try fill(1)) { return }
-                if buffer[position] == UInt8(ascii: "<") { break }
-                if buffer[position] == UInt8(ascii: "\n") { line += 1 }
-                position += 1
-            }
-            _ = try fill(9)
-            let rest = buffer[position...]
-            let end: Int
-            if rest.starts(with: Array("<!--".utf8)) {
-                end = try find(Array("-->".utf8), from: position + 4, quotes: false)
-            } else if rest.starts(with: Array("<![CDATA[".utf8)) {
-                end = try find(Array("]]>".utf8), from: position + 9, quotes: false)
-            } else if rest.starts(with: Array("<?".utf8)) {
-                end = try find(Array("?>".utf8), from: position + 2, quotes: false)
-            } else if rest.starts(with: Array("<!".utf8)) {
-                end = try find(Array(">".utf8), from: position + 2, quotes: false)
-            } else {
-                end = try find(Array(">".utf8), from: position + 1, quotes: true)
-                let markup = Array(buffer[position..<end])
-                if markup.count > 1, markup[1] == UInt8(ascii: "/") {
-                    depth -= 1
-                } else {
-                    let selfClosing = markup.count > 2 && markup[markup.count - 2] == UInt8(ascii: "/")
-                    let (name, attributes) = Self.tag(markup)
-                    // Depth 1: directly inside <testResults>.
-                    if depth == 1, name == "httpSample" || name == "sample" { try body(attributes, line) }
-                    if depth == 0, name != "testResults" {
-                        throw SourceError("\(path):\(line): the root element is <\(name)>, not <testResults>: this is not a JMeter XML JTL")
+            var foundTag = false
+            while !foundTag {
+                if position >= buffer.count, !(try fill()) { return }
+                buffer.withUnsafeBufferPointer { bytes in
+                    while position < bytes.count {
+                        let byte = bytes[position]
+                        if byte == UInt8(ascii: "<") {
+                            foundTag = true
+                            return
+                        }
+                        if byte == UInt8(ascii: "\n") { line += 1 }
+                        position += 1
                     }
-                    if !selfClosing { depth += 1 }
                 }
             }
-            line += buffer[position..<end].reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+            while buffer.count - position < 9, try fill() {}
+            let end = try markupEnd()
+            var sample = false
+            var startTag: String?
+            var closing = false
+            buffer.withUnsafeBufferPointer { bytes in
+                let markup = UnsafeBufferPointer(rebasing: bytes[position..<end])
+                switch MarkupScan.kind(markup) {
+                case .endTag: closing = true
+                case .other: break
+                case .startTag:
+                    let name = MarkupScan.nameRange(markup)
+                    let isSample = markup[name].elementsEqual("httpSample".utf8) || markup[name].elementsEqual("sample".utf8)
+                    if depth == 1, isSample {
+                        sample = true
+                    } else if depth == 0, !markup[name].elementsEqual("testResults".utf8) {
+                        startTag = String(decoding: UnsafeBufferPointer(rebasing: markup[name]), as: UTF8.self)
+                    }
+                    if markup.count < 3 || markup[markup.count - 2] != UInt8(ascii: "/") { depth += 1 }
+                }
+            }
+            if closing { depth -= 1 }
+            if let startTag {
+                throw SourceError("\(path):\(line): the root element is <\(startTag)>, not <testResults>: this is not a JMeter XML JTL")
+            }
+            if sample {
+                try buffer.withUnsafeBufferPointer { (bytes) throws(SourceError) in
+                    let markup = UnsafeBufferPointer(rebasing: bytes[position..<end])
+                    MarkupScan.attributes(markup, into: &ranges)
+                    try body(XMLAttributes(bytes: markup, ranges: ranges), line)
+                }
+            }
+            buffer.withUnsafeBufferPointer { bytes in
+                for index in position..<end where bytes[index] == UInt8(ascii: "\n") { line += 1 }
+            }
             position = end
         }
-    }
-
-    /// A start tag's name and attributes, values decoded.
-    static func tag(_ markup: [UInt8]) -> (String, [String: String]) {
-        var index = 1
-        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
-        let nameStart = index
-        while index < markup.count, !isSpace(markup[index]), markup[index] != UInt8(ascii: ">"), markup[index] != UInt8(ascii: "/") { index += 1 }
-        let name = String(decoding: markup[nameStart..<index], as: UTF8.self)
-        var attributes: [String: String] = [:]
-        while index < markup.count {
-            while index < markup.count, isSpace(markup[index]) { index += 1 }
-            let keyStart = index
-            while index < markup.count, markup[index] != UInt8(ascii: "="), !isSpace(markup[index]), markup[index] != UInt8(ascii: ">"), markup[index] != UInt8(ascii: "/") { index += 1 }
-            let key = String(decoding: markup[keyStart..<index], as: UTF8.self)
-            while index < markup.count, isSpace(markup[index]) || markup[index] == UInt8(ascii: "=") { index += 1 }
-            guard index < markup.count, markup[index] == UInt8(ascii: "\"") || markup[index] == UInt8(ascii: "'") else {
-                if key.isEmpty { index += 1 }
-                continue
-            }
-            let quote = markup[index]
-            index += 1
-            let valueStart = index
-            while index < markup.count, markup[index] != quote { index += 1 }
-            attributes[key] = decoded(String(decoding: markup[valueStart..<min(index, markup.count)], as: UTF8.self))
-            index += 1
-        }
-        return (name, attributes)
     }
 
     /// XML's five entities and numeric character references.
@@ -160,5 +181,98 @@ struct XMLJTLReader {
             rest = rest[rest.index(after: semicolon)...]
         }
         return output + rest
+    }
+}
+
+/// Where a piece of markup ends, and what is in it.
+private struct MarkupScan {
+    enum Kind { case startTag, endTag, other }
+
+    /// What ends the markup, known from its first bytes (at least 9 are buffered, or the file ends).
+    private var terminator: [UInt8] = []
+    /// How far past the `<` the terminator may start: "<!-->" is no whole comment.
+    private var prefix = 0
+    private var quotes = false
+    private var quote: UInt8?
+
+    /// The offset just past the markup whose `<` is at `start`, or nil when the buffer ends first
+    /// (`scanned` then says where to resume; it starts at `start`).
+    mutating func end(in bytes: UnsafeBufferPointer<UInt8>, start: Int, from scanned: inout Int) -> Int? {
+        if terminator.isEmpty {
+            let rest = bytes[start...]
+            if rest.starts(with: "<!--".utf8) {
+                (terminator, prefix) = (Array("-->".utf8), 4)
+            } else if rest.starts(with: "<![CDATA[".utf8) {
+                (terminator, prefix) = (Array("]]>".utf8), 9)
+            } else if rest.starts(with: "<?".utf8) {
+                (terminator, prefix) = (Array("?>".utf8), 2)
+            } else {
+                // '>' may stand raw inside a tag's attribute value, not in <!DOCTYPE …>.
+                (terminator, prefix) = ([UInt8(ascii: ">")], 1)
+                quotes = !rest.starts(with: "<!".utf8)
+            }
+            scanned = start + prefix
+        }
+        let last = terminator[terminator.count - 1]
+        while scanned < bytes.count {
+            let byte = bytes[scanned]
+            scanned += 1
+            if quotes {
+                if let open = quote {
+                    if byte == open { quote = nil }
+                    continue
+                }
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
+                    quote = byte
+                    continue
+                }
+            }
+            if byte == last, scanned - terminator.count >= start + prefix,
+               bytes[(scanned - terminator.count)..<scanned].elementsEqual(terminator) {
+                return scanned
+            }
+        }
+        return nil
+    }
+
+    static func kind(_ markup: UnsafeBufferPointer<UInt8>) -> Kind {
+        guard markup.count > 1 else { return .other }
+        switch markup[1] {
+        case UInt8(ascii: "/"): return .endTag
+        case UInt8(ascii: "!"), UInt8(ascii: "?"): return .other
+        default: return .startTag
+        }
+    }
+
+    static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+
+    static func nameRange(_ markup: UnsafeBufferPointer<UInt8>) -> Range<Int> {
+        var index = 1
+        while index < markup.count, !isSpace(markup[index]), markup[index] != UInt8(ascii: ">"), markup[index] != UInt8(ascii: "/") { index += 1 }
+        return 1..<index
+    }
+
+    /// The name and value ranges of a start tag's attributes.
+    static func attributes(_ markup: UnsafeBufferPointer<UInt8>, into ranges: inout [(name: Range<Int>, value: Range<Int>)]) {
+        ranges.removeAll(keepingCapacity: true)
+        var index = nameRange(markup).upperBound
+        while index < markup.count {
+            while index < markup.count, isSpace(markup[index]) { index += 1 }
+            let keyStart = index
+            while index < markup.count, markup[index] != UInt8(ascii: "="), !isSpace(markup[index]),
+                  markup[index] != UInt8(ascii: ">"), markup[index] != UInt8(ascii: "/") { index += 1 }
+            let key = keyStart..<index
+            while index < markup.count, isSpace(markup[index]) || markup[index] == UInt8(ascii: "=") { index += 1 }
+            guard index < markup.count, markup[index] == UInt8(ascii: "\"") || markup[index] == UInt8(ascii: "'") else {
+                if key.isEmpty { index += 1 }
+                continue
+            }
+            let quote = markup[index]
+            index += 1
+            let valueStart = index
+            while index < markup.count, markup[index] != quote { index += 1 }
+            ranges.append((key, valueStart..<min(index, markup.count)))
+            index += 1
+        }
     }
 }

@@ -80,6 +80,13 @@ import Testing
         #expect(summary?.byLabel["Home & \"index\""]?.count == 2 && summary?.byLabel["Home & \"index\""]?.errors == 1)
     }
 
+    @Test func jsonIsNotAJTL() async {
+        let dashboard = await message(#"{"Total": {"transaction": "Total", "sampleCount": 3, "pct1ResTime": 10.0}}"#)
+        #expect(dashboard.contains("JMeter's HTML dashboard statistics.json"), "\(dashboard)")
+        let other = await message("[1, 2]")
+        #expect(other.contains("is JSON, not a JMeter JTL"), "\(other)")
+    }
+
     @Test func aCutXMLJTLIsAnError() async {
         let error = await message("<?xml version=\"1.0\"?>\n<testResults>\n<httpSample t=\"1\" ts=\"1714564800000\" s=\"true\" lb=\"a")
         #expect(error.contains("ends inside a piece of markup"), "\(error)")
@@ -126,7 +133,8 @@ import Testing
         #expect(xml == [Measurement(key: "Home", value: 6), Measurement(key: "Workgroup", value: 4)])
         for (file, expected) in [("j11_no_header.jtl", "has no header line"), ("j12_formatted_timestamp.csv", "formatted date"),
                                  ("j20_aggregate_report.csv", "Aggregate or Summary Report"),
-                                 ("g01_simulation.log", "Gatling simulation.log")] {
+                                 ("g01_simulation.log", "Gatling simulation.log"),
+                                 ("j03_statistics.json", "HTML dashboard statistics.json")] {
             do {
                 _ = try await JMeterSource().fetch(.object([("file", .string(file)), ("stat", .string("p95"))]), context: context)
                 Issue.record("\(file) was read")

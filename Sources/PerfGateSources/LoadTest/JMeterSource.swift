@@ -214,10 +214,11 @@ enum JTLFormat {
     /// ',', tab and ';' the header line splits on into a `timeStamp` column, else the most frequent.
     /// Reads the start of the file and rewinds it.
     static func separator(file: UnsafeMutablePointer<FILE>, path: String) throws(SourceError) -> UInt8 {
-        var line = Array(ResultFile.head(file).prefix { $0 != UInt8(ascii: "\n") })
-        if line.starts(with: [0xEF, 0xBB, 0xBF]) { line.removeFirst(3) }
+        var head = ResultFile.head(file)[...]
+        if head.starts(with: [0xEF, 0xBB, 0xBF]) { head = head.dropFirst(3) }
+        let line = Array(head.prefix { $0 != UInt8(ascii: "\n") })
         let text = String(decoding: line, as: UTF8.self)
-        if let wrong = wrongStart(text) { throw SourceError("\(path) \(wrong)") }
+        if let wrong = wrongStart(text, head: head) { throw SourceError("\(path) \(wrong)") }
         let candidates: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: "\t"), UInt8(ascii: ";")]
         let unquoted = { (field: Substring) in String(field.filter { $0 != "\"" && $0 != "\r" && $0 != " " }) }
         for candidate in candidates where text.split(separator: Character(Unicode.Scalar(candidate))).map(unquoted).contains("timeStamp") {
@@ -233,8 +234,14 @@ enum JTLFormat {
         return bytes.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) } == UInt8(ascii: "<")
     }
 
-    /// Files that are not a JTL at all, from their first line.
-    static func wrongStart(_ line: String) -> String? {
+    /// Files that are not a JTL at all, from their first line and the start of the file.
+    static func wrongStart(_ line: String, head: ArraySlice<UInt8>) -> String? {
+        if let first = head.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }), first == UInt8(ascii: "{") || first == UInt8(ascii: "[") {
+            if String(decoding: head.prefix(4096), as: UTF8.self).contains("\"pct1ResTime\"") {
+                return "is JMeter's HTML dashboard statistics.json, a summary, not a JTL: give the JTL the dashboard was made from, or read this file with the json source (pointer /LABEL/pct2ResTime is the dashboard's p95)"
+            }
+            return "is JSON, not a JMeter JTL: perfgate reads the results JMeter writes with -l results.jtl (CSV or XML)"
+        }
         if line.hasPrefix("RUN\t") || line.hasPrefix("RUN ") {
             return "is a Gatling simulation.log, not a JMeter JTL: gate Gatling's js/stats.json with the json source (see Examples/gatling)"
         }

@@ -93,10 +93,10 @@ enum AnnotationText {
     static func message(_ indicator: IndicatorResult) -> String {
         if let error = indicator.error { return "\(indicator.id) could not be measured: \(error)" }
         if let objective = indicator.objective {
-            return "\(indicator.id): \(TerminalReport.sloValue(objective)); \(SLOText.summary(objective))"
+            return "\(indicator.id): \(ResultText.sloValue(objective)); \(SLOText.summary(objective))"
                 + " (score \(NumberText.format(indicator.score)) of \(NumberText.format(indicator.metricScore)))"
         }
-        let details = indicator.violations.prefix(3).map(TerminalReport.describe).joined(separator: "; ")
+        let details = indicator.violations.prefix(3).map(ResultText.describe).joined(separator: "; ")
         let more = indicator.violations.count > 3 ? "; and \(indicator.violations.count - 3) more" : ""
         return "\(indicator.id): \(details)\(more) (score \(NumberText.format(indicator.score)) of \(NumberText.format(indicator.metricScore)))"
     }

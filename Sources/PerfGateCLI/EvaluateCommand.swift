@@ -104,7 +104,7 @@ struct EvaluateCommand: AsyncParsableCommand {
         let resolved = try windowOptions.resolve(
             now: now, environment: environment, workspace: platform.workspace, run: platform.runIdentifier)
         if let (window, origin) = resolved {
-            Console.err("perfgate: window \(CivilDate.rfc3339(window.start)) to \(CivilDate.rfc3339(window.end)) (\(TerminalReport.duration(window.duration))), from \(origin)")
+            Console.err("perfgate: window \(CivilDate.rfc3339(window.start)) to \(CivilDate.rfc3339(window.end)) (\(ResultText.duration(window.duration))), from \(origin)")
             if window.duration < 1 { Console.err("perfgate: warning: the window is shorter than 1 second") }
         }
         let window = resolved?.0
@@ -157,7 +157,7 @@ struct EvaluateCommand: AsyncParsableCommand {
             throw UsageFailure("a Keptn quality gate needs the evaluation's window: give --start (and --end), set PERFGATE_START, or run 'perfgate mark start' before the load test")
         }
         guard window.duration >= 60 else {
-            throw UsageFailure("the window must be at least 1 minute long for a Keptn quality gate (it is \(TerminalReport.duration(window.duration)))")
+            throw UsageFailure("the window must be at least 1 minute long for a Keptn quality gate (it is \(ResultText.duration(window.duration)))")
         }
         let commandVariables = specOptions.variables.dictionary
         let loaded = try SLOLoading.load(

@@ -30,7 +30,7 @@ struct HistoryStore {
             let filter = comparison.includeResultWithScore == "all" ? "" : " with result \(comparison.includeResultWithScore)"
             Console.err("perfgate: no earlier run\(filter) in \(path) to compare with; relative criteria are met")
         } else {
-            let runs = set.runs.map(SLOText.comparedRun).joined(separator: ", ")
+            let runs = set.runs.map(ResultText.comparedRun).joined(separator: ", ")
             Console.err("perfgate: comparing with \(set.runs.count) earlier run\(set.runs.count == 1 ? "" : "s") in \(path) (\(comparison.aggregateFunction), newest first): \(runs)")
         }
         return set

@@ -63,15 +63,15 @@ public enum JUnitReport {
             let objective = indicator.objective!
             testCase.kind = "failure"
             testCase.type = objective.value == nil ? "no value" : "fail"
-            let why = objective.value == nil ? LogText.inert(objective.message ?? "no value") : TerminalReport.sloValue(objective)
+            let why = objective.value == nil ? LogText.inert(objective.message ?? "no value") : ResultText.sloValue(objective)
             testCase.message = "\(why) (\(score))"
             testCase.details = why + "\n" + SLOText.summary(objective) + (objective.objective.keySLI ? "\nkey SLI: its failure fails the gate" : "")
         case .fail:
             testCase.kind = "failure"
             let severe = indicator.violations.first { $0.breach.isSevere }
             testCase.type = severe?.breach.text ?? "fail"
-            testCase.message = "\(severe.map(TerminalReport.describe) ?? "failed") (\(score))"
-            testCase.details = indicator.violations.map(TerminalReport.describe).joined(separator: "\n")
+            testCase.message = "\(severe.map(ResultText.describe) ?? "failed") (\(score))"
+            testCase.details = indicator.violations.map(ResultText.describe).joined(separator: "\n")
         case .error:
             testCase.kind = "error"
             testCase.type = "SourceError"

@@ -52,7 +52,7 @@ extension MarkdownReport {
         if let spec = result.specPath { context.append("spec " + MarkdownText.code(Path.lastComponent(of: spec))) }
         var text = context.isEmpty ? "" : context.joined(separator: ", ") + ".\n\n"
         if !result.comparedRuns.isEmpty {
-            let runs = result.comparedRuns.prefix(maxListItems).map { MarkdownText.cell(SLOText.comparedRun($0)) }
+            let runs = result.comparedRuns.prefix(maxListItems).map { MarkdownText.cell(ResultText.comparedRun($0)) }
             text += "Compared with \(result.comparedRuns.count) earlier run\(result.comparedRuns.count == 1 ? "" : "s"), newest first: "
                 + runs.joined(separator: ", ") + ".\n\n"
         }

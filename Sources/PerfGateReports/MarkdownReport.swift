@@ -30,7 +30,7 @@ public enum MarkdownReport {
             text += "\n_\(result.indicatorResults.count - maxRows) more indicators are in the JSON report._\n"
         }
         let violations = result.indicatorResults.flatMap { indicator in indicator.violations.map { (indicator.id, $0) } }
-        text += list("Violations", violations.map { "\(MarkdownText.code($0.0)): \(MarkdownText.cell(clip(TerminalReport.describe($0.1))))" })
+        text += list("Violations", violations.map { "\(MarkdownText.code($0.0)): \(MarkdownText.cell(clip(ResultText.describe($0.1))))" })
         let errors = result.indicatorResults.compactMap { indicator in indicator.error.map { (indicator.id, $0) } }
         text += list("Errors", errors.map { "\(MarkdownText.code($0.0)): \(MarkdownText.cell(clip($0.1)))" })
         let notes = result.indicatorResults.flatMap { indicator in indicator.warnings.map { (indicator.id, $0) } }

@@ -52,7 +52,4 @@ public enum SLOText {
     public static func percent(_ value: Double) -> String { NumberText.precise(value) + "%" }
 
     /// The earlier runs, newest first: `2024-04-30T15:20:11Z pass 100`.
-    public static func comparedRun(_ run: HistoryRecord) -> String {
-        "\(CivilDate.rfc3339(run.time)) \(run.result.rawValue) (score \(NumberText.precise(run.score)))"
-    }
 }

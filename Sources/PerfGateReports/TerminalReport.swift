@@ -12,7 +12,7 @@ public enum TerminalReport {
         var lines: [String] = []
         if let spec = result.specPath { lines.append("spec:   \(LogText.inert(spec))") }
         if let window = result.window {
-            lines.append("window: \(CivilDate.rfc3339(window.start)) to \(CivilDate.rfc3339(window.end)) (\(duration(window.duration)))")
+            lines.append("window: \(CivilDate.rfc3339(window.start)) to \(CivilDate.rfc3339(window.end)) (\(ResultText.duration(window.duration)))")
         } else {
             lines.append("window: none (every sample counts)")
         }
@@ -27,13 +27,13 @@ public enum TerminalReport {
             if let error = indicator.error {
                 detail = "error: " + LogText.inert(error)
             } else if let objective = indicator.objective {
-                detail = sloValue(objective) + "  [" + SLOText.summary(objective) + "]"
+                detail = ResultText.sloValue(objective) + "  [" + SLOText.summary(objective) + "]"
             } else {
                 detail = values(indicator.measurements) + "  [" + thresholds(of: indicator) + "]"
             }
             lines.append("\(verdict) \(id)  \(pad(indicator.source, sourceWidth))  \(pad(score, 9))  \(detail)")
             let shown = indicator.violations.prefix(10)
-            for violation in shown { lines.append("        - " + describe(violation)) }
+            for violation in shown { lines.append("        - " + ResultText.describe(violation)) }
             if indicator.violations.count > shown.count {
                 lines.append("        - … and \(indicator.violations.count - shown.count) more")
             }
@@ -42,7 +42,7 @@ public enum TerminalReport {
         if !result.indicatorResults.isEmpty { lines.append("") }
         if !result.comparedRuns.isEmpty {
             lines.append("compared with \(result.comparedRuns.count) earlier run\(result.comparedRuns.count == 1 ? "" : "s"): "
-                + result.comparedRuns.map(SLOText.comparedRun).joined(separator: ", "))
+                + result.comparedRuns.map(ResultText.comparedRun).joined(separator: ", "))
         }
         lines.append(totalLine(result))
         if let slo = result.slo {
@@ -69,11 +69,6 @@ public enum TerminalReport {
     }
 
     /// `value 200, compared 187.5`, or why there is none.
-    public static func sloValue(_ objective: SLOObjectiveResult) -> String {
-        guard let value = objective.value else { return "no value: " + LogText.inert(objective.message ?? "") }
-        return "value \(NumberText.precise(value))" + (objective.hasComparison ? ", compared \(NumberText.precise(objective.comparedValue))" : "")
-    }
-
     static func label(_ verdict: Verdict) -> String {
         switch verdict {
         case .pass: return "PASS "
@@ -128,22 +123,4 @@ public enum TerminalReport {
         return shown.joined(separator: "; ") + more
     }
 
-    public static func describe(_ violation: Violation) -> String {
-        switch violation.breach {
-        case .noValues: return "the source returned no values"
-        case .missingValue: return "\(LogText.inert(violation.key ?? "")): no value"
-        default:
-            let comparison = violation.breach == .lowerSevere || violation.breach == .lowerWarning ? "<=" : ">="
-            return "\(LogText.inert(violation.key ?? "")): \(violation.value.map(NumberText.format) ?? "none")"
-                + " \(comparison) \(violation.breach.text) \(violation.threshold.map(NumberText.format) ?? "")"
-        }
-    }
-
-    /// `10m 0s`, `1h 2m`, `0.5s`.
-    public static func duration(_ seconds: Double) -> String {
-        if seconds < 60 { return "\(NumberText.format(seconds))s" }
-        let whole = CheckedNumber.clamped(seconds.rounded(), to: 0...Int(Int32.max) * 1000)
-        if whole < 3600 { return "\(whole / 60)m \(whole % 60)s" }
-        return "\(whole / 3600)h \(whole % 3600 / 60)m"
-    }
 }

@@ -16,10 +16,4 @@ import Testing
             #expect(!line.contains("\u{1B}"))
         }
     }
-
-    @Test func formatsDurations() {
-        #expect(TerminalReport.duration(0.5) == "0.5s")
-        #expect(TerminalReport.duration(600.5) == "10m 1s")
-        #expect(TerminalReport.duration(3720) == "1h 2m")
-    }
 }

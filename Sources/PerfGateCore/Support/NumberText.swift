@@ -1,5 +1,3 @@
-import PerfGateCore
-
 /// Numbers for people: up to 4 significant decimals, no trailing zeros, no exponent for usual sizes.
 public enum NumberText {
     public static func format(_ value: Double) -> String {

@@ -28,13 +28,16 @@ let package = Package(
         .target(name: "PerfGateSources", dependencies: ["PerfGateCore", "CCurl"]),
         // Pure renderers: (EvaluationResult) -> String.
         .target(name: "PerfGateReports", dependencies: ["PerfGateCore"]),
+        // The evaluation engine the CLI and the server share: a request in, the evaluation out,
+        // with the clock, environment, HTTP, files and diagnostics injected.
+        .target(name: "PerfGateEngine", dependencies: ["PerfGateCore", "PerfGateSources"]),
         // The CI platforms perfgate runs inside: detection, workspaces, publishing, escaping.
         .target(name: "PerfGateCI", dependencies: ["PerfGateCore", "PerfGateReports"]),
         // The commands, their options and the exit-code contract.
         .target(
             name: "PerfGateCLI",
             dependencies: [
-                "PerfGateCore", "PerfGateSources", "PerfGateReports", "PerfGateCI",
+                "PerfGateCore", "PerfGateSources", "PerfGateEngine", "PerfGateReports", "PerfGateCI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "perfgate", dependencies: ["PerfGateCLI"]),

@@ -1,8 +1,8 @@
 import ArgumentParser
 import PerfGateCI
 import PerfGateCore
+import PerfGateEngine
 import PerfGateReports
-import PerfGateSources
 
 /// `perfgate evaluate`: measure every indicator, grade, score, report and publish.
 struct EvaluateCommand: AsyncParsableCommand {
@@ -30,6 +30,7 @@ struct EvaluateCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var specOptions: SpecOptions
+    @OptionGroup var resultFileOptions: ResultFileOptions
     @OptionGroup var windowOptions: WindowOptions
     @OptionGroup var reportOptions: ReportOptions
     @OptionGroup var ciOptions: CIOptions
@@ -91,9 +92,9 @@ struct EvaluateCommand: AsyncParsableCommand {
         try finish(evaluated.result, platform: platform, paths: paths, recorded: evaluated.recorded)
     }
 
+    /// Everything before the engine (secrets, the window, the history, the spec's path), the
+    /// engine's evaluation, and the history's new line.
     func evaluate(environment: [String: String], platform: any CIPlatform) async throws -> (result: EvaluationResult, recorded: Bool) {
-        let now = Console.now()
-        let deadline = ContinuousClock.now + .milliseconds(CheckedNumber.clamped(try connectionOptions.deadlineSeconds() * 1000, to: 1...86_400_000))
         // Before anything else is printed, so no later line can show a secret.
         let secrets = connectionOptions.secrets(environment: environment)
         Redactor.register(secrets)
@@ -102,82 +103,22 @@ struct EvaluateCommand: AsyncParsableCommand {
             Console.err("perfgate: warning: --insecure: TLS certificates are not verified; anyone on the network path can forge answers")
         }
         let resolved = try windowOptions.resolve(
-            now: now, environment: environment, workspace: platform.workspace, run: platform.runIdentifier)
+            now: Console.now(), environment: environment, workspace: platform.workspace, run: platform.runIdentifier)
         if let (window, origin) = resolved {
             Console.err("perfgate: window \(CivilDate.rfc3339(window.start)) to \(CivilDate.rfc3339(window.end)) (\(ResultText.duration(window.duration))), from \(origin)")
             if window.duration < 1 { Console.err("perfgate: warning: the window is shorter than 1 second") }
         }
-        let window = resolved?.0
         var history = try HistoryStore.open(historyOptions)
         let specPath = try SpecDiscovery.path(given: sloOptions.slo ?? specOptions.spec, environment: environment, platform: platform)
-        let root = try SpecLoading.document(specPath)
-        let sources = SourceRegistry.all(configuration: try connectionOptions.configuration(environment: environment))
-        var (result, kind, context, digest) = sloOptions.slo != nil || SpecLoading.isSLO(root)
-            ? try await evaluateSLO(specPath, root: root, window: window, environment: environment, sources: sources, history: history, deadline: deadline)
-            : try await evaluatePerfSpec(specPath, root: root, window: window, environment: environment, sources: sources, history: history, deadline: deadline)
-        result.evaluatedAt = now
-        let recorded = history?.append(result, kind: kind, digest: digest, context: context, now: now) ?? true
-        return (result, recorded)
-    }
-
-    typealias Evaluation = (result: EvaluationResult, kind: String, context: [String: String], digest: String?)
-
-    func evaluatePerfSpec(
-        _ path: String, root: Node, window: Window?, environment: [String: String], sources: [any MetricSource], history: HistoryStore?,
-        deadline: ContinuousClock.Instant
-    ) async throws -> Evaluation {
-        let commandVariables = specOptions.variables.dictionary
-        let loaded = try SpecLoading.load(
-            path, root: root, context: ValidationContext(variables: Set(commandVariables.keys), hasWindow: window != nil), sources: sources)
-        let folder = Path.directory(of: loaded.path)
-        let variables = loaded.spec.variables.merging(commandVariables) { _, command in command }
-        let context = SourceContext(
-            window: window, specDirectory: folder.isEmpty ? "." : folder, resultFiles: specOptions.resultFiles.dictionary,
-            variables: variables, sourceSettings: loaded.spec.sources)
-        let runContext = HistoryStore.context(SLIPlaceholders(filter: [:], variables: variables, environment: environment, window: nil))
-        var comparison = ComparisonSet.empty
-        if loaded.spec.indicators.contains(where: { $0.grading.relativeThresholds != nil }) {
-            if let history {
-                comparison = history.comparison(loaded.spec.comparison, context: runContext)
-            } else {
-                Console.err("perfgate: warning: relative thresholds (upperSeverePerc, ...) need --history to compare with; only the absolute ones apply")
-            }
-        }
-        let result = await Evaluator(sources: sources, concurrency: concurrency, deadline: deadline).evaluate(
-            loaded.spec, context: context, specPath: loaded.path, comparison: comparison)
-        return (result, "perfspec", runContext, HistoryStore.digest([loaded.path]))
-    }
-
-    func evaluateSLO(
-        _ path: String, root: Node, window: Window?, environment: [String: String], sources: [any MetricSource], history: HistoryStore?,
-        deadline: ContinuousClock.Instant
-    ) async throws -> Evaluation {
-        // Lighthouse's rules for the evaluation's timeframe.
-        guard let window else {
-            throw UsageFailure("a Keptn quality gate needs the evaluation's window: give --start (and --end), set PERFGATE_START, or run 'perfgate mark start' before the load test")
-        }
-        guard window.duration >= 60 else {
-            throw UsageFailure("the window must be at least 1 minute long for a Keptn quality gate (it is \(ResultText.duration(window.duration)))")
-        }
-        let commandVariables = specOptions.variables.dictionary
-        let loaded = try SLOLoading.load(
-            path, root: root, options: sloOptions, variables: commandVariables, environment: environment, window: window, sources: sources)
-        Console.err("perfgate: Keptn quality gate \(loaded.path) with \(loaded.sliPath) (\(loaded.source.name))")
-        let runContext = HistoryStore.context(loaded.placeholders)
-        var comparison = ComparisonSet.empty
-        if let history {
-            comparison = history.comparison(loaded.spec.comparison, context: runContext)
-        } else if loaded.spec.objectives.contains(where: { objective in (objective.pass + objective.warning).joined().contains { Criterion($0)?.isRelative == true } }) {
-            Console.err("perfgate: warning: relative criteria (<=+10% ...) need --history to compare with; without it they are met")
-        }
-        let folder = Path.directory(of: loaded.path)
-        let context = SourceContext(window: window, specDirectory: folder.isEmpty ? "." : folder, variables: commandVariables)
-        let values = await SLIMeasurer(source: loaded.source, concurrency: concurrency, deadline: deadline).measure(loaded.queries, context: context)
-        let result = SLOEvaluator.evaluate(
-            loaded.spec, values: values, comparison: comparison,
-            providerFailure: SLIMeasurer.providerFailure(values, requested: loaded.queries.map(\.name)), source: loaded.source.name,
-            window: window, specPath: loaded.path)
-        return (result, "slo", runContext, HistoryStore.digest([loaded.path, loaded.sliPath]))
+        let gate = Gate(environment: GateEnvironment(
+            now: Console.now, variables: environment, http: try connectionOptions.httpClient(), diagnostics: ConsoleDiagnostics()))
+        let outcome = try await gate.evaluate(GateRequest(
+            specPath: specPath, keptn: .init(forced: sloOptions.slo != nil, sli: sloOptions.sli, provider: sloOptions.sliProvider),
+            window: resolved?.0, variables: specOptions.variables.dictionary, resultFiles: resultFileOptions.resultFiles.dictionary,
+            history: history?.file, concurrency: concurrency, deadline: try connectionOptions.deadlineSeconds(),
+            connections: connectionOptions.connections))
+        let recorded = history?.append(outcome.record) ?? true
+        return (outcome.result, recorded)
     }
 
     /// Reports, the summary, the platform's publishing, and the exit code, which the platform says.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import PerfGateCI
 import PerfGateCore
+import PerfGateEngine
 import PerfGateSources
 
 /// `perfgate validate`: check a spec without querying anything; the build step.
@@ -19,13 +20,7 @@ struct ValidateCommand: ParsableCommand {
             """
     )
 
-    @Option(name: .long, help: ArgumentHelp(
-        "The PerfSpec: a file, a folder or a glob (default: PERFGATE_SPEC, else a search of the workspace).", valueName: "path"))
-    var spec: String?
-
-    @Option(name: .customLong("var"), help: ArgumentHelp(
-        "A value for a $NAME placeholder in queries, as evaluate takes it. Repeatable.", valueName: "name=value"))
-    var variables: [KeyValue] = []
+    @OptionGroup var specOptions: SpecOptions
 
     @Option(name: .long, help: ArgumentHelp("The artifact name the spec is published under.", valueName: "name"))
     var artifactName: String = "perfspec"
@@ -35,6 +30,8 @@ struct ValidateCommand: ParsableCommand {
     @OptionGroup var ciOptions: CIOptions
 
     func validate() throws { try sloOptions.check() }
+
+    var loader: SpecLoader { SpecLoader(diagnostics: ConsoleDiagnostics()) }
 
     func run() throws {
         do {
@@ -47,13 +44,14 @@ struct ValidateCommand: ParsableCommand {
     func check() throws {
         let environment = Console.environment()
         let platform = ciOptions.platform(environment: environment)
-        let path = try SpecDiscovery.path(given: sloOptions.slo ?? spec, environment: environment, platform: platform)
-        let root = try SpecLoading.document(path)
-        if sloOptions.slo != nil || SpecLoading.isSLO(root) {
+        let path = try SpecDiscovery.path(given: sloOptions.slo ?? specOptions.spec, environment: environment, platform: platform)
+        let root = try loader.document(path)
+        if sloOptions.slo != nil || SpecLoader.isKeptn(root) {
             try checkSLO(path, root: root, environment: environment, platform: platform)
             return
         }
-        let loaded = try SpecLoading.load(path, root: root, context: ValidationContext(variables: Set(variables.dictionary.keys)), sources: SourceRegistry.all())
+        let context = ValidationContext(variables: Set(specOptions.variables.dictionary.keys))
+        let loaded = try loader.perfSpec(path, root: root, context: context, sources: SourceRegistry.all())
         let indicators = loaded.spec.indicators
         var perSource: [String: Int] = [:]
         for indicator in indicators { perSource[indicator.source, default: 0] += 1 }
@@ -72,9 +70,9 @@ struct ValidateCommand: ParsableCommand {
     /// A Keptn gate: slo.yaml, its sli.yaml and every query, checked as evaluate would (with a
     /// nominal window, since none is known yet). The folder holding both is published.
     func checkSLO(_ path: String, root: Node, environment: [String: String], platform: any CIPlatform) throws {
-        let loaded = try SLOLoading.load(
-            path, root: root, options: sloOptions, variables: variables.dictionary, environment: environment,
-            window: Window(start: 0, end: 600), sources: SourceRegistry.all())
+        let loaded = try KeptnLoader(loader: loader, sources: SourceRegistry.all()).load(
+            path, root: root, settings: .init(forced: true, sli: sloOptions.sli, provider: sloOptions.sliProvider),
+            variables: specOptions.variables.dictionary, environment: environment, window: Window(start: 0, end: 600))
         let scored = loaded.spec.objectives.filter { !$0.pass.isEmpty }
         let keys = loaded.spec.objectives.filter(\.keySLI).count
         let warning = loaded.spec.totalWarning.map { ", warning at \(JSONWriter.format($0))%" } ?? ""

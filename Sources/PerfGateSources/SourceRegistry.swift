@@ -8,4 +8,7 @@ public enum SourceRegistry {
             K6Source(), JMeterSource(), LocustSource(), JSONFileSource(),
         ]
     }
+
+    /// The names of the sources that answer Keptn SLIs (`--sli-provider`), in the registry's order.
+    public static var sliProviders: [String] { all().filter { $0.sliQuery("") != nil }.map(\.name) }
 }

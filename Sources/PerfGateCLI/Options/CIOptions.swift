@@ -1,6 +1,7 @@
 import ArgumentParser
 import PerfGateCI
 import PerfGateCore
+import PerfGateEngine
 
 /// `--ci auto|github|azure|jenkins|none`: which CI platform to speak to.
 struct CIOptions: ParsableArguments {
@@ -56,6 +57,10 @@ extension ExitStatus {
         case let failure as InputFailure:
             Console.err("perfgate: error: \(failure.message)")
             return (ExitStatus.invalidInput.code, failure.message.plain)
+        case let failure as GateError:
+            // A spec's problems were printed where they were found; other failures are said here.
+            if !failure.reported { Console.err("perfgate: error: \(failure.message)") }
+            return (failure.kind == .usage ? ExitStatus.usage.code : ExitStatus.invalidInput.code, failure.message.plain)
         case let code as ExitCode:
             // Printed already, where it happened (a spec's diagnostics, say).
             let reason = code.rawValue == ExitStatus.invalidInput.rawValue ? "the spec or its input is invalid (see the messages above)"

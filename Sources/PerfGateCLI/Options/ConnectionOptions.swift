@@ -1,5 +1,6 @@
 import ArgumentParser
 import PerfGateCore
+import PerfGateEngine
 import PerfGateSources
 
 /// How perfgate reaches metric backends. Tokens are never flags: they come from the environment
@@ -87,8 +88,8 @@ struct ConnectionOptions: ParsableArguments {
             urls: [prometheusUrl, dynatraceUrl].compactMap { $0 })
     }
 
-    /// The sources' configuration: a retrying libcurl client and the process environment.
-    func configuration(environment: [String: String]) throws -> SourceConfiguration {
+    /// A retrying libcurl client with these settings.
+    func httpClient() throws -> any HTTPClient {
         var settings = HTTPSettings()
         settings.totalTimeout = try timeoutSeconds()
         settings.connectTimeout = min(settings.connectTimeout, settings.totalTimeout)
@@ -96,11 +97,15 @@ struct ConnectionOptions: ParsableArguments {
         settings.insecure = insecure
         settings.maxResponseBytes = maxResponseMib << 20
         settings.budget = ResponseBudget(limit: bufferedMib << 20)
-        let client = RetryingHTTPClient(
+        return RetryingHTTPClient(
             base: CurlHTTPClient(settings: settings), policy: RetryPolicy(attempts: attempts, budget: settings.totalTimeout),
             now: Console.now)
-        return SourceConfiguration(
-            http: client, environment: environment, prometheusURL: prometheusUrl, prometheusTokenFile: prometheusTokenFile,
-            dynatraceURL: dynatraceUrl, dynatraceTokenFile: dynatraceTokenFile, trustSpecURLs: trustSpecUrls)
+    }
+
+    /// Where the backends are, as the flags say (the engine reads the environment's variables too).
+    var connections: GateRequest.Connections {
+        GateRequest.Connections(
+            prometheusURL: prometheusUrl, prometheusTokenFile: prometheusTokenFile, dynatraceURL: dynatraceUrl,
+            dynatraceTokenFile: dynatraceTokenFile, trustSpecURLs: trustSpecUrls)
     }
 }

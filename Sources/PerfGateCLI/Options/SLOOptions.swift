@@ -1,5 +1,6 @@
 import ArgumentParser
 import PerfGateCore
+import PerfGateSources
 
 /// A Keptn quality gate: `slo.yaml`, `sli.yaml` and the provider that answers the SLIs.
 struct SLOOptions: ParsableArguments {
@@ -15,11 +16,10 @@ struct SLOOptions: ParsableArguments {
         "Which source answers the SLIs: prometheus or dynatrace (default: the folder sli.yaml is in, else prometheus).", valueName: "name"))
     var sliProvider: String?
 
-    static let providers = ["prometheus", "dynatrace"]
-
     func check() throws {
-        if let sliProvider, !Self.providers.contains(sliProvider.lowercased()) {
-            throw ValidationError("--sli-provider must be \(Self.providers.joined(separator: " or ")); got '\(sliProvider)'")
+        let providers = SourceRegistry.sliProviders
+        if let sliProvider, !providers.contains(sliProvider.lowercased()) {
+            throw ValidationError("--sli-provider must be \(providers.joined(separator: " or ")); got '\(sliProvider)'")
         }
     }
 }

@@ -10,7 +10,10 @@ struct SpecOptions: ParsableArguments {
     @Option(name: .customLong("var"), help: ArgumentHelp(
         "A value for a $NAME placeholder in queries; overrides the spec's 'variables'. Repeatable.", valueName: "name=value"))
     var variables: [KeyValue] = []
+}
 
+/// Result files to read instead of those the queries name.
+struct ResultFileOptions: ParsableArguments {
     @Option(name: .customLong("results"), help: ArgumentHelp(
         "A load-test result file to read instead of the one the query names: NAME is a source (jmeter, k6, locust, json) or the query's 'file'. Repeatable.",
         valueName: "name=path"))

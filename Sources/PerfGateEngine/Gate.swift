@@ -1,0 +1,100 @@
+import PerfGateCore
+import PerfGateSources
+
+/// The evaluation engine the CLI and a server share: reads the spec (a PerfSpec or a Keptn
+/// quality gate), measures every indicator through the registered sources, grades and scores.
+/// Everything from outside comes through the environment, so a test can run it in-process with
+/// a fake clock, fake HTTP and files in memory.
+public struct Gate: Sendable {
+    public var environment: GateEnvironment
+
+    public init(environment: GateEnvironment) { self.environment = environment }
+
+    /// The sources, built over the environment's HTTP client and variables.
+    public func sources(_ connections: GateRequest.Connections) -> [any MetricSource] {
+        SourceRegistry.all(configuration: SourceConfiguration(
+            http: environment.http, environment: environment.variables, prometheusURL: connections.prometheusURL,
+            prometheusTokenFile: connections.prometheusTokenFile, dynatraceURL: connections.dynatraceURL,
+            dynatraceTokenFile: connections.dynatraceTokenFile, trustSpecURLs: connections.trustSpecURLs))
+    }
+
+    var loader: SpecLoader { SpecLoader(files: environment.files, diagnostics: environment.diagnostics) }
+
+    public func evaluate(_ request: GateRequest) async throws(GateError) -> GateOutcome {
+        let now = environment.now()
+        let deadline = ContinuousClock.now + .milliseconds(CheckedNumber.clamped(request.deadline * 1000, to: 1...86_400_000))
+        let root = try loader.document(request.specPath)
+        let sources = sources(request.connections)
+        let run = Run(gate: self, request: request, sources: sources, deadline: deadline)
+        var (result, kind, context, digest) = request.keptn.forced || SpecLoader.isKeptn(root)
+            ? try await run.keptn(root: root)
+            : try await run.perfSpec(root: root)
+        result.evaluatedAt = now
+        return GateOutcome(result: result, record: GateHistory.record(result, kind: kind, digest: digest, context: context, now: now))
+    }
+
+    /// One evaluation's inputs, shared by the two kinds of spec.
+    struct Run {
+        let gate: Gate
+        let request: GateRequest
+        let sources: [any MetricSource]
+        let deadline: ContinuousClock.Instant
+
+        typealias Evaluation = (result: EvaluationResult, kind: String, context: [String: String], digest: String?)
+
+        var diagnostics: any GateDiagnostics { gate.environment.diagnostics }
+        var history: GateHistory? { request.history.map { GateHistory(file: $0, diagnostics: diagnostics) } }
+
+        func perfSpec(root: Node) async throws(GateError) -> Evaluation {
+            let path = request.specPath
+            let loaded = try gate.loader.perfSpec(
+                path, root: root, context: ValidationContext(variables: Set(request.variables.keys), hasWindow: request.window != nil), sources: sources)
+            let folder = Path.directory(of: loaded.path)
+            let variables = loaded.spec.variables.merging(request.variables) { _, command in command }
+            let context = SourceContext(
+                window: request.window, specDirectory: folder.isEmpty ? "." : folder, resultFiles: request.resultFiles,
+                variables: variables, sourceSettings: loaded.spec.sources)
+            let runContext = GateHistory.context(SLIPlaceholders(filter: [:], variables: variables, environment: gate.environment.variables, window: nil))
+            var comparison = ComparisonSet.empty
+            if loaded.spec.indicators.contains(where: { $0.grading.relativeThresholds != nil }) {
+                if let history {
+                    comparison = history.comparison(loaded.spec.comparison, context: runContext)
+                } else {
+                    diagnostics.warning("relative thresholds (upperSeverePerc, ...) need --history to compare with; only the absolute ones apply")
+                }
+            }
+            let result = await Evaluator(sources: sources, concurrency: request.concurrency, deadline: deadline).evaluate(
+                loaded.spec, context: context, specPath: loaded.path, comparison: comparison)
+            return (result, "perfspec", runContext, GateHistory.digest([loaded.path], files: gate.environment.files))
+        }
+
+        func keptn(root: Node) async throws(GateError) -> Evaluation {
+            // Lighthouse's rules for the evaluation's timeframe.
+            guard let window = request.window else {
+                throw GateError(.usage, "a Keptn quality gate needs the evaluation's window: give --start (and --end), set PERFGATE_START, or run 'perfgate mark start' before the load test")
+            }
+            guard window.duration >= 60 else {
+                throw GateError(.usage, "the window must be at least 1 minute long for a Keptn quality gate (it is \(ResultText.duration(window.duration)))")
+            }
+            let loaded = try KeptnLoader(loader: gate.loader, sources: sources).load(
+                request.specPath, root: root, settings: request.keptn, variables: request.variables, environment: gate.environment.variables,
+                window: window)
+            diagnostics.note("Keptn quality gate \(loaded.path) with \(loaded.sliPath) (\(loaded.source.name))")
+            let runContext = GateHistory.context(loaded.placeholders)
+            var comparison = ComparisonSet.empty
+            if let history {
+                comparison = history.comparison(loaded.spec.comparison, context: runContext)
+            } else if loaded.spec.objectives.contains(where: { objective in (objective.pass + objective.warning).joined().contains { Criterion($0)?.isRelative == true } }) {
+                diagnostics.warning("relative criteria (<=+10% ...) need --history to compare with; without it they are met")
+            }
+            let folder = Path.directory(of: loaded.path)
+            let context = SourceContext(window: window, specDirectory: folder.isEmpty ? "." : folder, variables: request.variables)
+            let values = await SLIMeasurer(source: loaded.source, concurrency: request.concurrency, deadline: deadline).measure(loaded.queries, context: context)
+            let result = SLOEvaluator.evaluate(
+                loaded.spec, values: values, comparison: comparison,
+                providerFailure: SLIMeasurer.providerFailure(values, requested: loaded.queries.map(\.name)), source: loaded.source.name,
+                window: window, specPath: loaded.path)
+            return (result, "slo", runContext, GateHistory.digest([loaded.path, loaded.sliPath], files: gate.environment.files))
+        }
+    }
+}

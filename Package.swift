@@ -50,6 +50,7 @@ let package = Package(
         .testTarget(name: "PerfGateCoreTests", dependencies: ["PerfGateCore", "PerfGateSources", "PerfGateReports", "PerfGateTestSupport"]),
         .testTarget(
             name: "PerfGateSourcesTests", dependencies: ["PerfGateSources", "PerfGateTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "PerfGateEngineTests", dependencies: ["PerfGateEngine", "PerfGateTestSupport"]),
         .testTarget(name: "PerfGateCITests", dependencies: ["PerfGateCI", "PerfGateTestSupport"]),
         .testTarget(
             name: "PerfGateReportsTests", dependencies: ["PerfGateReports", "PerfGateTestSupport"], exclude: ["Fixtures"]),

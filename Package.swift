@@ -50,11 +50,12 @@ let package = Package(
         .testTarget(name: "PerfGateCoreTests", dependencies: ["PerfGateCore", "PerfGateSources", "PerfGateReports", "PerfGateTestSupport"]),
         .testTarget(
             name: "PerfGateSourcesTests", dependencies: ["PerfGateSources", "PerfGateTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "PerfGateEngineTests", dependencies: ["PerfGateEngine", "PerfGateTestSupport"]),
+        // The engine in-process, the conformance cases included (their results in the JSON report's shape).
+        .testTarget(name: "PerfGateEngineTests", dependencies: ["PerfGateEngine", "PerfGateReports", "PerfGateTestSupport"]),
         .testTarget(name: "PerfGateCITests", dependencies: ["PerfGateCI", "PerfGateTestSupport"]),
         .testTarget(
             name: "PerfGateReportsTests", dependencies: ["PerfGateReports", "PerfGateTestSupport"], exclude: ["Fixtures"]),
-        // End-to-end: runs the built `perfgate` binary.
-        .testTarget(name: "PerfGateCLITests", dependencies: ["perfgate", "PerfGateCore", "PerfGateTestSupport"]),
+        // End-to-end through the built `perfgate` binary, and the commands' parsing in-process.
+        .testTarget(name: "PerfGateCLITests", dependencies: ["perfgate", "PerfGateCLI", "PerfGateCore", "PerfGateTestSupport"]),
     ]
 )

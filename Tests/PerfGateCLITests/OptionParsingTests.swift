@@ -1,0 +1,55 @@
+import ArgumentParser
+import PerfGateCore
+import Testing
+
+@testable import PerfGateCLI
+
+/// The commands' flags, parsed in-process: what reaches the engine, and what parsing refuses.
+@Suite struct OptionParsingTests {
+    @Test func evaluateTakesItsFlagsIntoTheRequest() throws {
+        let command = try EvaluateCommand.parse([
+            "--spec", "perfspec.yaml", "--var", "SERVICE=checkout", "--results", "jmeter=out/run.jtl", "--start", "now-15m",
+            "--concurrency", "4", "--deadline", "90s", "--prometheus-url", "http://prometheus:9090", "--fail-on", "warning",
+        ])
+        #expect(command.specOptions.spec == "perfspec.yaml")
+        #expect(command.specOptions.variables.dictionary == ["SERVICE": "checkout"])
+        #expect(command.resultFileOptions.resultFiles.dictionary == ["jmeter": "out/run.jtl"])
+        #expect(command.windowOptions.start == "now-15m")
+        #expect(command.concurrency == 4)
+        #expect(try command.connectionOptions.deadlineSeconds() == 90)
+        #expect(command.connectionOptions.connections.prometheusURL == "http://prometheus:9090")
+        #expect(command.warningPolicy == .failed)
+    }
+
+    @Test func optionChecksWaitForRunAndSayWhatIsWrong() throws {
+        // Parsing accepts them, so a usage error still replaces the last run's reports.
+        for (arguments, message) in [
+            (["--concurrency", "0"], "--concurrency must be at least 1"),
+            (["--spec", "a.yaml", "--slo", "slo.yaml"], "give --spec or --slo, not both"),
+            (["--attempts", "0"], "--attempts must be at least 1"),
+            (["--timeout", "0"], "--timeout must be more than 0 seconds and at most a day (86400 s)"),
+            (["--history-keep", "0"], "--history-keep must be at least 1"),
+        ] {
+            let command = try EvaluateCommand.parse(arguments)
+            do {
+                try command.checkOptions()
+                Issue.record("\(arguments) passed")
+            } catch let failure as UsageFailure {
+                #expect(failure.message.plain == message)
+            }
+        }
+    }
+
+    @Test func parsingRefusesUnknownFlagsAndValues() {
+        #expect(throws: (any Error).self) { try EvaluateCommand.parse(["--nope"]) }
+        #expect(throws: (any Error).self) { try EvaluateCommand.parse(["--fail-on", "sometimes"]) }
+        #expect(throws: (any Error).self) { try ValidateCommand.parse(["--sli-provider", "graphite"]) }
+    }
+
+    @Test func validateSharesTheSpecOptions() throws {
+        let command = try ValidateCommand.parse(["--spec", "perfspec.yaml", "--var", "A=b", "--artifact-name", "gate"])
+        #expect(command.specOptions.spec == "perfspec.yaml" && command.specOptions.variables.dictionary == ["A": "b"])
+        #expect(command.artifactName == "gate")
+        #expect(throws: (any Error).self) { try ValidateCommand.parse(["--results", "jmeter=x.jtl"]) }
+    }
+}

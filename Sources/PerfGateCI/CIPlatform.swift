@@ -12,20 +12,24 @@ public protocol CIOutput: Sendable {
     func append(_ text: String, to path: String) throws(FileError)
 }
 
-/// The files an evaluation wrote, as absolute paths.
+/// The files an evaluation wrote, as absolute paths, by report (`Report.identifier`).
 public struct ReportPaths: Sendable, Equatable {
-    public var json: String?
-    public var junit: String?
-    public var markdown: String?
+    public var files: [String: String]
     /// Where the reports went, for files a platform adds (Jenkins' properties).
     public var folder: String
 
-    public init(json: String? = nil, junit: String? = nil, markdown: String? = nil, folder: String) {
-        self.json = json
-        self.junit = junit
-        self.markdown = markdown
+    public init(files: [String: String] = [:], folder: String) {
+        self.files = files
         self.folder = folder
     }
+
+    public init(json: String? = nil, junit: String? = nil, markdown: String? = nil, folder: String) {
+        self.init(files: ["json": json, "junit": junit, "markdown": markdown].compactMapValues { $0 }, folder: folder)
+    }
+
+    public var json: String? { files["json"] }
+    public var junit: String? { files["junit"] }
+    public var markdown: String? { files["markdown"] }
 }
 
 /// A CI system perfgate runs inside. One type per platform; `CIPlatforms.all` lists them.

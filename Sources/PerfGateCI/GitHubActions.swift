@@ -44,9 +44,9 @@ public struct GitHubActions: CIPlatform {
         let (errors, warnings) = annotated(result)
         for indicator in errors { output.line(Self.command("error", title: AnnotationText.title(indicator), AnnotationText.message(indicator))) }
         for indicator in warnings { output.line(Self.command("warning", title: AnnotationText.title(indicator), AnnotationText.message(indicator))) }
-        if let summary = environment["GITHUB_STEP_SUMMARY"], let markdown = reports.markdown {
-            let text = (try? FileSystem.read(markdown)).map { String(decoding: $0, as: UTF8.self) } ?? ""
-            try output.append(text + "\n", to: summary)  // untrusted text in it is already escaped
+        if let summary = environment["GITHUB_STEP_SUMMARY"] {
+            // Rendered here, not read back from a file: with --markdown - there is none.
+            try output.append(MarkdownReportFormat().render(result) + "\n", to: summary)
         }
         if let file = environment["GITHUB_OUTPUT"] {
             var entries = [("result", result.verdict.rawValue), ("score", NumberText.format(result.totalScore))]

@@ -1,5 +1,6 @@
 import PerfGateCI
 import PerfGateCore
+import PerfGateReports
 import Testing
 
 @Suite struct GitHubActionsTests {
@@ -15,6 +16,16 @@ import Testing
             "::warning title=perfgate warning%3A evil%250A\\n%3A%3Aerror%3A%3Ax #\u{266F}vso[task.complete result=Succeeded];]::evil%250A\\n::error::x #\u{266F}vso[task.complete result=Succeeded];]: evil%250A\\n::error::x #\u{266F}vso[task.complete result=Succeeded];]: 5 >= upperWarning 4 (score 10 of 20)",
         ])
         for line in output.lines { #expect(line.split(separator: "\n").count == 1) }
+    }
+
+    /// The job summary is rendered for the platform, not read back from a report file: with
+    /// --markdown - (or no Markdown file at all) there is still one.
+    @Test func writesTheJobSummaryWithoutAMarkdownFile() throws {
+        let github = GitHubActions(environment: ["GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": "/ws", "GITHUB_STEP_SUMMARY": "/summary"], output: output)
+        try github.publish(Samples.result, reports: ReportPaths(folder: "/w"), conclusion: Samples.conclusion)
+        let summary = output.file("/summary")
+        #expect(summary == MarkdownReportFormat().render(Samples.result) + "\n")
+        #expect(summary.contains("| down |") || summary.contains("down"))
     }
 
     @Test func writesOutputsThatNoValueCanForge() throws {

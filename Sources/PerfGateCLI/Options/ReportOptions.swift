@@ -1,6 +1,7 @@
 import ArgumentParser
 import PerfGateCI
 import PerfGateCore
+import PerfGateReports
 
 /// Where to write reports. Each is written atomically; `-` means stdout.
 struct ReportOptions: ParsableArguments {
@@ -19,25 +20,32 @@ struct ReportOptions: ParsableArguments {
     var reportDir: String?
 
     func check() throws {
-        if [json, markdown, junit].filter({ $0 == "-" }).count > 1 {
+        if given.values.filter({ $0 == "-" }).count > 1 {
             throw ValidationError("only one of --json, --junit and --markdown can write to stdout ('-')")
         }
     }
 
     /// Whether a report takes stdout, so the human summary must go to stderr.
-    var usesStdout: Bool { json == "-" || markdown == "-" || junit == "-" }
+    var usesStdout: Bool { given.values.contains("-") }
+
+    /// The path each flag gives, by report.
+    var given: [String: String] { ["json": json, "junit": junit, "markdown": markdown].compactMapValues { $0 } }
 
     /// The report files to write. On a CI platform every report is written, into the report folder
     /// unless named; without one, only those named.
     func paths(platform: any CIPlatform) -> ReportPaths {
         let folder = FileSystem.absolute(reportDir ?? Path.resolve(".perfgate", against: platform.workspace))
-        func path(_ given: String?, _ defaultName: String) -> String? {
-            if given == "-" { return given }
-            if let given { return FileSystem.absolute(given) }
-            return platform.isPlain ? nil : Path.resolve(defaultName, against: folder)
+        var files: [String: String] = [:]
+        for report in Reports.all {
+            let flag = given[report.identifier]
+            if flag == "-" {
+                files[report.identifier] = "-"
+            } else if let flag {
+                files[report.identifier] = FileSystem.absolute(flag)
+            } else if !platform.isPlain {
+                files[report.identifier] = Path.resolve(report.defaultFileName, against: folder)
+            }
         }
-        return ReportPaths(
-            json: path(json, "perfgate-result.json"), junit: path(junit, "perfgate-junit.xml"),
-            markdown: path(markdown, "perfgate-summary.md"), folder: folder)
+        return ReportPaths(files: files, folder: folder)
     }
 }

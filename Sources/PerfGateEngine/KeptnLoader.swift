@@ -17,14 +17,14 @@ public struct KeptnLoader: Sendable {
         public var spec: SLOSpec
         public var path: String
         public var sliPath: String
-        public var source: any MetricSource
+        public var source: any SLIProvider
         /// One per SLI the objectives name, in their order.
         public var queries: [(name: String, query: Node)]
         public var placeholders: SLIPlaceholders
     }
 
     /// The names of the sources that answer Keptn SLIs, in the registry's order.
-    public var providers: [String] { sources.filter { $0.sliQuery("") != nil }.map(\.name) }
+    public var providers: [String] { sources.compactMap { $0 as? any SLIProvider }.map(\.name) }
 
     public func load(
         _ path: String, root: Node, settings: GateRequest.KeptnSettings, variables: [String: String], environment: [String: String],
@@ -49,7 +49,7 @@ public struct KeptnLoader: Sendable {
             diagnostics.note("the SLIs in \(sliPath) are Dynatrace queries (metricSelector=...): using the dynatrace provider (--sli-provider chooses)")
             provider = "dynatrace"
         }
-        guard let source = sources.first(where: { $0.name == provider }), source.sliQuery("") != nil else {
+        guard let source = sources.compactMap({ $0 as? any SLIProvider }).first(where: { $0.name == provider }) else {
             throw GateError(.invalidInput, "'\(provider)' is not an SLI provider; use --sli-provider \(providers.joined(separator: " or "))")
         }
 
@@ -73,9 +73,8 @@ public struct KeptnLoader: Sendable {
                 problems.append((sliPath, .warning(at, definition.location, "\(placeholder) is not a placeholder perfgate knows; it is sent as written")))
             }
             switch source.sliQuery(filled) {
-            case .success(let query)?: queries.append((objective.sli, query))
-            case .failure(let error)?: problems.append((sliPath, .error(at, definition.location, error.message)))
-            case nil: break
+            case .success(let query): queries.append((objective.sli, query))
+            case .failure(let error): problems.append((sliPath, .error(at, definition.location, error.message)))
             }
         }
         for (file, diagnostic) in problems { diagnostics.report([diagnostic], file: file) }

@@ -10,5 +10,5 @@ public enum SourceRegistry {
     }
 
     /// The names of the sources that answer Keptn SLIs (`--sli-provider`), in the registry's order.
-    public static var sliProviders: [String] { all().filter { $0.sliQuery("") != nil }.map(\.name) }
+    public static var sliProviders: [String] { all().compactMap { $0 as? any SLIProvider }.map(\.name) }
 }

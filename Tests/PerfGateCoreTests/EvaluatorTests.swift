@@ -19,7 +19,11 @@ struct ScriptedSource: MetricSource {
 
     func validate(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic] { [] }
 
-    func fetch(_ query: Node, context: SourceContext) async throws -> [Measurement] {
+    func answer(_ query: Node, context: SourceContext) async throws -> SourceAnswer {
+        SourceAnswer(try await measurements(query, context: context))
+    }
+
+    func measurements(_ query: Node, context: SourceContext) async throws -> [Measurement] {
         await probe.enter()
         try? await Task.sleep(for: delay)
         await probe.leave()

@@ -23,7 +23,11 @@ import Testing
     struct Echo: MetricSource {
         let name = "echo"
         func validate(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic] { [] }
-        func fetch(_ query: Node, context: SourceContext) async throws -> [Measurement] {
+        func answer(_ query: Node, context: SourceContext) async throws -> SourceAnswer {
+            SourceAnswer(try await measurements(query, context: context))
+        }
+
+        func measurements(_ query: Node, context: SourceContext) async throws -> [Measurement] {
             // Proves the measurer marks queries as already filled.
             guard context.placeholdersFilled else { throw SourceError("placeholders were not filled") }
             return [Measurement(key: "x", value: query.numberValue)]

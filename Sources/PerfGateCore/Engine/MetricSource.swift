@@ -79,29 +79,34 @@ public struct SourceError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// A place measurements come from. One type per backend or file format, listed in the source registry.
+/// A place measurements come from. One type per backend or file format, listed in the source
+/// registry. `answer` is the one method a source must have.
 public protocol MetricSource: Sendable {
     /// The canonical, lower-case name that specs use (matched case-insensitively).
     var name: String { get }
-    /// Problems with a query, found before anything is fetched.
+    /// Problems with a query, found before anything is fetched; none by default.
     func validate(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic]
-    /// The measurements for a query. Throws `SourceError` when it cannot measure.
-    func fetch(_ query: Node, context: SourceContext) async throws -> [Measurement]
-    /// The measurements with the backend's warnings; by default, `fetch` without warnings.
+    /// The measurements for a query, with anything the backend warned about. Throws
+    /// `SourceError` when it cannot measure.
     func answer(_ query: Node, context: SourceContext) async throws -> SourceAnswer
-    /// The query for a Keptn `sli.yaml` query string; nil for a source that is no SLI provider.
-    func sliQuery(_ text: String) -> Result<Node, SourceError>?
+}
+
+/// A source that answers Keptn SLIs: `sli.yaml` holds query strings, and this turns one into
+/// the source's own query.
+public protocol SLIProvider: MetricSource {
+    func sliQuery(_ text: String) -> Result<Node, SourceError>
 }
 
 extension MetricSource {
+    public func validate(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic] { [] }
+
     /// Validation that knows of no variables or window.
     public func validate(_ query: Node, at path: SpecPath) -> [Diagnostic] {
         validate(query, at: path, context: ValidationContext())
     }
 
-    public func answer(_ query: Node, context: SourceContext) async throws -> SourceAnswer {
-        SourceAnswer(try await fetch(query, context: context))
+    /// The measurements alone.
+    public func fetch(_ query: Node, context: SourceContext) async throws -> [Measurement] {
+        try await answer(query, context: context).measurements
     }
-
-    public func sliQuery(_ text: String) -> Result<Node, SourceError>? { nil }
 }

@@ -6,7 +6,7 @@ import PerfGateCore
 /// Pitometer's `DYNATRACE_BASEURL`): the environment's URL, e.g. `https://abc123.live.dynatrace.com`
 /// or `https://host/e/ENV-ID`. The token comes from `DYNATRACE_API_TOKEN` (or `DYNATRACE_APITOKEN`)
 /// or `--dynatrace-token-file`, and is sent as `Authorization: Api-Token …`.
-public struct DynatraceSource: MetricSource {
+public struct DynatraceSource: SLIProvider {
     public let name = "dynatrace"
     /// Its credentials' variables; the redactor and the CI mask list derive from this.
     public static let secrets = SecretDeclaration(
@@ -29,10 +29,6 @@ public struct DynatraceSource: MetricSource {
             }
             return diagnostics
         }
-    }
-
-    public func fetch(_ query: Node, context: SourceContext) async throws -> [Measurement] {
-        try await answer(query, context: context).measurements
     }
 
     public func answer(_ query: Node, context: SourceContext) async throws -> SourceAnswer {
@@ -89,7 +85,7 @@ public struct DynatraceSource: MetricSource {
         return try DynatraceResponse.page(response, for: query, request: "dynatrace: GET \(URLText.redacted(url))")
     }
 
-    public func sliQuery(_ text: String) -> Result<Node, SourceError>? {
+    public func sliQuery(_ text: String) -> Result<Node, SourceError> {
         DynatraceQuery.sliQuery(text)
     }
 

@@ -22,7 +22,11 @@ public struct JSONFileSource: MetricSource {
         return diagnostics
     }
 
-    public func fetch(_ query: Node, context: SourceContext) async throws -> [Measurement] {
+    public func answer(_ query: Node, context: SourceContext) async throws -> SourceAnswer {
+        SourceAnswer(try await measurements(query, context: context))
+    }
+
+    func measurements(_ query: Node, context: SourceContext) async throws -> [Measurement] {
         guard let text = query["pointer"]?.stringValue, let pointer = JSONPointer(text) else {
             throw SourceError("the query needs a valid 'pointer'")
         }

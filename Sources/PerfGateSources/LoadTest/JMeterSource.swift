@@ -35,7 +35,11 @@ public struct JMeterSource: MetricSource {
         return diagnostics
     }
 
-    public func fetch(_ query: Node, context: SourceContext) async throws -> [Measurement] {
+    public func answer(_ query: Node, context: SourceContext) async throws -> SourceAnswer {
+        SourceAnswer(try await measurements(query, context: context))
+    }
+
+    func measurements(_ query: Node, context: SourceContext) async throws -> [Measurement] {
         guard let statName = query["stat"]?.stringValue, let statistic = LoadTestStatistic(statName) else {
             throw SourceError("the query needs a valid 'stat'")
         }

@@ -43,7 +43,11 @@ public struct K6Source: MetricSource {
         return diagnostics
     }
 
-    public func fetch(_ query: Node, context: SourceContext) async throws -> [Measurement] {
+    public func answer(_ query: Node, context: SourceContext) async throws -> SourceAnswer {
+        SourceAnswer(try await measurements(query, context: context))
+    }
+
+    func measurements(_ query: Node, context: SourceContext) async throws -> [Measurement] {
         guard let metricText = query["metric"]?.stringValue, let statText = query["stat"]?.stringValue else {
             throw SourceError("the query needs 'metric' and 'stat'")
         }

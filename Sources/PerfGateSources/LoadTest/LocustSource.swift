@@ -26,7 +26,11 @@ public struct LocustSource: MetricSource {
         ResultFile.validate(query, at: path, known: ["name", "type", "stat"], required: ["stat"], example: Self.example).1
     }
 
-    public func fetch(_ query: Node, context: SourceContext) async throws -> [Measurement] {
+    public func answer(_ query: Node, context: SourceContext) async throws -> SourceAnswer {
+        SourceAnswer(try await measurements(query, context: context))
+    }
+
+    func measurements(_ query: Node, context: SourceContext) async throws -> [Measurement] {
         guard let stat = query["stat"]?.stringValue else { throw SourceError("the query needs a 'stat'") }
         let path = try ResultFile.path(for: query, source: name, context: context)
         return try ResultFile.stream(path) { (file) throws(SourceError) in

@@ -11,7 +11,7 @@ import PerfGateCore
 /// `PROMETHEUS_TOKEN` or `--prometheus-token-file`, else Basic auth from `PROMETHEUS_USERNAME` and
 /// `PROMETHEUS_PASSWORD`. Credentials go to a URL that only the spec names only with
 /// `--trust-spec-urls`, or when it is the same server as the flag's or the variable's.
-public struct PrometheusSource: MetricSource {
+public struct PrometheusSource: SLIProvider {
     public let name = "prometheus"
     /// Its credentials' variables; the redactor and the CI mask list derive from this.
     public static let secrets = SecretDeclaration(
@@ -29,10 +29,6 @@ public struct PrometheusSource: MetricSource {
         }
         if promql.trimmingSpaces().isEmpty { return [.error(path, query.location, "the PromQL query is empty")] }
         return Placeholders.diagnostics(promql, at: path, location: query.location, context: context)
-    }
-
-    public func fetch(_ query: Node, context: SourceContext) async throws -> [Measurement] {
-        try await answer(query, context: context).measurements
     }
 
     public func answer(_ query: Node, context: SourceContext) async throws -> SourceAnswer {
@@ -63,7 +59,7 @@ public struct PrometheusSource: MetricSource {
         return answer
     }
 
-    public func sliQuery(_ text: String) -> Result<Node, SourceError>? {
+    public func sliQuery(_ text: String) -> Result<Node, SourceError> {
         .success(.string(text))
     }
 

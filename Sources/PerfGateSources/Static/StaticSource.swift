@@ -24,7 +24,11 @@ public struct StaticSource: MetricSource {
         }
     }
 
-    public func fetch(_ query: Node, context: SourceContext) async throws -> [Measurement] {
+    public func answer(_ query: Node, context: SourceContext) async throws -> SourceAnswer {
+        SourceAnswer(try await measurements(query, context: context))
+    }
+
+    func measurements(_ query: Node, context: SourceContext) async throws -> [Measurement] {
         if let message = query["error"]?.stringValue { throw SourceError(message) }
         return try Self.measurements(from: query)
     }

@@ -13,9 +13,7 @@ public struct Gate: Sendable {
     /// The sources, built over the environment's HTTP client and variables.
     public func sources(_ connections: GateRequest.Connections) -> [any MetricSource] {
         SourceRegistry.all(configuration: SourceConfiguration(
-            http: environment.http, environment: environment.variables, prometheusURL: connections.prometheusURL,
-            prometheusTokenFile: connections.prometheusTokenFile, dynatraceURL: connections.dynatraceURL,
-            dynatraceTokenFile: connections.dynatraceTokenFile, trustSpecURLs: connections.trustSpecURLs))
+            http: environment.http, environment: environment.variables, flags: connections.flags, trustSpecURLs: connections.trustSpecURLs))
     }
 
     var loader: SpecLoader { SpecLoader(files: environment.files, diagnostics: environment.diagnostics) }

@@ -52,24 +52,15 @@ public struct GateRequest: Sendable {
         }
     }
 
-    /// The backends' addresses and token files, as flags give them (the environment's variables
-    /// are read too).
+    /// The sources' settings from outside the spec, as flags give them, by flag name
+    /// (`prometheus-url`; see `SourceRegistry.settings`). The environment's variables are read too.
     public struct Connections: Sendable {
-        public var prometheusURL: String?
-        public var prometheusTokenFile: String?
-        public var dynatraceURL: String?
-        public var dynatraceTokenFile: String?
+        public var flags: [String: String]
         /// Send credentials to servers that only the spec names.
         public var trustSpecURLs: Bool
 
-        public init(
-            prometheusURL: String? = nil, prometheusTokenFile: String? = nil, dynatraceURL: String? = nil, dynatraceTokenFile: String? = nil,
-            trustSpecURLs: Bool = false
-        ) {
-            self.prometheusURL = prometheusURL
-            self.prometheusTokenFile = prometheusTokenFile
-            self.dynatraceURL = dynatraceURL
-            self.dynatraceTokenFile = dynatraceTokenFile
+        public init(flags: [String: String] = [:], trustSpecURLs: Bool = false) {
+            self.flags = flags
             self.trustSpecURLs = trustSpecURLs
         }
     }

@@ -11,4 +11,11 @@ public enum SourceRegistry {
 
     /// The names of the sources that answer Keptn SLIs (`--sli-provider`), in the registry's order.
     public static var sliProviders: [String] { all().compactMap { $0 as? any SLIProvider }.map(\.name) }
+
+    /// What the sources that take settings from outside the spec declare: their flags, variables
+    /// and secrets.
+    public static let declarations: [SourceDeclaration] = [PrometheusSource.declaration, DynatraceSource.declaration]
+
+    /// Every declared setting, in the registry's order.
+    public static var settings: [SourceSetting] { declarations.flatMap(\.settings) }
 }

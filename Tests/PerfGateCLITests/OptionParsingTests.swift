@@ -1,5 +1,6 @@
 import ArgumentParser
 import PerfGateCore
+import PerfGateSources
 import Testing
 
 @testable import PerfGateCLI
@@ -17,7 +18,7 @@ import Testing
         #expect(command.windowOptions.start == "now-15m")
         #expect(command.concurrency == 4)
         #expect(try command.connectionOptions.deadlineSeconds() == 90)
-        #expect(command.connectionOptions.connections.prometheusURL == "http://prometheus:9090")
+        #expect(command.connectionOptions.connections.flags == ["prometheus-url": "http://prometheus:9090"])
         #expect(command.warningPolicy == .failed)
     }
 
@@ -44,6 +45,16 @@ import Testing
         #expect(throws: (any Error).self) { try EvaluateCommand.parse(["--nope"]) }
         #expect(throws: (any Error).self) { try EvaluateCommand.parse(["--fail-on", "sometimes"]) }
         #expect(throws: (any Error).self) { try ValidateCommand.parse(["--sli-provider", "graphite"]) }
+    }
+
+    /// Every setting a source declares is a flag of evaluate, with the declared help, and reaches
+    /// the engine under its name; token files and URLs feed the secrets.
+    @Test func everyDeclaredSourceSettingIsAFlag() throws {
+        for setting in SourceRegistry.settings {
+            let command = try EvaluateCommand.parse(["--" + setting.flag, "x"])
+            #expect(command.connectionOptions.flags == [setting.flag: "x"], "\(setting.flag)")
+            #expect(ConnectionOptions.help(setting.flag).abstract == setting.help)
+        }
     }
 
     @Test func validateSharesTheSpecOptions() throws {

@@ -90,7 +90,7 @@ final class FakePrometheus: HTTPClient {
         let spec = Self.perfSpec.replacingOccurrences(of: "upperSevere: 500}", with: "upperSevere: 500, upperSeverePerc: 10}")
         let (gate, diagnostics) = gate(["/p.yaml": spec], http: FakePrometheus(value: "100"))
         let outcome = try await gate.evaluate(GateRequest(specPath: "/p.yaml", window: Self.window, variables: ["JOB": "a"],
-                                                          connections: .init(prometheusURL: "http://p.test")))
+                                                          connections: .init(flags: ["prometheus-url": "http://p.test"])))
         #expect(outcome.result.verdict == .pass)
         #expect(diagnostics.lines.map(\.kind) == [.warning])
         #expect(diagnostics.lines.first?.text.hasPrefix("relative thresholds") == true)
@@ -114,7 +114,7 @@ final class FakePrometheus: HTTPClient {
     @Test func evaluatesAKeptnGateFromMemory() async throws {
         let prometheus = FakePrometheus(value: "700")
         let (gate, diagnostics) = gate(["/gate/slo.yaml": Self.slo, "/gate/prometheus/sli.yaml": Self.sli], http: prometheus)
-        let request = GateRequest(specPath: "/gate/slo.yaml", window: Self.window, connections: .init(prometheusURL: "http://p.test"))
+        let request = GateRequest(specPath: "/gate/slo.yaml", window: Self.window, connections: .init(flags: ["prometheus-url": "http://p.test"]))
         let outcome = try await gate.evaluate(request)
         #expect(outcome.result.verdict == .warning)
         #expect(outcome.record.specKind == "slo" && outcome.record.context == ["service": "checkout"])

@@ -6,17 +6,30 @@ import PerfGateSources
 /// How perfgate reaches metric backends. Tokens are never flags: they come from the environment
 /// or from a file.
 struct ConnectionOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Prometheus base URL or /api/v1/query URL (else PROMETHEUS_URL).", valueName: "url"))
+    // The sources' settings: Argument Parser needs each flag as a property; its name, help and
+    // value name come from the source's declaration, and `flags` maps them back by name.
+    @Option(name: .customLong("prometheus-url"), help: Self.help("prometheus-url"))
     var prometheusUrl: String?
 
-    @Option(name: .long, help: ArgumentHelp("A file holding the Prometheus bearer token (else PROMETHEUS_TOKEN).", valueName: "file"))
+    @Option(name: .customLong("prometheus-token-file"), help: Self.help("prometheus-token-file"))
     var prometheusTokenFile: String?
 
-    @Option(name: .long, help: ArgumentHelp("Dynatrace environment URL (else DYNATRACE_URL).", valueName: "url"))
+    @Option(name: .customLong("dynatrace-url"), help: Self.help("dynatrace-url"))
     var dynatraceUrl: String?
 
-    @Option(name: .long, help: ArgumentHelp("A file holding the Dynatrace API token (else DYNATRACE_API_TOKEN).", valueName: "file"))
+    @Option(name: .customLong("dynatrace-token-file"), help: Self.help("dynatrace-token-file"))
     var dynatraceTokenFile: String?
+
+    /// The declared settings' flags as given, by flag name.
+    var flags: [String: String] {
+        ["prometheus-url": prometheusUrl, "prometheus-token-file": prometheusTokenFile, "dynatrace-url": dynatraceUrl,
+         "dynatrace-token-file": dynatraceTokenFile].compactMapValues { $0 }
+    }
+
+    static func help(_ flag: String) -> ArgumentHelp {
+        guard let setting = SourceRegistry.settings.first(where: { $0.flag == flag }) else { return ArgumentHelp() }
+        return ArgumentHelp(setting.help, valueName: setting.valueName)
+    }
 
     @Option(name: .long, help: ArgumentHelp(
         "The most one indicator's queries may take, retries included: seconds or a duration such as 45s or 2m (connecting gets at most 10 s of it).",
@@ -83,9 +96,11 @@ struct ConnectionOptions: ParsableArguments {
 
     /// Every secret perfgate may read: the tokens and passwords in the environment and token files.
     func secrets(environment: [String: String]) -> [String] {
-        Secrets.values(
-            environment: environment, tokenFiles: [prometheusTokenFile, dynatraceTokenFile].compactMap { $0 },
-            urls: [prometheusUrl, dynatraceUrl].compactMap { $0 })
+        let flags = flags
+        let settings = SourceRegistry.settings
+        return Secrets.values(
+            environment: environment, tokenFiles: settings.filter { $0.kind == .tokenFile }.compactMap { flags[$0.flag] },
+            urls: settings.filter { $0.kind == .url }.compactMap { flags[$0.flag] })
     }
 
     /// A retrying libcurl client with these settings.
@@ -103,9 +118,5 @@ struct ConnectionOptions: ParsableArguments {
     }
 
     /// Where the backends are, as the flags say (the engine reads the environment's variables too).
-    var connections: GateRequest.Connections {
-        GateRequest.Connections(
-            prometheusURL: prometheusUrl, prometheusTokenFile: prometheusTokenFile, dynatraceURL: dynatraceUrl,
-            dynatraceTokenFile: dynatraceTokenFile, trustSpecURLs: trustSpecUrls)
-    }
+    var connections: GateRequest.Connections { GateRequest.Connections(flags: flags, trustSpecURLs: trustSpecUrls) }
 }

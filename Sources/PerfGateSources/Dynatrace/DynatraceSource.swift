@@ -8,9 +8,20 @@ import PerfGateCore
 /// or `--dynatrace-token-file`, and is sent as `Authorization: Api-Token …`.
 public struct DynatraceSource: SLIProvider {
     public let name = "dynatrace"
-    /// Its credentials' variables; the redactor and the CI mask list derive from this.
-    public static let secrets = SecretDeclaration(
-        variables: ["DYNATRACE_API_TOKEN", "DYNATRACE_APITOKEN"], urlVariables: ["DYNATRACE_URL", "DYNATRACE_BASEURL"])
+    /// Its settings and credentials' variables; the flags, the redactor and the CI mask list derive from this.
+    public static let declaration = SourceDeclaration(
+        name: "dynatrace",
+        settings: [
+            SourceSetting(.url, flag: "dynatrace-url", help: "Dynatrace environment URL (else DYNATRACE_URL).",
+                          valueName: "url", variables: ["DYNATRACE_URL", "DYNATRACE_BASEURL"], specKey: "url"),
+            SourceSetting(.tokenFile, flag: "dynatrace-token-file", help: "A file holding the Dynatrace API token (else DYNATRACE_API_TOKEN).",
+                          valueName: "file"),
+        ],
+        secrets: SecretDeclaration(
+            variables: ["DYNATRACE_API_TOKEN", "DYNATRACE_APITOKEN"], urlVariables: ["DYNATRACE_URL", "DYNATRACE_BASEURL"]))
+    static var secrets: SecretDeclaration { declaration.secrets }
+    static let url = declaration.setting(.url)!
+    static let tokenFile = declaration.setting(.tokenFile)!
     let configuration: SourceConfiguration
 
     public init(configuration: SourceConfiguration = SourceConfiguration()) {
@@ -44,13 +55,10 @@ public struct DynatraceSource: SLIProvider {
             try Placeholders.fill(text, variables: context.variables, window: window)
         }
         let url = try baseURL(context) + filled.pathAndQuery(window: window)
-        guard let token = try configuration.secret(
-            file: configuration.dynatraceTokenFile, variables: Self.secrets.variables, source: name)
-        else {
+        guard let token = try configuration.secret(file: Self.tokenFile, variables: Self.secrets.variables, source: name) else {
             throw SourceError("dynatrace: no API token: set DYNATRACE_API_TOKEN or pass --dynatrace-token-file")
         }
-        let variables = Self.secrets.urlVariables
-        guard configuration.mayReceiveCredentials(url, flag: configuration.dynatraceURL, variables: variables) else {
+        guard configuration.mayReceiveCredentials(url, setting: Self.url) else {
             throw SourceError(
                 "dynatrace: the token was not sent to \(URLText.origin(url) ?? "the server"), which only the spec names; pass --trust-spec-urls (or give the same URL with --dynatrace-url) to send it")
         }
@@ -90,10 +98,7 @@ public struct DynatraceSource: SLIProvider {
     }
 
     func baseURL(_ context: SourceContext) throws(SourceError) -> String {
-        guard var base = configuration.setting(
-            spec: context.sourceSettings, source: name, key: "url", flag: configuration.dynatraceURL,
-            variables: Self.secrets.urlVariables)
-        else {
+        guard var base = configuration.setting(Self.url, spec: context.sourceSettings, source: name) else {
             throw SourceError("dynatrace: no environment configured: set sources.dynatrace.url in the spec, --dynatrace-url, or DYNATRACE_URL")
         }
         guard URLText.isHTTP(base) else { throw SourceError("dynatrace: '\(URLText.redacted(base))' is not an http(s) URL") }

@@ -13,10 +13,21 @@ import PerfGateCore
 /// `--trust-spec-urls`, or when it is the same server as the flag's or the variable's.
 public struct PrometheusSource: SLIProvider {
     public let name = "prometheus"
-    /// Its credentials' variables; the redactor and the CI mask list derive from this.
-    public static let secrets = SecretDeclaration(
-        variables: ["PROMETHEUS_TOKEN", "PROMETHEUS_PASSWORD"], urlVariables: ["PROMETHEUS_URL"],
-        basicAuth: (user: "PROMETHEUS_USERNAME", password: "PROMETHEUS_PASSWORD"))
+    /// Its settings and credentials' variables; the flags, the redactor and the CI mask list derive from this.
+    public static let declaration = SourceDeclaration(
+        name: "prometheus",
+        settings: [
+            SourceSetting(.url, flag: "prometheus-url", help: "Prometheus base URL or /api/v1/query URL (else PROMETHEUS_URL).",
+                          valueName: "url", variables: ["PROMETHEUS_URL"], specKey: "url"),
+            SourceSetting(.tokenFile, flag: "prometheus-token-file", help: "A file holding the Prometheus bearer token (else PROMETHEUS_TOKEN).",
+                          valueName: "file"),
+        ],
+        secrets: SecretDeclaration(
+            variables: ["PROMETHEUS_TOKEN", "PROMETHEUS_PASSWORD"], urlVariables: ["PROMETHEUS_URL"],
+            basicAuth: (user: "PROMETHEUS_USERNAME", password: "PROMETHEUS_PASSWORD")))
+    static var secrets: SecretDeclaration { declaration.secrets }
+    static let url = declaration.setting(.url)!
+    static let tokenFile = declaration.setting(.tokenFile)!
     let configuration: SourceConfiguration
 
     public init(configuration: SourceConfiguration = SourceConfiguration()) {
@@ -41,7 +52,7 @@ public struct PrometheusSource: SLIProvider {
             method: "POST", url: endpoint, headers: [("Accept", "application/json")], body: Array(URLText.formEncoded(form).utf8))
         var warnings: [String] = []
         if let authorization = try authorization() {
-            if configuration.mayReceiveCredentials(endpoint, flag: configuration.prometheusURL, variables: Self.secrets.urlVariables) {
+            if configuration.mayReceiveCredentials(endpoint, setting: Self.url) {
                 request.headers.append(("Authorization", authorization))
             } else {
                 warnings.append("credentials were not sent to \(URLText.origin(endpoint) ?? "the server"), which only the spec names; pass --trust-spec-urls to send them")
@@ -65,8 +76,7 @@ public struct PrometheusSource: SLIProvider {
 
     /// The `/api/v1/query` URL from whichever setting is present.
     func endpoint(_ context: SourceContext) throws(SourceError) -> String {
-        guard let base = configuration.setting(
-            spec: context.sourceSettings, source: name, key: "url", flag: configuration.prometheusURL, variables: Self.secrets.urlVariables)
+        guard let base = configuration.setting(Self.url, spec: context.sourceSettings, source: name)
         else {
             throw SourceError("prometheus: no server configured: set sources.prometheus.url in the spec, --prometheus-url, or PROMETHEUS_URL")
         }
@@ -78,8 +88,7 @@ public struct PrometheusSource: SLIProvider {
     }
 
     func authorization() throws(SourceError) -> String? {
-        if let token = try configuration.secret(
-            file: configuration.prometheusTokenFile, variables: [Self.secrets.variables[0]], source: name) {
+        if let token = try configuration.secret(file: Self.tokenFile, variables: [Self.secrets.variables[0]], source: name) {
             return "Bearer " + token
         }
         if let basic = Self.secrets.basicAuth, let user = configuration.environment[basic.user], !user.isEmpty {

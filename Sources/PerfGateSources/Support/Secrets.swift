@@ -21,7 +21,7 @@ public struct SecretDeclaration: Sendable {
 /// Every secret perfgate may hold during a run.
 public enum Secrets {
     /// Each source's declaration; the sources read their credentials from these same names.
-    public static let declarations: [SecretDeclaration] = [PrometheusSource.secrets, DynatraceSource.secrets]
+    public static var declarations: [SecretDeclaration] { SourceRegistry.declarations.map(\.secrets) }
 
     /// Azure Pipelines hands service connections to tasks as `ENDPOINT_AUTH_<id>` (JSON) and
     /// `ENDPOINT_AUTH_PARAMETER_<id>_<name>`; every parameter is a credential.

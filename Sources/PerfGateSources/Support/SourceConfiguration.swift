@@ -5,37 +5,42 @@ import PerfGateCore
 public struct SourceConfiguration: Sendable {
     public var http: any HTTPClient
     public var environment: [String: String]
-    public var prometheusURL: String?
-    public var prometheusTokenFile: String?
-    public var dynatraceURL: String?
-    public var dynatraceTokenFile: String?
+    /// The flags given for the sources' declared settings, by flag name (`prometheus-url`).
+    public var flags: [String: String]
     /// Send credentials to a server that only the spec names. Off by default: a spec from an
     /// untrusted pull request must not be able to send the pipeline's tokens to a host of its choosing.
     public var trustSpecURLs: Bool
 
+    public init(http: any HTTPClient = CurlHTTPClient(), environment: [String: String] = [:], flags: [String: String] = [:], trustSpecURLs: Bool = false) {
+        self.http = http
+        self.environment = environment
+        self.flags = flags
+        self.trustSpecURLs = trustSpecURLs
+    }
+
+    /// The same with the built-in sources' flags by name.
     public init(
         http: any HTTPClient = CurlHTTPClient(), environment: [String: String] = [:], prometheusURL: String? = nil,
         prometheusTokenFile: String? = nil, dynatraceURL: String? = nil, dynatraceTokenFile: String? = nil, trustSpecURLs: Bool = false
     ) {
-        self.http = http
-        self.environment = environment
-        self.prometheusURL = prometheusURL
-        self.prometheusTokenFile = prometheusTokenFile
-        self.dynatraceURL = dynatraceURL
-        self.dynatraceTokenFile = dynatraceTokenFile
-        self.trustSpecURLs = trustSpecURLs
+        let flags = ["prometheus-url": prometheusURL, "prometheus-token-file": prometheusTokenFile, "dynatrace-url": dynatraceURL,
+                     "dynatrace-token-file": dynatraceTokenFile].compactMapValues { $0 }
+        self.init(http: http, environment: environment, flags: flags, trustSpecURLs: trustSpecURLs)
     }
 
-    /// The first non-empty setting: the spec's `sources.<name>.url`, then the flag, then each variable.
-    func setting(spec: Node?, source: String, key: String, flag: String?, variables: [String]) -> String? {
-        if let value = spec?[source]?[key]?.stringValue?.trimmingSpaces(), !value.isEmpty { return value }
-        return outsideSetting(flag: flag, variables: variables)
+    /// The flag's value, if given and not empty.
+    public func flag(_ setting: SourceSetting) -> String? { flags[setting.flag].flatMap { $0.isEmpty ? nil : $0 } }
+
+    /// The first non-empty setting: the spec's `sources.<name>.<specKey>`, then the flag, then each variable.
+    func setting(_ setting: SourceSetting, spec: Node?, source: String) -> String? {
+        if let key = setting.specKey, let value = spec?[source]?[key]?.stringValue?.trimmingSpaces(), !value.isEmpty { return value }
+        return outsideSetting(setting)
     }
 
     /// The flag, else the first environment variable set: what the pipeline (not the spec) says.
-    func outsideSetting(flag: String?, variables: [String]) -> String? {
-        if let flag, !flag.isEmpty { return flag }
-        for name in variables {
+    func outsideSetting(_ setting: SourceSetting) -> String? {
+        if let flag = flag(setting) { return flag }
+        for name in setting.variables {
             if let value = environment[name]?.trimmingSpaces(), !value.isEmpty { return value }
         }
         return nil
@@ -43,15 +48,15 @@ public struct SourceConfiguration: Sendable {
 
     /// Whether credentials may go to `url`: it is the pipeline's own server (same origin as the flag
     /// or variable), or the spec's URLs are trusted.
-    func mayReceiveCredentials(_ url: String, flag: String?, variables: [String]) -> Bool {
+    func mayReceiveCredentials(_ url: String, setting: SourceSetting) -> Bool {
         if trustSpecURLs { return true }
-        guard let outside = outsideSetting(flag: flag, variables: variables) else { return false }
+        guard let outside = outsideSetting(setting) else { return false }
         return URLText.origin(outside) == URLText.origin(url)
     }
 
     /// A secret from the environment or from a file (its first line, trimmed); nil when neither is set.
-    func secret(file: String?, variables: [String], source: String) throws(SourceError) -> String? {
-        if let file {
+    func secret(file setting: SourceSetting, variables: [String], source: String) throws(SourceError) -> String? {
+        if let file = flag(setting) {
             let bytes: [UInt8]
             do {
                 bytes = try FileSystem.read(file, limit: 1 << 20)

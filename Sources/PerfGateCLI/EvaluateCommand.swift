@@ -50,6 +50,9 @@ struct EvaluateCommand: AsyncParsableCommand {
     @Option(name: .long, help: "How many indicators to measure at once.")
     var concurrency: Int = 8
 
+    @Flag(name: .long, help: "Print the query each indicator sent: placeholders filled, credentials left out (the JSON report has it too).")
+    var verbose = false
+
     /// Checked in `run`, not in `validate`: a usage error then still replaces the last run's reports.
     func checkOptions() throws {
         guard concurrency >= 1 else { throw UsageFailure("--concurrency must be at least 1") }
@@ -117,6 +120,11 @@ struct EvaluateCommand: AsyncParsableCommand {
             window: resolved?.0, variables: specOptions.variables.dictionary, resultFiles: resultFileOptions.resultFiles.dictionary,
             history: history?.file, concurrency: concurrency, deadline: try connectionOptions.deadlineSeconds(),
             connections: connectionOptions.connections))
+        if verbose {
+            for indicator in outcome.result.indicatorResults {
+                Console.err("perfgate: \(indicator.id) (\(indicator.source)) sent: \(indicator.resolvedQuery ?? "the query as written")")
+            }
+        }
         let recorded = history?.append(outcome.record) ?? true
         return (outcome.result, recorded)
     }

@@ -109,6 +109,7 @@ public enum JSONReport {
                 return .object([("key", .string(measurement.key)), ("value", measurement.value.map(Node.number) ?? .null)])
             },
         ]
+        if let query = result.resolvedQuery { fields.append(.node("query", .string(query))) }
         if let error = result.error { fields.append(.node("error", .string(error))) }
         if !result.warnings.isEmpty { fields.append(.node("warnings", .array(result.warnings.map(Node.string)))) }
         if !result.comparisons.isEmpty { fields.append(.node("comparisons", comparisons(result.comparisons))) }

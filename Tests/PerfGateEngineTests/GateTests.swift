@@ -65,6 +65,22 @@ final class FakePrometheus: HTTPClient {
         #expect(sent.first.map { String(decoding: $0.body ?? [], as: UTF8.self) }?.contains("shop") == true)
         #expect(sent.first?.header("authorization") == "Bearer s3cr3t-token")
         #expect(diagnostics.lines.isEmpty)
+        // What was sent is in the result, placeholders filled.
+        #expect(outcome.result.indicatorResults.first?.resolvedQuery == #"histogram_quantile(0.95, rate(http_duration_bucket{job="shop"}[5m]))"#)
+    }
+
+    @Test func theResolvedQueryNamesTheFileReadAndTheSLISent() async throws {
+        let spec = """
+            indicators:
+              - {id: j, source: jmeter, query: {file: r.jtl, stat: p95}, grading: {type: Threshold, metricScore: 1, thresholds: {}}}
+            objectives: {pass: 1, warning: 0}
+            """
+        let (gate, _) = gate(["/s/perfspec.yaml": spec], http: FakePrometheus(value: "1"))
+        let outcome = try await gate.evaluate(GateRequest(specPath: "/s/perfspec.yaml", resultFiles: ["jmeter": "/runs/42.jtl"]))
+        #expect(outcome.result.indicatorResults.first?.resolvedQuery == "/runs/42.jtl")
+        let (keptn, _) = self.gate(["/gate/slo.yaml": Self.slo, "/gate/prometheus/sli.yaml": Self.sli], http: FakePrometheus(value: "1"))
+        let gated = try await keptn.evaluate(GateRequest(specPath: "/gate/slo.yaml", window: Self.window, connections: .init(flags: ["prometheus-url": "http://p.test"])))
+        #expect(gated.result.indicatorResults.first?.resolvedQuery == #"histogram_quantile(0.95, sum(rate(http_duration_bucket{service="checkout"}[600s])) by (le))"#)
     }
 
     @Test func anInvalidSpecStopsWithItsProblemsSaid() async {

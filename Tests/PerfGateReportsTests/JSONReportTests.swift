@@ -9,6 +9,15 @@ import Testing
         try Golden.check(JSONReport.render(SampleResults.passing), "passing.result.json")
     }
 
+    /// The query as sent is in the report, so "no values" can be debugged from it.
+    @Test func showsTheResolvedQuery() throws {
+        var result = SampleResults.passing
+        result.indicatorResults[0].resolvedQuery = #"rate(http_requests_total{job="shop"}[5m])"#
+        let document = try JSONParser.parse(JSONReport.render(result))
+        #expect(document["indicatorResults"]?.items?.first?["query"]?.stringValue == #"rate(http_requests_total{job="shop"}[5m])"#)
+        #expect(try JSONParser.parse(JSONReport.render(SampleResults.passing))["indicatorResults"]?.items?.first?["query"] == nil)
+    }
+
     @Test func keepsPitometersFieldsAndShapes() throws {
         let node = try JSONParser.parse(JSONReport.render(SampleResults.mixed))
         #expect(node.members?.prefix(4).map(\.key) == ["result", "totalScore", "objectives", "indicatorResults"])

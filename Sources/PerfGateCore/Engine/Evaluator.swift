@@ -17,8 +17,11 @@ public struct Evaluator: Sendable {
     /// - Parameter comparison: the earlier runs that relative thresholds compare with.
     public func evaluate(_ spec: PerfSpec, context: SourceContext, specPath: String? = nil, comparison: ComparisonSet = .empty) async -> EvaluationResult {
         let fetched = await fetchAll(spec.indicators, context: context)
-        let results = zip(spec.indicators, fetched).map { indicator, outcome in
-            Self.grade(indicator, outcome, comparison: comparison)
+        let resolved = resolvedQueries(spec.indicators, context: context)
+        let results = zip(zip(spec.indicators, fetched), resolved).map { pair, query in
+            var result = Self.grade(pair.0, pair.1, comparison: comparison)
+            result.resolvedQuery = query
+            return result
         }
         var result = Scorer.result(of: results, objectives: spec.objectives, window: context.window, specPath: specPath)
         if spec.indicators.contains(where: { $0.grading.relativeThresholds != nil }) { result.comparedRuns = comparison.runs }
@@ -58,6 +61,12 @@ public struct Evaluator: Sendable {
             result.invalidInput = error.isInvalidInput
             return result
         }
+    }
+
+    /// What each indicator's source sends, redacted: placeholders filled, credentials left out.
+    public func resolvedQueries(_ indicators: [Indicator], context: SourceContext) -> [String?] {
+        let redactor = Redactor.shared
+        return indicators.map { indicator in sources[indicator.source]?.resolved(indicator.query, context: context).map(redactor.redact) }
     }
 
     /// Every indicator's answer, `concurrency` at a time. When the deadline passes, the answers

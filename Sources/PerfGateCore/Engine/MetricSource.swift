@@ -89,6 +89,9 @@ public protocol MetricSource: Sendable {
     /// The measurements for a query, with anything the backend warned about. Throws
     /// `SourceError` when it cannot measure.
     func answer(_ query: Node, context: SourceContext) async throws -> SourceAnswer
+    /// The query as it is sent, for reports and `--verbose`: placeholders filled, credentials
+    /// left out. nil (the default) when it is the query as written.
+    func resolved(_ query: Node, context: SourceContext) -> String?
 }
 
 /// A source that answers Keptn SLIs: `sli.yaml` holds query strings, and this turns one into
@@ -99,6 +102,8 @@ public protocol SLIProvider: MetricSource {
 
 extension MetricSource {
     public func validate(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic] { [] }
+
+    public func resolved(_ query: Node, context: SourceContext) -> String? { nil }
 
     /// Validation that knows of no variables or window.
     public func validate(_ query: Node, at path: SpecPath) -> [Diagnostic] {

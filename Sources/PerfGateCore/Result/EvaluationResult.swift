@@ -28,6 +28,9 @@ public struct IndicatorResult: Sendable, Equatable {
     public var objective: SLOObjectiveResult?
     /// For a PerfSpec with relative thresholds: per key, what it was compared with.
     public var comparisons: [KeyComparison]
+    /// The query as the source sent it (placeholders filled, credentials left out), when it
+    /// differs from the spec's: what a user debugging "no values" needs to see.
+    public var resolvedQuery: String?
 
     public init(
         id: String, source: String, score: Double, metricScore: Double, violations: [Violation],

@@ -19,10 +19,13 @@ public struct SLIMeasurer: Sendable {
         }
         var filled = context
         filled.placeholdersFilled = true
-        let outcomes = await Evaluator(sources: [source], concurrency: concurrency, deadline: deadline).fetchAll(indicators, context: filled)
+        let evaluator = Evaluator(sources: [source], concurrency: concurrency, deadline: deadline)
+        let outcomes = await evaluator.fetchAll(indicators, context: filled)
+        let resolved = evaluator.resolvedQueries(indicators, context: filled)
         var values: [String: SLIValue] = [:]
-        for (query, outcome) in zip(queries, outcomes) {
+        for ((query, outcome), sent) in zip(zip(queries, outcomes), resolved) {
             values[query.name] = Self.value(outcome)
+            values[query.name]?.query = sent
         }
         return values
     }

@@ -7,10 +7,13 @@ public struct SLIValue: Sendable, Equatable {
     /// reports the run as an error, not as a failed gate.
     public var unreachable: Bool
     public var warnings: [String]
+    /// The query as the provider sent it.
+    public var query: String?
 
-    public init(value: Double?, message: String? = nil, unreachable: Bool = false, warnings: [String] = []) {
+    public init(value: Double?, message: String? = nil, unreachable: Bool = false, warnings: [String] = [], query: String? = nil) {
         self.value = value
         self.message = message
+        self.query = query
         self.unreachable = unreachable
         self.warnings = warnings
     }
@@ -53,6 +56,7 @@ public enum SLOEvaluator {
                 id: objective.sli, source: source, score: result.score, metricScore: objective.pass.isEmpty ? 0 : objective.weight,
                 violations: [], measurements: measurements,
                 thresholds: Thresholds(), error: unreachable ? result.message : nil, warnings: received?.warnings ?? [], objective: result))
+            indicators[indicators.count - 1].resolvedQuery = received?.query
         }
 
         // Lighthouse remembers a failed key SLI; the first one names the failure.

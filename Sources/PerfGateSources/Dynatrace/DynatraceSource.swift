@@ -93,6 +93,16 @@ public struct DynatraceSource: SLIProvider {
         return try DynatraceResponse.page(response, for: query, request: "dynatrace: GET \(URLText.redacted(url))")
     }
 
+    /// The request: `GET` and the URL, placeholders filled, credentials masked.
+    public func resolved(_ query: Node, context: SourceContext) -> String? {
+        guard case .success(let parsed) = DynatraceQuery.parse(query), let window = context.window else { return nil }
+        let filled = context.placeholdersFilled ? parsed : try? parsed.filled { (text) throws(SourceError) in
+            try Placeholders.fill(text, variables: context.variables, window: window)
+        }
+        guard let filled, let base = try? baseURL(context) else { return nil }
+        return "GET " + URLText.redacted(base + filled.pathAndQuery(window: window))
+    }
+
     public func sliQuery(_ text: String) -> Result<Node, SourceError> {
         DynatraceQuery.sliQuery(text)
     }

@@ -7,7 +7,7 @@ import PerfGateCore
 /// ```
 /// A number gives one result keyed by the pointer; a list gives one per item, keyed `pointer/i`
 /// (or by the item's own `key` when items are `{"key", "value"}` objects).
-public struct JSONFileSource: MetricSource {
+public struct JSONFileSource: ResultFileSource {
     public let name = "json"
     public init() {}
 

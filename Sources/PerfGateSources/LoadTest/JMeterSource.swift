@@ -16,7 +16,7 @@ import PerfGateCore
 /// the statistics itself while streaming the file: `avg`, `min`, `max`, `median`, `p90`, `p95`,
 /// `p99` (any `pNN`, nearest rank), `errorRate` (failed share, 0..1), `throughput` (samples per
 /// second), `count`. With a window, only samples that started inside it count.
-public struct JMeterSource: MetricSource {
+public struct JMeterSource: ResultFileSource {
     public let name = "jmeter"
     public init() {}
 

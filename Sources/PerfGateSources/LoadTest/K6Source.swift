@@ -12,7 +12,7 @@ import PerfGateCore
 /// `tags` adds to the sub-metric's tags. `stat` is one of k6's (`avg`, `min`, `med`, `max`,
 /// `p(90)`, `p(95)`, `rate`, `count`, `value`, `passes`, `fails`); `p95` and `median` are accepted
 /// too. A summary is already aggregated, so the window cannot filter it; a stream's points are.
-public struct K6Source: MetricSource {
+public struct K6Source: ResultFileSource {
     public let name = "k6"
     public init() {}
 

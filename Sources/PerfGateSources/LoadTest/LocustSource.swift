@@ -16,7 +16,7 @@ import PerfGateCore
 /// `Failure Count`, …). Without `name` there is one result per row except `Aggregated`; `type`
 /// (`GET`, `POST`) narrows rows that share a name. Locust's file has no timestamps, so the window
 /// does not filter it.
-public struct LocustSource: MetricSource {
+public struct LocustSource: ResultFileSource {
     public let name = "locust"
     public init() {}
 

@@ -70,6 +70,12 @@ public struct PrometheusSource: SLIProvider {
         return answer
     }
 
+    /// The PromQL with its placeholders filled.
+    public func resolved(_ query: Node, context: SourceContext) -> String? {
+        guard let text = query.stringValue else { return nil }
+        return context.placeholdersFilled ? text : try? Placeholders.fill(text, variables: context.variables, window: context.window)
+    }
+
     public func sliQuery(_ text: String) -> Result<Node, SourceError> {
         .success(.string(text))
     }

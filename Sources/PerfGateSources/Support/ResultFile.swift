@@ -7,6 +7,16 @@ import Darwin
 #endif
 import PerfGateCore
 
+/// A source that reads a result file: what it "sends" is the file it reads, after `--results`
+/// and the spec's folder are applied.
+protocol ResultFileSource: MetricSource {}
+
+extension ResultFileSource {
+    public func resolved(_ query: Node, context: SourceContext) -> String? {
+        try? ResultFile.path(for: query, source: name, context: context)
+    }
+}
+
 /// Finds the file a load-test query reads, and validates the shape all file queries share.
 enum ResultFile {
     /// The path to read. `--results` wins: first an entry named like the query's `file`, then one

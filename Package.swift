@@ -1,9 +1,14 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// perfgate is built, tested and released on Linux (glibc) only: its CI agents, containers and
+// release binaries are Linux, and it calls glibc directly (no Darwin or Musl branches).
+#if !os(Linux)
+#error("perfgate builds on Linux (glibc) only")
+#endif
+
 let package = Package(
     name: "perfgate",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "perfgate", targets: ["perfgate"]),
         // The parsers and sources, for the fuzz harness and the benchmarks, which are packages of

@@ -4,7 +4,6 @@ import PackageDescription
 
 let package = Package(
     name: "perfgate-benchmarks",
-    platforms: [.macOS(.v14)],
     dependencies: [.package(name: "perfgate", path: "..")],
     targets: [
         // Decoding a large Prometheus answer in-process.

@@ -5,7 +5,6 @@ import PackageDescription
 
 let package = Package(
     name: "perfgate-fuzz",
-    platforms: [.macOS(.v14)],
     dependencies: [.package(name: "perfgate", path: "..")],
     targets: [
         // One harness for every parser of outside input (libFuzzer with -DFUZZING, else replay and mutate).

@@ -5,9 +5,7 @@
 import FoundationEssentials
 import PerfGateCore
 
-#if canImport(Glibc)
 import Glibc
-#endif
 
 struct Answer: Decodable {
     struct Series: Decodable {

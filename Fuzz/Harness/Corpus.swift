@@ -1,9 +1,7 @@
 import PerfGateCore
 import PerfGateSources
 
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Corpus files on disk.
 enum Corpus {

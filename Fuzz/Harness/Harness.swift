@@ -8,9 +8,7 @@
 import PerfGateCore
 import PerfGateSources
 
-#if canImport(Glibc)
 import Glibc
-#endif
 
 #if FUZZING
 private let fuzzTarget: String = {

@@ -1,10 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// The one path to the CI log. Every line perfgate prints, text or platform command, on stdout or
 /// stderr, is a `LogMessage` written here, so every byte of outside text is redacted and escaped.

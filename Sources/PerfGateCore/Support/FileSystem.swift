@@ -1,10 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// A file that could not be read or written, with the system's reason.
 public struct FileError: Error, Sendable, Equatable, CustomStringConvertible {

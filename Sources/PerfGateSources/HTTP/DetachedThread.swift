@@ -1,10 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Runs blocking work (a libcurl transfer) on a thread of its own. Dispatch's global queues keep
 /// about one thread per core, so eight blocked transfers on two cores would wait in line.

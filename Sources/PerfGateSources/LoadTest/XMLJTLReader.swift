@@ -1,10 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import PerfGateCore
 
 /// A start tag's attributes, read in place: valid only inside the callback that receives it.

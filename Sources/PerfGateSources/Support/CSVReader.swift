@@ -1,10 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import PerfGateCore
 
 /// One CSV record, valid only inside the callback that receives it: fields are views into the

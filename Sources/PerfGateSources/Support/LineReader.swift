@@ -1,10 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import PerfGateCore
 
 /// Streams a file line by line in bounded memory, for line-oriented results (k6 point streams).

@@ -1,10 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import PerfGateCore
 
 /// Every parser that reads outside input, on raw bytes: the surface the fuzz harness drives

@@ -1,10 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import PerfGateCore
 
 /// A source that reads a result file: what it "sends" is the file it reads, after `--results`

@@ -96,7 +96,7 @@ enum AnnotationText {
 
     static func message(_ indicator: IndicatorResult) -> String {
         if let error = indicator.error { return "\(indicator.id) could not be measured: \(error)" }
-        if let objective = indicator.objective {
+        if case .objective(let objective) = indicator.kind {
             return "\(indicator.id): \(ResultText.sloValue(objective)); \(SLOText.summary(objective))"
                 + " (score \(NumberText.format(indicator.score)) of \(NumberText.format(indicator.metricScore)))"
         }

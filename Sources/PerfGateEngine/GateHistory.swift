@@ -28,7 +28,7 @@ struct GateHistory {
 
     static func values(_ result: EvaluationResult) -> [HistoryRecord.Value] {
         result.indicatorResults.flatMap { indicator -> [HistoryRecord.Value] in
-            if let objective = indicator.objective {
+            if case .objective(let objective) = indicator.kind {
                 return [HistoryRecord.Value(
                     id: indicator.id, key: indicator.id, value: objective.value, status: objective.status.rawValue,
                     success: objective.value != nil && indicator.error == nil)]

@@ -22,7 +22,7 @@ extension JSONReport {
     }
 
     static func sloIndicator(_ indicator: IndicatorResult) -> Node {
-        guard let objective = indicator.objective else { return tree(self.indicator(indicator)) }
+        guard case .objective(let objective) = indicator.kind else { return tree(self.indicator(indicator)) }
         let success = objective.value != nil
         var pairs: [(String, Node)] = [
             ("score", .number(objective.score)),

@@ -31,7 +31,7 @@ public enum JSONReport {
     }
 
     static func fields(_ result: EvaluationResult) -> [Field] {
-        if let slo = result.slo { return (sloDocument(result, slo).members ?? []).map { .node($0.key, $0.value) } }
+        if case .keptn(let slo) = result.kind { return (sloDocument(result, slo).members ?? []).map { .node($0.key, $0.value) } }
         var fields: [Field] = [
             .node("result", .string(result.verdict.rawValue)),
             .node("totalScore", .number(result.totalScore)),

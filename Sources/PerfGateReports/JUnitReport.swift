@@ -59,19 +59,20 @@ public enum JUnitReport {
         switch indicator.verdict {
         case .pass, .warning:
             break
-        case .fail where indicator.objective != nil:
-            let objective = indicator.objective!
+        case .fail:
+            guard case .objective(let objective) = indicator.kind else {
+                testCase.kind = "failure"
+                let severe = indicator.violations.first { $0.breach.isSevere }
+                testCase.type = severe?.breach.text ?? "fail"
+                testCase.message = "\(severe.map(ResultText.describe) ?? "failed") (\(score))"
+                testCase.details = indicator.violations.map(ResultText.describe).joined(separator: "\n")
+                break
+            }
             testCase.kind = "failure"
             testCase.type = objective.value == nil ? "no value" : "fail"
             let why = objective.value == nil ? LogText.inert(objective.message ?? "no value") : ResultText.sloValue(objective)
             testCase.message = "\(why) (\(score))"
             testCase.details = why + "\n" + SLOText.summary(objective) + (objective.objective.keySLI ? "\nkey SLI: its failure fails the gate" : "")
-        case .fail:
-            testCase.kind = "failure"
-            let severe = indicator.violations.first { $0.breach.isSevere }
-            testCase.type = severe?.breach.text ?? "fail"
-            testCase.message = "\(severe.map(ResultText.describe) ?? "failed") (\(score))"
-            testCase.details = indicator.violations.map(ResultText.describe).joined(separator: "\n")
         case .error:
             testCase.kind = "error"
             testCase.type = "SourceError"
@@ -83,9 +84,14 @@ public enum JUnitReport {
     }
 
     static func objectivesCase(_ result: EvaluationResult) -> Case {
-        var testCase = Case(name: result.slo == nil ? "objectives" : "total_score")
-        var summary = "total score \(NumberText.format(result.totalScore)); pass at \(NumberText.format(result.objectives.pass)), warning at \(NumberText.format(result.objectives.warning))"
-        if let slo = result.slo {
+        var testCase: Case
+        let summary: String
+        switch result.kind {
+        case .perfSpec:
+            testCase = Case(name: "objectives")
+            summary = "total score \(NumberText.format(result.totalScore)); pass at \(NumberText.format(result.objectives.pass)), warning at \(NumberText.format(result.objectives.warning))"
+        case .keptn(let slo):
+            testCase = Case(name: "total_score")
             summary = TerminalReport.totalLine(result) + (slo.message.isEmpty ? "" : ": " + LogText.inert(slo.message))
         }
         switch result.verdict {

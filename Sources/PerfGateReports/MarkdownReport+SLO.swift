@@ -13,7 +13,7 @@ extension MarkdownReport {
 
         text += "| SLI | Value | Compared with | Pass criteria | Warning criteria | Score | Status |\n|---|---|---|---|---|---|---|\n"
         for indicator in result.indicatorResults.prefix(maxRows) {
-            guard let objective = indicator.objective else { continue }
+            guard case .objective(let objective) = indicator.kind else { continue }
             let name = objective.objective.displayName.flatMap { $0.isEmpty ? nil : $0 }
             var sli = MarkdownText.code(objective.objective.sli)
             if let name { sli = MarkdownText.cell(name) + " " + sli }
@@ -35,7 +35,7 @@ extension MarkdownReport {
             text += "\n_\(result.indicatorResults.count - maxRows) more objectives are in the JSON report._\n"
         }
         let missing = result.indicatorResults.compactMap { indicator -> String? in
-            guard let objective = indicator.objective, objective.value == nil, objective.status != .info else { return nil }
+            guard case .objective(let objective) = indicator.kind, objective.value == nil, objective.status != .info else { return nil }
             return "\(MarkdownText.code(indicator.id)): \(MarkdownText.cell(clip(objective.message ?? "no value")))"
         }
         text += list("SLIs without a value", missing)

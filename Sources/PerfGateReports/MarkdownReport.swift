@@ -9,7 +9,7 @@ public enum MarkdownReport {
     static let maxListItems = 200
 
     public static func render(_ result: EvaluationResult) -> String {
-        if let slo = result.slo { return renderSLO(result, slo) }
+        if case .keptn(let slo) = result.kind { return renderSLO(result, slo) }
         let maximum = result.indicatorResults.reduce(0) { $0 + $1.metricScore }
         var text = "## \(icon(result.verdict)) perfgate: \(result.verdict.rawValue.uppercased()), score \(NumberText.format(result.totalScore))"
             + " of \(NumberText.format(maximum)) (pass at \(NumberText.format(result.objectives.pass)), warning at \(NumberText.format(result.objectives.warning)))\n\n"

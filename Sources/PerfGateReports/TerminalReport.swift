@@ -26,7 +26,7 @@ public enum TerminalReport {
             let detail: String
             if let error = indicator.error {
                 detail = "error: " + LogText.inert(error)
-            } else if let objective = indicator.objective {
+            } else if case .objective(let objective) = indicator.kind {
                 detail = ResultText.sloValue(objective) + "  [" + SLOText.summary(objective) + "]"
             } else {
                 detail = values(indicator.measurements) + "  [" + thresholds(of: indicator) + "]"
@@ -45,7 +45,7 @@ public enum TerminalReport {
                 + result.comparedRuns.map(ResultText.comparedRun).joined(separator: ", "))
         }
         lines.append(totalLine(result))
-        if let slo = result.slo {
+        if case .keptn(let slo) = result.kind {
             if !slo.message.isEmpty { lines.append(LogText.inert(slo.message)) }
             for note in slo.notes { lines.append("note: " + LogText.inert(note)) }
         }
@@ -58,7 +58,7 @@ public enum TerminalReport {
 
     /// `total score 75 of 90 (pass at …)`, or for an SLO evaluation the percentage.
     public static func totalLine(_ result: EvaluationResult) -> String {
-        if let slo = result.slo {
+        if case .keptn(let slo) = result.kind {
             let warning = slo.warningTarget.map { ", warning at " + SLOText.percent($0) } ?? ""
             return "total score \(SLOText.percent(result.totalScore)) of \(NumberText.format(slo.maximumScore)) weight"
                 + " (pass at \(SLOText.percent(result.objectives.pass))\(warning))"

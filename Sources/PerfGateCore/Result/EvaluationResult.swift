@@ -24,8 +24,8 @@ public struct IndicatorResult: Sendable, Equatable {
     public var invalidInput = false
     /// What the backend warned about while answering.
     public var warnings: [String]
-    /// For an SLO evaluation: the objective's lighthouse outcome.
-    public var objective: SLOObjectiveResult?
+    /// How it was graded: thresholds (a PerfSpec), or a Keptn objective with lighthouse's outcome.
+    public var kind: Kind
     /// For a PerfSpec with relative thresholds: per key, what it was compared with.
     public var comparisons: [KeyComparison]
     /// The query as the source sent it (placeholders filled, credentials left out), when it
@@ -46,8 +46,22 @@ public struct IndicatorResult: Sendable, Equatable {
         self.thresholds = thresholds
         self.error = error
         self.warnings = warnings
-        self.objective = objective
+        self.kind = objective.map(Kind.objective) ?? .thresholds
         self.comparisons = comparisons
+    }
+
+    /// How an indicator was graded.
+    public enum Kind: Sendable, Equatable {
+        /// A PerfSpec indicator: its thresholds.
+        case thresholds
+        /// A Keptn objective: lighthouse's outcome for it.
+        case objective(SLOObjectiveResult)
+    }
+
+    /// The Keptn objective's outcome, for an objective.
+    public var objective: SLOObjectiveResult? {
+        if case .objective(let objective) = kind { return objective }
+        return nil
     }
 
     /// The indicator's own verdict: full score passes, any severe breach or error fails, else a warning.
@@ -78,8 +92,9 @@ public struct EvaluationResult: Sendable, Equatable {
     public var specPath: String?
     /// When the evaluation ran, in seconds since the epoch (set by the caller: grading has no clock).
     public var evaluatedAt: Double?
-    /// For an SLO evaluation: lighthouse's message and the score's scale. `totalScore` is then a percentage.
-    public var slo: SLOSummary?
+    /// Which kind of spec gave it. For a Keptn quality gate, lighthouse's message and the score's
+    /// scale come with it, and `totalScore` is a percentage.
+    public var kind: Kind = .perfSpec
     /// The earlier runs that relative criteria compared with, newest first.
     public var comparedRuns: [HistoryRecord] = []
     /// Why the run stopped before it could evaluate (an invalid spec, a usage error): then the
@@ -103,6 +118,17 @@ public struct EvaluationResult: Sendable, Equatable {
 }
 
 extension EvaluationResult {
+    public enum Kind: Sendable, Equatable {
+        case perfSpec
+        case keptn(SLOSummary)
+    }
+
+    /// The Keptn summary, for a quality gate's result.
+    public var slo: SLOSummary? {
+        if case .keptn(let summary) = kind { return summary }
+        return nil
+    }
+
     /// The result of a run that stopped before evaluating, with the reason.
     public static func stopped(_ reason: String, exitCode: Int32, specPath: String? = nil) -> EvaluationResult {
         var result = EvaluationResult(verdict: .error, totalScore: 0, objectives: Objectives(pass: 0, warning: 0), indicatorResults: [], specPath: specPath)

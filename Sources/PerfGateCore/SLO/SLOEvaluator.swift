@@ -90,7 +90,7 @@ public enum SLOEvaluator {
         var result = EvaluationResult(
             verdict: verdict, totalScore: outcome.score, objectives: Objectives(pass: spec.totalPass, warning: spec.totalWarning ?? spec.totalPass),
             indicatorResults: indicators, window: window, specPath: specPath)
-        result.slo = SLOSummary(message: outcome.message, maximumScore: maximum, warningTarget: spec.totalWarning, notes: notes)
+        result.kind = .keptn(SLOSummary(message: outcome.message, maximumScore: maximum, warningTarget: spec.totalWarning, notes: notes))
         result.comparedRuns = comparison.runs
         return result
     }

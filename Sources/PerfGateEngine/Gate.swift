@@ -82,7 +82,7 @@ public struct Gate: Sendable {
             var comparison = ComparisonSet.empty
             if let history {
                 comparison = history.comparison(loaded.spec.comparison, context: runContext)
-            } else if loaded.spec.objectives.contains(where: { objective in (objective.pass + objective.warning).joined().contains { Criterion($0)?.isRelative == true } }) {
+            } else if loaded.spec.objectives.contains(where: { objective in (objective.pass + objective.warning).joined().contains(where: \.isRelative) }) {
                 diagnostics.warning("relative criteria (<=+10% ...) need --history to compare with; without it they are met")
             }
             let folder = Path.directory(of: loaded.path)

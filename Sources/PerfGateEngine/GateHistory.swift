@@ -10,11 +10,11 @@ struct GateHistory {
     func comparison(_ comparison: SLOSpec.Comparison, context: [String: String]) -> ComparisonSet {
         let set = ComparisonSet.select(from: file.records, comparison: comparison, context: context)
         if set.runs.isEmpty {
-            let filter = comparison.includeResultWithScore == "all" ? "" : " with result \(comparison.includeResultWithScore)"
+            let filter = comparison.includeResultWithScore == .all ? "" : " with result \(comparison.includeResultWithScore.rawValue)"
             diagnostics.note("no earlier run\(filter) in \(file.path) to compare with; relative criteria are met")
         } else {
             let runs = set.runs.map(ResultText.comparedRun).joined(separator: ", ")
-            diagnostics.note("comparing with \(set.runs.count) earlier run\(set.runs.count == 1 ? "" : "s") in \(file.path) (\(comparison.aggregateFunction), newest first): \(runs)")
+            diagnostics.note("comparing with \(set.runs.count) earlier run\(set.runs.count == 1 ? "" : "s") in \(file.path) (\(comparison.aggregateFunction.rawValue), newest first): \(runs)")
         }
         return set
     }

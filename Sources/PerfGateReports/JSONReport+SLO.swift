@@ -47,7 +47,7 @@ extension JSONReport {
     }
 
     /// Lighthouse gives `null` for a list with no criteria, `[]` for an informational objective.
-    static func targets(_ targets: [SLOTarget], criteria: [[String]], informational: Bool) -> Node {
+    static func targets(_ targets: [SLOTarget], criteria: [[Criterion]], informational: Bool) -> Node {
         if informational { return .array([]) }
         if criteria.isEmpty { return .null }
         return .array(targets.map { target in

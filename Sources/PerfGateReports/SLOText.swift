@@ -7,14 +7,15 @@ public enum SLOText {
     public static func target(_ target: SLOTarget, hasValue: Bool = true) -> String {
         let text = LogText.inert(String(target.criteria.unicodeScalars.filter { !$0.properties.isWhitespace }))
         let mark = target.violated ? " ✗" : ""
-        guard let criterion = Criterion(target.criteria), criterion.isRelative else { return text + mark }
+        let criterion = target.criterion
+        guard criterion.isRelative else { return text + mark }
         if !hasValue { return text + " → not measured" + mark }
         if target.targetValue == 0 && !target.violated { return text + " → no earlier value, met" }
         return "\(text) → \(symbol(criterion.op)) \(NumberText.precise(target.targetValue))\(mark)"
     }
 
     /// The sets of a pass or warning list, with their targets: `a and b or c`.
-    public static func criteria(_ sets: [[String]], _ targets: [SLOTarget], hasValue: Bool = true) -> String {
+    public static func criteria(_ sets: [[Criterion]], _ targets: [SLOTarget], hasValue: Bool = true) -> String {
         guard !sets.isEmpty else { return "" }
         var remaining = targets[...]
         let rendered = sets.map { set -> String in
@@ -22,7 +23,7 @@ public enum SLOText {
             let shown = remaining.prefix(count).map { self.target($0, hasValue: hasValue) }
             remaining = remaining.dropFirst(count)
             // Targets are missing only when the criteria could not be read; show them as written.
-            return (shown.isEmpty ? set.map(LogText.sanitize) : shown).joined(separator: " and ")
+            return (shown.isEmpty ? set.map { LogText.sanitize($0.text) } : shown).joined(separator: " and ")
         }
         return rendered.joined(separator: " or ")
     }

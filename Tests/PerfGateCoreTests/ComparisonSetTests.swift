@@ -1,4 +1,5 @@
 import PerfGateCore
+import PerfGateTestSupport
 import Testing
 
 /// Which earlier runs a run compares with (`include_result_with_score`, `number_of_comparison_results`).
@@ -9,7 +10,7 @@ import Testing
             values: [.init(id: "rt", key: "rt", value: value, status: result.rawValue, success: success)])
     }
 
-    func comparison(_ compareWith: String, _ include: String, _ count: Int, _ function: String = "avg") -> SLOSpec.Comparison {
+    func comparison(_ compareWith: SLOSpec.CompareWith, _ include: SLOSpec.IncludedResults, _ count: Int, _ function: SLOSpec.AggregateFunction = .avg) -> SLOSpec.Comparison {
         .init(compareWith: compareWith, includeResultWithScore: include, numberOfComparisonResults: count, aggregateFunction: function)
     }
 

@@ -5,7 +5,7 @@
 public struct ComparisonSet: Sendable {
     /// Newest first.
     public let runs: [HistoryRecord]
-    public let aggregateFunction: String
+    public let aggregateFunction: SLOSpec.AggregateFunction
     /// Successful values by indicator and key, newest first: a spec with 100,000 keys stays linear.
     let index: [IndexKey: [Double]]
 
@@ -14,7 +14,7 @@ public struct ComparisonSet: Sendable {
         var key: String
     }
 
-    public init(runs: [HistoryRecord], aggregateFunction: String = "avg") {
+    public init(runs: [HistoryRecord], aggregateFunction: SLOSpec.AggregateFunction = .avg) {
         self.runs = runs
         self.aggregateFunction = aggregateFunction
         var index: [IndexKey: [Double]] = [:]
@@ -37,9 +37,9 @@ public struct ComparisonSet: Sendable {
         let eligible = history.reversed().filter { record in
             guard record.context == context else { return false }
             switch comparison.includeResultWithScore {
-            case "pass": return record.result == .pass
-            case "pass_or_warn": return record.result == .pass || record.result == .warning
-            default: return true
+            case .pass: return record.result == .pass
+            case .passOrWarn: return record.result == .pass || record.result == .warning
+            case .all: return true
             }
         }
         return ComparisonSet(runs: Array(eligible.prefix(max(0, comparison.resultsToCompare))), aggregateFunction: comparison.aggregateFunction)

@@ -71,15 +71,14 @@ public struct Criterion: Sendable, Equatable {
 
 /// How earlier values are folded into one for relative criteria: `avg`, `p50`, `p90`, `p95`.
 public enum SLOAggregate {
-    /// nil when there are no values (relative criteria are then met); unknown functions give 0, as lighthouse does.
-    public static func value(_ values: [Double], function: String) -> Double? {
+    /// nil when there are no values (relative criteria are then met).
+    public static func value(_ values: [Double], function: SLOSpec.AggregateFunction) -> Double? {
         guard !values.isEmpty else { return nil }
         switch function {
-        case "avg": return values.reduce(0, +) / Double(values.count)
-        case "p50": return percentile(values, 0.5)
-        case "p90": return percentile(values, 0.9)
-        case "p95": return percentile(values, 0.95)
-        default: return 0
+        case .avg: return values.reduce(0, +) / Double(values.count)
+        case .p50: return percentile(values, 0.5)
+        case .p90: return percentile(values, 0.9)
+        case .p95: return percentile(values, 0.95)
         }
     }
 

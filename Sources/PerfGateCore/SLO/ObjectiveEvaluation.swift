@@ -2,13 +2,13 @@
 public struct SLOObjective: Sendable, Equatable {
     public var sli: String
     public var displayName: String?
-    /// OR across the sets, AND within each.
-    public var pass: [[String]]
-    public var warning: [[String]]
+    /// OR across the sets, AND within each; parsed once, when the spec is read.
+    public var pass: [[Criterion]]
+    public var warning: [[Criterion]]
     public var weight: Double
     public var keySLI: Bool
 
-    public init(sli: String, displayName: String? = nil, pass: [[String]], warning: [[String]] = [], weight: Double = 1, keySLI: Bool = false) {
+    public init(sli: String, displayName: String? = nil, pass: [[Criterion]], warning: [[Criterion]] = [], weight: Double = 1, keySLI: Bool = false) {
         self.sli = sli
         self.displayName = displayName
         self.pass = pass
@@ -22,14 +22,17 @@ public struct SLOObjective: Sendable, Equatable {
 
 /// A criterion after evaluation: the value it resolved to, and whether the measurement broke it.
 public struct SLOTarget: Sendable, Equatable {
-    public var criteria: String
+    public var criterion: Criterion
     public var targetValue: Double
     public var violated: Bool
-    public init(criteria: String, targetValue: Double, violated: Bool) {
-        self.criteria = criteria
+    public init(_ criterion: Criterion, targetValue: Double, violated: Bool) {
+        self.criterion = criterion
         self.targetValue = targetValue
         self.violated = violated
     }
+
+    /// The criterion as the spec wrote it.
+    public var criteria: String { criterion.text }
 }
 
 /// The lighthouse outcome of one objective.
@@ -65,19 +68,10 @@ public struct SLOObjectiveResult: Sendable, Equatable {
 
 /// The per-objective step of Keptn's lighthouse (1.4.5), as `keptn-quality-gates.md` §2 states it.
 public enum SLOObjectiveEvaluator {
-    public struct InvalidCriterion: Error, Equatable {
-        public var objective: String
-        public var criterion: String
-        public init(objective: String, criterion: String) {
-            self.objective = objective
-            self.criterion = criterion
-        }
-    }
-
     /// `value` nil (with `message`) means the provider sent none; `previous` are earlier successful values.
     public static func evaluate(
-        _ objective: SLOObjective, value: Double?, message: String? = nil, previous: [Double], aggregate function: String
-    ) throws(InvalidCriterion) -> SLOObjectiveResult {
+        _ objective: SLOObjective, value: Double?, message: String? = nil, previous: [Double], aggregate function: SLOSpec.AggregateFunction
+    ) -> SLOObjectiveResult {
         let aggregate = SLOAggregate.value(previous, function: function)
         var result = SLOObjectiveResult(
             objective: objective, status: .info, score: 0, value: value, comparedValue: aggregate ?? 0, passTargets: [],
@@ -94,21 +88,20 @@ public enum SLOObjectiveEvaluator {
             result.message = message ?? "no value received from SLI provider"
             // Listed as violated; a relative target shows the raw aggregate.
             func violated(_ criterion: Criterion) -> SLOTarget {
-                SLOTarget(criteria: criterion.text, targetValue: criterion.isRelative ? (aggregate ?? 0) : criterion.value, violated: true)
+                SLOTarget(criterion, targetValue: criterion.isRelative ? (aggregate ?? 0) : criterion.value, violated: true)
             }
-            result.passTargets = try targets(objective.pass, objective: objective).map(violated)
-            result.warningTargets = ((try? targets(objective.warning, objective: objective)) ?? []).map(violated)
+            result.passTargets = objective.pass.joined().map(violated)
+            result.warningTargets = objective.warning.joined().map(violated)
             return result
         }
-        let (passed, passTargets) = try evaluate(objective.pass, value: value, aggregate: aggregate, objective: objective)
+        let (passed, passTargets) = evaluate(objective.pass, value: value, aggregate: aggregate)
         result.passTargets = passTargets
-        // Errors in warning criteria count as "not met", as in lighthouse.
-        let warned = try? evaluate(objective.warning, value: value, aggregate: aggregate, objective: objective)
-        result.warningTargets = warned?.targets ?? []
+        let warned = evaluate(objective.warning, value: value, aggregate: aggregate)
+        result.warningTargets = warned.targets
         if passed {
             result.status = .pass
             result.score = objective.weight
-        } else if warned?.met == true {
+        } else if warned.met {
             result.status = .warning
             result.score = objective.weight / 2
         } else {
@@ -117,34 +110,20 @@ public enum SLOObjectiveEvaluator {
         return result
     }
 
-    static func targets(_ sets: [[String]], objective: SLOObjective) throws(InvalidCriterion) -> [Criterion] {
-        var criteria: [Criterion] = []
-        for set in sets {
-            for text in set {
-                guard let criterion = Criterion(text) else { throw InvalidCriterion(objective: objective.name, criterion: text) }
-                criteria.append(criterion)
-            }
-        }
-        return criteria
-    }
-
     /// OR over the sets, AND within each; every set is evaluated so every target is listed.
-    static func evaluate(
-        _ sets: [[String]], value: Double, aggregate: Double?, objective: SLOObjective
-    ) throws(InvalidCriterion) -> (met: Bool, targets: [SLOTarget]) {
+    static func evaluate(_ sets: [[Criterion]], value: Double, aggregate: Double?) -> (met: Bool, targets: [SLOTarget]) {
         var anySetMet = false
         var targets: [SLOTarget] = []
         for set in sets {
             var setMet = true
-            for text in set {
-                guard let criterion = Criterion(text) else { throw InvalidCriterion(objective: objective.name, criterion: text) }
+            for criterion in set {
                 guard let target = criterion.target(aggregate: aggregate) else {
                     // A relative criterion with no usable history is met; its target shows as 0.
-                    targets.append(SLOTarget(criteria: text, targetValue: 0, violated: false))
+                    targets.append(SLOTarget(criterion, targetValue: 0, violated: false))
                     continue
                 }
                 let met = criterion.isMet(value, target: target)
-                targets.append(SLOTarget(criteria: text, targetValue: target, violated: !met))
+                targets.append(SLOTarget(criterion, targetValue: target, violated: !met))
                 if !met { setMet = false }
             }
             if setMet { anySetMet = true }

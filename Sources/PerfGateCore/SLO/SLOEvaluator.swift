@@ -34,20 +34,11 @@ public enum SLOEvaluator {
     ) -> EvaluationResult {
         var results: [SLOObjectiveResult] = []
         var indicators: [IndicatorResult] = []
-        var invalid: String?
         for objective in spec.objectives {
             let received = values[objective.sli]
             let previous = comparison.values(id: objective.sli, key: objective.sli)
-            var result: SLOObjectiveResult
-            do {
-                result = try SLOObjectiveEvaluator.evaluate(
-                    objective, value: received?.value, message: received?.message, previous: previous, aggregate: comparison.aggregateFunction)
-            } catch {
-                invalid = invalid ?? "error with \(error.objective): invalid criteria string"
-                result = SLOObjectiveResult(
-                    objective: objective, status: .fail, score: 0, value: received?.value, comparedValue: 0, passTargets: [],
-                    warningTargets: [], message: "invalid criterion '\(error.criterion)'")
-            }
+            let result = SLOObjectiveEvaluator.evaluate(
+                objective, value: received?.value, message: received?.message, previous: previous, aggregate: comparison.aggregateFunction)
             results.append(result)
             let unreachable = received?.unreachable == true && !objective.pass.isEmpty
             var measurements: [Measurement] = []
@@ -70,10 +61,9 @@ public enum SLOEvaluator {
         if keyFailures.count > 1 {
             outcome.message += " (\(keyFailures.count) key SLIs failed: \(keyFailures.map(\.objective.name).joined(separator: ", ")))"
         }
-        // The overrides that follow the score, in lighthouse's order.
-        if let invalid {
-            outcome = .init(score: outcome.score, result: .fail, message: invalid)
-        } else if spec.objectives.isEmpty {
+        // The overrides that follow the score, in lighthouse's order. (Lighthouse's "invalid
+        // criteria string" cannot happen here: the decoder rejects such a spec, exit 65.)
+        if spec.objectives.isEmpty {
             outcome = .init(score: 0, result: .fail, message: "perfgate failed because no SLO objective was provided")
         } else if let providerFailure {
             outcome = .init(score: outcome.score, result: .fail, message: "perfgate failed because SLI failed with message \(providerFailure)")

@@ -1,20 +1,33 @@
 /// A Keptn `slo.yaml`: objectives over named SLIs, how to compare with earlier runs, and the
 /// total score needed.
 public struct SLOSpec: Sendable, Equatable {
+    /// `compare_with`.
+    public enum CompareWith: String, Sendable, CaseIterable {
+        case singleResult = "single_result", severalResults = "several_results"
+    }
+
+    /// `include_result_with_score`: which earlier runs count, by their overall result.
+    public enum IncludedResults: String, Sendable, CaseIterable {
+        case all, pass, passOrWarn = "pass_or_warn"
+    }
+
+    /// `aggregate_function`: how earlier values combine into the one a relative criterion compares with.
+    public enum AggregateFunction: String, Sendable, CaseIterable {
+        case avg, p50, p90, p95
+    }
+
+    /// The comparison settings, parsed once when the spec is read.
     public struct Comparison: Sendable, Equatable {
-        /// `single_result` or `several_results`.
-        public var compareWith: String
-        /// `all`, `pass` or `pass_or_warn`: which earlier runs count, by their overall result.
-        public var includeResultWithScore: String
+        public var compareWith: CompareWith
+        public var includeResultWithScore: IncludedResults
         public var numberOfComparisonResults: Int
-        /// `avg`, `p50`, `p90` or `p95`.
-        public var aggregateFunction: String
+        public var aggregateFunction: AggregateFunction
 
         /// What lighthouse uses when the block is absent.
         public static let absent = Comparison(
-            compareWith: "single_result", includeResultWithScore: "all", numberOfComparisonResults: 1, aggregateFunction: "avg")
+            compareWith: .singleResult, includeResultWithScore: .all, numberOfComparisonResults: 1, aggregateFunction: .avg)
 
-        public init(compareWith: String, includeResultWithScore: String, numberOfComparisonResults: Int, aggregateFunction: String) {
+        public init(compareWith: CompareWith, includeResultWithScore: IncludedResults, numberOfComparisonResults: Int, aggregateFunction: AggregateFunction) {
             self.compareWith = compareWith
             self.includeResultWithScore = includeResultWithScore
             self.numberOfComparisonResults = numberOfComparisonResults
@@ -22,7 +35,7 @@ public struct SLOSpec: Sendable, Equatable {
         }
 
         /// How many earlier runs to compare with: 1 for `single_result`.
-        public var resultsToCompare: Int { compareWith == "single_result" ? 1 : numberOfComparisonResults }
+        public var resultsToCompare: Int { compareWith == .singleResult ? 1 : numberOfComparisonResults }
     }
 
     public var specVersion: String?
@@ -98,36 +111,38 @@ public enum SLOSpecDecoder {
                     "'number_of_comparison_results' must be a whole number from 0 to 100000, found \(JSONWriter.format(number))"))
             }
         }
-        let comparison = SLOSpec.Comparison(
-            compareWith: text(reader["compare_with"], default: "single_result"),
-            includeResultWithScore: text(reader["include_result_with_score"], default: "all"),
-            numberOfComparisonResults: count > 0 ? count : 3,
-            aggregateFunction: text(reader["aggregate_function"], default: "avg"))
-        let choices: [(String, String, [String])] = [
-            ("compare_with", comparison.compareWith, ["single_result", "several_results"]),
-            ("include_result_with_score", comparison.includeResultWithScore, ["all", "pass", "pass_or_warn"]),
-            ("aggregate_function", comparison.aggregateFunction, ["avg", "p50", "p90", "p95"]),
-        ]
-        for (key, value, allowed) in choices where !allowed.contains(value) {
+        /// A setting's value, or its default (with an error for one that is not allowed).
+        func choice<Choice: RawRepresentable & CaseIterable>(_ key: String, default fallback: Choice) -> Choice where Choice.RawValue == String {
+            let value = text(reader[key], default: fallback.rawValue)
+            if let known = Choice(rawValue: value) { return known }
+            let allowed = Choice.allCases.map(\.rawValue)
             diagnostics.append(.error(path.appending(key), reader[key]?.location,
                 "'\(value)' is not one of \(allowed.joined(separator: ", "))\(Suggestion.hint(for: value, in: allowed))"))
+            return fallback
         }
+        let comparison = SLOSpec.Comparison(
+            compareWith: choice("compare_with", default: SLOSpec.CompareWith.singleResult),
+            includeResultWithScore: choice("include_result_with_score", default: SLOSpec.IncludedResults.all),
+            numberOfComparisonResults: count > 0 ? count : 3,
+            aggregateFunction: choice("aggregate_function", default: SLOSpec.AggregateFunction.avg))
         return comparison
     }
 
     static func decodeObjective(_ node: Node, at path: SpecPath, into diagnostics: inout [Diagnostic]) -> SLOObjective? {
         guard let reader = MemberReader(node, at: path, known: ["sli", "displayName", "pass", "warning", "weight", "key_sli"], into: &diagnostics),
               let sli = reader.string("sli", required: true, "the SLI's name in sli.yaml", into: &diagnostics) else { return nil }
-        func sets(_ key: String) -> [[String]] {
+        // Parsed once, here: evaluation works on typed criteria and cannot fail on them.
+        func sets(_ key: String) -> [[Criterion]] {
             (reader[key]?.items ?? []).enumerated().map { index, set in
                 let criteria = set["criteria"]?.items ?? []
-                return criteria.enumerated().compactMap { offset, item -> String? in
+                return criteria.enumerated().compactMap { offset, item -> Criterion? in
                     let text = Self.text(item)
-                    if Criterion(text) == nil {
+                    guard let criterion = Criterion(text) else {
                         diagnostics.append(.error(path.appending(key).appending(index).appending("criteria").appending(offset), item.location,
                             "'\(text)' is not a criterion: use <, <=, =, >= or > with a number, e.g. <=800 or <=+10%"))
+                        return nil
                     }
-                    return text
+                    return criterion
                 }
             }
         }

@@ -95,7 +95,7 @@ public enum ParserEntryPoints {
                 let text = String(decoding: bytes, as: UTF8.self)
                 let records = text.split(separator: "\n").compactMap { try? HistoryRecord.parse(String($0)).get() }
                 let set = ComparisonSet.select(from: records, comparison: .init(
-                    compareWith: "several_results", includeResultWithScore: "pass_or_warn", numberOfComparisonResults: 5, aggregateFunction: "p90"), context: [:])
+                    compareWith: .severalResults, includeResultWithScore: .passOrWarn, numberOfComparisonResults: 5, aggregateFunction: .p90), context: [:])
                 for record in records {
                     for value in record.values { _ = set.aggregate(id: value.id, key: value.key) }
                     // The numbers go back out: into the file, the reports' text and the comparisons.

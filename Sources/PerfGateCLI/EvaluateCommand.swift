@@ -103,13 +103,13 @@ struct EvaluateCommand: AsyncParsableCommand {
         Redactor.register(secrets)
         try? platform.mask(secrets)
         if connectionOptions.insecure {
-            Console.err("perfgate: warning: --insecure: TLS certificates are not verified; anyone on the network path can forge answers")
+            Console.diagnostics.warning("--insecure: TLS certificates are not verified; anyone on the network path can forge answers")
         }
         let resolved = try windowOptions.resolve(
             now: Console.now(), environment: environment, workspace: platform.workspace, run: platform.runIdentifier)
         if let (window, origin) = resolved {
-            Console.err("perfgate: window \(CivilDate.rfc3339(window.start)) to \(CivilDate.rfc3339(window.end)) (\(ResultText.duration(window.duration))), from \(origin)")
-            if window.duration < 1 { Console.err("perfgate: warning: the window is shorter than 1 second") }
+            Console.diagnostics.note("window \(CivilDate.rfc3339(window.start)) to \(CivilDate.rfc3339(window.end)) (\(ResultText.duration(window.duration))), from \(origin)")
+            if window.duration < 1 { Console.diagnostics.warning("the window is shorter than 1 second") }
         }
         var history = try HistoryStore.open(historyOptions)
         let specPath = try SpecDiscovery.path(given: sloOptions.slo ?? specOptions.spec, environment: environment, platform: platform)
@@ -122,7 +122,7 @@ struct EvaluateCommand: AsyncParsableCommand {
             connections: connectionOptions.connections))
         if verbose {
             for indicator in outcome.result.indicatorResults {
-                Console.err("perfgate: \(indicator.id) (\(indicator.source)) sent: \(indicator.resolvedQuery ?? "the query as written")")
+                Console.diagnostics.note("\(indicator.id) (\(indicator.source)) sent: \(indicator.resolvedQuery ?? "the query as written")")
             }
         }
         let recorded = history?.append(outcome.record) ?? true
@@ -145,7 +145,7 @@ struct EvaluateCommand: AsyncParsableCommand {
         do {
             try platform.publish(reported, reports: written, conclusion: conclusion)
         } catch {
-            Console.err("perfgate: cannot publish to \(platform.name): \(String(describing: error))")
+            Console.diagnostics.note("cannot publish to \(platform.name): \(String(describing: error))")
             conclusion.exitCode = ExitStatus.error.rawValue
         }
         platform.conclude(conclusion)

@@ -14,7 +14,7 @@ struct HistoryStore {
         do {
             let file = try HistoryFile.load(path)
             for problem in file.problems.prefix(20) {
-                Console.err("perfgate: warning: \(path): \(problem); the line is kept but not compared with")
+                Console.diagnostics.warning("\(path): \(problem); the line is kept but not compared with")
             }
             return HistoryStore(file: file, keep: options.historyKeep)
         } catch {
@@ -26,10 +26,10 @@ struct HistoryStore {
     mutating func append(_ record: HistoryRecord) -> Bool {
         do {
             try file.append(record, keep: keep)
-            Console.err("perfgate: recorded this run in \(file.path) (\(file.lines.count) run\(file.lines.count == 1 ? "" : "s") kept)")
+            Console.diagnostics.note("recorded this run in \(file.path) (\(file.lines.count) run\(file.lines.count == 1 ? "" : "s") kept)")
             return true
         } catch {
-            Console.err("perfgate: cannot write the history \(error)")
+            Console.diagnostics.note("cannot write the history \(error)")
             return false
         }
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import PerfGateCI
 import PerfGateCore
+import PerfGateEngine
 import PerfGateReports
 
 /// `perfgate mark start` / `perfgate mark stop`: record the load test's window.
@@ -63,9 +64,9 @@ struct MarkCommand: ParsableCommand {
             // A missing or unreadable file leaves only the end to record.
             window = (try? WindowFile.read(path)) ?? WindowFile()
             if let start = window.start, start > time {
-                Console.err("perfgate: warning: the stop (\(CivilDate.rfc3339(time))) is before the start (\(CivilDate.rfc3339(start)))")
+                Console.diagnostics.warning("the stop (\(CivilDate.rfc3339(time))) is before the start (\(CivilDate.rfc3339(start)))")
             } else if window.start == nil {
-                Console.err("perfgate: warning: no 'perfgate mark start' recorded in \(path); recording the end only")
+                Console.diagnostics.warning("no 'perfgate mark start' recorded in \(path); recording the end only")
             }
             window.end = time
         }
@@ -76,7 +77,7 @@ struct MarkCommand: ParsableCommand {
         } catch {
             throw InputFailure("cannot record the window: \(error)")
         }
-        Console.err("perfgate: load test \(edge == .start ? "started" : "stopped") at \(stamp), written to \(path)")
+        Console.diagnostics.note("load test \(edge == .start ? "started" : "stopped") at \(stamp), written to \(path)")
         Console.out("\(stamp)")
     }
 }

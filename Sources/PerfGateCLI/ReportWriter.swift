@@ -1,5 +1,6 @@
 import PerfGateCI
 import PerfGateCore
+import PerfGateEngine
 import PerfGateReports
 
 /// Renders the requested reports and writes each atomically (or to stdout for `-`).
@@ -30,7 +31,7 @@ enum ReportWriter {
                 }
                 written.files[report.identifier] = path
             } catch {
-                Console.err("perfgate: cannot write \(String(describing: error))")
+                Console.diagnostics.note("cannot write \(String(describing: error))")
                 allWritten = false
             }
         }

@@ -1,5 +1,6 @@
 import PerfGateCI
 import PerfGateCore
+import PerfGateEngine
 import PerfGateReports
 
 /// Picks the spec for a command: `--spec`, else `PERFGATE_SPEC`, else a search of the platform's
@@ -9,7 +10,7 @@ enum SpecDiscovery {
         let requested = given ?? environment["PERFGATE_SPEC"].flatMap { $0.isEmpty ? nil : $0 }
         switch SpecFinder.find(requested, roots: platform.searchRoots) {
         case .found(let path):
-            if requested == nil || requested != path { Console.err("perfgate: using the spec \(path)") }
+            if requested == nil || requested != path { Console.diagnostics.note("using the spec \(path)") }
             return path
         case .several(let paths):
             let list = Self.list(paths)

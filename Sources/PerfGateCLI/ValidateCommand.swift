@@ -88,7 +88,7 @@ struct ValidateCommand: ParsableCommand {
         do {
             try platform.publishSpec(at: FileSystem.absolute(path), artifactName: artifactName)
         } catch {
-            Console.err("perfgate: cannot publish the spec: \(error)")
+            Console.diagnostics.note("cannot publish the spec: \(error)")
             throw ExitStatus.error.code
         }
     }

@@ -52,14 +52,14 @@ extension ExitStatus {
     static func explain(_ error: Error) -> (ExitCode, String) {
         switch error {
         case let failure as UsageFailure:
-            Console.err("perfgate: error: \(failure.message)")
+            Console.diagnostics.emit(as: .error, "\(failure.message)")
             return (ExitStatus.usage.code, failure.message.plain)
         case let failure as InputFailure:
-            Console.err("perfgate: error: \(failure.message)")
+            Console.diagnostics.emit(as: .error, "\(failure.message)")
             return (ExitStatus.invalidInput.code, failure.message.plain)
         case let failure as GateError:
             // A spec's problems were printed where they were found; other failures are said here.
-            if !failure.reported { Console.err("perfgate: error: \(failure.message)") }
+            if !failure.reported { Console.diagnostics.emit(as: .error, "\(failure.message)") }
             return (failure.kind == .usage ? ExitStatus.usage.code : ExitStatus.invalidInput.code, failure.message.plain)
         case let code as ExitCode:
             // Printed already, where it happened (a spec's diagnostics, say).
@@ -67,7 +67,7 @@ extension ExitStatus {
                 : code.rawValue == ExitStatus.usage.rawValue ? "a usage error (see the messages above)" : "see the messages above"
             return (code, reason)
         default:
-            Console.err("perfgate: error: \(String(describing: error))")
+            Console.diagnostics.emit(as: .error, "\(String(describing: error))")
             return (ExitStatus.error.code, String(describing: error))
         }
     }

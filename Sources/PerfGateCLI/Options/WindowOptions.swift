@@ -1,6 +1,7 @@
 import ArgumentParser
 import PerfGateCI
 import PerfGateCore
+import PerfGateEngine
 
 /// The load test's window. Times are RFC 3339, Unix seconds, or relative to now (`now-15m`).
 struct WindowOptions: ParsableArguments {
@@ -51,7 +52,7 @@ struct WindowOptions: ParsableArguments {
 
     /// The window, or a usage failure for one that is reversed or in the future. A missing end is now.
     func checked(_ startTime: Double, _ endTime: Double?, now: Double) throws -> Window {
-        if endTime == nil { Console.err("perfgate: the window has no end; it ends now") }
+        if endTime == nil { Console.diagnostics.note("the window has no end; it ends now") }
         let endTime = endTime ?? now
         guard endTime >= startTime else {
             throw UsageFailure("the window ends (\(CivilDate.rfc3339(endTime))) before it starts (\(CivilDate.rfc3339(startTime)))")

@@ -52,7 +52,7 @@ public struct Gate: Sendable {
             let context = SourceContext(
                 window: request.window, specDirectory: folder.isEmpty ? "." : folder, resultFiles: request.resultFiles,
                 variables: variables, sourceSettings: loaded.spec.sources)
-            let runContext = GateHistory.context(SLIPlaceholders(filter: [:], variables: variables, environment: gate.environment.variables, window: nil))
+            let runContext = RunContext.of(variables: variables, environment: gate.environment.variables)
             var comparison = ComparisonSet.empty
             if loaded.spec.indicators.contains(where: { $0.grading.relativeThresholds != nil }) {
                 if let history {
@@ -78,7 +78,7 @@ public struct Gate: Sendable {
                 request.specPath, root: root, settings: request.keptn, variables: request.variables, environment: gate.environment.variables,
                 window: window)
             diagnostics.note("Keptn quality gate \(loaded.path) with \(loaded.sliPath) (\(loaded.source.name))")
-            let runContext = GateHistory.context(loaded.placeholders)
+            let runContext = RunContext.of(variables: request.variables, environment: gate.environment.variables, filter: loaded.spec.filter)
             var comparison = ComparisonSet.empty
             if let history {
                 comparison = history.comparison(loaded.spec.comparison, context: runContext)

@@ -41,15 +41,6 @@ struct GateHistory {
         }
     }
 
-    /// The project, stage and service a run is for: earlier runs of another are never compared with.
-    static func context(_ placeholders: SLIPlaceholders) -> [String: String] {
-        var context: [String: String] = [:]
-        for name in SLIPlaceholders.contextNames where name != "DEPLOYMENT" {
-            if let value = placeholders.values["$" + name] { context[name.lowercased()] = value }
-        }
-        return context
-    }
-
     /// `sha256:` and the digest of the files, in order.
     static func digest(_ paths: [String], files: any GateFiles) -> String? {
         var bytes: [UInt8] = []

@@ -14,18 +14,14 @@ public struct SLIMeasurer: Sendable {
 
     /// - Parameter queries: SLI name and the provider's query, filled, in the order to report.
     public func measure(_ queries: [(name: String, query: Node)], context: SourceContext) async -> [String: SLIValue] {
-        let indicators = queries.map { name, query in
-            Indicator(id: name, source: source.name, query: query, grading: Grading(thresholds: Thresholds(), metricScore: 0))
-        }
         var filled = context
         filled.placeholdersFilled = true
-        let evaluator = Evaluator(sources: [source], concurrency: concurrency, deadline: deadline)
-        let outcomes = await evaluator.fetchAll(indicators, context: filled)
-        let resolved = evaluator.resolvedQueries(indicators, context: filled)
+        let fetched = await Fetcher(sources: [source], concurrency: concurrency, deadline: deadline)
+            .fetch(queries.map { (source.name, $0.query) }, context: filled)
         var values: [String: SLIValue] = [:]
-        for ((query, outcome), sent) in zip(zip(queries, outcomes), resolved) {
-            values[query.name] = Self.value(outcome)
-            values[query.name]?.query = sent
+        for (query, answer) in zip(queries, fetched) {
+            values[query.name] = Self.value(answer.outcome)
+            values[query.name]?.query = answer.resolved
         }
         return values
     }

@@ -12,7 +12,7 @@
 /// One fix on purpose: longer names are replaced first, so a filter `service` cannot cut into
 /// `$service_name`.
 public struct SLIPlaceholders: Sendable {
-    public static let contextNames = ["PROJECT", "STAGE", "SERVICE", "DEPLOYMENT"]
+    public static let contextNames = RunContext.placeholderNames
 
     /// Placeholder (with its `$`) to value.
     public private(set) var values: [String: String] = [:]
@@ -26,8 +26,7 @@ public struct SLIPlaceholders: Sendable {
             values["$DURATION_SECONDS"] = "\(CheckedNumber.clamped((window.end - window.start).rounded(.up), to: 0...10_000_000_000))s"
         }
         for name in Self.contextNames {
-            let value = variables[name] ?? environment["PERFGATE_" + name] ?? environment["KEPTN_" + name]
-            if let value { values["$" + name] = value }
+            if let value = RunContext.value(name, variables: variables, environment: environment) { values["$" + name] = value }
         }
         // Filters come first in Keptn, so they win over the context names.
         for (key, value) in filter {

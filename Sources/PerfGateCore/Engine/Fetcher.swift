@@ -1,0 +1,102 @@
+/// The one fetcher both engines measure through: PerfSpec indicators and Keptn SLIs alike. It
+/// asks each query's source (concurrently, bounded), stops at the deadline, redacts what comes
+/// back, and says what each query sent.
+public struct Fetcher: Sendable {
+    public var sources: [String: any MetricSource]
+    public var concurrency: Int
+    /// When measuring must be over, whatever is still running (nil: no bound).
+    public var deadline: ContinuousClock.Instant?
+
+    public init(sources: [any MetricSource], concurrency: Int = 8, deadline: ContinuousClock.Instant? = nil) {
+        self.sources = Dictionary(sources.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.concurrency = max(1, concurrency)
+        self.deadline = deadline
+    }
+
+    /// One query for one source.
+    public typealias Request = (source: String, query: Node)
+
+    /// A query's answer, and what it sent (placeholders filled, credentials left out, redacted).
+    public struct Fetched: Sendable {
+        public var outcome: Result<SourceAnswer, SourceError>
+        public var resolved: String?
+    }
+
+    /// Every query's answer, in the order asked.
+    public func fetch(_ requests: [Request], context: SourceContext) async -> [Fetched] {
+        let outcomes = await answers(requests, context: context)
+        let redactor = Redactor.shared
+        return zip(requests, outcomes).map { request, outcome in
+            Fetched(outcome: outcome, resolved: sources[request.source]?.resolved(request.query, context: context).map(redactor.redact))
+        }
+    }
+
+    /// Every indicator's answer, `concurrency` at a time. When the deadline passes, the answers
+    /// still missing are "deadline exceeded" errors and this returns at once: a source that hangs
+    /// (a server that never answers, a file that never ends) cannot hold the run.
+    func answers(_ requests: [Request], context: SourceContext) async -> [Result<SourceAnswer, SourceError>] {
+        let (events, continuation) = AsyncStream<(Int, Result<SourceAnswer, SourceError>)?>.makeStream()
+        let sources = self.sources
+        let concurrency = self.concurrency
+        let work = Task {
+            await withTaskGroup(of: (Int, Result<SourceAnswer, SourceError>).self) { group in
+                var next = 0
+                func startNext() {
+                    guard next < requests.count else { return }
+                    let index = next
+                    let request = requests[index]
+                    let source = sources[request.source]
+                    next += 1
+                    group.addTask {
+                        guard let source else {
+                            return (index, .failure(SourceError("no source named '\(request.source)' is available")))
+                        }
+                        do {
+                            return (index, .success(try await source.answer(request.query, context: context)))
+                        } catch let error as SourceError {
+                            return (index, .failure(error))
+                        } catch {
+                            return (index, .failure(SourceError(String(describing: error))))
+                        }
+                    }
+                }
+                for _ in 0..<concurrency { startNext() }
+                for await outcome in group {
+                    continuation.yield(outcome)
+                    startNext()
+                }
+            }
+            continuation.finish()
+        }
+        let timer = deadline.map { deadline in
+            Task {
+                try? await Task.sleep(until: deadline, clock: .continuous)
+                continuation.yield(nil)
+            }
+        }
+        var outcomes = [Result<SourceAnswer, SourceError>?](repeating: nil, count: requests.count)
+        let redactor = Redactor.shared
+        for await event in events {
+            guard let (index, outcome) = event else { break }  // the deadline
+            outcomes[index] = Self.redacted(outcome, by: redactor)
+        }
+        timer?.cancel()
+        work.cancel()
+        return outcomes.map { $0 ?? .failure(SourceError("deadline exceeded: the run's deadline passed before this indicator was measured")) }
+    }
+
+    /// What a source said, with every secret hidden: this is where outside text enters the result
+    /// (and so every report and the history).
+    static func redacted(_ outcome: Result<SourceAnswer, SourceError>, by redactor: Redactor) -> Result<SourceAnswer, SourceError> {
+        guard !redactor.isEmpty else { return outcome }
+        switch outcome {
+        case .success(var answer):
+            answer.warnings = answer.warnings.map(redactor.redact)
+            for index in answer.measurements.indices { answer.measurements[index].key = redactor.redact(answer.measurements[index].key) }
+            return .success(answer)
+        case .failure(var error):
+            error.message = redactor.redact(error.message)
+            return .failure(error)
+        }
+    }
+}

@@ -11,9 +11,10 @@ let package = Package(
     name: "perfgate",
     products: [
         .executable(name: "perfgate", targets: ["perfgate"]),
-        // The parsers and sources, for the fuzz harness and the benchmarks, which are packages of
-        // their own (Fuzz/, Benchmarks/) that depend on this one by path.
-        .library(name: "PerfGateKit", targets: ["PerfGateCore", "PerfGateSources"]),
+        // The parsers' entry points and the document model, for the fuzz harness and the
+        // benchmarks, which are packages of their own (Fuzz/, Benchmarks/) that depend on this one
+        // by path. The executable does not link the entry points.
+        .library(name: "PerfGateKit", targets: ["PerfGateCore", "PerfGateParserEntryPoints"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -31,6 +32,9 @@ let package = Package(
         .target(name: "PerfGateCore", dependencies: ["CYAML"]),
         // Metric sources behind PerfGateCore's MetricSource protocol.
         .target(name: "PerfGateSources", dependencies: ["PerfGateCore", "CCurl"]),
+        // Every parser of outside input on raw bytes, for the fuzzer: it needs the parsers'
+        // package-level API, which only a target of this package can reach.
+        .target(name: "PerfGateParserEntryPoints", dependencies: ["PerfGateCore", "PerfGateSources"]),
         // Pure renderers: (EvaluationResult) -> String.
         .target(name: "PerfGateReports", dependencies: ["PerfGateCore"]),
         // The evaluation engine the CLI and the server share: a request in, the evaluation out,

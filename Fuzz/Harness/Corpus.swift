@@ -1,5 +1,5 @@
 import PerfGateCore
-import PerfGateSources
+import PerfGateParserEntryPoints
 
 import Glibc
 

@@ -6,7 +6,7 @@
 // Built for libFuzzer (Fuzz/run.sh), the target comes from PERFGATE_FUZZ_TARGET:
 //   swift build --product perfgate-fuzz -Xswiftc -DFUZZING -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
 import PerfGateCore
-import PerfGateSources
+import PerfGateParserEntryPoints
 
 import Glibc
 

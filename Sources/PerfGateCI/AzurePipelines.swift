@@ -2,39 +2,39 @@ import PerfGateCore
 import PerfGateReports
 
 /// Azure Pipelines: `##vso[…]` logging commands on stdout.
-public struct AzurePipelines: CIPlatform {
-    public static let name = "azure"
-    public static func detect(_ environment: [String: String]) -> Bool { environment["TF_BUILD"]?.lowercased() == "true" }
+package struct AzurePipelines: CIPlatform {
+    package static let name = "azure"
+    package static func detect(_ environment: [String: String]) -> Bool { environment["TF_BUILD"]?.lowercased() == "true" }
 
     let environment: [String: String]
     let output: any CIOutput
 
-    public init(environment: [String: String], output: any CIOutput) {
+    package init(environment: [String: String], output: any CIOutput) {
         self.environment = environment
         self.output = output
     }
 
     func variable(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
 
-    public var workspace: String {
+    package var workspace: String {
         variable("PIPELINE_WORKSPACE") ?? variable("BUILD_SOURCESDIRECTORY") ?? FileSystem.currentDirectory()
     }
 
-    public var runIdentifier: String? {
+    package var runIdentifier: String? {
         variable("BUILD_BUILDID").map { "azure-\($0)" }
     }
 
-    public var searchRoots: [String] {
+    package var searchRoots: [String] {
         let roots = ["PIPELINE_WORKSPACE", "SYSTEM_ARTIFACTSDIRECTORY", "SYSTEM_DEFAULTWORKINGDIRECTORY", "BUILD_SOURCESDIRECTORY"]
             .compactMap(variable)
         return roots.isEmpty ? [FileSystem.currentDirectory()] : roots
     }
 
-    public func mask(_ secrets: [String]) throws(FileError) {
+    package func mask(_ secrets: [String]) throws(FileError) {
         for secret in secrets where !secret.isEmpty { output.line(.command("##vso[task.setsecret]" + Self.escapeData(secret))) }
     }
 
-    public func export(_ name: String, value: String) throws(FileError) {
+    package func export(_ name: String, value: String) throws(FileError) {
         let name = Self.escapeProperty(name), value = Self.escapeData(value)
         output.line(.command("##vso[task.setvariable variable=\(name)]" + value))
         output.line(.command("##vso[task.setvariable variable=\(name);isOutput=true]" + value))
@@ -43,11 +43,11 @@ public struct AzurePipelines: CIPlatform {
         output.line(.command("##vso[task.setvariable variable=\(alias);isOutput=true]" + value))
     }
 
-    public func publishSpec(at path: String, artifactName: String) throws(FileError) {
+    package func publishSpec(at path: String, artifactName: String) throws(FileError) {
         output.line(.command("##vso[artifact.upload artifactname=\(Self.escapeProperty(artifactName))]" + Self.escapeData(path)))
     }
 
-    public func publish(_ result: EvaluationResult, reports: ReportPaths, conclusion: Conclusion) throws(FileError) {
+    package func publish(_ result: EvaluationResult, reports: ReportPaths, conclusion: Conclusion) throws(FileError) {
         let (errors, warnings) = annotated(result)
         for indicator in errors { output.line(.command("##vso[task.logissue type=error]" + Self.escapeData(CommandText.outside(AnnotationText.message(indicator))))) }
         for indicator in warnings { output.line(.command("##vso[task.logissue type=warning]" + Self.escapeData(CommandText.outside(AnnotationText.message(indicator))))) }
@@ -69,7 +69,7 @@ public struct AzurePipelines: CIPlatform {
     }
 
     /// SucceededWithIssues for a warning the pipeline wants to see, Failed for any exit but 0.
-    public func conclude(_ conclusion: Conclusion) {
+    package func conclude(_ conclusion: Conclusion) {
         let line = CommandText.outside(conclusion.line.plain)
         if conclusion.exitCode != 0 {
             output.line(.command("##vso[task.complete result=Failed]" + Self.escapeData(line)))

@@ -3,7 +3,7 @@ import PerfGateReports
 
 /// Where a CI platform's commands go: log lines to stdout, and appends to its command files.
 /// Injected so tests can record them.
-public protocol CIOutput: Sendable {
+package protocol CIOutput: Sendable {
     /// One line for the platform's log (a logging command, or text), through `Log` in the real thing.
     func line(_ message: LogMessage)
     /// A line for a person (stderr in the real thing): how the run ended, where it is no command.
@@ -13,27 +13,27 @@ public protocol CIOutput: Sendable {
 }
 
 /// The files an evaluation wrote, as absolute paths, by report (`Report.identifier`).
-public struct ReportPaths: Sendable, Equatable {
-    public var files: [String: String]
+package struct ReportPaths: Sendable, Equatable {
+    package var files: [String: String]
     /// Where the reports went, for files a platform adds (Jenkins' properties).
-    public var folder: String
+    package var folder: String
 
-    public init(files: [String: String] = [:], folder: String) {
+    package init(files: [String: String] = [:], folder: String) {
         self.files = files
         self.folder = folder
     }
 
-    public init(json: String? = nil, junit: String? = nil, markdown: String? = nil, folder: String) {
+    package init(json: String? = nil, junit: String? = nil, markdown: String? = nil, folder: String) {
         self.init(files: ["json": json, "junit": junit, "markdown": markdown].compactMapValues { $0 }, folder: folder)
     }
 
-    public var json: String? { files["json"] }
-    public var junit: String? { files["junit"] }
-    public var markdown: String? { files["markdown"] }
+    package var json: String? { files["json"] }
+    package var junit: String? { files["junit"] }
+    package var markdown: String? { files["markdown"] }
 }
 
 /// A CI system perfgate runs inside. One type per platform; `CIPlatforms.all` lists them.
-public protocol CIPlatform: Sendable {
+package protocol CIPlatform: Sendable {
     /// The `--ci` value that picks it.
     static var name: String { get }
     /// Whether the environment is this platform's.
@@ -61,12 +61,12 @@ public protocol CIPlatform: Sendable {
 }
 
 /// Every platform, in detection order. Adding one is adding its file and its name here.
-public enum CIPlatforms {
-    public static let all: [any CIPlatform.Type] = [GitHubActions.self, AzurePipelines.self, Jenkins.self]
-    public static let names = all.map { $0.name } + [PlainConsole.name]
+package enum CIPlatforms {
+    package static let all: [any CIPlatform.Type] = [GitHubActions.self, AzurePipelines.self, Jenkins.self]
+    package static let names = all.map { $0.name } + [PlainConsole.name]
 
     /// The platform `choice` names (`auto` detects it from the environment).
-    public static func resolve(_ choice: String, environment: [String: String], output: any CIOutput) -> any CIPlatform {
+    package static func resolve(_ choice: String, environment: [String: String], output: any CIOutput) -> any CIPlatform {
         let type: any CIPlatform.Type
         switch choice {
         case "auto": type = all.first { $0.detect(environment) } ?? PlainConsole.self
@@ -77,8 +77,8 @@ public enum CIPlatforms {
 }
 
 extension CIPlatform {
-    public var name: String { Self.name }
-    public var isPlain: Bool { Self.name == PlainConsole.name }
+    package var name: String { Self.name }
+    package var isPlain: Bool { Self.name == PlainConsole.name }
 
     /// The indicators worth an annotation: failures and errors, then warnings, ten of each at most.
     func annotated(_ result: EvaluationResult) -> (errors: [IndicatorResult], warnings: [IndicatorResult]) {

@@ -2,9 +2,9 @@ import PerfGateCore
 
 /// How a run ends: its exit code and what that means, decided once, by the binary. Every platform
 /// says it in its own way (`CIPlatform.conclude`), so the wrappers only map inputs to flags.
-public struct Conclusion: Sendable, Equatable {
+package struct Conclusion: Sendable, Equatable {
     /// What a warning does to the CI step.
-    public enum OnWarning: String, Sendable, CaseIterable {
+    package enum OnWarning: String, Sendable, CaseIterable {
         /// The step succeeds "with issues" where the platform has that state (Azure's
         /// SucceededWithIssues, Jenkins' UNSTABLE); elsewhere it succeeds with an annotation.
         case issues
@@ -15,13 +15,13 @@ public struct Conclusion: Sendable, Equatable {
     }
 
     /// The verdict; nil when the run stopped before it could evaluate.
-    public var verdict: Verdict?
-    public var exitCode: Int32
-    public var onWarning: OnWarning
+    package var verdict: Verdict?
+    package var exitCode: Int32
+    package var onWarning: OnWarning
     /// Why a stopped run stopped.
-    public var reason: String?
+    package var reason: String?
 
-    public init(verdict: Verdict?, exitCode: Int32, onWarning: OnWarning, reason: String? = nil) {
+    package init(verdict: Verdict?, exitCode: Int32, onWarning: OnWarning, reason: String? = nil) {
         self.verdict = verdict
         self.exitCode = exitCode
         self.onWarning = onWarning
@@ -29,7 +29,7 @@ public struct Conclusion: Sendable, Equatable {
     }
 
     /// The exit code of an evaluated run.
-    public static func exitCode(for verdict: Verdict, onWarning: OnWarning) -> Int32 {
+    package static func exitCode(for verdict: Verdict, onWarning: OnWarning) -> Int32 {
         switch verdict {
         case .pass: return 0
         case .warning: return onWarning == .failed ? 1 : 0
@@ -39,13 +39,13 @@ public struct Conclusion: Sendable, Equatable {
     }
 
     /// Whether the step ends "with issues" (succeeded, but not cleanly).
-    public var withIssues: Bool { exitCode == 0 && verdict == .warning && onWarning == .issues }
+    package var withIssues: Bool { exitCode == 0 && verdict == .warning && onWarning == .issues }
 
     /// Jenkins' build result for this run.
-    public var buildResult: String { exitCode != 0 ? "FAILURE" : withIssues ? "UNSTABLE" : "SUCCESS" }
+    package var buildResult: String { exitCode != 0 ? "FAILURE" : withIssues ? "UNSTABLE" : "SUCCESS" }
 
     /// The one line that says how the run ended, e.g. `perfgate: result warning (exit 0; --fail-on warning would fail)`.
-    public var line: LogMessage {
+    package var line: LogMessage {
         guard let verdict else {
             let kind: LogMessage = exitCode == 64 ? "usage error" : exitCode == 65 ? "invalid spec or input" : "error"
             return "perfgate: \(kind) (exit \(Int(exitCode))): \(reason ?? "see the messages above")"

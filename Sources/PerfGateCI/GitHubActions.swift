@@ -2,45 +2,45 @@ import PerfGateCore
 import PerfGateReports
 
 /// GitHub Actions: workflow commands on stdout, and the `$GITHUB_*` command files.
-public struct GitHubActions: CIPlatform {
-    public static let name = "github"
-    public static func detect(_ environment: [String: String]) -> Bool { environment["GITHUB_ACTIONS"] == "true" }
+package struct GitHubActions: CIPlatform {
+    package static let name = "github"
+    package static func detect(_ environment: [String: String]) -> Bool { environment["GITHUB_ACTIONS"] == "true" }
 
     let environment: [String: String]
     let output: any CIOutput
 
-    public init(environment: [String: String], output: any CIOutput) {
+    package init(environment: [String: String], output: any CIOutput) {
         self.environment = environment
         self.output = output
     }
 
-    public var workspace: String { environment["GITHUB_WORKSPACE"].flatMap { $0.isEmpty ? nil : $0 } ?? FileSystem.currentDirectory() }
-    public var runIdentifier: String? {
+    package var workspace: String { environment["GITHUB_WORKSPACE"].flatMap { $0.isEmpty ? nil : $0 } ?? FileSystem.currentDirectory() }
+    package var runIdentifier: String? {
         guard let run = environment["GITHUB_RUN_ID"], !run.isEmpty else { return nil }
         return "github-\(run)-\(environment["GITHUB_RUN_ATTEMPT"] ?? "1")"
     }
 
-    public var searchRoots: [String] { [workspace] }
+    package var searchRoots: [String] { [workspace] }
 
-    public func mask(_ secrets: [String]) throws(FileError) {
+    package func mask(_ secrets: [String]) throws(FileError) {
         for secret in secrets where !secret.isEmpty {
             // One line per mask: a multi-line secret is masked line by line.
             for line in secret.split(whereSeparator: \.isNewline) { output.line(.command("::add-mask::" + Self.escapeData(String(line)))) }
         }
     }
 
-    public func export(_ name: String, value: String) throws(FileError) {
+    package func export(_ name: String, value: String) throws(FileError) {
         if let file = environment["GITHUB_ENV"] { try output.append(Self.fileEntry(name, value), to: file) }
         let outputName = name == "PERFGATE_START" ? "start" : name == "PERFGATE_END" ? "end" : name.lowercased()
         if let file = environment["GITHUB_OUTPUT"] { try output.append(Self.fileEntry(outputName, value), to: file) }
     }
 
-    public func publishSpec(at path: String, artifactName: String) throws(FileError) {
+    package func publishSpec(at path: String, artifactName: String) throws(FileError) {
         output.line("perfgate: the spec to upload (actions/upload-artifact, name '\(artifactName)'): \(path)")
         if let file = environment["GITHUB_OUTPUT"] { try output.append(Self.fileEntry("spec", hostUsable(path)), to: file) }
     }
 
-    public func publish(_ result: EvaluationResult, reports: ReportPaths, conclusion: Conclusion) throws(FileError) {
+    package func publish(_ result: EvaluationResult, reports: ReportPaths, conclusion: Conclusion) throws(FileError) {
         let (errors, warnings) = annotated(result)
         for indicator in errors { output.line(Self.command("error", title: AnnotationText.title(indicator), AnnotationText.message(indicator))) }
         for indicator in warnings { output.line(Self.command("warning", title: AnnotationText.title(indicator), AnnotationText.message(indicator))) }
@@ -58,7 +58,7 @@ public struct GitHubActions: CIPlatform {
     }
 
     /// An error annotation for any exit but 0 (the step fails); a plain line otherwise.
-    public func conclude(_ conclusion: Conclusion) {
+    package func conclude(_ conclusion: Conclusion) {
         if conclusion.exitCode != 0 {
             output.line(Self.command("error", title: "perfgate", conclusion.line.plain))
         } else {

@@ -1,23 +1,23 @@
 import PerfGateCore
 
 /// No CI platform: files and exit codes only.
-public struct PlainConsole: CIPlatform {
-    public static let name = "none"
-    public static func detect(_ environment: [String: String]) -> Bool { true }
+package struct PlainConsole: CIPlatform {
+    package static let name = "none"
+    package static func detect(_ environment: [String: String]) -> Bool { true }
 
     let output: any CIOutput
-    public let workspace: String
+    package let workspace: String
 
-    public init(environment: [String: String], output: any CIOutput) {
+    package init(environment: [String: String], output: any CIOutput) {
         self.output = output
         workspace = FileSystem.currentDirectory()
     }
 
-    public var searchRoots: [String] { [workspace] }
-    public var runIdentifier: String? { nil }
-    public func mask(_ secrets: [String]) throws(FileError) {}
-    public func export(_ name: String, value: String) throws(FileError) {}
-    public func publishSpec(at path: String, artifactName: String) throws(FileError) {}
-    public func publish(_ result: EvaluationResult, reports: ReportPaths, conclusion: Conclusion) throws(FileError) {}
-    public func conclude(_ conclusion: Conclusion) { output.note(conclusion.line) }
+    package var searchRoots: [String] { [workspace] }
+    package var runIdentifier: String? { nil }
+    package func mask(_ secrets: [String]) throws(FileError) {}
+    package func export(_ name: String, value: String) throws(FileError) {}
+    package func publishSpec(at path: String, artifactName: String) throws(FileError) {}
+    package func publish(_ result: EvaluationResult, reports: ReportPaths, conclusion: Conclusion) throws(FileError) {}
+    package func conclude(_ conclusion: Conclusion) { output.note(conclusion.line) }
 }

@@ -2,14 +2,14 @@ import PerfGateCore
 
 /// Finds the spec: a file, a folder or a glob given by `--spec` or `PERFGATE_SPEC`, else a search
 /// of the platform's artifact and workspace folders.
-public enum SpecFinder {
-    public static let maxDepth = 6
+package enum SpecFinder {
+    package static let maxDepth = 6
     /// The most folder entries one search looks at: a workspace is searched in well under a second,
     /// and no tree (however it is built) can make the search run for minutes.
-    public static let maxEntries = 200_000
+    package static let maxEntries = 200_000
     static let skipped: Set<String> = [".git", "node_modules", ".build", ".perfgate", ".svn", ".hg"]
 
-    public enum Outcome: Sendable, Equatable {
+    package enum Outcome: Sendable, Equatable {
         case found(String)
         case none(searched: [String])
         case several([String])
@@ -17,7 +17,7 @@ public enum SpecFinder {
         case tooLarge(searched: [String])
     }
 
-    public static func find(_ given: String?, roots: [String]) -> Outcome {
+    package static func find(_ given: String?, roots: [String]) -> Outcome {
         guard let given, !given.isEmpty else { return search(roots) }
         if given.contains(where: { "*?[".contains($0) }) {
             let matches = FileSystem.glob(given).filter { !FileSystem.isDirectory($0) }
@@ -33,7 +33,7 @@ public enum SpecFinder {
 
     /// `perfspec.json`, `perfspec.yaml`, `perfspec.yml` and `*.perfspec.{json,yaml,yml}`; and
     /// Keptn's `slo.yaml` (or `slo.yml`).
-    public static func isSpecName(_ name: String) -> Bool {
+    package static func isSpecName(_ name: String) -> Bool {
         let lower = name.lowercased()
         if lower == "slo.yaml" || lower == "slo.yml" { return true }
         for suffix in [".json", ".yaml", ".yml"] where lower.hasSuffix(suffix) {

@@ -2,17 +2,17 @@ import ArgumentParser
 import PerfGateCore
 
 /// The exit-code contract shared by every command and wrapper.
-public enum ExitStatus: Int32 {
+package enum ExitStatus: Int32 {
     case pass = 0
     case fail = 1
     case error = 2
     case usage = 64
     case invalidInput = 65
 
-    public var code: ExitCode { ExitCode(rawValue) }
+    package var code: ExitCode { ExitCode(rawValue) }
 
     /// The exit status for a verdict; `failOnWarning` turns a warning into a failure.
-    public static func of(_ verdict: Verdict, failOnWarning: Bool) -> ExitStatus {
+    package static func of(_ verdict: Verdict, failOnWarning: Bool) -> ExitStatus {
         switch verdict {
         case .pass: return .pass
         case .warning: return failOnWarning ? .fail : .pass

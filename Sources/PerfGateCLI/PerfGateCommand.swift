@@ -4,8 +4,8 @@ import PerfGateCore
 import PerfGateSources
 
 /// `perfgate`: the root command.
-public struct PerfGateCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(
+package struct PerfGateCommand: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "perfgate",
         abstract: "A performance quality gate for CI/CD pipelines: grade a PerfSpec and pass, warn or fail the build.",
         discussion: """
@@ -15,13 +15,13 @@ public struct PerfGateCommand: AsyncParsableCommand {
         subcommands: [MarkCommand.self, EvaluateCommand.self, ValidateCommand.self]
     )
 
-    public init() {}
+    package init() {}
 }
 
 /// The program's entry point: parses the arguments and runs the command, exiting with its status.
 /// Argument Parser's own messages (usage, help, errors that quote an argument) go through the one
 /// path to the log like everything else, rather than Argument Parser's own printing.
-public func main() async -> Never {
+package func main() async -> Never {
     // Known before anything is printed, by every command: the secrets in the environment.
     Redactor.register(Secrets.values(environment: Console.environment()))
     do {

@@ -5,20 +5,20 @@ import PerfGateSources
 /// quality gate), measures every indicator through the registered sources, grades and scores.
 /// Everything from outside comes through the environment, so a test can run it in-process with
 /// a fake clock, fake HTTP and files in memory.
-public struct Gate: Sendable {
-    public var environment: GateEnvironment
+package struct Gate: Sendable {
+    package var environment: GateEnvironment
 
-    public init(environment: GateEnvironment) { self.environment = environment }
+    package init(environment: GateEnvironment) { self.environment = environment }
 
     /// The sources, built over the environment's HTTP client and variables.
-    public func sources(_ connections: GateRequest.Connections) -> [any MetricSource] {
+    package func sources(_ connections: GateRequest.Connections) -> [any MetricSource] {
         SourceRegistry.all(configuration: SourceConfiguration(
             http: environment.http, environment: environment.variables, flags: connections.flags, trustSpecURLs: connections.trustSpecURLs))
     }
 
     var loader: SpecLoader { SpecLoader(files: environment.files, diagnostics: environment.diagnostics) }
 
-    public func evaluate(_ request: GateRequest) async throws(GateError) -> GateOutcome {
+    package func evaluate(_ request: GateRequest) async throws(GateError) -> GateOutcome {
         let now = environment.now()
         let deadline = ContinuousClock.now + .milliseconds(CheckedNumber.clamped(request.deadline * 1000, to: 1...86_400_000))
         let root = try loader.document(request.specPath)

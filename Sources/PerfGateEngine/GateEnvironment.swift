@@ -5,16 +5,16 @@ import Synchronization
 /// Everything the engine takes from outside the request: a clock, the environment's variables,
 /// the HTTP client, the files and where its notes go. The CLI passes the process's; a server or
 /// a test passes its own.
-public struct GateEnvironment: Sendable {
+package struct GateEnvironment: Sendable {
     /// Seconds since the epoch, now: for the run's time and relative placeholders.
-    public var now: @Sendable () -> Double
+    package var now: @Sendable () -> Double
     /// The environment's variables: secrets, `PROMETHEUS_URL` and Keptn's placeholders read them.
-    public var variables: [String: String]
-    public var http: any HTTPClient
-    public var files: any GateFiles
-    public var diagnostics: any GateDiagnostics
+    package var variables: [String: String]
+    package var http: any HTTPClient
+    package var files: any GateFiles
+    package var diagnostics: any GateDiagnostics
 
-    public init(
+    package init(
         now: @escaping @Sendable () -> Double, variables: [String: String], http: any HTTPClient,
         files: any GateFiles = LocalFiles(), diagnostics: any GateDiagnostics
     ) {
@@ -27,21 +27,21 @@ public struct GateEnvironment: Sendable {
 }
 
 /// Reads the spec, the sli.yaml and the files a digest covers.
-public protocol GateFiles: Sendable {
+package protocol GateFiles: Sendable {
     func read(_ path: String, limit: Int) throws(FileError) -> [UInt8]
     func exists(_ path: String) -> Bool
 }
 
 /// The local file system.
-public struct LocalFiles: GateFiles {
-    public init() {}
-    public func read(_ path: String, limit: Int) throws(FileError) -> [UInt8] { try FileSystem.read(path, limit: limit) }
-    public func exists(_ path: String) -> Bool { FileSystem.exists(path) }
+package struct LocalFiles: GateFiles {
+    package init() {}
+    package func read(_ path: String, limit: Int) throws(FileError) -> [UInt8] { try FileSystem.read(path, limit: limit) }
+    package func exists(_ path: String) -> Bool { FileSystem.exists(path) }
 }
 
 /// What a line the engine says is: the sink decides how each kind shows (the CLI prefixes
 /// `perfgate: warning:`; a server collects them into its answer).
-public enum GateNote: Sendable {
+package enum GateNote: Sendable {
     /// About the run: the window, the gate read, the runs compared with.
     case note
     case warning
@@ -53,28 +53,28 @@ public enum GateNote: Sendable {
 
 /// The one place the engine's words go. Outside text inside a message is escaped where it is
 /// written (see `LogMessage`).
-public protocol GateDiagnostics: Sendable {
+package protocol GateDiagnostics: Sendable {
     func emit(_ message: LogMessage, as kind: GateNote)
 }
 
 extension GateDiagnostics {
-    public func note(_ message: LogMessage) { emit(message, as: .note) }
-    public func warning(_ message: LogMessage) { emit(message, as: .warning) }
+    package func note(_ message: LogMessage) { emit(message, as: .note) }
+    package func warning(_ message: LogMessage) { emit(message, as: .warning) }
 
     /// A spec's problems, one line each with its file, line and path.
-    public func report(_ diagnostics: [Diagnostic], file: String) {
+    package func report(_ diagnostics: [Diagnostic], file: String) {
         for diagnostic in diagnostics { emit(.outside(diagnostic.formatted(file: file)), as: .line) }
     }
 }
 
 /// Keeps every line, for tests and for a server's answer.
-public final class CollectedDiagnostics: GateDiagnostics {
+package final class CollectedDiagnostics: GateDiagnostics {
     private let entries = Mutex<[(GateNote, LogMessage)]>([])
 
-    public init() {}
+    package init() {}
 
-    public func emit(_ message: LogMessage, as kind: GateNote) { entries.withLock { $0.append((kind, message)) } }
+    package func emit(_ message: LogMessage, as kind: GateNote) { entries.withLock { $0.append((kind, message)) } }
 
     /// The lines as rendered for a log, each with its kind.
-    public var lines: [(kind: GateNote, text: String)] { entries.withLock { $0.map { ($0.0, $0.1.rendered()) } } }
+    package var lines: [(kind: GateNote, text: String)] { entries.withLock { $0.map { ($0.0, $0.1.rendered()) } } }
 }

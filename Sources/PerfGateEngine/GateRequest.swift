@@ -1,27 +1,27 @@
 import PerfGateCore
 
 /// One evaluation to run: which spec, over which window, with which values and settings.
-public struct GateRequest: Sendable {
+package struct GateRequest: Sendable {
     /// The PerfSpec or Keptn slo.yaml, read through the environment's files.
-    public var specPath: String
+    package var specPath: String
     /// A Keptn quality gate: forced (`--slo`), with its sli.yaml and provider when given. Without
     /// it, a spec whose `objectives` is a list is still read as one.
-    public var keptn: KeptnSettings
-    public var window: Window?
+    package var keptn: KeptnSettings
+    package var window: Window?
     /// Values for `$NAME` placeholders; they override the spec's `variables`.
-    public var variables: [String: String]
+    package var variables: [String: String]
     /// Result files to read instead of those the queries name, by source or by the query's `file`.
-    public var resultFiles: [String: String]
+    package var resultFiles: [String: String]
     /// Earlier runs, for relative thresholds and criteria; nil compares with nothing.
-    public var history: HistoryFile?
+    package var history: HistoryFile?
     /// How many indicators are measured at once.
-    public var concurrency: Int
+    package var concurrency: Int
     /// The most the measuring may take, in seconds; indicators still unmeasured then are errors.
-    public var deadline: Double
+    package var deadline: Double
     /// Where the HTTP sources are, from outside the spec.
-    public var connections: Connections
+    package var connections: Connections
 
-    public init(
+    package init(
         specPath: String, keptn: KeptnSettings = KeptnSettings(), window: Window? = nil, variables: [String: String] = [:],
         resultFiles: [String: String] = [:], history: HistoryFile? = nil, concurrency: Int = 8, deadline: Double = 300,
         connections: Connections = Connections()
@@ -37,15 +37,15 @@ public struct GateRequest: Sendable {
         self.connections = connections
     }
 
-    public struct KeptnSettings: Sendable {
+    package struct KeptnSettings: Sendable {
         /// The spec is a Keptn slo.yaml, whatever it looks like.
-        public var forced: Bool
+        package var forced: Bool
         /// The sli.yaml (default: beside slo.yaml, else `<provider>/sli.yaml` there).
-        public var sli: String?
+        package var sli: String?
         /// Which registered SLI provider answers (default: from the folder, else prometheus).
-        public var provider: String?
+        package var provider: String?
 
-        public init(forced: Bool = false, sli: String? = nil, provider: String? = nil) {
+        package init(forced: Bool = false, sli: String? = nil, provider: String? = nil) {
             self.forced = forced
             self.sli = sli
             self.provider = provider
@@ -54,12 +54,12 @@ public struct GateRequest: Sendable {
 
     /// The sources' settings from outside the spec, as flags give them, by flag name
     /// (`prometheus-url`; see `SourceRegistry.settings`). The environment's variables are read too.
-    public struct Connections: Sendable {
-        public var flags: [String: String]
+    package struct Connections: Sendable {
+        package var flags: [String: String]
         /// Send credentials to servers that only the spec names.
-        public var trustSpecURLs: Bool
+        package var trustSpecURLs: Bool
 
-        public init(flags: [String: String] = [:], trustSpecURLs: Bool = false) {
+        package init(flags: [String: String] = [:], trustSpecURLs: Bool = false) {
             self.flags = flags
             self.trustSpecURLs = trustSpecURLs
         }
@@ -67,26 +67,26 @@ public struct GateRequest: Sendable {
 }
 
 /// What an evaluation gives: the result, and what a history keeps of it.
-public struct GateOutcome: Sendable {
-    public var result: EvaluationResult
-    public var record: HistoryRecord
+package struct GateOutcome: Sendable {
+    package var result: EvaluationResult
+    package var record: HistoryRecord
 }
 
 /// Why an evaluation could not run. Its problems have gone to the diagnostics sink already when
 /// `reported` is true; `message` then only says so, for the reports.
-public struct GateError: Error, Sendable, CustomStringConvertible {
-    public enum Kind: Sendable {
+package struct GateError: Error, Sendable, CustomStringConvertible {
+    package enum Kind: Sendable {
         /// The request is wrong (a Keptn gate without a window): exit 64.
         case usage
         /// The spec or an input is invalid: exit 65.
         case invalidInput
     }
 
-    public var kind: Kind
-    public var message: LogMessage
-    public var reported: Bool
+    package var kind: Kind
+    package var message: LogMessage
+    package var reported: Bool
 
-    public init(_ kind: Kind, _ message: LogMessage, reported: Bool = false) {
+    package init(_ kind: Kind, _ message: LogMessage, reported: Bool = false) {
         self.kind = kind
         self.message = message
         self.reported = reported
@@ -95,5 +95,5 @@ public struct GateError: Error, Sendable, CustomStringConvertible {
     /// An invalid spec or input whose problems the sink has printed.
     static let invalidReported = GateError(.invalidInput, "the spec or its input is invalid (see the messages above)", reported: true)
 
-    public var description: String { message.rendered() }
+    package var description: String { message.rendered() }
 }

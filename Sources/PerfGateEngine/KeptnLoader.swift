@@ -3,30 +3,30 @@ import PerfGateSources
 
 /// Reads a Keptn `slo.yaml` and its `sli.yaml`, and turns each SLI into its provider's query.
 /// Every problem goes to the diagnostics sink with its file, line and path.
-public struct KeptnLoader: Sendable {
-    public var loader: SpecLoader
+package struct KeptnLoader: Sendable {
+    package var loader: SpecLoader
     /// The registered sources; those that answer SLIs are the providers.
-    public var sources: [any MetricSource]
+    package var sources: [any MetricSource]
 
-    public init(loader: SpecLoader, sources: [any MetricSource]) {
+    package init(loader: SpecLoader, sources: [any MetricSource]) {
         self.loader = loader
         self.sources = sources
     }
 
-    public struct LoadedGate: Sendable {
-        public var spec: SLOSpec
-        public var path: String
-        public var sliPath: String
-        public var source: any SLIProvider
+    package struct LoadedGate: Sendable {
+        package var spec: SLOSpec
+        package var path: String
+        package var sliPath: String
+        package var source: any SLIProvider
         /// One per SLI the objectives name, in their order.
-        public var queries: [(name: String, query: Node)]
-        public var placeholders: SLIPlaceholders
+        package var queries: [(name: String, query: Node)]
+        package var placeholders: SLIPlaceholders
     }
 
     /// The names of the sources that answer Keptn SLIs, in the registry's order.
-    public var providers: [String] { sources.compactMap { $0 as? any SLIProvider }.map(\.name) }
+    package var providers: [String] { sources.compactMap { $0 as? any SLIProvider }.map(\.name) }
 
-    public func load(
+    package func load(
         _ path: String, root: Node, settings: GateRequest.KeptnSettings, variables: [String: String], environment: [String: String],
         window: Window?
     ) throws(GateError) -> LoadedGate {

@@ -4,24 +4,24 @@ import PerfGateSources
 /// Reads and validates a PerfSpec or a Keptn slo.yaml, for evaluate and validate alike. Every
 /// problem goes to the diagnostics sink with its file, line and path; any error stops with
 /// `GateError` (invalid input).
-public struct SpecLoader: Sendable {
-    public var files: any GateFiles
-    public var diagnostics: any GateDiagnostics
+package struct SpecLoader: Sendable {
+    package var files: any GateFiles
+    package var diagnostics: any GateDiagnostics
 
-    public init(files: any GateFiles = LocalFiles(), diagnostics: any GateDiagnostics) {
+    package init(files: any GateFiles = LocalFiles(), diagnostics: any GateDiagnostics) {
         self.files = files
         self.diagnostics = diagnostics
     }
 
-    public struct LoadedSpec: Sendable {
-        public var spec: PerfSpec
-        public var path: String
+    package struct LoadedSpec: Sendable {
+        package var spec: PerfSpec
+        package var path: String
         /// Its warnings (it has no errors).
-        public var diagnostics: [Diagnostic]
+        package var diagnostics: [Diagnostic]
     }
 
     /// The parsed document.
-    public func document(_ path: String, what: String = "the spec") throws(GateError) -> Node {
+    package func document(_ path: String, what: String = "the spec") throws(GateError) -> Node {
         let bytes: [UInt8]
         do {
             bytes = try files.read(path, limit: DocumentLoader.defaultSizeLimit)
@@ -38,12 +38,12 @@ public struct SpecLoader: Sendable {
     }
 
     /// Whether a document is a Keptn slo.yaml rather than a PerfSpec: its `objectives` is a list.
-    public static func isKeptn(_ root: Node) -> Bool {
+    package static func isKeptn(_ root: Node) -> Bool {
         root["indicators"] == nil && (root["objectives"]?.items != nil || root["total_score"] != nil)
     }
 
     /// The validated PerfSpec.
-    public func perfSpec(_ path: String, root: Node, context: ValidationContext, sources: [any MetricSource]) throws(GateError) -> LoadedSpec {
+    package func perfSpec(_ path: String, root: Node, context: ValidationContext, sources: [any MetricSource]) throws(GateError) -> LoadedSpec {
         let outcome = SpecDecoder(sources: sources, context: context).decode(root)
         diagnostics.report(outcome.diagnostics, file: path)
         guard let spec = outcome.spec, !outcome.hasErrors else { throw invalid(path, outcome.diagnostics, "is not a valid spec") }

@@ -2,8 +2,8 @@ import PerfGateCore
 
 /// The result JSON: a superset of Pitometer's run result, so tools that read Pitometer's
 /// `{totalScore, objectives, indicatorResults, result}` read it unchanged.
-public enum JSONReport {
-    public static func render(_ result: EvaluationResult) -> String {
+package enum JSONReport {
+    package static func render(_ result: EvaluationResult) -> String {
         // Streamed: a report of a million values never exists as a tree (see `Field`).
         let values = result.indicatorResults.reduce(0) { $0 + $1.measurements.count + $1.violations.count }
         var json = JSONStreamWriter(pretty: true, reservingCapacity: 4096 + values * 96)
@@ -13,13 +13,13 @@ public enum JSONReport {
 
     /// The same text, handed to `sink` in pieces of whole lines (about 1 MiB each), with every
     /// string passed through `strings` (a redactor) first: the report never exists whole in memory.
-    public static func render(_ result: EvaluationResult, strings: ((String) -> String)?, to sink: @escaping (String) -> Void) {
+    package static func render(_ result: EvaluationResult, strings: ((String) -> String)?, to sink: @escaping (String) -> Void) {
         var json = JSONStreamWriter(pretty: true, strings: strings, sink: sink)
         write(fields(result), into: &json)
         _ = json.finish()
     }
 
-    public static func document(_ result: EvaluationResult) -> Node { tree(fields(result)) }
+    package static func document(_ result: EvaluationResult) -> Node { tree(fields(result)) }
 
     /// One member of the report. Lists that grow with the answers are `.list`s: the tree builds
     /// them, the stream writes them element by element.
@@ -117,7 +117,7 @@ public enum JSONReport {
     }
 
     /// Pitometer's key order: metadata, value, key, breach, threshold.
-    public static func violation(_ violation: Violation) -> Node {
+    package static func violation(_ violation: Violation) -> Node {
         var pairs: [(String, Node)] = []
         if let metadata = violation.metadata { pairs.append(("metadata", metadata)) }
         switch violation.breach {

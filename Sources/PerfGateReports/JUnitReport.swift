@@ -8,8 +8,8 @@ import PerfGateCore
 /// a passing test case (the gate passes on a warning unless told otherwise). The strict schema
 /// allows no `system-out` on a test case, so the explanation is in the suite's `system-out`, and the
 /// properties say `warning`. The `objectives` case fails when the total misses `objectives.warning`.
-public enum JUnitReport {
-    public static func render(_ result: EvaluationResult) -> String {
+package enum JUnitReport {
+    package static func render(_ result: EvaluationResult) -> String {
         let cases = result.indicatorResults.map(testCase) + [objectivesCase(result)]
         let failures = cases.filter { $0.kind == "failure" }.count
         let errors = cases.filter { $0.kind == "error" }.count

@@ -3,12 +3,12 @@ import PerfGateCore
 /// A GitHub-flavoured Markdown summary for job summaries, pull requests and build pages: the
 /// verdict line, a table of indicators, then violations and errors. Untrusted text is escaped, and
 /// the whole stays under 1 MiB (GitHub's limit for a step summary) by cutting the longest parts.
-public enum MarkdownReport {
-    public static let sizeLimit = 1 << 20
+package enum MarkdownReport {
+    package static let sizeLimit = 1 << 20
     static let maxRows = 1000
     static let maxListItems = 200
 
-    public static func render(_ result: EvaluationResult) -> String {
+    package static func render(_ result: EvaluationResult) -> String {
         if case .keptn(let slo) = result.kind { return renderSLO(result, slo) }
         let maximum = result.indicatorResults.reduce(0) { $0 + $1.metricScore }
         var text = "## \(icon(result.verdict)) perfgate: \(result.verdict.rawValue.uppercased()), score \(NumberText.format(result.totalScore))"
@@ -66,7 +66,7 @@ public enum MarkdownReport {
         return kept + note
     }
 
-    public static func icon(_ verdict: Verdict) -> String {
+    package static func icon(_ verdict: Verdict) -> String {
         switch verdict {
         case .pass: return "✅"
         case .warning: return "⚠️"
@@ -78,8 +78,8 @@ public enum MarkdownReport {
 
 /// Escaping for untrusted text in Markdown: a table cell stays one cell, and markup, HTML and
 /// links in the text show as text.
-public enum MarkdownText {
-    public static func cell(_ text: String) -> String {
+package enum MarkdownText {
+    package static func cell(_ text: String) -> String {
         var output = ""
         for scalar in LogText.inert(text).unicodeScalars {
             switch scalar {
@@ -113,7 +113,7 @@ public enum MarkdownText {
     }
 
     /// An inline code span that no backtick in the text can close early.
-    public static func code(_ text: String) -> String {
+    package static func code(_ text: String) -> String {
         let safe = LogText.inert(text).replacingScalars(["|": "\\|"])
         var longestRun = 0
         var run = 0

@@ -3,7 +3,7 @@ import PerfGateCore
 /// One report format, as SwiftLint's reporters are: a pure renderer from the result to text, its
 /// flag and its file name. `Reports.all` lists them; the CLI's writer and the CI platforms take
 /// them from there.
-public protocol Report: Sendable {
+package protocol Report: Sendable {
     /// The flag (`--json`) and the key in `ReportPaths`.
     var identifier: String { get }
     /// The file's name in the report folder, when a CI platform writes every report.
@@ -15,7 +15,7 @@ public protocol Report: Sendable {
 
 extension Report {
     /// The whole report as one text.
-    public func render(_ result: EvaluationResult, redactor: Redactor = .shared) -> String {
+    package func render(_ result: EvaluationResult, redactor: Redactor = .shared) -> String {
         var text = ""
         render(result, redactor: redactor) { text += $0 }
         return text
@@ -23,39 +23,39 @@ extension Report {
 }
 
 /// Every report perfgate writes, in the order they are written.
-public enum Reports {
-    public static let all: [any Report] = [JSONReportFormat(), JUnitReportFormat(), MarkdownReportFormat()]
+package enum Reports {
+    package static let all: [any Report] = [JSONReportFormat(), JUnitReportFormat(), MarkdownReportFormat()]
 
-    public static func named(_ identifier: String) -> (any Report)? { all.first { $0.identifier == identifier } }
+    package static func named(_ identifier: String) -> (any Report)? { all.first { $0.identifier == identifier } }
 }
 
 /// The result JSON, streamed: every string is redacted before it is quoted, so the report is
 /// never whole in memory.
-public struct JSONReportFormat: Report {
-    public init() {}
-    public var identifier: String { "json" }
-    public var defaultFileName: String { "perfgate-result.json" }
-    public func render(_ result: EvaluationResult, redactor: Redactor, to sink: @escaping (String) -> Void) {
+package struct JSONReportFormat: Report {
+    package init() {}
+    package var identifier: String { "json" }
+    package var defaultFileName: String { "perfgate-result.json" }
+    package func render(_ result: EvaluationResult, redactor: Redactor, to sink: @escaping (String) -> Void) {
         JSONReport.render(result, strings: redactor.isEmpty ? nil : { redactor.redact($0) }, to: sink)
     }
 }
 
 /// JUnit XML, one test case per indicator.
-public struct JUnitReportFormat: Report {
-    public init() {}
-    public var identifier: String { "junit" }
-    public var defaultFileName: String { "perfgate-junit.xml" }
-    public func render(_ result: EvaluationResult, redactor: Redactor, to sink: @escaping (String) -> Void) {
+package struct JUnitReportFormat: Report {
+    package init() {}
+    package var identifier: String { "junit" }
+    package var defaultFileName: String { "perfgate-junit.xml" }
+    package func render(_ result: EvaluationResult, redactor: Redactor, to sink: @escaping (String) -> Void) {
         sink(redactor.redact(JUnitReport.render(result)) { XMLText.escape($0) })
     }
 }
 
 /// The Markdown summary: the job summary on GitHub, the build summary on Azure.
-public struct MarkdownReportFormat: Report {
-    public init() {}
-    public var identifier: String { "markdown" }
-    public var defaultFileName: String { "perfgate-summary.md" }
-    public func render(_ result: EvaluationResult, redactor: Redactor, to sink: @escaping (String) -> Void) {
+package struct MarkdownReportFormat: Report {
+    package init() {}
+    package var identifier: String { "markdown" }
+    package var defaultFileName: String { "perfgate-summary.md" }
+    package func render(_ result: EvaluationResult, redactor: Redactor, to sink: @escaping (String) -> Void) {
         sink(redactor.redact(MarkdownReport.render(result)) { MarkdownText.cell($0) })
     }
 }

@@ -2,9 +2,9 @@ import PerfGateCore
 
 /// How SLO criteria read in every report: each with the target it resolved to, so nobody redoes
 /// the arithmetic (`<=+10% → ≤ 206.25`), a broken one marked `✗`; AND within a set, OR across sets.
-public enum SLOText {
+package enum SLOText {
     /// One criterion: relative ones show their target; the mark says it was broken.
-    public static func target(_ target: SLOTarget, hasValue: Bool = true) -> String {
+    package static func target(_ target: SLOTarget, hasValue: Bool = true) -> String {
         let text = LogText.inert(String(target.criteria.unicodeScalars.filter { !$0.properties.isWhitespace }))
         let mark = target.violated ? " ✗" : ""
         let criterion = target.criterion
@@ -15,7 +15,7 @@ public enum SLOText {
     }
 
     /// The sets of a pass or warning list, with their targets: `a and b or c`.
-    public static func criteria(_ sets: [[Criterion]], _ targets: [SLOTarget], hasValue: Bool = true) -> String {
+    package static func criteria(_ sets: [[Criterion]], _ targets: [SLOTarget], hasValue: Bool = true) -> String {
         guard !sets.isEmpty else { return "" }
         var remaining = targets[...]
         let rendered = sets.map { set -> String in
@@ -29,7 +29,7 @@ public enum SLOText {
     }
 
     /// `pass: … ; warning: …`, for a one-line summary.
-    public static func summary(_ objective: SLOObjectiveResult) -> String {
+    package static func summary(_ objective: SLOObjectiveResult) -> String {
         if objective.objective.pass.isEmpty { return "informational" }
         let hasValue = objective.value != nil
         var text = "pass: " + criteria(objective.objective.pass, objective.passTargets, hasValue: hasValue)
@@ -39,7 +39,7 @@ public enum SLOText {
         return text
     }
 
-    public static func symbol(_ op: Criterion.Operator) -> String {
+    package static func symbol(_ op: Criterion.Operator) -> String {
         switch op {
         case .less: return "<"
         case .lessOrEqual: return "≤"
@@ -50,7 +50,7 @@ public enum SLOText {
     }
 
     /// `100%`, `75.3%`.
-    public static func percent(_ value: Double) -> String { NumberText.precise(value) + "%" }
+    package static func percent(_ value: Double) -> String { NumberText.precise(value) + "%" }
 
     /// The earlier runs, newest first: `2024-04-30T15:20:11Z pass 100`.
 }

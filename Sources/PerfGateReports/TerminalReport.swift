@@ -2,13 +2,13 @@ import PerfGateCore
 
 /// The summary a person reads in a terminal or CI log: one line per indicator with its values,
 /// thresholds, score and verdict, its violations below it, then the total and the result.
-public enum TerminalReport {
-    public struct Style: Sendable {
-        public var color: Bool
-        public init(color: Bool) { self.color = color }
+package enum TerminalReport {
+    package struct Style: Sendable {
+        package var color: Bool
+        package init(color: Bool) { self.color = color }
     }
 
-    public static func render(_ result: EvaluationResult, style: Style = Style(color: false)) -> String {
+    package static func render(_ result: EvaluationResult, style: Style = Style(color: false)) -> String {
         var lines: [String] = []
         if let spec = result.specPath { lines.append("spec:   \(LogText.inert(spec))") }
         if let window = result.window {
@@ -57,7 +57,7 @@ public enum TerminalReport {
     }
 
     /// `total score 75 of 90 (pass at …)`, or for an SLO evaluation the percentage.
-    public static func totalLine(_ result: EvaluationResult) -> String {
+    package static func totalLine(_ result: EvaluationResult) -> String {
         if case .keptn(let slo) = result.kind {
             let warning = slo.warningTarget.map { ", warning at " + SLOText.percent($0) } ?? ""
             return "total score \(SLOText.percent(result.totalScore)) of \(NumberText.format(slo.maximumScore)) weight"
@@ -94,7 +94,7 @@ public enum TerminalReport {
         text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
     }
 
-    public static func values(_ measurements: [Measurement]) -> String {
+    package static func values(_ measurements: [Measurement]) -> String {
         guard !measurements.isEmpty else { return "no values" }
         let shown = measurements.prefix(3).map { measurement in
             "\(LogText.inert(measurement.key))=\(measurement.value.map(NumberText.format) ?? "none")"
@@ -103,7 +103,7 @@ public enum TerminalReport {
         return shown.joined(separator: ", ") + more
     }
 
-    public static func thresholds(_ thresholds: Thresholds) -> String {
+    package static func thresholds(_ thresholds: Thresholds) -> String {
         var parts: [String] = []
         if let value = thresholds.lowerSevere { parts.append("severe <= \(NumberText.format(value))") }
         if let value = thresholds.lowerWarning { parts.append("warn <= \(NumberText.format(value))") }
@@ -113,7 +113,7 @@ public enum TerminalReport {
     }
 
     /// The indicator's limits; with relative thresholds, per key what they resolved to.
-    public static func thresholds(of indicator: IndicatorResult) -> String {
+    package static func thresholds(of indicator: IndicatorResult) -> String {
         guard !indicator.comparisons.isEmpty else { return thresholds(indicator.thresholds) }
         let shown = indicator.comparisons.prefix(3).map { comparison in
             let compared = comparison.comparedValue.map { "compared \(NumberText.precise($0)) → " } ?? "no earlier value → "

@@ -1,7 +1,7 @@
 /// Escaping for hand-written XML: every character XML 1.0 forbids is dropped, and in attributes
 /// line breaks and tabs are kept as character references.
-public enum XMLText {
-    public static func escape(_ text: String, attribute: Bool = false) -> String {
+package enum XMLText {
+    package static func escape(_ text: String, attribute: Bool = false) -> String {
         var output = ""
         output.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {

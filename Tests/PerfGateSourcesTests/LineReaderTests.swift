@@ -1,11 +1,14 @@
 import PerfGateCore
+import PerfGateTestSupport
 import Testing
 
 @testable import PerfGateSources
 
 @Suite struct LineReaderTests {
-    func lines(_ text: String, chunkSize: Int = 7, maxLineBytes: Int = 64) throws(SourceError) -> [String] {
-        try ParserEntryPoints.withMemoryFile(Array(text.utf8)) { (file) throws(SourceError) in
+    func lines(_ text: String, chunkSize: Int = 7, maxLineBytes: Int = 64) throws -> [String] {
+        let path = try Fixtures.temporaryFolder() + "/lines"
+        try Fixtures.write(text, to: path)
+        return try ResultFile.stream(path) { (file) throws(SourceError) in
             var seen: [String] = []
             try LineReader(chunkSize: chunkSize, maxLineBytes: maxLineBytes).read(file: file, name: "f") { line, number, terminated in
                 seen.append("\(number)\(terminated ? "" : "!"):\(String(decoding: line, as: UTF8.self))")
@@ -23,8 +26,9 @@ import Testing
 
     @Test func aLineOverTheLimitIsAnErrorNotAnAllocation() throws {
         let long = String(repeating: "x", count: 65)
-        #expect(throws: LineReader.tooLong("f", line: 2, limit: 64)) { try lines("ok\n\(long)\nnext\n") }
-        #expect(throws: LineReader.tooLong("f", line: 1, limit: 64)) { try lines(long) }
+        // ResultFile.stream makes the reader's error invalid input (exit 65); the message is the reader's.
+        #expect(throws: SourceError.invalidInput(LineReader.tooLong("f", line: 2, limit: 64).message)) { try lines("ok\n\(long)\nnext\n") }
+        #expect(throws: SourceError.invalidInput(LineReader.tooLong("f", line: 1, limit: 64).message)) { try lines(long) }
         #expect(try lines(String(repeating: "y", count: 64)) == ["1!:" + String(repeating: "y", count: 64)])
     }
 }

@@ -4,8 +4,8 @@ import PerfGateCore
 /// §2.7), as a checker: Azure's `##vso[` and GitHub's legacy `##[` anywhere in a line, GitHub's
 /// `::` after .NET's `TrimStart()` (any Unicode white space). The agents match with .NET's
 /// culture-sensitive `IndexOf`/`StartsWith`, which skip ignorable characters, so they are skipped here too.
-public enum AgentRules {
-    public static func isCommand(_ line: String) -> Bool {
+package enum AgentRules {
+    package static func isCommand(_ line: String) -> Bool {
         let visible = String(String.UnicodeScalarView(line.unicodeScalars.filter { !LogText.isIgnorable($0) }))
         if visible.contains("##vso[") || visible.contains("##[") { return true }
         let trimmed = visible.unicodeScalars.drop { LogText.isWhiteSpace($0) }
@@ -13,7 +13,7 @@ public enum AgentRules {
     }
 
     /// The commands perfgate itself issues on a platform, by their start.
-    public static let ours: [String: [String]] = [
+    package static let ours: [String: [String]] = [
         "github": ["::add-mask::", "::error title=perfgate ", "::warning title=perfgate ", "::error title=perfgate::perfgate: "],
         "azure": [
             "##vso[task.setsecret]", "##vso[task.logissue type=", "##vso[results.publish type=JUnit;", "##vso[task.uploadsummary]",
@@ -24,7 +24,7 @@ public enum AgentRules {
     ]
 
     /// Every line an agent would act on that is not one of perfgate's own commands for `platform`.
-    public static func forged(_ lines: [String], platform: String) -> [String] {
+    package static func forged(_ lines: [String], platform: String) -> [String] {
         lines.filter { line in isCommand(line) && !(ours[platform] ?? []).contains { line.hasPrefix($0) } }
     }
 }

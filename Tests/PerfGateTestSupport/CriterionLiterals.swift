@@ -3,30 +3,30 @@ import PerfGateCore
 /// Criteria written as string literals in tests (`pass: [["<=+10%", "<600"]]`); a literal that is
 /// no criterion stops the test at once.
 extension Criterion: ExpressibleByStringLiteral {
-    public init(stringLiteral value: String) {
+    package init(stringLiteral value: String) {
         guard let criterion = Criterion(value) else { fatalError("'\(value)' is not a criterion") }
         self = criterion
     }
 }
 
 extension SLOTarget {
-    public init(criteria: Criterion, targetValue: Double, violated: Bool) {
+    package init(criteria: Criterion, targetValue: Double, violated: Bool) {
         self.init(criteria, targetValue: targetValue, violated: violated)
     }
 }
 
 /// Comparison settings written as their slo.yaml text in tests.
 extension SLOSpec.AggregateFunction: ExpressibleByStringLiteral {
-    public init(stringLiteral value: String) {
+    package init(stringLiteral value: String) {
         guard let function = SLOSpec.AggregateFunction(rawValue: value) else { fatalError("'\(value)' is no aggregate function") }
         self = function
     }
 }
 
 extension SLOSpec.CompareWith: ExpressibleByStringLiteral {
-    public init(stringLiteral value: String) { self = SLOSpec.CompareWith(rawValue: value)! }
+    package init(stringLiteral value: String) { self = SLOSpec.CompareWith(rawValue: value)! }
 }
 
 extension SLOSpec.IncludedResults: ExpressibleByStringLiteral {
-    public init(stringLiteral value: String) { self = SLOSpec.IncludedResults(rawValue: value)! }
+    package init(stringLiteral value: String) { self = SLOSpec.IncludedResults(rawValue: value)! }
 }

@@ -2,24 +2,24 @@ import Foundation
 
 /// The scripted backend in Servers/fake_backend.py: a fake Dynatrace plus HTTP faults, on loopback.
 /// One instance per test process (and one with TLS); it stops when the process exits.
-public final class FakeBackend: Sendable {
-    public let port: Int
-    public let scheme: String
+package final class FakeBackend: Sendable {
+    package let port: Int
+    package let scheme: String
     // Held so the pipe stays open: the server exits when it closes.
     private let process: Process
     private let input: Pipe
 
-    public static let shared = try! FakeBackend(tls: false)
-    public static let tls = try! FakeBackend(tls: true)
+    package static let shared = try! FakeBackend(tls: false)
+    package static let tls = try! FakeBackend(tls: true)
 
-    public static let dynatraceToken = "dt0c01.TESTTOKEN"
-    public static let serversFolder = Fixtures.packageRoot + "/Tests/PerfGateTestSupport/Servers"
-    public static let caFile = serversFolder + "/test-ca.pem"
+    package static let dynatraceToken = "dt0c01.TESTTOKEN"
+    package static let serversFolder = Fixtures.packageRoot + "/Tests/PerfGateTestSupport/Servers"
+    package static let caFile = serversFolder + "/test-ca.pem"
 
     /// `http://127.0.0.1:PORT` (or https).
-    public var url: String { "\(scheme)://127.0.0.1:\(port)" }
+    package var url: String { "\(scheme)://127.0.0.1:\(port)" }
     /// The same server under another host name: for "another host" redirects.
-    public var otherHostURL: String { "\(scheme)://localhost:\(port)" }
+    package var otherHostURL: String { "\(scheme)://localhost:\(port)" }
 
     init(tls: Bool) throws {
         process = Process()
@@ -46,7 +46,7 @@ public final class FakeBackend: Sendable {
     }
 }
 
-public struct FixtureError: Error, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
+package struct FixtureError: Error, CustomStringConvertible {
+    package var description: String
+    package init(_ description: String) { self.description = description }
 }

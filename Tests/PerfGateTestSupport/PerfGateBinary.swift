@@ -1,25 +1,25 @@
 import Foundation
 
 /// Runs the built `perfgate` executable, as a pipeline would.
-public enum PerfGateBinary {
-    public struct Output: Sendable {
-        public var status: Int32
-        public var stdout: String
-        public var stderr: String
+package enum PerfGateBinary {
+    package struct Output: Sendable {
+        package var status: Int32
+        package var stdout: String
+        package var stderr: String
         /// Whether the run was killed for passing its time limit.
-        public var timedOut = false
+        package var timedOut = false
         /// Seconds it took.
-        public var seconds = 0.0
+        package var seconds = 0.0
         /// Every line of stdout and stderr, as the CI agents read them (.NET's `ReadLine`: a line
         /// ends at LF, CR or CRLF).
-        public var lines: [String] {
+        package var lines: [String] {
             (stdout + "\n" + stderr).unicodeScalars.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r" }
                 .map { String(String.UnicodeScalarView($0)) }
         }
     }
 
     /// `PERFGATE_BIN`, else the binary beside the test bundle, else `.build/debug/perfgate`.
-    public static var path: String {
+    package static var path: String {
         if let path = ProcessInfo.processInfo.environment["PERFGATE_BIN"] { return path }
         let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
             .appendingPathComponent("perfgate").path
@@ -27,7 +27,7 @@ public enum PerfGateBinary {
         return Fixtures.packageRoot + "/.build/debug/perfgate"
     }
 
-    public static func run(
+    package static func run(
         _ arguments: [String], environment: [String: String] = [:], in directory: String? = nil, timeLimit: Double = 300
     ) throws -> Output {
         let process = Process()

@@ -2,17 +2,17 @@ import Foundation
 
 /// A real Prometheus on loopback, backfilled with deterministic data (see `PrometheusData`).
 /// Started once per test process; stopped when the process exits.
-public final class PrometheusServer: Sendable {
-    public let url: String
+package final class PrometheusServer: Sendable {
+    package let url: String
 
     /// Whether the tests that need Prometheus run: always when it is installed; when it is not,
     /// they are skipped, unless PERFGATE_REQUIRE_PROMETHEUS=1 makes that a failure (as in CI).
-    public static var isAvailable: Bool {
+    package static var isAvailable: Bool {
         FileManager.default.isExecutableFile(atPath: "/usr/bin/prometheus")
             || ProcessInfo.processInfo.environment["PERFGATE_REQUIRE_PROMETHEUS"] == "1"
     }
 
-    public static let shared = Result { try PrometheusServer() }
+    package static let shared = Result { try PrometheusServer() }
 
     init() throws {
         let folder = try Fixtures.temporaryFolder()
@@ -65,12 +65,12 @@ public final class PrometheusServer: Sendable {
 nonisolated(unsafe) private var prometheusPID: Int32 = 0
 
 /// The test data: 2024-05-01 from 11:50 to 12:20 UTC, one sample every 15 s.
-public enum PrometheusData {
-    public static let start = 1_714_564_200  // 11:50:00Z
-    public static let windowStart = 1_714_564_800  // 12:00:00Z
-    public static let windowEnd = 1_714_565_400  // 12:10:00Z
+package enum PrometheusData {
+    package static let start = 1_714_564_200  // 11:50:00Z
+    package static let windowStart = 1_714_564_800  // 12:00:00Z
+    package static let windowEnd = 1_714_565_400  // 12:10:00Z
 
-    public static func openMetrics() -> String {
+    package static func openMetrics() -> String {
         var lines = ["# TYPE http_request_duration_seconds gauge"]
         for index in 0...120 {
             let time = start + index * 15

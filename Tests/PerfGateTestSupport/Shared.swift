@@ -7,26 +7,26 @@ import Testing
 /// From a bare clone, tests that need them are skipped ("skipped: ../shared not present"). CI
 /// always has `../shared` and sets `PERFGATE_REQUIRE_SHARED=1`, which turns those skips into
 /// failures.
-public enum Shared {
-    public static var folder: String {
+package enum Shared {
+    package static var folder: String {
         ProcessInfo.processInfo.environment["PERFGATE_SHARED"] ?? Fixtures.packageRoot + "/../shared"
     }
 
-    public static var isPresent: Bool { FileManager.default.fileExists(atPath: folder + "/schemas") }
+    package static var isPresent: Bool { FileManager.default.fileExists(atPath: folder + "/schemas") }
 
     /// Whether tests that read `../shared` run: when it is there, or when it is required (then a
     /// missing `../shared` fails them).
-    public static var enabled: Bool {
+    package static var enabled: Bool {
         isPresent || ProcessInfo.processInfo.environment["PERFGATE_REQUIRE_SHARED"] == "1"
     }
 
-    public static let skipped: Comment = "../shared not present"
+    package static let skipped: Comment = "../shared not present"
 
     /// The JUnit XSDs: the strict Ant schema and Jenkins' xUnit schema.
-    public static var junitSchemas: [String] { ["junit-10.xsd", "junit-ant-strict.xsd"].map { folder + "/schemas/" + $0 } }
+    package static var junitSchemas: [String] { ["junit-10.xsd", "junit-ant-strict.xsd"].map { folder + "/schemas/" + $0 } }
 
     /// xmllint's complaints about a JUnit file, schema by schema; empty when it is valid against both.
-    public static func junitProblems(_ path: String) throws -> [String] {
+    package static func junitProblems(_ path: String) throws -> [String] {
         var problems: [String] = []
         for schema in junitSchemas {
             let xmllint = Process()
@@ -45,7 +45,7 @@ public enum Shared {
 
     /// Checks a JUnit file against both XSDs where `../shared` is available; a test that checks
     /// more than the schema keeps running from a bare clone, without this part.
-    public static func expectValidJUnit(_ path: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    package static func expectValidJUnit(_ path: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
         guard enabled else { return }
         let problems = try junitProblems(path)
         #expect(problems.isEmpty, "\(problems)", sourceLocation: sourceLocation)

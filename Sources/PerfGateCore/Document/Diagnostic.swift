@@ -1,21 +1,21 @@
 /// Where in a spec a value lives, printed the way a person would look for it:
 /// `indicators[2].grading.thresholds`.
-public struct SpecPath: Sendable, Hashable, CustomStringConvertible {
-    public enum Component: Sendable, Hashable {
+package struct SpecPath: Sendable, Hashable, CustomStringConvertible {
+    package enum Component: Sendable, Hashable {
         case key(String)
         case index(Int)
     }
 
-    public var components: [Component]
+    package var components: [Component]
 
-    public init(_ components: [Component] = []) { self.components = components }
+    package init(_ components: [Component] = []) { self.components = components }
 
-    public static let root = SpecPath()
+    package static let root = SpecPath()
 
-    public func appending(_ key: String) -> SpecPath { SpecPath(components + [.key(key)]) }
-    public func appending(_ index: Int) -> SpecPath { SpecPath(components + [.index(index)]) }
+    package func appending(_ key: String) -> SpecPath { SpecPath(components + [.key(key)]) }
+    package func appending(_ index: Int) -> SpecPath { SpecPath(components + [.index(index)]) }
 
-    public var description: String {
+    package var description: String {
         var text = ""
         for component in components {
             switch component {
@@ -37,43 +37,43 @@ public struct SpecPath: Sendable, Hashable, CustomStringConvertible {
 
 /// One problem found in a spec or its input, with where it is. The loader and the validators
 /// collect all of them instead of stopping at the first.
-public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
-    public enum Severity: String, Sendable, Comparable {
+package struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
+    package enum Severity: String, Sendable, Comparable {
         case warning, error
-        public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs == .warning && rhs == .error }
+        package static func < (lhs: Severity, rhs: Severity) -> Bool { lhs == .warning && rhs == .error }
     }
 
-    public var severity: Severity
-    public var path: SpecPath
-    public var location: TextLocation?
-    public var message: String
+    package var severity: Severity
+    package var path: SpecPath
+    package var location: TextLocation?
+    package var message: String
 
-    public init(_ severity: Severity, at path: SpecPath, _ location: TextLocation? = nil, _ message: String) {
+    package init(_ severity: Severity, at path: SpecPath, _ location: TextLocation? = nil, _ message: String) {
         self.severity = severity
         self.path = path
         self.location = location
         self.message = message
     }
 
-    public static func error(_ path: SpecPath, _ location: TextLocation?, _ message: String) -> Diagnostic {
+    package static func error(_ path: SpecPath, _ location: TextLocation?, _ message: String) -> Diagnostic {
         Diagnostic(.error, at: path, location, message)
     }
 
-    public static func warning(_ path: SpecPath, _ location: TextLocation?, _ message: String) -> Diagnostic {
+    package static func warning(_ path: SpecPath, _ location: TextLocation?, _ message: String) -> Diagnostic {
         Diagnostic(.warning, at: path, location, message)
     }
 
     /// `error: indicators[2].grading: missing 'metricScore'`
-    public var description: String { "\(severity.rawValue): \(path): \(message)" }
+    package var description: String { "\(severity.rawValue): \(path): \(message)" }
 
     /// `spec.json:12:7: error: indicators[2].grading: missing 'metricScore'`, the compiler style that
     /// editors and CI problem matchers understand.
-    public func formatted(file: String) -> String {
+    package func formatted(file: String) -> String {
         if let location { return "\(file):\(location.line):\(location.column): \(description)" }
         return "\(file): \(description)"
     }
 }
 
 extension Array where Element == Diagnostic {
-    public var hasErrors: Bool { contains { $0.severity == .error } }
+    package var hasErrors: Bool { contains { $0.severity == .error } }
 }

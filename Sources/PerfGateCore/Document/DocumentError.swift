@@ -1,9 +1,9 @@
 /// A file that could not be read as a JSON or YAML document at all.
 public struct DocumentError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var message: String
-    public var location: TextLocation?
+    package var message: String
+    package var location: TextLocation?
 
-    public init(_ message: String, at location: TextLocation? = nil) {
+    package init(_ message: String, at location: TextLocation? = nil) {
         self.message = message
         self.location = location
     }

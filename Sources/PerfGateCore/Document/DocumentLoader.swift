@@ -1,9 +1,9 @@
 /// The two formats a spec or input file may be written in.
-public enum DocumentFormat: String, Sendable {
+package enum DocumentFormat: String, Sendable {
     case json, yaml
 
     /// The format of a file: from its extension, else from its first character.
-    public static func detect(path: String, bytes: [UInt8]) -> DocumentFormat {
+    package static func detect(path: String, bytes: [UInt8]) -> DocumentFormat {
         switch Path.fileExtension(of: path) {
         case "json": return .json
         case "yaml", "yml": return .yaml
@@ -23,14 +23,14 @@ public enum DocumentFormat: String, Sendable {
 }
 
 /// Reads a JSON or YAML document from disk into a `Node` tree.
-public enum DocumentLoader {
-    public static let defaultSizeLimit = 16 << 20
+package enum DocumentLoader {
+    package static let defaultSizeLimit = 16 << 20
 
-    public enum Failure: Error, Sendable, CustomStringConvertible {
+    package enum Failure: Error, Sendable, CustomStringConvertible {
         case file(FileError)
         case syntax(path: String, DocumentError)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .file(let error): return error.description
             case .syntax(let path, let error):
@@ -40,7 +40,7 @@ public enum DocumentLoader {
         }
     }
 
-    public static func load(path: String, sizeLimit: Int = defaultSizeLimit) throws(Failure) -> (Node, DocumentFormat) {
+    package static func load(path: String, sizeLimit: Int = defaultSizeLimit) throws(Failure) -> (Node, DocumentFormat) {
         let bytes: [UInt8]
         do {
             bytes = try FileSystem.read(path, limit: sizeLimit)
@@ -55,7 +55,7 @@ public enum DocumentLoader {
         }
     }
 
-    public static func parse(_ bytes: [UInt8], as format: DocumentFormat) throws(DocumentError) -> Node {
+    package static func parse(_ bytes: [UInt8], as format: DocumentFormat) throws(DocumentError) -> Node {
         switch format {
         case .json: return try JSONParser.parse(bytes)
         case .yaml: return try YAMLParser.parse(bytes)

@@ -18,7 +18,7 @@ public struct JSONParser {
         return try result.get()
     }
 
-    public static func parse(_ text: String, maxDepth: Int = defaultMaxDepth) throws(DocumentError) -> Node {
+    package static func parse(_ text: String, maxDepth: Int = defaultMaxDepth) throws(DocumentError) -> Node {
         try parse(Array(text.utf8), maxDepth: maxDepth)
     }
 }

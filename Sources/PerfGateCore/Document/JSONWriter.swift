@@ -1,7 +1,7 @@
 /// Writes a `Node` as JSON text, formatting numbers the way JavaScript does (`90`, `22.5`), so
 /// results read the same as Pitometer's. Non-finite numbers become `null`: JSON has no NaN.
-public enum JSONWriter {
-    public static func write(_ node: Node, pretty: Bool = false) -> String {
+package enum JSONWriter {
+    package static func write(_ node: Node, pretty: Bool = false) -> String {
         var output = ""
         write(node, into: &output, pretty: pretty, indent: 0)
         return output
@@ -54,13 +54,13 @@ public enum JSONWriter {
     }
 
     /// A number as JavaScript prints it: integers without a fraction, others in shortest round-trip form.
-    public static func format(_ number: Double) -> String {
+    package static func format(_ number: Double) -> String {
         if number == 0 { return "0" }  // also -0, as JSON.stringify does
         if number == number.rounded(), abs(number) < 1e15 { return String(Int64(number)) }
         return number.description
     }
 
-    public static func quoted(_ string: String) -> String {
+    package static func quoted(_ string: String) -> String {
         var output = ""
         appendQuoted(string, into: &output)
         return output
@@ -102,8 +102,8 @@ public enum JSONWriter {
 /// Writes JSON piece by piece in exactly the layout `JSONWriter.write` gives a whole `Node`, for
 /// documents too large to build as a tree first (a report of a million values): only one small
 /// value exists as a `Node` at a time.
-public struct JSONStreamWriter {
-    public private(set) var text = ""
+package struct JSONStreamWriter {
+    package private(set) var text = ""
     let pretty: Bool
     /// Sees every key and string before it is quoted (the report's redactor).
     let strings: ((String) -> String)?
@@ -115,7 +115,7 @@ public struct JSONStreamWriter {
     /// A key was written and its value is next.
     private var keyPending = false
 
-    public init(pretty: Bool, reservingCapacity capacity: Int = 0) {
+    package init(pretty: Bool, reservingCapacity capacity: Int = 0) {
         self.pretty = pretty
         strings = nil
         sink = nil
@@ -125,7 +125,7 @@ public struct JSONStreamWriter {
 
     /// A writer that hands whole lines to `sink` about every `flushBytes`, so the text never
     /// exists in one piece: memory stays flat however large the document.
-    public init(pretty: Bool, flushBytes: Int = 1 << 20, strings: ((String) -> String)? = nil, sink: @escaping (String) -> Void) {
+    package init(pretty: Bool, flushBytes: Int = 1 << 20, strings: ((String) -> String)? = nil, sink: @escaping (String) -> Void) {
         self.pretty = pretty
         self.strings = strings
         self.sink = sink
@@ -133,13 +133,13 @@ public struct JSONStreamWriter {
         text.reserveCapacity(flushBytes + 4096)
     }
 
-    public mutating func openObject() { open("{") }
-    public mutating func closeObject() { close("}") }
-    public mutating func openArray() { open("[") }
-    public mutating func closeArray() { close("]") }
+    package mutating func openObject() { open("{") }
+    package mutating func closeObject() { close("}") }
+    package mutating func openArray() { open("[") }
+    package mutating func closeArray() { close("]") }
 
     /// An object's key; its value comes next.
-    public mutating func key(_ name: String) {
+    package mutating func key(_ name: String) {
         separate()
         JSONWriter.appendQuoted(strings?(name) ?? name, into: &text)
         text += pretty ? ": " : ":"
@@ -147,19 +147,19 @@ public struct JSONStreamWriter {
     }
 
     /// A whole value: an array's next element, or the value of the key just written.
-    public mutating func value(_ node: Node) {
+    package mutating func value(_ node: Node) {
         separate()
         JSONWriter.write(node, into: &text, pretty: pretty, indent: counts.count, strings: strings)
         flushIfFull()
     }
 
-    public mutating func member(_ name: String, _ node: Node) {
+    package mutating func member(_ name: String, _ node: Node) {
         key(name)
         value(node)
     }
 
     /// The text, with a final line break (with a sink: the rest goes to it, and this is empty).
-    public mutating func finish() -> String {
+    package mutating func finish() -> String {
         text += "\n"
         guard let sink else { return text }
         sink(text)

@@ -1,11 +1,11 @@
 /// Reads one object of a spec: reports duplicate and unknown keys once, then hands out members
 /// by name, recording a diagnostic for each one that is missing or of the wrong type.
-public struct MemberReader {
-    public let node: Node
-    public let path: SpecPath
+package struct MemberReader {
+    package let node: Node
+    package let path: SpecPath
 
     /// nil, with a diagnostic, when `node` is not an object.
-    public init?(_ node: Node, at path: SpecPath, known: [String], ignored: [String] = [], into diagnostics: inout [Diagnostic]) {
+    package init?(_ node: Node, at path: SpecPath, known: [String], ignored: [String] = [], into diagnostics: inout [Diagnostic]) {
         guard let members = node.members else {
             diagnostics.append(.error(path, node.location, "expected an object, found \(node.typeName)"))
             return nil
@@ -27,19 +27,19 @@ public struct MemberReader {
         }
     }
 
-    public subscript(key: String) -> Node? { node[key] }
+    package subscript(key: String) -> Node? { node[key] }
 
-    public func location(of key: String) -> TextLocation? {
+    package func location(of key: String) -> TextLocation? {
         node.members?.last(where: { $0.key == key })?.keyLocation
     }
 
-    public func required(_ key: String, _ what: String, into diagnostics: inout [Diagnostic]) -> Node? {
+    package func required(_ key: String, _ what: String, into diagnostics: inout [Diagnostic]) -> Node? {
         if let value = node[key] { return value }
         diagnostics.append(.error(path, node.location, "missing '\(key)' (\(what))"))
         return nil
     }
 
-    public func number(_ key: String, required: Bool, _ what: String, into diagnostics: inout [Diagnostic]) -> Double? {
+    package func number(_ key: String, required: Bool, _ what: String, into diagnostics: inout [Diagnostic]) -> Double? {
         guard let value = node[key] else {
             if required { diagnostics.append(.error(path, node.location, "missing '\(key)' (\(what))")) }
             return nil
@@ -55,7 +55,7 @@ public struct MemberReader {
         return number
     }
 
-    public func string(_ key: String, required: Bool, _ what: String, into diagnostics: inout [Diagnostic]) -> String? {
+    package func string(_ key: String, required: Bool, _ what: String, into diagnostics: inout [Diagnostic]) -> String? {
         guard let value = node[key] else {
             if required { diagnostics.append(.error(path, node.location, "missing '\(key)' (\(what))")) }
             return nil
@@ -67,7 +67,7 @@ public struct MemberReader {
         return string
     }
 
-    public func bool(_ key: String, into diagnostics: inout [Diagnostic]) -> Bool? {
+    package func bool(_ key: String, into diagnostics: inout [Diagnostic]) -> Bool? {
         guard let value = node[key], !value.isNull else { return nil }
         guard let bool = value.boolValue else {
             diagnostics.append(.error(path.appending(key), value.location, "'\(key)' must be true or false, found \(value.typeName)"))

@@ -1,12 +1,12 @@
 /// A position in a spec or input file, 1-based.
-public struct TextLocation: Sendable, Hashable, CustomStringConvertible {
-    public var line: Int
-    public var column: Int
-    public init(line: Int, column: Int) {
+package struct TextLocation: Sendable, Hashable, CustomStringConvertible {
+    package var line: Int
+    package var column: Int
+    package init(line: Int, column: Int) {
         self.line = line
         self.column = column
     }
-    public var description: String { "\(line):\(column)" }
+    package var description: String { "\(line):\(column)" }
 }
 
 /// One value of a JSON or YAML document, with where it stood in the file.
@@ -14,7 +14,7 @@ public struct TextLocation: Sendable, Hashable, CustomStringConvertible {
 /// Both loaders produce this tree, so the spec decoder and every source see one model whatever the
 /// file format was. Equality compares values only (objects as unordered key sets), never locations.
 public struct Node: Sendable, Equatable {
-    public enum Value: Sendable {
+    package enum Value: Sendable {
         case null
         case bool(Bool)
         case number(Double)
@@ -24,32 +24,32 @@ public struct Node: Sendable, Equatable {
     }
 
     /// One `key: value` pair of an object, in file order (duplicates are kept for the validator to report).
-    public struct Member: Sendable {
-        public var key: String
-        public var keyLocation: TextLocation?
-        public var value: Node
-        public init(key: String, keyLocation: TextLocation? = nil, value: Node) {
+    package struct Member: Sendable {
+        package var key: String
+        package var keyLocation: TextLocation?
+        package var value: Node
+        package init(key: String, keyLocation: TextLocation? = nil, value: Node) {
             self.key = key
             self.keyLocation = keyLocation
             self.value = value
         }
     }
 
-    public var value: Value
-    public var location: TextLocation?
+    package var value: Value
+    package var location: TextLocation?
 
-    public init(_ value: Value, at location: TextLocation? = nil) {
+    package init(_ value: Value, at location: TextLocation? = nil) {
         self.value = value
         self.location = location
     }
 
-    public static let null = Node(.null)
-    public static func number(_ number: Double) -> Node { Node(.number(number)) }
-    public static func string(_ string: String) -> Node { Node(.string(string)) }
-    public static func bool(_ bool: Bool) -> Node { Node(.bool(bool)) }
-    public static func array(_ items: [Node]) -> Node { Node(.array(items)) }
+    package static let null = Node(.null)
+    package static func number(_ number: Double) -> Node { Node(.number(number)) }
+    package static func string(_ string: String) -> Node { Node(.string(string)) }
+    package static func bool(_ bool: Bool) -> Node { Node(.bool(bool)) }
+    package static func array(_ items: [Node]) -> Node { Node(.array(items)) }
     /// An object from ordered pairs.
-    public static func object(_ pairs: [(String, Node)]) -> Node {
+    package static func object(_ pairs: [(String, Node)]) -> Node {
         Node(.object(pairs.map { Member(key: $0.0, value: $0.1) }))
     }
 
@@ -80,33 +80,33 @@ extension Node {
         return members.last(where: { $0.key == key })?.value
     }
 
-    public var members: [Member]? {
+    package var members: [Member]? {
         if case .object(let members) = value { return members }
         return nil
     }
-    public var items: [Node]? {
+    package var items: [Node]? {
         if case .array(let items) = value { return items }
         return nil
     }
-    public var stringValue: String? {
+    package var stringValue: String? {
         if case .string(let string) = value { return string }
         return nil
     }
-    public var numberValue: Double? {
+    package var numberValue: Double? {
         if case .number(let number) = value { return number }
         return nil
     }
-    public var boolValue: Bool? {
+    package var boolValue: Bool? {
         if case .bool(let bool) = value { return bool }
         return nil
     }
-    public var isNull: Bool {
+    package var isNull: Bool {
         if case .null = value { return true }
         return false
     }
 
     /// The JSON type name a person would use in an error message.
-    public var typeName: String {
+    package var typeName: String {
         switch value {
         case .null: return "null"
         case .bool: return "a boolean"

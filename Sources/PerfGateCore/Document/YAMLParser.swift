@@ -5,12 +5,12 @@ import CYAML
 /// Plain scalars resolve with the YAML 1.2 core schema (`true`, `null`, `12`, `1.5e3`, `.inf`);
 /// quoted scalars and `!!str` stay strings. Aliases are expanded with a budget, so an alias bomb
 /// ("billion laughs") is rejected instead of eating memory, and `<<` merge keys are applied.
-public enum YAMLParser {
+package enum YAMLParser {
     /// The most nodes a document may expand to, counting every alias expansion.
-    public static let defaultNodeBudget = 1_000_000
-    public static let defaultMaxDepth = 512
+    package static let defaultNodeBudget = 1_000_000
+    package static let defaultMaxDepth = 512
 
-    public static func parse(
+    package static func parse(
         _ bytes: [UInt8], nodeBudget: Int = defaultNodeBudget, maxDepth: Int = defaultMaxDepth
     ) throws(DocumentError) -> Node {
         var input = bytes
@@ -29,7 +29,7 @@ public enum YAMLParser {
         return try outcome.get()
     }
 
-    public static func parse(_ text: String) throws(DocumentError) -> Node {
+    package static func parse(_ text: String) throws(DocumentError) -> Node {
         try parse(Array(text.utf8))
     }
 }

@@ -2,15 +2,15 @@
 ///
 /// A source that fails gives its indicator score 0 and an error message; the others are still
 /// evaluated, and the run's verdict is `error`.
-public struct Evaluator: Sendable {
-    public var fetcher: Fetcher
+package struct Evaluator: Sendable {
+    package var fetcher: Fetcher
 
-    public init(sources: [any MetricSource], concurrency: Int = 8, deadline: ContinuousClock.Instant? = nil) {
+    package init(sources: [any MetricSource], concurrency: Int = 8, deadline: ContinuousClock.Instant? = nil) {
         fetcher = Fetcher(sources: sources, concurrency: concurrency, deadline: deadline)
     }
 
     /// - Parameter comparison: the earlier runs that relative thresholds compare with.
-    public func evaluate(_ spec: PerfSpec, context: SourceContext, specPath: String? = nil, comparison: ComparisonSet = .empty) async -> EvaluationResult {
+    package func evaluate(_ spec: PerfSpec, context: SourceContext, specPath: String? = nil, comparison: ComparisonSet = .empty) async -> EvaluationResult {
         let fetched = await fetcher.fetch(spec.indicators.map { ($0.source, $0.query) }, context: context)
         let results = zip(spec.indicators, fetched).map { indicator, fetched in
             var result = Self.grade(indicator, fetched.outcome, comparison: comparison)
@@ -24,7 +24,7 @@ public struct Evaluator: Sendable {
 
     /// Grades one indicator from what its source answered; relative thresholds resolve per key
     /// against the same indicator and key in the comparison set.
-    public static func grade(
+    package static func grade(
         _ indicator: Indicator, _ outcome: Result<SourceAnswer, SourceError>, comparison: ComparisonSet = .empty
     ) -> IndicatorResult {
         switch outcome {

@@ -1,29 +1,29 @@
 /// The one fetcher both engines measure through: PerfSpec indicators and Keptn SLIs alike. It
 /// asks each query's source (concurrently, bounded), stops at the deadline, redacts what comes
 /// back, and says what each query sent.
-public struct Fetcher: Sendable {
-    public var sources: [String: any MetricSource]
-    public var concurrency: Int
+package struct Fetcher: Sendable {
+    package var sources: [String: any MetricSource]
+    package var concurrency: Int
     /// When measuring must be over, whatever is still running (nil: no bound).
-    public var deadline: ContinuousClock.Instant?
+    package var deadline: ContinuousClock.Instant?
 
-    public init(sources: [any MetricSource], concurrency: Int = 8, deadline: ContinuousClock.Instant? = nil) {
+    package init(sources: [any MetricSource], concurrency: Int = 8, deadline: ContinuousClock.Instant? = nil) {
         self.sources = Dictionary(sources.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.concurrency = max(1, concurrency)
         self.deadline = deadline
     }
 
     /// One query for one source.
-    public typealias Request = (source: String, query: Node)
+    package typealias Request = (source: String, query: Node)
 
     /// A query's answer, and what it sent (placeholders filled, credentials left out, redacted).
-    public struct Fetched: Sendable {
-        public var outcome: Result<SourceAnswer, SourceError>
-        public var resolved: String?
+    package struct Fetched: Sendable {
+        package var outcome: Result<SourceAnswer, SourceError>
+        package var resolved: String?
     }
 
     /// Every query's answer, in the order asked.
-    public func fetch(_ requests: [Request], context: SourceContext) async -> [Fetched] {
+    package func fetch(_ requests: [Request], context: SourceContext) async -> [Fetched] {
         let outcomes = await answers(requests, context: context)
         let redactor = Redactor.shared
         return zip(requests, outcomes).map { request, outcome in

@@ -2,10 +2,10 @@
 /// for the same project, stage and service; filtered by their overall result
 /// (`include_result_with_score`); newest first; at most `number_of_comparison_results` (one for
 /// `single_result`).
-public struct ComparisonSet: Sendable {
+package struct ComparisonSet: Sendable {
     /// Newest first.
-    public let runs: [HistoryRecord]
-    public let aggregateFunction: SLOSpec.AggregateFunction
+    package let runs: [HistoryRecord]
+    package let aggregateFunction: SLOSpec.AggregateFunction
     /// Successful values by indicator and key, newest first: a spec with 100,000 keys stays linear.
     let index: [IndexKey: [Double]]
 
@@ -14,7 +14,7 @@ public struct ComparisonSet: Sendable {
         var key: String
     }
 
-    public init(runs: [HistoryRecord], aggregateFunction: SLOSpec.AggregateFunction = .avg) {
+    package init(runs: [HistoryRecord], aggregateFunction: SLOSpec.AggregateFunction = .avg) {
         self.runs = runs
         self.aggregateFunction = aggregateFunction
         var index: [IndexKey: [Double]] = [:]
@@ -30,10 +30,10 @@ public struct ComparisonSet: Sendable {
         self.index = index
     }
 
-    public static let empty = ComparisonSet(runs: [])
+    package static let empty = ComparisonSet(runs: [])
 
     /// Picks the runs from a history, oldest first as the file keeps it.
-    public static func select(from history: [HistoryRecord], comparison: SLOSpec.Comparison, context: [String: String]) -> ComparisonSet {
+    package static func select(from history: [HistoryRecord], comparison: SLOSpec.Comparison, context: [String: String]) -> ComparisonSet {
         let eligible = history.reversed().filter { record in
             guard record.context == context else { return false }
             switch comparison.includeResultWithScore {
@@ -47,12 +47,12 @@ public struct ComparisonSet: Sendable {
 
     /// The successful earlier values of one indicator and key, newest first. Failed ones are
     /// never compared with (lighthouse's fix for keptn/keptn#1263).
-    public func values(id: String, key: String) -> [Double] {
+    package func values(id: String, key: String) -> [Double] {
         index[IndexKey(id: id, key: key)] ?? []
     }
 
     /// The aggregate to compare with; nil when no earlier run has a usable value.
-    public func aggregate(id: String, key: String) -> Double? {
+    package func aggregate(id: String, key: String) -> Double? {
         SLOAggregate.value(values(id: id, key: key), function: aggregateFunction)
     }
 }

@@ -3,22 +3,22 @@
 /// Appending rewrites the file through a temporary file and a rename, so a run that dies midway
 /// leaves the old history whole. A line that cannot be read is kept as it is (nothing is lost)
 /// and reported, and never compared with.
-public struct HistoryFile: Sendable {
-    public struct Line: Sendable {
-        public var number: Int
-        public var text: String
-        public var record: Result<HistoryRecord, HistoryLineError>
+package struct HistoryFile: Sendable {
+    package struct Line: Sendable {
+        package var number: Int
+        package var text: String
+        package var record: Result<HistoryRecord, HistoryLineError>
     }
 
-    public var path: String
+    package var path: String
     /// Every non-empty line, in the file's order.
-    public var lines: [Line]
+    package var lines: [Line]
 
     /// How many records the file keeps by default; the oldest go first.
-    public static let defaultKeep = 500
+    package static let defaultKeep = 500
 
     /// The file's records; an empty history when the file does not exist yet.
-    public static func load(_ path: String) throws(FileError) -> HistoryFile {
+    package static func load(_ path: String) throws(FileError) -> HistoryFile {
         guard FileSystem.exists(path) else { return HistoryFile(path: path, lines: []) }
         let bytes = try FileSystem.read(path)
         var lines: [Line] = []
@@ -32,7 +32,7 @@ public struct HistoryFile: Sendable {
     }
 
     /// The records that could be read, oldest first.
-    public var records: [HistoryRecord] {
+    package var records: [HistoryRecord] {
         lines.compactMap { line in
             if case .success(let record) = line.record { return record }
             return nil
@@ -40,7 +40,7 @@ public struct HistoryFile: Sendable {
     }
 
     /// Lines that could not be read, as `line N: reason`.
-    public var problems: [String] {
+    package var problems: [String] {
         lines.compactMap { line in
             if case .failure(let error) = line.record { return "line \(line.number): \(error.reason)" }
             return nil
@@ -48,7 +48,7 @@ public struct HistoryFile: Sendable {
     }
 
     /// Writes the file with `record` added at the end, keeping at most `keep` lines.
-    public mutating func append(_ record: HistoryRecord, keep: Int = defaultKeep) throws(FileError) {
+    package mutating func append(_ record: HistoryRecord, keep: Int = defaultKeep) throws(FileError) {
         let number = (lines.last?.number ?? 0) + 1
         lines.append(Line(number: number, text: record.line(), record: .success(record)))
         if lines.count > keep { lines.removeFirst(lines.count - max(1, keep)) }

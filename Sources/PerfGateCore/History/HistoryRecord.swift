@@ -6,19 +6,19 @@
 ///  "result":"pass","score":100,
 ///  "indicators":[{"id":"response_time_p95","key":"response_time_p95","value":212.5,"status":"pass","success":true}]}
 /// ```
-public struct HistoryRecord: Sendable, Equatable {
-    public struct Value: Sendable, Equatable {
+package struct HistoryRecord: Sendable, Equatable {
+    package struct Value: Sendable, Equatable {
         /// The indicator's id, or the SLI's name.
-        public var id: String
+        package var id: String
         /// The measurement's key (a label, an entity); for an SLI, its name.
-        public var key: String
-        public var value: Double?
+        package var key: String
+        package var value: Double?
         /// The indicator's or objective's status: pass, warning, fail, info or error.
-        public var status: String
+        package var status: String
         /// Whether the value was measured and may be compared with (lighthouse's `success`).
-        public var success: Bool
+        package var success: Bool
 
-        public init(id: String, key: String, value: Double?, status: String, success: Bool) {
+        package init(id: String, key: String, value: Double?, status: String, success: Bool) {
             self.id = id
             self.key = key
             self.value = value
@@ -28,20 +28,20 @@ public struct HistoryRecord: Sendable, Equatable {
     }
 
     /// Seconds since the epoch.
-    public var time: Double
-    public var window: Window?
+    package var time: Double
+    package var window: Window?
     /// `perfspec` or `slo`.
-    public var specKind: String
-    public var specPath: String?
+    package var specKind: String
+    package var specPath: String?
     /// `sha256:` and the spec file's digest.
-    public var specDigest: String?
+    package var specDigest: String?
     /// The project, stage and service the run was for, when known: runs compare only within one.
-    public var context: [String: String]
-    public var result: Verdict
-    public var score: Double
-    public var values: [Value]
+    package var context: [String: String]
+    package var result: Verdict
+    package var score: Double
+    package var values: [Value]
 
-    public init(
+    package init(
         time: Double, window: Window?, specKind: String, specPath: String?, specDigest: String?, context: [String: String],
         result: Verdict, score: Double, values: [Value]
     ) {
@@ -57,7 +57,7 @@ public struct HistoryRecord: Sendable, Equatable {
     }
 
     /// One JSON line (without the newline).
-    public func line() -> String {
+    package func line() -> String {
         var spec: [(String, Node)] = [("kind", .string(specKind))]
         if let specPath { spec.append(("path", .string(specPath))) }
         if let specDigest { spec.append(("digest", .string(specDigest))) }
@@ -78,7 +78,7 @@ public struct HistoryRecord: Sendable, Equatable {
     }
 
     /// A record from one line; nil, with the reason, when the line is not one.
-    public static func parse(_ line: String) -> Result<HistoryRecord, HistoryLineError> {
+    package static func parse(_ line: String) -> Result<HistoryRecord, HistoryLineError> {
         let node: Node
         do {
             node = try JSONParser.parse(line)
@@ -126,7 +126,7 @@ public struct HistoryRecord: Sendable, Equatable {
 }
 
 /// Why a history line could not be read.
-public struct HistoryLineError: Error, Sendable, Equatable {
-    public var reason: String
-    public init(_ reason: String) { self.reason = reason }
+package struct HistoryLineError: Error, Sendable, Equatable {
+    package var reason: String
+    package init(_ reason: String) { self.reason = reason }
 }

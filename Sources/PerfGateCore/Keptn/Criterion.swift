@@ -7,20 +7,20 @@
 /// ```
 /// A relative criterion compares with the aggregate A of earlier values: `+p%` is A·(100+p)/100,
 /// `-p%` is A·(100−p)/100, `+d` is A+d, `-d` is A−d; a `%` without a sign means `+`.
-public struct Criterion: Sendable, Equatable {
-    public enum Operator: String, Sendable, CaseIterable {
+package struct Criterion: Sendable, Equatable {
+    package enum Operator: String, Sendable, CaseIterable {
         case lessOrEqual = "<=", less = "<", equal = "=", greaterOrEqual = ">=", greater = ">"
     }
 
-    public var text: String
-    public var op: Operator
-    public var value: Double
-    public var isPercent: Bool
-    public var isRelative: Bool
-    public var isIncrease: Bool
+    package var text: String
+    package var op: Operator
+    package var value: Double
+    package var isPercent: Bool
+    package var isRelative: Bool
+    package var isIncrease: Bool
 
     /// Parses as lighthouse does; nil for an invalid criterion.
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         self.text = text
         var rest = Substring(String(text.unicodeScalars.filter { !$0.properties.isWhitespace }))
         // Operators in lighthouse's order: the first prefix that matches wins.
@@ -50,7 +50,7 @@ public struct Criterion: Sendable, Equatable {
 
     /// The value this criterion compares with: its own for an absolute one; for a relative one,
     /// derived from the aggregate of earlier values, or nil when there is none (the criterion is then met).
-    public func target(aggregate: Double?) -> Double? {
+    package func target(aggregate: Double?) -> Double? {
         guard isRelative else { return value }
         guard let aggregate else { return nil }
         if isPercent { return aggregate * (100 + (isIncrease ? value : -value)) / 100 }
@@ -58,7 +58,7 @@ public struct Criterion: Sendable, Equatable {
     }
 
     /// Whether `measured` meets the criterion against `target`.
-    public func isMet(_ measured: Double, target: Double) -> Bool {
+    package func isMet(_ measured: Double, target: Double) -> Bool {
         switch op {
         case .less: return measured < target
         case .lessOrEqual: return measured <= target
@@ -70,9 +70,9 @@ public struct Criterion: Sendable, Equatable {
 }
 
 /// How earlier values are folded into one for relative criteria: `avg`, `p50`, `p90`, `p95`.
-public enum SLOAggregate {
+package enum SLOAggregate {
     /// nil when there are no values (relative criteria are then met).
-    public static func value(_ values: [Double], function: SLOSpec.AggregateFunction) -> Double? {
+    package static func value(_ values: [Double], function: SLOSpec.AggregateFunction) -> Double? {
         guard !values.isEmpty else { return nil }
         switch function {
         case .avg: return values.reduce(0, +) / Double(values.count)
@@ -83,7 +83,7 @@ public enum SLOAggregate {
     }
 
     /// Lighthouse's percentile: position p·(n+1); below 1 the minimum, from n the maximum, else interpolated.
-    public static func percentile(_ values: [Double], _ p: Double) -> Double {
+    package static func percentile(_ values: [Double], _ p: Double) -> Double {
         let sorted = values.sorted()
         let position = p * Double(sorted.count + 1)
         if position < 1 { return sorted[0] }

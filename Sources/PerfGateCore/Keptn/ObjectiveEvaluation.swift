@@ -1,14 +1,14 @@
 /// One `slo.yaml` objective: an SLI, criteria sets for pass and warning, a weight, a key flag.
-public struct SLOObjective: Sendable, Equatable {
-    public var sli: String
-    public var displayName: String?
+package struct SLOObjective: Sendable, Equatable {
+    package var sli: String
+    package var displayName: String?
     /// OR across the sets, AND within each; parsed once, when the spec is read.
-    public var pass: [[Criterion]]
-    public var warning: [[Criterion]]
-    public var weight: Double
-    public var keySLI: Bool
+    package var pass: [[Criterion]]
+    package var warning: [[Criterion]]
+    package var weight: Double
+    package var keySLI: Bool
 
-    public init(sli: String, displayName: String? = nil, pass: [[Criterion]], warning: [[Criterion]] = [], weight: Double = 1, keySLI: Bool = false) {
+    package init(sli: String, displayName: String? = nil, pass: [[Criterion]], warning: [[Criterion]] = [], weight: Double = 1, keySLI: Bool = false) {
         self.sli = sli
         self.displayName = displayName
         self.pass = pass
@@ -17,41 +17,41 @@ public struct SLOObjective: Sendable, Equatable {
         self.keySLI = keySLI
     }
 
-    public var name: String { displayName.flatMap { $0.isEmpty ? nil : $0 } ?? sli }
+    package var name: String { displayName.flatMap { $0.isEmpty ? nil : $0 } ?? sli }
 }
 
 /// A criterion after evaluation: the value it resolved to, and whether the measurement broke it.
-public struct SLOTarget: Sendable, Equatable {
-    public var criterion: Criterion
-    public var targetValue: Double
-    public var violated: Bool
-    public init(_ criterion: Criterion, targetValue: Double, violated: Bool) {
+package struct SLOTarget: Sendable, Equatable {
+    package var criterion: Criterion
+    package var targetValue: Double
+    package var violated: Bool
+    package init(_ criterion: Criterion, targetValue: Double, violated: Bool) {
         self.criterion = criterion
         self.targetValue = targetValue
         self.violated = violated
     }
 
     /// The criterion as the spec wrote it.
-    public var criteria: String { criterion.text }
+    package var criteria: String { criterion.text }
 }
 
 /// The lighthouse outcome of one objective.
-public struct SLOObjectiveResult: Sendable, Equatable {
-    public enum Status: String, Sendable { case pass, warning, fail, info }
+package struct SLOObjectiveResult: Sendable, Equatable {
+    package enum Status: String, Sendable { case pass, warning, fail, info }
 
-    public var objective: SLOObjective
-    public var status: Status
-    public var score: Double
-    public var value: Double?
-    public var comparedValue: Double
-    public var passTargets: [SLOTarget]
-    public var warningTargets: [SLOTarget]
+    package var objective: SLOObjective
+    package var status: Status
+    package var score: Double
+    package var value: Double?
+    package var comparedValue: Double
+    package var passTargets: [SLOTarget]
+    package var warningTargets: [SLOTarget]
     /// Why the SLI has no value, when it has none.
-    public var message: String?
+    package var message: String?
     /// Whether an earlier value existed to compare with (`comparedValue` is 0 either way, as in lighthouse).
-    public var hasComparison = false
+    package var hasComparison = false
 
-    public init(
+    package init(
         objective: SLOObjective, status: Status, score: Double, value: Double?, comparedValue: Double, passTargets: [SLOTarget],
         warningTargets: [SLOTarget], message: String? = nil
     ) {
@@ -67,9 +67,9 @@ public struct SLOObjectiveResult: Sendable, Equatable {
 }
 
 /// The per-objective step of Keptn's lighthouse (1.4.5), as `keptn-quality-gates.md` §2 states it.
-public enum SLOObjectiveEvaluator {
+package enum SLOObjectiveEvaluator {
     /// `value` nil (with `message`) means the provider sent none; `previous` are earlier successful values.
-    public static func evaluate(
+    package static func evaluate(
         _ objective: SLOObjective, value: Double?, message: String? = nil, previous: [Double], aggregate function: SLOSpec.AggregateFunction
     ) -> SLOObjectiveResult {
         let aggregate = SLOAggregate.value(previous, function: function)
@@ -133,19 +133,19 @@ public enum SLOObjectiveEvaluator {
 }
 
 /// Lighthouse's total: a percentage of the scored weights, unrounded, against `total_score`.
-public enum SLOScorer {
-    public struct Outcome: Sendable, Equatable {
-        public var score: Double
-        public var result: Verdict
-        public var message: String
-        public init(score: Double, result: Verdict, message: String) {
+package enum SLOScorer {
+    package struct Outcome: Sendable, Equatable {
+        package var score: Double
+        package var result: Verdict
+        package var message: String
+        package init(score: Double, result: Verdict, message: String) {
             self.score = score
             self.result = result
             self.message = message
         }
     }
 
-    public static func score(
+    package static func score(
         _ results: [SLOObjectiveResult], pass: Double, warning: Double?, keyFailure: (name: String, message: String)? = nil
     ) -> Outcome {
         let maximum = results.filter { !$0.objective.pass.isEmpty }.reduce(0) { $0 + $1.objective.weight }

@@ -1,38 +1,38 @@
 /// A Keptn `sli.yaml`: one provider-specific query per SLI name.
-public struct SLIDefinitions: Sendable, Equatable {
-    public struct Definition: Sendable, Equatable {
-        public var name: String
-        public var query: String
-        public var location: TextLocation?
-        public init(name: String, query: String, location: TextLocation? = nil) {
+package struct SLIDefinitions: Sendable, Equatable {
+    package struct Definition: Sendable, Equatable {
+        package var name: String
+        package var query: String
+        package var location: TextLocation?
+        package init(name: String, query: String, location: TextLocation? = nil) {
             self.name = name
             self.query = query
             self.location = location
         }
     }
 
-    public var specVersion: String?
+    package var specVersion: String?
     /// In the file's order.
-    public var indicators: [Definition]
+    package var indicators: [Definition]
 
-    public init(specVersion: String? = "1.0", indicators: [Definition]) {
+    package init(specVersion: String? = "1.0", indicators: [Definition]) {
         self.specVersion = specVersion
         self.indicators = indicators
     }
 
-    public func query(for name: String) -> Definition? {
+    package func query(for name: String) -> Definition? {
         indicators.first { $0.name == name }
     }
 }
 
 /// Reads `sli.yaml`, reporting every problem with its path and line.
-public enum SLIDefinitionsDecoder {
-    public struct Outcome: Sendable {
-        public var definitions: SLIDefinitions?
-        public var diagnostics: [Diagnostic]
+package enum SLIDefinitionsDecoder {
+    package struct Outcome: Sendable {
+        package var definitions: SLIDefinitions?
+        package var diagnostics: [Diagnostic]
     }
 
-    public static func decode(_ root: Node) -> Outcome {
+    package static func decode(_ root: Node) -> Outcome {
         var diagnostics: [Diagnostic] = []
         guard let top = MemberReader(root, at: .root, known: ["spec_version", "indicators"], into: &diagnostics) else {
             return Outcome(definitions: nil, diagnostics: diagnostics)

@@ -1,19 +1,19 @@
 /// Asks the SLI provider for every SLI at once (bounded, as for PerfSpec indicators), and holds
 /// each answer to Keptn's rule: exactly one value, or the SLI fails with Keptn's message.
-public struct SLIMeasurer: Sendable {
-    public var source: any MetricSource
-    public var concurrency: Int
+package struct SLIMeasurer: Sendable {
+    package var source: any MetricSource
+    package var concurrency: Int
     /// When measuring must be over (nil: no bound).
-    public var deadline: ContinuousClock.Instant?
+    package var deadline: ContinuousClock.Instant?
 
-    public init(source: any MetricSource, concurrency: Int = 8, deadline: ContinuousClock.Instant? = nil) {
+    package init(source: any MetricSource, concurrency: Int = 8, deadline: ContinuousClock.Instant? = nil) {
         self.source = source
         self.concurrency = concurrency
         self.deadline = deadline
     }
 
     /// - Parameter queries: SLI name and the provider's query, filled, in the order to report.
-    public func measure(_ queries: [(name: String, query: Node)], context: SourceContext) async -> [String: SLIValue] {
+    package func measure(_ queries: [(name: String, query: Node)], context: SourceContext) async -> [String: SLIValue] {
         var filled = context
         filled.placeholdersFilled = true
         let fetched = await Fetcher(sources: [source], concurrency: concurrency, deadline: deadline)
@@ -27,7 +27,7 @@ public struct SLIMeasurer: Sendable {
     }
 
     /// Keptn's Prometheus service's rule, applied to every provider.
-    public static func value(_ outcome: Result<SourceAnswer, SourceError>) -> SLIValue {
+    package static func value(_ outcome: Result<SourceAnswer, SourceError>) -> SLIValue {
         switch outcome {
         case .failure(let error):
             return SLIValue(value: nil, message: error.message, unreachable: true)
@@ -47,7 +47,7 @@ public struct SLIMeasurer: Sendable {
 
     /// The provider's whole-request failure, as Keptn's Prometheus service reports it: when every
     /// requested SLI failed. nil when at least one has a value (or none was requested).
-    public static func providerFailure(_ values: [String: SLIValue], requested: [String]) -> String? {
+    package static func providerFailure(_ values: [String: SLIValue], requested: [String]) -> String? {
         guard !requested.isEmpty, requested.allSatisfy({ values[$0]?.value == nil }) else { return nil }
         return requested.map { "\($0): \(values[$0]?.message ?? "no value")" }.joined(separator: "; ")
     }

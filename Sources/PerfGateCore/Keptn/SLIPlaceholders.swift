@@ -11,13 +11,13 @@
 /// ```
 /// One fix on purpose: longer names are replaced first, so a filter `service` cannot cut into
 /// `$service_name`.
-public struct SLIPlaceholders: Sendable {
-    public static let contextNames = RunContext.placeholderNames
+package struct SLIPlaceholders: Sendable {
+    package static let contextNames = RunContext.placeholderNames
 
     /// Placeholder (with its `$`) to value.
-    public private(set) var values: [String: String] = [:]
+    package private(set) var values: [String: String] = [:]
 
-    public init(filter: [String: String], variables: [String: String], environment: [String: String], window: Window?) {
+    package init(filter: [String: String], variables: [String: String], environment: [String: String], window: Window?) {
         var values: [String: String] = [:]
         for (name, value) in variables where !name.isEmpty {
             values["$" + name] = value
@@ -38,7 +38,7 @@ public struct SLIPlaceholders: Sendable {
     }
 
     /// The query with every known placeholder replaced.
-    public func fill(_ query: String) -> String {
+    package func fill(_ query: String) -> String {
         var text = query
         for (placeholder, value) in values.sorted(by: { $0.key.count != $1.key.count ? $0.key.count > $1.key.count : $0.key < $1.key }) {
             text = text.replacing(placeholder, with: value)
@@ -48,7 +48,7 @@ public struct SLIPlaceholders: Sendable {
 
     /// Placeholders still in a filled query: Keptn's own names are errors (the query cannot mean
     /// what it says), anything else that looks like one is a warning.
-    public func unresolved(in filled: String) -> (errors: [String], others: [String]) {
+    package func unresolved(in filled: String) -> (errors: [String], others: [String]) {
         var errors: [String] = []
         var others: [String] = []
         let scalars = Array(filled.unicodeScalars)
@@ -73,7 +73,7 @@ public struct SLIPlaceholders: Sendable {
     }
 
     /// How to give a value for a placeholder that has none.
-    public static func hint(for placeholder: String) -> String {
+    package static func hint(for placeholder: String) -> String {
         let name = String(placeholder.dropFirst())
         if name == "DURATION_SECONDS" { return "give the load test's window (--start and --end, or 'perfgate mark')" }
         if contextNames.contains(name) { return "give --var \(name)=VALUE, set PERFGATE_\(name), or add '\(name.lowercased())' to the slo.yaml filter" }

@@ -1,16 +1,16 @@
 /// What the SLI provider returned for one SLI (lighthouse's `indicatorValues` entry).
-public struct SLIValue: Sendable, Equatable {
-    public var value: Double?
+package struct SLIValue: Sendable, Equatable {
+    package var value: Double?
     /// Why there is no value.
-    public var message: String?
+    package var message: String?
     /// The backend could not be asked at all (connection, server or query error): perfgate then
     /// reports the run as an error, not as a failed gate.
-    public var unreachable: Bool
-    public var warnings: [String]
+    package var unreachable: Bool
+    package var warnings: [String]
     /// The query as the provider sent it.
-    public var query: String?
+    package var query: String?
 
-    public init(value: Double?, message: String? = nil, unreachable: Bool = false, warnings: [String] = [], query: String? = nil) {
+    package init(value: Double?, message: String? = nil, unreachable: Bool = false, warnings: [String] = [], query: String? = nil) {
         self.value = value
         self.message = message
         self.query = query
@@ -18,17 +18,17 @@ public struct SLIValue: Sendable, Equatable {
         self.warnings = warnings
     }
 
-    public static func failed(_ message: String) -> SLIValue { SLIValue(value: nil, message: message) }
+    package static func failed(_ message: String) -> SLIValue { SLIValue(value: nil, message: message) }
 }
 
 /// A whole SLO evaluation, as lighthouse 1.4.5 does it (`keptn-quality-gates.md` §2): every
 /// objective, the total, and the overrides that follow it.
-public enum SLOEvaluator {
+package enum SLOEvaluator {
     /// - Parameters:
     ///   - values: what the provider returned, by SLI name (SLIs no objective names are reported).
     ///   - providerFailure: the provider's message when it reported the whole request as failed
     ///     (perfgate's providers do when every SLI failed, as Keptn's Prometheus service does).
-    public static func evaluate(
+    package static func evaluate(
         _ spec: SLOSpec, values: [String: SLIValue], comparison: ComparisonSet = .empty, providerFailure: String? = nil,
         source: String, window: Window? = nil, specPath: String? = nil
     ) -> EvaluationResult {

@@ -1,33 +1,33 @@
 /// A Keptn `slo.yaml`: objectives over named SLIs, how to compare with earlier runs, and the
 /// total score needed.
-public struct SLOSpec: Sendable, Equatable {
+package struct SLOSpec: Sendable, Equatable {
     /// `compare_with`.
-    public enum CompareWith: String, Sendable, CaseIterable {
+    package enum CompareWith: String, Sendable, CaseIterable {
         case singleResult = "single_result", severalResults = "several_results"
     }
 
     /// `include_result_with_score`: which earlier runs count, by their overall result.
-    public enum IncludedResults: String, Sendable, CaseIterable {
+    package enum IncludedResults: String, Sendable, CaseIterable {
         case all, pass, passOrWarn = "pass_or_warn"
     }
 
     /// `aggregate_function`: how earlier values combine into the one a relative criterion compares with.
-    public enum AggregateFunction: String, Sendable, CaseIterable {
+    package enum AggregateFunction: String, Sendable, CaseIterable {
         case avg, p50, p90, p95
     }
 
     /// The comparison settings, parsed once when the spec is read.
-    public struct Comparison: Sendable, Equatable {
-        public var compareWith: CompareWith
-        public var includeResultWithScore: IncludedResults
-        public var numberOfComparisonResults: Int
-        public var aggregateFunction: AggregateFunction
+    package struct Comparison: Sendable, Equatable {
+        package var compareWith: CompareWith
+        package var includeResultWithScore: IncludedResults
+        package var numberOfComparisonResults: Int
+        package var aggregateFunction: AggregateFunction
 
         /// What lighthouse uses when the block is absent.
-        public static let absent = Comparison(
+        package static let absent = Comparison(
             compareWith: .singleResult, includeResultWithScore: .all, numberOfComparisonResults: 1, aggregateFunction: .avg)
 
-        public init(compareWith: CompareWith, includeResultWithScore: IncludedResults, numberOfComparisonResults: Int, aggregateFunction: AggregateFunction) {
+        package init(compareWith: CompareWith, includeResultWithScore: IncludedResults, numberOfComparisonResults: Int, aggregateFunction: AggregateFunction) {
             self.compareWith = compareWith
             self.includeResultWithScore = includeResultWithScore
             self.numberOfComparisonResults = numberOfComparisonResults
@@ -35,17 +35,17 @@ public struct SLOSpec: Sendable, Equatable {
         }
 
         /// How many earlier runs to compare with: 1 for `single_result`.
-        public var resultsToCompare: Int { compareWith == .singleResult ? 1 : numberOfComparisonResults }
+        package var resultsToCompare: Int { compareWith == .singleResult ? 1 : numberOfComparisonResults }
     }
 
-    public var specVersion: String?
-    public var filter: [String: String]
-    public var comparison: Comparison
-    public var objectives: [SLOObjective]
-    public var totalPass: Double
-    public var totalWarning: Double?
+    package var specVersion: String?
+    package var filter: [String: String]
+    package var comparison: Comparison
+    package var objectives: [SLOObjective]
+    package var totalPass: Double
+    package var totalWarning: Double?
 
-    public init(
+    package init(
         specVersion: String?, filter: [String: String], comparison: Comparison, objectives: [SLOObjective], totalPass: Double, totalWarning: Double?
     ) {
         self.specVersion = specVersion
@@ -59,13 +59,13 @@ public struct SLOSpec: Sendable, Equatable {
 
 /// Reads `slo.yaml` with lighthouse's defaults (`keptn-quality-gates.md` §1 and §3.7), reporting
 /// every problem with its path and line.
-public enum SLOSpecDecoder {
-    public struct Outcome: Sendable {
-        public var spec: SLOSpec?
-        public var diagnostics: [Diagnostic]
+package enum SLOSpecDecoder {
+    package struct Outcome: Sendable {
+        package var spec: SLOSpec?
+        package var diagnostics: [Diagnostic]
     }
 
-    public static func decode(_ root: Node) -> Outcome {
+    package static func decode(_ root: Node) -> Outcome {
         var diagnostics: [Diagnostic] = []
         guard let top = MemberReader(root, at: .root, known: ["spec_version", "filter", "comparison", "objectives", "total_score"], into: &diagnostics) else {
             return Outcome(spec: nil, diagnostics: diagnostics)

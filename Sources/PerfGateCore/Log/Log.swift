@@ -2,8 +2,8 @@ import Glibc
 
 /// The one path to the CI log. Every line perfgate prints, text or platform command, on stdout or
 /// stderr, is a `LogMessage` written here, so every byte of outside text is redacted and escaped.
-public enum Log {
-    public enum Stream: Int32, Sendable {
+package enum Log {
+    package enum Stream: Int32, Sendable {
         /// Results, and the CI platform's commands.
         case out = 1
         /// Everything about the run for a person's eyes.
@@ -12,7 +12,7 @@ public enum Log {
 
     /// Writes the message as one line (a line break is added unless it ends with one); unbuffered,
     /// so stdout and stderr interleave in the order they were written.
-    public static func write(_ message: LogMessage, to stream: Stream) {
+    package static func write(_ message: LogMessage, to stream: Stream) {
         var text = message.rendered()
         if !text.hasSuffix("\n") { text += "\n" }
         writeAll(Array(text.utf8), to: stream.rawValue)

@@ -3,7 +3,7 @@
 /// A string literal is perfgate's own text; everything interpolated into it is outside text and
 /// is escaped when the message is written: `"perfgate: cannot read \(path)"` is safe whatever
 /// `path` holds. Literals are `StaticString`s, so a runtime string can only get in as outside text.
-public struct LogMessage: Sendable, ExpressibleByStringInterpolation {
+package struct LogMessage: Sendable, ExpressibleByStringInterpolation {
     enum Part: Sendable {
         /// perfgate's own words: only the line-level pass.
         case own(String)
@@ -23,41 +23,41 @@ public struct LogMessage: Sendable, ExpressibleByStringInterpolation {
 
     init(parts: [Part]) { self.parts = parts }
 
-    public init(stringLiteral value: StaticString) { parts = [.own(value.description)] }
+    package init(stringLiteral value: StaticString) { parts = [.own(value.description)] }
 
-    public init(stringInterpolation: StringInterpolation) { parts = stringInterpolation.parts }
+    package init(stringInterpolation: StringInterpolation) { parts = stringInterpolation.parts }
 
-    public struct StringInterpolation: StringInterpolationProtocol {
+    package struct StringInterpolation: StringInterpolationProtocol {
         var parts: [Part] = []
-        public init(literalCapacity: Int, interpolationCount: Int) {}
-        public mutating func appendLiteral(_ literal: StaticString) { parts.append(.own(literal.description)) }
+        package init(literalCapacity: Int, interpolationCount: Int) {}
+        package mutating func appendLiteral(_ literal: StaticString) { parts.append(.own(literal.description)) }
         /// Outside text, escaped when written.
-        public mutating func appendInterpolation(_ value: some CustomStringConvertible) { parts.append(.outside(value.description)) }
+        package mutating func appendInterpolation(_ value: some CustomStringConvertible) { parts.append(.outside(value.description)) }
         /// A message inside another keeps its own parts.
-        public mutating func appendInterpolation(_ message: LogMessage) { parts += message.parts }
+        package mutating func appendInterpolation(_ message: LogMessage) { parts += message.parts }
     }
 
     /// Outside text as a message of its own.
-    public static func outside(_ text: String) -> LogMessage { LogMessage(parts: [.outside(text)]) }
+    package static func outside(_ text: String) -> LogMessage { LogMessage(parts: [.outside(text)]) }
 
     /// Outside text of several lines, line breaks kept (each line escaped).
-    public static func block(_ text: String) -> LogMessage { LogMessage(parts: [.block(text)]) }
+    package static func block(_ text: String) -> LogMessage { LogMessage(parts: [.block(text)]) }
 
     /// A report rendered by perfgate (terminal summary, `--json -`), its cells already escaped.
-    public static func report(_ text: String) -> LogMessage { LogMessage(parts: [.report(text)]) }
+    package static func report(_ text: String) -> LogMessage { LogMessage(parts: [.report(text)]) }
 
     /// A CI platform's logging command. Only the platforms build these, escaping every variable
     /// part with the platform's own escaping.
     package static func command(_ text: String) -> LogMessage { LogMessage(parts: [.command(text)]) }
 
-    public static func + (left: LogMessage, right: LogMessage) -> LogMessage { LogMessage(parts: left.parts + right.parts) }
+    package static func + (left: LogMessage, right: LogMessage) -> LogMessage { LogMessage(parts: left.parts + right.parts) }
 
     /// Whether the message is a platform command (test helpers tell commands from text with it).
-    public var isCommand: Bool { parts.contains { if case .command = $0 { return true } else { return false } } }
+    package var isCommand: Bool { parts.contains { if case .command = $0 { return true } else { return false } } }
 
     /// The text as the log gets it: outside text redacted and escaped, and no line a command
     /// unless it is one of the platform's own.
-    public func rendered(redactor: Redactor = .shared) -> String {
+    package func rendered(redactor: Redactor = .shared) -> String {
         if isCommand { return parts.map(\.raw).joined() }
         var text = ""
         for part in parts {
@@ -75,7 +75,7 @@ public struct LogMessage: Sendable, ExpressibleByStringInterpolation {
     }
 
     /// The text without any escaping, for messages that also go into reports (which escape for themselves).
-    public var plain: String { parts.map(\.raw).joined() }
+    package var plain: String { parts.map(\.raw).joined() }
 }
 
 extension LogMessage.Part {
@@ -88,5 +88,5 @@ extension LogMessage.Part {
 
 extension LogMessage: CustomStringConvertible {
     /// As the log shows it.
-    public var description: String { rendered() }
+    package var description: String { rendered() }
 }

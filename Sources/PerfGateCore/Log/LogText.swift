@@ -9,7 +9,7 @@
 /// Both find the prefix with .NET's culture-sensitive `IndexOf`/`StartsWith`, which skip ignorable
 /// characters such as U+2060 or U+200B. So a pair is broken with a visible character of its own
 /// (never an invisible joiner), and ignorable characters in outside text are made visible.
-public enum LogText {
+package enum LogText {
     /// `#` as the second of a pair: a different character under any comparison, and still reads as a hash.
     static let hashBreaker: Unicode.Scalar = "\u{266F}"
     /// `:` as the second of a leading pair: RATIO, which reads as a colon.
@@ -17,7 +17,7 @@ public enum LogText {
 
     /// Outside text as one piece of a line: line breaks shown as `\n` and `\r`, tabs as a space,
     /// control, bidirectional and invisible characters as U+FFFD. Whole lines get `neutralized` too.
-    public static func sanitize(_ text: String) -> String {
+    package static func sanitize(_ text: String) -> String {
         var output = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             switch scalar.value {
@@ -33,13 +33,13 @@ public enum LogText {
 
     /// Outside text as one piece of a line that acts as no command even where it is read without
     /// the line-level pass (report files, command data): `sanitize`, then `neutralized`.
-    public static func inert(_ text: String) -> String { neutralized(sanitize(text)) }
+    package static func inert(_ text: String) -> String { neutralized(sanitize(text)) }
 
     /// One line made unable to act as a command on any agent: every `##` is broken (Azure's
     /// `##vso[` and GitHub's legacy `##[`), and a `::` that starts the line after white space is
     /// broken (GitHub's workflow commands). A line break inside starts a new line for this rule
     /// too (both agents read lines with .NET's `ReadLine`, which ends a line at CR as well as LF).
-    public static func neutralized(_ line: String) -> String {
+    package static func neutralized(_ line: String) -> String {
         var output = String.UnicodeScalarView()
         var state = 0  // 0: only white space so far; 1: then one ':'; 2: past the start
         var previous: Unicode.Scalar?
@@ -72,7 +72,7 @@ public enum LogText {
 
     /// Every line of a multi-line text `neutralized`, line breaks kept; the text itself when no
     /// line needs it (a large report is not copied).
-    public static func neutralizedLines(_ text: String) -> String {
+    package static func neutralizedLines(_ text: String) -> String {
         mayHoldCommands(text) ? neutralized(text) : text
     }
 
@@ -105,7 +105,7 @@ public enum LogText {
     }
 
     /// What .NET's `char.IsWhiteSpace` (and so the GitHub runner's `TrimStart()`) counts as white space.
-    public static func isWhiteSpace(_ scalar: Unicode.Scalar) -> Bool {
+    package static func isWhiteSpace(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: return true
         default: return false
@@ -114,7 +114,7 @@ public enum LogText {
 
     /// Unicode's default-ignorable code points (and the bidirectional controls): invisible, and
     /// skipped by culture-sensitive comparisons.
-    public static func isIgnorable(_ scalar: Unicode.Scalar) -> Bool {
+    package static func isIgnorable(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0xAD, 0x34F, 0x61C, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180B...0x180F, 0x200B...0x200F, 0x202A...0x202E,
              0x2060...0x206F, 0x3164, 0xFE00...0xFE0F, 0xFEFF, 0xFFA0, 0xFFF0...0xFFF8, 0x1BCA0...0x1BCA3,

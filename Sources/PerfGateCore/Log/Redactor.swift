@@ -3,25 +3,25 @@ import Synchronization
 /// Replaces every secret perfgate knows with `***` in outside text: server bodies and headers,
 /// file excerpts, messages. Every piece of outside text passes through it before it is printed
 /// (`LogMessage`) or written into a report or the history (`EvaluationResult.redacted`).
-public struct Redactor: Sendable {
+package struct Redactor: Sendable {
     /// Secrets shorter than this are not replaced: "1" or "a" would redact ordinary text, and a
     /// secret that short gives no protection anyway.
-    public static let shortest = 4
-    public static let mask = "***"
+    package static let shortest = 4
+    package static let mask = "***"
 
     /// Longest first, so a secret that contains another is replaced whole.
-    public private(set) var secrets: [String] = []
+    package private(set) var secrets: [String] = []
 
-    public init(_ secrets: [String] = []) { add(secrets) }
+    package init(_ secrets: [String] = []) { add(secrets) }
 
-    public mutating func add(_ more: [String]) {
+    package mutating func add(_ more: [String]) {
         for secret in more where secret.utf8.count >= Self.shortest && !secrets.contains(secret) { secrets.append(secret) }
         secrets.sort { $0.utf8.count > $1.utf8.count }
     }
 
-    public var isEmpty: Bool { secrets.isEmpty }
+    package var isEmpty: Bool { secrets.isEmpty }
 
-    public func redact(_ text: String) -> String {
+    package func redact(_ text: String) -> String {
         guard !secrets.isEmpty, !text.isEmpty else { return text }
         var output = text
         for secret in secrets where output.contains(secret) { output = output.replacing(secret, with: Self.mask) }
@@ -29,7 +29,7 @@ public struct Redactor: Sendable {
     }
 
     /// `redact`, also catching each secret in the form `escape` writes it (XML, JSON, Markdown).
-    public func redact(_ text: String, escapedBy escape: (String) -> String) -> String {
+    package func redact(_ text: String, escapedBy escape: (String) -> String) -> String {
         var output = redact(text)
         for secret in secrets {
             let escaped = escape(secret)
@@ -41,8 +41,8 @@ public struct Redactor: Sendable {
     private static let current = Mutex(Redactor())
 
     /// The process's redactor: the secrets the run has read so far.
-    public static var shared: Redactor { current.withLock { $0 } }
+    package static var shared: Redactor { current.withLock { $0 } }
 
     /// Adds secrets to the process's redactor (perfgate calls this before anything is printed).
-    public static func register(_ secrets: [String]) { current.withLock { $0.add(secrets) } }
+    package static func register(_ secrets: [String]) { current.withLock { $0.add(secrets) } }
 }

@@ -1,17 +1,17 @@
 /// A Pitometer PerfSpec: indicators graded against thresholds, and the objectives their total must meet.
-public struct PerfSpec: Sendable {
+package struct PerfSpec: Sendable {
     /// `spec_version` as written; like Pitometer, perfgate reads but never needs it.
-    public var specVersion: String?
-    public var indicators: [Indicator]
-    public var objectives: Objectives
+    package var specVersion: String?
+    package var indicators: [Indicator]
+    package var objectives: Objectives
     /// Per-source settings (`sources.prometheus.url`, …), kept for the sources to read.
-    public var sources: Node?
+    package var sources: Node?
     /// `variables`: values for `$NAME` placeholders in queries.
-    public var variables: [String: String]
+    package var variables: [String: String]
     /// `comparison` (a perfgate extension, as in slo.yaml): which earlier runs relative thresholds compare with.
-    public var comparison: SLOSpec.Comparison = .absent
+    package var comparison: SLOSpec.Comparison = .absent
 
-    public init(
+    package init(
         specVersion: String? = "1.0", indicators: [Indicator], objectives: Objectives, sources: Node? = nil,
         variables: [String: String] = [:]
     ) {
@@ -24,19 +24,19 @@ public struct PerfSpec: Sendable {
 }
 
 /// One measured quantity: where it comes from, and how it is graded.
-public struct Indicator: Sendable {
-    public var id: String
+package struct Indicator: Sendable {
+    package var id: String
     /// The source's canonical (lower-case) name.
-    public var source: String
+    package var source: String
     /// The query, untouched: its meaning belongs to the source.
-    public var query: Node
-    public var grading: Grading
+    package var query: Node
+    package var grading: Grading
     /// Indicator-level metadata. Pitometer stores but never uses it; so does perfgate.
-    public var metadata: Node?
+    package var metadata: Node?
     /// Where the indicator stands in the spec, for messages.
-    public var path: SpecPath
+    package var path: SpecPath
 
-    public init(
+    package init(
         id: String, source: String, query: Node, grading: Grading, metadata: Node? = nil, path: SpecPath = .root
     ) {
         self.id = id
@@ -49,18 +49,18 @@ public struct Indicator: Sendable {
 }
 
 /// The indicator's `grading` block (type `Threshold`, the only type Pitometer shipped).
-public struct Grading: Sendable {
-    public var thresholds: Thresholds
+package struct Grading: Sendable {
+    package var thresholds: Thresholds
     /// Points the indicator is worth when nothing breaches.
-    public var metricScore: Double
+    package var metricScore: Double
     /// When true, a source that returns no values (or a missing value) does not cost points.
-    public var ignoreEmpty: Bool
+    package var ignoreEmpty: Bool
     /// Copied into every violation, as Pitometer's grader does.
-    public var metadata: Node?
+    package var metadata: Node?
     /// `upperSeverePerc` and friends, in percent, by the name of the limit they set.
-    public var relativeThresholds: Thresholds?
+    package var relativeThresholds: Thresholds?
 
-    public init(thresholds: Thresholds, metricScore: Double, ignoreEmpty: Bool = false, metadata: Node? = nil, relativeThresholds: Thresholds? = nil) {
+    package init(thresholds: Thresholds, metricScore: Double, ignoreEmpty: Bool = false, metadata: Node? = nil, relativeThresholds: Thresholds? = nil) {
         self.relativeThresholds = relativeThresholds
         self.thresholds = thresholds
         self.metricScore = metricScore
@@ -70,13 +70,13 @@ public struct Grading: Sendable {
 }
 
 /// The four optional limits. A value equal to a limit breaches it.
-public struct Thresholds: Sendable, Equatable {
-    public var upperSevere: Double?
-    public var upperWarning: Double?
-    public var lowerWarning: Double?
-    public var lowerSevere: Double?
+package struct Thresholds: Sendable, Equatable {
+    package var upperSevere: Double?
+    package var upperWarning: Double?
+    package var lowerWarning: Double?
+    package var lowerSevere: Double?
 
-    public init(upperSevere: Double? = nil, upperWarning: Double? = nil, lowerWarning: Double? = nil, lowerSevere: Double? = nil) {
+    package init(upperSevere: Double? = nil, upperWarning: Double? = nil, lowerWarning: Double? = nil, lowerSevere: Double? = nil) {
         self.upperSevere = upperSevere
         self.upperWarning = upperWarning
         self.lowerWarning = lowerWarning
@@ -85,7 +85,7 @@ public struct Thresholds: Sendable, Equatable {
 
     /// The limits for one key: each relative limit that has a compared value replaces the absolute one,
     /// as Pitometer's grader 1.1.0 does: upper ones at A·(100+p)/100, lower ones at A·(100−p)/100.
-    public func resolved(relative: Thresholds?, compared: Double?) -> Thresholds {
+    package func resolved(relative: Thresholds?, compared: Double?) -> Thresholds {
         guard let relative, let compared else { return self }
         var result = self
         for key in Thresholds.keys {
@@ -96,9 +96,9 @@ public struct Thresholds: Sendable, Equatable {
     }
 
     /// The names as they appear in specs and in violations.
-    public static let keys = ["upperSevere", "upperWarning", "lowerWarning", "lowerSevere"]
+    package static let keys = ["upperSevere", "upperWarning", "lowerWarning", "lowerSevere"]
 
-    public subscript(key: String) -> Double? {
+    package subscript(key: String) -> Double? {
         get {
             switch key {
             case "upperSevere": return upperSevere
@@ -121,10 +121,10 @@ public struct Thresholds: Sendable, Equatable {
 }
 
 /// The total score needed for `pass`, and for `warning`.
-public struct Objectives: Sendable, Equatable {
-    public var pass: Double
-    public var warning: Double
-    public init(pass: Double, warning: Double) {
+package struct Objectives: Sendable, Equatable {
+    package var pass: Double
+    package var warning: Double
+    package init(pass: Double, warning: Double) {
         self.pass = pass
         self.warning = warning
     }

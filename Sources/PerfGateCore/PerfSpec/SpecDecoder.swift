@@ -3,23 +3,23 @@
 /// Where Pitometer silently dropped, overwrote or crashed (unknown source, unknown grading type,
 /// duplicate id, missing objectives or thresholds or metricScore, warning above pass), this reports
 /// an error before any source is queried.
-public struct SpecDecoder {
+package struct SpecDecoder {
     /// The sources a spec may name, by canonical name.
-    public var sources: [String: any MetricSource]
+    package var sources: [String: any MetricSource]
 
     /// Variables from outside the spec (`--var`) and whether a window will be set.
-    public var context: ValidationContext
+    package var context: ValidationContext
 
-    public init(sources: [any MetricSource], context: ValidationContext = ValidationContext()) {
+    package init(sources: [any MetricSource], context: ValidationContext = ValidationContext()) {
         self.sources = Dictionary(sources.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.context = context
     }
 
-    public struct Outcome: Sendable {
+    package struct Outcome: Sendable {
         /// nil when errors left nothing to evaluate.
-        public var spec: PerfSpec?
-        public var diagnostics: [Diagnostic]
-        public var hasErrors: Bool { diagnostics.hasErrors }
+        package var spec: PerfSpec?
+        package var diagnostics: [Diagnostic]
+        package var hasErrors: Bool { diagnostics.hasErrors }
     }
 
     static let topLevelKeys = ["spec_version", "indicators", "objectives", "sources", "variables", "comparison"]
@@ -28,7 +28,7 @@ public struct SpecDecoder {
     /// Grader 1.1.0's relative thresholds, in percent of the compared value (`--history`).
     static let relativeThresholdKeys = Thresholds.keys.map { $0 + "Perc" }
 
-    public func decode(_ root: Node) -> Outcome {
+    package func decode(_ root: Node) -> Outcome {
         let outcome = decodeUnsorted(root)
         return Outcome(spec: outcome.spec, diagnostics: Self.inFileOrder(outcome.diagnostics))
     }

@@ -5,22 +5,22 @@
 /// comparisons (a value equal to a threshold breaches it). A severe breach zeroes the result's
 /// score and a warning halves it, so two warnings quarter it. The indicator's score is the lowest
 /// result score. Pure: no I/O, no clock.
-public enum ThresholdGrader {
-    public struct Grade: Sendable, Equatable {
-        public var score: Double
-        public var violations: [Violation]
-        public init(score: Double, violations: [Violation]) {
+package enum ThresholdGrader {
+    package struct Grade: Sendable, Equatable {
+        package var score: Double
+        package var violations: [Violation]
+        package init(score: Double, violations: [Violation]) {
             self.score = score
             self.violations = violations
         }
     }
 
-    public static func grade(_ results: [Measurement], with grading: Grading) -> Grade {
+    package static func grade(_ results: [Measurement], with grading: Grading) -> Grade {
         grade(results, with: grading) { _ in grading.thresholds }
     }
 
     /// Grades with limits that may differ per key (relative thresholds resolved against earlier runs).
-    public static func grade(_ results: [Measurement], with grading: Grading, thresholdsFor: (Measurement) -> Thresholds) -> Grade {
+    package static func grade(_ results: [Measurement], with grading: Grading, thresholdsFor: (Measurement) -> Thresholds) -> Grade {
         var violations: [Violation] = []
         var lowest: Double?
         for result in results {

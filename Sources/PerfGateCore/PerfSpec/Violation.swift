@@ -1,5 +1,5 @@
 /// Which limit a value crossed, or why there was nothing to compare.
-public enum Breach: Sendable, Equatable {
+package enum Breach: Sendable, Equatable {
     case upperSevere, upperWarning, lowerWarning, lowerSevere
     /// The source returned no results at all.
     case noValues
@@ -7,7 +7,7 @@ public enum Breach: Sendable, Equatable {
     case missingValue
 
     /// The text Pitometer writes in `breach`.
-    public var text: String {
+    package var text: String {
         switch self {
         case .upperSevere: return "upperSevere"
         case .upperWarning: return "upperWarning"
@@ -18,7 +18,7 @@ public enum Breach: Sendable, Equatable {
         }
     }
 
-    public var isSevere: Bool {
+    package var isSevere: Bool {
         switch self {
         case .upperSevere, .lowerSevere, .noValues, .missingValue: return true
         case .upperWarning, .lowerWarning: return false
@@ -27,18 +27,18 @@ public enum Breach: Sendable, Equatable {
 }
 
 /// One breached threshold (or missing value) of one result.
-public struct Violation: Sendable, Equatable {
-    public var breach: Breach
+package struct Violation: Sendable, Equatable {
+    package var breach: Breach
     /// The result's key; nil for `noValues`.
-    public var key: String?
+    package var key: String?
     /// The measured value; nil for `noValues` and `missingValue`.
-    public var value: Double?
+    package var value: Double?
     /// The limit crossed; nil for `noValues` and `missingValue`.
-    public var threshold: Double?
+    package var threshold: Double?
     /// The grading block's metadata, copied as Pitometer's grader does.
-    public var metadata: Node?
+    package var metadata: Node?
 
-    public init(breach: Breach, key: String? = nil, value: Double? = nil, threshold: Double? = nil, metadata: Node? = nil) {
+    package init(breach: Breach, key: String? = nil, value: Double? = nil, threshold: Double? = nil, metadata: Node? = nil) {
         self.breach = breach
         self.key = key
         self.value = value

@@ -1,38 +1,38 @@
 /// The outcome of a run, worst last: `pass < warning < fail < error`.
-public enum Verdict: String, Sendable, Comparable, CaseIterable {
+package enum Verdict: String, Sendable, Comparable, CaseIterable {
     case pass, warning, fail, error
 
-    public static func < (lhs: Verdict, rhs: Verdict) -> Bool {
+    package static func < (lhs: Verdict, rhs: Verdict) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
     }
 }
 
 /// One graded indicator.
-public struct IndicatorResult: Sendable, Equatable {
-    public var id: String
-    public var source: String
-    public var score: Double
+package struct IndicatorResult: Sendable, Equatable {
+    package var id: String
+    package var source: String
+    package var score: Double
     /// What the indicator was worth.
-    public var metricScore: Double
-    public var violations: [Violation]
+    package var metricScore: Double
+    package var violations: [Violation]
     /// What the source returned, in its order.
-    public var measurements: [Measurement]
-    public var thresholds: Thresholds
+    package var measurements: [Measurement]
+    package var thresholds: Thresholds
     /// Why the indicator could not be measured; its score is then 0.
-    public var error: String?
+    package var error: String?
     /// The error is a malformed input (a result file that does not parse) rather than a failure to measure.
-    public var invalidInput = false
+    package var invalidInput = false
     /// What the backend warned about while answering.
-    public var warnings: [String]
+    package var warnings: [String]
     /// How it was graded: thresholds (a PerfSpec), or a Keptn objective with lighthouse's outcome.
-    public var kind: Kind
+    package var kind: Kind
     /// For a PerfSpec with relative thresholds: per key, what it was compared with.
-    public var comparisons: [KeyComparison]
+    package var comparisons: [KeyComparison]
     /// The query as the source sent it (placeholders filled, credentials left out), when it
     /// differs from the spec's: what a user debugging "no values" needs to see.
-    public var resolvedQuery: String?
+    package var resolvedQuery: String?
 
-    public init(
+    package init(
         id: String, source: String, score: Double, metricScore: Double, violations: [Violation],
         measurements: [Measurement], thresholds: Thresholds, error: String? = nil, warnings: [String] = [],
         objective: SLOObjectiveResult? = nil, comparisons: [KeyComparison] = []
@@ -51,7 +51,7 @@ public struct IndicatorResult: Sendable, Equatable {
     }
 
     /// How an indicator was graded.
-    public enum Kind: Sendable, Equatable {
+    package enum Kind: Sendable, Equatable {
         /// A PerfSpec indicator: its thresholds.
         case thresholds
         /// A Keptn objective: lighthouse's outcome for it.
@@ -59,14 +59,14 @@ public struct IndicatorResult: Sendable, Equatable {
     }
 
     /// The Keptn objective's outcome, for an objective.
-    public var objective: SLOObjectiveResult? {
+    package var objective: SLOObjectiveResult? {
         if case .objective(let objective) = kind { return objective }
         return nil
     }
 
     /// The indicator's own verdict: full score passes, any severe breach or error fails, else a warning.
     /// An SLO objective's is its status (an informational one passes).
-    public var verdict: Verdict {
+    package var verdict: Verdict {
         if error != nil { return .error }
         if let objective {
             switch objective.status {
@@ -81,29 +81,29 @@ public struct IndicatorResult: Sendable, Equatable {
 }
 
 /// A whole evaluation: every indicator, the total against the objectives, and the verdict.
-public struct EvaluationResult: Sendable, Equatable {
-    public var verdict: Verdict
-    public var totalScore: Double
-    public var objectives: Objectives
+package struct EvaluationResult: Sendable, Equatable {
+    package var verdict: Verdict
+    package var totalScore: Double
+    package var objectives: Objectives
     /// In the spec's order.
-    public var indicatorResults: [IndicatorResult]
-    public var window: Window?
+    package var indicatorResults: [IndicatorResult]
+    package var window: Window?
     /// The spec file, as given.
-    public var specPath: String?
+    package var specPath: String?
     /// When the evaluation ran, in seconds since the epoch (set by the caller: grading has no clock).
-    public var evaluatedAt: Double?
+    package var evaluatedAt: Double?
     /// Which kind of spec gave it. For a Keptn quality gate, lighthouse's message and the score's
     /// scale come with it, and `totalScore` is a percentage.
-    public var kind: Kind = .perfSpec
+    package var kind: Kind = .perfSpec
     /// The earlier runs that relative criteria compared with, newest first.
-    public var comparedRuns: [HistoryRecord] = []
+    package var comparedRuns: [HistoryRecord] = []
     /// Why the run stopped before it could evaluate (an invalid spec, a usage error): then the
     /// verdict is `error`, there are no indicators, and the reports say this instead of nothing.
-    public var failure: String?
+    package var failure: String?
     /// The exit code the run ends with, when reports must carry it (set by the command).
-    public var exitCode: Int32?
+    package var exitCode: Int32?
 
-    public init(
+    package init(
         verdict: Verdict, totalScore: Double, objectives: Objectives, indicatorResults: [IndicatorResult],
         window: Window? = nil, specPath: String? = nil, evaluatedAt: Double? = nil
     ) {
@@ -118,19 +118,19 @@ public struct EvaluationResult: Sendable, Equatable {
 }
 
 extension EvaluationResult {
-    public enum Kind: Sendable, Equatable {
+    package enum Kind: Sendable, Equatable {
         case perfSpec
         case keptn(SLOSummary)
     }
 
     /// The Keptn summary, for a quality gate's result.
-    public var slo: SLOSummary? {
+    package var slo: SLOSummary? {
         if case .keptn(let summary) = kind { return summary }
         return nil
     }
 
     /// The result of a run that stopped before evaluating, with the reason.
-    public static func stopped(_ reason: String, exitCode: Int32, specPath: String? = nil) -> EvaluationResult {
+    package static func stopped(_ reason: String, exitCode: Int32, specPath: String? = nil) -> EvaluationResult {
         var result = EvaluationResult(verdict: .error, totalScore: 0, objectives: Objectives(pass: 0, warning: 0), indicatorResults: [], specPath: specPath)
         result.failure = reason
         result.exitCode = exitCode
@@ -139,17 +139,17 @@ extension EvaluationResult {
 }
 
 /// What an SLO evaluation adds to the result.
-public struct SLOSummary: Sendable, Equatable {
+package struct SLOSummary: Sendable, Equatable {
     /// Lighthouse's explanation of the result; empty for a plain pass.
-    public var message: String
+    package var message: String
     /// The sum of the weights of the objectives that have pass criteria.
-    public var maximumScore: Double
+    package var maximumScore: Double
     /// `total_score.warning`, when the spec sets one.
-    public var warningTarget: Double?
+    package var warningTarget: Double?
     /// Other things worth knowing (SLIs that no objective uses).
-    public var notes: [String]
+    package var notes: [String]
 
-    public init(message: String, maximumScore: Double, warningTarget: Double?, notes: [String] = []) {
+    package init(message: String, maximumScore: Double, warningTarget: Double?, notes: [String] = []) {
         self.message = message
         self.maximumScore = maximumScore
         self.warningTarget = warningTarget
@@ -158,14 +158,14 @@ public struct SLOSummary: Sendable, Equatable {
 }
 
 /// A relative threshold's resolution for one key: the earlier value and the limits it gave.
-public struct KeyComparison: Sendable, Equatable {
-    public var key: String
+package struct KeyComparison: Sendable, Equatable {
+    package var key: String
     /// The aggregate of the earlier values; nil when no earlier run had one (relative limits then do not apply).
-    public var comparedValue: Double?
+    package var comparedValue: Double?
     /// The limits this key was graded against.
-    public var thresholds: Thresholds
+    package var thresholds: Thresholds
 
-    public init(key: String, comparedValue: Double?, thresholds: Thresholds) {
+    package init(key: String, comparedValue: Double?, thresholds: Thresholds) {
         self.key = key
         self.comparedValue = comparedValue
         self.thresholds = thresholds

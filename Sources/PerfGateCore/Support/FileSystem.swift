@@ -2,12 +2,12 @@ import Glibc
 
 /// A file that could not be read or written, with the system's reason.
 public struct FileError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var path: String
-    public var reason: String
+    package var path: String
+    package var reason: String
     /// The file exists but is not one perfgate reads (a FIFO, a device, a folder, over the size
     /// limit): invalid input, as opposed to a file that could not be opened.
-    public var isInvalid: Bool
-    public init(path: String, reason: String, invalid: Bool = false) {
+    package var isInvalid: Bool
+    package init(path: String, reason: String, invalid: Bool = false) {
         self.path = path
         self.reason = reason
         self.isInvalid = invalid
@@ -17,11 +17,11 @@ public struct FileError: Error, Sendable, Equatable, CustomStringConvertible {
 
 /// The few file operations perfgate needs, over the C library so errors keep errno's wording.
 public enum FileSystem {
-    public static func reason(_ code: Int32 = errno) -> String {
+    package static func reason(_ code: Int32 = errno) -> String {
         String(cString: strerror(code)).lowercased()
     }
 
-    public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+    package static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
     public static func isDirectory(_ path: String) -> Bool {
         var info = stat()
@@ -29,7 +29,7 @@ public enum FileSystem {
     }
 
     /// Whether the path itself is a folder: a symbolic link to one is not.
-    public static func isRealDirectory(_ path: String) -> Bool {
+    package static func isRealDirectory(_ path: String) -> Bool {
         var info = stat()
         return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
@@ -37,7 +37,7 @@ public enum FileSystem {
     /// Opens a regular file for reading. A FIFO, a device, a socket or a folder is refused at
     /// once, without reading (or, for a FIFO, waiting for a writer): nothing perfgate reads can
     /// block it forever.
-    public static func openRegular(_ path: String) throws(FileError) -> UnsafeMutablePointer<FILE> {
+    package static func openRegular(_ path: String) throws(FileError) -> UnsafeMutablePointer<FILE> {
         // O_NONBLOCK: opening a FIFO with no writer returns at once instead of waiting for one.
         let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
         guard descriptor >= 0 else { throw FileError(path: path, reason: reason()) }
@@ -98,12 +98,12 @@ public enum FileSystem {
     /// which also refuses a symbolic link planted at that name), so nobody who can write to the
     /// folder can redirect the write to another file. The rename replaces a link at `path` itself
     /// rather than writing through it.
-    public static func writeAtomically(_ contents: String, to path: String) throws(FileError) {
+    package static func writeAtomically(_ contents: String, to path: String) throws(FileError) {
         try writeAtomically(to: path) { write in write(contents) }
     }
 
     /// The same, with the contents produced in pieces: `produce` calls its argument with each.
-    public static func writeAtomically(to path: String, _ produce: ((String) -> Void) -> Void) throws(FileError) {
+    package static func writeAtomically(to path: String, _ produce: ((String) -> Void) -> Void) throws(FileError) {
         let folder = Path.directory(of: path)
         if !folder.isEmpty, !isDirectory(folder) { try makeDirectories(folder) }
         var template = Array("\(folder.isEmpty ? "." : folder)/.\(Path.lastComponent(of: path)).XXXXXX".utf8CString)
@@ -146,10 +146,10 @@ public enum FileSystem {
     }
 
     /// Removes a file if it is there (a missing one is fine).
-    public static func remove(_ path: String) { _ = unlink(path) }
+    package static func remove(_ path: String) { _ = unlink(path) }
 
     /// Appends to a file (creating it), as CI platforms' command files (`$GITHUB_OUTPUT`) expect.
-    public static func append(_ contents: String, to path: String) throws(FileError) {
+    package static func append(_ contents: String, to path: String) throws(FileError) {
         guard let file = fopen(path, "ab") else { throw FileError(path: path, reason: reason()) }
         var bytes = Array(contents.utf8)
         let written = bytes.withUnsafeMutableBytes { fwrite($0.baseAddress, 1, $0.count, file) }
@@ -172,7 +172,7 @@ public enum FileSystem {
     }
 
     /// Paths matching a shell glob (`*`, `?`, `[…]`), sorted; empty when none match.
-    public static func glob(_ pattern: String) -> [String] {
+    package static func glob(_ pattern: String) -> [String] {
         var result = glob_t()
         defer { globfree(&result) }
         guard Glibc.glob(pattern, 0, nil, &result) == 0 else { return [] }
@@ -180,19 +180,19 @@ public enum FileSystem {
     }
 
     /// The path with links and `..` resolved, or nil when it does not exist.
-    public static func realPath(_ path: String) -> String? {
+    package static func realPath(_ path: String) -> String? {
         guard let resolved = realpath(path, nil) else { return nil }
         defer { free(resolved) }
         return String(cString: resolved)
     }
 
     /// `path` made absolute against the current directory.
-    public static func absolute(_ path: String) -> String {
+    package static func absolute(_ path: String) -> String {
         path.hasPrefix("/") ? path : Path.resolve(path, against: currentDirectory())
     }
 
     /// `mkdir -p`.
-    public static func makeDirectories(_ path: String) throws(FileError) {
+    package static func makeDirectories(_ path: String) throws(FileError) {
         var current = path.hasPrefix("/") ? "" : "."
         for component in path.split(separator: "/") {
             current += "/" + component
@@ -202,7 +202,7 @@ public enum FileSystem {
         }
     }
 
-    public static func currentDirectory() -> String {
+    package static func currentDirectory() -> String {
         var buffer = [CChar](repeating: 0, count: 4096)
         guard getcwd(&buffer, buffer.count) != nil else { return "." }
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
@@ -210,26 +210,26 @@ public enum FileSystem {
 }
 
 /// String path helpers, enough for spec-relative file names.
-public enum Path {
-    public static func directory(of path: String) -> String {
+package enum Path {
+    package static func directory(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "" }
         if slash == path.startIndex { return "/" }
         return String(path[..<slash])
     }
 
-    public static func lastComponent(of path: String) -> String {
+    package static func lastComponent(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return path }
         return String(path[path.index(after: slash)...])
     }
 
-    public static func fileExtension(of path: String) -> String? {
+    package static func fileExtension(of path: String) -> String? {
         let name = lastComponent(of: path)
         guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return nil }
         return String(name[name.index(after: dot)...]).lowercased()
     }
 
     /// `relative` resolved against `base` unless it is already absolute.
-    public static func resolve(_ relative: String, against base: String) -> String {
+    package static func resolve(_ relative: String, against base: String) -> String {
         if relative.hasPrefix("/") || base.isEmpty { return relative }
         return base.hasSuffix("/") ? base + relative : base + "/" + relative
     }

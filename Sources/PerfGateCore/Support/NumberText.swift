@@ -1,6 +1,6 @@
 /// Numbers for people: up to 4 significant decimals, no trailing zeros, no exponent for usual sizes.
-public enum NumberText {
-    public static func format(_ value: Double) -> String {
+package enum NumberText {
+    package static func format(_ value: Double) -> String {
         guard value.isFinite else { return value.isNaN ? "NaN" : (value > 0 ? "+Inf" : "-Inf") }
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
         let magnitude = abs(value)
@@ -19,7 +19,7 @@ public enum NumberText {
 
     /// Up to 6 decimals: for values compared with targets, where rounding to 4 significant digits
     /// could make a value that misses its target look as if it met it (a Keptn Bridge complaint).
-    public static func precise(_ value: Double) -> String {
+    package static func precise(_ value: Double) -> String {
         guard value.isFinite, value != value.rounded() || abs(value) >= 1e15 else { return format(value) }
         let rounded = (value * 1e6).rounded() / 1e6
         guard rounded != 0, abs(value) < 1e15 else { return JSONWriter.format(value) }

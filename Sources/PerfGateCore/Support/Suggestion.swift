@@ -1,8 +1,8 @@
 /// "Did you mean …?" for misspelt keys and names.
-public enum Suggestion {
+package enum Suggestion {
     /// The candidate closest to `input` (ignoring case and surrounding spaces), if it is close enough
     /// to be a plausible typo.
-    public static func closest(to input: String, in candidates: [String]) -> String? {
+    package static func closest(to input: String, in candidates: [String]) -> String? {
         let needle = input.trimmingSpaces().lowercased()
         var best: (candidate: String, distance: Int)?
         for candidate in candidates {
@@ -15,7 +15,7 @@ public enum Suggestion {
     }
 
     /// " (did you mean 'x'?)" or "".
-    public static func hint(for input: String, in candidates: [String]) -> String {
+    package static func hint(for input: String, in candidates: [String]) -> String {
         closest(to: input, in: candidates).map { " (did you mean '\($0)'?)" } ?? ""
     }
 
@@ -38,7 +38,7 @@ public enum Suggestion {
 
 extension String {
     /// The string without leading and trailing spaces, tabs and newlines.
-    public func trimmingSpaces() -> String {
+    package func trimmingSpaces() -> String {
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
         let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
@@ -49,7 +49,7 @@ extension String {
 extension String {
     /// The string with each listed Unicode scalar replaced. Escaping must work on scalars, not on
     /// Characters: "\r\n" is one Character in Swift, so `replacing("\n", …)` would miss it.
-    public func replacingScalars(_ replacements: [Unicode.Scalar: String]) -> String {
+    package func replacingScalars(_ replacements: [Unicode.Scalar: String]) -> String {
         var output = String.UnicodeScalarView()
         for scalar in unicodeScalars {
             if let replacement = replacements[scalar] {

@@ -1,8 +1,8 @@
 /// A time or duration that could not be read.
-public struct TimeParseError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
+package struct TimeParseError: Error, Sendable, Equatable, CustomStringConvertible {
+    package var message: String
+    package init(_ message: String) { self.message = message }
+    package var description: String { message }
 }
 
 /// Reads the times perfgate accepts on its command line and in window files:
@@ -15,11 +15,11 @@ public struct TimeParseError: Error, Sendable, Equatable, CustomStringConvertibl
 /// unit     = "ms" | "s" | "m" | "h" | "d" | "w"
 /// ```
 /// A plain number of 13 or more digits is taken as milliseconds (what `date +%s%3N` and JMeter write).
-public enum TimeParser {
+package enum TimeParser {
     /// 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z: the years RFC 3339 can write.
-    public static let validRange = -62_135_596_800.0...253_402_300_799.0
+    package static let validRange = -62_135_596_800.0...253_402_300_799.0
 
-    public static func parse(_ text: String, now: Double) throws(TimeParseError) -> Double {
+    package static func parse(_ text: String, now: Double) throws(TimeParseError) -> Double {
         let value = try parseUnchecked(text, now: now)
         guard validRange.contains(value) else {
             throw TimeParseError("'\(text)' is out of range: times must fall between the years 1 and 9999")
@@ -50,7 +50,7 @@ public enum TimeParser {
     }
 
     /// Seconds in a duration such as `15m`, `1h30m`, `90s`, `250ms` or `1.5h`.
-    public static func parseDuration(_ text: String) throws(TimeParseError) -> Double {
+    package static func parseDuration(_ text: String) throws(TimeParseError) -> Double {
         let input = Array(text.trimmingSpaces().lowercased().unicodeScalars)
         guard !input.isEmpty else { throw TimeParseError("empty duration") }
         var index = 0
@@ -82,7 +82,7 @@ public enum TimeParser {
     }
 
     /// RFC 3339 date-time: `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; a space may replace the `T`.
-    public static func parseRFC3339(_ text: String) throws(TimeParseError) -> Double {
+    package static func parseRFC3339(_ text: String) throws(TimeParseError) -> Double {
         var text = text
         let result: Result<Double, TimeParseError> = text.withUTF8 { bytes in
             do throws(TimeParseError) { return .success(try parseRFC3339(bytes: bytes)) } catch { return .failure(error) }
@@ -91,7 +91,7 @@ public enum TimeParser {
     }
 
     /// The same from UTF-8 bytes, for readers that meet a time on every line (k6 point streams).
-    public static func parseRFC3339(bytes chars: UnsafeBufferPointer<UInt8>) throws(TimeParseError) -> Double {
+    package static func parseRFC3339(bytes chars: UnsafeBufferPointer<UInt8>) throws(TimeParseError) -> Double {
         var text: String { String(decoding: chars, as: UTF8.self) }
         var invalid: TimeParseError { TimeParseError("'\(text)' is not a time: use RFC 3339 (2024-05-01T12:00:00Z), Unix seconds or now-15m") }
         var index = 0
@@ -154,8 +154,8 @@ public enum TimeParser {
 }
 
 /// Proleptic Gregorian calendar arithmetic (Howard Hinnant's days_from_civil), UTC only.
-public enum CivilDate {
-    public static func daysFromEpoch(year: Int, month: Int, day: Int) -> Int {
+package enum CivilDate {
+    package static func daysFromEpoch(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yearOfEra = y - era * 400
@@ -164,7 +164,7 @@ public enum CivilDate {
         return era * 146_097 + dayOfEra - 719_468
     }
 
-    public static func civil(fromDays days: Int) -> (year: Int, month: Int, day: Int) {
+    package static func civil(fromDays days: Int) -> (year: Int, month: Int, day: Int) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097
@@ -176,7 +176,7 @@ public enum CivilDate {
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
-    public static func daysIn(month: Int, year: Int) -> Int {
+    package static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
         case 4, 6, 9, 11: return 30
@@ -185,7 +185,7 @@ public enum CivilDate {
     }
 
     /// `2024-05-01T12:00:00Z`, with milliseconds only when the time has them.
-    public static func rfc3339(_ value: Double) -> String {
+    package static func rfc3339(_ value: Double) -> String {
         // Clamped, so no value (even one that never came from a parser) can trap the conversion.
         let seconds = value.isNaN ? 0 : min(max(value, TimeParser.validRange.lowerBound), TimeParser.validRange.upperBound)
         let whole = seconds.rounded(.down)

@@ -1,16 +1,16 @@
 /// The window file `perfgate mark start` and `mark stop` write: `{"start": "…Z", "end": "…Z"}`.
-public struct WindowFile: Sendable, Equatable {
-    public var start: Double?
-    public var end: Double?
+package struct WindowFile: Sendable, Equatable {
+    package var start: Double?
+    package var end: Double?
 
-    public init(start: Double? = nil, end: Double? = nil) {
+    package init(start: Double? = nil, end: Double? = nil) {
         self.start = start
         self.end = end
     }
 
     /// `.perfgate/window.json` under the workspace; in a CI run, `.perfgate/window-<run>.json`, so
     /// two pipelines sharing a workspace (a self-hosted agent) never read each other's window.
-    public static func defaultPath(workspace: String, run: String? = nil) -> String {
+    package static func defaultPath(workspace: String, run: String? = nil) -> String {
         guard let run else { return Path.resolve(".perfgate/window.json", against: workspace) }
         let safe = String(run.unicodeScalars.map { scalar -> Character in
             ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar) || scalar == "-" || scalar == "."
@@ -20,14 +20,14 @@ public struct WindowFile: Sendable, Equatable {
     }
 
     /// The file's times; nil when there is no file. Throws a message for a file that is not one.
-    public static func read(_ path: String) throws(FileError) -> WindowFile? {
+    package static func read(_ path: String) throws(FileError) -> WindowFile? {
         guard FileSystem.exists(path) else { return nil }
         return try parse(try FileSystem.read(path, limit: 1 << 20), path: path)
     }
 
     /// A window file's bytes; `path` names it in messages. Every time is checked against the range
     /// `--start` and `--end` accept, so no later arithmetic on it can overflow.
-    public static func parse(_ bytes: [UInt8], path: String) throws(FileError) -> WindowFile {
+    package static func parse(_ bytes: [UInt8], path: String) throws(FileError) -> WindowFile {
         guard let node = try? JSONParser.parse(bytes), node.members != nil else {
             throw FileError(path: path, reason: "is not a perfgate window file (expected {\"start\": …, \"end\": …})", invalid: true)
         }
@@ -48,7 +48,7 @@ public struct WindowFile: Sendable, Equatable {
         return WindowFile(start: try time("start"), end: try time("end"))
     }
 
-    public func write(to path: String) throws(FileError) {
+    package func write(to path: String) throws(FileError) {
         var pairs: [(String, Node)] = []
         if let start { pairs.append(("start", .string(CivilDate.rfc3339(start)))) }
         if let end { pairs.append(("end", .string(CivilDate.rfc3339(end)))) }

@@ -1,7 +1,7 @@
 import PerfGateCore
 
 /// The three query forms a Dynatrace indicator may use.
-enum DynatraceQuery: Equatable {
+package enum DynatraceQuery: Equatable {
     /// Pitometer's form: Timeseries API v1, one aggregated point per entity.
     case timeseries(id: String, aggregation: String, percentile: String?, entityIds: [String], tags: [String])
     /// Pitometer's architecture metrics: how many entities an entity relates to.
@@ -112,7 +112,7 @@ enum DynatraceQuery: Equatable {
     }
 
     /// The request path and query string for a window in Unix seconds.
-    func pathAndQuery(window: Window) -> String {
+    package func pathAndQuery(window: Window) -> String {
         let from = String(CheckedNumber.clamped((window.start * 1000).rounded(), to: Self.millisecondRange))
         let to = String(CheckedNumber.clamped((window.end * 1000).rounded(), to: Self.millisecondRange))
         switch self {
@@ -139,7 +139,7 @@ extension DynatraceQuery {
     /// A Keptn `dynatrace/sli.yaml` query as a query object: the Metrics v2 form
     /// `metricSelector=…&entitySelector=…[&resolution=…][&mzSelector=…]`. Keptn's other forms
     /// (`SLO;`, `PV2;`, `SECPV2;`, `USQL;`, `MV2;`) are refused with a message.
-    static func sliQuery(_ text: String) -> Result<Node, SourceError> {
+    package static func sliQuery(_ text: String) -> Result<Node, SourceError> {
         let trimmed = text.trimmingSpaces()
         if let semicolon = trimmed.firstIndex(of: ";"), !trimmed[..<semicolon].contains("="), !trimmed[..<semicolon].isEmpty {
             let prefix = String(trimmed[..<semicolon])

@@ -1,8 +1,8 @@
 import PerfGateCore
 
 /// Reads Dynatrace API answers (Timeseries v1, topology v1, Metrics v2) into measurements.
-enum DynatraceResponse {
-    static func answer(_ response: HTTPResponse, for query: DynatraceQuery, request: String) throws(SourceError) -> SourceAnswer {
+package enum DynatraceResponse {
+    package static func answer(_ response: HTTPResponse, for query: DynatraceQuery, request: String) throws(SourceError) -> SourceAnswer {
         try page(response, for: query, request: request).answer
     }
 

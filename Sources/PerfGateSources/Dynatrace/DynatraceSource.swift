@@ -6,10 +6,10 @@ import PerfGateCore
 /// Pitometer's `DYNATRACE_BASEURL`): the environment's URL, e.g. `https://abc123.live.dynatrace.com`
 /// or `https://host/e/ENV-ID`. The token comes from `DYNATRACE_API_TOKEN` (or `DYNATRACE_APITOKEN`)
 /// or `--dynatrace-token-file`, and is sent as `Authorization: Api-Token …`.
-public struct DynatraceSource: SLIProvider {
-    public let name = "dynatrace"
+package struct DynatraceSource: SLIProvider {
+    package let name = "dynatrace"
     /// Its settings and credentials' variables; the flags, the redactor and the CI mask list derive from this.
-    public static let declaration = SourceDeclaration(
+    package static let declaration = SourceDeclaration(
         name: "dynatrace",
         settings: [
             SourceSetting(.url, flag: "dynatrace-url", help: "Dynatrace environment URL (else DYNATRACE_URL).",
@@ -24,11 +24,11 @@ public struct DynatraceSource: SLIProvider {
     static let tokenFile = declaration.setting(.tokenFile)!
     let configuration: SourceConfiguration
 
-    public init(configuration: SourceConfiguration = SourceConfiguration()) {
+    package init(configuration: SourceConfiguration = SourceConfiguration()) {
         self.configuration = configuration
     }
 
-    public func validate(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic] {
+    package func validate(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic] {
         switch DynatraceQuery.parse(query) {
         case .failure(let problem):
             let problemPath = problem.key.map { path.appending($0) } ?? path
@@ -42,7 +42,7 @@ public struct DynatraceSource: SLIProvider {
         }
     }
 
-    public func answer(_ query: Node, context: SourceContext) async throws -> SourceAnswer {
+    package func answer(_ query: Node, context: SourceContext) async throws -> SourceAnswer {
         let parsed: DynatraceQuery
         switch DynatraceQuery.parse(query) {
         case .success(let value): parsed = value
@@ -94,7 +94,7 @@ public struct DynatraceSource: SLIProvider {
     }
 
     /// The request: `GET` and the URL, placeholders filled, credentials masked.
-    public func resolved(_ query: Node, context: SourceContext) -> String? {
+    package func resolved(_ query: Node, context: SourceContext) -> String? {
         guard case .success(let parsed) = DynatraceQuery.parse(query), let window = context.window else { return nil }
         let filled = context.placeholdersFilled ? parsed : try? parsed.filled { (text) throws(SourceError) in
             try Placeholders.fill(text, variables: context.variables, window: window)
@@ -103,7 +103,7 @@ public struct DynatraceSource: SLIProvider {
         return "GET " + URLText.redacted(base + filled.pathAndQuery(window: window))
     }
 
-    public func sliQuery(_ text: String) -> Result<Node, SourceError> {
+    package func sliQuery(_ text: String) -> Result<Node, SourceError> {
         DynatraceQuery.sliQuery(text)
     }
 

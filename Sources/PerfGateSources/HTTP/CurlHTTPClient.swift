@@ -6,10 +6,10 @@ import PerfGateCore
 /// own so any number of requests run at once. Proxies (`https_proxy`, `http_proxy`, `no_proxy`, …) and
 /// TLS trust behave as they do for curl. Redirects are followed here rather than by libcurl, so
 /// credentials are provably dropped when a redirect leads to another host.
-public struct CurlHTTPClient: HTTPClient {
-    public var settings: HTTPSettings
+package struct CurlHTTPClient: HTTPClient {
+    package var settings: HTTPSettings
 
-    public init(settings: HTTPSettings = HTTPSettings()) {
+    package init(settings: HTTPSettings = HTTPSettings()) {
         self.settings = settings
     }
 
@@ -17,7 +17,7 @@ public struct CurlHTTPClient: HTTPClient {
     // (Swift initialises a static once, thread-safely, as curl_global_init requires.)
     private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
 
-    public func send(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
+    package func send(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
         let result: Result<HTTPResponse, HTTPError> = await withCheckedContinuation { continuation in
             DetachedThread.start { continuation.resume(returning: sendBlocking(request)) }
         }

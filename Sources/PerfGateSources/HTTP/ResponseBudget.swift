@@ -3,11 +3,11 @@ import Synchronization
 /// One budget for the response bytes all concurrent indicators hold at once: answers being read,
 /// and answers read but not yet parsed. Together with the per-answer cap it bounds what a run's
 /// answers can take, however many indicators run at once.
-public final class ResponseBudget: Sendable {
-    public let limit: Int
+package final class ResponseBudget: Sendable {
+    package let limit: Int
     private let used = Mutex(0)
 
-    public init(limit: Int) { self.limit = limit }
+    package init(limit: Int) { self.limit = limit }
 
     /// Takes `bytes` from the budget; false (taking nothing) when they do not fit.
     func take(_ bytes: Int) -> Bool {
@@ -21,7 +21,7 @@ public final class ResponseBudget: Sendable {
     func give(_ bytes: Int) { used.withLock { $0 -= bytes } }
 
     /// Bytes in use now (for tests).
-    public var inUse: Int { used.withLock { $0 } }
+    package var inUse: Int { used.withLock { $0 } }
 
     /// What one response holds of the budget; given back when the response is gone.
     final class Hold: Sendable {

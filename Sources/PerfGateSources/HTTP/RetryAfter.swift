@@ -1,10 +1,10 @@
 import PerfGateCore
 
 /// How long a server asks us to wait before trying again.
-enum RetryAfter {
+package enum RetryAfter {
     /// Seconds to wait from `Retry-After` (delay-seconds or an HTTP-date), else from Dynatrace's
     /// `X-RateLimit-Reset` (epoch microseconds); nil when neither is usable.
-    static func delay(headers: [String: String], now: Double) -> Double? {
+    package static func delay(headers: [String: String], now: Double) -> Double? {
         if let value = headers["retry-after"]?.trimmingSpaces() {
             if let seconds = Double(value), seconds >= 0, seconds.isFinite { return seconds }
             if let date = httpDate(value) { return max(0, date - now) }

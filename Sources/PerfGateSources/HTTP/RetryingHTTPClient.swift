@@ -1,18 +1,18 @@
 import PerfGateCore
 /// When and how long to wait before trying a request again.
-public struct RetryPolicy: Sendable {
+package struct RetryPolicy: Sendable {
     /// Tries in all, the first included.
-    public var attempts = 3
+    package var attempts = 3
     /// The first backoff; each later one doubles, with full jitter.
-    public var baseDelay = 0.5
+    package var baseDelay = 0.5
     /// No wait is longer than this, whatever a server asks for.
-    public var maxDelay = 30.0
+    package var maxDelay = 30.0
     /// Seconds for all tries and waits together; nil for no overall limit. A try gets what is
     /// left, and no wait starts that would end past it.
-    public var budget: Double?
-    public static let retryableStatuses: Set<Int> = [429, 502, 503, 504]
+    package var budget: Double?
+    package static let retryableStatuses: Set<Int> = [429, 502, 503, 504]
 
-    public init(attempts: Int = 3, baseDelay: Double = 0.5, maxDelay: Double = 30, budget: Double? = nil) {
+    package init(attempts: Int = 3, baseDelay: Double = 0.5, maxDelay: Double = 30, budget: Double? = nil) {
         self.attempts = max(1, attempts)
         self.baseDelay = baseDelay
         self.maxDelay = maxDelay
@@ -22,15 +22,15 @@ public struct RetryPolicy: Sendable {
 
 /// Retries connection errors, timeouts, 429, 502, 503 and 504 with exponential backoff and jitter,
 /// honouring `Retry-After` and `X-RateLimit-Reset`. Any other status is returned as it is.
-public struct RetryingHTTPClient: HTTPClient {
-    public var base: any HTTPClient
-    public var policy: RetryPolicy
+package struct RetryingHTTPClient: HTTPClient {
+    package var base: any HTTPClient
+    package var policy: RetryPolicy
     /// Seconds since the epoch; injected so tests control time.
-    public var now: @Sendable () -> Double
-    public var sleep: @Sendable (Double) async -> Void
-    public var random: @Sendable (Double) -> Double
+    package var now: @Sendable () -> Double
+    package var sleep: @Sendable (Double) async -> Void
+    package var random: @Sendable (Double) -> Double
 
-    public init(
+    package init(
         base: any HTTPClient, policy: RetryPolicy = RetryPolicy(), now: @escaping @Sendable () -> Double,
         sleep: @escaping @Sendable (Double) async -> Void = { try? await Task.sleep(for: .milliseconds(CheckedNumber.clamped($0 * 1000, to: 0...86_400_000))) },
         random: @escaping @Sendable (Double) -> Double = { Double.random(in: 0...$0) }
@@ -42,7 +42,7 @@ public struct RetryingHTTPClient: HTTPClient {
         self.random = random
     }
 
-    public func send(_ original: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
+    package func send(_ original: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
         let started = now()
         var attempt = 1
         var request = original

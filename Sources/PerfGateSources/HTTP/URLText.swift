@@ -1,12 +1,12 @@
 import CCurl
 
 /// URL handling, through libcurl's own URL parser so perfgate reads URLs exactly as curl does.
-public enum URLText {
+package enum URLText {
     /// Query parameters whose values are credentials (compared without case).
     static let secretParameters: Set<String> = ["api-token", "apitoken", "token", "access_token", "password", "key", "apikey"]
 
     /// The URL with user information and credential-like query values replaced by `***`.
-    public static func redacted(_ url: String) -> String {
+    package static func redacted(_ url: String) -> String {
         guard let parts = parse(url) else { return "(an invalid URL)" }
         var text = parts.scheme + "://" + (parts.user != nil ? "***@" : "") + parts.hostAndPort + parts.path
         if let query = parts.query {
@@ -20,18 +20,18 @@ public enum URLText {
     }
 
     /// Scheme, host and port: a redirect that changes any of them leads to another origin.
-    public static func origin(_ url: String) -> String? {
+    package static func origin(_ url: String) -> String? {
         guard let parts = parse(url) else { return nil }
         return parts.scheme.lowercased() + "://" + parts.hostAndPort.lowercased()
     }
 
     /// `application/x-www-form-urlencoded` (and query string) encoding of name/value pairs.
-    public static func formEncoded(_ pairs: [(String, String)]) -> String {
+    package static func formEncoded(_ pairs: [(String, String)]) -> String {
         pairs.map { percentEncoded($0.0) + "=" + percentEncoded($0.1) }.joined(separator: "&")
     }
 
     /// Everything but RFC 3986 unreserved characters (and `also`) is %-encoded.
-    public static func percentEncoded(_ text: String, also: String = "") -> String {
+    package static func percentEncoded(_ text: String, also: String = "") -> String {
         var output = ""
         for byte in text.utf8 {
             switch byte {
@@ -50,13 +50,13 @@ public enum URLText {
 
     /// One path segment: `:` and `@` may stay as they are (RFC 3986 pchar), as in Dynatrace's
     /// `com.dynatrace.builtin:service.responsetime`.
-    public static func pathSegment(_ text: String) -> String {
+    package static func pathSegment(_ text: String) -> String {
         percentEncoded(text, also: ":@!$&'()*+,;=")
     }
 
     /// The credentials a URL carries: its user-info password (and the Basic header curl makes of
     /// it), and the values of credential-like query parameters.
-    public static func credentials(_ url: String) -> [String] {
+    package static func credentials(_ url: String) -> [String] {
         guard let parts = parse(url) else { return [] }
         var found: [String] = []
         if let password = parts.password, !password.isEmpty {
@@ -116,7 +116,7 @@ public enum URLText {
     }
 
     /// Whether the text parses as an absolute http or https URL.
-    public static func isHTTP(_ url: String) -> Bool {
+    package static func isHTTP(_ url: String) -> Bool {
         guard let scheme = parse(url)?.scheme.lowercased() else { return false }
         return scheme == "http" || scheme == "https"
     }

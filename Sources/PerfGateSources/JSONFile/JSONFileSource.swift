@@ -7,13 +7,13 @@ import PerfGateCore
 /// ```
 /// A number gives one result keyed by the pointer; a list gives one per item, keyed `pointer/i`
 /// (or by the item's own `key` when items are `{"key", "value"}` objects).
-public struct JSONFileSource: ResultFileSource {
-    public let name = "json"
-    public init() {}
+package struct JSONFileSource: ResultFileSource {
+    package let name = "json"
+    package init() {}
 
     static let example = #"{"file": "metrics.json", "pointer": "/checkout/p95"}"#
 
-    public func validate(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic] {
+    package func validate(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic] {
         var (reader, diagnostics) = ResultFile.validate(query, at: path, known: ["pointer"], required: ["pointer"], example: Self.example)
         if let pointer = reader?["pointer"]?.stringValue, JSONPointer(pointer) == nil {
             diagnostics.append(.error(path.appending("pointer"), reader?["pointer"]?.location,
@@ -22,7 +22,7 @@ public struct JSONFileSource: ResultFileSource {
         return diagnostics
     }
 
-    public func answer(_ query: Node, context: SourceContext) async throws -> SourceAnswer {
+    package func answer(_ query: Node, context: SourceContext) async throws -> SourceAnswer {
         SourceAnswer(try await measurements(query, context: context))
     }
 

@@ -1,12 +1,12 @@
 import PerfGateCore
 
 /// RFC 6901 JSON Pointer: `/checkout/p95`, `/items/0`, with `~1` for `/` and `~0` for `~`.
-struct JSONPointer {
+package struct JSONPointer {
     let tokens: [String]
     /// As written.
     let text: String
 
-    init?(_ text: String) {
+    package init?(_ text: String) {
         self.text = text
         if text.isEmpty {
             tokens = []
@@ -23,7 +23,7 @@ struct JSONPointer {
     }
 
     /// The node the pointer names, or a message saying where it stopped.
-    func resolve(in root: Node) -> Result<Node, SourceError> {
+    package func resolve(in root: Node) -> Result<Node, SourceError> {
         var node = root
         var walked = ""
         for token in tokens {

@@ -4,10 +4,10 @@ import PerfGateCore
 /// every other value is skipped (its syntax still checked), so a large result file costs its own
 /// bytes plus the value pointed at, not a tree of the whole file (about 29 times its size).
 /// `JSONScanning` does the scanning.
-enum JSONPointerScan {
+package enum JSONPointerScan {
     /// The byte range of the value, nil when the pointer names nothing (the caller then explains
     /// with the whole document), or the syntax error that stopped the scan.
-    static func range(of pointer: JSONPointer, in body: [UInt8]) -> Result<Range<Int>?, JSONMalformed> {
+    package static func range(of pointer: JSONPointer, in body: [UInt8]) -> Result<Range<Int>?, JSONMalformed> {
         body.withUnsafeBufferPointer { buffer in
             var cursor = JSONCursor(bytes: buffer)
             // A byte-order mark, as the document parser allows.

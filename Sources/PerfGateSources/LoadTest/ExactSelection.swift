@@ -8,12 +8,14 @@ import PerfGateCore
 /// kept, and the next pass narrows again or, once that bucket holds at most `limit` values,
 /// collects and sorts them. The answer is exact; it costs one to five more passes, typically two,
 /// and at most `limit` numbers plus 512 KiB of counts per rank.
-struct ExactSelection {
+package struct ExactSelection {
     var limit: Int
+
+    package init(limit: Int) { self.limit = limit }
 
     /// The values at 0-based `ranks` (each below `count`) of what `pass` yields. `pass` calls its
     /// argument with every value of the stream, the same ones on every call.
-    func values(
+    package func values(
         atRanks ranks: [Int], count: Int,
         pass: (_ visit: (Double) -> Void) throws(SourceError) -> Void
     ) throws(SourceError) -> [Double] {

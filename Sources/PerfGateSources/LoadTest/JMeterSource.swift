@@ -10,13 +10,13 @@ import PerfGateCore
 /// the statistics itself while streaming the file: `avg`, `min`, `max`, `median`, `p90`, `p95`,
 /// `p99` (any `pNN`, nearest rank), `errorRate` (failed share, 0..1), `throughput` (samples per
 /// second), `count`. With a window, only samples that started inside it count.
-public struct JMeterSource: ResultFileSource {
-    public let name = "jmeter"
-    public init() {}
+package struct JMeterSource: ResultFileSource {
+    package let name = "jmeter"
+    package init() {}
 
     static let example = #"{"file": "results.jtl", "label": "checkout", "stat": "p95"}"#
 
-    public func validate(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic] {
+    package func validate(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic] {
         var (reader, diagnostics) = ResultFile.validate(query, at: path, known: ["label", "stat", "percentile"], required: ["stat"], example: Self.example)
         if let definition = reader?["percentile"]?.stringValue, PercentileDefinition(rawValue: definition) == nil {
             diagnostics.append(.error(path.appending("percentile"), reader?["percentile"]?.location,
@@ -29,7 +29,7 @@ public struct JMeterSource: ResultFileSource {
         return diagnostics
     }
 
-    public func answer(_ query: Node, context: SourceContext) async throws -> SourceAnswer {
+    package func answer(_ query: Node, context: SourceContext) async throws -> SourceAnswer {
         SourceAnswer(try await measurements(query, context: context))
     }
 
@@ -61,14 +61,14 @@ public struct JMeterSource: ResultFileSource {
 }
 
 /// One pass over a JTL file: a histogram per label.
-struct JTLSummary {
+package struct JTLSummary {
     /// The largest `elapsed` read: about 35 years in milliseconds, far beyond any sample, and small
     /// enough that no sum of timestamps and durations can overflow.
     static let maxElapsed = 1 << 40
     /// 9999-12-31T23:59:59.999Z in epoch milliseconds.
     static let maxTimeStamp = 253_402_300_799_999
-    var byLabel: [String: LatencyHistogram] = [:]
-    var labelOrder: [String] = []
+    package var byLabel: [String: LatencyHistogram] = [:]
+    package var labelOrder: [String] = []
     /// Every label in the file (the first 1,000), inside the window or not: for the message when a
     /// query's label matches none.
     var labelsSeen: [String] = []
@@ -118,7 +118,7 @@ struct JTLSummary {
     }
 
     /// The summary of an open JTL stream; `name` names it in messages.
-    static func read(file: UnsafeMutablePointer<FILE>, name path: String, window: Window?, onlyLabel: String?) throws(SourceError) -> JTLSummary {
+    package static func read(file: UnsafeMutablePointer<FILE>, name path: String, window: Window?, onlyLabel: String?) throws(SourceError) -> JTLSummary {
         var summary = JTLSummary()
         var columns: (timeStamp: Int, elapsed: Int, label: Int, success: Int)?
         var width = 0

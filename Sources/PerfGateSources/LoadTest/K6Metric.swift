@@ -2,13 +2,13 @@ import PerfGateCore
 
 /// A metric as a k6 query names it: `http_req_duration`, or a sub-metric such as
 /// `http_req_duration{name:checkout,expected_response:true}`, the way k6's thresholds write it.
-struct K6MetricName: Equatable {
+package struct K6MetricName: Equatable {
     var base: String
     /// The tags a point must carry, sorted by key.
     var tags: [K6Tag]
 
     /// Parses k6's syntax: `name{key:value,…}`; values may be quoted ("…" or '…').
-    init(_ text: String) {
+    package init(_ text: String) {
         guard let open = text.firstIndex(of: "{"), text.hasSuffix("}") else {
             self.init(base: text.trimmingSpaces(), tags: [])
             return

@@ -4,7 +4,7 @@ import PerfGateCore
 /// One metric's points in a k6 `--out json` stream: NDJSON, where a `{"type":"Metric",…}` line
 /// declares each metric and one `{"type":"Point","metric":…,"data":{"time","value","tags"}}` line
 /// records each sample. Streamed line by line; only the queried metric's numbers are kept.
-struct K6PointStream {
+package struct K6PointStream {
     let path: String
     let metric: K6MetricName
     /// Seconds; points outside are left out, as a window cannot filter a summary.
@@ -14,8 +14,15 @@ struct K6PointStream {
     /// Trend values kept in memory (32 MiB); a stream with more is re-read to select exactly.
     var keepLimit = 1 << 22
 
+    package init(path: String, metric: K6MetricName, window: (start: Double, end: Double)?, needsSpan: Bool) {
+        self.path = path
+        self.metric = metric
+        self.window = window
+        self.needsSpan = needsSpan
+    }
+
     /// What a pass found.
-    struct Scan {
+    package struct Scan {
         var declaredType: K6MetricType?
         /// Metric names met (declared or with points), the first 1,000, for messages.
         var metricsSeen: [String] = []
@@ -38,11 +45,11 @@ struct K6PointStream {
         var last = 0.0
         var nonZero = 0
         /// Every value, in order, while there are at most `keepLimit`.
-        var kept: [Double]? = []
+        package var kept: [Double]? = []
     }
 
     /// Reads the whole stream once, calling `visit` with each wanted value.
-    func scan(file: UnsafeMutablePointer<FILE>, visit: (Double) -> Void = { _ in }) throws(SourceError) -> Scan {
+    package func scan(file: UnsafeMutablePointer<FILE>, visit: (Double) -> Void = { _ in }) throws(SourceError) -> Scan {
         var scan = Scan()
         let wantedMetric = Array(metric.base.utf8)
         let wantedTags = metric.tags.map { (Array($0.key.utf8), Array($0.value.utf8)) }

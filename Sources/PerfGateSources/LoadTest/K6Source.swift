@@ -12,13 +12,13 @@ import PerfGateCore
 /// `tags` adds to the sub-metric's tags. `stat` is one of k6's (`avg`, `min`, `med`, `max`,
 /// `p(90)`, `p(95)`, `rate`, `count`, `value`, `passes`, `fails`); `p95` and `median` are accepted
 /// too. A summary is already aggregated, so the window cannot filter it; a stream's points are.
-public struct K6Source: ResultFileSource {
-    public let name = "k6"
-    public init() {}
+package struct K6Source: ResultFileSource {
+    package let name = "k6"
+    package init() {}
 
     static let example = #"{"file": "summary.json", "metric": "http_req_duration", "stat": "p(95)"}"#
 
-    public func validate(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic] {
+    package func validate(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic] {
         var tagsFree = query
         if case .object(let members) = query.value {
             tagsFree.value = .object(members.filter { $0.key != "tags" })
@@ -43,7 +43,7 @@ public struct K6Source: ResultFileSource {
         return diagnostics
     }
 
-    public func answer(_ query: Node, context: SourceContext) async throws -> SourceAnswer {
+    package func answer(_ query: Node, context: SourceContext) async throws -> SourceAnswer {
         SourceAnswer(try await measurements(query, context: context))
     }
 

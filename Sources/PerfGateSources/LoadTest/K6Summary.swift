@@ -2,12 +2,12 @@ import PerfGateCore
 
 /// k6's end-of-test summary: `--summary-export` writes the numbers right under each metric,
 /// `handleSummary`'s JSON under its `values`.
-enum K6Summary {
+package enum K6Summary {
     /// The stat of a metric (or sub-metric) in a parsed summary; `name` names the file in messages.
     /// A file that is not a summary is invalid input (exit 65); a metric or stat the summary does
     /// not have is an indicator error (exit 2), like a JMeter label: the spec names something the
     /// run did not record.
-    static func measurements(document: Node, name path: String, metric: K6MetricName, stat: String) throws(SourceError) -> [Measurement] {
+    package static func measurements(document: Node, name path: String, metric: K6MetricName, stat: String) throws(SourceError) -> [Measurement] {
         guard let metrics = document["metrics"], let names = metrics.members?.map(\.key) else {
             throw SourceError.invalidInput(
                 "\(path) is JSON but not a k6 summary: it has no 'metrics' object. perfgate reads k6's --summary-export file, handleSummary's JSON, or the --out json point stream")

@@ -1,7 +1,7 @@
 /// Exact statistics of whole-millisecond samples: a count per millisecond, so nearest-rank
 /// percentiles are exact. Memory grows with the spread of the values, not with the number of
 /// samples: a dense array for the usual range, a dictionary for the rare large values.
-struct LatencyHistogram {
+package struct LatencyHistogram {
     /// The dense array never exceeds this many entries (4 MiB of counts).
     static let denseLimit = 1 << 20
     /// Nor this many per sample beyond its first 1,024 entries: a hostile file of many labels with

@@ -1,14 +1,14 @@
 import PerfGateCore
 
 /// The statistics perfgate computes from raw samples (JMeter JTL).
-enum LoadTestStatistic: Equatable {
+package enum LoadTestStatistic: Equatable {
     case average, minimum, maximum, count, errorRate, throughput
     /// By the query's percentile definition; `median` is the 50th.
     case percentile(Double)
 
     static let names = ["avg", "min", "max", "median", "p90", "p95", "p99", "pNN", "errorRate", "throughput", "count"]
 
-    init?(_ name: String) {
+    package init?(_ name: String) {
         switch name.lowercased() {
         case "avg", "mean", "average": self = .average
         case "min": self = .minimum
@@ -28,7 +28,7 @@ enum LoadTestStatistic: Equatable {
     }
 
     /// The statistic of one label's samples; nil when it has none (or no time span for throughput).
-    func value(of histogram: LatencyHistogram, window: Window?, percentiles: PercentileDefinition = .jmeter) -> Double? {
+    package func value(of histogram: LatencyHistogram, window: Window?, percentiles: PercentileDefinition = .jmeter) -> Double? {
         guard histogram.count > 0 else { return nil }
         switch self {
         case .average: return histogram.sum / Double(histogram.count)
@@ -48,7 +48,7 @@ enum LoadTestStatistic: Equatable {
 
 /// How a percentile is computed from the samples. Each is exact: the histogram gives the order
 /// statistics around the position, and memory stays bounded.
-enum PercentileDefinition: String, CaseIterable, Sendable {
+package enum PercentileDefinition: String, CaseIterable, Sendable {
     /// JMeter's HTML dashboard: Apache Commons Math `Percentile` with the legacy estimation.
     /// Position p/100 × (n+1), 1-based; linear between the two samples around it; clamped to the
     /// minimum and the maximum.

@@ -10,17 +10,17 @@ import PerfGateCore
 /// `Failure Count`, …). Without `name` there is one result per row except `Aggregated`; `type`
 /// (`GET`, `POST`) narrows rows that share a name. Locust's file has no timestamps, so the window
 /// does not filter it.
-public struct LocustSource: ResultFileSource {
-    public let name = "locust"
-    public init() {}
+package struct LocustSource: ResultFileSource {
+    package let name = "locust"
+    package init() {}
 
     static let example = #"{"file": "stats_stats.csv", "name": "/checkout", "stat": "95%"}"#
 
-    public func validate(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic] {
+    package func validate(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic] {
         ResultFile.validate(query, at: path, known: ["name", "type", "stat"], required: ["stat"], example: Self.example).1
     }
 
-    public func answer(_ query: Node, context: SourceContext) async throws -> SourceAnswer {
+    package func answer(_ query: Node, context: SourceContext) async throws -> SourceAnswer {
         SourceAnswer(try await measurements(query, context: context))
     }
 
@@ -34,7 +34,7 @@ public struct LocustSource: ResultFileSource {
     }
 
     /// One result per matching row of an open stats stream; `name` names it in messages.
-    static func measurements(
+    package static func measurements(
         file: UnsafeMutablePointer<FILE>, name path: String, stat: String, wantedName: String?, wantedType: String?
     ) throws(SourceError) -> [Measurement] {
         var header: [String]?

@@ -1,8 +1,8 @@
 import PerfGateCore
 
 /// Reads a Prometheus HTTP API answer into measurements.
-enum PrometheusResponse {
-    static func measurements(_ response: HTTPResponse, request: String) throws(SourceError) -> SourceAnswer {
+package enum PrometheusResponse {
+    package static func measurements(_ response: HTTPResponse, request: String) throws(SourceError) -> SourceAnswer {
         let parsed: PrometheusAnswerParser.Answer
         do {
             parsed = try PrometheusAnswerParser.parse(response.body)

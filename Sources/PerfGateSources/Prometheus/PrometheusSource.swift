@@ -11,10 +11,10 @@ import PerfGateCore
 /// `PROMETHEUS_TOKEN` or `--prometheus-token-file`, else Basic auth from `PROMETHEUS_USERNAME` and
 /// `PROMETHEUS_PASSWORD`. Credentials go to a URL that only the spec names only with
 /// `--trust-spec-urls`, or when it is the same server as the flag's or the variable's.
-public struct PrometheusSource: SLIProvider {
-    public let name = "prometheus"
+package struct PrometheusSource: SLIProvider {
+    package let name = "prometheus"
     /// Its settings and credentials' variables; the flags, the redactor and the CI mask list derive from this.
-    public static let declaration = SourceDeclaration(
+    package static let declaration = SourceDeclaration(
         name: "prometheus",
         settings: [
             SourceSetting(.url, flag: "prometheus-url", help: "Prometheus base URL or /api/v1/query URL (else PROMETHEUS_URL).",
@@ -30,11 +30,11 @@ public struct PrometheusSource: SLIProvider {
     static let tokenFile = declaration.setting(.tokenFile)!
     let configuration: SourceConfiguration
 
-    public init(configuration: SourceConfiguration = SourceConfiguration()) {
+    package init(configuration: SourceConfiguration = SourceConfiguration()) {
         self.configuration = configuration
     }
 
-    public func validate(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic] {
+    package func validate(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic] {
         guard let promql = query.stringValue else {
             return [.error(path, query.location, "a Prometheus query must be a PromQL string, found \(query.typeName)")]
         }
@@ -42,7 +42,7 @@ public struct PrometheusSource: SLIProvider {
         return Placeholders.diagnostics(promql, at: path, location: query.location, context: context)
     }
 
-    public func answer(_ query: Node, context: SourceContext) async throws -> SourceAnswer {
+    package func answer(_ query: Node, context: SourceContext) async throws -> SourceAnswer {
         guard let text = query.stringValue else { throw SourceError("prometheus: the query must be a PromQL string") }
         let endpoint = try endpoint(context)
         let promql = context.placeholdersFilled ? text : try Placeholders.fill(text, variables: context.variables, window: context.window)
@@ -71,12 +71,12 @@ public struct PrometheusSource: SLIProvider {
     }
 
     /// The PromQL with its placeholders filled.
-    public func resolved(_ query: Node, context: SourceContext) -> String? {
+    package func resolved(_ query: Node, context: SourceContext) -> String? {
         guard let text = query.stringValue else { return nil }
         return context.placeholdersFilled ? text : try? Placeholders.fill(text, variables: context.variables, window: context.window)
     }
 
-    public func sliQuery(_ text: String) -> Result<Node, SourceError> {
+    package func sliQuery(_ text: String) -> Result<Node, SourceError> {
         .success(.string(text))
     }
 

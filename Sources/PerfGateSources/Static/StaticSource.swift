@@ -8,11 +8,11 @@ import PerfGateCore
 /// "query": [{"key": "checkout", "value": 120}]  -> one result per item (value may be null)
 /// "query": {"error": "message"}                 -> the source fails with that message
 /// ```
-public struct StaticSource: MetricSource {
-    public let name = "static"
-    public init() {}
+package struct StaticSource: MetricSource {
+    package let name = "static"
+    package init() {}
 
-    public func validate(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic] {
+    package func validate(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic] {
         if let message = query["error"], query.members?.count == 1 {
             return message.stringValue == nil ? [.error(path.appending("error"), message.location, "'error' must be a string")] : []
         }
@@ -24,7 +24,7 @@ public struct StaticSource: MetricSource {
         }
     }
 
-    public func answer(_ query: Node, context: SourceContext) async throws -> SourceAnswer {
+    package func answer(_ query: Node, context: SourceContext) async throws -> SourceAnswer {
         SourceAnswer(try await measurements(query, context: context))
     }
 
@@ -35,7 +35,7 @@ public struct StaticSource: MetricSource {
 
     /// The results a static query stands for. Anything that is not a value or a list of results is
     /// an error (Pitometer crashed on `false` or `null`).
-    public static func measurements(from query: Node) throws(SourceError) -> [Measurement] {
+    package static func measurements(from query: Node) throws(SourceError) -> [Measurement] {
         switch query.value {
         case .number, .string:
             return [Measurement(key: "value", value: try NumericValue.parse(query))]

@@ -2,7 +2,7 @@ import Glibc
 import PerfGateCore
 
 /// A JSON syntax error at a byte offset.
-struct JSONMalformed: Error {
+package struct JSONMalformed: Error {
     var offset: Int
     var message: String
 }

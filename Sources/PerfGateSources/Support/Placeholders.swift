@@ -7,12 +7,12 @@ import PerfGateCore
 /// name        = ( ALPHA | "_" ) *( ALPHA | DIGIT | "_" )
 /// ```
 /// Anything else after `$` (PromQL's `$1` in label_replace, a regex's `foo$"`) is left alone.
-public enum Placeholders {
+package enum Placeholders {
     /// Filled from the window; every other name comes from `--var` or the spec's `variables`.
-    public static let windowNames = ["DURATION", "DURATION_SECONDS", "DURATION_MINUTES", "START", "END"]
+    package static let windowNames = ["DURATION", "DURATION_SECONDS", "DURATION_MINUTES", "START", "END"]
 
     /// The names used in `text`, in order, each once.
-    public static func names(in text: String) -> [String] {
+    package static func names(in text: String) -> [String] {
         var names: [String] = []
         scan(text) { name in
             if !names.contains(name) { names.append(name) }
@@ -23,7 +23,7 @@ public enum Placeholders {
 
     /// Problems with the placeholders in a query string: names with no value, and window names
     /// when there will be no window.
-    public static func diagnostics(_ text: String, at path: SpecPath, location: TextLocation?, context: ValidationContext) -> [Diagnostic] {
+    package static func diagnostics(_ text: String, at path: SpecPath, location: TextLocation?, context: ValidationContext) -> [Diagnostic] {
         names(in: text).compactMap { name in
             if windowNames.contains(name) {
                 guard context.hasWindow == false else { return nil }
@@ -35,7 +35,7 @@ public enum Placeholders {
     }
 
     /// The text with every placeholder replaced. Throws for a name without a value.
-    public static func fill(_ text: String, variables: [String: String], window: Window?) throws(SourceError) -> String {
+    package static func fill(_ text: String, variables: [String: String], window: Window?) throws(SourceError) -> String {
         var values = variables
         if let window {
             let seconds = CheckedNumber.clamped(window.duration.rounded(), to: 0...10_000_000_000)

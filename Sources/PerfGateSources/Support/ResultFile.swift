@@ -6,7 +6,7 @@ import PerfGateCore
 protocol ResultFileSource: MetricSource {}
 
 extension ResultFileSource {
-    public func resolved(_ query: Node, context: SourceContext) -> String? {
+    package func resolved(_ query: Node, context: SourceContext) -> String? {
         try? ResultFile.path(for: query, source: name, context: context)
     }
 }

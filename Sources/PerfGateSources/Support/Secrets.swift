@@ -3,15 +3,15 @@ import PerfGateCore
 /// Where a source's credentials come from, declared once per source. The mask list on CI
 /// platforms and the redactor are both derived from these declarations, so a new token variable
 /// is hidden as soon as it is declared.
-public struct SecretDeclaration: Sendable {
+package struct SecretDeclaration: Sendable {
     /// Variables whose whole value is a secret (tokens, passwords).
-    public var variables: [String]
+    package var variables: [String]
     /// Variables holding URLs, whose user-info password and credential-like query values are secrets.
-    public var urlVariables: [String]
+    package var urlVariables: [String]
     /// The user and password variables of Basic authentication: the header value is a secret too.
-    public var basicAuth: (user: String, password: String)?
+    package var basicAuth: (user: String, password: String)?
 
-    public init(variables: [String], urlVariables: [String] = [], basicAuth: (user: String, password: String)? = nil) {
+    package init(variables: [String], urlVariables: [String] = [], basicAuth: (user: String, password: String)? = nil) {
         self.variables = variables
         self.urlVariables = urlVariables
         self.basicAuth = basicAuth
@@ -19,9 +19,9 @@ public struct SecretDeclaration: Sendable {
 }
 
 /// Every secret perfgate may hold during a run.
-public enum Secrets {
+package enum Secrets {
     /// Each source's declaration; the sources read their credentials from these same names.
-    public static var declarations: [SecretDeclaration] { SourceRegistry.declarations.map(\.secrets) }
+    package static var declarations: [SecretDeclaration] { SourceRegistry.declarations.map(\.secrets) }
 
     /// Azure Pipelines hands service connections to tasks as `ENDPOINT_AUTH_<id>` (JSON) and
     /// `ENDPOINT_AUTH_PARAMETER_<id>_<name>`; every parameter is a credential.
@@ -29,7 +29,7 @@ public enum Secrets {
 
     /// The secret values: declared variables, token files (first line), URL credentials (from
     /// flags and declared variables), Basic headers, and Azure endpoint parameters.
-    public static func values(environment: [String: String], tokenFiles: [String] = [], urls: [String] = []) -> [String] {
+    package static func values(environment: [String: String], tokenFiles: [String] = [], urls: [String] = []) -> [String] {
         var found: [String] = []
         for declaration in declarations {
             found += declaration.variables.compactMap { environment[$0]?.trimmingSpaces() }

@@ -2,16 +2,16 @@ import PerfGateCore
 
 /// What the HTTP sources need from outside the spec: the client, and settings from flags and the
 /// environment. Secrets come from the environment or from files, never from arguments.
-public struct SourceConfiguration: Sendable {
-    public var http: any HTTPClient
-    public var environment: [String: String]
+package struct SourceConfiguration: Sendable {
+    package var http: any HTTPClient
+    package var environment: [String: String]
     /// The flags given for the sources' declared settings, by flag name (`prometheus-url`).
-    public var flags: [String: String]
+    package var flags: [String: String]
     /// Send credentials to a server that only the spec names. Off by default: a spec from an
     /// untrusted pull request must not be able to send the pipeline's tokens to a host of its choosing.
-    public var trustSpecURLs: Bool
+    package var trustSpecURLs: Bool
 
-    public init(http: any HTTPClient = CurlHTTPClient(), environment: [String: String] = [:], flags: [String: String] = [:], trustSpecURLs: Bool = false) {
+    package init(http: any HTTPClient = CurlHTTPClient(), environment: [String: String] = [:], flags: [String: String] = [:], trustSpecURLs: Bool = false) {
         self.http = http
         self.environment = environment
         self.flags = flags
@@ -19,7 +19,7 @@ public struct SourceConfiguration: Sendable {
     }
 
     /// The same with the built-in sources' flags by name.
-    public init(
+    package init(
         http: any HTTPClient = CurlHTTPClient(), environment: [String: String] = [:], prometheusURL: String? = nil,
         prometheusTokenFile: String? = nil, dynatraceURL: String? = nil, dynatraceTokenFile: String? = nil, trustSpecURLs: Bool = false
     ) {
@@ -29,7 +29,7 @@ public struct SourceConfiguration: Sendable {
     }
 
     /// The flag's value, if given and not empty.
-    public func flag(_ setting: SourceSetting) -> String? { flags[setting.flag].flatMap { $0.isEmpty ? nil : $0 } }
+    package func flag(_ setting: SourceSetting) -> String? { flags[setting.flag].flatMap { $0.isEmpty ? nil : $0 } }
 
     /// The first non-empty setting: the spec's `sources.<name>.<specKey>`, then the flag, then each variable.
     func setting(_ setting: SourceSetting, spec: Node?, source: String) -> String? {

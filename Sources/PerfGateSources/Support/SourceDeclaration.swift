@@ -2,25 +2,25 @@ import PerfGateCore
 
 /// A setting a source takes from outside the spec: a flag, the environment variables read when
 /// the flag is absent, and the spec key that may set it too.
-public struct SourceSetting: Sendable {
-    public enum Kind: Sendable {
+package struct SourceSetting: Sendable {
+    package enum Kind: Sendable {
         /// The backend's address; its user-info and credential-like query values are secrets.
         case url
         /// A file whose first line is a token: a secret.
         case tokenFile
     }
 
-    public var kind: Kind
+    package var kind: Kind
     /// The flag without its dashes: `prometheus-url`.
-    public var flag: String
-    public var help: String
-    public var valueName: String
+    package var flag: String
+    package var help: String
+    package var valueName: String
     /// Read in order when the flag is absent.
-    public var variables: [String]
+    package var variables: [String]
     /// The key under `sources.<name>` in a spec (`url`), which wins over the flag.
-    public var specKey: String?
+    package var specKey: String?
 
-    public init(_ kind: Kind, flag: String, help: String, valueName: String, variables: [String] = [], specKey: String? = nil) {
+    package init(_ kind: Kind, flag: String, help: String, valueName: String, variables: [String] = [], specKey: String? = nil) {
         self.kind = kind
         self.flag = flag
         self.help = help
@@ -33,16 +33,16 @@ public struct SourceSetting: Sendable {
 /// What a source says about itself: its name, the settings it reads and its secrets. The CLI's
 /// flags, the CI mask list and the redactor are derived from these, so adding a backend is its
 /// folder plus one line in the registry.
-public struct SourceDeclaration: Sendable {
-    public var name: String
-    public var settings: [SourceSetting]
-    public var secrets: SecretDeclaration
+package struct SourceDeclaration: Sendable {
+    package var name: String
+    package var settings: [SourceSetting]
+    package var secrets: SecretDeclaration
 
-    public init(name: String, settings: [SourceSetting], secrets: SecretDeclaration) {
+    package init(name: String, settings: [SourceSetting], secrets: SecretDeclaration) {
         self.name = name
         self.settings = settings
         self.secrets = secrets
     }
 
-    public func setting(_ kind: SourceSetting.Kind) -> SourceSetting? { settings.first { $0.kind == kind } }
+    package func setting(_ kind: SourceSetting.Kind) -> SourceSetting? { settings.first { $0.kind == kind } }
 }

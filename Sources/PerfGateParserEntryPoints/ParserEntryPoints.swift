@@ -1,8 +1,10 @@
 import Glibc
 import PerfGateCore
+import PerfGateSources
 
 /// Every parser that reads outside input, on raw bytes: the surface the fuzz harness drives
-/// (Fuzz/). Each returns normally or throws a SourceError/DocumentError; anything else (a trap,
+/// (Fuzz/). A target of its own that the `perfgate` executable does not link: the parsers are
+/// reached with `package` access, which only a target of this package has. Each returns normally or throws a SourceError/DocumentError; anything else (a trap,
 /// a crash, a hang) is a bug.
 public enum ParserEntryPoints {
     public static let names = [

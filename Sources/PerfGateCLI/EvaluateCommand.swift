@@ -71,28 +71,18 @@ struct EvaluateCommand: AsyncParsableCommand {
     func run() async throws {
         let environment = Console.environment()
         let platform = ciOptions.platform(environment: environment)
-        let paths = reportOptions.paths(platform: platform)
-        // This run's reports, or none: the last run's must never be read as this one's.
-        ReportWriter.removeStale(paths)
+        let publisher = RunPublisher(
+            platform: platform, paths: reportOptions.paths(platform: platform), usesStdout: reportOptions.usesStdout, color: color,
+            onWarning: warningPolicy)
+        publisher.clearStale()
         let evaluated: (result: EvaluationResult, recorded: Bool)
         do {
             try checkOptions()
             evaluated = try await evaluate(environment: environment, platform: platform)
         } catch {
-            let (code, reason) = ExitStatus.explain(error)
-            if code.rawValue == ExitStatus.usage.rawValue {
-                // As Argument Parser ends its own usage errors.
-                Console.err("Usage: perfgate evaluate <options>\n  See 'perfgate evaluate --help' for more information.")
-            }
-            // The reports say why this run stopped, so a wrapper that reads the folder sees it.
-            let stopped = EvaluationResult.stopped(reason, exitCode: code.rawValue, specPath: specOptions.spec ?? sloOptions.slo)
-            let conclusion = Conclusion(verdict: nil, exitCode: code.rawValue, onWarning: warningPolicy, reason: reason)
-            let (written, _) = ReportWriter.write(stopped, to: paths)
-            try? platform.publish(stopped, reports: written, conclusion: conclusion)
-            platform.conclude(conclusion)
-            throw code
+            throw publisher.stopped(error, command: "evaluate", specPath: specOptions.spec ?? sloOptions.slo)
         }
-        try finish(evaluated.result, platform: platform, paths: paths, recorded: evaluated.recorded)
+        try publisher.finish(evaluated.result, recorded: evaluated.recorded)
     }
 
     /// Everything before the engine (secrets, the window, the history, the spec's path), the
@@ -127,28 +117,5 @@ struct EvaluateCommand: AsyncParsableCommand {
         }
         let recorded = history?.append(outcome.record) ?? true
         return (outcome.result, recorded)
-    }
-
-    /// Reports, the summary, the platform's publishing, and the exit code, which the platform says.
-    func finish(_ result: EvaluationResult, platform: any CIPlatform, paths: ReportPaths, recorded: Bool) throws {
-        // A result file that exists but does not parse is invalid input: measuring again will not help.
-        let invalidInput = result.verdict == .error && result.indicatorResults.contains(where: \.invalidInput)
-        var code = invalidInput ? ExitStatus.invalidInput.rawValue : Conclusion.exitCode(for: result.verdict, onWarning: warningPolicy)
-        var reported = result
-        reported.exitCode = code
-        let (written, allWritten) = ReportWriter.write(reported, to: paths)
-        let summaryStream = reportOptions.usesStdout ? Console.stderrDescriptor : Console.stdoutDescriptor
-        let summary = TerminalReport.render(result, style: .init(color: color.enabled(forStream: summaryStream)))
-        if reportOptions.usesStdout { Console.err(.report(summary)) } else { Console.out(.report(summary)) }
-        if !allWritten || !recorded { code = ExitStatus.error.rawValue }
-        var conclusion = Conclusion(verdict: result.verdict, exitCode: code, onWarning: warningPolicy)
-        do {
-            try platform.publish(reported, reports: written, conclusion: conclusion)
-        } catch {
-            Console.diagnostics.note("cannot publish to \(platform.name): \(String(describing: error))")
-            conclusion.exitCode = ExitStatus.error.rawValue
-        }
-        platform.conclude(conclusion)
-        if conclusion.exitCode != 0 { throw ExitCode(conclusion.exitCode) }
     }
 }

@@ -22,10 +22,6 @@ package struct JSONFileSource: ResultFileSource {
         return diagnostics
     }
 
-    package func answer(_ query: Node, context: SourceContext) async throws -> SourceAnswer {
-        SourceAnswer(try await measurements(query, context: context))
-    }
-
     func measurements(_ query: Node, context: SourceContext) async throws -> [Measurement] {
         guard let text = query["pointer"]?.stringValue, let pointer = JSONPointer(text) else {
             throw SourceError("the query needs a valid 'pointer'")

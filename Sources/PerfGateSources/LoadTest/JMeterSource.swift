@@ -29,10 +29,6 @@ package struct JMeterSource: ResultFileSource {
         return diagnostics
     }
 
-    package func answer(_ query: Node, context: SourceContext) async throws -> SourceAnswer {
-        SourceAnswer(try await measurements(query, context: context))
-    }
-
     func measurements(_ query: Node, context: SourceContext) async throws -> [Measurement] {
         guard let statName = query["stat"]?.stringValue, let statistic = LoadTestStatistic(statName) else {
             throw SourceError("the query needs a valid 'stat'")

@@ -43,10 +43,6 @@ package struct K6Source: ResultFileSource {
         return diagnostics
     }
 
-    package func answer(_ query: Node, context: SourceContext) async throws -> SourceAnswer {
-        SourceAnswer(try await measurements(query, context: context))
-    }
-
     func measurements(_ query: Node, context: SourceContext) async throws -> [Measurement] {
         guard let metricText = query["metric"]?.stringValue, let statText = query["stat"]?.stringValue else {
             throw SourceError("the query needs 'metric' and 'stat'")

@@ -20,10 +20,6 @@ package struct LocustSource: ResultFileSource {
         ResultFile.validate(query, at: path, known: ["name", "type", "stat"], required: ["stat"], example: Self.example).1
     }
 
-    package func answer(_ query: Node, context: SourceContext) async throws -> SourceAnswer {
-        SourceAnswer(try await measurements(query, context: context))
-    }
-
     func measurements(_ query: Node, context: SourceContext) async throws -> [Measurement] {
         guard let stat = query["stat"]?.stringValue else { throw SourceError("the query needs a 'stat'") }
         let path = try ResultFile.path(for: query, source: name, context: context)

@@ -85,23 +85,15 @@ struct CSVReader {
 
     /// The same from an open stream (`name` is for messages): a file, or memory through fmemopen.
     func read(file: UnsafeMutablePointer<FILE>, name path: String, _ body: (CSVRecord, Int) throws(SourceError) -> Bool) throws(SourceError) {
-        var buffer = [UInt8](repeating: 0, count: max(1, min(chunkSize, maxRecordBytes + 1)))
-        var filled = 0
+        var buffer = ChunkBuffer(chunkSize: chunkSize, limit: maxRecordBytes)
         var line = 1
-        var atEOF = false
         var firstRecord = true
         while true {
-            if !atEOF && filled < buffer.count {
-                let count = buffer.withUnsafeMutableBytes { fread($0.baseAddress! + filled, 1, $0.count - filled, file) }
-                filled += count
-                if count == 0 {
-                    if ferror(file) != 0 { throw SourceError("cannot read \(path): \(FileSystem.reason())") }
-                    atEOF = true
-                }
-            }
+            try buffer.fill(from: file, path: path)
+            let (filled, atEOF) = (buffer.filled, buffer.atEOF)
             var consumed = 0
             var keepGoing = true
-            try buffer.withUnsafeBufferPointer { (bytes) throws(SourceError) in
+            try buffer.bytes.withUnsafeBufferPointer { (bytes) throws(SourceError) in
                 var start = 0
                 if firstRecord, filled >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
                 while keepGoing, start < filled {
@@ -127,19 +119,7 @@ struct CSVReader {
                 consumed = start
             }
             if !keepGoing || (atEOF && consumed >= filled) { return }
-            if consumed == 0 && filled == buffer.count {
-                // One record longer than the buffer: grow it, up to the record limit.
-                guard buffer.count <= maxRecordBytes else { throw Self.tooLong(path, line: line, limit: maxRecordBytes) }
-                buffer += [UInt8](repeating: 0, count: min(buffer.count, maxRecordBytes + 1 - buffer.count))
-                continue
-            }
-            if consumed > 0 {
-                buffer.withUnsafeMutableBufferPointer { pointer in
-                    let base = pointer.baseAddress!
-                    memmove(base, base + consumed, filled - consumed)
-                }
-                filled -= consumed
-            }
+            guard buffer.advance(consumed: consumed) else { throw Self.tooLong(path, line: line, limit: maxRecordBytes) }
             if atEOF && consumed == 0 { return }
         }
     }

@@ -3,7 +3,7 @@ import PerfGateCore
 
 /// Streams a file line by line in bounded memory, for line-oriented results (k6 point streams).
 /// Lines end with LF or CRLF; the last may have no end. The buffer never grows past
-/// `maxLineBytes` plus one chunk, whatever the file holds.
+/// `maxLineBytes` plus one chunk, whatever the file holds (`ChunkBuffer`).
 struct LineReader {
     var chunkSize = 1 << 18
     var maxLineBytes = 1 << 20
@@ -12,21 +12,13 @@ struct LineReader {
     /// break ended it (only the last line of a file can lack one). The bytes are valid only inside
     /// the call.
     func read(file: UnsafeMutablePointer<FILE>, name path: String, _ body: (UnsafeBufferPointer<UInt8>, Int, Bool) throws(SourceError) -> Void) throws(SourceError) {
-        var buffer = [UInt8](repeating: 0, count: max(1, min(chunkSize, maxLineBytes + 1)))
-        var filled = 0
+        var buffer = ChunkBuffer(chunkSize: chunkSize, limit: maxLineBytes)
         var line = 1
-        var atEOF = false
         while true {
-            if !atEOF && filled < buffer.count {
-                let count = buffer.withUnsafeMutableBytes { fread($0.baseAddress! + filled, 1, $0.count - filled, file) }
-                filled += count
-                if count == 0 {
-                    if ferror(file) != 0 { throw SourceError("cannot read \(path): \(FileSystem.reason())") }
-                    atEOF = true
-                }
-            }
+            try buffer.fill(from: file, path: path)
+            let (filled, atEOF) = (buffer.filled, buffer.atEOF)
             var consumed = 0
-            try buffer.withUnsafeBufferPointer { (bytes) throws(SourceError) in
+            try buffer.bytes.withUnsafeBufferPointer { (bytes) throws(SourceError) in
                 let base = bytes.baseAddress!
                 while consumed < filled {
                     let end: Int
@@ -48,19 +40,7 @@ struct LineReader {
                 }
             }
             if atEOF && consumed >= filled { return }
-            if consumed == 0 && filled == buffer.count {
-                // One line longer than the buffer: grow it, up to the line limit.
-                guard buffer.count <= maxLineBytes else { throw Self.tooLong(path, line: line, limit: maxLineBytes) }
-                buffer += [UInt8](repeating: 0, count: min(buffer.count, maxLineBytes + 1 - buffer.count))
-                continue
-            }
-            if consumed > 0 {
-                buffer.withUnsafeMutableBufferPointer { pointer in
-                    let base = pointer.baseAddress!
-                    memmove(base, base + consumed, filled - consumed)
-                }
-                filled -= consumed
-            }
+            guard buffer.advance(consumed: consumed) else { throw Self.tooLong(path, line: line, limit: maxLineBytes) }
         }
     }
 

@@ -3,9 +3,16 @@ import PerfGateCore
 
 /// A source that reads a result file: what it "sends" is the file it reads, after `--results`
 /// and the spec's folder are applied.
-protocol ResultFileSource: MetricSource {}
+protocol ResultFileSource: MetricSource {
+    /// The measurements the file gives for the query.
+    func measurements(_ query: Node, context: SourceContext) async throws -> [Measurement]
+}
 
 extension ResultFileSource {
+    package func answer(_ query: Node, context: SourceContext) async throws -> SourceAnswer {
+        SourceAnswer(try await measurements(query, context: context))
+    }
+
     package func resolved(_ query: Node, context: SourceContext) -> String? {
         try? ResultFile.path(for: query, source: name, context: context)
     }

@@ -1,0 +1,56 @@
+import ArgumentParser
+import PerfGateCI
+import PerfGateCore
+import PerfGateReports
+
+/// What happens after the engine: the reports, the terminal summary, the platform's publishing
+/// and the exit code, for a run that evaluated and for one that stopped before it could.
+struct RunPublisher {
+    var platform: any CIPlatform
+    var paths: ReportPaths
+    var usesStdout: Bool
+    var color: ColorChoice
+    var onWarning: Conclusion.OnWarning
+
+    /// Removes the reports this run owns: the last run's must never be read as this one's.
+    func clearStale() { ReportWriter.removeStale(paths) }
+
+    /// A run that stopped (usage error, invalid spec): the reports say why, so a wrapper that
+    /// reads the folder sees it; the error's exit code is thrown.
+    func stopped(_ error: Error, command: String, specPath: String?) -> Error {
+        let (code, reason) = ExitStatus.explain(error)
+        if code.rawValue == ExitStatus.usage.rawValue {
+            // As Argument Parser ends its own usage errors.
+            Console.err("Usage: perfgate \(command) <options>\n  See 'perfgate \(command) --help' for more information.")
+        }
+        let stopped = EvaluationResult.stopped(reason, exitCode: code.rawValue, specPath: specPath)
+        let conclusion = Conclusion(verdict: nil, exitCode: code.rawValue, onWarning: onWarning, reason: reason)
+        let (written, _) = ReportWriter.write(stopped, to: paths)
+        try? platform.publish(stopped, reports: written, conclusion: conclusion)
+        platform.conclude(conclusion)
+        return code
+    }
+
+    /// Reports, the summary, the platform's publishing, and the exit code, which the platform says.
+    func finish(_ result: EvaluationResult, recorded: Bool) throws {
+        // A result file that exists but does not parse is invalid input: measuring again will not help.
+        let invalidInput = result.verdict == .error && result.indicatorResults.contains(where: \.invalidInput)
+        var code = invalidInput ? ExitStatus.invalidInput.rawValue : Conclusion.exitCode(for: result.verdict, onWarning: onWarning)
+        var reported = result
+        reported.exitCode = code
+        let (written, allWritten) = ReportWriter.write(reported, to: paths)
+        let summaryStream = usesStdout ? Console.stderrDescriptor : Console.stdoutDescriptor
+        let summary = TerminalReport.render(result, style: .init(color: color.enabled(forStream: summaryStream)))
+        if usesStdout { Console.err(.report(summary)) } else { Console.out(.report(summary)) }
+        if !allWritten || !recorded { code = ExitStatus.error.rawValue }
+        var conclusion = Conclusion(verdict: result.verdict, exitCode: code, onWarning: onWarning)
+        do {
+            try platform.publish(reported, reports: written, conclusion: conclusion)
+        } catch {
+            Console.diagnostics.note("cannot publish to \(platform.name): \(String(describing: error))")
+            conclusion.exitCode = ExitStatus.error.rawValue
+        }
+        platform.conclude(conclusion)
+        if conclusion.exitCode != 0 { throw ExitCode(conclusion.exitCode) }
+    }
+}

@@ -83,9 +83,9 @@ import Testing
         } else {
             #expect(indicators.first?["values"]?.items?.first?["key"]?.stringValue?.contains("recovered") == true)
         }
-        // The whole run, process start included, within the timeout plus 10% (and 0.5 s for starting
-        // a process on a loaded test machine).
-        #expect(run.seconds < Self.timeout * 1.1 + 0.5, "took \(run.seconds) s")
+        // The whole run, process start included, within the timeout plus 10%, and the slack that
+        // starting a process needs on this machine at this moment.
+        #expect(run.seconds < Self.timeout * 1.1 + PerfGateBinary.startupSlack(), "took \(run.seconds) s")
         // The token: masked once, nowhere else.
         #expect(run.everything.components(separatedBy: Self.marker).count - 1 == 1)
         #expect(run.output.stdout.hasPrefix("::add-mask::\(Self.marker)\n"))

@@ -190,9 +190,10 @@ enum FileSystemCheck {
         #expect(properties.contains("junit=\(workspace.root)/.perfgate/perfgate-junit.xml\nmarkdown=\(workspace.root)/.perfgate/perfgate-summary.md\n"))
     }
 
-    @Test(arguments: ["github", "azure", "jenkins", "none"])
-    func theJUnitReportValidatesWithHostileText(_ platform: String) throws {
-        let workspace = try Workspace(platform: platform)
+    /// Rendering does not depend on the platform: one end-to-end run checks the schema with
+    /// hostile bytes from a real file (the renderer's own schema test is in the Reports suite).
+    @Test func theJUnitReportValidatesWithHostileText() throws {
+        let workspace = try Workspace(platform: "github")
         _ = try workspace.releasePipeline()
         // A label with markup, a CDATA end, a control character and bytes that are not UTF-8.
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: workspace.root + "/artifacts/drop/results.jtl"))

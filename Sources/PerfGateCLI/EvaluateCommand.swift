@@ -55,13 +55,13 @@ struct EvaluateCommand: AsyncParsableCommand {
 
     /// Checked in `run`, not in `validate`: a usage error then still replaces the last run's reports.
     func checkOptions() throws {
-        guard concurrency >= 1 else { throw UsageFailure("--concurrency must be at least 1") }
-        if sloOptions.slo != nil && specOptions.spec != nil { throw UsageFailure("give --spec or --slo, not both") }
+        guard concurrency >= 1 else { throw GateError(.usage, "--concurrency must be at least 1") }
+        if sloOptions.slo != nil && specOptions.spec != nil { throw GateError(.usage, "give --spec or --slo, not both") }
         for check in [reportOptions.check, connectionOptions.check, historyOptions.check, sloOptions.check] {
             do {
                 try check()
             } catch let error as ValidationError {
-                throw UsageFailure("\(error.message)")
+                throw GateError(.usage, "\(error.message)")
             }
         }
     }

@@ -18,7 +18,7 @@ struct HistoryStore {
             }
             return HistoryStore(file: file, keep: options.historyKeep)
         } catch {
-            throw InputFailure("cannot read the history file \(error)")
+            throw GateError(.invalidInput, "cannot read the history file \(error)")
         }
     }
 

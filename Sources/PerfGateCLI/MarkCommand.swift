@@ -75,7 +75,7 @@ struct MarkCommand: ParsableCommand {
             try window.write(to: path)
             try platform.export(edge == .start ? "PERFGATE_START" : "PERFGATE_END", value: stamp)
         } catch {
-            throw InputFailure("cannot record the window: \(error)")
+            throw GateError(.invalidInput, "cannot record the window: \(error)")
         }
         Console.diagnostics.note("load test \(edge == .start ? "started" : "stopped") at \(stamp), written to \(path)")
         Console.out("\(stamp)")

@@ -14,13 +14,13 @@ enum SpecDiscovery {
             return path
         case .several(let paths):
             let list = Self.list(paths)
-            throw InputFailure("\(paths.count) specs found; pick one with --spec PATH (or PERFGATE_SPEC):\(list)")
+            throw GateError(.invalidInput, "\(paths.count) specs found; pick one with --spec PATH (or PERFGATE_SPEC):\(list)")
         case .tooLarge(let searched):
-            throw InputFailure(
+            throw GateError(.invalidInput, 
                 "the spec search stopped after \(SpecFinder.maxEntries) folder entries without deciding, in:\(Self.list(searched))\ngive the spec with --spec PATH (or PERFGATE_SPEC)")
         case .none(let searched):
             let list = Self.list(searched)
-            throw InputFailure(
+            throw GateError(.invalidInput, 
                 "no spec found (perfspec.json, perfspec.yaml, perfspec.yml, *.perfspec.json/yaml/yml or a Keptn slo.yaml, \(SpecFinder.maxDepth) folders deep) in:\(list)\ngive one with --spec PATH")
         }
     }

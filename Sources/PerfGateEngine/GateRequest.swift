@@ -72,8 +72,10 @@ package struct GateOutcome: Sendable {
     package var record: HistoryRecord
 }
 
-/// Why an evaluation could not run. Its problems have gone to the diagnostics sink already when
-/// `reported` is true; `message` then only says so, for the reports.
+/// Why an evaluation could not run, from the engine or from the commands around it (the one
+/// error type for this; sources have `SourceError`, parsers `DocumentError`, files `FileError`).
+/// Its problems have gone to the diagnostics sink already when `reported` is true; `message` then
+/// only says so, for the reports.
 package struct GateError: Error, Sendable, CustomStringConvertible {
     package enum Kind: Sendable {
         /// The request is wrong (a Keptn gate without a window): exit 64.

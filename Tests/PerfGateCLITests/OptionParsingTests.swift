@@ -1,5 +1,6 @@
 import ArgumentParser
 import PerfGateCore
+import PerfGateEngine
 import PerfGateSources
 import Testing
 
@@ -35,7 +36,8 @@ import Testing
             do {
                 try command.checkOptions()
                 Issue.record("\(arguments) passed")
-            } catch let failure as UsageFailure {
+            } catch let failure as GateError {
+                #expect(failure.kind == .usage)
                 #expect(failure.message.plain == message)
             }
         }

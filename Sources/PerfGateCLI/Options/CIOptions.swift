@@ -29,18 +29,6 @@ struct CIOptions: ParsableArguments {
     }
 }
 
-/// A failure after parsing that is still the caller's mistake: printed, then exit 64.
-struct UsageFailure: Error {
-    var message: LogMessage
-    init(_ message: LogMessage) { self.message = message }
-}
-
-/// A failure with the spec or input: printed, then exit 65.
-struct InputFailure: Error {
-    var message: LogMessage
-    init(_ message: LogMessage) { self.message = message }
-}
-
 extension ExitStatus {
     /// Prints a failure the way every command does and gives its exit code.
     static func report(_ error: Error) -> Error {
@@ -51,13 +39,9 @@ extension ExitStatus {
     /// Prints a failure the way every command does; gives its exit code and the reason, in words.
     static func explain(_ error: Error) -> (ExitCode, String) {
         switch error {
-        case let failure as UsageFailure:
-            Console.diagnostics.emit(as: .error, "\(failure.message)")
-            return (ExitStatus.usage.code, failure.message.plain)
-        case let failure as InputFailure:
-            Console.diagnostics.emit(as: .error, "\(failure.message)")
-            return (ExitStatus.invalidInput.code, failure.message.plain)
         case let failure as GateError:
+            // The one error type for a run that cannot evaluate, from the engine and the commands
+            // alike: usage (64) or invalid input (65).
             // A spec's problems were printed where they were found; other failures are said here.
             if !failure.reported { Console.diagnostics.emit(as: .error, "\(failure.message)") }
             return (failure.kind == .usage ? ExitStatus.usage.code : ExitStatus.invalidInput.code, failure.message.plain)

@@ -29,21 +29,21 @@ struct WindowOptions: ParsableArguments {
         do {
             file = try WindowFile.read(path)
         } catch {
-            throw UsageFailure("the window file \(error)")
+            throw GateError(.usage, "the window file \(error)")
         }
         guard let file else {
-            if windowFile != nil { throw UsageFailure("the window file \(path) does not exist; write it with 'perfgate mark start'") }
+            if windowFile != nil { throw GateError(.usage, "the window file \(path) does not exist; write it with 'perfgate mark start'") }
             return nil
         }
         guard let startTime = file.start else {
-            throw UsageFailure("the window file \(path) has no start: run 'perfgate mark start' before the load test")
+            throw GateError(.usage, "the window file \(path) has no start: run 'perfgate mark start' before the load test")
         }
         return (try checked(startTime, file.end, now: now), "the window file \(path)")
     }
 
     func fromFlags(now: Double) throws -> Window? {
         guard start != nil || end != nil else { return nil }
-        guard let start else { throw UsageFailure("--end needs --start: give the time the load test started") }
+        guard let start else { throw GateError(.usage, "--end needs --start: give the time the load test started") }
         return try checked(try parse(start, "--start", now: now), try end.map { try parse($0, "--end", now: now) }, now: now)
     }
 
@@ -55,15 +55,15 @@ struct WindowOptions: ParsableArguments {
         if endTime == nil { Console.diagnostics.note("the window has no end; it ends now") }
         let endTime = endTime ?? now
         guard endTime >= startTime else {
-            throw UsageFailure("the window ends (\(CivilDate.rfc3339(endTime))) before it starts (\(CivilDate.rfc3339(startTime)))")
+            throw GateError(.usage, "the window ends (\(CivilDate.rfc3339(endTime))) before it starts (\(CivilDate.rfc3339(startTime)))")
         }
         // A little slack for clocks that differ between the machine that marked and this one.
         guard startTime <= now + Self.clockSlack else {
-            throw UsageFailure("the window starts in the future (\(CivilDate.rfc3339(startTime))); check the start time and the machine's clock")
+            throw GateError(.usage, "the window starts in the future (\(CivilDate.rfc3339(startTime))); check the start time and the machine's clock")
         }
         // Metrics for a time that has not come yet do not exist: evaluating now would grade a part of the window.
         guard endTime <= now + Self.clockSlack else {
-            throw UsageFailure("the window ends in the future (\(CivilDate.rfc3339(endTime)), it is now \(CivilDate.rfc3339(now))); evaluate after the load test, or check the end time and the machine's clock")
+            throw GateError(.usage, "the window ends in the future (\(CivilDate.rfc3339(endTime)), it is now \(CivilDate.rfc3339(now))); evaluate after the load test, or check the end time and the machine's clock")
         }
         return Window(start: startTime, end: endTime)
     }
@@ -72,7 +72,7 @@ struct WindowOptions: ParsableArguments {
         do {
             return try TimeParser.parse(text, now: now)
         } catch {
-            throw UsageFailure("\(name): \(error.message)")
+            throw GateError(.usage, "\(name): \(error.message)")
         }
     }
 }

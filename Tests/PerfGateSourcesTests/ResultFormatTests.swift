@@ -147,3 +147,38 @@ import Testing
         }
     }
 }
+
+/// A compressed result file says so, whichever source reads it, instead of "no header line" or
+/// "not a k6 file": `k6 --out json=points.json.gz` writes gzip.
+@Suite struct CompressedResultFileTests {
+    @Test func everySourceNamesTheCompression() async throws {
+        let folder = try Fixtures.temporaryFolder()
+        let files: [(String, [UInt8], String)] = [
+            ("points.json.gz", [0x1F, 0x8B, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03], "gzip"),
+            ("r.jtl.zst", [0x28, 0xB5, 0x2F, 0xFD, 0x00, 0x58], "zstd"),
+            ("r.zip", [0x50, 0x4B, 0x03, 0x04, 0x14, 0x00], "zip"),
+        ]
+        let kinds = ["points.json.gz": "gzip", "r.jtl.zst": "zstd", "r.zip": "zip"]
+        for (name, bytes, _) in files {
+            let file = fopen(folder + "/" + name, "wb")!
+            _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+            fclose(file)
+        }
+        let context = SourceContext(specDirectory: folder)
+        let queries: [(any MetricSource, Node)] = [
+            (K6Source(), .object([("file", .string("points.json.gz")), ("metric", .string("http_req_duration")), ("stat", .string("p(95)"))])),
+            (JMeterSource(), .object([("file", .string("r.jtl.zst")), ("stat", .string("p95"))])),
+            (LocustSource(), .object([("file", .string("r.zip")), ("stat", .string("95%"))])),
+            (JSONFileSource(), .object([("file", .string("points.json.gz")), ("pointer", .string("/a"))])),
+        ]
+        for (source, query) in queries {
+            do {
+                _ = try await source.fetch(query, context: context)
+                Issue.record("\(source.name) read a compressed file")
+            } catch let error as SourceError {
+                let file = query["file"]?.stringValue ?? ""
+                #expect(error.isInvalidInput && error.message.contains("\(kinds[file]!)-compressed: perfgate reads the results as the load tool writes them"), "\(source.name): \(error.message)")
+            }
+        }
+    }
+}

@@ -54,6 +54,7 @@ package struct JSONFileSource: ResultFileSource {
             } catch {
                 throw SourceError("cannot read \(error)", invalidInput: error.isInvalid)
             }
+            if let compressed = ResultFile.compression(bytes.prefix(8), path: path) { throw compressed }
             let scan = JSONPointerScan.range(of: pointer, in: bytes)
             if case .success(let range?) = scan {
                 do {

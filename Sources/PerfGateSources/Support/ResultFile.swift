@@ -60,6 +60,11 @@ enum ResultFile {
     /// Reads and parses a JSON (or YAML) result file, with errors that name it. A file that
     /// exists but does not parse is invalid input.
     static func loadDocument(_ path: String) throws(SourceError) -> Node {
+        if let file = try? FileSystem.openRegular(path) {
+            let start = head(file, count: 8)
+            fclose(file)
+            if let compressed = compression(start, path: path) { throw compressed }
+        }
         do {
             return try DocumentLoader.load(path: path, sizeLimit: documentSizeLimit).0
         } catch {
@@ -80,11 +85,24 @@ enum ResultFile {
             throw SourceError("cannot read \(error)", invalidInput: error.isInvalid)
         }
         defer { fclose(file) }
+        if let compressed = compression(head(file, count: 8), path: path) { throw compressed }
         do {
             return try body(file)
         } catch {
             throw SourceError.invalidInput(error.message)
         }
+    }
+
+    /// A message for a compressed file (by its magic bytes): every result file perfgate reads is
+    /// text, and a `.gz` from `k6 --out json=points.json.gz` or an archived JTL would otherwise be
+    /// "not a k6 file" or "no header line".
+    static func compression(_ head: some Collection<UInt8>, path: String) -> SourceError? {
+        let kinds: [([UInt8], String, String)] = [
+            ([0x1F, 0x8B], "gzip", "gunzip"), ([0x28, 0xB5, 0x2F, 0xFD], "zstd", "unzstd"), ([0x42, 0x5A, 0x68], "bzip2", "bunzip2"),
+            ([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00], "xz", "unxz"), ([0x50, 0x4B, 0x03, 0x04], "zip", "unzip"),
+        ]
+        guard let (_, name, tool) = kinds.first(where: { head.starts(with: $0.0) }) else { return nil }
+        return SourceError.invalidInput("\(path) is \(name)-compressed: perfgate reads the results as the load tool writes them, uncompressed; run \(tool) on it first and give the file inside")
     }
 
     /// The first `count` bytes of an open file, which is then rewound: for telling formats apart.

@@ -54,13 +54,18 @@ package struct K6PointStream {
         let wantedMetric = Array(metric.base.utf8)
         let wantedTags = metric.tags.map { (Array($0.key.utf8), Array($0.value.utf8)) }
         var lastOther: [UInt8] = []
+        let builtInType = K6MetricType.builtIn(metric.base)
         try LineReader().read(file: file, name: path) { (line, number, terminated) throws(SourceError) in
             var cursor = JSONCursor(bytes: line)
             cursor.skipSpace()
             guard cursor.index < line.count else { return }  // blank lines
+            // Only a counter's rate needs the span: once the metric is known to be another kind,
+            // the other metrics' times are not read.
+            let type = scan.declaredType ?? builtInType
+            let spanWanted = needsSpan && (type == nil || type == .counter)
             var point = PointLine()
             do throws(JSONMalformed) {
-                try point.read(&cursor, metric: wantedMetric, tags: wantedTags, timeOfAll: needsSpan)
+                try point.read(&cursor, metric: wantedMetric, tags: wantedTags, timeOfAll: spanWanted)
             } catch {
                 throw Self.malformed(path, line: number, error, cut: !terminated)
             }
@@ -83,7 +88,7 @@ package struct K6PointStream {
                         throw SourceError("\(path):\(number): the point's time \(error.message)")
                     }
                 }
-                if needsSpan {
+                if spanWanted {
                     let at = try timeOfPoint()
                     scan.streamStart = min(scan.streamStart, at)
                     scan.streamEnd = max(scan.streamEnd, at)

@@ -18,7 +18,11 @@ struct K6StreamStatistic {
 
     func measure() throws(SourceError) -> Measurement {
         var stream = K6PointStream(path: path, metric: metric, window: window, needsSpan: stat == .rate && window == nil)
-        stream.keepLimit = keepLimit
+        // Values are kept only for an order statistic; every other stat is a running sum.
+        switch stat {
+        case .med, .percentile: stream.keepLimit = keepLimit
+        default: stream.keepLimit = 0
+        }
         let scan = try ResultFile.stream(path) { (file) throws(SourceError) in try stream.scan(file: file) }
         try explainEmpty(scan)
         guard let type = scan.declaredType ?? K6MetricType.builtIn(metric.base) else {

@@ -60,18 +60,18 @@ enum ResultFile {
     /// Reads and parses a JSON (or YAML) result file, with errors that name it. A file that
     /// exists but does not parse is invalid input.
     static func loadDocument(_ path: String) throws(SourceError) -> Node {
-        if let file = try? FileSystem.openRegular(path) {
-            let start = head(file, count: 8)
-            fclose(file)
-            if let compressed = compression(start, path: path) { throw compressed }
-        }
+        let bytes: [UInt8]
         do {
-            return try DocumentLoader.load(path: path, sizeLimit: documentSizeLimit).0
+            bytes = try FileSystem.read(path, limit: documentSizeLimit)
         } catch {
-            switch error {
-            case .file(let failure): throw SourceError(error.description, invalidInput: failure.isInvalid)
-            case .syntax: throw SourceError.invalidInput(error.description)
-            }
+            throw SourceError(DocumentLoader.Failure.file(error).description, invalidInput: error.isInvalid)
+        }
+        // Checked on the bytes read, not by opening the file again.
+        if let compressed = compression(bytes.prefix(8), path: path) { throw compressed }
+        do {
+            return try DocumentLoader.parse(bytes, as: DocumentFormat.detect(path: path, bytes: bytes))
+        } catch {
+            throw SourceError.invalidInput(DocumentLoader.Failure.syntax(path: path, error).description)
         }
     }
 

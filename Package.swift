@@ -18,6 +18,10 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // `perfgate serve` only: the HTTP server (NIOPosix, NIOHTTP1) and the quiescing helper that
+        // lets a SIGTERM finish the requests in flight. No Foundation (see README, "Run as a service").
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.0"),
     ],
     targets: [
         // System libraries, found through pkg-config; the providers name the Debian packages.
@@ -42,11 +46,22 @@ let package = Package(
         .target(name: "PerfGateEngine", dependencies: ["PerfGateCore", "PerfGateSources"]),
         // The CI platforms perfgate runs inside: detection, workspaces, publishing, escaping.
         .target(name: "PerfGateCI", dependencies: ["PerfGateCore", "PerfGateReports"]),
+        // `perfgate serve`: the Pitometer web service's and Azure Function's API and perfgate's own
+        // over the engine, with authentication, limits, metrics and access logs.
+        .target(
+            name: "PerfGateServer",
+            dependencies: [
+                "PerfGateCore", "PerfGateSources", "PerfGateEngine", "PerfGateReports",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+            ]),
         // The commands, their options and the exit-code contract.
         .target(
             name: "PerfGateCLI",
             dependencies: [
-                "PerfGateCore", "PerfGateSources", "PerfGateEngine", "PerfGateReports", "PerfGateCI",
+                "PerfGateCore", "PerfGateSources", "PerfGateEngine", "PerfGateReports", "PerfGateCI", "PerfGateServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "perfgate", dependencies: ["PerfGateCLI"]),
@@ -64,6 +79,7 @@ let package = Package(
         .testTarget(name: "PerfGateCITests", dependencies: ["PerfGateCI", "PerfGateTestSupport"]),
         .testTarget(
             name: "PerfGateReportsTests", dependencies: ["PerfGateReports", "PerfGateTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "PerfGateServerTests", dependencies: ["PerfGateServer", "PerfGateTestSupport"]),
         // End-to-end through the built `perfgate` binary, and the commands' parsing in-process.
         .testTarget(name: "PerfGateCLITests", dependencies: ["perfgate", "PerfGateCLI", "PerfGateCore", "PerfGateTestSupport"]),
     ]

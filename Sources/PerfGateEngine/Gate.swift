@@ -12,8 +12,10 @@ package struct Gate: Sendable {
 
     /// The sources, built over the environment's HTTP client and variables.
     package func sources(_ connections: GateRequest.Connections) -> [any MetricSource] {
-        SourceRegistry.all(configuration: SourceConfiguration(
+        let all = SourceRegistry.all(configuration: SourceConfiguration(
             http: environment.http, environment: environment.variables, flags: connections.flags, trustSpecURLs: connections.trustSpecURLs))
+        guard let allowed = connections.allowedSources else { return all }
+        return all.filter { allowed.contains($0.name) }
     }
 
     var loader: SpecLoader { SpecLoader(files: environment.files, diagnostics: environment.diagnostics) }

@@ -58,10 +58,14 @@ package struct GateRequest: Sendable {
         package var flags: [String: String]
         /// Send credentials to servers that only the spec names.
         package var trustSpecURLs: Bool
+        /// The only sources a spec may use, by name; nil allows every one. A server gives the
+        /// sources that query backends, so a request's spec cannot read the server's files.
+        package var allowedSources: Set<String>?
 
-        package init(flags: [String: String] = [:], trustSpecURLs: Bool = false) {
+        package init(flags: [String: String] = [:], trustSpecURLs: Bool = false, allowedSources: Set<String>? = nil) {
             self.flags = flags
             self.trustSpecURLs = trustSpecURLs
+            self.allowedSources = allowedSources
         }
     }
 }

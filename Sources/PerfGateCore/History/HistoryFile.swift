@@ -20,7 +20,11 @@ package struct HistoryFile: Sendable {
     /// The file's records; an empty history when the file does not exist yet.
     package static func load(_ path: String) throws(FileError) -> HistoryFile {
         guard FileSystem.exists(path) else { return HistoryFile(path: path, lines: []) }
-        let bytes = try FileSystem.read(path)
+        return parse(try FileSystem.read(path), path: path)
+    }
+
+    /// The records in a history's text (a server's request carries it).
+    package static func parse(_ bytes: [UInt8], path: String) -> HistoryFile {
         var lines: [Line] = []
         for (index, raw) in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
             var text = String(decoding: raw, as: UTF8.self)

@@ -1,0 +1,19 @@
+import Synchronization
+
+/// How many connections are open, against the cap.
+final class ConnectionCounter: Sendable {
+    let limit: Int
+    private let open = Mutex(0)
+
+    init(limit: Int) { self.limit = limit }
+
+    func admit() -> Bool {
+        open.withLock { count in
+            guard count < limit else { return false }
+            count += 1
+            return true
+        }
+    }
+
+    func release() { open.withLock { $0 -= 1 } }
+}

@@ -1,0 +1,193 @@
+import PerfGateCore
+import PerfGateEngine
+import PerfGateReports
+
+/// `POST /api/v1/evaluate`: whatever `perfgate evaluate` grades, sent in the request (see
+/// docs/openapi.yaml). The answer is the report the CLI writes: JSON by default (with the record
+/// a history keeps of this run), JUnit or Markdown by `Accept`.
+enum EvaluateAPI {
+    /// Seconds a window may reach past the server's clock (clocks differ a little).
+    static let clockSlack = 60.0
+
+    static func handle(_ request: ServiceRequest, service: EvaluationService) async -> ServiceResponse {
+        guard let format = format(accepting: request.headers["accept"]) else {
+            return .error(406, "the report comes as application/json, application/xml (JUnit) or text/markdown; the Accept header allows none of them", outcome: "invalid")
+        }
+        let body: Node
+        switch RequestBody.object(request) {
+        case .success(let node): body = node
+        case .failure(let response): return response
+        }
+        let job: EvaluationService.Job
+        switch self.job(body, now: service.settings.now()) {
+        case .success(let value): job = value
+        case .failure(let problem): return problem.response
+        }
+        switch await service.run(job) {
+        case .busy:
+            return ServiceRoutes.busy(service)
+        case .rejected(let error, let details):
+            let code: Int32 = error.kind == .usage ? 64 : 65
+            return Problem(error.description, exitCode: code, details: details).response
+        case .evaluated(let outcome):
+            var result = outcome.result
+            result.exitCode = exitCode(result.verdict)
+            let report = format.render(result)
+            let body = format.identifier == "json" ? appending("historyRecord", outcome.record.line(), to: report) : report
+            return ServiceResponse(status: 200, contentType: contentTypes[format.identifier]!, body: body, outcome: result.verdict.rawValue)
+        }
+    }
+
+    /// Why a request cannot be evaluated: 400, with the exit code `evaluate` would end with.
+    struct Problem: Error {
+        var message: String
+        var exitCode: Int32
+        var details: [String] = []
+
+        init(_ message: String, exitCode: Int32 = 64, details: [String] = []) {
+            self.message = message
+            self.exitCode = exitCode
+            self.details = details
+        }
+
+        var response: ServiceResponse {
+            var pairs: [(String, Node)] = [("result", .string("error")), ("message", .string(message)), ("exitCode", .number(Double(exitCode)))]
+            if !details.isEmpty { pairs.append(("details", .array(details.map(Node.string)))) }
+            return .json(400, .object(pairs), outcome: "invalid")
+        }
+    }
+
+    static let contentTypes = [
+        "json": "application/json; charset=utf-8", "junit": "application/xml; charset=utf-8", "markdown": "text/markdown; charset=utf-8",
+    ]
+
+    /// The report `Accept` asks for; JSON when it names none of them but allows anything.
+    static func format(accepting accept: String?) -> (any Report)? {
+        guard let accept, !accept.trimmingSpaces().isEmpty else { return JSONReportFormat() }
+        let types = accept.lowercased().split(separator: ",").map { $0.split(separator: ";").first.map { String($0).trimmingSpaces() } ?? "" }
+        for type in types {
+            switch type {
+            case "application/json", "text/json": return JSONReportFormat()
+            case "application/xml", "text/xml", "application/junit+xml": return JUnitReportFormat()
+            case "text/markdown", "text/x-markdown": return MarkdownReportFormat()
+            case "*/*", "application/*": return JSONReportFormat()
+            case "text/*": return MarkdownReportFormat()
+            default: continue
+            }
+        }
+        return nil
+    }
+
+    static func exitCode(_ verdict: Verdict) -> Int32 {
+        switch verdict {
+        case .pass, .warning: return 0
+        case .fail: return 1
+        case .error: return 2
+        }
+    }
+
+    /// A JSON object's text with one more member at its end.
+    static func appending(_ key: String, _ json: String, to object: String) -> String {
+        var text = object
+        while let last = text.last, last.isWhitespace { text.removeLast() }
+        guard text.last == "}" else { return object }
+        text.removeLast()
+        return text + ",\n  " + JSONWriter.quoted(key) + ": " + json + "\n}\n"
+    }
+
+    /// The job a body describes.
+    static func job(_ body: Node, now: Double) -> Result<EvaluationService.Job, Problem> {
+        do throws(Problem) {
+            var job = try documents(body)
+            job.window = try window(body, now: now)
+            job.variables = try strings(body["variables"], field: "variables")
+            if let history = body["history"] { job.history = try self.history(history) }
+            if let provider = body["sliProvider"] {
+                guard let name = provider.stringValue else { throw Problem("sliProvider must be a string (prometheus or dynatrace)") }
+                job.keptn.provider = name
+            }
+            return .success(job)
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// The spec: `perfSpec` (an object), `spec` (a PerfSpec or slo.yaml as JSON or YAML text), or
+    /// `slo` and `sli` (a Keptn quality gate's two files' text).
+    static func documents(_ body: Node) throws(Problem) -> EvaluationService.Job {
+        if let perfSpec = body["perfSpec"], !perfSpec.isNull {
+            guard perfSpec.members != nil else { throw Problem("perfSpec must be a JSON object (a PerfSpec); send YAML text as 'spec'", exitCode: 65) }
+            return EvaluationService.Job(documents: ["perfSpec.json": Array(JSONWriter.write(perfSpec, pretty: true).utf8)], specPath: "perfSpec.json")
+        }
+        if let slo = body["slo"], !slo.isNull {
+            guard let text = slo.stringValue else { throw Problem("slo must be the slo.yaml's text, a string", exitCode: 65) }
+            var documents = ["slo.yaml": Array(text.utf8)]
+            if let sli = body["sli"], !sli.isNull {
+                guard let sliText = sli.stringValue else { throw Problem("sli must be the sli.yaml's text, a string", exitCode: 65) }
+                documents["sli.yaml"] = Array(sliText.utf8)
+            } else {
+                throw Problem("a Keptn quality gate needs its sli.yaml: send its text as 'sli' beside 'slo'", exitCode: 65)
+            }
+            return EvaluationService.Job(documents: documents, specPath: "slo.yaml", keptn: .init(forced: true, sli: "sli.yaml"))
+        }
+        if let spec = body["spec"], !spec.isNull {
+            guard let text = spec.stringValue else { throw Problem("spec must be the spec's text (JSON or YAML), a string; send an object as 'perfSpec'", exitCode: 65) }
+            let bytes = Array(text.utf8)
+            let name = DocumentFormat.detect(path: "spec", bytes: bytes) == .json ? "spec.json" : "spec.yaml"
+            var documents = [name: bytes]
+            if let sli = body["sli"]?.stringValue { documents["sli.yaml"] = Array(sli.utf8) }
+            return EvaluationService.Job(documents: documents, specPath: name, keptn: .init(sli: documents["sli.yaml"] == nil ? nil : "sli.yaml"))
+        }
+        throw Problem("the request has no spec: send 'perfSpec' (an object), 'spec' (JSON or YAML text), or 'slo' and 'sli' (a Keptn quality gate)", exitCode: 65)
+    }
+
+    /// `start` and `end` in any form `--start` and `--end` take (Unix seconds as a number too).
+    static func window(_ body: Node, now: Double) throws(Problem) -> Window? {
+        func time(_ field: String) throws(Problem) -> Double? {
+            guard let node = body[field], !node.isNull else { return nil }
+            if let number = node.numberValue, number.isFinite { return number }
+            guard let text = node.stringValue else { throw Problem("\(field) must be a time (2024-05-01T12:00:00Z, 1714564800, now-15m), not \(node.typeName)") }
+            do {
+                return try TimeParser.parse(text, now: now)
+            } catch {
+                throw Problem("\(field): \(error.message)")
+            }
+        }
+        let start = try time("start")
+        let end = try time("end")
+        guard let start else {
+            if end != nil { throw Problem("end needs start: give the time the load test started") }
+            return nil
+        }
+        let finish = end ?? now
+        guard finish >= start else { throw Problem("the window ends (\(CivilDate.rfc3339(finish))) before it starts (\(CivilDate.rfc3339(start)))") }
+        guard finish <= now + clockSlack else {
+            throw Problem("the window ends in the future (\(CivilDate.rfc3339(finish)), it is now \(CivilDate.rfc3339(now)) on the server); check the end time and the clocks")
+        }
+        return Window(start: start, end: finish)
+    }
+
+    static func strings(_ node: Node?, field: String) throws(Problem) -> [String: String] {
+        guard let node, !node.isNull else { return [:] }
+        guard let members = node.members else { throw Problem("\(field) must be an object of names and string values") }
+        var values: [String: String] = [:]
+        for member in members {
+            if let text = member.value.stringValue {
+                values[member.key] = text
+            } else if let number = member.value.numberValue {
+                values[member.key] = NumberText.precise(number)
+            } else {
+                throw Problem("\(field).\(member.key) must be a string")
+            }
+        }
+        return values
+    }
+
+    /// Earlier runs: the history file's text (JSON Lines), or its records as an array.
+    static func history(_ node: Node) throws(Problem) -> HistoryFile {
+        if let text = node.stringValue { return HistoryFile.parse(Array(text.utf8), path: "the request's history") }
+        guard let items = node.items else { throw Problem("history must be the history file's text or an array of its records", exitCode: 65) }
+        let text = items.map { JSONWriter.write($0) }.joined(separator: "\n")
+        return HistoryFile.parse(Array(text.utf8), path: "the request's history")
+    }
+}

@@ -1,0 +1,104 @@
+import PerfGateCore
+import PerfGateEngine
+import PerfGateSources
+import Synchronization
+
+/// What the service evaluates with: the server's own environment (its backends, its secrets),
+/// shared by every request, and the cap on evaluations at once.
+package final class EvaluationService: Sendable {
+    package struct Settings: Sendable {
+        /// The server's environment variables: where the backends are and their tokens.
+        package var variables: [String: String]
+        package var http: any HTTPClient
+        /// The sources' flags (`prometheus-url`, token files), as `evaluate` takes them.
+        package var flags: [String: String]
+        package var limits: ServiceLimits
+        package var now: @Sendable () -> Double
+
+        package init(variables: [String: String], http: any HTTPClient, flags: [String: String], limits: ServiceLimits, now: @escaping @Sendable () -> Double) {
+            self.variables = variables
+            self.http = http
+            self.flags = flags
+            self.limits = limits
+            self.now = now
+        }
+    }
+
+    /// The sources a request's spec may use: those that query a backend, and values written in
+    /// the spec. The result-file sources would read the server's disk.
+    package static let allowedSources: Set<String> = ["prometheus", "dynatrace", "static"]
+
+    package let settings: Settings
+    package let metrics: ServiceMetrics
+    private let running = Mutex(0)
+
+    package init(settings: Settings, metrics: ServiceMetrics) {
+        self.settings = settings
+        self.metrics = metrics
+    }
+
+    /// One evaluation a request asks for: the documents it carries and how to read them.
+    struct Job {
+        var documents: [String: [UInt8]]
+        var specPath: String
+        var keptn = GateRequest.KeptnSettings()
+        var window: Window?
+        var variables: [String: String] = [:]
+        var history: HistoryFile?
+    }
+
+    enum Outcome {
+        case evaluated(GateOutcome)
+        /// The spec or the request is invalid: the error and the problems said on the way.
+        case rejected(GateError, details: [String])
+        /// Every evaluation slot is taken.
+        case busy
+    }
+
+    /// Runs a job if a slot is free.
+    func run(_ job: Job) async -> Outcome {
+        let admitted = running.withLock { count -> Bool in
+            guard count < settings.limits.maxEvaluations else { return false }
+            count += 1
+            return true
+        }
+        guard admitted else { return .busy }
+        metrics.evaluationStarted()
+        let started = ContinuousClock.now
+        defer {
+            running.withLock { $0 -= 1 }
+            metrics.evaluationEnded()
+        }
+        let diagnostics = CollectedDiagnostics()
+        let gate = Gate(environment: GateEnvironment(
+            now: settings.now, variables: settings.variables, http: settings.http, files: RequestFiles(documents: job.documents),
+            diagnostics: diagnostics))
+        let request = GateRequest(
+            specPath: job.specPath, keptn: job.keptn, window: job.window, variables: job.variables, history: job.history,
+            deadline: settings.limits.evaluationDeadline,
+            connections: .init(flags: settings.flags, trustSpecURLs: false, allowedSources: Self.allowedSources))
+        do {
+            let outcome = try await gate.evaluate(request)
+            metrics.evaluation(outcome.result, seconds: Self.seconds(since: started))
+            return .evaluated(outcome)
+        } catch {
+            metrics.evaluation(nil, seconds: Self.seconds(since: started))
+            let details = diagnostics.lines.map(\.text)
+            return .rejected(error, details: details)
+        }
+    }
+
+    /// How many evaluations run now.
+    var inFlight: Int { running.withLock { $0 } }
+
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+
+    /// Whether the server can reach a source at all: its URL from a flag or a variable.
+    func isConfigured(_ setting: SourceSetting) -> Bool {
+        if let flag = settings.flags[setting.flag], !flag.isEmpty { return true }
+        return setting.variables.contains { !(settings.variables[$0] ?? "").isEmpty }
+    }
+}

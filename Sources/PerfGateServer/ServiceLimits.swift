@@ -1,0 +1,23 @@
+/// What one client may take of the service. The defaults suit a gate called by pipelines: small
+/// bodies, quick heads, evaluations that take seconds.
+package struct ServiceLimits: Sendable {
+    /// The largest request body, in bytes (413 past it).
+    package var maxBodyBytes = 1 << 20
+    /// The most a request's head may take to arrive, from the connection's start or the end of the
+    /// previous answer: a slowloris client that trickles its headers is cut off here.
+    package var headerTimeout: Double = 10
+    /// The most the whole body may take to arrive once the head has.
+    package var bodyTimeout: Double = 30
+    /// How long a kept-alive connection may sit idle between requests.
+    package var idleTimeout: Double = 60
+    /// The most one evaluation may spend measuring, in seconds (the engine's deadline).
+    package var evaluationDeadline: Double = 120
+    /// Evaluations running at once; past it, 429 with `Retry-After`.
+    package var maxEvaluations = 16
+    /// Open connections; past it, a new connection gets 503 and is closed.
+    package var maxConnections = 512
+    /// After SIGTERM, how long in-flight requests have to finish before the process exits anyway.
+    package var gracePeriod: Double = 30
+
+    package init() {}
+}

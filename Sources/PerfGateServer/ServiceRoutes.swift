@@ -1,0 +1,80 @@
+import PerfGateCore
+
+/// The service's routes, over HTTP-free requests and responses: the connection handler parses
+/// and writes, this decides. Authentication, the access log and the metrics are applied here for
+/// every route alike.
+package struct ServiceRoutes: Sendable {
+    package var service: EvaluationService
+    /// Keys a client must send; empty lets every client in.
+    package var keys: APIKeys
+    /// Running as an Azure Functions custom handler: `/api/pitometer` answers as the Function did.
+    package var functionMode: Bool
+    package var accessLog: AccessLog
+
+    package init(service: EvaluationService, keys: APIKeys, functionMode: Bool, accessLog: AccessLog) {
+        self.service = service
+        self.keys = keys
+        self.functionMode = functionMode
+        self.accessLog = accessLog
+    }
+
+    /// The answer to one request, logged and counted.
+    package func respond(to request: ServiceRequest) async -> ServiceResponse {
+        let started = ContinuousClock.now
+        let response = await route(request)
+        let route = ServiceMetrics.route(request.path)
+        service.metrics.request(route: route, method: request.method, status: response.status)
+        accessLog.record(method: request.method, route: route, status: response.status, seconds: EvaluationService.seconds(since: started), outcome: response.outcome)
+        return response
+    }
+
+    func route(_ request: ServiceRequest) async -> ServiceResponse {
+        // Probes need no key: /health says only that the process answers.
+        if request.path == "/health" {
+            return request.method == "GET" || request.method == "HEAD"
+                ? .json(200, .object([("status", .string("UP"))])) : Self.notAllowed(request, allowed: "GET")
+        }
+        guard keys.isEmpty || keys.accepts(authorization: request.headers["authorization"]) else {
+            return .error(
+                401, "missing or wrong API key: send it as 'Authorization: Bearer <key>'", headers: [("WWW-Authenticate", "Bearer realm=\"perfgate\"")],
+                outcome: "unauthorized")
+        }
+        switch request.path {
+        case "/api/pitometer":
+            let methods = functionMode ? ["POST", "GET"] : ["POST"]
+            guard methods.contains(request.method) else { return Self.notAllowed(request, allowed: methods.joined(separator: ", ")) }
+            return await PitometerAPI.handle(request, service: service, wrapped: functionMode)
+        case "/api/v1/evaluate":
+            guard request.method == "POST" else { return Self.notAllowed(request, allowed: "POST") }
+            return await EvaluateAPI.handle(request, service: service)
+        case "/api":
+            // The web service's answer to anything under /api but its one route.
+            return .json(400, .object([("status", .string("error")), ("message", .string("Please, use pitometer calling /api/pitometer"))]))
+        case "/metrics":
+            guard request.method == "GET" else { return Self.notAllowed(request, allowed: "GET") }
+            return ServiceResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: service.metrics.render())
+        default:
+            return .error(404, "no such route: the service answers POST /api/pitometer, POST /api/v1/evaluate, GET /health and GET /metrics")
+        }
+    }
+
+    static func notAllowed(_ request: ServiceRequest, allowed: String) -> ServiceResponse {
+        .error(405, "this route takes \(allowed), not this method", headers: [("Allow", allowed)])
+    }
+
+    /// Every evaluation slot is taken: try again in a second or so.
+    static func busy(_ service: EvaluationService) -> ServiceResponse {
+        .error(
+            429, "the service is running \(service.settings.limits.maxEvaluations) evaluations, its limit (--max-evaluations); retry after the Retry-After seconds",
+            headers: [("Retry-After", "1")], outcome: "busy")
+    }
+}
+
+extension ServiceRoutes {
+    /// A request the connection refused before routing (its body was too large): logged and counted.
+    func recordRefusal(_ request: ServiceRequest, _ response: ServiceResponse) {
+        let route = ServiceMetrics.route(request.path)
+        service.metrics.request(route: route, method: request.method, status: response.status)
+        accessLog.record(method: request.method, route: route, status: response.status, seconds: 0, outcome: response.outcome)
+    }
+}

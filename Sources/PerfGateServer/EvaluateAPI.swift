@@ -159,6 +159,9 @@ enum EvaluateAPI {
             if end != nil { throw Problem("end needs start: give the time the load test started") }
             return nil
         }
+        guard start <= now + clockSlack else {
+            throw Problem("the window starts in the future (\(CivilDate.rfc3339(start)), it is now \(CivilDate.rfc3339(now)) on the server); check the start time and the clocks")
+        }
         let finish = end ?? now
         guard finish >= start else { throw Problem("the window ends (\(CivilDate.rfc3339(finish))) before it starts (\(CivilDate.rfc3339(start)))") }
         guard finish <= now + clockSlack else {

@@ -79,10 +79,11 @@ package struct HTTPServer: Sendable {
                 quiesced.futureResult.whenComplete { _ in finish() }
                 quiesce.initiateShutdown(promise: quiesced)
                 // Past the grace period the process ends anyway, with the requests left unanswered.
-                group.next().scheduleTask(in: .nanoseconds(Int64(limits.gracePeriod * 1e9))) {
+                let grace = group.next().scheduleTask(in: .nanoseconds(Int64(limits.gracePeriod * 1e9))) {
                     if !finished.withLock({ $0 }) { log.event("grace period over", [("inFlight", .number(Double(routes.service.inFlight)))]) }
                     finish()
                 }
+                drained.futureResult.whenComplete { _ in grace.cancel() }
             }
             source.resume()
             return source

@@ -18,6 +18,8 @@ package enum PitometerRunReport {
         var json = JSONStreamWriter(pretty: false, strings: redactor.isEmpty ? nil : { redactor.redact($0) }) { text += $0 }
         JSONReport.write(fields, into: &json)
         _ = json.finish()
+        // As Express's res.json writes it: no newline at the end.
+        while text.last == "\n" { text.removeLast() }
         return text
     }
 }

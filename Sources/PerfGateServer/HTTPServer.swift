@@ -28,7 +28,6 @@ package struct HTTPServer: Sendable {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         defer { try? group.syncShutdownGracefully() }
         let quiesce = ServerQuiescingHelper(group: group)
-        let drained: EventLoopPromise<Void> = group.next().makePromise()
         let log = routes.accessLog
         let counter = ConnectionCounter(limit: limits.maxConnections)
         let (routes, limits) = (self.routes, self.limits)
@@ -59,6 +58,7 @@ package struct HTTPServer: Sendable {
         } catch {
             throw ServiceSetupError("cannot listen on \(host):\(port): \(error); choose another --port or --host")
         }
+        let drained: EventLoopPromise<Void> = group.next().makePromise()
         log.event("listening", [("host", .string(host)), ("port", .number(Double(channel.localAddress?.port ?? port)))])
 
         // The first signal drains; the drain ends once, when the last connection closes or the grace

@@ -36,11 +36,18 @@ extension JSONReport {
             ("passTargets", targets(objective.passTargets, criteria: objective.objective.pass, informational: objective.status == .info)),
             ("warningTargets", targets(objective.warningTargets, criteria: objective.objective.warning, informational: objective.status == .info)),
             ("keySli", .bool(objective.objective.keySLI)),
+            // The criteria as slo.yaml groups them (any set passes when all of its criteria do).
+            ("criteria", .object([
+                ("pass", .array(objective.objective.pass.map { .array($0.map { .string($0.text) }) })),
+                ("warning", .array(objective.objective.warning.map { .array($0.map { .string($0.text) }) })),
+            ])),
+            ("hasComparedValue", .bool(objective.hasComparison)),
             ("weight", .number(objective.objective.weight)),
             ("id", .string(indicator.id)),
             ("verdict", .string(indicator.verdict.rawValue)),
             ("source", .string(indicator.source)),
         ]
+        if let query = indicator.resolvedQuery { pairs.append(("query", .string(query))) }
         if let error = indicator.error { pairs.append(("error", .string(error))) }
         if !indicator.warnings.isEmpty { pairs.append(("warnings", .array(indicator.warnings.map(Node.string)))) }
         return .object(pairs)
@@ -71,11 +78,16 @@ extension JSONReport {
         })
     }
 
+    /// The limits that are set, by name.
+    static func thresholds(_ thresholds: Thresholds) -> Node {
+        .object(Thresholds.keys.compactMap { key in thresholds[key].map { (key, Node.number($0)) } })
+    }
+
     static func comparisons(_ comparisons: [KeyComparison]) -> Node {
         .array(comparisons.map { comparison in
             .object([
                 ("key", .string(comparison.key)), ("comparedValue", comparison.comparedValue.map(Node.number) ?? .null),
-                ("thresholds", .object(Thresholds.keys.compactMap { key in comparison.thresholds[key].map { (key, Node.number($0)) } })),
+                ("thresholds", thresholds(comparison.thresholds)),
             ])
         })
     }

@@ -91,6 +91,7 @@ package enum JSONReport {
         } else {
             pairs.append(("window", .null))
         }
+        if let evaluatedAt = result.evaluatedAt { pairs.append(("evaluatedAt", .string(CivilDate.rfc3339(evaluatedAt)))) }
         pairs.append(("spec", result.specPath.map(Node.string) ?? .null))
         pairs.append(("perfgate", .object([("version", .string(PerfGateVersion.current))])))
         return pairs
@@ -109,6 +110,8 @@ package enum JSONReport {
                 return .object([("key", .string(measurement.key)), ("value", measurement.value.map(Node.number) ?? .null)])
             },
         ]
+        fields.append(.node("thresholds", thresholds(result.thresholds)))
+        if result.invalidInput { fields.append(.node("invalidInput", .bool(true))) }
         if let query = result.resolvedQuery { fields.append(.node("query", .string(query))) }
         if let error = result.error { fields.append(.node("error", .string(error))) }
         if !result.warnings.isEmpty { fields.append(.node("warnings", .array(result.warnings.map(Node.string)))) }

@@ -37,6 +37,7 @@ struct EvaluateCommand: AsyncParsableCommand {
     @OptionGroup(title: "Sources") var connectionOptions: ConnectionOptions
     @OptionGroup(title: "Keptn quality gates") var sloOptions: SLOOptions
     @OptionGroup(title: "History") var historyOptions: HistoryOptions
+    @OptionGroup(title: "Remote evaluation") var serverOptions: ServerOptions
 
     @Option(name: .long, help: "The lowest result that fails the build: fail, or warning.")
     var failOn: FailOn = .fail
@@ -57,7 +58,11 @@ struct EvaluateCommand: AsyncParsableCommand {
     func checkOptions() throws {
         guard concurrency >= 1 else { throw GateError(.usage, "--concurrency must be at least 1") }
         if sloOptions.slo != nil && specOptions.spec != nil { throw GateError(.usage, "give --spec or --slo, not both") }
-        for check in [reportOptions.check, connectionOptions.check, historyOptions.check, sloOptions.check] {
+        let environment = Console.environment()
+        if serverOptions.url(environment: environment) != nil && !resultFileOptions.resultFiles.isEmpty {
+            throw GateError(.usage, "--results cannot be used with --server: the server reads no files; evaluate result files locally")
+        }
+        for check in [reportOptions.check, connectionOptions.check, historyOptions.check, sloOptions.check, { try serverOptions.check(environment: environment) }] {
             do {
                 try check()
             } catch let error as ValidationError {
@@ -103,6 +108,18 @@ struct EvaluateCommand: AsyncParsableCommand {
         }
         var history = try HistoryStore.open(historyOptions)
         let specPath = try SpecDiscovery.path(given: sloOptions.slo ?? specOptions.spec, environment: environment, platform: platform)
+        if let server = serverOptions.url(environment: environment) {
+            let key = try serverOptions.apiKey(environment: environment)
+            Redactor.register(key.map { [$0] } ?? [])
+            try? platform.mask(key.map { [$0] } ?? [])
+            let remote = RemoteEvaluation(
+                server: server, apiKey: key, http: try connectionOptions.httpClient(), timeout: try connectionOptions.deadlineSeconds() + 60)
+            let (result, record) = try await remote.evaluate(
+                specPath: specPath, keptn: .init(forced: sloOptions.slo != nil, sli: sloOptions.sli, provider: sloOptions.sliProvider),
+                window: resolved?.0, variables: specOptions.variables.dictionary, history: history?.file)
+            let recorded = record.map { history?.append($0) ?? true } ?? true
+            return (result, recorded)
+        }
         let gate = Gate(environment: GateEnvironment(
             now: Console.now, variables: environment, http: try connectionOptions.httpClient(), diagnostics: ConsoleDiagnostics()))
         let outcome = try await gate.evaluate(GateRequest(

@@ -87,7 +87,7 @@ package struct KeptnLoader: Sendable {
     }
 
     /// The sli.yaml given, else `sli.yaml` beside `slo.yaml`, else `<provider>/sli.yaml` beside it; and the provider.
-    func findSLI(sloPath: String, settings: GateRequest.KeptnSettings) throws(GateError) -> (path: String, provider: String) {
+    package func findSLI(sloPath: String, settings: GateRequest.KeptnSettings) throws(GateError) -> (path: String, provider: String) {
         let files = loader.files
         let given = settings.provider?.lowercased()
         if let sli = settings.sli {

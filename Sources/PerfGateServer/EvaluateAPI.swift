@@ -115,28 +115,45 @@ enum EvaluateAPI {
     /// The spec: `perfSpec` (an object), `spec` (a PerfSpec or slo.yaml as JSON or YAML text), or
     /// `slo` and `sli` (a Keptn quality gate's two files' text).
     static func documents(_ body: Node) throws(Problem) -> EvaluationService.Job {
+        // The names the client knows the files by (`evaluate --server` sends them), so messages
+        // and reports name the user's files; they are only names here, never paths on this server.
+        func name(_ key: String, default fallback: String) throws(Problem) -> String {
+            guard let node = body[key], !node.isNull else { return fallback }
+            guard let text = node.stringValue, !text.isEmpty, text.utf8.count <= 512,
+                  !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                throw Problem("\(key) must be a file name of at most 512 bytes without control characters", exitCode: 65)
+            }
+            return text
+        }
         if let perfSpec = body["perfSpec"], !perfSpec.isNull {
             guard perfSpec.members != nil else { throw Problem("perfSpec must be a JSON object (a PerfSpec); send YAML text as 'spec'", exitCode: 65) }
             return EvaluationService.Job(documents: ["perfSpec.json": Array(JSONWriter.write(perfSpec, pretty: true).utf8)], specPath: "perfSpec.json")
         }
         if let slo = body["slo"], !slo.isNull {
             guard let text = slo.stringValue else { throw Problem("slo must be the slo.yaml's text, a string", exitCode: 65) }
-            var documents = ["slo.yaml": Array(text.utf8)]
+            let sloName = try name("sloName", default: "slo.yaml")
+            var sliName = try name("sliName", default: "sli.yaml")
+            if sliName == sloName { sliName = "sli.yaml" }
+            var documents = [sloName: Array(text.utf8)]
             if let sli = body["sli"], !sli.isNull {
                 guard let sliText = sli.stringValue else { throw Problem("sli must be the sli.yaml's text, a string", exitCode: 65) }
-                documents["sli.yaml"] = Array(sliText.utf8)
+                documents[sliName] = Array(sliText.utf8)
             } else {
                 throw Problem("a Keptn quality gate needs its sli.yaml: send its text as 'sli' beside 'slo'", exitCode: 65)
             }
-            return EvaluationService.Job(documents: documents, specPath: "slo.yaml", keptn: .init(forced: true, sli: "sli.yaml"))
+            return EvaluationService.Job(documents: documents, specPath: sloName, keptn: .init(forced: true, sli: sliName))
         }
         if let spec = body["spec"], !spec.isNull {
             guard let text = spec.stringValue else { throw Problem("spec must be the spec's text (JSON or YAML), a string; send an object as 'perfSpec'", exitCode: 65) }
             let bytes = Array(text.utf8)
-            let name = DocumentFormat.detect(path: "spec", bytes: bytes) == .json ? "spec.json" : "spec.yaml"
-            var documents = [name: bytes]
-            if let sli = body["sli"]?.stringValue { documents["sli.yaml"] = Array(sli.utf8) }
-            return EvaluationService.Job(documents: documents, specPath: name, keptn: .init(sli: documents["sli.yaml"] == nil ? nil : "sli.yaml"))
+            let specName = try name("specName", default: DocumentFormat.detect(path: "spec", bytes: bytes) == .json ? "spec.json" : "spec.yaml")
+            var documents = [specName: bytes]
+            var sliName: String?
+            if let sli = body["sli"]?.stringValue {
+                sliName = try name("sliName", default: "sli.yaml")
+                documents[sliName!] = Array(sli.utf8)
+            }
+            return EvaluationService.Job(documents: documents, specPath: specName, keptn: .init(sli: sliName))
         }
         throw Problem("the request has no spec: send 'perfSpec' (an object), 'spec' (JSON or YAML text), or 'slo' and 'sli' (a Keptn quality gate)", exitCode: 65)
     }

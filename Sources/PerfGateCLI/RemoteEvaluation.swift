@@ -1,0 +1,102 @@
+import PerfGateCore
+import PerfGateEngine
+import PerfGateReports
+import PerfGateSources
+
+/// An evaluation on a perfgate server (`POST /api/v1/evaluate`): the spec's text, the window, the
+/// variables and the earlier runs go out; the JSON report comes back and is read into the result
+/// a local run would have had.
+struct RemoteEvaluation {
+    var server: String
+    var apiKey: String?
+    var http: any HTTPClient
+    /// How long the server may take: its evaluation's deadline, and a margin.
+    var timeout: Double
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// What the server graded, and the record for the history.
+    func evaluate(
+        specPath: String, keptn: GateRequest.KeptnSettings, window: Window?, variables: [String: String], history: HistoryFile?
+    ) async throws -> (EvaluationResult, HistoryRecord?) {
+        var body = try documents(specPath: specPath, keptn: keptn)
+        if let window { body += [("start", .number(window.start)), ("end", .number(window.end))] }
+        if !variables.isEmpty { body.append(("variables", .object(variables.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))) }
+        if let history { body.append(("history", .string(history.lines.map { $0.text + "\n" }.joined()))) }
+
+        var headers = [(name: "Content-Type", value: "application/json"), (name: "Accept", value: "application/json")]
+        if let apiKey { headers.append((name: "Authorization", value: "Bearer " + apiKey)) }
+        var request = HTTPRequest(method: "POST", url: endpoint, headers: headers, body: Array(JSONWriter.write(.object(body)).utf8))
+        request.timeout = timeout
+        let shown = URLText.redacted(server)
+        Console.diagnostics.note("evaluating on the perfgate server at \(shown)")
+        let response: HTTPResponse
+        do {
+            response = try await http.send(request)
+        } catch {
+            throw Failure(description: "cannot reach the perfgate server at \(shown): \(error)")
+        }
+        return try read(response, specPath: specPath, shown: shown)
+    }
+
+    var endpoint: String {
+        var base = server
+        while base.hasSuffix("/") { base.removeLast() }
+        return base + "/api/v1/evaluate"
+    }
+
+    /// The spec's text under the name the user knows it by; for a Keptn gate, its sli.yaml too.
+    func documents(specPath: String, keptn: GateRequest.KeptnSettings) throws -> [(String, Node)] {
+        let bytes = try Self.read(specPath, what: "the spec")
+        let text = String(decoding: bytes, as: UTF8.self)
+        let root = try? DocumentLoader.parse(bytes, as: DocumentFormat.detect(path: specPath, bytes: bytes))
+        guard keptn.forced || root.map(SpecLoader.isKeptn) == true else {
+            return [("specName", .string(specPath)), ("spec", .string(text))]
+        }
+        let loader = KeptnLoader(loader: SpecLoader(diagnostics: Console.diagnostics), sources: SourceRegistry.all())
+        let (sliPath, provider) = try loader.findSLI(sloPath: specPath, settings: keptn)
+        let sli = String(decoding: try Self.read(sliPath, what: "sli.yaml"), as: UTF8.self)
+        return [("sloName", .string(specPath)), ("slo", .string(text)), ("sliName", .string(sliPath)), ("sli", .string(sli)), ("sliProvider", .string(provider))]
+    }
+
+    static func read(_ path: String, what: String) throws -> [UInt8] {
+        do {
+            return try FileSystem.read(path, limit: DocumentLoader.defaultSizeLimit)
+        } catch {
+            throw GateError(.invalidInput, "cannot read \(what): \(error)")
+        }
+    }
+
+    /// The server's answer: the result, or the error a local run would have stopped with.
+    func read(_ response: HTTPResponse, specPath: String, shown: String) throws -> (EvaluationResult, HistoryRecord?) {
+        let root = try? JSONParser.parse(response.body)
+        switch response.status {
+        case 200:
+            guard let root else { throw Failure(description: "the perfgate server at \(shown) answered 200 without JSON: \(response.bodyPreview())") }
+            var result: EvaluationResult
+            do {
+                result = try JSONReportReader.result(root)
+            } catch {
+                throw Failure(description: "the perfgate server at \(shown) sent a report perfgate cannot read (\(error)); are client and server the same version?")
+            }
+            result.specPath = specPath
+            let record = root["historyRecord"].flatMap { try? HistoryRecord.parse(JSONWriter.write($0)).get() }
+            return (result, record)
+        case 400:
+            // The spec's problems, as the server found them, then the reason.
+            for line in root?["details"]?.items?.compactMap(\.stringValue) ?? [] { Console.diagnostics.emit(.outside(line), as: .line) }
+            let message = root?["message"]?.stringValue ?? response.bodyPreview()
+            let code = root?["exitCode"]?.numberValue ?? 65
+            throw GateError(code == 64 ? .usage : .invalidInput, "the perfgate server at \(shown) refused the request: \(message)")
+        case 401, 403:
+            throw Failure(description: "the perfgate server at \(shown) refused the API key (\(response.status)): set PERFGATE_API_KEY or pass --server-api-key-file")
+        case 413:
+            throw GateError(.invalidInput, "the perfgate server at \(shown) takes smaller requests (413): \(root?["message"]?.stringValue ?? "")")
+        default:
+            let message = root?["message"]?.stringValue ?? response.bodyPreview()
+            throw Failure(description: "the perfgate server at \(shown) could not evaluate (\(response.status)): \(message)")
+        }
+    }
+}

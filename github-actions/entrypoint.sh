@@ -10,6 +10,11 @@ input() {
 }
 
 perfgate="${PERFGATE_BIN:-/usr/local/bin/perfgate}"
+# Run as a plain image (`docker run IMAGE serve --host 0.0.0.0 ...`): the arguments are perfgate's.
+# The action itself passes none (action.yml has no runs.args).
+if [ "$#" -gt 0 ]; then
+  exec "$perfgate" "$@"
+fi
 command="$(input COMMAND)"
 command="${command:-evaluate}"
 arguments=()
@@ -57,6 +62,7 @@ case "$command" in
     flag --report-dir REPORT-DIR
     flag --prometheus-url PROMETHEUS-URL
     flag --dynatrace-url DYNATRACE-URL
+    flag --server SERVER
     ;;
   *)
     echo "::error title=perfgate::unknown command: use mark-start, mark-stop, validate or evaluate"

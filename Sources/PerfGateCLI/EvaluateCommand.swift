@@ -3,6 +3,7 @@ import PerfGateCI
 import PerfGateCore
 import PerfGateEngine
 import PerfGateReports
+import PerfGateSources
 
 /// `perfgate evaluate`: measure every indicator, grade, score, report and publish.
 struct EvaluateCommand: AsyncParsableCommand {
@@ -94,7 +95,10 @@ struct EvaluateCommand: AsyncParsableCommand {
     /// engine's evaluation, and the history's new line.
     func evaluate(environment: [String: String], platform: any CIPlatform) async throws -> (result: EvaluationResult, recorded: Bool) {
         // Before anything else is printed, so no later line can show a secret.
-        let secrets = connectionOptions.secrets(environment: environment)
+        let server = serverOptions.url(environment: environment)
+        let serverKey = server == nil ? nil : try serverOptions.apiKey(environment: environment)
+        var secrets = connectionOptions.secrets(environment: environment)
+        for secret in (serverKey.map { [$0] } ?? []) + URLText.credentials(server ?? "") where !secrets.contains(secret) { secrets.append(secret) }
         Redactor.register(secrets)
         try? platform.mask(secrets)
         if connectionOptions.insecure {
@@ -108,12 +112,9 @@ struct EvaluateCommand: AsyncParsableCommand {
         }
         var history = try HistoryStore.open(historyOptions)
         let specPath = try SpecDiscovery.path(given: sloOptions.slo ?? specOptions.spec, environment: environment, platform: platform)
-        if let server = serverOptions.url(environment: environment) {
-            let key = try serverOptions.apiKey(environment: environment)
-            Redactor.register(key.map { [$0] } ?? [])
-            try? platform.mask(key.map { [$0] } ?? [])
+        if let server {
             let remote = RemoteEvaluation(
-                server: server, apiKey: key, http: try connectionOptions.httpClient(), timeout: try connectionOptions.deadlineSeconds() + 60)
+                server: server, apiKey: serverKey, http: try connectionOptions.httpClient(), timeout: try connectionOptions.deadlineSeconds() + 60)
             let (result, record) = try await remote.evaluate(
                 specPath: specPath, keptn: .init(forced: sloOptions.slo != nil, sli: sloOptions.sli, provider: sloOptions.sliProvider),
                 window: resolved?.0, variables: specOptions.variables.dictionary, history: history?.file)

@@ -25,8 +25,9 @@ package struct HTTPServer: Sendable {
 
     /// Serves until a signal has drained the connections.
     package func run() throws(ServiceSetupError) {
+        // Never shut down: once the connections have drained the process exits, and a group shut
+        // down under timers and callbacks still pending only earns NIO's warnings.
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
-        defer { try? group.syncShutdownGracefully() }
         let quiesce = ServerQuiescingHelper(group: group)
         let log = routes.accessLog
         let counter = ConnectionCounter(limit: limits.maxConnections)
@@ -42,7 +43,9 @@ package struct HTTPServer: Sendable {
                         try channel.pipeline.syncOperations.addHandler(quiesce.makeServerChannelHandler(channel: channel))
                     }
                 }
-                .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+                // A TCP-level option: at the socket level its number is SO_DEBUG, which a container
+                // without CAP_NET_ADMIN refuses, closing every connection.
+                .childChannelOption(ChannelOptions.tcpOption(.tcp_nodelay), value: 1)
                 .childChannelOption(ChannelOptions.maxMessagesPerRead, value: 16)
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {

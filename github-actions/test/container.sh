@@ -167,5 +167,20 @@ run_step INPUT_COMMAND=evaluate INPUT_SPEC="perf/missing.json"
 check "a missing spec exits 65" test "$status" -eq 65
 check "the reports are owned by the container's user (root), as on the runner" test "$(stat -c %u "$workspace/.perfgate/perfgate-result.json")" -eq 0
 echo "# $((SECONDS - started)) s for the container runs"
+
+# The same image as a service: `podman run IMAGE serve ...` runs perfgate serve (the arguments are
+# perfgate's); a published port reaches it, and `podman stop` (SIGTERM) ends it with 0.
+port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+podman run -d --name perfgate_serve_test --label 6f1a2b -p "127.0.0.1:$port:8080" -e PORT=8080 "$image" \
+  serve --host 0.0.0.0 --allow-unauthenticated > /dev/null
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/health" > /dev/null 2>&1 && break; sleep 0.1; done
+check "the image serves /health when given serve" test "$(curl -s "http://127.0.0.1:$port/health")" = '{"status":"UP"}'
+body='{"timeStart":1714564800,"timeEnd":1714565400,"perfSpec":{"indicators":[{"id":"p95","source":"static","query":5,"grading":{"type":"Threshold","thresholds":{"upperSevere":20},"metricScore":1}}],"objectives":{"pass":1,"warning":0}}}'
+check "the served image answers Pitometer's route" \
+  contains <(curl -s -X POST -H 'Content-Type: application/json' -d "$body" "http://127.0.0.1:$port/api/pitometer") '"result":"pass"'
+podman stop -t 20 perfgate_serve_test > /dev/null
+check "podman stop (SIGTERM) ends serve with 0" test "$(podman inspect perfgate_serve_test --format '{{.State.ExitCode}}')" -eq 0
+check "the service's access log is the container's stdout" contains <(podman logs perfgate_serve_test 2>&1) '"route":"/api/pitometer","status":200'
+podman rm -f perfgate_serve_test > /dev/null 2>&1 || true
 podman rmi -f "$image" > /dev/null 2>&1 || true
 finish

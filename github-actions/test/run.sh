@@ -106,6 +106,39 @@ check "the reason is in the log" contains "$runner/stderr" "at least 1 minute lo
 run_action INPUT_COMMAND=evaluate "INPUT_SLO=$root/Examples/keptn/slo.yaml" "INPUT_HISTORY=$workspace/perf" INPUT_START=now-5m
 check "the history input reaches perfgate (a folder is no history file)" contains "$runner/stderr" "cannot read the history file"
 
+# The server input: a perfgate server evaluates the workspace's spec; the job holds no backend token.
+server="$(mktemp -d)"
+if bash "$root/scripts/test-server" start "$server" "$binary"; then
+  cat > "$workspace/perf/remote.perfspec.yaml" << 'SPEC'
+indicators:
+  - id: checkout_p95_ms
+    source: static
+    query: [{key: checkout, value: 950}]
+    grading: {type: Threshold, metricScore: 60, thresholds: {upperWarning: 800, upperSevere: 1200}}
+  - id: errors
+    source: static
+    query: 0.1
+    grading: {type: Threshold, metricScore: 40, thresholds: {upperSevere: 1}}
+objectives: {pass: 90, warning: 60}
+SPEC
+  : > "$runner/output"
+  : > "$runner/summary"
+  run_action INPUT_COMMAND=evaluate INPUT_SPEC=perf/remote.perfspec.yaml "INPUT_SERVER=$(cat "$server/url")" "PERFGATE_API_KEY=$(cat "$server/key")" \
+    INPUT_START=2024-05-01T12:00:00Z INPUT_END=2024-05-01T12:10:00Z
+  check "the server input evaluates on the server (a warning passes)" test "$status" -eq 0
+  check "the server's result is the step's output" test "$(output_value result)" = "warning"
+  check "the server's result is the job summary" contains "$runner/summary" "perfgate: WARNING, score 70 of 100"
+  check "the server's API key is masked first" test "$(head -n 1 "$runner/stdout")" = "::add-mask::$(cat "$server/key")"
+  check "the server's API key appears nowhere else" test "$(cat "$runner/stdout" "$runner/stderr" "$runner/output" "$runner/summary" | grep -cF "$(cat "$server/key")")" -eq 1
+  check "the server answered the evaluation" contains "$server/access.log" '"method":"POST","route":"/api/v1/evaluate","status":200'
+  run_action INPUT_COMMAND=evaluate INPUT_SPEC=perf/remote.perfspec.yaml "INPUT_SERVER=$(cat "$server/url")" INPUT_START=2024-05-01T12:00:00Z
+  check "without the API key the server refuses and the step fails (exit 2)" test "$status" -eq 2
+  check "the refusal says how to give the key" contains "$runner/stdout" "PERFGATE_API_KEY"
+  bash "$root/scripts/test-server" stop "$server"
+else
+  check "a perfgate server starts for the server input's tests" false
+fi
+
 run_action INPUT_COMMAND=deploy
 check "an unknown command is a usage error" test "$status" -eq 64
 

@@ -20,8 +20,11 @@ package struct SecretDeclaration: Sendable {
 
 /// Every secret perfgate may hold during a run.
 package enum Secrets {
-    /// Each source's declaration; the sources read their credentials from these same names.
-    package static var declarations: [SecretDeclaration] { SourceRegistry.declarations.map(\.secrets) }
+    /// Each source's declaration; the sources read their credentials from these same names. A
+    /// perfgate server's API key (`evaluate --server`) is one too, and its URL's credentials.
+    package static var declarations: [SecretDeclaration] {
+        SourceRegistry.declarations.map(\.secrets) + [SecretDeclaration(variables: ["PERFGATE_API_KEY"], urlVariables: ["PERFGATE_SERVER"])]
+    }
 
     /// Azure Pipelines hands service connections to tasks as `ENDPOINT_AUTH_<id>` (JSON) and
     /// `ENDPOINT_AUTH_PARAMETER_<id>_<name>`; every parameter is a credential.

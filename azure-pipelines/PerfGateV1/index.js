@@ -116,6 +116,10 @@ function plan(env = process.env) {
     const dynatrace = endpoint(input('dynatraceConnection', env) || input('dynatraceService', env), env);
     flag('--dynatrace-url', (dynatrace && dynatrace.url) || input('dynatraceUrl', env));
     if (dynatrace && dynatrace.password) childEnv.DYNATRACE_API_TOKEN = dynatrace.password;
+    // A perfgate server evaluates: its URL as a flag, its API key in the environment only.
+    const server = endpoint(input('serverConnection', env), env);
+    flag('--server', (server && server.url) || input('server', env));
+    if (server && server.password) childEnv.PERFGATE_API_KEY = server.password;
   }
   if (command === 'evaluate' || command === 'validate') {
     args.push(...splitArguments(input('arguments', env)));

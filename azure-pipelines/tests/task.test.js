@@ -243,8 +243,56 @@ test("perfgate's own service connections (Token scheme) and Generic ones both re
   assert.ok(own.args.includes('https://abc.live.dynatrace.com') && !own.args.join(' ').includes('DT-TOKEN-9'));
   const extension = JSON.parse(fs.readFileSync(path.join(here, '..', 'vss-extension.json'), 'utf8'));
   const types = extension.contributions.filter((c) => c.type === 'ms.vss-endpoint.service-endpoint-type').map((c) => c.properties.name);
-  assert.deepStrictEqual(types, ['perfgate-prometheus', 'perfgate-dynatrace']);
+  assert.deepStrictEqual(types, ['perfgate-prometheus', 'perfgate-dynatrace', 'perfgate-server']);
   for (const name of types) assert.ok(taskJson.inputs.some((i) => i.type === `connectedService:${name}`), name);
+});
+
+// A perfgate server (scripts/test-server) for the server inputs: it evaluates, the job holds no backend token.
+function startServer() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perfgate-server-'));
+  const started = spawnSync('bash', [path.join(root, 'scripts', 'test-server'), 'start', dir, binary], { encoding: 'utf8' });
+  assert.strictEqual(started.status, 0, started.stderr);
+  const read = (name) => fs.readFileSync(path.join(dir, name), 'utf8').trim();
+  return { url: read('url'), key: read('key'), log: () => read('access.log'), stop: () => spawnSync('bash', [path.join(root, 'scripts', 'test-server'), 'stop', dir]) };
+}
+
+const REMOTE_SPEC = `indicators:
+  - id: checkout_p95_ms
+    source: static
+    query: [{key: checkout, value: 950}]
+    grading: {type: Threshold, metricScore: 60, thresholds: {upperWarning: 800, upperSevere: 1200}}
+  - id: errors
+    source: static
+    query: 0.1
+    grading: {type: Threshold, metricScore: 40, thresholds: {upperSevere: 1}}
+objectives: {pass: 90, warning: 60}
+`;
+
+test('a perfgate server connection evaluates on the server, with its key in the environment only', async () => {
+  const server = startServer();
+  try {
+    const folder = workspace();
+    fs.writeFileSync(path.join(folder, 'perfspec', 'checkout.perfspec.yaml'), REMOTE_SPEC);
+    const window = { start: '2024-05-01T12:00:00Z', end: '2024-05-01T12:10:00Z' };
+    const result = await runTask(agent(folder, Object.assign({ command: 'evaluate', serverConnection: 'pg' }, window), {
+      ENDPOINT_URL_pg: server.url, ENDPOINT_AUTH_pg: JSON.stringify({ parameters: { apitoken: server.key }, scheme: 'Token' }) }));
+    assert.strictEqual(result.code, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /^##vso\[task\.setvariable variable=perfgateResult;isOutput=true\]warning$/m);
+    assert.match(result.stdout, /^##vso\[task\.setvariable variable=perfgateScore;isOutput=true\]70$/m);
+    assert.match(result.stdout, /^##vso\[task\.complete result=SucceededWithIssues\]/m);
+    assert.deepStrictEqual(result.stdout.split('\n').filter((line) => line.includes(server.key)), [`##vso[task.setsecret]${server.key}`]);
+    assert.ok(!result.stderr.includes(server.key));
+    assert.match(server.log(), /"method":"POST","route":"\/api\/v1\/evaluate","status":200/);
+    // The URL input, with the key mapped from a secret variable (env: PERFGATE_API_KEY: $(key)).
+    const byUrl = await runTask(agent(folder, Object.assign({ command: 'evaluate', server: server.url }, window), { PERFGATE_API_KEY: server.key }));
+    assert.strictEqual(byUrl.code, 0, byUrl.stdout + byUrl.stderr);
+    // Without the key the server refuses: the task fails, and says how to give it.
+    const refused = await runTask(agent(folder, Object.assign({ command: 'evaluate', server: server.url }, window)));
+    assert.notStrictEqual(refused.code, 0);
+    assert.match(refused.stdout, /^##vso\[task\.complete result=Failed\].*PERFGATE_API_KEY/m);
+  } finally {
+    server.stop();
+  }
 });
 
 test('the packaged extension, unpacked as the agent unpacks it, runs a gate with its bundled binary', { skip: process.env.PERFGATE_SKIP_PACKAGE === '1' ? 'PERFGATE_SKIP_PACKAGE=1' : false }, () => {

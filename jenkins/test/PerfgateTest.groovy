@@ -215,6 +215,48 @@ check('credentialsId binds the token for the step only, through withCredentials'
     assert sh.env.PROMETHEUS_TOKEN == 'secret-of-prom-token' && !sh.script.contains('secret-of')
 }
 
+check('server evaluates on a perfgate server, its key bound through withCredentials for the step only') {
+    def dir = Files.createTempDirectory('perfgate-server-').toFile()
+    def starter = new ProcessBuilder(['bash', new File(root, 'scripts/test-server').path, 'start', dir.path, binary]).redirectErrorStream(true)
+    starter.environment().put('PERFGATE_TEST_KEY', 'secret-of-perfgate-server-key')
+    def start = starter.start()
+    def startOutput = start.inputStream.text
+    assert start.waitFor() == 0 : startOutput
+    try {
+        def url = new File(dir, 'url').text.trim()
+        def h = harness(library, binary, root)
+        new File(h.workspace, 'perf/remote.perfspec.yaml').text = '''indicators:
+  - id: checkout_p95_ms
+    source: static
+    query: [{key: checkout, value: 950}]
+    grading: {type: Threshold, metricScore: 60, thresholds: {upperWarning: 800, upperSevere: 1200}}
+  - id: errors
+    source: static
+    query: 0.1
+    grading: {type: Threshold, metricScore: 40, thresholds: {upperSevere: 1}}
+objectives: {pass: 90, warning: 60}
+'''
+        def gate = h.script.evaluate(binary: binary, spec: 'perf/remote.perfspec.yaml', start: '2024-05-01T12:00:00Z', end: '2024-05-01T12:10:00Z',
+                                     server: url, serverCredentialsId: 'perfgate-server-key')
+        assert gate.result == 'warning' && gate.score == '70'
+        assert steps(h.calls, 'withCredentials')*.bindings == [[[credentialsId: 'perfgate-server-key', variable: 'PERFGATE_API_KEY']]]
+        def sh = steps(h.calls, 'sh')[0]
+        assert sh.env.PERFGATE_API_KEY == 'secret-of-perfgate-server-key' && !sh.script.contains('secret-of') && !sh.output.contains('secret-of')
+        assert steps(h.calls, 'unstable')*.message == ['perfgate: result warning (exit 0, with issues; --fail-on warning would fail)']
+        assert new File(dir, 'access.log').text.contains('"method":"POST","route":"/api/v1/evaluate","status":200')
+        // Without the key, the server refuses: the build fails with the reason.
+        def refused = harness(library, binary, root, h.workspace)
+        try {
+            refused.script.evaluate(binary: binary, spec: 'perf/remote.perfspec.yaml', start: '2024-05-01T12:00:00Z', server: url)
+            assert false : 'the build should have failed'
+        } catch (IllegalStateException expected) {
+            assert expected.message.contains('PERFGATE_API_KEY')
+        }
+    } finally {
+        new ProcessBuilder(['bash', new File(root, 'scripts/test-server').path, 'stop', dir.path]).start().waitFor()
+    }
+}
+
 check('a Windows agent stops with one line that says why') {
     def h = harness(library, binary, root, null, false)
     try {

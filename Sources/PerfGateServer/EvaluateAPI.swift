@@ -16,7 +16,8 @@ enum EvaluateAPI {
         let body: Node
         switch RequestBody.object(request) {
         case .success(let node): body = node
-        case .failure(let response): return response
+        case .failure(let problem):
+            return problem.status == 400 ? Problem(problem.message, exitCode: 65).response : .error(problem.status, problem.message, outcome: "invalid")
         }
         let job: EvaluationService.Job
         switch self.job(body, now: service.settings.now()) {
@@ -98,6 +99,13 @@ enum EvaluateAPI {
     /// The job a body describes.
     static func job(_ body: Node, now: Double) -> Result<EvaluationService.Job, Problem> {
         do throws(Problem) {
+            // Every member this API knows has its type, used or not; null is the same as absent.
+            for key in ["spec", "specName", "slo", "sloName", "sli", "sliName", "sliProvider"] {
+                if let value = body[key], !value.isNull, value.stringValue == nil { throw Problem("\(key) must be a string, not \(value.typeName)", exitCode: 65) }
+            }
+            for key in ["perfSpec", "variables"] {
+                if let value = body[key], !value.isNull, value.members == nil { throw Problem("\(key) must be an object, not \(value.typeName)", exitCode: 65) }
+            }
             var job = try documents(body)
             job.window = try window(body, now: now)
             job.variables = try strings(body["variables"], field: "variables")
@@ -206,7 +214,9 @@ enum EvaluateAPI {
     /// Earlier runs: the history file's text (JSON Lines), or its records as an array.
     static func history(_ node: Node) throws(Problem) -> HistoryFile {
         if let text = node.stringValue { return HistoryFile.parse(Array(text.utf8), path: "the request's history") }
-        guard let items = node.items else { throw Problem("history must be the history file's text or an array of its records", exitCode: 65) }
+        guard let items = node.items, items.allSatisfy({ $0.members != nil }) else {
+            throw Problem("history must be the history file's text or an array of its records (objects)", exitCode: 65)
+        }
         let text = items.map { JSONWriter.write($0) }.joined(separator: "\n")
         return HistoryFile.parse(Array(text.utf8), path: "the request's history")
     }

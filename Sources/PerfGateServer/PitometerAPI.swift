@@ -18,7 +18,7 @@ enum PitometerAPI {
         let body: Node
         switch RequestBody.object(request) {
         case .success(let node): body = node
-        case .failure(let response): return response
+        case .failure(let problem): return .error(problem.status, problem.message, outcome: "invalid")
         }
         guard let perfSpec = body["perfSpec"], isTruthy(perfSpec) else { return missing("perfSpec") }
         guard perfSpec.members != nil else {

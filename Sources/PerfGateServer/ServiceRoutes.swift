@@ -48,7 +48,8 @@ package struct ServiceRoutes: Sendable {
             guard request.method == "POST" else { return Self.notAllowed(request, allowed: "POST") }
             return await EvaluateAPI.handle(request, service: service)
         case "/api":
-            // The web service's answer to anything under /api but its one route.
+            // The web service's answer to its bare /api route.
+            guard request.method == "GET" else { return Self.notAllowed(request, allowed: "GET") }
             return .json(400, .object([("status", .string("error")), ("message", .string("Please, use pitometer calling /api/pitometer"))]))
         case "/metrics":
             guard request.method == "GET" else { return Self.notAllowed(request, allowed: "GET") }

@@ -16,6 +16,9 @@ Cases:
   memory         peak RSS against input size: 500,000- and 2,000,000-series answers with --json, and a
                  large JSON result file read through one pointer
   size           the stripped size of the static release binary
+  serve          wrk (2 threads, 64 connections, 10 s) against perfgate serve: GET /health, POST
+                 /api/pitometer with 5 static indicators, and with 5 Prometheus indicators against the
+                 loopback canned backend; requests/s, p50 and p99 latency, the server's peak RSS
   decoders       in-process: JSONDecoder (Codable) and the document parser on the 100,000-series
                  answer (needs the perfgate-decode-bench product; Benchmarks/run.sh builds it)
 Inputs are generated deterministically into a temporary folder; the answers come from a loopback
@@ -56,7 +59,8 @@ def measure(argv, runs, env=None, expect=(0, 1)):
 
 
 def start_backend():
-    server = subprocess.Popen([sys.executable, BACKEND], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    # Its stderr (a reset connection's traceback under wrk) would only clutter the table.
+    server = subprocess.Popen([sys.executable, BACKEND], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     port = int(server.stdout.readline())
     return server, f"http://127.0.0.1:{port}"
 
@@ -243,11 +247,81 @@ def case_size(binary, runs, folder, url):
     stripped = os.path.join(folder, "perfgate-stripped")
     shutil.copy(binary, stripped)
     subprocess.run(["strip", stripped], check=True)
-    print(f"{'static stripped binary':44} {os.path.getsize(stripped) / 1e6:8.2f} MB{'':21}   target <= 16 MB")
+    print(f"{'static stripped binary':44} {os.path.getsize(stripped) / 1e6:8.2f} MB{'':21}   target <= 21 MB with serve (scripts/check-binary)")
     return []
 
 
-CASES = {"startup": case_startup, "series-100k": case_series, "http-50x200ms": case_http, "jtl-10k": case_jtl_small,
+WRK_POST = """wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = io.open(os.getenv("PERFGATE_BENCH_BODY"), "r"):read("*a")
+"""
+
+
+def wrk(url, script=None, body=None, seconds=10):
+    """wrk -t2 -c64: requests/s, p50 and p99 latency in ms, and the non-2xx/5xx count."""
+    argv = ["wrk", "-t2", "-c64", f"-d{seconds}s", "--latency"]
+    env = dict(os.environ)
+    if script:
+        argv += ["-s", script]
+        env["PERFGATE_BENCH_BODY"] = body
+    output = subprocess.run(argv + [url], capture_output=True, text=True, env=env, check=True).stdout
+    def millis(text):
+        number = float(text.rstrip("usm"))
+        return number / 1000 if text.endswith("us") else number * 1000 if text.endswith("s") and not text.endswith("ms") else number
+    rate = float(next(line.split()[1] for line in output.splitlines() if line.startswith("Requests/sec")))
+    latency = {line.split()[0]: millis(line.split()[1]) for line in output.splitlines() if line.strip().startswith(("50%", "99%"))}
+    errors = sum(int(line.split()[-1]) for line in output.splitlines() if "Non-2xx or 3xx responses" in line)
+    return rate, latency["50%"], latency["99%"], errors
+
+
+def case_serve(binary, runs, folder, url):
+    """perfgate serve under wrk; the backend is the same canned loopback server the other cases use."""
+    script = os.path.join(folder, "post.lua")
+    with open(script, "w") as f:
+        f.write(WRK_POST)
+    def body(name, indicators):
+        path = os.path.join(folder, name)
+        with open(path, "w") as f:
+            json.dump({"timeStart": 1714564800, "timeEnd": 1714565400, "perfSpec": {
+                "spec_version": "1.0", "objectives": {"pass": 5, "warning": 3}, "indicators": indicators}}, f)
+        return path
+    static = body("static-5.json", [indicator(i, "static", [{"key": f"svc-{i}", "value": 100 + i}]) for i in range(5)])
+    prometheus = body("prometheus-5.json", [indicator(i, "prometheus", f"histogram_quantile(0.95, rate(x_{i}[5m]))") for i in range(5)])
+    log = open(os.path.join(folder, "serve.log"), "w+")
+    server = subprocess.Popen([binary, "serve", "--port", "0", "--prometheus-url", url + "/t/delay/0", "--max-evaluations", "256"],
+                              stdout=log, stderr=subprocess.STDOUT)
+    try:
+        port = None
+        for _ in range(200):
+            log.seek(0)
+            for line in log:
+                if '"event":"listening"' in line:
+                    port = json.loads(line)["port"]
+            if port:
+                break
+            time.sleep(0.05)
+        base = f"http://127.0.0.1:{port}"
+        # The Prometheus row twice: memory after the second shows whether it stays flat.
+        rows = [("GET /health", base + "/health", None, None), ("POST /api/pitometer, 5 static", base + "/api/pitometer", script, static),
+                ("POST /api/pitometer, 5 Prometheus", base + "/api/pitometer", script, prometheus),
+                ("POST /api/pitometer, 5 Prometheus, again", base + "/api/pitometer", script, prometheus)]
+        def memory():
+            with open(f"/proc/{server.pid}/status") as f:
+                fields = dict(line.split(":", 1) for line in f)
+            return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+        for label, target, lua, payload in rows:
+            rate, p50, p99, errors = wrk(target, lua, payload)
+            rss, peak = memory()
+            note = f", {errors} non-2xx" if errors else ""
+            print(f"{'serve: ' + label:44} {rate:7.0f}/s  p50 {p50:7.2f} ms  p99 {p99:7.2f} ms  RSS {rss:5.1f} MiB (peak {peak:5.1f}){note}", flush=True)
+    finally:
+        server.terminate()
+        server.wait(timeout=40)
+        log.close()
+    return []
+
+
+CASES = {"serve": case_serve, "startup": case_startup, "series-100k": case_series, "http-50x200ms": case_http, "jtl-10k": case_jtl_small,
          "jtl-1m": case_jtl, "static-1000": case_static, "size": case_size, "decoders": case_decoders, "memory": case_memory, "xml-1m": case_xml,
          "k6-1m": case_k6}
 

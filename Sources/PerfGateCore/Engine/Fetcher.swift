@@ -1,3 +1,5 @@
+import Dispatch
+
 /// The one fetcher both engines measure through: PerfSpec indicators and Keptn SLIs alike. It
 /// asks each query's source (concurrently, bounded), stops at the deadline, redacts what comes
 /// back, and says what each query sent.
@@ -68,11 +70,16 @@ package struct Fetcher: Sendable {
             }
             continuation.finish()
         }
-        let timer = deadline.map { deadline in
-            Task {
-                try? await Task.sleep(until: deadline, clock: .continuous)
-                continuation.yield(nil)
-            }
+        // A dispatch timer, not a sleeping task: a cancelled Task.sleep keeps its memory until the
+        // time it was to wake, which a server evaluating thousands of times a minute would pile up.
+        let timer = deadline.map { deadline -> any DispatchSourceTimer in
+            let timer = DispatchSource.makeTimerSource(queue: .global())
+            let remaining = max(.zero, deadline - ContinuousClock.now)
+            let nanoseconds = remaining.components.seconds * 1_000_000_000 + remaining.components.attoseconds / 1_000_000_000
+            timer.schedule(deadline: .now() + .nanoseconds(Int(clamping: nanoseconds)))
+            timer.setEventHandler { continuation.yield(nil) }
+            timer.resume()
+            return timer
         }
         var outcomes = [Result<SourceAnswer, SourceError>?](repeating: nil, count: requests.count)
         let redactor = Redactor.shared

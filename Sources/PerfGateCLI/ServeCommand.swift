@@ -11,7 +11,7 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             The backends are configured as for 'evaluate' (flags and environment); requests never carry credentials, and a request's spec that names another server gets no token. Requests' specs may use the prometheus, dynatrace and static sources only: the service reads no files for them.
 
-            Bound to an address other than loopback, the service needs --api-key-file (clients send 'Authorization: Bearer <key>') or --allow-unauthenticated. SIGTERM stops accepting, lets the requests in flight finish within --grace-period, and exits 0. Access logs go to stdout, one JSON line per request.
+            Bound to an address other than loopback, the service needs --api-key-file (clients send 'Authorization: Bearer <key>') or --allow-unauthenticated. SIGTERM stops accepting, lets the requests in flight finish within --grace-period, and exits 0. Access logs go to standard output, one JSON line per request.
 
             Under Azure Functions (FUNCTIONS_CUSTOMHANDLER_PORT set) it listens on that port and answers /api/pitometer as Pitometer's Function did, wrapped in {"telemetryResult": ...}.
 

@@ -85,14 +85,16 @@ import Testing
 
     @Test(arguments: [
         ("{}", "the request has no spec", 65),
-        (#"{"perfSpec":"indicators: []"}"#, "perfSpec must be a JSON object", 65),
+        (#"{"perfSpec":"indicators: []"}"#, "perfSpec must be an object", 65),
         (#"{"slo":"objectives: []"}"#, "needs its sli.yaml", 65),
         (#"{"spec":"indicators: [\n"}"#, "invalid", 65),
         (#"{"perfSpec":{"indicators":[]},"end":1}"#, "end needs start", 64),
         (#"{"perfSpec":{"indicators":[]},"start":"yesterday"}"#, "start:", 64),
         (#"{"perfSpec":{"indicators":[]},"start":1714565400,"end":1714564800}"#, "before it starts", 64),
         (#"{"perfSpec":{"indicators":[]},"start":"now+1h"}"#, "starts in the future", 64),
-        (#"{"perfSpec":{"indicators":[]},"variables":[1]}"#, "variables must be an object", 64),
+        (#"{"perfSpec":{"indicators":[]},"variables":[1]}"#, "variables must be an object", 65),
+        (#"{"perfSpec":{"indicators":[]},"variables":{"A":true}}"#, "variables.A must be a string", 64),
+        (#"{"perfSpec":{"indicators":[]},"sliName":7}"#, "sliName must be a string", 65),
         (#"{"slo":"objectives: []","sli":"indicators: {}"}"#, "needs the evaluation's window", 64),
     ])
     func aRequestThatCannotBeEvaluatedIsA400WithTheExitCodeEvaluateWouldGive(body: String, message: String, exitCode: Int) async throws {

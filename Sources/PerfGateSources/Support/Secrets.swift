@@ -20,11 +20,11 @@ package struct SecretDeclaration: Sendable {
 
 /// Every secret perfgate may hold during a run.
 package enum Secrets {
-    /// Each source's declaration; the sources read their credentials from these same names. A
-    /// perfgate server's API key (`evaluate --server`) is one too, and its URL's credentials.
-    package static var declarations: [SecretDeclaration] {
-        SourceRegistry.declarations.map(\.secrets) + [SecretDeclaration(variables: ["PERFGATE_API_KEY"], urlVariables: ["PERFGATE_SERVER"])]
-    }
+    /// Each source's declaration; the sources read their credentials from these same names.
+    package static var declarations: [SecretDeclaration] { SourceRegistry.declarations.map(\.secrets) }
+
+    /// A perfgate server's API key (`evaluate --server`), and the credentials in its URL.
+    package static let server = SecretDeclaration(variables: ["PERFGATE_API_KEY"], urlVariables: ["PERFGATE_SERVER"])
 
     /// Azure Pipelines hands service connections to tasks as `ENDPOINT_AUTH_<id>` (JSON) and
     /// `ENDPOINT_AUTH_PARAMETER_<id>_<name>`; every parameter is a credential.
@@ -34,7 +34,7 @@ package enum Secrets {
     /// flags and declared variables), Basic headers, and Azure endpoint parameters.
     package static func values(environment: [String: String], tokenFiles: [String] = [], urls: [String] = []) -> [String] {
         var found: [String] = []
-        for declaration in declarations {
+        for declaration in declarations + [server] {
             found += declaration.variables.compactMap { environment[$0]?.trimmingSpaces() }
             for name in declaration.urlVariables { if let url = environment[name] { found += URLText.credentials(url.trimmingSpaces()) } }
             if let basic = declaration.basicAuth, let user = environment[basic.user], !user.isEmpty {

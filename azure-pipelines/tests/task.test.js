@@ -256,17 +256,7 @@ function startServer() {
   return { url: read('url'), key: read('key'), log: () => read('access.log'), stop: () => spawnSync('bash', [path.join(root, 'scripts', 'test-server'), 'stop', dir]) };
 }
 
-const REMOTE_SPEC = `indicators:
-  - id: checkout_p95_ms
-    source: static
-    query: [{key: checkout, value: 950}]
-    grading: {type: Threshold, metricScore: 60, thresholds: {upperWarning: 800, upperSevere: 1200}}
-  - id: errors
-    source: static
-    query: 0.1
-    grading: {type: Threshold, metricScore: 40, thresholds: {upperSevere: 1}}
-objectives: {pass: 90, warning: 60}
-`;
+const REMOTE_SPEC = fs.readFileSync(path.join(root, 'Examples', 'perfspec-static.yaml'), 'utf8');
 
 test('a perfgate server connection evaluates on the server, with its key in the environment only', async () => {
   const server = startServer();

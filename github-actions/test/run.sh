@@ -109,18 +109,7 @@ check "the history input reaches perfgate (a folder is no history file)" contain
 # The server input: a perfgate server evaluates the workspace's spec; the job holds no backend token.
 server="$(mktemp -d)"
 if bash "$root/scripts/test-server" start "$server" "$binary"; then
-  cat > "$workspace/perf/remote.perfspec.yaml" << 'SPEC'
-indicators:
-  - id: checkout_p95_ms
-    source: static
-    query: [{key: checkout, value: 950}]
-    grading: {type: Threshold, metricScore: 60, thresholds: {upperWarning: 800, upperSevere: 1200}}
-  - id: errors
-    source: static
-    query: 0.1
-    grading: {type: Threshold, metricScore: 40, thresholds: {upperSevere: 1}}
-objectives: {pass: 90, warning: 60}
-SPEC
+  cp "$root/Examples/perfspec-static.yaml" "$workspace/perf/remote.perfspec.yaml"
   : > "$runner/output"
   : > "$runner/summary"
   run_action INPUT_COMMAND=evaluate INPUT_SPEC=perf/remote.perfspec.yaml "INPUT_SERVER=$(cat "$server/url")" "PERFGATE_API_KEY=$(cat "$server/key")" \

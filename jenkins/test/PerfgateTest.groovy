@@ -225,17 +225,7 @@ check('server evaluates on a perfgate server, its key bound through withCredenti
     try {
         def url = new File(dir, 'url').text.trim()
         def h = harness(library, binary, root)
-        new File(h.workspace, 'perf/remote.perfspec.yaml').text = '''indicators:
-  - id: checkout_p95_ms
-    source: static
-    query: [{key: checkout, value: 950}]
-    grading: {type: Threshold, metricScore: 60, thresholds: {upperWarning: 800, upperSevere: 1200}}
-  - id: errors
-    source: static
-    query: 0.1
-    grading: {type: Threshold, metricScore: 40, thresholds: {upperSevere: 1}}
-objectives: {pass: 90, warning: 60}
-'''
+        new File(h.workspace, 'perf/remote.perfspec.yaml').text = new File(root, 'Examples/perfspec-static.yaml').text
         def gate = h.script.evaluate(binary: binary, spec: 'perf/remote.perfspec.yaml', start: '2024-05-01T12:00:00Z', end: '2024-05-01T12:10:00Z',
                                      server: url, serverCredentialsId: 'perfgate-server-key')
         assert gate.result == 'warning' && gate.score == '70'

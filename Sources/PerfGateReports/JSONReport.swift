@@ -3,23 +3,28 @@ import PerfGateCore
 /// The result JSON: a superset of Pitometer's run result, so tools that read Pitometer's
 /// `{totalScore, objectives, indicatorResults, result}` read it unchanged.
 package enum JSONReport {
-    package static func render(_ result: EvaluationResult) -> String {
+    /// The most values an indicator lists; past it, `valueCount` and `valueDistribution` stand in
+    /// for them (every breaching one is still in `violations`). A complete report (what a perfgate
+    /// server sends `evaluate --server`) lists them all.
+    package static let maxValues = 1000
+
+    package static func render(_ result: EvaluationResult, complete: Bool = false) -> String {
         // Streamed: a report of a million values never exists as a tree (see `Field`).
-        let values = result.indicatorResults.reduce(0) { $0 + $1.measurements.count + $1.violations.count }
+        let values = result.indicatorResults.reduce(0) { $0 + min($1.measurements.count, complete ? .max : maxValues) + $1.violations.count }
         var json = JSONStreamWriter(pretty: true, reservingCapacity: 4096 + values * 96)
-        write(fields(result), into: &json)
+        write(fields(result, complete: complete), into: &json)
         return json.finish()
     }
 
     /// The same text, handed to `sink` in pieces of whole lines (about 1 MiB each), with every
     /// string passed through `strings` (a redactor) first: the report never exists whole in memory.
-    package static func render(_ result: EvaluationResult, strings: ((String) -> String)?, to sink: @escaping (String) -> Void) {
+    package static func render(_ result: EvaluationResult, complete: Bool = false, strings: ((String) -> String)?, to sink: @escaping (String) -> Void) {
         var json = JSONStreamWriter(pretty: true, strings: strings, sink: sink)
-        write(fields(result), into: &json)
+        write(fields(result, complete: complete), into: &json)
         _ = json.finish()
     }
 
-    package static func document(_ result: EvaluationResult) -> Node { tree(fields(result)) }
+    package static func document(_ result: EvaluationResult, complete: Bool = false) -> Node { tree(fields(result, complete: complete)) }
 
     /// One member of the report. Lists that grow with the answers are `.list`s: the tree builds
     /// them, the stream writes them element by element.
@@ -30,13 +35,13 @@ package enum JSONReport {
         case fieldLists(String, count: Int, element: (Int) -> [Field])
     }
 
-    static func fields(_ result: EvaluationResult) -> [Field] {
+    static func fields(_ result: EvaluationResult, complete: Bool = false) -> [Field] {
         if case .keptn(let slo) = result.kind { return (sloDocument(result, slo).members ?? []).map { .node($0.key, $0.value) } }
         var fields: [Field] = [
             .node("result", .string(result.verdict.rawValue)),
             .node("totalScore", .number(result.totalScore)),
             .node("objectives", .object([("pass", .number(result.objectives.pass)), ("warning", .number(result.objectives.warning))])),
-            .fieldLists("indicatorResults", count: result.indicatorResults.count) { indicator(result.indicatorResults[$0]) },
+            .fieldLists("indicatorResults", count: result.indicatorResults.count) { indicator(result.indicatorResults[$0], complete: complete) },
         ]
         if !result.comparedRuns.isEmpty { fields.append(.node("comparedRuns", comparedRuns(result.comparedRuns))) }
         if let failure = result.failure { fields.append(.node("error", .string(failure))) }
@@ -61,9 +66,10 @@ package enum JSONReport {
             switch field {
             case .node(let key, let node): json.member(key, node)
             case .list(let key, let count, let element):
+                // One line per element: values and violations read as rows.
                 json.key(key)
                 json.openArray()
-                for index in 0..<count { json.value(element(index)) }
+                for index in 0..<count { json.value(element(index), compact: true) }
                 json.closeArray()
             case .fields(let key, let nested):
                 json.key(key)
@@ -97,7 +103,7 @@ package enum JSONReport {
         return pairs
     }
 
-    static func indicator(_ result: IndicatorResult) -> [Field] {
+    static func indicator(_ result: IndicatorResult, complete: Bool = false) -> [Field] {
         var fields: [Field] = [
             .node("id", .string(result.id)),
             .list("violations", count: result.violations.count) { violation(result.violations[$0]) },
@@ -105,11 +111,16 @@ package enum JSONReport {
             .node("metricScore", .number(result.metricScore)),
             .node("verdict", .string(result.verdict.rawValue)),
             .node("source", .string(result.source)),
-            .list("values", count: result.measurements.count) { index in
+        ]
+        if complete || result.measurements.count <= maxValues {
+            fields.append(.list("values", count: result.measurements.count) { index in
                 let measurement = result.measurements[index]
                 return .object([("key", .string(measurement.key)), ("value", measurement.value.map(Node.number) ?? .null)])
-            },
-        ]
+            })
+        } else {
+            fields.append(.node("valueCount", .number(Double(result.measurements.count))))
+            fields.append(.node("valueDistribution", distribution(result.measurements)))
+        }
         fields.append(.node("thresholds", thresholds(result.thresholds)))
         if result.invalidInput { fields.append(.node("invalidInput", .bool(true))) }
         if let query = result.resolvedQuery { fields.append(.node("query", .string(query))) }
@@ -117,6 +128,22 @@ package enum JSONReport {
         if !result.warnings.isEmpty { fields.append(.node("warnings", .array(result.warnings.map(Node.string)))) }
         if !result.comparisons.isEmpty { fields.append(.node("comparisons", comparisons(result.comparisons))) }
         return fields
+    }
+
+    /// What many values are like: how many had none, the least, the most, the mean and the
+    /// 50th, 90th, 95th and 99th percentiles (nearest rank).
+    static func distribution(_ measurements: [Measurement]) -> Node {
+        let values = measurements.compactMap(\.value).sorted()
+        var pairs: [(String, Node)] = [("missing", .number(Double(measurements.count - values.count)))]
+        guard let least = values.first, let most = values.last else { return .object(pairs) }
+        func rank(_ percent: Double) -> Node {
+            .number(values[min(values.count - 1, max(0, Int((percent / 100 * Double(values.count)).rounded(.up)) - 1))])
+        }
+        pairs += [
+            ("min", .number(least)), ("max", .number(most)), ("mean", .number(values.reduce(0, +) / Double(values.count))),
+            ("p50", rank(50)), ("p90", rank(90)), ("p95", rank(95)), ("p99", rank(99)),
+        ]
+        return .object(pairs)
     }
 
     /// Pitometer's key order: metadata, value, key, breach, threshold.

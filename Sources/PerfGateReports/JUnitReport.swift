@@ -65,7 +65,7 @@ package enum JUnitReport {
                 let severe = indicator.violations.first { $0.breach.isSevere }
                 testCase.type = severe?.breach.text ?? "fail"
                 testCase.message = "\(severe.map(ResultText.describe) ?? "failed") (\(score))"
-                testCase.details = indicator.violations.map(ResultText.describe).joined(separator: "\n")
+                testCase.details = details(indicator.violations)
                 break
             }
             testCase.kind = "failure"
@@ -81,6 +81,15 @@ package enum JUnitReport {
             testCase.details = "source \(indicator.source): \(testCase.message)"
         }
         return testCase
+    }
+
+    /// The most violations one test case lists; the JSON report has the rest.
+    static let maxDetails = 100
+
+    static func details(_ violations: [Violation]) -> String {
+        var lines = violations.prefix(maxDetails).map(ResultText.describe)
+        if violations.count > maxDetails { lines.append("… and \(violations.count - maxDetails) more violations in the JSON report") }
+        return lines.joined(separator: "\n")
     }
 
     static func objectivesCase(_ result: EvaluationResult) -> Case {

@@ -32,11 +32,15 @@ package enum Reports {
 /// The result JSON, streamed: every string is redacted before it is quoted, so the report is
 /// never whole in memory.
 package struct JSONReportFormat: Report {
-    package init() {}
+    /// Every value of every indicator, however many (a server's answer to `evaluate --server`);
+    /// the report file lists at most `JSONReport.maxValues` per indicator.
+    package var complete: Bool
+
+    package init(complete: Bool = false) { self.complete = complete }
     package var identifier: String { "json" }
     package var defaultFileName: String { "perfgate-result.json" }
     package func render(_ result: EvaluationResult, redactor: Redactor, to sink: @escaping (String) -> Void) {
-        JSONReport.render(result, strings: redactor.isEmpty ? nil : { redactor.redact($0) }, to: sink)
+        JSONReport.render(result, complete: complete, strings: redactor.isEmpty ? nil : { redactor.redact($0) }, to: sink)
     }
 }
 

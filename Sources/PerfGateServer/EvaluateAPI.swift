@@ -64,14 +64,15 @@ enum EvaluateAPI {
 
     /// The report `Accept` asks for; JSON when it names none of them but allows anything.
     static func format(accepting accept: String?) -> (any Report)? {
-        guard let accept, !accept.trimmingSpaces().isEmpty else { return JSONReportFormat() }
+        // Complete: the client (evaluate --server) renders every report from it.
+        guard let accept, !accept.trimmingSpaces().isEmpty else { return JSONReportFormat(complete: true) }
         let types = accept.lowercased().split(separator: ",").map { $0.split(separator: ";").first.map { String($0).trimmingSpaces() } ?? "" }
         for type in types {
             switch type {
-            case "application/json", "text/json": return JSONReportFormat()
+            case "application/json", "text/json": return JSONReportFormat(complete: true)
             case "application/xml", "text/xml", "application/junit+xml": return JUnitReportFormat()
             case "text/markdown", "text/x-markdown": return MarkdownReportFormat()
-            case "*/*", "application/*": return JSONReportFormat()
+            case "*/*", "application/*": return JSONReportFormat(complete: true)
             case "text/*": return MarkdownReportFormat()
             default: continue
             }

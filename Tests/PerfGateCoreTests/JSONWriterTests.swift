@@ -23,3 +23,19 @@ import Testing
         #expect(try JSONParser.parse(JSONWriter.write(node, pretty: true))["k\"ey"] == node["k\"ey"])
     }
 }
+
+/// The escaping, on many strings made of the characters that need care: each reads back as
+/// itself, and no output holds "##", a raw control character or U+2028/U+2029.
+@Suite struct JSONQuotingTests {
+    @Test func randomStringsReadBackAsThemselves() throws {
+        let pieces = ["#", "##", "\"", "\\", "\n", "\r", "\t", "\u{01}", "\u{7F}", "\u{2028}", "\u{2029}", "é", "a", "vso[", " ", "\u{E2}"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let text = (0..<Int.random(in: 0...12, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            let quoted = JSONWriter.quoted(text)
+            #expect(try JSONParser.parse(Array(quoted.utf8)).stringValue == text, "\(quoted)")
+            #expect(!quoted.contains("##") && !quoted.contains("\u{2028}") && !quoted.contains("\u{2029}"))
+            #expect(!quoted.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F })
+        }
+    }
+}

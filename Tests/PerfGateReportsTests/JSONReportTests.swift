@@ -50,14 +50,31 @@ import Testing
     }
 
     @Test(arguments: [0, 1, 3, 20000])
-    func piecesMakeTheSameTextAsTheTree(_ values: Int) {
+    func piecesMakeTheSameTextAsTheTree(_ values: Int) throws {
         let result = Self.result(values: values)
-        let tree = JSONWriter.write(JSONReport.document(result), pretty: true) + "\n"
-        #expect(JSONReport.render(result) == tree)
+        // The same document (the stream writes list elements one per line; the tree cannot say that).
+        // Complete, so 20,000 values are all written (the file report summarizes past 1,000).
+        let tree = JSONReport.document(result, complete: true)
+        let whole = JSONReport.render(result, complete: true)
+        #expect(try JSONParser.parse(Array(whole.utf8)) == tree)
         var pieces: [String] = []
-        JSONReport.render(result, strings: nil) { pieces.append($0) }
-        #expect(pieces.joined() == tree)
+        JSONReport.render(result, complete: true, strings: nil) { pieces.append($0) }
+        #expect(pieces.joined() == whole)
         if values == 20000 { #expect(pieces.count > 1 && pieces.dropLast().allSatisfy { $0.hasSuffix("\n") }) }
+    }
+
+    @Test func pastAThousandValuesTheFileReportHasTheirCountAndDistribution() throws {
+        let report = try JSONParser.parse(Array(JSONReport.render(Self.result(values: 20000)).utf8))
+        let indicator = try #require(report["indicatorResults"]?.items?.first)
+        #expect(indicator["values"] == nil)
+        #expect(indicator["valueCount"]?.numberValue == 20000)
+        let distribution = try #require(indicator["valueDistribution"])
+        #expect(distribution["missing"]?.numberValue == 0)
+        #expect(distribution["min"] != nil && distribution["max"] != nil && distribution["p99"] != nil)
+        // Every breaching value is still there.
+        #expect(indicator["violations"]?.items?.count == 10000)
+        let small = try JSONParser.parse(Array(JSONReport.render(Self.result(values: 1000)).utf8))
+        #expect(small["indicatorResults"]?.items?.first?["values"]?.items?.count == 1000)
     }
 
     @Test func everyStringPassesTheRedactor() {

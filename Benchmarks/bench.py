@@ -7,6 +7,8 @@ Cases:
   startup        perfgate --version; 1 Prometheus indicator against a 10-series answer
   series-100k    1 indicator against a 100,000-series answer (about 17 MB of JSON)
   http-50x200ms  50 Prometheus indicators, each answered after 200 ms
+  connections    1,000 Prometheus indicators against one host: time and the connections the server
+                 accepted; the same over HTTPS (the test CA), counting TLS handshakes
   jtl-10k        a 10,000-row JMeter JTL, the same three statistics
   jtl-1m         a 1,000,000-row JMeter JTL (about 100 MB), p95, p99 and error rate for 20 labels
   static-1000    1,000 static indicators
@@ -58,11 +60,43 @@ def measure(argv, runs, env=None, expect=(0, 1)):
     return statistics.median(walls), min(walls), max(rss)
 
 
-def start_backend():
+SERVERS = os.path.join(ROOT, "Tests", "PerfGateTestSupport", "Servers")
+
+
+def start_backend(tls=False):
     # Its stderr (a reset connection's traceback under wrk) would only clutter the table.
-    server = subprocess.Popen([sys.executable, BACKEND], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    argv = [sys.executable, BACKEND] + (["--tls", os.path.join(SERVERS, "server.pem"), os.path.join(SERVERS, "server.key")] if tls else [])
+    server = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     port = int(server.stdout.readline())
-    return server, f"http://127.0.0.1:{port}"
+    return server, f"{'https' if tls else 'http'}://127.0.0.1:{port}"
+
+
+def connections(url, ca=None):
+    """The connections the backend accepted since the last ask (with TLS, its handshakes)."""
+    argv = ["curl", "-s", url + "/t/connections"] + (["--cacert", ca] if ca else [])
+    return json.loads(subprocess.run(argv, capture_output=True, text=True, check=True).stdout)["connections"]
+
+
+def case_connections(binary, runs, folder, url):
+    """1,000 Prometheus indicators against one host: the time, and the connections the server saw
+    (at most --concurrency); then the same over HTTPS with the test CA, counting TLS handshakes."""
+    spec = write_spec(folder, "connections-1000.json", [indicator(i, "prometheus", f"up{{i='{i}'}}") for i in range(1000)])
+    argv = [binary, "evaluate", "--spec", spec, "--prometheus-url", url + "/t/delay/0"]
+    connections(url)
+    median, fastest, rss = measure(argv, runs)
+    seen = connections(url) / (runs + 1)
+    yield (f"1,000 indicators, HTTP: {seen:.0f} connections/run", median, fastest, rss, "<= --concurrency (64) connections")
+    tls, tls_url = start_backend(tls=True)
+    ca = os.path.join(SERVERS, "test-ca.pem")
+    try:
+        argv = [binary, "evaluate", "--spec", spec, "--prometheus-url", tls_url + "/t/delay/0", "--ca-file", ca]
+        connections(tls_url, ca)
+        median, fastest, rss = measure(argv, runs)
+        seen = (connections(tls_url, ca) - 0) / (runs + 1)
+        yield (f"1,000 indicators, HTTPS: {seen:.0f} handshakes/run", median, fastest, rss, "<= --concurrency (64) handshakes")
+    finally:
+        tls.stdin.close()
+        tls.wait(timeout=5)
 
 
 def write_spec(folder, name, indicators, objectives=None):
@@ -321,7 +355,7 @@ def case_serve(binary, runs, folder, url):
     return []
 
 
-CASES = {"serve": case_serve, "startup": case_startup, "series-100k": case_series, "http-50x200ms": case_http, "jtl-10k": case_jtl_small,
+CASES = {"connections": case_connections, "serve": case_serve, "startup": case_startup, "series-100k": case_series, "http-50x200ms": case_http, "jtl-10k": case_jtl_small,
          "jtl-1m": case_jtl, "static-1000": case_static, "size": case_size, "decoders": case_decoders, "memory": case_memory, "xml-1m": case_xml,
          "k6-1m": case_k6}
 

@@ -22,4 +22,15 @@ static inline CURLcode perfgate_getinfo_long(CURL *handle, CURLINFO info, long *
 static inline CURLcode perfgate_getinfo_string(CURL *handle, CURLINFO info, char **value) {
     return curl_easy_getinfo(handle, info, value);
 }
+// curl_multi_setopt is variadic too.
+static inline CURLMcode perfgate_multi_setopt_long(CURLM *multi, CURLMoption option, long value) {
+    return curl_multi_setopt(multi, option, value);
+}
+// A finished transfer's message: its handle and result (the result is in a union).
+static inline int perfgate_multi_done(CURLMsg *message, CURL **handle, CURLcode *result) {
+    if (message->msg != CURLMSG_DONE) return 0;
+    *handle = message->easy_handle;
+    *result = message->data.result;
+    return 1;
+}
 #endif

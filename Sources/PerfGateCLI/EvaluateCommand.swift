@@ -49,8 +49,8 @@ struct EvaluateCommand: AsyncParsableCommand {
     @Option(name: .long, help: "What a warning does to the CI step: issues (succeeded with issues where the platform has it: Azure SucceededWithIssues, Jenkins UNSTABLE), succeeded, or failed (as --fail-on warning).")
     var onWarning: Conclusion.OnWarning = .issues
 
-    @Option(name: .long, help: "How many indicators to measure at once.")
-    var concurrency: Int = 8
+    @Option(name: .long, help: "How many indicators to measure at once; also the most requests and connections at once to one host, fewer while it answers 429 or 503.")
+    var concurrency: Int = GateRequest.defaultConcurrency
 
     @Flag(name: .long, help: "Print the query each indicator sent: placeholders filled, credentials left out (the JSON report has it too).")
     var verbose = false
@@ -114,7 +114,7 @@ struct EvaluateCommand: AsyncParsableCommand {
         let specPath = try SpecDiscovery.path(given: sloOptions.slo ?? specOptions.spec, environment: environment, platform: platform)
         if let server {
             let remote = RemoteEvaluation(
-                server: server, apiKey: serverKey, http: try connectionOptions.httpClient(), timeout: try connectionOptions.deadlineSeconds() + 60)
+                server: server, apiKey: serverKey, http: try connectionOptions.httpClient(concurrency: concurrency), timeout: try connectionOptions.deadlineSeconds() + 60)
             let (result, record) = try await remote.evaluate(
                 specPath: specPath, keptn: .init(forced: sloOptions.slo != nil, sli: sloOptions.sli, provider: sloOptions.sliProvider),
                 window: resolved?.0, variables: specOptions.variables.dictionary, history: history?.file)
@@ -122,7 +122,7 @@ struct EvaluateCommand: AsyncParsableCommand {
             return (result, recorded)
         }
         let gate = Gate(environment: GateEnvironment(
-            now: Console.now, variables: environment, http: try connectionOptions.httpClient(), diagnostics: ConsoleDiagnostics()))
+            now: Console.now, variables: environment, http: try connectionOptions.httpClient(concurrency: concurrency), diagnostics: ConsoleDiagnostics()))
         let outcome = try await gate.evaluate(GateRequest(
             specPath: specPath, keptn: .init(forced: sloOptions.slo != nil, sli: sloOptions.sli, provider: sloOptions.sliProvider),
             window: resolved?.0, variables: specOptions.variables.dictionary, resultFiles: resultFileOptions.resultFiles.dictionary,

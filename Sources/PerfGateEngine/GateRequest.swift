@@ -16,6 +16,10 @@ package struct GateRequest: Sendable {
     package var history: HistoryFile?
     /// How many indicators are measured at once.
     package var concurrency: Int
+    /// 64: Pitometer measured every indicator at once, and a slow backend (each answer 200 ms late)
+    /// should cost one wait, not one per eight indicators. The HTTP client holds each host to the
+    /// same number of requests and connections, and halves it while the host answers 429 or 503.
+    package static let defaultConcurrency = 64
     /// The most the measuring may take, in seconds; indicators still unmeasured then are errors.
     package var deadline: Double
     /// Where the HTTP sources are, from outside the spec.
@@ -23,7 +27,7 @@ package struct GateRequest: Sendable {
 
     package init(
         specPath: String, keptn: KeptnSettings = KeptnSettings(), window: Window? = nil, variables: [String: String] = [:],
-        resultFiles: [String: String] = [:], history: HistoryFile? = nil, concurrency: Int = 8, deadline: Double = 300,
+        resultFiles: [String: String] = [:], history: HistoryFile? = nil, concurrency: Int = defaultConcurrency, deadline: Double = 300,
         connections: Connections = Connections()
     ) {
         self.specPath = specPath

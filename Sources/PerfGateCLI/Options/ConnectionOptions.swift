@@ -103,8 +103,9 @@ struct ConnectionOptions: ParsableArguments {
             urls: settings.filter { $0.kind == .url }.compactMap { flags[$0.flag] })
     }
 
-    /// A retrying libcurl client with these settings.
-    func httpClient() throws -> any HTTPClient {
+    /// A retrying libcurl client with these settings: at most `concurrency` requests and
+    /// connections at once to one host, fewer while the host answers 429 or 503.
+    func httpClient(concurrency: Int = GateRequest.defaultConcurrency) throws -> any HTTPClient {
         var settings = HTTPSettings()
         settings.totalTimeout = try timeoutSeconds()
         settings.connectTimeout = min(settings.connectTimeout, settings.totalTimeout)
@@ -112,9 +113,10 @@ struct ConnectionOptions: ParsableArguments {
         settings.insecure = insecure
         settings.maxResponseBytes = maxResponseMib << 20
         settings.budget = ResponseBudget(limit: bufferedMib << 20)
+        settings.maxHostConnections = concurrency
         return RetryingHTTPClient(
             base: CurlHTTPClient(settings: settings), policy: RetryPolicy(attempts: attempts, budget: settings.totalTimeout),
-            now: Console.now)
+            now: Console.now, hostConcurrency: concurrency)
     }
 
     /// Where the backends are, as the flags say (the engine reads the environment's variables too).

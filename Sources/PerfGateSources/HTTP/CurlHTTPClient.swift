@@ -2,43 +2,45 @@ import Glibc
 import CCurl
 import PerfGateCore
 
-/// The production HTTP client: one libcurl easy handle per request, performed on a thread of its
-/// own so any number of requests run at once. Proxies (`https_proxy`, `http_proxy`, `no_proxy`, …) and
+/// The production HTTP client: one libcurl easy handle per request, all run by one multi handle
+/// on a thread of its own, so connections are reused and any number of requests run at once. Proxies (`https_proxy`, `http_proxy`, `no_proxy`, …) and
 /// TLS trust behave as they do for curl. Redirects are followed here rather than by libcurl, so
 /// credentials are provably dropped when a redirect leads to another host.
 package struct CurlHTTPClient: HTTPClient {
     package var settings: HTTPSettings
+    /// Every transfer of this client runs on one libcurl multi handle: connections to a host are
+    /// kept and reused, at most `settings.maxHostConnections` at once.
+    let transfers: CurlMulti
 
     package init(settings: HTTPSettings = HTTPSettings()) {
         self.settings = settings
+        transfers = CurlMulti(maxHostConnections: settings.maxHostConnections)
     }
 
     // On first use, not at start-up: commands that never make a request skip TLS initialisation.
     // (Swift initialises a static once, thread-safely, as curl_global_init requires.)
-    private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
+    static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
 
     package func send(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
-        let result: Result<HTTPResponse, HTTPError> = await withCheckedContinuation { continuation in
-            DetachedThread.start { continuation.resume(returning: sendBlocking(request)) }
-        }
-        return try result.get()
+        try await sendFollowingRedirects(request).get()
     }
 
-    /// Performs the request and follows redirects, synchronously.
-    func sendBlocking(_ original: HTTPRequest) -> Result<HTTPResponse, HTTPError> {
+    /// Performs the request and follows redirects.
+    func sendFollowingRedirects(_ original: HTTPRequest) async -> Result<HTTPResponse, HTTPError> {
         _ = Self.globalInit
         var request = original
         guard let firstOrigin = URLText.origin(request.url) else {
             return .failure(HTTPError(.other, "\(URLText.redacted(request.url)): not a valid http(s) URL"))
         }
-        // One deadline for the request and all its redirects.
-        let budget = min(settings.totalTimeout, original.timeout ?? .infinity)
-        let deadline = Monotonic.now() + budget
+        // One budget for the request and all its redirects: the time libcurl spends on them (a
+        // busy machine's delay in resuming this task between two hops does not count).
+        var remaining = min(settings.totalTimeout, original.timeout ?? .infinity)
         for _ in 0...settings.maxRedirects {
             var limits = settings
-            limits.totalTimeout = max(0.001, deadline - Monotonic.now())
+            limits.totalTimeout = max(0.001, remaining)
             limits.connectTimeout = min(settings.connectTimeout, limits.totalTimeout)
-            let outcome = CurlTransfer(request: request, settings: limits).perform()
+            let (outcome, seconds) = await transfers.run(CurlTransfer(request: request, settings: limits))
+            remaining -= seconds
             guard case .success(let (response, location)) = outcome else { return outcome.map(\.0) }
             guard [301, 302, 303, 307, 308].contains(response.status), let location else { return .success(response) }
             if URLText.origin(location) != firstOrigin {
@@ -67,7 +69,7 @@ enum Monotonic {
 }
 
 /// The state libcurl's callbacks fill in during one transfer.
-private final class TransferBuffers {
+final class TransferBuffers {
     let limit: Int
     let budget: ResponseBudget?
     var body: [UInt8] = []
@@ -93,25 +95,43 @@ private final class TransferBuffers {
 }
 
 /// One request on one easy handle.
-private struct CurlTransfer {
+struct CurlTransfer {
     let request: HTTPRequest
     let settings: HTTPSettings
 
-    /// The response and, for a redirect, the absolute URL it points to.
-    func perform() -> Result<(HTTPResponse, String?), HTTPError> {
-        guard let handle = curl_easy_init() else { return .failure(HTTPError(.other, "could not start libcurl")) }
-        defer { curl_easy_cleanup(handle) }
+    /// What one transfer holds while libcurl runs it; `release` frees it.
+    final class Prepared: @unchecked Sendable {
+        let handle: UnsafeMutableRawPointer
+        let buffers: TransferBuffers
+        let errorText: UnsafeMutablePointer<CChar>
+        let headerList: UnsafeMutablePointer<curl_slist>?
+
+        init(handle: UnsafeMutableRawPointer, buffers: TransferBuffers, errorText: UnsafeMutablePointer<CChar>, headerList: UnsafeMutablePointer<curl_slist>?) {
+            self.handle = handle
+            self.buffers = buffers
+            self.errorText = errorText
+            self.headerList = headerList
+        }
+
+        func release() {
+            curl_easy_cleanup(handle)
+            curl_slist_free_all(headerList)
+            errorText.deallocate()
+        }
+    }
+
+    /// An easy handle set up for this request, for a multi handle to run.
+    func prepare() -> Prepared? {
+        guard let handle = curl_easy_init() else { return nil }
         let buffers = TransferBuffers(limit: settings.maxResponseBytes, budget: settings.budget)
         let context = Unmanaged.passUnretained(buffers).toOpaque()
         let errorText = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         errorText.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
-        defer { errorText.deallocate() }
         var headerList: UnsafeMutablePointer<curl_slist>?
         for header in request.headers { headerList = curl_slist_append(headerList, "\(header.name): \(header.value)") }
         if request.body != nil, request.header("content-type") == nil {
             headerList = curl_slist_append(headerList, "Content-Type: application/x-www-form-urlencoded")
         }
-        defer { curl_slist_free_all(headerList) }
 
         perfgate_setopt_string(handle, CURLOPT_URL, request.url)
         perfgate_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
@@ -178,8 +198,13 @@ private struct CurlTransfer {
             return total
         }
         perfgate_setopt_pointer(handle, CURLOPT_HEADERDATA, context)
+        return Prepared(handle: handle, buffers: buffers, errorText: errorText, headerList: headerList)
+    }
 
-        let code = curl_easy_perform(handle)
+    /// The response and, for a redirect, the absolute URL it points to, once libcurl has run the
+    /// transfer and ended with `code`.
+    func finish(_ prepared: Prepared, code: CURLcode) -> Result<(HTTPResponse, String?), HTTPError> {
+        let (handle, buffers, errorText) = (prepared.handle, prepared.buffers, prepared.errorText)
         let where_ = "\(request.method) \(URLText.redacted(request.url))"
         guard code == CURLE_OK else {
             _ = buffers.hold(keep: false)

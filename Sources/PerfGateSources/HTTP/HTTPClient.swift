@@ -93,6 +93,8 @@ package struct HTTPSettings: Sendable {
     package var caFile: String?
     /// Turns off TLS peer and host verification.
     package var insecure = false
+    /// The most connections open to one host at once; further requests to it wait for one.
+    package var maxHostConnections = 64
 
     package init() {}
 }

@@ -29,17 +29,20 @@ package struct RetryingHTTPClient: HTTPClient {
     package var now: @Sendable () -> Double
     package var sleep: @Sendable (Double) async -> Void
     package var random: @Sendable (Double) -> Double
+    /// Requests at once per host, narrowed when a host says 429 or 503 (nil: no limit here).
+    package var throttle: HostThrottle?
 
     package init(
         base: any HTTPClient, policy: RetryPolicy = RetryPolicy(), now: @escaping @Sendable () -> Double,
         sleep: @escaping @Sendable (Double) async -> Void = { try? await Task.sleep(for: .milliseconds(CheckedNumber.clamped($0 * 1000, to: 0...86_400_000))) },
-        random: @escaping @Sendable (Double) -> Double = { Double.random(in: 0...$0) }
+        random: @escaping @Sendable (Double) -> Double = { Double.random(in: 0...$0) }, hostConcurrency: Int? = nil
     ) {
         self.base = base
         self.policy = policy
         self.now = now
         self.sleep = sleep
         self.random = random
+        throttle = hostConcurrency.map { HostThrottle(maximum: $0, now: now, sleep: sleep) }
     }
 
     package func send(_ original: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
@@ -49,11 +52,14 @@ package struct RetryingHTTPClient: HTTPClient {
         while true {
             if let budget = policy.budget { request.timeout = max(0.001, budget - (now() - started)) }
             let outcome: Result<HTTPResponse, HTTPError>
+            let host = URLText.origin(request.url) ?? ""
+            await throttle?.acquire(host)
             do {
                 outcome = .success(try await base.send(request))
             } catch {
                 outcome = .failure(error)
             }
+            await throttle?.release(host, throttled: throttled(outcome))
             guard attempt < policy.attempts, let wait = delay(after: outcome, attempt: attempt) else {
                 return try outcome.get()
             }
@@ -62,6 +68,12 @@ package struct RetryingHTTPClient: HTTPClient {
             await sleep(wait)
             attempt += 1
         }
+    }
+
+    /// For a 429 or 503: how long the host asked everyone to wait (0 when it did not say).
+    func throttled(_ outcome: Result<HTTPResponse, HTTPError>) -> Double? {
+        guard case .success(let response) = outcome, response.status == 429 || response.status == 503 else { return nil }
+        return min(policy.maxDelay, RetryAfter.delay(headers: response.headers, now: now()) ?? 0)
     }
 
     /// The wait before the next try, or nil when the outcome is final.

@@ -33,6 +33,10 @@ LOCK = threading.Lock()
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes: with Nagle's algorithm on, a kept-alive connection
+    # waits for the client's delayed ACK (40 ms) between them. Real servers (Go's, Prometheus')
+    # set TCP_NODELAY; so does this one.
+    disable_nagle_algorithm = True
 
     def log_message(self, *args):
         pass
@@ -190,6 +194,11 @@ class Handler(BaseHTTPRequestHandler):
         if kind == "echo":
             return self.send(200, {"method": self.command, "path": self.path, "body": body,
                                    "headers": {k.lower(): v for k, v in self.headers.items()}})
+        if kind == "connections":  # /t/connections: connections accepted since the last ask
+            with LOCK:
+                count = CONNECTIONS[0]
+                CONNECTIONS[0] = 0
+            return self.send(200, {"connections": count})
         if kind == "seen":
             with LOCK:
                 seen = list(SEEN)
@@ -316,10 +325,19 @@ def series_body(count):
         return SERIES_CACHE[count]
 
 
+CONNECTIONS = [0]
+
+
 class Server(ThreadingHTTPServer):
     daemon_threads = True
-    request_queue_size = 256
+    request_queue_size = 1024
     allow_reuse_address = True
+
+    def process_request(self, request, client_address):
+        # One call per accepted connection (with TLS: per handshake): what /t/connections reports.
+        with LOCK:
+            CONNECTIONS[0] += 1
+        super().process_request(request, client_address)
 
 
 def main():

@@ -18,6 +18,8 @@ Cases:
   memory         peak RSS against input size: 500,000- and 2,000,000-series answers with --json, and a
                  large JSON result file read through one pointer
   size           the stripped size of the static release binary
+  scale          time and peak memory against input size: JTL rows (10k to 10M), Prometheus series (1k to
+                 1M), static indicators (10 to 10k); a point whose time per item grows by half is flagged
   serve          wrk (2 threads, 64 connections, 10 s) against perfgate serve: GET /health, POST
                  /api/pitometer with 5 static indicators, and with 5 Prometheus indicators against the
                  loopback canned backend; requests/s, p50 and p99 latency, the server's peak RSS
@@ -355,7 +357,43 @@ def case_serve(binary, runs, folder, url):
     return []
 
 
-CASES = {"connections": case_connections, "serve": case_serve, "startup": case_startup, "series-100k": case_series, "http-50x200ms": case_http, "jtl-10k": case_jtl_small,
+def case_scale(binary, runs, folder, url):
+    """Time and peak memory against input size; a point whose time per item grows by more than
+    half over the previous point's is flagged as a bend (linear or better is the target)."""
+    def curve(name, sizes, run):
+        previous = None
+        for size in sizes:
+            median, fastest, rss = run(size)
+            per = median / size
+            bend = previous is not None and per > previous * 1.5
+            previous = per
+            yield (f"scale: {name} {size:,}", median, fastest, rss, f"{per * 1e6:.2f} us/item" + ("  BENDS" if bend else ""))
+
+    def jtl(rows):
+        path = os.path.join(folder, f"scale-{rows}.jtl")
+        if not os.path.exists(path):
+            write_jtl(path, rows)
+        spec = write_spec(folder, f"scale-jtl-{rows}.json", [
+            indicator(i, "jmeter", {"file": os.path.basename(path), "stat": stat}) for i, stat in enumerate(["p95", "p99", "errorRate"])])
+        result = measure([binary, "evaluate", "--spec", spec], max(1, runs // 3) if rows >= 1_000_000 else runs)
+        if rows >= 10_000_000:
+            os.remove(path)
+        return result
+
+    def series(count):
+        spec = write_spec(folder, "scale-series.json", [indicator(0, "prometheus", "up")])
+        return measure([binary, "evaluate", "--spec", spec, "--prometheus-url", url + f"/t/compact-series/{count}"], runs)
+
+    def indicators(count):
+        spec = write_spec(folder, f"scale-static-{count}.json", [indicator(i, "static", i) for i in range(count)])
+        return measure([binary, "evaluate", "--spec", spec], runs)
+
+    yield from curve("JTL rows", [10_000, 100_000, 1_000_000, 10_000_000], jtl)
+    yield from curve("Prometheus series", [1_000, 10_000, 100_000, 1_000_000], series)
+    yield from curve("static indicators", [10, 100, 1_000, 10_000], indicators)
+
+
+CASES = {"scale": case_scale, "connections": case_connections, "serve": case_serve, "startup": case_startup, "series-100k": case_series, "http-50x200ms": case_http, "jtl-10k": case_jtl_small,
          "jtl-1m": case_jtl, "static-1000": case_static, "size": case_size, "decoders": case_decoders, "memory": case_memory, "xml-1m": case_xml,
          "k6-1m": case_k6}
 

@@ -21,7 +21,7 @@ package final class FakeBackend: Sendable {
     /// The same server under another host name: for "another host" redirects.
     package var otherHostURL: String { "\(scheme)://localhost:\(port)" }
 
-    init(tls: Bool) throws {
+    package init(tls: Bool) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         var arguments = ["python3", Self.serversFolder + "/fake_backend.py"]

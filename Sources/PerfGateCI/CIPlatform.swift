@@ -47,6 +47,9 @@ package protocol CIPlatform: Sendable {
     /// What tells this pipeline run from another sharing the workspace (a self-hosted agent):
     /// the window file is named after it. nil outside a CI run.
     var runIdentifier: String? { get }
+    /// The exit code of a warning under `--on-warning issues`, where the platform shows that state
+    /// by an exit code (GitLab's `allow_failure: exit_codes:`); nil: the step succeeds (0).
+    var issuesExitCode: Int32? { get }
 
     /// Hides secrets in the log from now on.
     func mask(_ secrets: [String]) throws(FileError)
@@ -62,7 +65,7 @@ package protocol CIPlatform: Sendable {
 
 /// Every platform, in detection order. Adding one is adding its file and its name here.
 package enum CIPlatforms {
-    package static let all: [any CIPlatform.Type] = [GitHubActions.self, AzurePipelines.self, Jenkins.self]
+    package static let all: [any CIPlatform.Type] = [GitHubActions.self, AzurePipelines.self, Jenkins.self, GitLabCI.self]
     package static let names = all.map { $0.name } + [PlainConsole.name]
 
     /// The platform `choice` names (`auto` detects it from the environment).
@@ -78,6 +81,7 @@ package enum CIPlatforms {
 
 extension CIPlatform {
     package var name: String { Self.name }
+    package var issuesExitCode: Int32? { nil }
     package var isPlain: Bool { Self.name == PlainConsole.name }
 
     /// The indicators worth an annotation: failures and errors, then warnings, ten of each at most.

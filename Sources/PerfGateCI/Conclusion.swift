@@ -20,29 +20,32 @@ package struct Conclusion: Sendable, Equatable {
     package var onWarning: OnWarning
     /// Why a stopped run stopped.
     package var reason: String?
+    /// A warning's exit code "with issues" (GitLab's 3); 0 where the platform has another way.
+    package var issuesExitCode: Int32
 
-    package init(verdict: Verdict?, exitCode: Int32, onWarning: OnWarning, reason: String? = nil) {
+    package init(verdict: Verdict?, exitCode: Int32, onWarning: OnWarning, reason: String? = nil, issuesExitCode: Int32 = 0) {
         self.verdict = verdict
         self.exitCode = exitCode
         self.onWarning = onWarning
         self.reason = reason
+        self.issuesExitCode = issuesExitCode
     }
 
     /// The exit code of an evaluated run.
-    package static func exitCode(for verdict: Verdict, onWarning: OnWarning) -> Int32 {
+    package static func exitCode(for verdict: Verdict, onWarning: OnWarning, issuesExitCode: Int32 = 0) -> Int32 {
         switch verdict {
         case .pass: return 0
-        case .warning: return onWarning == .failed ? 1 : 0
+        case .warning: return onWarning == .failed ? 1 : onWarning == .issues ? issuesExitCode : 0
         case .fail: return 1
         case .error: return 2
         }
     }
 
     /// Whether the step ends "with issues" (succeeded, but not cleanly).
-    package var withIssues: Bool { exitCode == 0 && verdict == .warning && onWarning == .issues }
+    package var withIssues: Bool { exitCode == issuesExitCode && verdict == .warning && onWarning == .issues }
 
     /// Jenkins' build result for this run.
-    package var buildResult: String { exitCode != 0 ? "FAILURE" : withIssues ? "UNSTABLE" : "SUCCESS" }
+    package var buildResult: String { withIssues ? "UNSTABLE" : exitCode != 0 ? "FAILURE" : "SUCCESS" }
 
     /// The one line that says how the run ended, e.g. `perfgate: result warning (exit 0; --fail-on warning would fail)`.
     package var line: LogMessage {
@@ -52,6 +55,8 @@ package struct Conclusion: Sendable, Equatable {
         }
         switch (verdict, exitCode) {
         case (.warning, 0) where onWarning == .issues: return "perfgate: result warning (exit 0, with issues; --fail-on warning would fail)"
+        case (.warning, let code) where onWarning == .issues && code == issuesExitCode:
+            return "perfgate: result warning (exit \(Int(code)), with issues: list \(Int(code)) under allow_failure: exit_codes to show the job orange; --fail-on warning would fail)"
         case (.warning, 0): return "perfgate: result warning (exit 0; --fail-on warning would fail)"
         case (.warning, _): return "perfgate: result warning (exit 1: --fail-on warning)"
         case (.error, 65): return "perfgate: result error (exit 65): a result file is malformed or not a regular file"

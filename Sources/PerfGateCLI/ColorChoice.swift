@@ -1,7 +1,8 @@
 import PerfGateCI
 import ArgumentParser
 
-/// `--color auto|always|never`. `auto` colours only a terminal, and never when NO_COLOR is set.
+/// `--color auto|always|never`. `auto` colours a terminal and a GitLab job log (which renders
+/// SGR colours), and never when NO_COLOR is set.
 enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
     case auto, always, never
 
@@ -11,7 +12,7 @@ enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
         case .never: return false
         case .auto:
             if let noColor = Console.environment("NO_COLOR"), !noColor.isEmpty { return false }
-            return Console.isTerminal(stream)
+            return Console.isTerminal(stream) || Console.environment("GITLAB_CI") == "true"
         }
     }
 }

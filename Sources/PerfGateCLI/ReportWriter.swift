@@ -8,7 +8,8 @@ enum ReportWriter {
     /// Removes the reports a run owns (and Jenkins' properties file) before it starts, so a run that
     /// stops early can never leave the last run's files to be read as its own.
     static func removeStale(_ paths: ReportPaths) {
-        let owned = paths.files.values.filter { $0 != "-" } + [Path.resolve(Jenkins.propertiesFile, against: paths.folder)]
+        let owned = paths.files.values.filter { $0 != "-" }
+            + [Jenkins.propertiesFile, GitLabCI.metricsFile].map { Path.resolve($0, against: paths.folder) }
         for path in owned { FileSystem.remove(path) }
     }
 

@@ -35,7 +35,8 @@ struct RunPublisher {
     func finish(_ result: EvaluationResult, recorded: Bool) throws {
         // A result file that exists but does not parse is invalid input: measuring again will not help.
         let invalidInput = result.verdict == .error && result.indicatorResults.contains(where: \.invalidInput)
-        var code = invalidInput ? ExitStatus.invalidInput.rawValue : Conclusion.exitCode(for: result.verdict, onWarning: onWarning)
+        let issues = platform.issuesExitCode ?? 0
+        var code = invalidInput ? ExitStatus.invalidInput.rawValue : Conclusion.exitCode(for: result.verdict, onWarning: onWarning, issuesExitCode: issues)
         var reported = result
         reported.exitCode = code
         let (written, allWritten) = ReportWriter.write(reported, to: paths)
@@ -43,7 +44,7 @@ struct RunPublisher {
         let summary = TerminalReport.render(result, style: .init(color: color.enabled(forStream: summaryStream)))
         if usesStdout { Console.err(.report(summary)) } else { Console.out(.report(summary)) }
         if !allWritten || !recorded { code = ExitStatus.error.rawValue }
-        var conclusion = Conclusion(verdict: result.verdict, exitCode: code, onWarning: onWarning)
+        var conclusion = Conclusion(verdict: result.verdict, exitCode: code, onWarning: onWarning, issuesExitCode: issues)
         do {
             try platform.publish(reported, reports: written, conclusion: conclusion)
         } catch {

@@ -32,6 +32,6 @@ import Testing
         #expect(CIPlatforms.resolve("auto", environment: [:], output: output).name == "none")
         #expect(CIPlatforms.resolve("none", environment: ["GITHUB_ACTIONS": "true"], output: output).name == "none")
         #expect(CIPlatforms.resolve("azure", environment: [:], output: output).name == "azure")
-        #expect(CIPlatforms.names == ["github", "azure", "jenkins", "none"])
+        #expect(CIPlatforms.names == ["github", "azure", "jenkins", "gitlab", "none"])
     }
 }

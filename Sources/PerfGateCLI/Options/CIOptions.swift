@@ -3,7 +3,7 @@ import PerfGateCI
 import PerfGateCore
 import PerfGateEngine
 
-/// `--ci auto|github|azure|jenkins|none`: which CI platform to speak to.
+/// `--ci auto|github|azure|jenkins|gitlab|none`: which CI platform to speak to.
 struct CIOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
         "The CI platform: auto (from the environment), \(CIPlatforms.names.joined(separator: ", ")).", valueName: "platform"))

@@ -49,6 +49,11 @@ struct EvaluateCommand: AsyncParsableCommand {
     @Option(name: .long, help: "What a warning does to the CI step: issues (succeeded with issues where the platform has it: Azure SucceededWithIssues, Jenkins UNSTABLE), succeeded, or failed (as --fail-on warning).")
     var onWarning: Conclusion.OnWarning = .issues
 
+    @Option(name: .long, help: ArgumentHelp(
+        "The exit code of a warning under --on-warning issues, for CI systems that show \"allowed to fail\" by exit code (GitLab's allow_failure: exit_codes; its default there is 3). 3 to 63.",
+        valueName: "code"))
+    var warningExitCode: Int32?
+
     @Option(name: .long, help: "How many indicators to measure at once; also the most requests and connections at once to one host, fewer while it answers 429 or 503.")
     var concurrency: Int = GateRequest.defaultConcurrency
 
@@ -58,6 +63,9 @@ struct EvaluateCommand: AsyncParsableCommand {
     /// Checked in `run`, not in `validate`: a usage error then still replaces the last run's reports.
     func checkOptions() throws {
         guard concurrency >= 1 else { throw GateError(.usage, "--concurrency must be at least 1") }
+        if let warningExitCode, !(3...63).contains(warningExitCode) {
+            throw GateError(.usage, "--warning-exit-code must be from 3 to 63 (0, 1 and 2 already mean pass, fail and error; 64 and up are usage errors)")
+        }
         if sloOptions.slo != nil && specOptions.spec != nil { throw GateError(.usage, "give --spec or --slo, not both") }
         let environment = Console.environment()
         if serverOptions.url(environment: environment) != nil && !resultFileOptions.resultFiles.isEmpty {
@@ -79,7 +87,7 @@ struct EvaluateCommand: AsyncParsableCommand {
         let platform = ciOptions.platform(environment: environment)
         let publisher = RunPublisher(
             platform: platform, paths: reportOptions.paths(platform: platform), usesStdout: reportOptions.usesStdout, color: color,
-            onWarning: warningPolicy)
+            onWarning: warningPolicy, warningExitCode: warningExitCode)
         publisher.clearStale()
         let evaluated: (result: EvaluationResult, recorded: Bool)
         do {

@@ -11,6 +11,8 @@ struct RunPublisher {
     var usesStdout: Bool
     var color: ColorChoice
     var onWarning: Conclusion.OnWarning
+    /// `--warning-exit-code`, else the platform's own (GitLab's 3), else 0.
+    var warningExitCode: Int32? = nil
 
     /// Removes the reports this run owns: the last run's must never be read as this one's.
     func clearStale() { ReportWriter.removeStale(paths) }
@@ -35,7 +37,7 @@ struct RunPublisher {
     func finish(_ result: EvaluationResult, recorded: Bool) throws {
         // A result file that exists but does not parse is invalid input: measuring again will not help.
         let invalidInput = result.verdict == .error && result.indicatorResults.contains(where: \.invalidInput)
-        let issues = platform.issuesExitCode ?? 0
+        let issues = warningExitCode ?? platform.issuesExitCode ?? 0
         var code = invalidInput ? ExitStatus.invalidInput.rawValue : Conclusion.exitCode(for: result.verdict, onWarning: onWarning, issuesExitCode: issues)
         var reported = result
         reported.exitCode = code

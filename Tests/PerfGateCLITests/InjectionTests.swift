@@ -24,7 +24,7 @@ import Testing
                                          ("sources", .object([("prometheus", .object([("url", .string(backend.url + "/t/hostile-labels"))]))]))]))
     }
 
-    @Test(arguments: ["github", "azure", "jenkins", "none"])
+    @Test(arguments: ["github", "azure", "jenkins", "gitlab", "none"])
     func hostileTextStaysText(_ platform: String) throws {
         let folder = try Fixtures.temporaryFolder()
         try Fixtures.write(Self.spec(FakeBackend.shared), to: folder + "/perfspec.json")
@@ -34,6 +34,7 @@ import Testing
                        "GITHUB_STEP_SUMMARY": folder + "/gh-summary"],
             "azure": ["TF_BUILD": "True", "PIPELINE_WORKSPACE": folder],
             "jenkins": ["JENKINS_URL": "http://ci/", "WORKSPACE": folder],
+            "gitlab": ["GITLAB_CI": "true", "CI_PROJECT_DIR": folder, "CI_PIPELINE_ID": "1", "CI_JOB_ID": "2"],
             "none": [:],
         ][platform]!
         let output = try PerfGateBinary.run(
@@ -56,6 +57,18 @@ import Testing
             #expect(!line.contains("\u{0}"))
         }
         #expect(!output.stdout.contains("##vso[task.setvariable variable=PERFGATE_RESULT]pass"))
+        if platform == "gitlab" {
+            // Only perfgate's own section markers, one start and one end per indicator shown.
+            let log = output.stdout + output.stderr
+            let starts = log.components(separatedBy: "\u{1B}[0Ksection_start:").count - 1
+            let ends = log.components(separatedBy: "\u{1B}[0Ksection_end:").count - 1
+            #expect(starts > 0 && starts == ends)
+            #expect(log.components(separatedBy: "\r").count - 1 == starts + ends)
+            let metrics = try Fixtures.read(folder + "/.perfgate/metrics.txt")
+            for line in metrics.split(separator: "\n") where !line.hasPrefix("#") {
+                #expect(line.split(separator: " ").count == 2 && line.allSatisfy { $0.isASCII && $0 != "\"" && $0 != "'" }, "\(line)")
+            }
+        }
         if platform == "github" {
             let outputs = try Fixtures.read(folder + "/gh-output").split(separator: "\n").filter { $0.contains("<<perfgate_") }
                 .map { String($0.prefix { $0 != "<" }) }

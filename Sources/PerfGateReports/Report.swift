@@ -24,7 +24,7 @@ extension Report {
 
 /// Every report perfgate writes, in the order they are written.
 package enum Reports {
-    package static let all: [any Report] = [JSONReportFormat(), JUnitReportFormat(), MarkdownReportFormat()]
+    package static let all: [any Report] = [JSONReportFormat(), JUnitReportFormat(), MarkdownReportFormat(), HTMLReportFormat()]
 
     package static func named(_ identifier: String) -> (any Report)? { all.first { $0.identifier == identifier } }
 }

@@ -4,10 +4,10 @@ import Testing
 
 @Suite struct ReportListTests {
     @Test func everyReportHasItsOwnFlagAndFile() {
-        #expect(Reports.all.map(\.identifier) == ["json", "junit", "markdown"])
+        #expect(Reports.all.map(\.identifier) == ["json", "junit", "markdown", "html"])
         #expect(Set(Reports.all.map(\.defaultFileName)).count == Reports.all.count)
         #expect(Reports.named("junit")?.defaultFileName == "perfgate-junit.xml")
-        #expect(Reports.named("html") == nil)
+        #expect(Reports.named("pdf") == nil)
     }
 
     /// Each format's renderer behind the protocol gives what the format's own renderer gives.
@@ -16,6 +16,7 @@ import Testing
         #expect(JSONReportFormat().render(result, redactor: Redactor()) == JSONReport.render(result))
         #expect(JUnitReportFormat().render(result, redactor: Redactor()) == JUnitReport.render(result))
         #expect(MarkdownReportFormat().render(result, redactor: Redactor()) == MarkdownReport.render(result))
+        #expect(HTMLReportFormat().render(result, redactor: Redactor()) == HTMLReport.render(result))
     }
 
     /// A secret still in outside text is masked in the form each format escapes it to.

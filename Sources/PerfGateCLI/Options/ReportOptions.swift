@@ -14,14 +14,17 @@ struct ReportOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Write a Markdown summary to this file ('-' for stdout).", valueName: "file"))
     var markdown: String?
 
+    @Option(name: .long, help: ArgumentHelp("Write an HTML page with a chart of each value against its limits to this file.", valueName: "file"))
+    var html: String?
+
     @Option(name: .long, help: ArgumentHelp(
-        "Where reports go on a CI platform, each unless named: perfgate-result.json, perfgate-junit.xml, perfgate-summary.md (default: .perfgate in the workspace).",
+        "Where reports go on a CI platform, each unless named: perfgate-result.json, perfgate-junit.xml, perfgate-summary.md, perfgate.html (default: .perfgate in the workspace).",
         valueName: "folder"))
     var reportDir: String?
 
     func check() throws {
         if given.values.filter({ $0 == "-" }).count > 1 {
-            throw ValidationError("only one of --json, --junit and --markdown can write to stdout ('-')")
+            throw ValidationError("only one of --json, --junit, --markdown and --html can write to stdout ('-')")
         }
     }
 
@@ -29,7 +32,7 @@ struct ReportOptions: ParsableArguments {
     var usesStdout: Bool { given.values.contains("-") }
 
     /// The path each flag gives, by report.
-    var given: [String: String] { ["json": json, "junit": junit, "markdown": markdown].compactMapValues { $0 } }
+    var given: [String: String] { ["json": json, "junit": junit, "markdown": markdown, "html": html].compactMapValues { $0 } }
 
     /// The report files to write. On a CI platform every report is written, into the report folder
     /// unless named; without one, only those named.

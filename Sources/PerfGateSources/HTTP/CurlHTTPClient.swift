@@ -17,8 +17,8 @@ package struct CurlHTTPClient: HTTPClient {
         transfers = CurlMulti(maxHostConnections: settings.maxHostConnections)
     }
 
-    // On first use, not at start-up: commands that never make a request skip TLS initialisation.
-    // (Swift initialises a static once, thread-safely, as curl_global_init requires.)
+    // On first use (`CurlMulti.run`), not at start-up: commands that never make a request skip TLS
+    // initialisation. (Swift initialises a static once, thread-safely, as curl_global_init requires.)
     static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
 
     package func send(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
@@ -27,7 +27,6 @@ package struct CurlHTTPClient: HTTPClient {
 
     /// Performs the request and follows redirects.
     func sendFollowingRedirects(_ original: HTTPRequest) async -> Result<HTTPResponse, HTTPError> {
-        _ = Self.globalInit
         var request = original
         guard let firstOrigin = URLText.origin(request.url) else {
             return .failure(HTTPError(.other, "\(URLText.redacted(request.url)): not a valid http(s) URL"))

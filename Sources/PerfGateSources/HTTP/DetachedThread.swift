@@ -1,7 +1,7 @@
 import Glibc
 
-/// Runs blocking work (a libcurl transfer) on a thread of its own. Dispatch's global queues keep
-/// about one thread per core, so eight blocked transfers on two cores would wait in line.
+/// Runs blocking work (a client's libcurl multi loop, `CurlMulti`) on a thread of its own, off
+/// Dispatch's global queues and Swift's cooperative pool, which keep about one thread per core.
 enum DetachedThread {
     private final class Work {
         let body: @Sendable () -> Void

@@ -56,6 +56,17 @@ package struct AzurePipelines: CIPlatform {
             let title = Self.escapeProperty(CommandText.outside("perfgate: " + spec))
             output.line(.command("##vso[results.publish type=JUnit;runTitle=\(title);resultFiles=\(Self.escapeProperty(junit))]"))
         }
+        if let html = reports.files["html"] {
+            if isBuild {
+                let name = Self.escapeProperty(artifactName)
+                output.line(.command("##vso[artifact.upload containerfolder=\(name);artifactname=\(name)]" + Self.escapeData(html)))
+            } else {
+                // The agent refuses artifact.upload outside a build (a classic release fails the
+                // task on it); a file attached to the step's log is downloadable with the logs.
+                output.line(.command("##vso[task.uploadfile]" + Self.escapeData(html)))
+                output.note("perfgate: the HTML report is attached to this step's log (download the logs to open \(Path.lastComponent(of: html)))")
+            }
+        }
         if let markdown = reports.markdown { output.line(.command("##vso[task.uploadsummary]" + Self.escapeData(markdown))) }
         if reports.junit != nil || reports.markdown != nil {
             // The agent refuses these in restricted mode with a warning of its own; say what to do then.
@@ -66,6 +77,51 @@ package struct AzurePipelines: CIPlatform {
             output.line(.command("##vso[task.setvariable variable=PERFGATE_\(name);isOutput=true]" + value))
             output.line(.command("##vso[task.setvariable variable=perfgate\(name.prefix(1))\(name.dropFirst().lowercased());isOutput=true]" + value))
         }
+    }
+
+    /// Whether this is a build (YAML pipelines' jobs, deployment jobs included), where artifacts
+    /// may be uploaded; a classic release is not (`SYSTEM_HOSTTYPE` release or deployment).
+    var isBuild: Bool { (variable("SYSTEM_HOSTTYPE") ?? "build").lowercased() == "build" }
+
+    /// The HTML report's artifact: one per job (and attempt), so a matrix's legs do not collide.
+    var artifactName: String {
+        var name = "perfgate-report"
+        if let job = variable("SYSTEM_JOBNAME"), job != "__default" {
+            name += "-" + String(job.unicodeScalars.map { scalar -> Character in
+                scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "-" || scalar == "_" || scalar == ".")
+                    ? Character(scalar) : "_"
+            }.prefix(80))
+        }
+        if let attempt = variable("SYSTEM_JOBATTEMPT"), let number = Int(attempt), number > 1 { name += "-attempt\(number)" }
+        return name
+    }
+
+    /// The build's Artifacts view, where the HTML report is, for the summary to link to. Only
+    /// from the agent's own variables, and only when each has the form it should.
+    package func reportLinks(_ paths: ReportPaths) -> [Presentation.Link] {
+        guard paths.files["html"] != nil, isBuild, let collection = variable("SYSTEM_COLLECTIONURI"), let project = variable("SYSTEM_TEAMPROJECT"),
+              let build = variable("BUILD_BUILDID"), !build.isEmpty, build.allSatisfy({ $0.isASCII && $0.isNumber }),
+              collection.hasPrefix("https://") || collection.hasPrefix("http://")
+        else { return [] }
+        let base = collection.hasSuffix("/") ? collection : collection + "/"
+        let url = base + Self.unreservedOnly(project) + "/_build/results?buildId=" + build + "&view=artifacts&type=publishedArtifacts"
+        return [Presentation.Link(title: "HTML report with charts: artifact \(artifactName), perfgate.html", url: url)]
+    }
+
+    /// Every byte but RFC 3986's unreserved ones percent-encoded: a project name ("My Project")
+    /// in a URL that a Markdown link holds, where `(`, `)` and spaces would end it.
+    static func unreservedOnly(_ text: String) -> String {
+        let hex = Array("0123456789ABCDEF")
+        var output = ""
+        for byte in text.utf8 {
+            let scalar = Unicode.Scalar(byte)
+            if byte < 0x80, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "-._~".unicodeScalars.contains(scalar) {
+                output.unicodeScalars.append(scalar)
+            } else {
+                output += "%" + String(hex[Int(byte >> 4)]) + String(hex[Int(byte & 15)])
+            }
+        }
+        return output
     }
 
     /// SucceededWithIssues for a warning the pipeline wants to see, Failed for any exit but 0.

@@ -51,6 +51,11 @@ package protocol CIPlatform: Sendable {
     /// by an exit code (GitLab's `allow_failure: exit_codes:`); nil: the step succeeds (0).
     var issuesExitCode: Int32? { get }
 
+    /// Whether the platform's summary renders Mermaid diagrams (GitHub's job summary does).
+    var rendersMermaid: Bool { get }
+    /// Links to the reports in the platform's own places, for the summary.
+    func reportLinks(_ paths: ReportPaths) -> [Presentation.Link]
+
     /// Hides secrets in the log from now on.
     func mask(_ secrets: [String]) throws(FileError)
     /// Makes `PERFGATE_START` or `PERFGATE_END` available to later steps.
@@ -83,6 +88,9 @@ extension CIPlatform {
     package var name: String { Self.name }
     package var issuesExitCode: Int32? { nil }
     package var isPlain: Bool { Self.name == PlainConsole.name }
+    package var rendersMermaid: Bool { false }
+    /// None by default.
+    package func reportLinks(_ paths: ReportPaths) -> [Presentation.Link] { [] }
 
     /// The indicators worth an annotation: failures and errors, then warnings, ten of each at most.
     func annotated(_ result: EvaluationResult) -> (errors: [IndicatorResult], warnings: [IndicatorResult]) {

@@ -15,6 +15,9 @@ package struct GitHubActions: CIPlatform {
     }
 
     package var workspace: String { environment["GITHUB_WORKSPACE"].flatMap { $0.isEmpty ? nil : $0 } ?? FileSystem.currentDirectory() }
+    /// The job summary renders Mermaid (`xychart-beta` included).
+    package var rendersMermaid: Bool { true }
+
     package var runIdentifier: String? {
         guard let run = environment["GITHUB_RUN_ID"], !run.isEmpty else { return nil }
         return "github-\(run)-\(environment["GITHUB_RUN_ATTEMPT"] ?? "1")"

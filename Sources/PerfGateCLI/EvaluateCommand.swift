@@ -39,6 +39,7 @@ struct EvaluateCommand: AsyncParsableCommand {
     @OptionGroup(title: "Keptn quality gates") var sloOptions: SLOOptions
     @OptionGroup(title: "History") var historyOptions: HistoryOptions
     @OptionGroup(title: "Remote evaluation") var serverOptions: ServerOptions
+    @OptionGroup(title: "Charts") var chartOptions: ChartOptions
 
     @Option(name: .long, help: "The lowest result that fails the build: fail, or warning.")
     var failOn: FailOn = .fail
@@ -71,7 +72,10 @@ struct EvaluateCommand: AsyncParsableCommand {
         if serverOptions.url(environment: environment) != nil && !resultFileOptions.resultFiles.isEmpty {
             throw GateError(.usage, "--results cannot be used with --server: the server reads no files; evaluate result files locally")
         }
-        for check in [reportOptions.check, connectionOptions.check, historyOptions.check, sloOptions.check, { try serverOptions.check(environment: environment) }] {
+        if serverOptions.url(environment: environment) != nil && chartOptions.series {
+            throw GateError(.usage, "--series cannot be used with --server: the server's answer has no curves; evaluate locally to draw them")
+        }
+        for check in [reportOptions.check, connectionOptions.check, historyOptions.check, sloOptions.check, chartOptions.check, { try serverOptions.check(environment: environment) }] {
             do {
                 try check()
             } catch let error as ValidationError {
@@ -87,7 +91,7 @@ struct EvaluateCommand: AsyncParsableCommand {
         let platform = ciOptions.platform(environment: environment)
         let publisher = RunPublisher(
             platform: platform, paths: reportOptions.paths(platform: platform), usesStdout: reportOptions.usesStdout, color: color,
-            onWarning: warningPolicy, warningExitCode: warningExitCode)
+            onWarning: warningPolicy, warningExitCode: warningExitCode, summaryCharts: chartOptions.summaryCharts(on: platform))
         publisher.clearStale()
         let evaluated: (result: EvaluationResult, recorded: Bool)
         do {
@@ -123,9 +127,13 @@ struct EvaluateCommand: AsyncParsableCommand {
         if let server {
             let remote = RemoteEvaluation(
                 server: server, apiKey: serverKey, http: try connectionOptions.httpClient(concurrency: concurrency), timeout: try connectionOptions.deadlineSeconds() + 60)
-            let (result, record) = try await remote.evaluate(
+            var (result, record) = try await remote.evaluate(
                 specPath: specPath, keptn: .init(forced: sloOptions.slo != nil, sli: sloOptions.sli, provider: sloOptions.sliProvider),
                 window: resolved?.0, variables: specOptions.variables.dictionary, history: history?.file)
+            // The trend is drawn here, from the local history: the server's answer does not carry it.
+            if let file = history?.file, let record {
+                result.trend = HistoryFile.trend(file.records, context: record.context, count: chartOptions.trendRuns)
+            }
             let recorded = record.map { history?.append($0) ?? true } ?? true
             return (result, recorded)
         }
@@ -135,7 +143,7 @@ struct EvaluateCommand: AsyncParsableCommand {
             specPath: specPath, keptn: .init(forced: sloOptions.slo != nil, sli: sloOptions.sli, provider: sloOptions.sliProvider),
             window: resolved?.0, variables: specOptions.variables.dictionary, resultFiles: resultFileOptions.resultFiles.dictionary,
             history: history?.file, concurrency: concurrency, deadline: try connectionOptions.deadlineSeconds(),
-            connections: connectionOptions.connections))
+            connections: connectionOptions.connections, seriesTimeout: chartOptions.seriesTimeoutIfWanted, trendRuns: chartOptions.trendRuns))
         if verbose {
             for indicator in outcome.result.indicatorResults {
                 Console.diagnostics.note("\(indicator.id) (\(indicator.source)) sent: \(indicator.resolvedQuery ?? "the query as written")")

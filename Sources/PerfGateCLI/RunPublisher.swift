@@ -13,6 +13,15 @@ struct RunPublisher {
     var onWarning: Conclusion.OnWarning
     /// `--warning-exit-code`, else the platform's own (GitLab's 3), else 0.
     var warningExitCode: Int32? = nil
+    /// Mermaid trend charts in the Markdown summary.
+    var summaryCharts = false
+
+    /// The presentation the reports get: the summary's charts and the platform's links.
+    func presented(_ result: EvaluationResult) -> EvaluationResult {
+        var result = result
+        result.presentation = Presentation(summaryCharts: summaryCharts, links: platform.reportLinks(paths))
+        return result
+    }
 
     /// Removes the reports this run owns: the last run's must never be read as this one's.
     func clearStale() { ReportWriter.removeStale(paths) }
@@ -25,7 +34,7 @@ struct RunPublisher {
             // As Argument Parser ends its own usage errors.
             Console.err("Usage: perfgate \(command) <options>\n  See 'perfgate \(command) --help' for more information.")
         }
-        let stopped = EvaluationResult.stopped(reason, exitCode: code.rawValue, specPath: specPath)
+        let stopped = presented(EvaluationResult.stopped(reason, exitCode: code.rawValue, specPath: specPath))
         let conclusion = Conclusion(verdict: nil, exitCode: code.rawValue, onWarning: onWarning, reason: reason)
         let (written, _) = ReportWriter.write(stopped, to: paths)
         try? platform.publish(stopped, reports: written, conclusion: conclusion)
@@ -39,7 +48,7 @@ struct RunPublisher {
         let invalidInput = result.verdict == .error && result.indicatorResults.contains(where: \.invalidInput)
         let issues = warningExitCode ?? platform.issuesExitCode ?? 0
         var code = invalidInput ? ExitStatus.invalidInput.rawValue : Conclusion.exitCode(for: result.verdict, onWarning: onWarning, issuesExitCode: issues)
-        var reported = result
+        var reported = presented(result)
         reported.exitCode = code
         let (written, allWritten) = ReportWriter.write(reported, to: paths)
         let summaryStream = usesStdout ? Console.stderrDescriptor : Console.stdoutDescriptor

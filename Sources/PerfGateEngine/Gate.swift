@@ -30,6 +30,9 @@ package struct Gate: Sendable {
             ? try await run.keptn(root: root)
             : try await run.perfSpec(root: root)
         result.evaluatedAt = now
+        if let history = request.history {
+            result.trend = HistoryFile.trend(history.records, context: context, count: request.trendRuns)
+        }
         return GateOutcome(result: result, record: GateHistory.record(result, kind: kind, digest: digest, context: context, now: now))
     }
 
@@ -43,6 +46,13 @@ package struct Gate: Sendable {
         typealias Evaluation = (result: EvaluationResult, kind: String, context: [String: String], digest: String?)
 
         var diagnostics: any GateDiagnostics { gate.environment.diagnostics }
+
+        /// `--series`: the curves, after grading (they never change it).
+        func series(_ requests: [SeriesFetcher.Request], _ result: inout EvaluationResult, context: SourceContext) async {
+            guard let timeout = request.seriesTimeout, !requests.isEmpty else { return }
+            await SeriesFetcher(sources: sources, concurrency: request.concurrency, timeout: timeout, deadline: deadline)
+                .attach(requests, to: &result, context: context)
+        }
         var history: GateHistory? { request.history.map { GateHistory(file: $0, diagnostics: diagnostics) } }
 
         func perfSpec(root: Node) async throws(GateError) -> Evaluation {
@@ -63,8 +73,9 @@ package struct Gate: Sendable {
                     diagnostics.warning("relative thresholds (upperSeverePerc, ...) need --history to compare with; only the absolute ones apply")
                 }
             }
-            let result = await Evaluator(sources: sources, concurrency: request.concurrency, deadline: deadline).evaluate(
+            var result = await Evaluator(sources: sources, concurrency: request.concurrency, deadline: deadline).evaluate(
                 loaded.spec, context: context, specPath: loaded.path, comparison: comparison)
+            await series(loaded.spec.indicators.enumerated().map { ($0.offset, $0.element.source, $0.element.query) }, &result, context: context)
             return (result, "perfspec", runContext, GateHistory.digest([loaded.path], files: gate.environment.files))
         }
 
@@ -90,10 +101,20 @@ package struct Gate: Sendable {
             let folder = Path.directory(of: loaded.path)
             let context = SourceContext(window: window, specDirectory: folder.isEmpty ? "." : folder, variables: request.variables)
             let values = await SLIMeasurer(source: loaded.source, concurrency: request.concurrency, deadline: deadline).measure(loaded.queries, context: context)
-            let result = SLOEvaluator.evaluate(
+            var result = SLOEvaluator.evaluate(
                 loaded.spec, values: values, comparison: comparison,
                 providerFailure: SLIMeasurer.providerFailure(values, requested: loaded.queries.map(\.name)), source: loaded.source.name,
                 window: window, specPath: loaded.path)
+            if request.seriesTimeout != nil {
+                var filled = context
+                filled.placeholdersFilled = true
+                let queries = Dictionary(loaded.queries.map { ($0.name, $0.query) }, uniquingKeysWith: { first, _ in first })
+                let requests = result.indicatorResults.enumerated().compactMap { index, indicator -> SeriesFetcher.Request? in
+                    guard let sli = indicator.objective?.objective.sli, let query = queries[sli] else { return nil }
+                    return (index, loaded.source.name, query)
+                }
+                await series(requests, &result, context: filled)
+            }
             return (result, "slo", runContext, GateHistory.digest([loaded.path, loaded.sliPath], files: gate.environment.files))
         }
     }

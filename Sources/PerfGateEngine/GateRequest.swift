@@ -24,12 +24,19 @@ package struct GateRequest: Sendable {
     package var deadline: Double
     /// Where the HTTP sources are, from outside the spec.
     package var connections: Connections
+    /// `--series`: after grading, a range query per Prometheus and Dynatrace indicator for the
+    /// HTML report's curve, under this many seconds (within the deadline); nil asks for none.
+    package var seriesTimeout: Double?
+    /// How many earlier runs the trend charts show (`--trend-runs`).
+    package var trendRuns: Int
 
     package init(
         specPath: String, keptn: KeptnSettings = KeptnSettings(), window: Window? = nil, variables: [String: String] = [:],
         resultFiles: [String: String] = [:], history: HistoryFile? = nil, concurrency: Int = defaultConcurrency, deadline: Double = 300,
-        connections: Connections = Connections()
+        connections: Connections = Connections(), seriesTimeout: Double? = nil, trendRuns: Int = 20
     ) {
+        self.seriesTimeout = seriesTimeout
+        self.trendRuns = trendRuns
         self.specPath = specPath
         self.keptn = keptn
         self.window = window

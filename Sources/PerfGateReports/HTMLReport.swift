@@ -34,10 +34,13 @@ package enum HTMLReport {
         if !result.comparedRuns.isEmpty {
             html += "<dt>Compared with</dt><dd>\(text(result.comparedRuns.map(ResultText.comparedRun).joined(separator: ", ")))</dd>\n"
         }
+        if let first = result.trend.first, let last = result.trend.last {
+            html += "<dt>Trend</dt><dd>the last \(result.trend.count) earlier run\(result.trend.count == 1 ? "" : "s") of the history, \(text(CivilDate.rfc3339(first.time))) to \(text(CivilDate.rfc3339(last.time))), and this run</dd>\n"
+        }
         if let failure = result.failure { html += "<dt>Stopped</dt><dd>\(text(failure))</dd>\n" }
         html += "</dl>\n</header>\n<main>\n"
         for (index, indicator) in result.indicatorResults.prefix(maxIndicators).enumerated() {
-            html += section(indicator, index: index + 1)
+            html += section(indicator, index: index + 1, result: result)
         }
         if result.indicatorResults.count > maxIndicators {
             html += "<p>\(result.indicatorResults.count - maxIndicators) more indicators are in the JSON report.</p>\n"
@@ -49,10 +52,10 @@ package enum HTMLReport {
         "perfgate: \(result.verdict.rawValue.uppercased()), score \(NumberText.format(result.totalScore))"
     }
 
-    static func section(_ indicator: IndicatorResult, index: Int) -> String {
+    static func section(_ indicator: IndicatorResult, index: Int, result: EvaluationResult) -> String {
         let verdict = indicator.objective?.status == .info ? "info" : indicator.verdict.rawValue
         var html = "<section class=\"indicator verdict-\(verdict)\" id=\"indicator-\(index)\">\n"
-        html += "<h2><code>\(text(indicator.id))</code> <span class=\"grade\">\(verdict.uppercased())</span></h2>\n"
+        html += "<h2><code class=\"id\">\(text(indicator.id))</code> <span class=\"grade\">\(verdict.uppercased())</span></h2>\n"
         html += "<p class=\"numbers\">score \(NumberText.format(indicator.score)) of \(NumberText.format(indicator.metricScore)); "
         if let objective = indicator.objective {
             html += "\(text(SLOText.summary(objective)))</p>\n"
@@ -60,16 +63,29 @@ package enum HTMLReport {
             html += "limits: \(text(TerminalReport.thresholds(of: indicator)))</p>\n"
         }
         if let error = indicator.error {
-            return html + "<p class=\"error\">Not measured: \(text(error))</p>\n</section>\n"
+            html += "<p class=\"error\">Not measured: \(text(error))</p>\n"
+        } else if let objective = indicator.objective {
+            html += objectiveValue(objective, index: index)
+        } else {
+            html += values(indicator, index: index)
         }
-        let limits = indicator.objective == nil ? indicator.thresholds : Thresholds()
-        html += "<ul class=\"values\">\n"
+        html += trend(indicator, result: result, index: index)
+        html += series(indicator, index: index)
+        return html + "</section>\n"
+    }
+
+    /// Each value of a PerfSpec indicator, with a bullet chart against its limits.
+    static func values(_ indicator: IndicatorResult, index: Int) -> String {
+        var html = "<ul class=\"values\">\n"
         for (offset, measurement) in indicator.measurements.prefix(maxValues).enumerated() {
             let value = measurement.value.map(NumberText.precise) ?? "no value"
             let grade = indicator.violations.first { $0.key == measurement.key }.map { $0.breach.isSevere ? "severe" : "warning" } ?? (measurement.value == nil ? "severe" : "ok")
             html += "<li class=\"value grade-\(grade)\"><span class=\"key\">\(text(measurement.key))</span> <span class=\"number\">\(text(value))</span> <span class=\"state\">\(grade)</span>\n"
-            if let number = measurement.value {
-                html += chart(number, limits: comparisonLimits(indicator, key: measurement.key) ?? limits, label: "\(measurement.key): \(value)", id: "chart-\(index)-\(offset + 1)")
+            if let number = measurement.value, number.isFinite {
+                let limits = comparisonLimits(indicator, key: measurement.key) ?? indicator.thresholds
+                let ticks = Thresholds.keys.compactMap { key in limits[key].map { (value: $0, label: "\(key) \(NumberText.precise($0))") } }
+                let title = "\(measurement.key): \(value)" + (ticks.isEmpty ? ", no limits" : " against " + ticks.map(\.label).joined(separator: ", "))
+                html += BulletChart(value: number, limits: ticks, grade: Self.grade(limits), title: title, id: "chart-\(index)-\(offset + 1)").render()
             }
             html += "</li>\n"
         }
@@ -77,48 +93,51 @@ package enum HTMLReport {
             html += "<li>\(indicator.measurements.count - maxValues) more values are in the JSON report.</li>\n"
         }
         if indicator.measurements.isEmpty { html += "<li class=\"value grade-severe\">no values</li>\n" }
-        return html + "</ul>\n</section>\n"
+        return html + "</ul>\n"
+    }
+
+    /// A Keptn objective's value against its pass and warning criteria: the bands are the
+    /// ranges where lighthouse would pass or warn, the ticks the criteria's targets.
+    static func objectiveValue(_ objective: SLOObjectiveResult, index: Int) -> String {
+        guard let value = objective.value, value.isFinite else {
+            return "<ul class=\"values\"><li class=\"value grade-severe\">no value: \(text(objective.message ?? "none received"))</li></ul>\n"
+        }
+        let grade = HTMLChart.grade(of: objective.status.rawValue)
+        var html = "<ul class=\"values\">\n<li class=\"value grade-\(grade)\"><span class=\"key\">\(text(objective.objective.sli))</span> <span class=\"number\">\(text(NumberText.precise(value)))</span> <span class=\"state\">\(objective.status.rawValue)</span>\n"
+        if !objective.objective.pass.isEmpty {
+            let ticks = criteriaTicks(objective)
+            let title = "\(objective.objective.sli): \(NumberText.precise(value)) against " + ticks.map(\.label).joined(separator: ", ")
+            html += BulletChart(value: value, limits: ticks, grade: { HTMLChart.grade(of: objective.status(at: $0).rawValue) }, title: title, id: "chart-\(index)-1").render()
+        }
+        return html + "</li>\n</ul>\n"
+    }
+
+    /// Each criterion's target, labelled `pass <=800` or `warning <=+10% (880)`.
+    static func criteriaTicks(_ objective: SLOObjectiveResult) -> [(value: Double, label: String)] {
+        let targets = objective.passTargets.map { ("pass", $0) } + objective.warningTargets.map { ("warning", $0) }
+        return targets.compactMap { kind, target in
+            // A relative criterion with nothing to compare with has no target.
+            guard !target.criterion.isRelative || objective.hasComparison, target.targetValue.isFinite else { return nil }
+            let relative = target.criterion.isRelative ? " (\(NumberText.precise(target.targetValue)))" : ""
+            return (target.targetValue, "\(kind) \(target.criteria)\(relative)")
+        }
+    }
+
+    /// Which range of a threshold set a value falls in, as the grader decides (limits inclusive).
+    static func grade(_ limits: Thresholds) -> (Double) -> String {
+        { value in
+            if let limit = limits.lowerSevere, value <= limit { return "severe" }
+            if let limit = limits.upperSevere, value >= limit { return "severe" }
+            if let limit = limits.lowerWarning, value <= limit { return "warning" }
+            if let limit = limits.upperWarning, value >= limit { return "warning" }
+            return "ok"
+        }
     }
 
     /// A key's limits as relative thresholds resolved them.
     static func comparisonLimits(_ indicator: IndicatorResult, key: String) -> Thresholds? {
         indicator.comparisons.first { $0.key == key }?.thresholds
     }
-
-    /// A horizontal bullet chart, 320 × 28: the ranges (ok, warning, severe) as bands, each limit
-    /// as a tick, the value as a bar.
-    static func chart(_ value: Double, limits: Thresholds, label: String, id: String) -> String {
-        let points = [value, 0] + Thresholds.keys.compactMap { limits[$0] }
-        let low = points.min()!
-        var high = points.max()!
-        if high == low { high = low + 1 }
-        let span = (high - low) * 1.1
-        func x(_ number: Double) -> Double { 10 + 300 * (number - low) / span }
-        var bands = ""
-        func band(_ from: Double, _ to: Double, _ kind: String) {
-            let left = max(10, min(310, x(from)))
-            let right = max(10, min(310, x(to)))
-            guard right > left else { return }
-            bands += "<rect class=\"band-\(kind)\" x=\"\(format(left))\" y=\"4\" width=\"\(format(right - left))\" height=\"20\"/>"
-        }
-        band(low, low + span, "ok")
-        if let upper = limits.upperWarning { band(upper, limits.upperSevere ?? low + span, "warning") }
-        if let upper = limits.upperSevere { band(upper, low + span, "severe") }
-        if let lower = limits.lowerWarning { band(limits.lowerSevere ?? low, lower, "warning") }
-        if let lower = limits.lowerSevere { band(low, lower, "severe") }
-        var ticks = ""
-        for key in Thresholds.keys {
-            guard let limit = limits[key] else { continue }
-            ticks += "<line class=\"limit\" x1=\"\(format(x(limit)))\" x2=\"\(format(x(limit)))\" y1=\"2\" y2=\"26\"><title>\(key) \(NumberText.precise(limit))</title></line>"
-        }
-        let bar = "<rect class=\"bar\" x=\"10\" y=\"11\" width=\"\(format(max(1, x(value) - 10)))\" height=\"6\"/>"
-        let limitsText = Thresholds.keys.compactMap { key in limits[key].map { "\(key) \(NumberText.precise($0))" } }.joined(separator: ", ")
-        let title = label + (limitsText.isEmpty ? ", no limits" : " against " + limitsText)
-        return "<svg class=\"bullet\" viewBox=\"0 0 320 28\" width=\"320\" height=\"28\" role=\"img\" aria-labelledby=\"\(id)\">"
-            + "<title id=\"\(id)\">\(text(title))</title>\(bands)\(ticks)\(bar)</svg>\n"
-    }
-
-    static func format(_ number: Double) -> String { NumberText.precise((number * 10).rounded() / 10) }
 
     /// Outside text in HTML text or attribute context: the five characters that matter, and
     /// control characters, escaped.
@@ -151,9 +170,11 @@ package enum HTMLReport {
         .grade{font-size:12px;border:1px solid currentColor;border-radius:10px;padding:0 6px}
         .values{list-style:none;padding:0;margin:4px 0}.value{margin:4px 0}
         .number{font-variant-numeric:tabular-nums;font-weight:600}.state{font-size:12px;color:#57606a}
-        .bullet{display:block;max-width:100%;height:auto}
-        .band-ok{fill:#dafbe1}.band-warning{fill:#fff8c5}.band-severe{fill:#ffebe9}
-        .limit{stroke:#57606a;stroke-width:2}.bar{fill:#1b1f24}
+        .bullet,.chart{display:block;max-width:100%;height:auto}
+        figure{margin:8px 0}figcaption{font-size:12px;color:#57606a}
+        details{margin:4px 0;overflow-x:auto}table{border-collapse:collapse;font-size:12px}
+        td,th{border:1px solid #d0d7de;padding:2px 6px;text-align:left;font-variant-numeric:tabular-nums}
+        .series-summary{font-size:12px;margin:2px 0;padding-left:18px}.note{color:#57606a;font-size:12px}
         .error{color:#cf222e}
         """
 }

@@ -8,7 +8,7 @@ extension MarkdownReport {
         var text = "## \(icon(result.verdict)) perfgate: \(result.verdict.rawValue.uppercased()), score \(SLOText.percent(result.totalScore))"
             + " (pass at \(SLOText.percent(result.objectives.pass))\(warning))\n\n"
         if !slo.message.isEmpty { text += MarkdownText.cell(clip(slo.message, 1000)) + "\n\n" }
-        text += context(result)
+        text += context(result) + links(result)
         guard !result.indicatorResults.isEmpty else { return text + "The SLO file has no objectives.\n" }
 
         text += "| SLI | Value | Compared with | Pass criteria | Warning criteria | Score | Status |\n|---|---|---|---|---|---|---|\n"
@@ -42,7 +42,7 @@ extension MarkdownReport {
         text += list("Notes", slo.notes.map { MarkdownText.cell(clip($0, 1000)) })
         let notes = result.indicatorResults.flatMap { indicator in indicator.warnings.map { (indicator.id, $0) } }
         text += list("Backend notes", notes.map { "\(MarkdownText.code($0.0)): \(MarkdownText.cell(clip($0.1)))" })
-        return fitted(text)
+        return fitted(text + trendCharts(result))
     }
 
     /// The window, the spec and the earlier runs, as one paragraph.

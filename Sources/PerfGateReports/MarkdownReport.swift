@@ -13,7 +13,7 @@ package enum MarkdownReport {
         let maximum = result.indicatorResults.reduce(0) { $0 + $1.metricScore }
         var text = "## \(icon(result.verdict)) perfgate: \(result.verdict.rawValue.uppercased()), score \(NumberText.format(result.totalScore))"
             + " of \(NumberText.format(maximum)) (pass at \(NumberText.format(result.objectives.pass)), warning at \(NumberText.format(result.objectives.warning)))\n\n"
-        text += context(result)
+        text += context(result) + links(result)
         guard !result.indicatorResults.isEmpty else { return text + "The spec has no indicators.\n" }
 
         text += "| Indicator | Values | Thresholds | Score | Status |\n|---|---|---|---|---|\n"
@@ -38,7 +38,7 @@ package enum MarkdownReport {
         let notes = result.indicatorResults.lazy.flatMap { indicator in indicator.warnings.lazy.map { (indicator.id, $0) } }
         text += list("Backend notes", notes.map { "\(MarkdownText.code($0.0)): \(MarkdownText.cell(clip($0.1)))" },
                      count: result.indicatorResults.reduce(0) { $0 + $1.warnings.count })
-        return fitted(text)
+        return fitted(text + trendCharts(result))
     }
 
     static func list(_ title: String, _ items: [String]) -> String { list(title, items, count: items.count) }
@@ -63,13 +63,16 @@ package enum MarkdownReport {
         let note = "\n_The summary was cut to stay under 1 MiB; the JSON report has everything._\n"
         var kept = ""
         var size = note.utf8.count
+        var fenced = false
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             let next = line.utf8.count + 1
-            if size + next > sizeLimit { break }
+            // Room for a fence that closes a chart cut in the middle.
+            if size + next + 4 > sizeLimit { break }
             kept += line + "\n"
             size += next
+            if line.hasPrefix("```") { fenced.toggle() }
         }
-        return kept + note
+        return kept + (fenced ? "```\n" : "") + note
     }
 
     package static func icon(_ verdict: Verdict) -> String {

@@ -27,6 +27,31 @@ import Testing
         #expect(output.lines.last == "##vso[task.complete result=Failed]perfgate: invalid spec or input (exit 65): bad\\nspec #♯vso[x]")
     }
 
+    @Test func theHTMLReportIsAnArtifactInABuildAndAttachedToTheLogInARelease() throws {
+        var reports = Samples.reports
+        reports.files["html"] = "/w/perfgate.html"
+        let base = ["TF_BUILD": "True", "SYSTEM_COLLECTIONURI": "https://dev.azure.com/o/", "SYSTEM_TEAMPROJECT": "p", "BUILD_BUILDID": "7"]
+        let build = AzurePipelines(environment: base.merging(["SYSTEM_HOSTTYPE": "build", "SYSTEM_JOBNAME": "__default"]) { $1 }, output: output)
+        try build.publish(Samples.result, reports: reports, conclusion: Samples.conclusion)
+        #expect(output.lines.contains("##vso[artifact.upload containerfolder=perfgate-report;artifactname=perfgate-report]/w/perfgate.html"))
+        #expect(build.reportLinks(reports).map(\.url) == ["https://dev.azure.com/o/p/_build/results?buildId=7&view=artifacts&type=publishedArtifacts"])
+
+        // A classic release refuses artifact.upload and fails the task on it: the log carries the file instead, and no link.
+        let releaseOutput = RecordingOutput()
+        let release = AzurePipelines(environment: base.merging(["SYSTEM_HOSTTYPE": "release"]) { $1 }, output: releaseOutput)
+        try release.publish(Samples.result, reports: reports, conclusion: Samples.conclusion)
+        #expect(releaseOutput.lines.contains("##vso[task.uploadfile]/w/perfgate.html"))
+        #expect(!releaseOutput.lines.contains { $0.contains("artifact.upload") })
+        #expect(release.reportLinks(reports).isEmpty)
+
+        // Only the agent's own variables, and only in their shapes, make a link.
+        for (name, value) in [("BUILD_BUILDID", "7) [x](javascript:alert(1)"), ("SYSTEM_COLLECTIONURI", "javascript:alert(1)//")] {
+            let odd = AzurePipelines(environment: base.merging([name: value]) { $1 }, output: RecordingOutput())
+            #expect(odd.reportLinks(reports).isEmpty)
+        }
+        #expect(AzurePipelines.unreservedOnly("a b(c)[d]é") == "a%20b%28c%29%5Bd%5D%C3%A9")
+    }
+
     @Test func escapesPropertiesAndData() {
         #expect(AzurePipelines.escapeProperty("a;b]c%d\ne") == "a%3Bb%5Dc%AZP25d%0Ae")
         #expect(AzurePipelines.escapeData("50%\r\n") == "50%AZP25%0D%0A")

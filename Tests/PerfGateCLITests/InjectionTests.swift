@@ -45,7 +45,7 @@ import Testing
         // Only perfgate's own commands, for the platform it is on.
         let ours: [String] = [
             "github": ["::warning title=perfgate warning", "::error title=perfgate e", "::error title=perfgate f", "::error title=perfgate::perfgate: result error (exit 2)"],
-            "azure": ["##vso[task.logissue type=", "##vso[results.publish type=JUnit;", "##vso[task.uploadsummary]",
+            "azure": ["##vso[task.logissue type=", "##vso[results.publish type=JUnit;", "##vso[task.uploadsummary]", "##vso[artifact.upload containerfolder=perfgate-report;",
                       "##vso[task.setvariable variable=PERFGATE_RESULT;isOutput=true]error", "##vso[task.setvariable variable=PERFGATE_SCORE;isOutput=true]",
                       "##vso[task.setvariable variable=perfgateResult;isOutput=true]error", "##vso[task.setvariable variable=perfgateScore;isOutput=true]",
                       "##vso[task.complete result=Failed]perfgate: result error (exit 2)"],

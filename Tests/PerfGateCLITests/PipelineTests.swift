@@ -46,7 +46,8 @@ enum FileSystemCheck {
                 try FileManager.default.createDirectory(atPath: root + "/.runner", withIntermediateDirectories: true)
             case "azure":
                 environment.merge(["TF_BUILD": "True", "PIPELINE_WORKSPACE": root, "SYSTEM_ARTIFACTSDIRECTORY": root + "/artifacts",
-                                   "BUILD_SOURCESDIRECTORY": root + "/s"]) { $1 }
+                                   "BUILD_SOURCESDIRECTORY": root + "/s", "SYSTEM_HOSTTYPE": "build", "SYSTEM_COLLECTIONURI": "https://dev.azure.com/contoso/",
+                                   "SYSTEM_TEAMPROJECT": "Perf (EU) [x]", "BUILD_BUILDID": "4711", "SYSTEM_JOBNAME": "gate leg/1", "SYSTEM_JOBATTEMPT": "2"]) { $1 }
             case "jenkins":
                 environment.merge(["JENKINS_URL": "http://jenkins.example/", "WORKSPACE": root]) { $1 }
             default:
@@ -161,12 +162,17 @@ enum FileSystemCheck {
         let reports = workspace.root + "/.perfgate"
         #expect(out.contains("##vso[results.publish type=JUnit;runTitle=perfgate: checkout.perfspec.yaml;resultFiles=\(reports)/perfgate-junit.xml]\n"))
         #expect(out.contains("##vso[task.uploadsummary]\(reports)/perfgate-summary.md\n"))
+        // The HTML report: an artifact per job and attempt, linked from the summary by the agent's own variables.
+        #expect(out.contains("##vso[artifact.upload containerfolder=perfgate-report-gate_leg_1-attempt2;artifactname=perfgate-report-gate_leg_1-attempt2]\(reports)/perfgate.html\n"))
+        let summary = try workspace.read(".perfgate/perfgate-summary.md")
+        #expect(summary.contains("[HTML report with charts: artifact perfgate-report-gate\\_leg\\_1-attempt2, perfgate.html](https://dev.azure.com/contoso/Perf%20%28EU%29%20%5Bx%5D/_build/results?buildId=4711&view=artifacts&type=publishedArtifacts)"))
         #expect(out.contains("##vso[task.logissue type=warning]checkout_p95: "))
         #expect(out.contains("##vso[task.setvariable variable=PERFGATE_RESULT;isOutput=true]warning\n"))
         #expect(out.contains("##vso[task.setvariable variable=PERFGATE_SCORE;isOutput=true]75\n"))
         #expect(out.contains("##vso[task.complete result=SucceededWithIssues]"))
         Self.expectOnlyOurCommands(out.replacingOccurrences(of: "##vso[task.setsecret]\(Self.token)\n", with: ""), allowed: [
             "##vso[results.publish", "##vso[task.uploadsummary]", "##vso[task.logissue type=warning]checkout_p95: ",
+            "##vso[artifact.upload containerfolder=perfgate-report-gate_leg_1-attempt2;",
             "##vso[task.setvariable variable=PERFGATE_RESULT;isOutput=true]warning", "##vso[task.setvariable variable=PERFGATE_SCORE",
             "##vso[task.setvariable variable=perfgateResult;isOutput=true]warning", "##vso[task.setvariable variable=perfgateScore",
             "##vso[task.complete result=SucceededWithIssues]",

@@ -8,6 +8,8 @@ package struct Fetcher: Sendable {
     package var concurrency: Int
     /// When measuring must be over, whatever is still running (nil: no bound).
     package var deadline: ContinuousClock.Instant?
+    /// What a query still unanswered at the deadline says.
+    package var deadlineMessage = "deadline exceeded: the run's deadline passed before this indicator was measured"
 
     package init(sources: [any MetricSource], concurrency: Int = 8, deadline: ContinuousClock.Instant? = nil) {
         self.sources = Dictionary(sources.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
@@ -89,7 +91,8 @@ package struct Fetcher: Sendable {
         }
         timer?.cancel()
         work.cancel()
-        return outcomes.map { $0 ?? .failure(SourceError("deadline exceeded: the run's deadline passed before this indicator was measured")) }
+        let late = SourceError(deadlineMessage)
+        return outcomes.map { $0 ?? .failure(late) }
     }
 
     /// What a source said, with every secret hidden: this is where outside text enters the result

@@ -115,3 +115,11 @@ extension MetricSource {
         try await answer(query, context: context).measurements
     }
 }
+
+/// A source that can also give a metric over the window (a range query), for `--series`.
+/// What it gives is drawn, never graded.
+package protocol SeriesSource: MetricSource {
+    /// The query's values over the context's window at about `step` seconds apart, each with its
+    /// timestamp. Throws `SourceError` when it cannot.
+    func series(_ query: Node, context: SourceContext, step: Double) async throws -> [Measurement]
+}

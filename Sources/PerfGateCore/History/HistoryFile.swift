@@ -59,3 +59,11 @@ package struct HistoryFile: Sendable {
         try FileSystem.writeAtomically(lines.map { $0.text + "\n" }.joined(), to: path)
     }
 }
+
+extension HistoryFile {
+    /// What trend charts show: the last `count` runs of the same project, stage and service,
+    /// whatever their result, oldest first.
+    package static func trend(_ records: [HistoryRecord], context: [String: String], count: Int) -> [HistoryRecord] {
+        Array(records.filter { $0.context == context }.suffix(max(0, count)))
+    }
+}

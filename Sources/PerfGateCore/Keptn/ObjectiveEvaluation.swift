@@ -173,3 +173,15 @@ package enum SLOScorer {
         value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : value.description
     }
 }
+
+extension SLOObjectiveResult {
+    /// The status another value would have had against the same criteria and the same compared
+    /// value: what a chart draws as the objective's pass and warning ranges.
+    package func status(at value: Double) -> Status {
+        guard !objective.pass.isEmpty else { return .info }
+        let aggregate = hasComparison ? comparedValue : nil
+        if SLOObjectiveEvaluator.evaluate(objective.pass, value: value, aggregate: aggregate).met { return .pass }
+        if SLOObjectiveEvaluator.evaluate(objective.warning, value: value, aggregate: aggregate).met { return .warning }
+        return .fail
+    }
+}

@@ -31,6 +31,11 @@ package struct IndicatorResult: Sendable, Equatable {
     /// The query as the source sent it (placeholders filled, credentials left out), when it
     /// differs from the spec's: what a user debugging "no values" needs to see.
     package var resolvedQuery: String?
+    /// With `--series`: the metric over the window, for the HTML report's curve. Never graded.
+    package var series: [SeriesLine] = []
+    /// With `--series`: why there is no curve (the range query failed or timed out, or the
+    /// source has none). Never changes the grade.
+    package var seriesNote: String?
 
     package init(
         id: String, source: String, score: Double, metricScore: Double, violations: [Violation],
@@ -102,6 +107,11 @@ package struct EvaluationResult: Sendable, Equatable {
     package var failure: String?
     /// The exit code the run ends with, when reports must carry it (set by the command).
     package var exitCode: Int32?
+    /// With `--history`: the last earlier runs of the same project, stage and service, whatever
+    /// their result, oldest first, for trend charts. Never compared with.
+    package var trend: [HistoryRecord] = []
+    /// How the reports present the result (not what it is).
+    package var presentation = Presentation()
 
     package init(
         verdict: Verdict, totalScore: Double, objectives: Objectives, indicatorResults: [IndicatorResult],
@@ -169,5 +179,27 @@ package struct KeyComparison: Sendable, Equatable {
         self.key = key
         self.comparedValue = comparedValue
         self.thresholds = thresholds
+    }
+}
+
+/// How the reports present a result: choices of the command and the platform, not of the evaluation.
+package struct Presentation: Sendable, Equatable {
+    /// The Markdown summary draws a Mermaid chart per indicator with a trend (GitHub renders them).
+    package var summaryCharts = false
+    /// Links the platform adds to the summary (the HTML report's place): its own URLs, never outside text.
+    package var links: [Link] = []
+
+    package struct Link: Sendable, Equatable {
+        package var title: String
+        package var url: String
+        package init(title: String, url: String) {
+            self.title = title
+            self.url = url
+        }
+    }
+
+    package init(summaryCharts: Bool = false, links: [Link] = []) {
+        self.summaryCharts = summaryCharts
+        self.links = links
     }
 }

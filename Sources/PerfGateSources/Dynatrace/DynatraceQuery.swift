@@ -111,15 +111,16 @@ package enum DynatraceQuery: Equatable {
         }
     }
 
-    /// The request path and query string for a window in Unix seconds.
-    package func pathAndQuery(window: Window) -> String {
+    /// The request path and query string for a window in Unix seconds; `series` asks Timeseries
+    /// v1 for every point (`queryMode=SERIES`) instead of one per entity.
+    package func pathAndQuery(window: Window, series: Bool = false) -> String {
         let from = String(CheckedNumber.clamped((window.start * 1000).rounded(), to: Self.millisecondRange))
         let to = String(CheckedNumber.clamped((window.end * 1000).rounded(), to: Self.millisecondRange))
         switch self {
         case let .timeseries(id, aggregation, percentile, entityIds, tags):
             var pairs = [("includeData", "true"), ("aggregationType", aggregation)]
             if let percentile { pairs.append(("percentile", percentile)) }
-            pairs += [("startTimestamp", from), ("endTimestamp", to), ("queryMode", "TOTAL")]
+            pairs += [("startTimestamp", from), ("endTimestamp", to), ("queryMode", series ? "SERIES" : "TOTAL")]
             pairs += entityIds.map { ("entity", $0) } + tags.map { ("tag", $0) }
             return "/api/v1/timeseries/" + URLText.pathSegment(id) + "?" + URLText.formEncoded(pairs)
         case let .smartscape(path, _, _, tags):

@@ -7,7 +7,10 @@ package enum DynatraceResponse {
     }
 
     /// One answer, and the Metrics v2 `nextPageKey` when the server has more pages.
-    static func page(_ response: HTTPResponse, for query: DynatraceQuery, request: String) throws(SourceError) -> (answer: SourceAnswer, nextPageKey: String?) {
+    /// `allPoints`: every Timeseries v1 point of each entity (a series), not the first.
+    static func page(
+        _ response: HTTPResponse, for query: DynatraceQuery, request: String, allPoints: Bool = false
+    ) throws(SourceError) -> (answer: SourceAnswer, nextPageKey: String?) {
         let document = try? JSONParser.parse(response.body)
         guard (200..<300).contains(response.status) else { throw SourceError("\(request): \(failure(response, document))") }
         guard let document else {
@@ -15,7 +18,7 @@ package enum DynatraceResponse {
         }
         do throws(SourceError) {
             switch query {
-            case .timeseries: return (SourceAnswer(try timeseries(document)), nil)
+            case .timeseries: return (SourceAnswer(try timeseries(document, allPoints: allPoints)), nil)
             case let .smartscape(_, relationship, relation, _): return (SourceAnswer(try entities(document, relationship, relation)), nil)
             case .metrics:
                 let next = document["nextPageKey"]
@@ -40,7 +43,7 @@ package enum DynatraceResponse {
     }
 
     /// `dataResult.dataPoints`: entity → `[[ms, value|null], …]`; with queryMode TOTAL, one point each.
-    static func timeseries(_ document: Node) throws(SourceError) -> [Measurement] {
+    static func timeseries(_ document: Node, allPoints: Bool = false) throws(SourceError) -> [Measurement] {
         guard let points = document["dataResult"]?["dataPoints"]?.members else {
             throw SourceError("the answer has no dataResult.dataPoints")
         }
@@ -52,10 +55,12 @@ package enum DynatraceResponse {
                 results.append(Measurement(key: entity.key, value: nil))
                 continue
             }
-            guard let pair = first.items, pair.count == 2 else {
-                throw SourceError("a data point of \(Excerpt.quoted(entity.key)) is not [timestamp, value]")
+            for item in allPoints ? list : [first] {
+                guard let pair = item.items, pair.count == 2 else {
+                    throw SourceError("a data point of \(Excerpt.quoted(entity.key)) is not [timestamp, value]")
+                }
+                results.append(try point(key: entity.key, value: pair[1], milliseconds: pair[0]))
             }
-            results.append(try point(key: entity.key, value: pair[1], milliseconds: pair[0]))
         }
         return results
     }

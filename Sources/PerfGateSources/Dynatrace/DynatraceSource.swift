@@ -6,7 +6,7 @@ import PerfGateCore
 /// Pitometer's `DYNATRACE_BASEURL`): the environment's URL, e.g. `https://abc123.live.dynatrace.com`
 /// or `https://host/e/ENV-ID`. The token comes from `DYNATRACE_API_TOKEN` (or `DYNATRACE_APITOKEN`)
 /// or `--dynatrace-token-file`, and is sent as `Authorization: Api-Token …`.
-package struct DynatraceSource: SLIProvider {
+package struct DynatraceSource: SLIProvider, SeriesSource {
     package let name = "dynatrace"
     /// Its settings and credentials' variables; the flags, the redactor and the CI mask list derive from this.
     package static let declaration = SourceDeclaration(
@@ -43,7 +43,17 @@ package struct DynatraceSource: SLIProvider {
     }
 
     package func answer(_ query: Node, context: SourceContext) async throws -> SourceAnswer {
-        let parsed: DynatraceQuery
+        try await fetch(query, context: context, step: nil)
+    }
+
+    /// `--series`: Metrics v2 at a resolution of the step in whole minutes (Dynatrace's finest is
+    /// 1m), Timeseries v1 with `queryMode=SERIES`. Smartscape counts have no curve.
+    package func series(_ query: Node, context: SourceContext, step: Double) async throws -> [Measurement] {
+        try await fetch(query, context: context, step: step).measurements
+    }
+
+    func fetch(_ query: Node, context: SourceContext, step: Double?) async throws -> SourceAnswer {
+        var parsed: DynatraceQuery
         switch DynatraceQuery.parse(query) {
         case .success(let value): parsed = value
         case .failure(let problem): throw SourceError("dynatrace: \(problem.message)")
@@ -51,10 +61,20 @@ package struct DynatraceSource: SLIProvider {
         guard let window = context.window else {
             throw SourceError("dynatrace: a query needs the load test's window: give --start (and --end)")
         }
+        var series = false
+        if let step {
+            switch parsed {
+            case .smartscape: throw SourceError("dynatrace: a smartscape count has no curve over time")
+            case let .metrics(selector, entitySelector, _, mzSelector):
+                let minutes = max(1, Int(CheckedNumber.clamped((step / 60).rounded(.up), to: 1...525_600)))
+                parsed = .metrics(selector: selector, entitySelector: entitySelector, resolution: "\(minutes)m", mzSelector: mzSelector)
+            case .timeseries: series = true
+            }
+        }
         let filled = context.placeholdersFilled ? parsed : try parsed.filled { (text) throws(SourceError) in
             try Placeholders.fill(text, variables: context.variables, window: window)
         }
-        let url = try baseURL(context) + filled.pathAndQuery(window: window)
+        let url = try baseURL(context) + filled.pathAndQuery(window: window, series: series)
         guard let token = try configuration.secret(file: Self.tokenFile, variables: Self.secrets.variables, source: name) else {
             throw SourceError("dynatrace: no API token: set DYNATRACE_API_TOKEN or pass --dynatrace-token-file")
         }
@@ -63,7 +83,7 @@ package struct DynatraceSource: SLIProvider {
                 "dynatrace: the token was not sent to \(URLText.origin(url) ?? "the server"), which only the spec names; pass --trust-spec-urls (or give the same URL with --dynatrace-url) to send it")
         }
         let headers = [("Accept", "application/json"), ("Authorization", "Api-Token " + token)]
-        var page = try await get(url, headers: headers, filled)
+        var page = try await get(url, headers: headers, filled, allPoints: series)
         var answer = page.answer
         // Metrics v2 pages: follow nextPageKey (alone, as the API wants it), a bounded number of times.
         var pages = 1
@@ -72,7 +92,7 @@ package struct DynatraceSource: SLIProvider {
                 throw SourceError("dynatrace: the answer has more than \(Self.maxPages) pages; narrow the metricSelector or entitySelector")
             }
             try Task.checkCancellation()
-            page = try await get(try baseURL(context) + "/api/v2/metrics/query?" + URLText.formEncoded([("nextPageKey", key)]), headers: headers, filled)
+            page = try await get(try baseURL(context) + "/api/v2/metrics/query?" + URLText.formEncoded([("nextPageKey", key)]), headers: headers, filled, allPoints: series)
             answer.measurements += page.answer.measurements
             answer.warnings += page.answer.warnings.filter { !answer.warnings.contains($0) }
             pages += 1
@@ -83,14 +103,14 @@ package struct DynatraceSource: SLIProvider {
     /// The most Metrics v2 pages one query reads.
     static let maxPages = 50
 
-    func get(_ url: String, headers: [(String, String)], _ query: DynatraceQuery) async throws(SourceError) -> (answer: SourceAnswer, nextPageKey: String?) {
+    func get(_ url: String, headers: [(String, String)], _ query: DynatraceQuery, allPoints: Bool) async throws(SourceError) -> (answer: SourceAnswer, nextPageKey: String?) {
         let response: HTTPResponse
         do {
             response = try await configuration.http.send(HTTPRequest(url: url, headers: headers))
         } catch {
             throw SourceError("dynatrace: \(error.message)")
         }
-        return try DynatraceResponse.page(response, for: query, request: "dynatrace: GET \(URLText.redacted(url))")
+        return try DynatraceResponse.page(response, for: query, request: "dynatrace: GET \(URLText.redacted(url))", allPoints: allPoints)
     }
 
     /// The request: `GET` and the URL, placeholders filled, credentials masked.

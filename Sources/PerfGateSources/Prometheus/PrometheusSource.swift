@@ -11,7 +11,7 @@ import PerfGateCore
 /// `PROMETHEUS_TOKEN` or `--prometheus-token-file`, else Basic auth from `PROMETHEUS_USERNAME` and
 /// `PROMETHEUS_PASSWORD`. Credentials go to a URL that only the spec names only with
 /// `--trust-spec-urls`, or when it is the same server as the flag's or the variable's.
-package struct PrometheusSource: SLIProvider {
+package struct PrometheusSource: SLIProvider, SeriesSource {
     package let name = "prometheus"
     /// Its settings and credentials' variables; the flags, the redactor and the CI mask list derive from this.
     package static let declaration = SourceDeclaration(
@@ -44,10 +44,25 @@ package struct PrometheusSource: SLIProvider {
 
     package func answer(_ query: Node, context: SourceContext) async throws -> SourceAnswer {
         guard let text = query.stringValue else { throw SourceError("prometheus: the query must be a PromQL string") }
-        let endpoint = try endpoint(context)
         let promql = context.placeholdersFilled ? text : try Placeholders.fill(text, variables: context.variables, window: context.window)
         var form = [("query", promql)]
         if let window = context.window { form.append(("time", JSONWriter.format(window.end))) }
+        return try await post(form, to: try endpoint(context))
+    }
+
+    /// `--series`: the same PromQL as a range query (`POST /api/v1/query_range`) over the window.
+    package func series(_ query: Node, context: SourceContext, step: Double) async throws -> [Measurement] {
+        guard let text = query.stringValue else { throw SourceError("prometheus: the query must be a PromQL string") }
+        guard let window = context.window else { throw SourceError("prometheus: a range query needs the window") }
+        let promql = context.placeholdersFilled ? text : try Placeholders.fill(text, variables: context.variables, window: window)
+        let form = [
+            ("query", promql), ("start", JSONWriter.format(window.start)), ("end", JSONWriter.format(window.end)), ("step", JSONWriter.format(step)),
+        ]
+        return try await post(form, to: try endpoint(context) + "_range").measurements
+    }
+
+    /// Sends a form to a query endpoint, with the credentials when the server may have them.
+    func post(_ form: [(String, String)], to endpoint: String) async throws(SourceError) -> SourceAnswer {
         var request = HTTPRequest(
             method: "POST", url: endpoint, headers: [("Accept", "application/json")], body: Array(URLText.formEncoded(form).utf8))
         var warnings: [String] = []

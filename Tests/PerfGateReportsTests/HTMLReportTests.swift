@@ -1,5 +1,5 @@
 import PerfGateCore
-import PerfGateReports
+@testable import PerfGateReports
 import Testing
 
 /// The HTML page: self-contained, escaped, and saying in text what its charts show.
@@ -37,5 +37,57 @@ import Testing
 
     @Test func theReportIsListedWithTheOthers() {
         #expect(Reports.named("html")?.defaultFileName == "perfgate.html")
+    }
+}
+
+/// The charts over time: trends from the history, curves over the window.
+@Suite struct HTMLChartTests {
+    let html = HTMLReport.render(SampleResults.withPictures)
+
+    @Test func theTrendShowsEveryEarlierRunAndRingsThisOne() {
+        #expect(html.contains("<dt>Trend</dt><dd>the last 5 earlier runs of the history, 2024-04-24T23:06:40Z to 2024-04-28T23:06:40Z, and this run</dd>"))
+        #expect(html.contains("<svg class=\"chart\" viewBox=\"0 0 640 220\"") && html.contains("aria-labelledby=\"trend-1\""))
+        // Five earlier points and this run's, each a mark with its numbers; the warning is a square.
+        let checkout = html.components(separatedBy: "id=\"indicator-2\"")[0]
+        #expect(checkout.components(separatedBy: "<circle class=\"mark-ok\"").count - 1 == 5)
+        #expect(checkout.components(separatedBy: "<rect class=\"mark-warning\"").count - 1 == 1)
+        #expect(checkout.contains("<title>checkout, 2024-04-27T23:06:40Z: 560, warning, run score 80</title>"))
+        #expect(checkout.contains("<title>checkout, this run: 581, pass</title>"))
+        #expect(checkout.contains("class=\"current-ring\""))
+        // The absolute limits across, and the numbers in a table, newest first.
+        #expect(checkout.contains("<title>upperWarning 800</title></line>"))
+        #expect(checkout.contains("<tr><td>2024-04-28T23:06:40Z</td><td>pass</td><td>100</td><td>580 (pass)</td></tr>"))
+    }
+
+    @Test func theCurveHasItsGapAndItsSummary() {
+        let checkout = html.components(separatedBy: "id=\"indicator-2\"")[0]
+        #expect(checkout.contains("<span class=\"key\">checkout</span>: 120 points, min 500, max 590, last 500"))
+        // The missing point breaks the line: two pieces.
+        let curve = checkout.components(separatedBy: "<figure class=\"series\">")[1]
+        let path = curve.components(separatedBy: "<path class=\"line\" d=\"")[1].prefix { $0 != "\"" }
+        #expect(path.filter { $0 == "M" }.count == 2)
+    }
+
+    @Test func hostileKeysInTrendsCurvesAndNotesAreText() {
+        #expect(!html.contains("<b>") && !html.contains("\u{1B}") && !html.contains("\u{01}"))
+        #expect(html.contains("no curve: eu|west &lt;b&gt;&amp;&quot;&#39;"))
+        for forbidden in ["<script", "src=", "href=", "url(", "@import", "javascript:"] { #expect(!html.lowercased().contains(forbidden)) }
+    }
+
+    @Test func colourIsAnAttributeSoABlockedStyleSheetKeepsIt() {
+        // Jenkins' HTML Publisher serves pages under a policy without inline styles: the charts must not need them.
+        for band in ["band-ok", "band-warning", "band-severe"] { #expect(!HTMLReport.style.contains(band)) }
+        #expect(html.contains("class=\"band-ok\" x=") && html.contains("fill=\"#dafbe1\""))
+    }
+
+    @Test func aKeptnObjectiveIsBandedByItsOwnCriteria() throws {
+        let objective = SLOObjective(sli: "p95", pass: [["<=+10%", "<600"]], warning: [["<=800"]])
+        var evaluated = SLOObjectiveResult(
+            objective: objective, status: .warning, score: 0.5, value: 650, comparedValue: 500, passTargets: [], warningTargets: [])
+        evaluated.hasComparison = true
+        #expect(evaluated.status(at: 540) == .pass && evaluated.status(at: 560) == .warning && evaluated.status(at: 800) == .warning)
+        #expect(evaluated.status(at: 800.5) == .fail)
+        evaluated.hasComparison = false
+        #expect(evaluated.status(at: 590) == .pass)
     }
 }

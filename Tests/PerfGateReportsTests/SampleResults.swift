@@ -38,4 +38,32 @@ enum SampleResults {
                             measurements: [Measurement(key: "value", value: 1)], thresholds: Thresholds(upperSevere: 2)),
         ],
         window: nil, specPath: nil, evaluatedAt: 1_714_565_460)
+
+    /// The mixed result with five earlier runs in its trend (hostile keys among them), series
+    /// for the first two indicators, and the summary's charts on.
+    static var withPictures: EvaluationResult {
+        var result = mixed
+        var runs: [HistoryRecord] = []
+        for run in 0..<5 {
+            let warned = run == 3
+            let checkout = HistoryRecord.Value(
+                id: "checkout_p95_ms", key: "checkout", value: 500 + Double(run * 20), status: warned ? "warning" : "pass", success: true)
+            let page = HistoryRecord.Value(id: "p99 `per` page", key: hostileKey, value: 800 + Double(run), status: "pass", success: true)
+            let time: Double = 1_714_000_000 + Double(run * 86_400)
+            runs.append(HistoryRecord(
+                time: time, window: nil, specKind: "perfspec", specPath: nil, specDigest: nil, context: [:],
+                result: warned ? .warning : .pass, score: warned ? 80 : 100, values: [checkout, page]))
+        }
+        result.trend = runs
+        var points: [SeriesLine.Point] = []
+        for index in 0..<121 {
+            let value: Double? = index == 60 ? nil : 500 + Double(index % 10 * 10)
+            points.append(SeriesLine.Point(time: 1_714_564_800 + Double(index * 5), value: value))
+        }
+        result.indicatorResults[0].series = [SeriesLine(key: "checkout", points: points)]
+        result.indicatorResults[1].series = [SeriesLine(key: hostileKey, points: [SeriesLine.Point(time: 1_714_564_800, value: 1)])]
+        result.indicatorResults[2].seriesNote = "no curve: " + hostileKey
+        result.presentation = Presentation(summaryCharts: true, links: [Presentation.Link(title: "HTML report", url: "https://ci.example/a_b?c=1&d=2")])
+        return result
+    }
 }

@@ -162,7 +162,8 @@ class Handler(BaseHTTPRequestHandler):
                      "timestamps": [1714565400000], "values": [None]}]}]})
         if url.path.startswith("/api/v1/timeseries/"):
             ok = (self.expect(query, "includeData", "true") and self.expect(query, "startTimestamp", FROM_MS)
-                  and self.expect(query, "endTimestamp", TO_MS) and self.expect(query, "queryMode", "TOTAL"))
+                  and self.expect(query, "endTimestamp", TO_MS)
+                  and self.expect(query, "queryMode", "SERIES" if query.get("queryMode") == ["SERIES"] else "TOTAL"))
             if not ok:
                 return
             timeseries = url.path[len("/api/v1/timeseries/"):]
@@ -173,6 +174,9 @@ class Handler(BaseHTTPRequestHandler):
                 return
             points = {"SERVICE-BAB018A09DA36B75": [[1714564800000, 5824401.800000001 if agg == "PERCENTILE" else 2476689.888888889]],
                       "SERVICE-00000000000000AA": [[1714564800000, None]]}
+            if query.get("queryMode") == ["SERIES"]:  # every minute of the window
+                points = {k: [[1714564800000 + m * 60000, None if v[0][1] is None else v[0][1] * (1 + m / 20)] for m in range(11)]
+                          for k, v in points.items()}
             entities = query.get("entity")
             if entities:
                 points = {k: v for k, v in points.items() if k in entities}

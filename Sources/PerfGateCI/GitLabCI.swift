@@ -14,6 +14,8 @@ package struct GitLabCI: CIPlatform {
     package static let warningExitCode: Int32 = 3
     /// The metrics report's file name, beside the other reports.
     package static let metricsFile = "metrics.txt"
+    /// `artifacts:reports:annotations`: links on the job's page (the HTML report's).
+    package static let annotationsFile = "annotations.json"
 
     let environment: [String: String]
     let output: any CIOutput
@@ -47,6 +49,13 @@ package struct GitLabCI: CIPlatform {
     package func publish(_ result: EvaluationResult, reports: ReportPaths, conclusion: Conclusion) throws(FileError) {
         let metrics = Path.resolve(Self.metricsFile, against: reports.folder)
         try FileSystem.writeAtomically(OpenMetricsReport.render(result), to: metrics)
+        if let link = htmlLink(reports) {
+            // GitLab's schema: one section, a list of {external_link: {label, url}} and nothing else.
+            let annotations = Node.object([("perfgate", .array([.object([("external_link", .object([
+                ("label", .string(link.title)), ("url", .string(link.url)),
+            ]))])]))])
+            try FileSystem.writeAtomically(JSONWriter.write(annotations) + "\n", to: Path.resolve(Self.annotationsFile, against: reports.folder))
+        }
         let now = Int(Clock.now)
         for (index, indicator) in result.indicatorResults.prefix(200).enumerated() {
             let section = "perfgate_indicator_\(index + 1)"
@@ -72,6 +81,19 @@ package struct GitLabCI: CIPlatform {
     }
 
     package func conclude(_ conclusion: Conclusion) { output.note(conclusion.line) }
+
+    /// The HTML report in the job's artifacts (`$CI_JOB_URL/artifacts/file/<path>`), when it is
+    /// inside the project directory (artifacts cannot reach outside it) and the job's URL is plain.
+    func htmlLink(_ reports: ReportPaths) -> Presentation.Link? {
+        guard let html = reports.files["html"], let project = value("CI_PROJECT_DIR"), let job = value("CI_JOB_URL"),
+              job.hasPrefix("https://") || job.hasPrefix("http://"),
+              job.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 && !"()<>[]\"'`\\ ".unicodeScalars.contains($0) })
+        else { return nil }
+        let base = project.hasSuffix("/") ? project : project + "/"
+        guard html.hasPrefix(base) else { return nil }
+        let relative = html.dropFirst(base.count).split(separator: "/").map { AzurePipelines.unreservedOnly(String($0)) }.joined(separator: "/")
+        return Presentation.Link(title: "perfgate: HTML report with charts", url: (job.hasSuffix("/") ? String(job.dropLast()) : job) + "/artifacts/file/" + relative)
+    }
 }
 
 /// The wall clock, for the sections' timestamps.

@@ -9,7 +9,7 @@ enum ReportWriter {
     /// stops early can never leave the last run's files to be read as its own.
     static func removeStale(_ paths: ReportPaths) {
         let owned = paths.files.values.filter { $0 != "-" }
-            + [Jenkins.propertiesFile, GitLabCI.metricsFile].map { Path.resolve($0, against: paths.folder) }
+            + [Jenkins.propertiesFile, GitLabCI.metricsFile, GitLabCI.annotationsFile].map { Path.resolve($0, against: paths.folder) }
         for path in owned { FileSystem.remove(path) }
     }
 

@@ -1,4 +1,5 @@
-import PerfGateCI
+import Foundation
+@testable import PerfGateCI
 import PerfGateCore
 import PerfGateReports
 import PerfGateTestSupport
@@ -35,6 +36,23 @@ import Testing
         // mark start, the load test and evaluate are jobs of one pipeline: the window file is the pipeline's.
         #expect(platform.runIdentifier == "gitlab-4711")
         #expect(platform.issuesExitCode == 3)
+    }
+
+    @Test func theHTMLReportIsLinkedOnTheJobPageOnlyFromTheProjectAndAPlainJobURL() throws {
+        let folder = try Fixtures.temporaryFolder()
+        let html = folder + "/perf report (1)/perfgate.html"
+        let environment = Self.environment.merging(["CI_PROJECT_DIR": folder]) { $1 }
+        let platform = GitLabCI(environment: environment, output: RecordingOutput())
+        let reports = ReportPaths(files: ["html": html], folder: folder + "/perf report (1)")
+        #expect(platform.htmlLink(reports)?.url == "https://gitlab.example.com/group/project/-/jobs/90210/artifacts/file/perf%20report%20%281%29/perfgate.html")
+        try FileManager.default.createDirectory(atPath: folder + "/perf report (1)", withIntermediateDirectories: true)
+        try platform.publish(Self.result(), reports: reports, conclusion: Conclusion(verdict: .warning, exitCode: 3, onWarning: .issues, issuesExitCode: 3))
+        let annotations = try JSONParser.parse(Fixtures.read(folder + "/perf report (1)/annotations.json"))
+        #expect(annotations["perfgate"]?.items?.first?["external_link"]?["url"]?.stringValue == platform.htmlLink(reports)?.url)
+        // Outside the project (artifacts cannot hold it), or a job URL that is not plain: no link.
+        #expect(platform.htmlLink(ReportPaths(files: ["html": "/elsewhere/perfgate.html"], folder: "/elsewhere")) == nil)
+        let odd = GitLabCI(environment: environment.merging(["CI_JOB_URL": "javascript:alert(1)"]) { $1 }, output: RecordingOutput())
+        #expect(odd.htmlLink(reports) == nil)
     }
 
     @Test func exportsGoToTheJobsEnvironmentFile() throws {

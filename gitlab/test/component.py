@@ -66,8 +66,12 @@ def check(path):
     if job["image"].get("entrypoint") != [""]:
         sys.exit(f"{path}: the image's entrypoint must be set aside (entrypoint: [\"\"]) for GitLab's shell")
     reports = job["artifacts"]["reports"]
-    if set(reports) != {"junit", "metrics"} or job["artifacts"].get("when") != "always":
-        sys.exit(f"{path}: the job must upload its junit and metrics reports, and its folder when: always")
+    if set(reports) != {"junit", "metrics", "annotations"} or job["artifacts"].get("when") != "always":
+        sys.exit(f"{path}: the job must upload its junit, metrics and annotations reports, and its folder when: always")
+    # expose_as links nothing when the path uses variables, starts with ./, is a glob or a folder without its / (gitlab-ci.md §6.2).
+    exposed = job["artifacts"].get("paths", [])
+    if "expose_as" not in job["artifacts"] or any("$" in p.replace("$[[", "") or p.startswith("./") or "*" in p or not p.endswith("/") for p in exposed):
+        sys.exit(f"{path}: expose_as needs literal folder paths ending in /")
     print(f"{path}: valid: {len(inputs)} inputs, every one declared, typed, defaulted and used")
 
 

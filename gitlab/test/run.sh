@@ -79,6 +79,23 @@ check "the warned indicator is a test case of its own (GitLab has no warning sta
 check "metrics.txt is where artifacts:reports:metrics looks" test -s "$project/perfgate-report/metrics.txt"
 check "metrics.txt parses as strict OpenMetrics (prometheus_client)" metrics_parse "$project/perfgate-report/metrics.txt"
 check "metrics.txt holds the score and the result" grep -qx 'perfgate_score 70' "$project/perfgate-report/metrics.txt"
+annotations_valid() {
+  # GitLab's schema (gitlab-ci.md §6.1): an object of lists of {external_link: {label, url}}, nothing else.
+  "$python" - "$1" "$2" <<'PY'
+import json, sys
+data = json.load(open(sys.argv[1]))
+assert isinstance(data, dict) and len(data) <= 20, data
+for name, items in data.items():
+    assert isinstance(items, list) and len(items) <= 1000 and len(name) <= 255
+    for item in items:
+        assert set(item) == {"external_link"} and set(item["external_link"]) == {"label", "url"}, item
+        assert all(isinstance(v, str) for v in item["external_link"].values())
+assert data["perfgate"][0]["external_link"]["url"] == sys.argv[2], data
+PY
+}
+check "annotations.json links the HTML report on the job's page, in GitLab's schema" \
+  annotations_valid "$project/perfgate-report/annotations.json" "https://gitlab.example.com/group/project/-/jobs/90210/artifacts/file/perfgate-report/perfgate.html"
+check "the HTML report is in the exposed folder" grep -q '<!DOCTYPE html>' "$project/perfgate-report/perfgate.html"
 check "each indicator has a collapsible section" test "$(grep -c $'\e\\[0Ksection_start:[0-9]*:perfgate_indicator_' "$scratch/stdout")" -eq 2
 check "the passing indicator's section is collapsed" grep -q 'perfgate_indicator_2\[collapsed=true\]' "$scratch/stdout"
 check "the last line says how the job ends and what to list" contains "$scratch/stderr" "list 3 under allow_failure: exit_codes"

@@ -72,6 +72,8 @@ def harnessIn(File library, File workspace, boolean unix) {
         calls << [step: 'junit', options: options, files: files*.text]
     }
     script.metaClass.archiveArtifacts = { Map options -> calls << [step: 'archiveArtifacts', options: options] }
+    // Without the HTML Publisher plugin, as CPS reports a step that is not installed.
+    script.metaClass.publishHTML = { Map options -> throw new NoSuchMethodError("No such DSL method 'publishHTML' found among steps [archiveArtifacts, junit, sh]") }
     script.metaClass.unstable = { String message -> calls << [step: 'unstable', message: message] }
     script.metaClass.error = { String message -> calls << [step: 'error', message: message]; throw new IllegalStateException(message) }
     return [script: script, calls: calls, workspace: workspace]
@@ -106,9 +108,21 @@ check('a warning marks the build unstable, publishes JUnit and archives the repo
     assert gate.result == 'warning' && gate.score == '85' && gate.status == 0
     assert gate.junit == new File(h.workspace, '.perfgate/perfgate-junit.xml').canonicalPath
     assert steps(h.calls, 'junit')*.options == [[testResults: '.perfgate/perfgate-junit.xml', skipMarkingBuildUnstable: true, allowEmptyResults: true]]
-    assert steps(h.calls, 'archiveArtifacts')*.options == [[artifacts: '.perfgate/perfgate-*', allowEmptyArchive: true]]
+    // Without the HTML Publisher plugin the page is archived with the reports.
+    assert steps(h.calls, 'archiveArtifacts')*.options == [[artifacts: '.perfgate/perfgate-*', allowEmptyArchive: true],
+                                                          [artifacts: '.perfgate/perfgate.html', allowEmptyArchive: true]]
+    assert new File(h.workspace, '.perfgate/perfgate.html').text.startsWith('<!DOCTYPE html>')
     assert steps(h.calls, 'unstable')*.message == ['perfgate: result warning (exit 0, with issues; --fail-on warning would fail)']
     assert steps(h.calls, 'error').isEmpty()
+}
+
+check('with the HTML Publisher plugin the page is published on the build, kept per build') {
+    def h = harness(library, binary, root)
+    h.script.metaClass.publishHTML = { Map options -> h.calls << [step: 'publishHTML', options: options] }
+    h.script.evaluate(binary: binary, start: '2024-05-01T12:00:00Z', end: '2024-05-01T12:10:00Z')
+    assert steps(h.calls, 'publishHTML')*.options == [[target: [reportDir: '.perfgate', reportFiles: 'perfgate.html', reportName: 'perfgate',
+                                                                reportTitles: 'perfgate', keepAll: true, alwaysLinkToLastBuild: true, allowMissing: false]]]
+    assert steps(h.calls, 'archiveArtifacts')*.options == [[artifacts: '.perfgate/perfgate-*', allowEmptyArchive: true]]
 }
 
 check('failOn warning fails the build with the reason; onWarning success leaves it green') {

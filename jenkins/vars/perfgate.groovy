@@ -72,6 +72,7 @@ def evaluate(Map args = [:]) {
     if (gate.junit) {
         junit(testResults: relative(gate.junit), skipMarkingBuildUnstable: true, allowEmptyResults: true)
         archiveArtifacts(artifacts: "${options.reportDir}/perfgate-*", allowEmptyArchive: true)
+        publishPage(options.reportDir)
     }
     if (gate.buildResult == 'UNSTABLE') {
         unstable(gate.message)
@@ -79,6 +80,22 @@ def evaluate(Map args = [:]) {
         error(gate.message)
     }
     return [result: gate.result, score: gate.score, exit: status, json: gate.json, junit: gate.junit, markdown: gate.markdown, status: status]
+}
+
+// The HTML report (perfgate.html, self-contained): a link on the build's page through the HTML
+// Publisher plugin when it is installed; otherwise an archived artifact. Pipeline says a step is
+// missing with NoSuchMethodError ("No such DSL method 'publishHTML'"). Jenkins serves such pages
+// under a Content-Security-Policy without inline styles; the charts keep their colours without them.
+def publishPage(String reportDir) {
+    if (!fileExists("${reportDir}/perfgate.html")) {
+        return
+    }
+    try {
+        publishHTML(target: [reportDir: reportDir, reportFiles: 'perfgate.html', reportName: 'perfgate', reportTitles: 'perfgate',
+                             keepAll: true, alwaysLinkToLastBuild: true, allowMissing: false])
+    } catch (NoSuchMethodError missing) {
+        archiveArtifacts(artifacts: "${reportDir}/perfgate.html", allowEmptyArchive: true)
+    }
 }
 
 // Binds the Secret text credentials the options name (withCredentials masks them in the log).

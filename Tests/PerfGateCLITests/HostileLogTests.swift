@@ -83,7 +83,7 @@ import Testing
             if platform == "github" {
                 let names = try Fixtures.read(root + "/.gh-output").split(separator: "\n").filter { $0.contains("<<perfgate_") }
                     .map { String($0.prefix { $0 != "<" }) }
-                #expect(Set(names).isSubset(of: ["result", "score", "json-report", "junit-report", "markdown-report", "spec", "start", "end"]))
+                #expect(Set(names).isSubset(of: ["result", "score", "json-report", "junit-report", "markdown-report", "html-report", "spec", "start", "end"]))
             }
         }
         #expect(runs == Self.folderNames.count * 18)

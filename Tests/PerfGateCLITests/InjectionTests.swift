@@ -72,7 +72,7 @@ import Testing
         if platform == "github" {
             let outputs = try Fixtures.read(folder + "/gh-output").split(separator: "\n").filter { $0.contains("<<perfgate_") }
                 .map { String($0.prefix { $0 != "<" }) }
-            #expect(Set(outputs) == ["result", "score", "json-report", "junit-report", "markdown-report"])
+            #expect(Set(outputs) == ["result", "score", "json-report", "junit-report", "markdown-report", "html-report"])
             #expect(try Fixtures.read(folder + "/gh-env").isEmpty)
         }
         // Valid XML for both schemas.

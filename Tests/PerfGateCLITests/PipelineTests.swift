@@ -139,6 +139,7 @@ enum FileSystemCheck {
         #expect(outputs["json-report"] == ".perfgate/perfgate-result.json")
         #expect(outputs["junit-report"] == ".perfgate/perfgate-junit.xml")
         #expect(outputs["markdown-report"] == ".perfgate/perfgate-summary.md")
+        #expect(outputs["html-report"] == ".perfgate/perfgate.html")
         #expect(outputs["start"] != nil && outputs["end"] != nil)
         let summary = try workspace.read(".runner/summary")
         #expect(summary.hasPrefix("## ⚠️ perfgate: WARNING, score 75 of 100"))

@@ -61,7 +61,7 @@ function agent(folder, inputs, extra = {}) {
   const env = { PATH: process.env.PATH, HOME: process.env.HOME, TF_BUILD: 'True', PIPELINE_WORKSPACE: folder, AGENT_BUILDDIRECTORY: folder,
                 BUILD_SOURCESDIRECTORY: path.join(folder, 's'), SYSTEM_DEFAULTWORKINGDIRECTORY: path.join(folder, 's'),
                 BUILD_ARTIFACTSTAGINGDIRECTORY: path.join(folder, 'a'), SYSTEM_ARTIFACTSDIRECTORY: path.join(folder, 'a'),
-                AGENT_TEMPDIRECTORY: os.tmpdir(), BUILD_BUILDID: String(process.pid), PERFGATE_PATH: binary };
+                AGENT_TEMPDIRECTORY: os.tmpdir(), BUILD_BUILDID: String(process.pid), SYSTEM_HOSTTYPE: 'build', PERFGATE_PATH: binary };
   return Object.assign(env, agentInputs(folder, inputs), extra);
 }
 
@@ -314,10 +314,11 @@ test('the packaged extension, unpacked as the agent unpacks it, runs a gate with
 // What the agent makes of a task's output (ci-agent-fidelity.md §1.6, §1.9.5): `##vso[` anywhere in a line
 // of stdout or stderr is a command (hidden from the log); task.complete results are case-sensitive and
 // merge pessimistically; in restricted mode publishing commands are refused with a warning; a
-// non-zero exit fails the task.
+// non-zero exit fails the task; artifact.upload outside a build throws (ArtifactCommandExtension.cs:
+// UploadArtifactCommandNotSupported), which fails the task.
 const RESULTS = ['Succeeded', 'SucceededWithIssues', 'Failed', 'Canceled', 'Skipped', 'Abandoned'];
 const RESTRICTED_REFUSED = ['task.uploadsummary', 'task.uploadfile', 'task.addattachment', 'task.setendpoint', 'artifact.upload', 'artifact.associate', 'build.addbuildtag', 'results.publish'];
-function agentVerdict(run, { restricted = false } = {}) {
+function agentVerdict(run, { restricted = false, hostType = 'build' } = {}) {
   let result = 'Succeeded';
   const warnings = [];
   const commands = [];
@@ -332,6 +333,7 @@ function agentVerdict(run, { restricted = false } = {}) {
     const properties = Object.fromEntries(info.slice(name.length + 1).split(';').filter((p) => p.includes('=')).map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]));
     commands.push(name);
     if (restricted && RESTRICTED_REFUSED.includes(name)) { warnings.push(`refused in restricted mode: ${name}`); continue; }
+    if (name === 'artifact.upload' && hostType !== 'build') { worse('Failed'); continue; }  // CommandProcessFailed
     if (name === 'task.complete') {
       if (RESULTS.includes(properties.result)) worse(properties.result); else worse('Failed');  // CommandProcessFailed
     }
@@ -357,8 +359,15 @@ test('the agent, reading the task output, gets the result the binary decided, al
   const restricted = await runTask(agent(folder, { command: 'evaluate' }));
   const verdict = agentVerdict(restricted, { restricted: true });
   assert.strictEqual(verdict.result, 'SucceededWithIssues');
-  assert.deepStrictEqual(verdict.warnings, ['refused in restricted mode: results.publish', 'refused in restricted mode: task.uploadsummary']);
+  assert.deepStrictEqual(verdict.warnings, ['refused in restricted mode: results.publish', 'refused in restricted mode: artifact.upload',
+    'refused in restricted mode: task.uploadsummary']);
   assert.match(restricted.stderr, /with restricted commands .* PublishTestResults@2/);
+  // A classic release: no artifact.upload (the agent would fail the task on it); the HTML report goes with the step's log.
+  const release = await runTask(agent(folder, { command: 'evaluate' }, { SYSTEM_HOSTTYPE: 'release' }));
+  const released = agentVerdict(release, { hostType: 'release' });
+  assert.strictEqual(released.result, 'SucceededWithIssues', release.stdout + release.stderr);
+  assert.ok(released.commands.includes('task.uploadfile') && !released.commands.includes('artifact.upload'), released.commands.join(' '));
+  assert.ok(agentVerdict(first).commands.includes('artifact.upload'));
 });
 
 // Every `task: PerfGate@1` step of the README's pipelines, as YAML (Debian's python3-yaml reads it).

@@ -153,7 +153,7 @@ for case in pass:0 warning:0 fail:1 error:2; do
   [ "$name" = fail ] && check "a failed evaluation says why" contains "$scratch/stdout" "::error title=perfgate::perfgate: result fail (exit 1): the performance gate failed"
   check "evaluate $name sets the result output" test "$(output_value result)" = "$name"
   check "evaluate $name writes the job summary" contains "$summary" "perfgate: $(echo "$name" | tr '[:lower:]' '[:upper:]')"
-  for report in json-report junit-report markdown-report; do
+  for report in json-report junit-report markdown-report html-report; do
     # A later host step starts in the host workspace: the output must name the file from there.
     check "evaluate $name: a later host step opens the $report output" test -s "$workspace/$(output_value "$report")"
   done

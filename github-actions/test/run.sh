@@ -72,7 +72,7 @@ check "evaluate passes a warning (fail-on fail)" test "$status" -eq 0
 check "evaluate sets the result output" test "$(output_value result)" = "warning"
 check "evaluate sets the score output" test "$(output_value score)" = "85"
 check "evaluate sets the report outputs, relative to the workspace" test "$(output_value junit-report)" = ".perfgate/perfgate-junit.xml"
-for name in json-report junit-report markdown-report; do
+for name in json-report junit-report markdown-report html-report; do
   # A later step starts in the workspace: the path must name the file from there.
   check "a later step opens the $name output" test -s "$workspace/$(output_value "$name")"
 done
@@ -135,7 +135,7 @@ run_action INPUT_COMMAND=evaluate PERFGATE_BIN=/nonexistent/perfgate
 check "a missing binary is reported" contains "$runner/stdout" "::error title=perfgate::the perfgate binary could not be run"
 
 mapfile -t scripts < <(cd "$root" && { git ls-files -- '*.sh' scripts .ci/run; ls github-actions/*.sh github-actions/test/*.sh; } \
-  | grep -v '\.py$' | sort -u | sed "s|^|$root/|")
+  | grep -v '\.py$' | sort -u | while read -r file; do head -n 1 "$root/$file" | grep -q python || echo "$root/$file"; done)
 check "shellcheck passes on every shell script" shellcheck -x "${scripts[@]}"
 
 echo "github-actions: $passed passed, $failed failed, $skipped skipped"

@@ -7,6 +7,12 @@ import PackageDescription
 #error("perfgate builds on Linux (glibc) only")
 #endif
 
+/// For the targets that run once per evaluation or request (the commands, the engine's
+/// orchestration, the CI platforms, the service's routes), not per sample:
+/// optimized for size in release builds, which keeps the static binary in its budget
+/// (scripts/check-binary). The parsers, sources and reports stay optimized for speed.
+let sizeOptimized: [SwiftSetting] = [.unsafeFlags(["-Osize"], .when(configuration: .release))]
+
 let package = Package(
     name: "perfgate",
     products: [
@@ -43,9 +49,9 @@ let package = Package(
         .target(name: "PerfGateReports", dependencies: ["PerfGateCore"]),
         // The evaluation engine the CLI and the server share: a request in, the evaluation out,
         // with the clock, environment, HTTP, files and diagnostics injected.
-        .target(name: "PerfGateEngine", dependencies: ["PerfGateCore", "PerfGateSources"]),
+        .target(name: "PerfGateEngine", dependencies: ["PerfGateCore", "PerfGateSources"], swiftSettings: sizeOptimized),
         // The CI platforms perfgate runs inside: detection, workspaces, publishing, escaping.
-        .target(name: "PerfGateCI", dependencies: ["PerfGateCore", "PerfGateReports"]),
+        .target(name: "PerfGateCI", dependencies: ["PerfGateCore", "PerfGateReports"], swiftSettings: sizeOptimized),
         // `perfgate serve`: the Pitometer web service's and Azure Function's API and perfgate's own
         // over the engine, with authentication, limits, metrics and access logs.
         .target(
@@ -56,14 +62,16 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
-            ]),
+            ],
+            swiftSettings: sizeOptimized),
         // The commands, their options and the exit-code contract.
         .target(
             name: "PerfGateCLI",
             dependencies: [
                 "PerfGateCore", "PerfGateSources", "PerfGateEngine", "PerfGateReports", "PerfGateCI", "PerfGateServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
+            ],
+            swiftSettings: sizeOptimized),
         .executableTarget(
             name: "perfgate", dependencies: ["PerfGateCLI"],
             // Swift links executables with --export-dynamic (for testable imports, which only debug

@@ -18,6 +18,9 @@ Cases:
   memory         peak RSS against input size: 500,000- and 2,000,000-series answers with --json, and a
                  large JSON result file read through one pointer
   size           the stripped size of the static release binary
+  html           the HTML report of 100 Prometheus indicators with --series and 20 runs of history: its
+                 size, perfgate's time with and without it, and headless Chromium's load time
+                 (scripts/test-html --bench: needs chromium, prometheus and promtool)
   scale          time and peak memory against input size: JTL rows (10k to 10M), Prometheus series (1k to
                  1M), static indicators (10 to 10k); a point whose time per item grows by half is flagged
   serve          wrk (2 threads, 64 connections, 10 s) against perfgate serve: GET /health, POST
@@ -287,6 +290,13 @@ def case_size(binary, runs, folder, url):
     return []
 
 
+def case_html(binary, runs, folder, url):
+    # The browser and the real Prometheus live in the HTML report's test; it prints one line.
+    result = subprocess.run([os.path.join(ROOT, "scripts", "test-html"), "--bench", "--binary", binary], capture_output=True, text=True)
+    print(result.stdout.strip() or result.stderr.strip()[-500:])
+    return []
+
+
 WRK_POST = """wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = io.open(os.getenv("PERFGATE_BENCH_BODY"), "r"):read("*a")
@@ -395,7 +405,7 @@ def case_scale(binary, runs, folder, url):
 
 CASES = {"scale": case_scale, "connections": case_connections, "serve": case_serve, "startup": case_startup, "series-100k": case_series, "http-50x200ms": case_http, "jtl-10k": case_jtl_small,
          "jtl-1m": case_jtl, "static-1000": case_static, "size": case_size, "decoders": case_decoders, "memory": case_memory, "xml-1m": case_xml,
-         "k6-1m": case_k6}
+         "k6-1m": case_k6, "html": case_html}
 
 
 def main():

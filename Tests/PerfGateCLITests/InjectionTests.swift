@@ -37,10 +37,22 @@ import Testing
             "gitlab": ["GITLAB_CI": "true", "CI_PROJECT_DIR": folder, "CI_PIPELINE_ID": "1", "CI_JOB_ID": "2"],
             "none": [:],
         ][platform]!
+        // Earlier runs under the same hostile ids and keys: trend charts in the HTML and Mermaid in the summary.
+        let history = (0..<3).map { run in
+            HistoryRecord(
+                time: 1_714_000_000 + Double(run) * 3600, window: nil, specKind: "perfspec", specPath: nil, specDigest: nil, context: [:], result: .pass,
+                score: 11, values: Self.hostile.enumerated().map { index, id in
+                    HistoryRecord.Value(id: id, key: Self.hostile[(index + 1) % Self.hostile.count], value: Double(run), status: "pass", success: true)
+                }).line()
+        }
+        try Fixtures.write(history.joined(separator: "\n") + "\n", to: folder + "/h.jsonl")
         let output = try PerfGateBinary.run(
-            ["evaluate", "--start", "now-1m", "--json", folder + "/r.json", "--junit", folder + "/r.xml", "--markdown", folder + "/r.md"],
+            ["evaluate", "--start", "now-1m", "--json", folder + "/r.json", "--junit", folder + "/r.xml", "--markdown", folder + "/r.md",
+             "--html", folder + "/r.html", "--history", folder + "/h.jsonl", "--summary-charts", "mermaid"],
             environment: environment, in: folder)
         #expect(output.status == 2, "\(output.stderr)")
+        Self.expectInertHTML(try Fixtures.read(folder + "/r.html"))
+        Self.expectInertMermaid(try Fixtures.read(folder + "/r.md"))
 
         // Only perfgate's own commands, for the platform it is on.
         let ours: [String] = [
@@ -89,9 +101,44 @@ import Testing
             }
             #expect(pipes == 6, "\(row)")
         }
+        if platform == "github" { Self.expectInertMermaid(try Fixtures.read(folder + "/gh-summary")) }
         // The data itself is kept, escaped: the JSON still has every hostile id.
         let result = try JSONParser.parse(Fixtures.read(folder + "/r.json"))
         let ids = result["indicatorResults"]?.items?.compactMap { $0["id"]?.stringValue } ?? []
         #expect(Array(ids.prefix(Self.hostile.count)) == Self.hostile)
+    }
+
+    /// Only the elements the HTML report draws, and no attribute that runs or fetches anything.
+    static func expectInertHTML(_ html: String) {
+        let allowed: Set<String> = [
+            "!DOCTYPE", "html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "p", "dl", "dt", "dd", "code", "main", "section",
+            "span", "ul", "li", "svg", "rect", "line", "path", "circle", "text", "figure", "figcaption", "details", "summary", "table", "thead",
+            "tbody", "tr", "th", "td",
+        ]
+        var tags = Set<String>()
+        for piece in html.components(separatedBy: "<").dropFirst() {
+            let name = String(piece.prefix { $0.isLetter || $0.isNumber || $0 == "!" || $0 == "/" || $0 == "-" }).replacingOccurrences(of: "/", with: "")
+            tags.insert(name)
+        }
+        #expect(tags.isSubset(of: allowed), "\(tags.subtracting(allowed))")
+        #expect(html.contains("trend-1"), "the trend charts were drawn")
+        for forbidden in [" on", "src=", "href=", "javascript:", "url("] {
+            // Attributes live inside tags: look only there.
+            for piece in html.components(separatedBy: "<").dropFirst() {
+                let tag = piece.prefix { $0 != ">" }
+                #expect(!tag.lowercased().contains(forbidden), "\(tag)")
+            }
+        }
+    }
+
+    /// Every Mermaid block holds only perfgate's statements, its labels plain quoted text.
+    static func expectInertMermaid(_ markdown: String) {
+        let blocks = markdown.components(separatedBy: "```mermaid\n").dropFirst().map { $0.components(separatedBy: "\n```\n")[0] }
+        #expect(!blocks.isEmpty, "the summary has its charts")
+        for line in blocks.flatMap({ $0.split(separator: "\n") }) {
+            let known = ["xychart-beta", "    title \"", "    x-axis [\"", "    y-axis \"", "    line ["].contains { line.hasPrefix($0) }
+            #expect(known && line.split(separator: "\"", omittingEmptySubsequences: false).count % 2 == 1, "\(line)")
+            for forbidden in ["%%", "#", "`", ";", "<", ">", "\u{0}"] { #expect(!line.contains(forbidden), "\(line)") }
+        }
     }
 }

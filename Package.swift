@@ -83,7 +83,8 @@ let package = Package(
             name: "PerfGateTestSupport", dependencies: ["PerfGateCore"], path: "Tests/PerfGateTestSupport", exclude: ["Servers"]),
         // Core tests also use the static source (how conformance cases become measurements) and the
         // JSON report's violation shape (what the reference data is written in).
-        .testTarget(name: "PerfGateCoreTests", dependencies: ["PerfGateCore", "PerfGateSources", "PerfGateReports", "PerfGateTestSupport"]),
+        .testTarget(
+            name: "PerfGateCoreTests", dependencies: ["PerfGateCore", "PerfGateSources", "PerfGateReports", "PerfGateTestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "PerfGateSourcesTests", dependencies: ["PerfGateSources", "PerfGateTestSupport"], exclude: ["Fixtures"]),
         // The engine in-process, the conformance cases included (their results in the JSON report's shape).

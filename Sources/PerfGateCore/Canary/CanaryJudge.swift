@@ -1,0 +1,243 @@
+import Glibc
+
+/// The canary judge: Kayenta's NetflixACAJudge metric classification (canary-analysis.md §1.3–1.4),
+/// per indicator, on the baseline's and the canary's samples.
+///
+/// 1. Missing samples are removed (or 0 with `nanStrategy: replace`); outliers beyond the IQR
+///    fences (widened to P1/P99) are removed when asked.
+/// 2. No data left on a side: Nodata (NodataFailMetric with `mustHaveData`; Pass with `replace`).
+/// 3. Identical samples, or a single value in both: Pass.
+/// 4. Both samples constant: a little Gaussian noise (sd = 1e-5 of the value) breaks the ties.
+/// 5. The 98% Mann-Whitney interval for canary − baseline, and the estimate (`MannWhitney`).
+/// 6. High when the direction allows it, the interval's lower bound is above 0.25·|estimate| and
+///    the effect (mean ratio or CLES) is at or above `allowedIncrease` (or undefined); Low the
+///    mirror image; otherwise Pass. A critical High or Low needs the critical effect too.
+package enum CanaryJudge {
+    /// The most samples one side may have.
+    package static let maxSamples = 2_000_000
+
+    /// - Parameter perturb: adds the noise of step 4 to a constant sample (injected in tests;
+    ///   Kayenta's generator is unseeded, perfgate's default is seeded, so a run repeats).
+    package static func judge(
+        baseline rawBaseline: [Double?], canary rawCanary: [Double?], config: CanaryConfig,
+        perturb: (CanaryRole, [Double]) -> [Double] = SeededNoise.perturb
+    ) throws(MannWhitney.AllTied) -> CanaryResult {
+        let baseline = prepare(rawBaseline, config: config)
+        let canary = prepare(rawCanary, config: config)
+        var result = CanaryResult(
+            classification: .pass, critical: false, reason: "", baseline: baseline.summary, canary: canary.summary)
+        guard !baseline.values.isEmpty, !canary.values.isEmpty else {
+            let side = baseline.values.isEmpty && canary.values.isEmpty ? "either side" : baseline.values.isEmpty ? "the baseline" : "the canary"
+            switch config.nanStrategy {
+            case .replace:
+                result.reason = "no data from \(side); with nanStrategy replace that is a pass"
+            case .remove where config.mustHaveData && !config.critical:
+                result.classification = .nodataFail
+                result.reason = "no data from \(side), and mustHaveData is set"
+            case .remove:
+                result.classification = .nodata
+                result.critical = config.critical
+                result.reason = "no data from \(side): not judged" + (config.critical ? "; the indicator is critical, so the gate fails" : "")
+            }
+            return result
+        }
+        if baseline.values.sorted() == canary.values.sorted() {
+            result.reason = "the canary's samples are the baseline's"
+            return result
+        }
+        if Set(baseline.values + canary.values).count == 1 {
+            result.reason = "every sample has the same value"
+            return result
+        }
+        var x = canary.values, y = baseline.values
+        if Set(x).count == 1 && Set(y).count == 1 {
+            x = perturb(.canary, x)
+            y = perturb(.baseline, y)
+            result.noiseAdded = true
+        }
+        let interval = try MannWhitney(canary: x, baseline: y).interval(confidence: CanaryConfig.confidence)
+        let bound = CanaryConfig.tolerance * abs(interval.estimate)
+        let ratio = meanRatio(baseline: y, canary: x)
+        let effect = config.measure == .cles ? commonLanguageEffect(baseline: y, canary: x) : ratio
+        result.interval = interval
+        result.tolerance = bound
+        result.meanRatio = ratio.isNaN ? nil : ratio
+        result.effectSize = effect.isNaN ? nil : effect
+        let high = config.direction != .decrease && interval.lower > bound && (effect.isNaN || effect >= config.allowedIncrease)
+        let low = config.direction != .increase && interval.upper < -bound && (effect.isNaN || effect <= config.allowedDecrease)
+        result.classification = high ? .high : low ? .low : .pass
+        if config.critical {
+            result.critical = (high && (effect.isNaN || effect >= config.criticalIncrease)) || (low && (effect.isNaN || effect <= config.criticalDecrease))
+        }
+        result.reason = reason(result, config: config, interval: interval, bound: bound, effect: effect)
+        return result
+    }
+
+    /// Why the judge decided as it did, in the terms of its rule.
+    static func reason(_ result: CanaryResult, config: CanaryConfig, interval: MannWhitney.Interval, bound: Double, effect: Double) -> String {
+        let shown = "98% interval [\(NumberText.precise(interval.lower)), \(NumberText.precise(interval.upper))]"
+        let effectText = effect.isNaN ? "undefined (a mean is 0)" : NumberText.precise(effect)
+        let measure = config.measure == .cles ? "CLES" : "mean ratio"
+        switch result.classification {
+        case .high, .low:
+            let side = result.classification == .high ? "above +" : "below -"
+            let gate = result.classification == .high ? "at or above allowedIncrease \(NumberText.precise(config.allowedIncrease))" : "at or below allowedDecrease \(NumberText.precise(config.allowedDecrease))"
+            return "\(result.classification == .high ? "higher" : "lower") than the baseline: the \(shown) lies \(side)\(NumberText.precise(bound)) (25% of the estimate) and the \(measure) \(effectText) is \(effect.isNaN ? "no gate" : gate)"
+                + (result.critical ? "; critical" : "")
+        default:
+            if interval.lower <= 0 && interval.upper >= 0 { return "no significant difference: the \(shown) contains 0" }
+            if (interval.lower > 0 && config.direction == .decrease) || (interval.upper < 0 && config.direction == .increase) {
+                return "a change the direction (\(config.direction.rawValue)) ignores: the \(shown)"
+            }
+            if (interval.lower > 0 && interval.lower <= bound) || (interval.upper < 0 && interval.upper >= -bound) {
+                return "within the tolerance: the \(shown) excludes 0 but not ±\(NumberText.precise(bound)) (25% of the estimate)"
+            }
+            return "within the allowed effect: the \(shown) clears the tolerance, but the \(measure) \(effectText) does not cross allowed\(interval.lower > 0 ? "Increase \(NumberText.precise(config.allowedIncrease))" : "Decrease \(NumberText.precise(config.allowedDecrease))")"
+        }
+    }
+
+    /// One side's samples after the NaN strategy and the outlier removal, and their summary.
+    static func prepare(_ raw: [Double?], config: CanaryConfig) -> (values: [Double], summary: CanarySampleSummary) {
+        var values: [Double] = []
+        values.reserveCapacity(raw.count)
+        var missing = 0
+        for sample in raw {
+            if let value = sample, !value.isNaN {
+                values.append(value)
+            } else {
+                missing += 1
+                if config.nanStrategy == .replace { values.append(0) }
+            }
+        }
+        var removed = 0
+        if config.removeOutliers, !values.isEmpty {
+            let sorted = values.sorted()
+            let q1 = percentile(sorted, 25), q3 = percentile(sorted, 75)
+            let iqr = q3 - q1
+            let lower = min(percentile(sorted, 1), q1 - config.outlierFactor * iqr)
+            let upper = max(percentile(sorted, 99), q3 + config.outlierFactor * iqr)
+            let kept = values.filter { !($0 > upper || $0 < lower) }
+            removed = values.count - kept.count
+            values = kept
+        }
+        return (values, CanarySampleSummary(values, missing: missing, outliersRemoved: removed))
+    }
+
+    /// The `p`-th percentile of sorted values, by linear interpolation between order statistics
+    /// (R's type 7, numpy's default), computed as numpy computes it.
+    package static func percentile(_ sorted: [Double], _ p: Double) -> Double {
+        let n = Double(sorted.count), q = p / 100
+        let virtual = n * q + (1 + q * (1 - 1 - 1)) - 1
+        let below = max(0, min(sorted.count - 1, Int(virtual.rounded(.down))))
+        let above = min(sorted.count - 1, below + 1)
+        let gamma = max(0, min(1, virtual - Double(below)))
+        let a = sorted[below], b = sorted[above], difference = b - a
+        return gamma >= 0.5 ? b - difference * (1 - gamma) : a + difference * gamma
+    }
+
+    /// mean(canary) / mean(baseline); NaN when either mean is 0 (Kayenta's rule).
+    static func meanRatio(baseline: [Double], canary: [Double]) -> Double {
+        let control = mean(baseline), experiment = mean(canary)
+        return control == 0 || experiment == 0 ? .nan : experiment / control
+    }
+
+    /// P(canary > baseline) + ½·P(tie), from the canary's average ranks (Vargha–Delaney A).
+    static func commonLanguageEffect(baseline: [Double], canary: [Double]) -> Double {
+        let m = Double(canary.count), n = Double(baseline.count)
+        let rankSum = MannWhitney(canary: canary, baseline: baseline).ranks(shift: 0).rankSum
+        return (2 * rankSum - m * (m + 1)) / (2.0 * n * m)
+    }
+
+    static func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
+}
+
+/// Which side of a comparison.
+package enum CanaryRole: String, Sendable { case baseline, canary }
+
+/// What the judge decided about one canary indicator, with the numbers behind it.
+package struct CanaryResult: Sendable, Equatable {
+    /// Kayenta's metric classifications (NodataFailMetric is `mustHaveData`'s Nodata).
+    package enum Classification: String, Sendable { case pass = "Pass", high = "High", low = "Low", nodata = "Nodata", nodataFail = "NodataFailMetric" }
+
+    package var classification: Classification
+    /// A critical High or Low (or a critical Nodata): the whole gate fails.
+    package var critical: Bool
+    package var reason: String
+    package var baseline: CanarySampleSummary
+    package var canary: CanarySampleSummary
+    package var interval: MannWhitney.Interval?
+    /// ±0.25·|estimate|: the band the interval must clear.
+    package var tolerance: Double?
+    /// mean(canary) / mean(baseline), Kayenta's "deviation"; nil when a mean is 0.
+    package var meanRatio: Double?
+    /// The measure the gate used (the mean ratio, or CLES); nil when undefined.
+    package var effectSize: Double?
+    /// Both samples were constant, and noise broke the ties.
+    package var noiseAdded = false
+
+    package init(
+        classification: Classification, critical: Bool, reason: String, baseline: CanarySampleSummary, canary: CanarySampleSummary
+    ) {
+        self.classification = classification
+        self.critical = critical
+        self.reason = reason
+        self.baseline = baseline
+        self.canary = canary
+    }
+
+    /// High, Low and NodataFailMetric fail the indicator, as a critical Nodata does.
+    package var failed: Bool { classification == .high || classification == .low || classification == .nodataFail || critical }
+}
+
+/// One side's samples as judged: how many, what was left out, and where they lie.
+package struct CanarySampleSummary: Sendable, Equatable {
+    package var count: Int
+    /// Missing samples (removed, or replaced by 0).
+    package var missing: Int
+    package var outliersRemoved: Int
+    package var mean: Double?
+    package var minimum: Double?
+    package var lowerQuartile: Double?
+    package var median: Double?
+    package var upperQuartile: Double?
+    package var maximum: Double?
+
+    package init(count: Int, missing: Int = 0, outliersRemoved: Int = 0) {
+        self.count = count
+        self.missing = missing
+        self.outliersRemoved = outliersRemoved
+    }
+
+    init(_ values: [Double], missing: Int, outliersRemoved: Int) {
+        self.init(count: values.count, missing: missing, outliersRemoved: outliersRemoved)
+        guard !values.isEmpty else { return }
+        let sorted = values.sorted()
+        mean = CanaryJudge.mean(values)
+        minimum = sorted[0]
+        lowerQuartile = CanaryJudge.percentile(sorted, 25)
+        median = CanaryJudge.percentile(sorted, 50)
+        upperQuartile = CanaryJudge.percentile(sorted, 75)
+        maximum = sorted[sorted.count - 1]
+    }
+}
+
+/// Kayenta's tie-breaking noise for two constant samples: N(0, (value·1e-5)²) per sample, here
+/// from a fixed seed (SplitMix64 and Box–Muller), so the same samples always judge the same.
+package enum SeededNoise {
+    package static func perturb(_ role: CanaryRole, _ values: [Double]) -> [Double] {
+        var state: UInt64 = role == .canary ? 0x9E37_79B9_7F4A_7C15 : 0xD1B5_4A32_D192_ED03
+        func uniform() -> Double {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            z ^= z >> 31
+            return (Double(z >> 11) + 0.5) / 9_007_199_254_740_992
+        }
+        let sd = abs(values[0] * 1e-5)
+        return values.map { value in
+            let gaussian = (-2 * log(uniform())).squareRoot() * cos(2 * Double.pi * uniform())
+            return value + sd * gaussian
+        }
+    }
+}

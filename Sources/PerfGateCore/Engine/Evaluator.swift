@@ -11,12 +11,19 @@ package struct Evaluator: Sendable {
 
     /// - Parameter comparison: the earlier runs that relative thresholds compare with.
     package func evaluate(_ spec: PerfSpec, context: SourceContext, specPath: String? = nil, comparison: ComparisonSet = .empty) async -> EvaluationResult {
-        let fetched = await fetcher.fetch(spec.indicators.map { ($0.source, $0.query) }, context: context)
-        let results = zip(spec.indicators, fetched).map { indicator, fetched in
-            var result = Self.grade(indicator, fetched.outcome, comparison: comparison)
+        // Threshold and Canary indicators are fetched at once; the results keep the spec's order.
+        let thresholded = spec.indicators.indices.filter { spec.indicators[$0].grading.canary == nil }
+        let canaries = spec.indicators.indices.filter { spec.indicators[$0].grading.canary != nil }
+        async let fetchedThresholded = fetcher.fetch(thresholded.map { (spec.indicators[$0].source, spec.indicators[$0].query) }, context: context)
+        async let fetchedCanaries = CanarySamples(fetcher: fetcher).fetch(canaries.map { spec.indicators[$0] }, context: context)
+        var graded = [IndicatorResult?](repeating: nil, count: spec.indicators.count)
+        for (index, fetched) in zip(thresholded, await fetchedThresholded) {
+            var result = Self.grade(spec.indicators[index], fetched.outcome, comparison: comparison)
             result.resolvedQuery = fetched.resolved
-            return result
+            graded[index] = result
         }
+        for (index, result) in zip(canaries, await fetchedCanaries) { graded[index] = result }
+        let results = graded.map { $0! }
         var result = Scorer.result(of: results, objectives: spec.objectives, window: context.window, specPath: specPath)
         if spec.indicators.contains(where: { $0.grading.relativeThresholds != nil }) { result.comparedRuns = comparison.runs }
         return result

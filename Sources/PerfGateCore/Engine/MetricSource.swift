@@ -123,3 +123,30 @@ package protocol SeriesSource: MetricSource {
     /// timestamp. Throws `SourceError` when it cannot.
     func series(_ query: Node, context: SourceContext, step: Double) async throws -> [Measurement]
 }
+
+/// A source that gives raw samples for the canary judge: the points of a time series over the
+/// window (Prometheus, Dynatrace), each request of a load test (JMeter, k6), or literal values
+/// (static). A nil sample is a missing one (NaN).
+package protocol SampleSource: MetricSource {
+    /// Problems with a Canary indicator's query (a load-test query has no `stat` then); by default `validate`'s.
+    func validateSamples(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic]
+    /// The samples; `step` is the time series' step in seconds. Throws `SourceError`.
+    func samples(_ query: Node, context: SourceContext, step: Double) async throws -> [Double?]
+}
+
+extension SampleSource {
+    package func validateSamples(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic] {
+        validate(query, at: path, context: context)
+    }
+}
+
+extension SeriesSource {
+    /// A time series' points as samples: the query must give one series per role.
+    package func seriesSamples(_ query: Node, context: SourceContext, step: Double) async throws -> [Double?] {
+        let lines = SeriesLine.lines(try await series(query, context: context, step: step))
+        guard lines.count <= 1 else {
+            throw SourceError("\(name): the query gave \(lines.count) series (\(Excerpt.list(lines.map(\.key), limit: 3))); a Canary indicator compares one series per role: aggregate them, as with sum(…) or max by () (…)")
+        }
+        return lines.first?.points.map(\.value) ?? []
+    }
+}

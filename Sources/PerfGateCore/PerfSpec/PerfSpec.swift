@@ -35,10 +35,13 @@ package struct Indicator: Sendable {
     package var metadata: Node?
     /// Where the indicator stands in the spec, for messages.
     package var path: SpecPath
+    /// A Canary indicator's baseline query (`query` is the canary's), of the same source.
+    package var baseline: Node?
 
     package init(
-        id: String, source: String, query: Node, grading: Grading, metadata: Node? = nil, path: SpecPath = .root
+        id: String, source: String, query: Node, grading: Grading, metadata: Node? = nil, path: SpecPath = .root, baseline: Node? = nil
     ) {
+        self.baseline = baseline
         self.id = id
         self.source = source
         self.query = query
@@ -59,6 +62,8 @@ package struct Grading: Sendable {
     package var metadata: Node?
     /// `upperSeverePerc` and friends, in percent, by the name of the limit they set.
     package var relativeThresholds: Thresholds?
+    /// `type: Canary`: the canary judge's settings (no thresholds then).
+    package var canary: CanaryConfig?
 
     package init(thresholds: Thresholds, metricScore: Double, ignoreEmpty: Bool = false, metadata: Node? = nil, relativeThresholds: Thresholds? = nil) {
         self.relativeThresholds = relativeThresholds

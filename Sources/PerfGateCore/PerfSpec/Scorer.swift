@@ -10,7 +10,9 @@ package enum Scorer {
         return (integerLike + others).reduce(0) { $0 + $1.score }
     }
 
-    package static func verdict(total: Double, objectives: Objectives, anyError: Bool) -> Verdict {
+    package static func verdict(total: Double, objectives: Objectives, anyError: Bool, criticalFailure: Bool = false) -> Verdict {
+        // A critical canary indicator that failed fails the gate whatever the score (Kayenta's rule).
+        if criticalFailure { return .fail }
         if anyError { return .error }
         if total >= objectives.pass { return .pass }
         if total >= objectives.warning { return .warning }
@@ -21,7 +23,9 @@ package enum Scorer {
         of results: [IndicatorResult], objectives: Objectives, window: Window? = nil, specPath: String? = nil
     ) -> EvaluationResult {
         let total = total(of: results)
-        let verdict = verdict(total: total, objectives: objectives, anyError: results.contains { $0.error != nil })
+        let verdict = verdict(
+            total: total, objectives: objectives, anyError: results.contains { $0.error != nil },
+            criticalFailure: results.contains { $0.canary?.critical == true })
         return EvaluationResult(
             verdict: verdict, totalScore: total, objectives: objectives, indicatorResults: results, window: window,
             specPath: specPath)

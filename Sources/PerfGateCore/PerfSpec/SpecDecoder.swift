@@ -23,7 +23,7 @@ package struct SpecDecoder {
     }
 
     static let topLevelKeys = ["spec_version", "indicators", "objectives", "sources", "variables", "comparison"]
-    static let indicatorKeys = ["id", "source", "query", "grading", "metadata"]
+    static let indicatorKeys = ["id", "source", "query", "baseline", "grading", "metadata"]
     static let gradingKeys = ["type", "thresholds", "metricScore", "ignoreEmpty", "metadata"]
     /// Grader 1.1.0's relative thresholds, in percent of the compared value (`--history`).
     static let relativeThresholdKeys = Thresholds.keys.map { $0 + "Perc" }
@@ -148,13 +148,29 @@ package struct SpecDecoder {
         let id = decodeId(reader, into: &diagnostics)
         let source = decodeSource(reader, into: &diagnostics)
         let query = reader.required("query", "what to ask the source", into: &diagnostics)
-        if let source, let query {
-            diagnostics += source.validate(query, at: path.appending("query"), context: queryContext)
-        }
         let grading = reader.required("grading", "how to grade the values", into: &diagnostics)
             .flatMap { decodeGrading($0, at: path.appending("grading"), into: &diagnostics) }
-        guard let id, let source, let query, let grading else { return nil }
-        return Indicator(id: id, source: source.name, query: query, grading: grading, metadata: reader["metadata"], path: path)
+        let isCanary = grading?.canary != nil || reader["grading"]?["type"]?.stringValue?.lowercased() == "canary"
+        var baseline = reader["baseline"]
+        if isCanary {
+            baseline = reader.required("baseline", "the baseline's query, the same kind as 'query' (the canary's)", into: &diagnostics)
+            if let source, !(source is any SampleSource) {
+                diagnostics.append(.error(path.appending("source"), reader["source"]?.location,
+                    "the \(source.name) source has no samples to compare; a Canary indicator needs prometheus, dynatrace, jmeter, k6 or static"))
+            }
+            for (key, node) in [("query", query), ("baseline", baseline)] {
+                if let sampled = source as? any SampleSource, let node { diagnostics += sampled.validateSamples(node, at: path.appending(key), context: queryContext) }
+            }
+        } else {
+            if let node = baseline {
+                diagnostics.append(.error(path.appending("baseline"), node.location, "'baseline' is for a Canary grading; this indicator is graded by thresholds"))
+            }
+            if let source, let query {
+                diagnostics += source.validate(query, at: path.appending("query"), context: queryContext)
+            }
+        }
+        guard let id, let source, let query, let grading, !isCanary || (baseline != nil && source is any SampleSource) else { return nil }
+        return Indicator(id: id, source: source.name, query: query, grading: grading, metadata: reader["metadata"], path: path, baseline: baseline)
     }
 
     func decodeId(_ reader: MemberReader, into diagnostics: inout [Diagnostic]) -> String? {
@@ -190,13 +206,20 @@ package struct SpecDecoder {
     }
 
     func decodeGrading(_ node: Node, at path: SpecPath, into diagnostics: inout [Diagnostic]) -> Grading? {
+        if node["type"]?.stringValue?.lowercased() == "canary" {
+            guard let reader = MemberReader(node, at: path, known: Self.canaryKeys, into: &diagnostics),
+                  let canary = decodeCanaryGrading(reader, into: &diagnostics) else { return nil }
+            var grading = Grading(thresholds: Thresholds(), metricScore: canary.metricScore, metadata: reader["metadata"])
+            grading.canary = canary
+            return grading
+        }
         guard let reader = MemberReader(node, at: path, known: Self.gradingKeys, into: &diagnostics) else { return nil }
         var typeIsValid = false
-        if let type = reader.string("type", required: true, "the grader; PerfSpec has \"Threshold\"", into: &diagnostics) {
+        if let type = reader.string("type", required: true, "the grader: \"Threshold\" or \"Canary\"", into: &diagnostics) {
             typeIsValid = type.lowercased() == "threshold"
             if !typeIsValid {
                 diagnostics.append(.error(path.appending("type"), reader["type"]?.location,
-                    "unknown grading type '\(type)'; the only grading type is 'Threshold'"))
+                    "unknown grading type '\(type)'\(Suggestion.hint(for: type, in: ["Threshold", "Canary"])); use Threshold or Canary"))
             }
         }
         let decoded = reader.required("thresholds", "an object with upperSevere, upperWarning, lowerWarning and/or lowerSevere", into: &diagnostics)

@@ -36,6 +36,8 @@ package struct IndicatorResult: Sendable, Equatable {
     /// With `--series`: why there is no curve (the range query failed or timed out, or the
     /// source has none). Never changes the grade.
     package var seriesNote: String?
+    /// A Canary indicator's judgement: both roles' summaries, the interval, the classification.
+    package var canary: CanaryResult?
 
     package init(
         id: String, source: String, score: Double, metricScore: Double, violations: [Violation],
@@ -73,6 +75,7 @@ package struct IndicatorResult: Sendable, Equatable {
     /// An SLO objective's is its status (an informational one passes).
     package var verdict: Verdict {
         if error != nil { return .error }
+        if let canary { return canary.failed ? .fail : .pass }
         if let objective {
             switch objective.status {
             case .pass, .info: return .pass

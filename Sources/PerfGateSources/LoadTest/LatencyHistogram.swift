@@ -16,10 +16,10 @@ package struct LatencyHistogram {
     /// The earliest start and the latest end of a sample, in epoch milliseconds.
     private(set) var firstStart = Int.max
     private(set) var lastEnd = Int.min
-    private var dense: [UInt32] = []
+    private(set) var dense: [UInt32] = []
     /// Entries of the dense array, for tests of its bound.
     var denseEntries: Int { dense.count }
-    private var sparse: [Int: Int] = [:]
+    private(set) var sparse: [Int: Int] = [:]
 
     mutating func add(elapsed: Int, success: Bool, timestamp: Int) {
         count += 1

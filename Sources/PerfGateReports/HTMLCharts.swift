@@ -42,10 +42,18 @@ enum HTMLChart {
         var high: Double
         var ticks: [Double]
 
-        init(_ values: [Double]) {
+        /// - Parameter fromZero: start at 0 when everything is positive (levels); false fits the
+        ///   data (distributions).
+        init(_ values: [Double], fromZero: Bool = true) {
             var low = values.min() ?? 0, high = values.max() ?? 1
-            if low >= 0 { low = 0 }
-            if high <= 0, low < 0 { high = 0 }
+            if fromZero {
+                if low >= 0 { low = 0 }
+                if high <= 0, low < 0 { high = 0 }
+            } else {
+                let margin = (high - low) * 0.05
+                low -= margin
+                high += margin
+            }
             if high == low { high = low + 1 }
             let step = Scale.nice((high - low) / 4)
             low = (low / step).rounded(.down) * step

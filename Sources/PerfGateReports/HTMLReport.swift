@@ -57,13 +57,17 @@ package enum HTMLReport {
         var html = "<section class=\"indicator verdict-\(verdict)\" id=\"indicator-\(index)\">\n"
         html += "<h2><code class=\"id\">\(text(indicator.id))</code> <span class=\"grade\">\(verdict.uppercased())</span></h2>\n"
         html += "<p class=\"numbers\">score \(NumberText.format(indicator.score)) of \(NumberText.format(indicator.metricScore)); "
-        if let objective = indicator.objective {
+        if indicator.canary != nil {
+            html += "compared with the baseline by the canary judge</p>\n"
+        } else if let objective = indicator.objective {
             html += "\(text(SLOText.summary(objective)))</p>\n"
         } else {
             html += "limits: \(text(TerminalReport.thresholds(of: indicator)))</p>\n"
         }
         if let error = indicator.error {
             html += "<p class=\"error\">Not measured: \(text(error))</p>\n"
+        } else if let canary = indicator.canary {
+            html += Self.canary(canary, index: index)
         } else if let objective = indicator.objective {
             html += objectiveValue(objective, index: index)
         } else {

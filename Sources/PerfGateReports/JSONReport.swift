@@ -127,6 +127,7 @@ package enum JSONReport {
         if let error = result.error { fields.append(.node("error", .string(error))) }
         if !result.warnings.isEmpty { fields.append(.node("warnings", .array(result.warnings.map(Node.string)))) }
         if !result.comparisons.isEmpty { fields.append(.node("comparisons", comparisons(result.comparisons))) }
+        if let canary = result.canary { fields.append(.node("canary", Self.canary(canary))) }
         return fields
     }
 

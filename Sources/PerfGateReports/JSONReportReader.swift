@@ -63,6 +63,7 @@ package enum JSONReportReader {
             })
         result.invalidInput = try item.optionalBool("invalidInput") ?? false
         result.resolvedQuery = try item.optionalString("query")
+        result.canary = try item.optionalChild("canary").map(canary)
         return result
     }
 

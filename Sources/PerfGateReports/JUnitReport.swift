@@ -60,6 +60,14 @@ package enum JUnitReport {
         case .pass, .warning:
             break
         case .fail:
+            if let canary = indicator.canary {
+                testCase.kind = "failure"
+                testCase.type = "canary " + canary.classification.rawValue + (canary.critical ? " (critical)" : "")
+                testCase.message = "\(LogText.inert(CanaryText.summary(canary))) (\(score))"
+                testCase.details = LogText.inert(canary.reason) + "\nbaseline: " + CanaryText.details(canary.baseline)
+                    + "\ncanary: " + CanaryText.details(canary.canary)
+                break
+            }
             guard case .objective(let objective) = indicator.kind else {
                 testCase.kind = "failure"
                 let severe = indicator.violations.first { $0.breach.isSevere }

@@ -18,9 +18,14 @@ package enum MarkdownReport {
 
         text += "| Indicator | Values | Thresholds | Score | Status |\n|---|---|---|---|---|\n"
         for indicator in result.indicatorResults.prefix(maxRows) {
-            let values = indicator.error != nil ? "not measured" : TerminalReport.values(indicator.measurements)
+            var values = indicator.error != nil ? "not measured" : TerminalReport.values(indicator.measurements)
+            var limits = TerminalReport.thresholds(of: indicator)
+            if let canary = indicator.canary {
+                values = "canary \(CanaryText.role(canary.canary)), baseline \(CanaryText.role(canary.baseline))"
+                limits = canary.classification.rawValue + (canary.interval.map { "; 98% interval [\(NumberText.precise($0.lower)), \(NumberText.precise($0.upper))]" } ?? "")
+            }
             let cells = [
-                MarkdownText.code(indicator.id), MarkdownText.cell(clip(values)), MarkdownText.cell(clip(TerminalReport.thresholds(of: indicator))),
+                MarkdownText.code(indicator.id), MarkdownText.cell(clip(values)), MarkdownText.cell(clip(limits)),
                 "\(NumberText.format(indicator.score)) / \(NumberText.format(indicator.metricScore))",
                 "\(icon(indicator.verdict)) \(indicator.verdict.rawValue)",
             ]
@@ -33,6 +38,8 @@ package enum MarkdownReport {
         let violations = result.indicatorResults.lazy.flatMap { indicator in indicator.violations.lazy.map { (indicator.id, $0) } }
         text += list("Violations", violations.map { "\(MarkdownText.code($0.0)): \(MarkdownText.cell(clip(ResultText.describe($0.1))))" },
                      count: result.indicatorResults.reduce(0) { $0 + $1.violations.count })
+        let canaries = result.indicatorResults.compactMap { indicator in indicator.canary.map { (indicator.id, $0) } }
+        text += list("Canary judgements", canaries.map { "\(MarkdownText.code($0.0)): \(MarkdownText.cell(clip(CanaryText.summary($0.1) + ". " + $0.1.reason, 600)))" })
         let errors = result.indicatorResults.compactMap { indicator in indicator.error.map { (indicator.id, $0) } }
         text += list("Errors", errors.map { "\(MarkdownText.code($0.0)): \(MarkdownText.cell(clip($0.1)))" })
         let notes = result.indicatorResults.lazy.flatMap { indicator in indicator.warnings.lazy.map { (indicator.id, $0) } }

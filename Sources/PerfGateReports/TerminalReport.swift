@@ -26,6 +26,8 @@ package enum TerminalReport {
             let detail: String
             if let error = indicator.error {
                 detail = "error: " + LogText.inert(error)
+            } else if let canary = indicator.canary {
+                detail = LogText.inert(CanaryText.summary(canary))
             } else if case .objective(let objective) = indicator.kind {
                 detail = ResultText.sloValue(objective) + "  [" + SLOText.summary(objective) + "]"
             } else {
@@ -36,6 +38,10 @@ package enum TerminalReport {
             for violation in shown { lines.append("        - " + ResultText.describe(violation)) }
             if indicator.violations.count > shown.count {
                 lines.append("        - … and \(indicator.violations.count - shown.count) more")
+            }
+            if let canary = indicator.canary, indicator.error == nil {
+                lines.append("        - " + LogText.inert(canary.reason))
+                lines.append("        baseline: " + CanaryText.details(canary.baseline) + "; canary: " + CanaryText.details(canary.canary))
             }
             for warning in indicator.warnings { lines.append("        note: " + LogText.inert(warning)) }
         }

@@ -80,6 +80,15 @@ package enum PrometheusData {
         }
         lines.append("# TYPE broken gauge")
         for index in 0...120 { lines.append("broken{kind=\"nan\"} NaN \(start + index * 15)") }
+        // A canary analysis: the stable version, a canary like it (another phase of the same cycle),
+        // and one clearly slower (+40%).
+        lines.append("# TYPE canary_request_seconds gauge")
+        for index in 0...120 {
+            let time = start + index * 15
+            lines.append("canary_request_seconds{version=\"stable\"} \(String(format: "%.3f", 0.2 + Double(index % 11) * 0.004)) \(time)")
+            lines.append("canary_request_seconds{version=\"canary-same\"} \(String(format: "%.3f", 0.2 + Double((index + 5) % 11) * 0.004)) \(time)")
+            lines.append("canary_request_seconds{version=\"canary-slow\"} \(String(format: "%.3f", 0.28 + Double(index % 7) * 0.006)) \(time)")
+        }
         lines.append("# TYPE http_requests counter")
         for index in 0...120 { lines.append("http_requests_total{service=\"checkout\",code=\"200\"} \(index * 10) \(start + index * 15)") }
         lines.append("# EOF")

@@ -26,6 +26,7 @@ package enum CanaryJudge {
         let canary = prepare(rawCanary, config: config)
         var result = CanaryResult(
             classification: .pass, critical: false, reason: "", baseline: baseline.summary, canary: canary.summary)
+        result.measure = config.measure
         guard !baseline.values.isEmpty, !canary.values.isEmpty else {
             let side = baseline.values.isEmpty && canary.values.isEmpty ? "either side" : baseline.values.isEmpty ? "the baseline" : "the canary"
             switch config.nanStrategy {
@@ -41,6 +42,8 @@ package enum CanaryJudge {
             }
             return result
         }
+        let ratio = meanRatio(baseline: baseline.values, canary: canary.values)
+        result.meanRatio = ratio.isNaN ? nil : ratio
         if baseline.values.sorted() == canary.values.sorted() {
             result.reason = "the canary's samples are the baseline's"
             return result
@@ -57,11 +60,11 @@ package enum CanaryJudge {
         }
         let interval = try MannWhitney(canary: x, baseline: y).interval(confidence: CanaryConfig.confidence)
         let bound = CanaryConfig.tolerance * abs(interval.estimate)
-        let ratio = meanRatio(baseline: y, canary: x)
-        let effect = config.measure == .cles ? commonLanguageEffect(baseline: y, canary: x) : ratio
+        let noisyRatio = meanRatio(baseline: y, canary: x)
+        let effect = config.measure == .cles ? commonLanguageEffect(baseline: y, canary: x) : noisyRatio
         result.interval = interval
         result.tolerance = bound
-        result.meanRatio = ratio.isNaN ? nil : ratio
+        result.meanRatio = noisyRatio.isNaN ? nil : noisyRatio
         result.effectSize = effect.isNaN ? nil : effect
         let high = config.direction != .decrease && interval.lower > bound && (effect.isNaN || effect >= config.allowedIncrease)
         let low = config.direction != .increase && interval.upper < -bound && (effect.isNaN || effect <= config.allowedDecrease)
@@ -174,6 +177,8 @@ package struct CanaryResult: Sendable, Equatable {
     package var effectSize: Double?
     /// Both samples were constant, and noise broke the ties.
     package var noiseAdded = false
+    /// The effect size's measure.
+    package var measure = CanaryConfig.EffectMeasure.meanRatio
 
     package init(
         classification: Classification, critical: Bool, reason: String, baseline: CanarySampleSummary, canary: CanarySampleSummary

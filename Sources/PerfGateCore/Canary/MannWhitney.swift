@@ -28,6 +28,12 @@ package struct MannWhitney: Sendable {
         package var upper: Double
         /// Kayenta's location estimate: the root of the continuity-corrected statistic.
         package var estimate: Double
+
+        package init(lower: Double, upper: Double, estimate: Double) {
+            self.lower = lower
+            self.upper = upper
+            self.estimate = estimate
+        }
     }
 
     /// Why no interval exists: every observation is tied (σ is 0).

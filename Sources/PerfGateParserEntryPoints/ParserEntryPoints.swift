@@ -9,6 +9,7 @@ import PerfGateSources
 public enum ParserEntryPoints {
     public static let names = [
         "spec-json", "spec-yaml", "prometheus", "dynatrace", "k6", "jtl", "locust", "time", "slo", "history", "window", "retry-after",
+        "canary",
     ]
 
     /// Runs the named parser on `bytes`; returns a short outcome for replay logs.
@@ -24,10 +25,28 @@ public enum ParserEntryPoints {
                     for indicator in spec.indicators {
                         if let measurements = try? StaticSource.measurements(from: indicator.query) {
                             _ = ThresholdGrader.grade(measurements, with: indicator.grading)
+                            if let canary = indicator.grading.canary, let baseline = try? StaticSource.measurements(from: indicator.baseline ?? .null) {
+                                _ = try? CanaryJudge.judge(baseline: baseline.map(\.value), canary: measurements.map(\.value), config: canary)
+                            }
                         }
                     }
                 }
                 return "spec: \(outcome.diagnostics.count) diagnostics"
+            case "canary":
+                // The judge on any numbers: the first byte picks the split and the settings, the
+                // rest are little-endian doubles (NaN, infinities, subnormals and ties included).
+                guard let head = bytes.first else { return "empty" }
+                let numbers = stride(from: 1, to: bytes.count - 7, by: 8).map { start in
+                    Double(bitPattern: bytes[start..<start + 8].enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) })
+                }
+                let split = numbers.isEmpty ? 0 : Int(head) % (numbers.count + 1)
+                var config = CanaryConfig(metricScore: 1, measure: head & 1 == 0 ? .meanRatio : .cles)
+                config.nanStrategy = head & 2 == 0 ? .remove : .replace
+                config.removeOutliers = head & 4 != 0
+                config.direction = [.either, .increase, .decrease][Int(head >> 3) % 3]
+                let result = try? CanaryJudge.judge(
+                    baseline: numbers[..<split].map { $0 }, canary: numbers[split...].map { $0 }, config: config)
+                return result?.classification.rawValue ?? "tied"
             case "prometheus":
                 return "\(try PrometheusResponse.measurements(HTTPResponse(status: 200, body: bytes), request: "fuzz").measurements.count) results"
             case "dynatrace":

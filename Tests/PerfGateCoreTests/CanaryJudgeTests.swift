@@ -162,6 +162,13 @@ import Testing
         #expect(interval.lower == 7 && interval.upper == 13 && result.classification == .high)
     }
 
+    @Test func infiniteAndHugeValuesAreMissingOrJudgedWithoutTrouble() throws {
+        let result = try CanaryJudge.judge(
+            baseline: [1, 2, .infinity, 3, -.infinity, 4], canary: [1e300, -1e300, 5, 6, .nan, 7], config: CanaryConfig(metricScore: 1))
+        #expect(result.baseline.count == 4 && result.baseline.missing == 2 && result.canary.missing == 1)
+        #expect(result.interval.map { $0.lower.isFinite && $0.upper.isFinite } == true)
+    }
+
     @Test func theNormalQuantileIsExact() {
         #expect(abs(NormalQuantile.value(0.99) - 2.3263478740408408) < 1e-15)
         #expect(abs(NormalQuantile.value(0.5)) < 1e-300)

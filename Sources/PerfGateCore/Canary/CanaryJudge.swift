@@ -3,7 +3,7 @@ import Glibc
 /// The canary judge: Kayenta's NetflixACAJudge metric classification (canary-analysis.md §1.3–1.4),
 /// per indicator, on the baseline's and the canary's samples.
 ///
-/// 1. Missing samples are removed (or 0 with `nanStrategy: replace`); outliers beyond the IQR
+/// 1. Missing samples (NaN, ±Inf) are removed (or 0 with `nanStrategy: replace`); outliers beyond the IQR
 ///    fences (widened to P1/P99) are removed when asked.
 /// 2. No data left on a side: Nodata (NodataFailMetric with `mustHaveData`; Pass with `replace`).
 /// 3. Identical samples, or a single value in both: Pass.
@@ -105,7 +105,8 @@ package enum CanaryJudge {
         values.reserveCapacity(raw.count)
         var missing = 0
         for sample in raw {
-            if let value = sample, !value.isNaN {
+            // An infinite point (histogram_quantile's +Inf) has no place on a shift: it is missing, as NaN is.
+            if let value = sample, value.isFinite {
                 values.append(value)
             } else {
                 missing += 1

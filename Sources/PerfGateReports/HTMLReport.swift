@@ -73,6 +73,7 @@ package enum HTMLReport {
         } else {
             html += values(indicator, index: index)
         }
+        for warning in indicator.warnings.prefix(20) { html += "<p class=\"note\">Note: \(text(warning))</p>\n" }
         html += trend(indicator, result: result, index: index)
         html += series(indicator, index: index)
         return html + "</section>\n"

@@ -112,7 +112,7 @@ import Testing
     static func expectInertHTML(_ html: String) {
         let allowed: Set<String> = [
             "!DOCTYPE", "html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "p", "dl", "dt", "dd", "code", "main", "section",
-            "span", "ul", "li", "svg", "rect", "line", "path", "circle", "text", "figure", "figcaption", "details", "summary", "table", "thead",
+            "span", "ul", "li", "svg", "g", "rect", "line", "path", "circle", "text", "figure", "figcaption", "details", "summary", "table", "thead",
             "tbody", "tr", "th", "td",
         ]
         var tags = Set<String>()

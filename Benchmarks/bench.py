@@ -18,6 +18,7 @@ Cases:
   memory         peak RSS against input size: 500,000- and 2,000,000-series answers with --json, and a
                  large JSON result file read through one pointer
   size           the stripped size of the static release binary
+  canary         the canary judge on two JTLs, one label of 20 compared: 50,000 and 1,000,000 samples a side
   html           the HTML report of 100 Prometheus indicators with --series and 20 runs of history: its
                  size, perfgate's time with and without it, and headless Chromium's load time
                  (scripts/test-html --bench: needs chromium, prometheus and promtool)
@@ -290,6 +291,26 @@ def case_size(binary, runs, folder, url):
     return []
 
 
+def case_canary(binary, runs, folder, url):
+    # The canary judge on raw samples: two JTLs (the baseline seed 7, the canary seed 8), one
+    # label each; 50,000 and 1,000,000 samples a side (20 labels in the file, one compared).
+    for rows in (1_000_000, 20_000_000):
+        per_label = rows // 20
+        paths = []
+        for name, seed in (("stable", 7), ("canary", 8)):
+            path = os.path.join(folder, f"{name}-{rows}.jtl")
+            if not os.path.exists(path):
+                write_jtl(path, rows, seed=seed)
+            paths.append(os.path.basename(path))
+        spec = os.path.join(folder, f"canary-{rows}.json")
+        with open(spec, "w") as f:
+            json.dump({"indicators": [{"id": "checkout", "source": "jmeter", "query": {"file": paths[1], "label": "transaction_00"},
+                                       "baseline": {"file": paths[0], "label": "transaction_00"},
+                                       "grading": {"type": "Canary", "metricScore": 1, "effectSize": {"allowedIncrease": 1.1}}}],
+                       "objectives": {"pass": 1, "warning": 0}}, f)
+        yield (f"canary judge, {per_label:,} samples a side", *measure([binary, "evaluate", "--spec", spec], runs), "reported")
+
+
 def case_html(binary, runs, folder, url):
     # The browser and the real Prometheus live in the HTML report's test; it prints one line.
     result = subprocess.run([os.path.join(ROOT, "scripts", "test-html"), "--bench", "--binary", binary], capture_output=True, text=True)
@@ -405,7 +426,7 @@ def case_scale(binary, runs, folder, url):
 
 CASES = {"scale": case_scale, "connections": case_connections, "serve": case_serve, "startup": case_startup, "series-100k": case_series, "http-50x200ms": case_http, "jtl-10k": case_jtl_small,
          "jtl-1m": case_jtl, "static-1000": case_static, "size": case_size, "decoders": case_decoders, "memory": case_memory, "xml-1m": case_xml,
-         "k6-1m": case_k6, "html": case_html}
+         "k6-1m": case_k6, "html": case_html, "canary": case_canary}
 
 
 def main():

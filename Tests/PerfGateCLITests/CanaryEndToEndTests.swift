@@ -19,7 +19,11 @@ struct CanaryEndToEndTests {
             query: canary_request_seconds{version="canary-slow"}
             baseline: canary_request_seconds{version="stable"}
             grading: {type: Canary, metricScore: 50, direction: increase, critical: true, effectSize: {allowedIncrease: 1.1}}
-        objectives: {pass: 100, warning: 50}
+          - id: stable_p95
+            source: prometheus
+            query: max_over_time(canary_request_seconds{version="stable"}[10m])
+            grading: {type: Threshold, metricScore: 10, thresholds: {upperSevere: 1}}
+        objectives: {pass: 110, warning: 50}
         """
 
     @Test func aSlowerCanaryIsHighAndALikeOnePasses() throws {
@@ -39,7 +43,9 @@ struct CanaryEndToEndTests {
         // The default step for a 10-minute window is 15 s: 41 points a side, from the range query.
         #expect(same["baseline"]?["count"]?.numberValue == 41 && same["canary"]?["count"]?.numberValue == 41)
         #expect(slow["interval"]?["lower"]?.numberValue ?? 0 > 0.05)
-        #expect(json["result"]?.stringValue == "fail" && json["totalScore"]?.numberValue == 50)
+        // Threshold indicators grade beside them as ever.
+        #expect(indicators[2]["verdict"]?.stringValue == "pass" && indicators[2]["canary"] == nil)
+        #expect(json["result"]?.stringValue == "fail" && json["totalScore"]?.numberValue == 60)
         // Fewer than the default 50 points is warned about; 40 (minimumPoints) is not.
         #expect(indicators[1]["warnings"]?.items?.first?.stringValue?.hasPrefix("few points: baseline 41, canary 41, under minimumPoints 50") == true)
         #expect(indicators[0]["warnings"] == nil)

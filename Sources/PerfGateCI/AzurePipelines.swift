@@ -99,29 +99,14 @@ package struct AzurePipelines: CIPlatform {
     /// The build's Artifacts view, where the HTML report is, for the summary to link to. Only
     /// from the agent's own variables, and only when each has the form it should.
     package func reportLinks(_ paths: ReportPaths) -> [Presentation.Link] {
+        // The project name ("My Project") is percent-encoded: `(`, `)` and spaces would end a Markdown link.
         guard paths.files["html"] != nil, isBuild, let collection = variable("SYSTEM_COLLECTIONURI"), let project = variable("SYSTEM_TEAMPROJECT"),
               let build = variable("BUILD_BUILDID"), !build.isEmpty, build.allSatisfy({ $0.isASCII && $0.isNumber }),
-              collection.hasPrefix("https://") || collection.hasPrefix("http://")
+              MarkdownText.isPlainURL(collection)
         else { return [] }
         let base = collection.hasSuffix("/") ? collection : collection + "/"
-        let url = base + Self.unreservedOnly(project) + "/_build/results?buildId=" + build + "&view=artifacts&type=publishedArtifacts"
+        let url = base + PercentEncoding.encoded(project) + "/_build/results?buildId=" + build + "&view=artifacts&type=publishedArtifacts"
         return [Presentation.Link(title: "HTML report with charts: artifact \(artifactName), perfgate.html", url: url)]
-    }
-
-    /// Every byte but RFC 3986's unreserved ones percent-encoded: a project name ("My Project")
-    /// in a URL that a Markdown link holds, where `(`, `)` and spaces would end it.
-    static func unreservedOnly(_ text: String) -> String {
-        let hex = Array("0123456789ABCDEF")
-        var output = ""
-        for byte in text.utf8 {
-            let scalar = Unicode.Scalar(byte)
-            if byte < 0x80, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "-._~".unicodeScalars.contains(scalar) {
-                output.unicodeScalars.append(scalar)
-            } else {
-                output += "%" + String(hex[Int(byte >> 4)]) + String(hex[Int(byte & 15)])
-            }
-        }
-        return output
     }
 
     /// SucceededWithIssues for a warning the pipeline wants to see, Failed for any exit but 0.

@@ -85,13 +85,11 @@ package struct GitLabCI: CIPlatform {
     /// The HTML report in the job's artifacts (`$CI_JOB_URL/artifacts/file/<path>`), when it is
     /// inside the project directory (artifacts cannot reach outside it) and the job's URL is plain.
     func htmlLink(_ reports: ReportPaths) -> Presentation.Link? {
-        guard let html = reports.files["html"], let project = value("CI_PROJECT_DIR"), let job = value("CI_JOB_URL"),
-              job.hasPrefix("https://") || job.hasPrefix("http://"),
-              job.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 && !"()<>[]\"'`\\ ".unicodeScalars.contains($0) })
+        guard let html = reports.files["html"], let project = value("CI_PROJECT_DIR"), let job = value("CI_JOB_URL"), MarkdownText.isPlainURL(job)
         else { return nil }
         let base = project.hasSuffix("/") ? project : project + "/"
         guard html.hasPrefix(base) else { return nil }
-        let relative = html.dropFirst(base.count).split(separator: "/").map { AzurePipelines.unreservedOnly(String($0)) }.joined(separator: "/")
+        let relative = html.dropFirst(base.count).split(separator: "/").map { PercentEncoding.encoded(String($0)) }.joined(separator: "/")
         return Presentation.Link(title: "perfgate: HTML report with charts", url: (job.hasSuffix("/") ? String(job.dropLast()) : job) + "/artifacts/file/" + relative)
     }
 }

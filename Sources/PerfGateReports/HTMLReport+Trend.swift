@@ -7,16 +7,16 @@ extension HTMLReport {
     static let maxTrendKeys = 5
 
     /// The trend of an indicator's values over the earlier runs and this one; empty without history.
-    static func trend(_ indicator: IndicatorResult, result: EvaluationResult, index: Int) -> String {
-        let runs = result.trend
+    static func trend(_ indicator: IndicatorResult, trend: TrendIndex, index: Int) -> String {
+        let runs = trend.runs
         guard !runs.isEmpty else { return "" }
-        let keys = trendKeys(indicator, runs: runs)
+        let keys = trendKeys(indicator, trend: trend)
         guard !keys.isEmpty else { return "" }
         let now = runs.count
         var lines: [LineChart.Line] = []
         for key in keys {
             var points: [LineChart.Point] = runs.enumerated().map { offset, run in
-                let entry = run.values.first { $0.id == indicator.id && $0.key == key }
+                let entry = trend.value(run: offset, id: indicator.id, key: key)
                 let value = entry?.value.flatMap { $0.isFinite ? $0 : nil }
                 let status = entry?.status ?? "none"
                 let title = "\(key), \(CivilDate.rfc3339(run.time)): \(value.map(NumberText.precise) ?? "no value"), \(status), run score \(NumberText.format(run.score))"
@@ -36,15 +36,14 @@ extension HTMLReport {
             id: "trend-\(index)", title: title, lines: lines, rules: rules(indicator, keys: keys, at: Double(now)),
             xRange: 0...Double(now), xLabels: xLabels, highlight: Double(now))
         return "<figure class=\"trend\">\n<figcaption>\(text(title)), this run ringed; a circle passed, a square warned, a triangle failed</figcaption>\n"
-            + chart.render() + trendTable(indicator, keys: keys, runs: runs) + "</figure>\n"
+            + chart.render() + trendTable(indicator, keys: keys, trend: trend) + "</figure>\n"
     }
 
     /// The keys a trend draws: this run's, else the history's, at most `maxTrendKeys`.
-    static func trendKeys(_ indicator: IndicatorResult, runs: [HistoryRecord]) -> [String] {
+    static func trendKeys(_ indicator: IndicatorResult, trend: TrendIndex) -> [String] {
         var keys: [String] = []
-        if indicator.objective != nil { return runs.contains { $0.values.contains { $0.id == indicator.id } } ? [indicator.id] : [] }
-        for key in indicator.measurements.map(\.key) + runs.reversed().flatMap({ $0.values.filter { $0.id == indicator.id }.map(\.key) })
-        where !keys.contains(key) {
+        if indicator.objective != nil { return trend.keys(of: indicator.id).isEmpty ? [] : [indicator.id] }
+        for key in indicator.measurements.map(\.key) + trend.keys(of: indicator.id) where !keys.contains(key) {
             keys.append(key)
             if keys.count == maxTrendKeys { break }
         }
@@ -89,13 +88,13 @@ extension HTMLReport {
     }
 
     /// The trend's numbers, for anyone who cannot see the chart.
-    static func trendTable(_ indicator: IndicatorResult, keys: [String], runs: [HistoryRecord]) -> String {
+    static func trendTable(_ indicator: IndicatorResult, keys: [String], trend: TrendIndex) -> String {
         var html = "<details><summary>The numbers</summary>\n<table class=\"trend-table\"><thead><tr><th>Run</th><th>Result</th><th>Score</th>"
         html += keys.map { "<th>\(text($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
-        for run in runs.reversed() {
+        for (offset, run) in trend.runs.enumerated().reversed() {
             html += "<tr><td>\(text(CivilDate.rfc3339(run.time)))</td><td>\(run.result.rawValue)</td><td>\(NumberText.format(run.score))</td>"
             for key in keys {
-                let entry = run.values.first { $0.id == indicator.id && $0.key == key }
+                let entry = trend.value(run: offset, id: indicator.id, key: key)
                 html += "<td>\(entry?.value.map(NumberText.precise) ?? "")\(entry.map { " (\(text($0.status)))" } ?? "")</td>"
             }
             html += "</tr>\n"

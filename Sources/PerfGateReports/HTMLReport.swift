@@ -39,8 +39,9 @@ package enum HTMLReport {
         }
         if let failure = result.failure { html += "<dt>Stopped</dt><dd>\(text(failure))</dd>\n" }
         html += "</dl>\n</header>\n<main>\n"
+        let trend = TrendIndex(result.trend)
         for (index, indicator) in result.indicatorResults.prefix(maxIndicators).enumerated() {
-            html += section(indicator, index: index + 1, result: result)
+            html += section(indicator, index: index + 1, trend: trend)
         }
         if result.indicatorResults.count > maxIndicators {
             html += "<p>\(result.indicatorResults.count - maxIndicators) more indicators are in the JSON report.</p>\n"
@@ -52,7 +53,7 @@ package enum HTMLReport {
         "perfgate: \(result.verdict.rawValue.uppercased()), score \(NumberText.format(result.totalScore))"
     }
 
-    static func section(_ indicator: IndicatorResult, index: Int, result: EvaluationResult) -> String {
+    static func section(_ indicator: IndicatorResult, index: Int, trend: TrendIndex) -> String {
         let verdict = indicator.objective?.status == .info ? "info" : indicator.verdict.rawValue
         var html = "<section class=\"indicator verdict-\(verdict)\" id=\"indicator-\(index)\">\n"
         html += "<h2><code class=\"id\">\(text(indicator.id))</code> <span class=\"grade\">\(verdict.uppercased())</span></h2>\n"
@@ -74,7 +75,7 @@ package enum HTMLReport {
             html += values(indicator, index: index)
         }
         for warning in indicator.warnings.prefix(20) { html += "<p class=\"note\">Note: \(text(warning))</p>\n" }
-        html += trend(indicator, result: result, index: index)
+        html += Self.trend(indicator, trend: trend, index: index)
         html += series(indicator, index: index)
         return html + "</section>\n"
     }

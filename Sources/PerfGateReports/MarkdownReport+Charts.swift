@@ -9,7 +9,7 @@ extension MarkdownReport {
 
     /// The platform's links, as `[title](url)`; a URL that is not plainly http(s) is left out.
     static func links(_ result: EvaluationResult) -> String {
-        let links = result.presentation.links.filter { MermaidText.isPlainURL($0.url) }
+        let links = result.presentation.links.filter { MarkdownText.isPlainURL($0.url) }
         guard !links.isEmpty else { return "" }
         return links.map { "[\(MarkdownText.cell($0.title))](\($0.url))" }.joined(separator: " · ") + "\n\n"
     }
@@ -19,11 +19,12 @@ extension MarkdownReport {
     static func trendCharts(_ result: EvaluationResult) -> String {
         guard result.presentation.summaryCharts, !result.trend.isEmpty else { return "" }
         var charts: [String] = []
+        let trend = TrendIndex(result.trend)
         for indicator in result.indicatorResults where charts.count < maxCharts {
-            guard let key = HTMLReport.trendKeys(indicator, runs: result.trend).first else { continue }
+            guard let key = HTMLReport.trendKeys(indicator, trend: trend).first else { continue }
             var labels: [String] = [], values: [Double] = []
-            for run in result.trend {
-                guard let value = run.values.first(where: { $0.id == indicator.id && $0.key == key })?.value, value.isFinite else { continue }
+            for (offset, run) in trend.runs.enumerated() {
+                guard let value = trend.value(run: offset, id: indicator.id, key: key)?.value, value.isFinite else { continue }
                 labels.append(HTMLReport.shortTime(run.time))
                 values.append(value)
             }
@@ -78,9 +79,12 @@ enum MermaidText {
         }
         return lines
     }
+}
 
-    /// An http(s) URL with no character that could end a Markdown link or start markup.
-    static func isPlainURL(_ url: String) -> Bool {
+extension MarkdownText {
+    /// An http(s) URL with no character that could end a Markdown link or start markup: what a
+    /// link built from a platform's own variables must be before it is written.
+    package static func isPlainURL(_ url: String) -> Bool {
         guard url.hasPrefix("https://") || url.hasPrefix("http://") else { return false }
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~:/?#@!$&+,;=%".unicodeScalars)
         return url.unicodeScalars.allSatisfy { allowed.contains($0) }

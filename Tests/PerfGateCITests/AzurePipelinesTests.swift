@@ -49,7 +49,7 @@ import Testing
             let odd = AzurePipelines(environment: base.merging([name: value]) { $1 }, output: RecordingOutput())
             #expect(odd.reportLinks(reports).isEmpty)
         }
-        #expect(AzurePipelines.unreservedOnly("a b(c)[d]é") == "a%20b%28c%29%5Bd%5D%C3%A9")
+        #expect(PercentEncoding.encoded("a b(c)[d]é") == "a%20b%28c%29%5Bd%5D%C3%A9")
     }
 
     @Test func escapesPropertiesAndData() {

@@ -48,6 +48,6 @@ package struct CanaryConfig: Sendable, Equatable {
     /// The default step for a window: a sixtieth of it, rounded up to a step a person reads, and
     /// never under 15 s (a common scrape interval: a finer step repeats the same sample).
     package static func defaultStep(for window: Window) -> Double {
-        max(15, SeriesLine.step(for: Window(start: 0, end: window.duration * 200 / 60)))
+        max(15, SeriesLine.readableStep(atLeast: window.duration / 60))
     }
 }

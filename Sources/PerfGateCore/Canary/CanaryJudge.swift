@@ -44,24 +44,28 @@ package enum CanaryJudge {
         }
         let ratio = meanRatio(baseline: baseline.values, canary: canary.values)
         result.meanRatio = ratio.isNaN ? nil : ratio
-        if baseline.values.sorted() == canary.values.sorted() {
+        // Each side is sorted once, in `prepare`: the checks below and the interval use the sorted copies.
+        if baseline.sorted == canary.sorted {
             result.reason = "the canary's samples are the baseline's"
             return result
         }
-        if Set(baseline.values + canary.values).count == 1 {
+        let constant = (baseline: baseline.sorted.first == baseline.sorted.last, canary: canary.sorted.first == canary.sorted.last)
+        if constant.baseline && constant.canary && baseline.sorted.first == canary.sorted.first {
             result.reason = "every sample has the same value"
             return result
         }
         var x = canary.values, y = baseline.values
-        if Set(x).count == 1 && Set(y).count == 1 {
+        var judged = MannWhitney(sortedCanary: canary.sorted, sortedBaseline: baseline.sorted)
+        if constant.baseline && constant.canary {
             x = perturb(.canary, x)
             y = perturb(.baseline, y)
+            judged = MannWhitney(canary: x, baseline: y)
             result.noiseAdded = true
         }
-        let interval = try MannWhitney(canary: x, baseline: y).interval(confidence: CanaryConfig.confidence)
+        let interval = try judged.interval(confidence: CanaryConfig.confidence)
         let bound = CanaryConfig.tolerance * abs(interval.estimate)
         let noisyRatio = meanRatio(baseline: y, canary: x)
-        let effect = config.measure == .cles ? commonLanguageEffect(baseline: y, canary: x) : noisyRatio
+        let effect = config.measure == .cles ? commonLanguageEffect(judged) : noisyRatio
         result.interval = interval
         result.tolerance = bound
         result.meanRatio = noisyRatio.isNaN ? nil : noisyRatio
@@ -99,8 +103,9 @@ package enum CanaryJudge {
         }
     }
 
-    /// One side's samples after the NaN strategy and the outlier removal, and their summary.
-    static func prepare(_ raw: [Double?], config: CanaryConfig) -> (values: [Double], summary: CanarySampleSummary) {
+    /// One side's samples after the NaN strategy and the outlier removal (in their order, and
+    /// sorted), and their summary.
+    static func prepare(_ raw: [Double?], config: CanaryConfig) -> (values: [Double], sorted: [Double], summary: CanarySampleSummary) {
         var values: [Double] = []
         values.reserveCapacity(raw.count)
         var missing = 0
@@ -114,17 +119,19 @@ package enum CanaryJudge {
             }
         }
         var removed = 0
+        var sorted = values.sorted()
         if config.removeOutliers, !values.isEmpty {
-            let sorted = values.sorted()
             let q1 = percentile(sorted, 25), q3 = percentile(sorted, 75)
             let iqr = q3 - q1
             let lower = min(percentile(sorted, 1), q1 - config.outlierFactor * iqr)
             let upper = max(percentile(sorted, 99), q3 + config.outlierFactor * iqr)
-            let kept = values.filter { !($0 > upper || $0 < lower) }
-            removed = values.count - kept.count
-            values = kept
+            func kept(_ value: Double) -> Bool { !(value > upper || value < lower) }
+            let before = values.count
+            values = values.filter(kept)
+            sorted = sorted.filter(kept)
+            removed = before - values.count
         }
-        return (values, CanarySampleSummary(values, missing: missing, outliersRemoved: removed))
+        return (values, sorted, CanarySampleSummary(values, sorted: sorted, missing: missing, outliersRemoved: removed))
     }
 
     /// The `p`-th percentile of sorted values, by linear interpolation between order statistics
@@ -146,9 +153,9 @@ package enum CanaryJudge {
     }
 
     /// P(canary > baseline) + ½·P(tie), from the canary's average ranks (Vargha–Delaney A).
-    static func commonLanguageEffect(baseline: [Double], canary: [Double]) -> Double {
-        let m = Double(canary.count), n = Double(baseline.count)
-        let rankSum = MannWhitney(canary: canary, baseline: baseline).ranks(shift: 0).rankSum
+    static func commonLanguageEffect(_ samples: MannWhitney) -> Double {
+        let m = Double(samples.x.count), n = Double(samples.y.count)
+        let rankSum = samples.ranks(shift: 0).rankSum
         return (2 * rankSum - m * (m + 1)) / (2.0 * n * m)
     }
 
@@ -214,10 +221,10 @@ package struct CanarySampleSummary: Sendable, Equatable {
         self.outliersRemoved = outliersRemoved
     }
 
-    init(_ values: [Double], missing: Int, outliersRemoved: Int) {
+    /// - Parameters: values in their order (the mean sums them so), and the same sorted.
+    init(_ values: [Double], sorted: [Double], missing: Int, outliersRemoved: Int) {
         self.init(count: values.count, missing: missing, outliersRemoved: outliersRemoved)
         guard !values.isEmpty else { return }
-        let sorted = values.sorted()
         mean = CanaryJudge.mean(values)
         minimum = sorted[0]
         lowerQuartile = CanaryJudge.percentile(sorted, 25)

@@ -19,8 +19,13 @@ package struct MannWhitney: Sendable {
     let y: [Double]
 
     package init(canary: [Double], baseline: [Double]) {
-        x = canary.sorted()
-        y = baseline.sorted()
+        self.init(sortedCanary: canary.sorted(), sortedBaseline: baseline.sorted())
+    }
+
+    /// Samples already sorted ascending, which the judge has.
+    package init(sortedCanary: [Double], sortedBaseline: [Double]) {
+        x = sortedCanary
+        y = sortedBaseline
     }
 
     package struct Interval: Sendable, Equatable {

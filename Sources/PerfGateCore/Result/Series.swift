@@ -36,10 +36,15 @@ package struct SeriesLine: Sendable, Equatable {
         return order.map { SeriesLine(key: $0, points: points[$0]!.sorted { $0.time < $1.time }) }
     }
 
-    /// The step of a range query over a window: about 200 points, rounded up to a step a person
-    /// reads (1, 2, 5, 10, 15, 30 s; 1, 2, 5, 10, 15, 30 min; 1, 2, 3, 6, 12 h; then whole days).
+    /// The step of a range query over a window: about 200 points, rounded up to a readable step.
     package static func step(for window: Window) -> Double {
-        let wanted = max(1, window.duration / 200)
+        readableStep(atLeast: window.duration / 200)
+    }
+
+    /// The smallest step a person reads (1, 2, 5, 10, 15, 30 s; 1, 2, 5, 10, 15, 30 min; 1, 2, 3,
+    /// 6, 12 h; then whole days) that is at least `seconds`, and at least 1 s.
+    package static func readableStep(atLeast seconds: Double) -> Double {
+        let wanted = max(1, seconds)
         let steps: [Double] = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200]
         if let step = steps.first(where: { $0 >= wanted }) { return step }
         return (wanted / 86400).rounded(.up) * 86400

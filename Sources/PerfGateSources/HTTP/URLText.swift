@@ -1,4 +1,5 @@
 import CCurl
+import PerfGateCore
 
 /// URL handling, through libcurl's own URL parser so perfgate reads URLs exactly as curl does.
 package enum URLText {
@@ -32,20 +33,7 @@ package enum URLText {
 
     /// Everything but RFC 3986 unreserved characters (and `also`) is %-encoded.
     package static func percentEncoded(_ text: String, also: String = "") -> String {
-        var output = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-                output.unicodeScalars.append(Unicode.Scalar(byte))
-            case _ where also.utf8.contains(byte):
-                output.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                let hex = String(byte, radix: 16, uppercase: true)
-                output += "%" + (hex.count == 1 ? "0" : "") + hex
-            }
-        }
-        return output
+        PercentEncoding.encoded(text, keeping: also)
     }
 
     /// One path segment: `:` and `@` may stay as they are (RFC 3986 pchar), as in Dynatrace's

@@ -16,10 +16,10 @@ package struct LatencyHistogram {
     /// The earliest start and the latest end of a sample, in epoch milliseconds.
     private(set) var firstStart = Int.max
     private(set) var lastEnd = Int.min
-    private(set) var dense: [UInt32] = []
+    private var dense: [UInt32] = []
     /// Entries of the dense array, for tests of its bound.
     var denseEntries: Int { dense.count }
-    private(set) var sparse: [Int: Int] = [:]
+    private var sparse: [Int: Int] = [:]
 
     mutating func add(elapsed: Int, success: Bool, timestamp: Int) {
         count += 1
@@ -53,26 +53,37 @@ package struct LatencyHistogram {
         guard count > 0 else { return nil }
         let rank = Swift.min(Swift.max(1, rank), count)
         var seen = 0
+        var found: Int?
+        forEachValue { value, hits in
+            seen += hits
+            if seen >= rank { found = value }
+            return found == nil
+        }
+        return found ?? maximum
+    }
+
+    /// Each distinct value with its count, ascending, until `body` returns false.
+    func forEachValue(_ body: (_ value: Int, _ count: Int) -> Bool) {
         // The dictionary can hold values inside the dense range too (it grew after they came):
         // walk both in value order.
         let sparseKeys = sparse.keys.sorted()
         var next = 0
         for (value, hits) in dense.enumerated() {
-            while next < sparseKeys.count, sparseKeys[next] <= value {
-                seen += sparse[sparseKeys[next]]!
-                if seen >= rank { return sparseKeys[next] }
+            while next < sparseKeys.count, sparseKeys[next] < value {
+                guard body(sparseKeys[next], sparse[sparseKeys[next]]!) else { return }
                 next += 1
             }
-            guard hits > 0 else { continue }
-            seen += Int(hits)
-            if seen >= rank { return value }
+            var total = Int(hits)
+            if next < sparseKeys.count, sparseKeys[next] == value {
+                total += sparse[value]!
+                next += 1
+            }
+            if total > 0 { guard body(value, total) else { return } }
         }
         while next < sparseKeys.count {
-            seen += sparse[sparseKeys[next]]!
-            if seen >= rank { return sparseKeys[next] }
+            guard body(sparseKeys[next], sparse[sparseKeys[next]]!) else { return }
             next += 1
         }
-        return maximum
     }
 
     /// `ceil(percent/100 * count)` in integer arithmetic, so 95% of 20 is exactly 19, not 19.000000000000004.

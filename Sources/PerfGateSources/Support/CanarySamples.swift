@@ -46,7 +46,10 @@ extension JMeterSource: SampleSource {
         }
         var values: [Double?] = []
         values.reserveCapacity(histogram.count)
-        histogram.forEachValue { value, count in values.append(contentsOf: repeatElement(Double?(Double(value)), count: count)) }
+        histogram.forEachValue { value, count in
+            values.append(contentsOf: repeatElement(Double?(Double(value)), count: count))
+            return true
+        }
         return values
     }
 }
@@ -83,29 +86,5 @@ extension K6Source: SampleSource {
             throw SourceError("\(path) has more than \(CanaryJudge.maxSamples) points of '\(metricText)'; the canary judge takes at most that many a side: narrow the window or the tags")
         }
         return values
-    }
-}
-
-extension LatencyHistogram {
-    /// Each distinct value with its count, ascending.
-    func forEachValue(_ body: (Int, Int) -> Void) {
-        let sparseKeys = sparse.keys.sorted()
-        var next = 0
-        for (value, hits) in dense.enumerated() {
-            while next < sparseKeys.count, sparseKeys[next] < value {
-                body(sparseKeys[next], sparse[sparseKeys[next]]!)
-                next += 1
-            }
-            var total = Int(hits)
-            if next < sparseKeys.count, sparseKeys[next] == value {
-                total += sparse[value]!
-                next += 1
-            }
-            if total > 0 { body(value, total) }
-        }
-        while next < sparseKeys.count {
-            body(sparseKeys[next], sparse[sparseKeys[next]]!)
-            next += 1
-        }
     }
 }

@@ -23,35 +23,10 @@ finish() {
   exit
 }
 
-# Podman on these machines (shared/reference/containers-on-debian.md): runc with cgroupfs, and
-# ulimits within the process's own hard limits.
-export CONTAINERS_CONF="$scratch/containers.conf"
-nofile="$(ulimit -Hn)"
-[ "$nofile" = unlimited ] && nofile=1048576
-cat > "$CONTAINERS_CONF" <<EOF
-[containers]
-default_ulimits = ["nofile=$nofile:$nofile", "nproc=32768:32768"]
-[engine]
-runtime = "runc"
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-EOF
-
-# The base image, without a registry: debootstrap's minbase bookworm, imported once per machine.
-if ! podman image exists docker.io/library/debian:bookworm-slim; then
-  mirror="$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n 1)"
-  started=$SECONDS
-  if ! debootstrap --variant=minbase bookworm "$scratch/rootfs" "${mirror:-http://deb.debian.org/debian}" > "$scratch/debootstrap.log" 2>&1; then
-    tail -n 20 "$scratch/debootstrap.log"
-    check "debootstrap makes a bookworm base" false
-    finish
-  fi
-  chroot "$scratch/rootfs" apt-get clean
-  rm -rf "$scratch/rootfs/var/lib/apt/lists/"*
-  tar -C "$scratch/rootfs" -c . | podman import -q - localhost/debian:bookworm-slim > /dev/null
-  podman tag localhost/debian:bookworm-slim docker.io/library/debian:bookworm-slim
-  rm -rf "$scratch/rootfs"
-  echo "# base image made in $((SECONDS - started)) s"
+podman_config "$scratch"
+if ! base_image "$scratch"; then
+  check "debootstrap makes a bookworm base" false
+  finish
 fi
 
 # The runtime stage from the prebuilt binary: a context with only the binary and the entry point.
@@ -62,9 +37,26 @@ install -m 0755 "$root/github-actions/entrypoint.sh" "$scratch/context/entrypoin
 image=localhost/perfgate:test
 started=$SECONDS
 check "the runtime stage builds from the prebuilt binary" \
-  podman build -q --iidfile "$scratch/iid" --build-arg BINARY_FROM=prebuilt --target runtime -t "$image" -f "$root/Dockerfile" "$scratch/context"
+  podman build -q --iidfile "$scratch/iid" --target prebuilt -t "$image" -f "$root/Dockerfile" "$scratch/context"
 echo "# image built in $((SECONDS - started)) s, $(podman image inspect "$image" --format '{{.Size}}') bytes"
 check "the image runs perfgate" test "$(podman run --rm --entrypoint /usr/local/bin/perfgate "$image" --version)" != ""
+
+# The default build (no --target, no --build-arg), as podman's buildah reads the real Dockerfile:
+# its stages and their order are kept; only the build stage, whose swift image cannot be pulled
+# here, becomes one that takes the prebuilt files. The context has no top-level `perfgate`, so the
+# build fails if the `prebuilt` stage is built too, and so it did while an ARG chose the stage
+# (`FROM ${BINARY_FROM}` with the stage `build` as the default: buildah looked for an image `build`).
+mkdir -p "$scratch/default/stub"
+cp -p "$scratch/context/perfgate" "$scratch/context/entrypoint.sh" "$scratch/default/stub/"
+awk '/^FROM .* AS build$/ { print "FROM docker.io/library/debian:bookworm-slim AS build"; print "COPY stub/ /out/"; skip = 1; next }
+     /^FROM / { skip = 0 } !skip' "$root/Dockerfile" > "$scratch/default/Dockerfile"
+check "the Dockerfile's stage graph builds with podman's defaults" \
+  podman build -q -t localhost/perfgate:default -f "$scratch/default/Dockerfile" "$scratch/default"
+check "the default build is the runtime that runs the action" \
+  test "$(podman image inspect localhost/perfgate:default --format '{{json .Config.Entrypoint}}')" = '["/entrypoint.sh"]'
+check "the default build's image runs perfgate" \
+  test "$(podman run --rm --entrypoint /usr/local/bin/perfgate localhost/perfgate:default --version 2> /dev/null)" != ""
+podman rmi -f localhost/perfgate:default > /dev/null 2>&1 || true
 
 # The binary's needs: glibc up to the documented minimum (README, "Install"), libstdc++ and libcurl;
 # libyaml is linked in. The image is a debootstrap bookworm with only libcurl4 and ca-certificates added.

@@ -3,7 +3,13 @@
 offline, so this is a schema of our own, written from that reference), and its job rendered as
 GitLab would: `component.py check FILE` validates; `component.py job FILE NAME=VALUE...` prints
 the job's variables (as NAME=VALUE lines) and then, after a line `---`, its script, with the
-inputs' defaults and the given values interpolated."""
+inputs' defaults and the given values interpolated.
+
+The file is parsed exactly as written, `$[[ … ]]` and all, as GitLab's long-standing interpolation
+does: it parses the YAML first and interpolates the parsed values afterwards (an input that is a
+whole value keeps its type; inside a longer string it becomes text). Its text interpolation (the
+`ci_text_interpolation` feature flag, gitlab-org/gitlab MR 142009) substitutes the text first and
+parses the result. Every job is rendered both ways, and the two must be the same job."""
 import re, sys
 import yaml
 import jsonschema
@@ -23,15 +29,58 @@ USE = re.compile(r"\$\[\[\s*inputs\.([a-z0-9-]+)\s*(\|[^\]]*)?\]\]")
 
 
 def load(path):
+    """The spec header and the configuration, each parsed as written (a YAML error ends the test)."""
     text = open(path).read()
-    header, _, body = text.partition("\n---\n")
-    if not body:
+    try:
+        documents = list(yaml.safe_load_all(text))
+    except yaml.YAMLError as error:
+        sys.exit(f"{path}: not YAML before interpolation, so GitLab cannot include it: {error}")
+    if len(documents) != 2:
         sys.exit(f"{path}: a component is its spec header, a line '---', then the configuration")
-    return text, yaml.safe_load(header), body
+    return text, documents[0], documents[1]
+
+
+def text_of(value):
+    """An input's value inside a longer string, as GitLab (Ruby) prints it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def interpolate_parsed(node, values):
+    """GitLab's interpolation of a parsed document: strings and keys; a whole-value input keeps its type."""
+    if isinstance(node, dict):
+        return {interpolate_parsed(key, values): interpolate_parsed(value, values) for key, value in node.items()}
+    if isinstance(node, list):
+        return [interpolate_parsed(item, values) for item in node]
+    if isinstance(node, str):
+        whole = USE.fullmatch(node.strip()) if node.strip() == node else None
+        if whole:
+            return values[whole.group(1)]
+        return USE.sub(lambda m: text_of(values[m.group(1)]), node)
+    return node
+
+
+def interpolate_text(body, values):
+    """GitLab's text interpolation: substitute, then parse."""
+    return yaml.safe_load(USE.sub(lambda m: text_of(values[m.group(1)]), body))
+
+
+def render(path, overrides):
+    """The configuration with the inputs interpolated, the same both ways, or the test stops."""
+    text, header, config = load(path)
+    values = {name: spec.get("default", "") for name, spec in header["spec"]["inputs"].items()}
+    values.update(overrides)
+    parsed = interpolate_parsed(config, values)
+    substituted = interpolate_text(text.split("\n---\n", 1)[1], values)
+    if parsed != substituted:
+        sys.exit(f"{path}: the two interpolations differ for {overrides}:\n  parsed first: {parsed}\n  text first:   {substituted}")
+    return parsed
 
 
 def check(path):
-    text, header, body = load(path)
+    text, header, config = load(path)
+    body = text.split("\n---\n", 1)[1]
     jsonschema.validate(header, SCHEMA)
     inputs = header["spec"]["inputs"]
     for name, spec in inputs.items():
@@ -55,7 +104,6 @@ def check(path):
         sys.exit(f"{path}: uses undeclared inputs {sorted(used - set(inputs))}")
     if set(inputs) - used:
         sys.exit(f"{path}: declares inputs it never uses {sorted(set(inputs) - used)}")
-    config = yaml.safe_load(USE.sub("x", body))
     for key in ("default", "image", "stages", "variables", "before_script", "after_script", "cache", "services", "workflow"):
         if key in config:
             sys.exit(f"{path}: the global keyword '{key}' would change every job of the including pipeline")
@@ -72,21 +120,25 @@ def check(path):
     exposed = job["artifacts"].get("paths", [])
     if "expose_as" not in job["artifacts"] or any("$" in p.replace("$[[", "") or p.startswith("./") or "*" in p or not p.endswith("/") for p in exposed):
         sys.exit(f"{path}: expose_as needs literal folder paths ending in /")
-    print(f"{path}: valid: {len(inputs)} inputs, every one declared, typed, defaulted and used")
+    render(path, {})
+    print(f"{path}: valid YAML as written: {len(inputs)} inputs, every one declared, typed, defaulted and used;"
+          " the defaults interpolate to the same job both ways")
 
 
 def job(path, overrides):
-    _, header, body = load(path)
-    values = {name: spec.get("default", "") for name, spec in header["spec"]["inputs"].items()}
-    values.update(overrides)
-    config = yaml.safe_load(USE.sub(lambda m: str(values[m.group(1)]), body))
+    inputs = load(path)[1]["spec"]["inputs"]
+    for name, value in list(overrides.items()):
+        if inputs.get(name, {}).get("type") == "number":
+            overrides[name] = int(value)  # a number input is a number, as GitLab types it
+    config = render(path, overrides)
     (spec,) = config.values()
     for name, got in spec.get("variables", {}).items():
         print(f"{name}={'' if got is None else got}")
     print("---")
     print("\n".join(spec["script"]))
     print("---")
-    print(" ".join(str(code) for code in spec["allow_failure"]["exit_codes"]))
+    codes = spec["allow_failure"]["exit_codes"]
+    print(" ".join(str(code) for code in (codes if isinstance(codes, list) else [codes])))
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 # The container action's entry point: maps the action's inputs to perfgate's flags and runs it.
 # The runner passes input "fail-on" as INPUT_FAIL-ON, a name a shell cannot expand, so inputs are
 # read with printenv. Every value stays one argument: nothing is evaluated or split, except the
-# `args` input, which is split on whitespace without globbing.
+# `args` input, which is split into words (see below).
 set -euo pipefail
 
 input() {
@@ -10,10 +10,16 @@ input() {
 }
 
 perfgate="${PERFGATE_BIN:-/usr/local/bin/perfgate}"
-# Run as a plain image (`docker run IMAGE serve --host 0.0.0.0 ...`): the arguments are perfgate's.
-# The action itself passes none (action.yml has no runs.args).
-if [ "$#" -gt 0 ]; then
-  exec "$perfgate" "$@"
+# As the action, the runner sets GITHUB_ACTIONS and every declared input (INPUT_COMMAND has a
+# default, so it is always there). It also passes the `args` input as the container's arguments,
+# because action.yml has no runs.args (actions/runner's ContainerActionHandler; nektos/act does the
+# same, and lets `with: args` win even over runs.args). Those arguments are the `args` input again,
+# split by the runner, so the action ignores them and reads INPUT_ARGS below.
+# Run as a plain image (`docker run IMAGE serve --host 0.0.0.0 ...`), the arguments are perfgate's.
+if [ "${GITHUB_ACTIONS:-}" != true ] || [ -z "${INPUT_COMMAND+set}" ]; then
+  if [ "$#" -gt 0 ]; then
+    exec "$perfgate" "$@"
+  fi
 fi
 command="$(input COMMAND)"
 command="${command:-evaluate}"
@@ -71,7 +77,13 @@ case "$command" in
 esac
 
 if [ "$command" = evaluate ] || [ "$command" = validate ]; then
-  read -r -a extra <<< "$(input ARGS | tr '\n' ' ')"
+  # The `args` input, split into words as a shell would (quotes group: --var "NOTE=a b"; a
+  # backslash escapes) but with nothing expanded, globbed or run: that is exactly what xargs does.
+  if ! input ARGS | xargs -r printf '' 2> /dev/null; then
+    echo "::error title=perfgate::the args input has an unmatched quote: close it, or escape it with a backslash"
+    exit 64
+  fi
+  mapfile -d '' -t extra < <(input ARGS | xargs -r printf '%s\0')
   arguments+=("${extra[@]}")
 fi
 

@@ -110,7 +110,7 @@ import Testing
 
     @Test func readsPitometersVariableNames() throws {
         let source = DynatraceSource(configuration: SourceConfiguration(environment: ["DYNATRACE_BASEURL": "https://abc.live.dynatrace.com/", "DYNATRACE_APITOKEN": "t"]))
-        #expect(try source.baseURL(SourceContext()) == "https://abc.live.dynatrace.com")
+        #expect(try source.backend(SourceContext()).url.url("") == "https://abc.live.dynatrace.com")
         #expect(try source.configuration.secret(file: DynatraceSource.tokenFile, variables: ["DYNATRACE_API_TOKEN", "DYNATRACE_APITOKEN"], source: "dynatrace") == "t")
     }
 

@@ -72,11 +72,11 @@ struct PrometheusSourceTests {
         let configuration = SourceConfiguration(environment: ["PROMETHEUS_URL": "http://env:9090"], prometheusURL: "http://flag:9090")
         let source = PrometheusSource(configuration: configuration)
         let spec = Node.object([("prometheus", .object([("url", .string("http://spec:9090/"))]))])
-        #expect(try source.endpoint(SourceContext(sourceSettings: spec)) == "http://spec:9090/api/v1/query")
-        #expect(try source.endpoint(SourceContext()) == "http://flag:9090/api/v1/query")
+        #expect(try source.backend(SourceContext(sourceSettings: spec)).url.url("/api/v1/query") == "http://spec:9090/api/v1/query")
+        #expect(try source.backend(SourceContext()).url.url("/api/v1/query") == "http://flag:9090/api/v1/query")
         let fromEnvironment = PrometheusSource(configuration: SourceConfiguration(environment: ["PROMETHEUS_URL": "http://env:9090"]))
-        #expect(try fromEnvironment.endpoint(SourceContext()) == "http://env:9090/api/v1/query")
-        #expect(throws: SourceError.self) { try PrometheusSource().endpoint(SourceContext()) }
+        #expect(try fromEnvironment.backend(SourceContext()).url.url("/api/v1/query") == "http://env:9090/api/v1/query")
+        #expect(throws: SourceError.self) { try PrometheusSource().backend(SourceContext()) }
     }
 
     @Test func sendsABearerTokenOrBasicAuth() throws {

@@ -113,7 +113,7 @@ package enum DynatraceQuery: Equatable {
 
     /// The request path and query string for a window in Unix seconds; `series` asks Timeseries
     /// v1 for every point (`queryMode=SERIES`) instead of one per entity.
-    package func pathAndQuery(window: Window, series: Bool = false) -> String {
+    package func pathAndQuery(window: Window, series: Bool = false) -> (path: String, query: String) {
         let from = String(CheckedNumber.clamped((window.start * 1000).rounded(), to: Self.millisecondRange))
         let to = String(CheckedNumber.clamped((window.end * 1000).rounded(), to: Self.millisecondRange))
         switch self {
@@ -122,16 +122,16 @@ package enum DynatraceQuery: Equatable {
             if let percentile { pairs.append(("percentile", percentile)) }
             pairs += [("startTimestamp", from), ("endTimestamp", to), ("queryMode", series ? "SERIES" : "TOTAL")]
             pairs += entityIds.map { ("entity", $0) } + tags.map { ("tag", $0) }
-            return "/api/v1/timeseries/" + URLText.pathSegment(id) + "?" + URLText.formEncoded(pairs)
+            return ("/api/v1/timeseries/" + URLText.pathSegment(id), URLText.formEncoded(pairs))
         case let .smartscape(path, _, _, tags):
             let pairs = [("startTimestamp", from), ("endTimestamp", to)] + tags.map { ("tag", $0) }
-            return "/api/v1/entity/" + path + "?" + URLText.formEncoded(pairs)
+            return ("/api/v1/entity/" + path, URLText.formEncoded(pairs))
         case let .metrics(selector, entitySelector, resolution, mzSelector):
             var pairs = [("metricSelector", selector)]
             if let entitySelector { pairs.append(("entitySelector", entitySelector)) }
             if let mzSelector { pairs.append(("mzSelector", mzSelector)) }
             pairs += [("resolution", resolution), ("from", from), ("to", to)]
-            return "/api/v2/metrics/query?" + URLText.formEncoded(pairs)
+            return ("/api/v2/metrics/query", URLText.formEncoded(pairs))
         }
     }
 }

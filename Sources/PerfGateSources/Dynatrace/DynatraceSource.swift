@@ -74,13 +74,15 @@ package struct DynatraceSource: SLIProvider, SeriesSource {
         let filled = context.placeholdersFilled ? parsed : try parsed.filled { (text) throws(SourceError) in
             try Placeholders.fill(text, variables: context.variables, window: window)
         }
-        let url = try baseURL(context) + filled.pathAndQuery(window: window, series: series)
+        let backend = try backend(context)
+        let (path, query) = filled.pathAndQuery(window: window, series: series)
+        let url = backend.url.url(path, query: query)
         guard let token = try configuration.secret(file: Self.tokenFile, variables: Self.secrets.variables, source: name) else {
             throw SourceError("dynatrace: no API token: set DYNATRACE_API_TOKEN or pass --dynatrace-token-file")
         }
-        guard configuration.mayReceiveCredentials(url, setting: Self.url) else {
+        guard backend.mayReceiveCredentials else {
             throw SourceError(
-                "dynatrace: the token was not sent to \(URLText.origin(url) ?? "the server"), which only the spec names; pass --trust-spec-urls (or give the same URL with --dynatrace-url) to send it")
+                "dynatrace: the token was not sent to \(backend.url.origin)\(backend.url.basePath), which only the spec names; pass --trust-spec-urls (or give the same URL with --dynatrace-url) to send it")
         }
         let headers = [("Accept", "application/json"), ("Authorization", "Api-Token " + token)]
         var page = try await get(url, headers: headers, filled, allPoints: series)
@@ -92,7 +94,7 @@ package struct DynatraceSource: SLIProvider, SeriesSource {
                 throw SourceError("dynatrace: the answer has more than \(Self.maxPages) pages; narrow the metricSelector or entitySelector")
             }
             try Task.checkCancellation()
-            page = try await get(try baseURL(context) + "/api/v2/metrics/query?" + URLText.formEncoded([("nextPageKey", key)]), headers: headers, filled, allPoints: series)
+            page = try await get(backend.url.url("/api/v2/metrics/query", query: URLText.formEncoded([("nextPageKey", key)])), headers: headers, filled, allPoints: series)
             answer.measurements += page.answer.measurements
             answer.warnings += page.answer.warnings.filter { !answer.warnings.contains($0) }
             pages += 1
@@ -119,20 +121,20 @@ package struct DynatraceSource: SLIProvider, SeriesSource {
         let filled = context.placeholdersFilled ? parsed : try? parsed.filled { (text) throws(SourceError) in
             try Placeholders.fill(text, variables: context.variables, window: window)
         }
-        guard let filled, let base = try? baseURL(context) else { return nil }
-        return "GET " + URLText.redacted(base + filled.pathAndQuery(window: window))
+        guard let filled, let backend = try? backend(context) else { return nil }
+        let (path, query) = filled.pathAndQuery(window: window)
+        return "GET " + URLText.redacted(backend.url.url(path, query: query))
     }
 
     package func sliQuery(_ text: String) -> Result<Node, SourceError> {
         DynatraceQuery.sliQuery(text)
     }
 
-    func baseURL(_ context: SourceContext) throws(SourceError) -> String {
-        guard var base = configuration.setting(Self.url, spec: context.sourceSettings, source: name) else {
+    /// The environment from whichever setting is present.
+    func backend(_ context: SourceContext) throws(SourceError) -> Backend {
+        guard let backend = try configuration.backend(Self.url, spec: context.sourceSettings, source: name) else {
             throw SourceError("dynatrace: no environment configured: set sources.dynatrace.url in the spec, --dynatrace-url, or DYNATRACE_URL")
         }
-        guard URLText.isHTTP(base) else { throw SourceError("dynatrace: '\(URLText.redacted(base))' is not an http(s) URL") }
-        while base.hasSuffix("/") { base.removeLast() }
-        return base
+        return backend
     }
 }

@@ -47,7 +47,7 @@ package struct PrometheusSource: SLIProvider, SeriesSource {
         let promql = context.placeholdersFilled ? text : try Placeholders.fill(text, variables: context.variables, window: context.window)
         var form = [("query", promql)]
         if let window = context.window { form.append(("time", JSONWriter.format(window.end))) }
-        return try await post(form, to: try endpoint(context))
+        return try await post(form, to: "/api/v1/query", context)
     }
 
     /// `--series`: the same PromQL as a range query (`POST /api/v1/query_range`) over the window.
@@ -58,19 +58,23 @@ package struct PrometheusSource: SLIProvider, SeriesSource {
         let form = [
             ("query", promql), ("start", JSONWriter.format(window.start)), ("end", JSONWriter.format(window.end)), ("step", JSONWriter.format(step)),
         ]
-        return try await post(form, to: try endpoint(context) + "_range").measurements
+        return try await post(form, to: "/api/v1/query_range", context).measurements
     }
 
-    /// Sends a form to a query endpoint, with the credentials when the server may have them.
-    func post(_ form: [(String, String)], to endpoint: String) async throws(SourceError) -> SourceAnswer {
+    /// Sends a form to one of the API's paths on the configured server, with the credentials when
+    /// the server may have them.
+    func post(_ form: [(String, String)], to path: String, _ context: SourceContext) async throws(SourceError) -> SourceAnswer {
+        let backend = try backend(context)
+        let endpoint = backend.url.url(path)
         var request = HTTPRequest(
             method: "POST", url: endpoint, headers: [("Accept", "application/json")], body: Array(URLText.formEncoded(form).utf8))
         var warnings: [String] = []
         if let authorization = try authorization() {
-            if configuration.mayReceiveCredentials(endpoint, setting: Self.url) {
+            if backend.mayReceiveCredentials {
                 request.headers.append(("Authorization", authorization))
             } else {
-                warnings.append("credentials were not sent to \(URLText.origin(endpoint) ?? "the server"), which only the spec names; pass --trust-spec-urls to send them")
+                warnings.append(
+                    "credentials were not sent to \(backend.url.origin)\(backend.url.basePath), which only the spec names; pass --trust-spec-urls to send them")
             }
         }
         let described = "prometheus: POST \(URLText.redacted(endpoint))"
@@ -95,17 +99,12 @@ package struct PrometheusSource: SLIProvider, SeriesSource {
         .success(.string(text))
     }
 
-    /// The `/api/v1/query` URL from whichever setting is present.
-    func endpoint(_ context: SourceContext) throws(SourceError) -> String {
-        guard let base = configuration.setting(Self.url, spec: context.sourceSettings, source: name)
-        else {
+    /// The server from whichever setting is present: a base URL, or the full `/api/v1/query` URL.
+    func backend(_ context: SourceContext) throws(SourceError) -> Backend {
+        guard let backend = try configuration.backend(Self.url, spec: context.sourceSettings, source: name, apiSuffix: "/api/v1/query") else {
             throw SourceError("prometheus: no server configured: set sources.prometheus.url in the spec, --prometheus-url, or PROMETHEUS_URL")
         }
-        guard URLText.isHTTP(base) else { throw SourceError("prometheus: '\(URLText.redacted(base))' is not an http(s) URL") }
-        var url = base
-        if let query = url.firstIndex(of: "?") { url = String(url[..<query]) }
-        while url.hasSuffix("/") { url.removeLast() }
-        return url.hasSuffix("/api/v1/query") ? url : url + "/api/v1/query"
+        return backend
     }
 
     func authorization() throws(SourceError) -> String? {

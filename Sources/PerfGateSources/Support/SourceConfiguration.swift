@@ -10,12 +10,19 @@ package struct SourceConfiguration: Sendable {
     /// Send credentials to a server that only the spec names. Off by default: a spec from an
     /// untrusted pull request must not be able to send the pipeline's tokens to a host of its choosing.
     package var trustSpecURLs: Bool
+    /// Refuse a server that the spec names (`sources.<name>.url`): only the pipeline's or the
+    /// service's own settings choose where requests go (`serve --no-spec-urls`).
+    package var refuseSpecURLs: Bool
 
-    package init(http: any HTTPClient = CurlHTTPClient(), environment: [String: String] = [:], flags: [String: String] = [:], trustSpecURLs: Bool = false) {
+    package init(
+        http: any HTTPClient = CurlHTTPClient(), environment: [String: String] = [:], flags: [String: String] = [:], trustSpecURLs: Bool = false,
+        refuseSpecURLs: Bool = false
+    ) {
         self.http = http
         self.environment = environment
         self.flags = flags
         self.trustSpecURLs = trustSpecURLs
+        self.refuseSpecURLs = refuseSpecURLs
     }
 
     /// The same with the built-in sources' flags by name.
@@ -46,12 +53,22 @@ package struct SourceConfiguration: Sendable {
         return nil
     }
 
-    /// Whether credentials may go to `url`: it is the pipeline's own server (same origin as the flag
-    /// or variable), or the spec's URLs are trusted.
-    func mayReceiveCredentials(_ url: String, setting: SourceSetting) -> Bool {
-        if trustSpecURLs { return true }
-        guard let outside = outsideSetting(setting) else { return false }
-        return URLText.origin(outside) == URLText.origin(url)
+    /// The server a source asks, parsed once, and whether its credentials may go there: the URL is
+    /// the pipeline's own (the flag's or the variable's), or lies under it (the same origin, and
+    /// the flag's base path or below), or the spec's URLs are trusted. Nil when nothing names one.
+    func backend(_ setting: SourceSetting, spec: Node?, source: String, apiSuffix: String? = nil) throws(SourceError) -> Backend? {
+        if let key = setting.specKey, let value = spec?[source]?[key]?.stringValue?.trimmingSpaces(), !value.isEmpty {
+            if refuseSpecURLs {
+                throw SourceError(
+                    "\(source): the spec names a server (sources.\(source).\(key)), and this service asks only its own (--no-spec-urls); remove the key from the spec")
+            }
+            let url = try BackendURL(parsing: value, source: source, apiSuffix: apiSuffix)
+            if trustSpecURLs { return Backend(url: url, mayReceiveCredentials: true) }
+            let outside = outsideSetting(setting).flatMap { try? BackendURL(parsing: $0, source: source, apiSuffix: apiSuffix) }
+            return Backend(url: url, mayReceiveCredentials: outside?.holds(url) ?? false)
+        }
+        guard let value = outsideSetting(setting) else { return nil }
+        return Backend(url: try BackendURL(parsing: value, source: source, apiSuffix: apiSuffix), mayReceiveCredentials: true)
     }
 
     /// A secret from the environment or from a file (its first line, trimmed); nil when neither is set.
@@ -74,4 +91,10 @@ package struct SourceConfiguration: Sendable {
         }
         return nil
     }
+}
+
+/// A source's server and whether it may have the source's credentials.
+struct Backend {
+    var url: BackendURL
+    var mayReceiveCredentials: Bool
 }

@@ -44,9 +44,18 @@ public enum ParserEntryPoints {
                 config.nanStrategy = head & 2 == 0 ? .remove : .replace
                 config.removeOutliers = head & 4 != 0
                 config.direction = [.either, .increase, .decrease][Int(head >> 3) % 3]
-                let result = try? CanaryJudge.judge(
-                    baseline: numbers[..<split].map { $0 }, canary: numbers[split...].map { $0 }, config: config)
-                return result?.classification.rawValue ?? "tied"
+                let result: CanaryResult
+                do {
+                    result = try CanaryJudge.judge(baseline: numbers[..<split].map { $0 }, canary: numbers[split...].map { $0 }, config: config)
+                } catch {
+                    return "cannot judge"
+                }
+                // A verdict stands on finite numbers only (an overflowed interval once passed a canary).
+                if let interval = result.interval {
+                    guard [interval.lower, interval.upper, interval.estimate, result.tolerance ?? 0, result.effectSize ?? 0].allSatisfy(\.isFinite)
+                    else { fatalError("a canary verdict on numbers that are not finite: \(interval)") }
+                }
+                return result.classification.rawValue
             case "prometheus":
                 return "\(try PrometheusResponse.measurements(HTTPResponse(status: 200, body: bytes), request: "fuzz").measurements.count) results"
             case "dynatrace":

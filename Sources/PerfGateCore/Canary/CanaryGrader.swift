@@ -3,7 +3,8 @@
 /// `minimumPoints` is warned about.
 package enum CanaryGrader {
     package static func grade(
-        _ indicator: Indicator, config: CanaryConfig, baseline: Result<SourceAnswer, SourceError>, canary: Result<SourceAnswer, SourceError>
+        _ indicator: Indicator, config: CanaryConfig, baseline: Result<SourceAnswer, SourceError>, canary: Result<SourceAnswer, SourceError>,
+        deadline: ContinuousClock.Instant? = nil
     ) -> IndicatorResult {
         var result = IndicatorResult(
             id: indicator.id, source: indicator.source, score: 0, metricScore: config.metricScore, violations: [], measurements: [],
@@ -24,9 +25,10 @@ package enum CanaryGrader {
         result.warnings = samples.baseline.warnings.map { "baseline: " + $0 } + samples.canary.warnings.map { "canary: " + $0 }
         let judged: CanaryResult
         do {
-            judged = try CanaryJudge.judge(baseline: samples.baseline.measurements.map(\.value), canary: samples.canary.measurements.map(\.value), config: config)
+            judged = try CanaryJudge.judge(
+                baseline: samples.baseline.measurements.map(\.value), canary: samples.canary.measurements.map(\.value), config: config, deadline: deadline)
         } catch {
-            result.error = "the canary judge cannot compare: every sample is tied (\(samples.baseline.measurements.count) baseline, \(samples.canary.measurements.count) canary)"
+            result.error = error.reason
             return result
         }
         result.canary = judged

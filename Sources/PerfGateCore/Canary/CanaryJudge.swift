@@ -15,13 +15,25 @@ import Glibc
 package enum CanaryJudge {
     /// The most samples one side may have.
     package static let maxSamples = 2_000_000
+    /// The largest magnitude a sample may have. Shifts, sums and means of up to `maxSamples` such
+    /// values stay finite; past it they overflow to ±Inf, and a verdict on them would mean nothing.
+    package static let largestMagnitude = 1e300
 
-    /// - Parameter perturb: adds the noise of step 4 to a constant sample (injected in tests;
-    ///   Kayenta's generator is unseeded, perfgate's default is seeded, so a run repeats).
+    /// Why two samples cannot be judged: an indicator error with this reason, never a verdict.
+    package struct CannotJudge: Error, Sendable, Equatable {
+        package var reason: String
+        package init(_ reason: String) { self.reason = reason }
+    }
+
+    /// - Parameters:
+    ///   - perturb: adds the noise of step 4 to a constant sample (injected in tests; Kayenta's
+    ///     generator is unseeded, perfgate's default is seeded, so a run repeats).
+    ///   - deadline: the run's deadline; the interval's search stops there (as it does when the
+    ///     task is cancelled), since CPU-bound work does not wait anywhere a timer could end it.
     package static func judge(
         baseline rawBaseline: [Double?], canary rawCanary: [Double?], config: CanaryConfig,
-        perturb: (CanaryRole, [Double]) -> [Double] = SeededNoise.perturb
-    ) throws(MannWhitney.AllTied) -> CanaryResult {
+        perturb: (CanaryRole, [Double]) -> [Double] = SeededNoise.perturb, deadline: ContinuousClock.Instant? = nil
+    ) throws(CannotJudge) -> CanaryResult {
         let baseline = prepare(rawBaseline, config: config)
         let canary = prepare(rawCanary, config: config)
         var result = CanaryResult(
@@ -41,6 +53,13 @@ package enum CanaryJudge {
                 result.reason = "no data from \(side): not judged" + (config.critical ? "; the indicator is critical, so the gate fails" : "")
             }
             return result
+        }
+        for (side, sorted) in [("baseline", baseline.sorted), ("canary", canary.sorted)] {
+            let largest = max(abs(sorted[0]), abs(sorted[sorted.count - 1]))
+            if largest > largestMagnitude {
+                throw CannotJudge(
+                    "the \(side) has a sample of magnitude \(NumberText.precise(largest)), beyond ±1e300: its differences and means overflow a double, so no verdict would mean anything; check the query's unit (or scale it)")
+            }
         }
         let ratio = meanRatio(baseline: baseline.values, canary: canary.values)
         result.meanRatio = ratio.isNaN ? nil : ratio
@@ -62,10 +81,28 @@ package enum CanaryJudge {
             judged = MannWhitney(canary: x, baseline: y)
             result.noiseAdded = true
         }
-        let interval = try judged.interval(confidence: CanaryConfig.confidence)
+        let interval: MannWhitney.Interval
+        do throws(MannWhitney.Failure) {
+            interval = try judged.interval(confidence: CanaryConfig.confidence) {
+                Task.isCancelled || deadline.map { ContinuousClock.now >= $0 } ?? false
+            }
+        } catch {
+            let counts = "\(baseline.values.count) baseline, \(canary.values.count) canary"
+            switch error {
+            case .allTied: throw CannotJudge("the canary judge cannot compare: every sample is tied (\(counts))")
+            case .overflow: throw CannotJudge("the canary judge cannot compare: the samples' differences overflow a double (\(counts))")
+            case .stopped: throw CannotJudge("deadline exceeded: the run's deadline passed while the canary judge compared the samples (\(counts))")
+            }
+        }
         let bound = CanaryConfig.tolerance * abs(interval.estimate)
         let noisyRatio = meanRatio(baseline: y, canary: x)
         let effect = config.measure == .cles ? commonLanguageEffect(judged) : noisyRatio
+        // Means and bounds of samples within ±1e300 are finite, but a ratio of a huge mean to a tiny
+        // one is not: an infinite effect (or interval) is no number to report or to compare.
+        guard [interval.lower, interval.upper, interval.estimate, bound].allSatisfy(\.isFinite), effect.isNaN || effect.isFinite else {
+            throw CannotJudge(
+                "the canary judge cannot compare: the \(config.measure == .cles ? "CLES" : "mean ratio") or the interval overflows a double (means \(NumberText.precise(canary.summary.mean ?? 0)) and \(NumberText.precise(baseline.summary.mean ?? 0)))")
+        }
         result.interval = interval
         result.tolerance = bound
         result.meanRatio = noisyRatio.isNaN ? nil : noisyRatio
@@ -247,7 +284,9 @@ package enum SeededNoise {
             z ^= z >> 31
             return (Double(z >> 11) + 0.5) / 9_007_199_254_740_992
         }
-        let sd = abs(values[0] * 1e-5)
+        // Kayenta's sd is value·1e-5; under the smallest normal double it underflows (to 0 for a
+        // subnormal value), adds nothing and leaves the ties it is there to break.
+        let sd = max(abs(values[0] * 1e-5), Double.leastNormalMagnitude)
         return values.map { value in
             let gaussian = (-2 * log(uniform())).squareRoot() * cos(2 * Double.pi * uniform())
             return value + sd * gaussian

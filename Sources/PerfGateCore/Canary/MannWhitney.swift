@@ -41,18 +41,39 @@ package struct MannWhitney: Sendable {
         }
     }
 
-    /// Why no interval exists: every observation is tied (σ is 0).
-    package struct AllTied: Error, Sendable {}
+    /// Why no interval exists.
+    package enum Failure: Error, Sendable, Equatable {
+        /// Every observation is tied (σ is 0).
+        case allTied
+        /// The shifts to search are not finite numbers (the samples are too far apart for a Double).
+        case overflow
+        /// `shouldStop` said so (a deadline, a cancelled task).
+        case stopped
+    }
 
-    /// The interval at `confidence` (Kayenta's judge: 0.98) and the estimate.
-    package func interval(confidence: Double = 0.98) throws(AllTied) -> Interval {
+    /// The interval at `confidence` (Kayenta's judge: 0.98) and the estimate. `shouldStop` is
+    /// asked before each evaluation of the statistic (each is one pass over both samples).
+    package func interval(confidence: Double = 0.98, shouldStop: () -> Bool = { false }) throws(Failure) -> Interval {
         let alpha = 1.0 - confidence
         let low = x[0] - y[y.count - 1]
         let high = x[x.count - 1] - y[0]
+        // Past ±Double.greatestFiniteMagnitude the shifts are ±Inf, then NaN, and no search ends well.
+        guard low.isFinite, high.isFinite else { throw .overflow }
+        if shouldStop() { throw .stopped }
         let atLow = try standardized(low), atHigh = try standardized(high)
-        var failure: AllTied?
+        var failure: Failure?
         func w(_ d: Double) -> Double {
-            do throws(AllTied) { return try standardized(d) } catch {
+            // After a failure the search still runs out its (bounded) steps, each at no cost.
+            if failure != nil { return 0 }
+            if !d.isFinite {
+                failure = .overflow
+                return 0
+            }
+            if shouldStop() {
+                failure = .stopped
+                return 0
+            }
+            do throws(Failure) { return try standardized(d) } catch {
                 failure = error
                 return 0
             }
@@ -70,13 +91,13 @@ package struct MannWhitney: Sendable {
     }
 
     /// W(d), continuity-corrected unless `corrected` is false.
-    package func standardized(_ d: Double, corrected: Bool = true) throws(AllTied) -> Double {
+    package func standardized(_ d: Double, corrected: Bool = true) throws(Failure) -> Double {
         let (rankSum, ties) = ranks(shift: d)
         let nx = Double(x.count), ny = Double(y.count)
         // The same operations in the same order as R (and the reference cases), so roots agree to the bit.
         let dz = rankSum - nx * (nx + 1) / 2.0 - nx * ny / 2.0
         let sigma = ((nx * ny / 12.0) * ((nx + ny + 1) - ties / ((nx + ny) * (nx + ny - 1)))).squareRoot()
-        guard sigma > 0 else { throw AllTied() }
+        guard sigma > 0 else { throw .allTied }
         let correction = corrected ? 0.5 * (dz > 0 ? 1.0 : dz < 0 ? -1.0 : 0.0) : 0
         return (dz - correction) / sigma
     }
@@ -93,6 +114,9 @@ package struct MannWhitney: Sendable {
             while i < x.count, x[i] - d == next { fromX += 1; i += 1 }
             while j < y.count, y[j] == next { fromY += 1; j += 1 }
             let size = fromX + fromY
+            // A NaN shift equals nothing: stop rather than loop without advancing (callers pass
+            // finite shifts, so this only bounds the loop).
+            if size == 0 { break }
             // Ranks position+1 … position+size share their average.
             let average = Double(position) + Double(size + 1) / 2
             rankSum += Double(fromX) * average

@@ -13,7 +13,8 @@ package struct Gate: Sendable {
     /// The sources, built over the environment's HTTP client and variables.
     package func sources(_ connections: GateRequest.Connections) -> [any MetricSource] {
         let all = SourceRegistry.all(configuration: SourceConfiguration(
-            http: environment.http, environment: environment.variables, flags: connections.flags, trustSpecURLs: connections.trustSpecURLs))
+            http: environment.http, environment: environment.variables, flags: connections.flags, trustSpecURLs: connections.trustSpecURLs,
+            refuseSpecURLs: connections.refuseSpecURLs))
         guard let allowed = connections.allowedSources else { return all }
         return all.filter { allowed.contains($0.name) }
     }
@@ -25,10 +26,13 @@ package struct Gate: Sendable {
         let deadline = ContinuousClock.now + .milliseconds(CheckedNumber.clamped(request.deadline * 1000, to: 1...86_400_000))
         let root = try loader.document(request.specPath)
         let sources = sources(request.connections)
-        let run = Run(gate: self, request: request, sources: sources, deadline: deadline)
+        let run = Run(gate: self, request: request, sources: sources, deadline: deadline, valueCap: request.maxValues.map(ValueCap.init))
         var (result, kind, context, digest) = request.keptn.forced || SpecLoader.isKeptn(root)
             ? try await run.keptn(root: root)
             : try await run.perfSpec(root: root)
+        if let cap = run.valueCap, cap.exceeded {
+            throw GateError(.tooLarge, "the spec's indicators have more values than the \(cap.limit) one request may grade here (--max-values); split the spec, or aggregate the queries")
+        }
         result.evaluatedAt = now
         if let history = request.history {
             result.trend = HistoryFile.trend(history.records, context: context, count: request.trendRuns)
@@ -42,6 +46,7 @@ package struct Gate: Sendable {
         let request: GateRequest
         let sources: [any MetricSource]
         let deadline: ContinuousClock.Instant
+        let valueCap: ValueCap?
 
         typealias Evaluation = (result: EvaluationResult, kind: String, context: [String: String], digest: String?)
 
@@ -73,7 +78,7 @@ package struct Gate: Sendable {
                     diagnostics.warning("relative thresholds (upperSeverePerc, ...) need --history to compare with; only the absolute ones apply")
                 }
             }
-            var result = await Evaluator(sources: sources, concurrency: request.concurrency, deadline: deadline).evaluate(
+            var result = await Evaluator(sources: sources, concurrency: request.concurrency, deadline: deadline, valueCap: valueCap).evaluate(
                 loaded.spec, context: context, specPath: loaded.path, comparison: comparison)
             await series(loaded.spec.indicators.enumerated().map { ($0.offset, $0.element.source, $0.element.query) }, &result, context: context)
             return (result, "perfspec", runContext, GateHistory.digest([loaded.path], files: gate.environment.files))
@@ -100,7 +105,7 @@ package struct Gate: Sendable {
             }
             let folder = Path.directory(of: loaded.path)
             let context = SourceContext(window: window, specDirectory: folder.isEmpty ? "." : folder, variables: request.variables)
-            let values = await SLIMeasurer(source: loaded.source, concurrency: request.concurrency, deadline: deadline).measure(loaded.queries, context: context)
+            let values = await SLIMeasurer(source: loaded.source, concurrency: request.concurrency, deadline: deadline, valueCap: valueCap).measure(loaded.queries, context: context)
             var result = SLOEvaluator.evaluate(
                 loaded.spec, values: values, comparison: comparison,
                 providerFailure: SLIMeasurer.providerFailure(values, requested: loaded.queries.map(\.name)), source: loaded.source.name,

@@ -29,6 +29,9 @@ package struct GateRequest: Sendable {
     package var seriesTimeout: Double?
     /// How many earlier runs the trend charts show (`--trend-runs`).
     package var trendRuns: Int
+    /// The most values the run may grade (a service's cap per request); nil: no bound. Past it the
+    /// evaluation stops with a `tooLarge` error before its results are graded into reports.
+    package var maxValues: Int?
 
     package init(
         specPath: String, keptn: KeptnSettings = KeptnSettings(), window: Window? = nil, variables: [String: String] = [:],
@@ -72,10 +75,14 @@ package struct GateRequest: Sendable {
         /// The only sources a spec may use, by name; nil allows every one. A server gives the
         /// sources that query backends, so a request's spec cannot read the server's files.
         package var allowedSources: Set<String>?
+        /// Refuse a spec that names a server (`sources.<name>.url`): only these flags and the
+        /// environment say where requests go.
+        package var refuseSpecURLs: Bool
 
-        package init(flags: [String: String] = [:], trustSpecURLs: Bool = false, allowedSources: Set<String>? = nil) {
+        package init(flags: [String: String] = [:], trustSpecURLs: Bool = false, refuseSpecURLs: Bool = false, allowedSources: Set<String>? = nil) {
             self.flags = flags
             self.trustSpecURLs = trustSpecURLs
+            self.refuseSpecURLs = refuseSpecURLs
             self.allowedSources = allowedSources
         }
     }
@@ -97,6 +104,8 @@ package struct GateError: Error, Sendable, CustomStringConvertible {
         case usage
         /// The spec or an input is invalid: exit 65.
         case invalidInput
+        /// The run would grade more values than `maxValues` allows (a service answers 422).
+        case tooLarge
     }
 
     package var kind: Kind

@@ -5,8 +5,8 @@
 package struct Evaluator: Sendable {
     package var fetcher: Fetcher
 
-    package init(sources: [any MetricSource], concurrency: Int = 8, deadline: ContinuousClock.Instant? = nil) {
-        fetcher = Fetcher(sources: sources, concurrency: concurrency, deadline: deadline)
+    package init(sources: [any MetricSource], concurrency: Int = 8, deadline: ContinuousClock.Instant? = nil, valueCap: ValueCap? = nil) {
+        fetcher = Fetcher(sources: sources, concurrency: concurrency, deadline: deadline, valueCap: valueCap)
     }
 
     /// - Parameter comparison: the earlier runs that relative thresholds compare with.

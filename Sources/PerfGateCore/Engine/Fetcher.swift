@@ -10,11 +10,14 @@ package struct Fetcher: Sendable {
     package var deadline: ContinuousClock.Instant?
     /// What a query still unanswered at the deadline says.
     package var deadlineMessage = "deadline exceeded: the run's deadline passed before this indicator was measured"
+    /// The most values the run may have graded (nil: no bound); an answer past it is an error.
+    package var valueCap: ValueCap?
 
-    package init(sources: [any MetricSource], concurrency: Int = 8, deadline: ContinuousClock.Instant? = nil) {
+    package init(sources: [any MetricSource], concurrency: Int = 8, deadline: ContinuousClock.Instant? = nil, valueCap: ValueCap? = nil) {
         self.sources = Dictionary(sources.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.concurrency = max(1, concurrency)
         self.deadline = deadline
+        self.valueCap = valueCap
     }
 
     /// One query for one source.
@@ -87,6 +90,10 @@ package struct Fetcher: Sendable {
         let redactor = Redactor.shared
         for await event in events {
             guard let (index, outcome) = event else { break }  // the deadline
+            if let valueCap, case .success(let answer) = outcome, !valueCap.take(answer.measurements.count) {
+                outcomes[index] = .failure(valueCap.error(answer.measurements.count))
+                continue
+            }
             outcomes[index] = Self.redacted(outcome, by: redactor)
         }
         timer?.cancel()

@@ -5,18 +5,20 @@ package struct SLIMeasurer: Sendable {
     package var concurrency: Int
     /// When measuring must be over (nil: no bound).
     package var deadline: ContinuousClock.Instant?
+    package var valueCap: ValueCap?
 
-    package init(source: any MetricSource, concurrency: Int = 8, deadline: ContinuousClock.Instant? = nil) {
+    package init(source: any MetricSource, concurrency: Int = 8, deadline: ContinuousClock.Instant? = nil, valueCap: ValueCap? = nil) {
         self.source = source
         self.concurrency = concurrency
         self.deadline = deadline
+        self.valueCap = valueCap
     }
 
     /// - Parameter queries: SLI name and the provider's query, filled, in the order to report.
     package func measure(_ queries: [(name: String, query: Node)], context: SourceContext) async -> [String: SLIValue] {
         var filled = context
         filled.placeholdersFilled = true
-        let fetched = await Fetcher(sources: [source], concurrency: concurrency, deadline: deadline)
+        let fetched = await Fetcher(sources: [source], concurrency: concurrency, deadline: deadline, valueCap: valueCap)
             .fetch(queries.map { (source.name, $0.query) }, context: filled)
         var values: [String: SLIValue] = [:]
         for (query, answer) in zip(queries, fetched) {

@@ -49,7 +49,8 @@ struct ServeCommand: AsyncParsableCommand {
             limits.evaluationDeadline = try connectionOptions.deadlineSeconds()
             let metrics = ServiceMetrics()
             let service = EvaluationService(
-                settings: .init(variables: environment, http: try connectionOptions.httpClient(), flags: connectionOptions.flags, limits: limits, now: Console.now),
+                settings: .init(variables: environment, http: try connectionOptions.httpClient(), flags: connectionOptions.flags, limits: limits, now: Console.now,
+                    refuseSpecURLs: options.noSpecUrls),
                 metrics: metrics)
             let functionMode = options.azureFunction || environment["FUNCTIONS_CUSTOMHANDLER_PORT"] != nil
             let routes = ServiceRoutes(

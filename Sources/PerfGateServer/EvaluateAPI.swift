@@ -24,18 +24,24 @@ enum EvaluateAPI {
         case .success(let value): job = value
         case .failure(let problem): return problem.response
         }
-        switch await service.run(job) {
-        case .busy:
-            return ServiceRoutes.busy(service)
-        case .rejected(let error, let details):
-            let code: Int32 = error.kind == .usage ? 64 : 65
-            return Problem(error.description, exitCode: code, details: details).response
-        case .evaluated(let outcome):
-            var result = outcome.result
-            result.exitCode = exitCode(result.verdict)
-            let report = format.render(result)
-            let body = format.identifier == "json" ? appending("historyRecord", outcome.record.line(), to: report) : report
-            return ServiceResponse(status: 200, contentType: contentTypes[format.identifier]!, body: body, outcome: result.verdict.rawValue)
+        return await service.run(job) { outcome in
+            switch outcome {
+            case .busy:
+                return ServiceRoutes.busy(service)
+            case .tooLarge(let error):
+                var response = Problem(error.description, exitCode: 65).response
+                response.status = 422
+                return response
+            case .rejected(let error, let details):
+                let code: Int32 = error.kind == .usage ? 64 : 65
+                return Problem(error.description, exitCode: code, details: details).response
+            case .evaluated(let outcome):
+                var result = outcome.result
+                result.exitCode = exitCode(result.verdict)
+                let report = format.render(result)
+                let body = format.identifier == "json" ? appending("historyRecord", outcome.record.line(), to: report) : report
+                return ServiceResponse(status: 200, contentType: contentTypes[format.identifier]!, body: body, outcome: result.verdict.rawValue)
+            }
         }
     }
 

@@ -14,13 +14,19 @@ package final class EvaluationService: Sendable {
         package var flags: [String: String]
         package var limits: ServiceLimits
         package var now: @Sendable () -> Double
+        /// `--no-spec-urls`: a request's spec may not name a server (`sources.<name>.url`).
+        package var refuseSpecURLs: Bool
 
-        package init(variables: [String: String], http: any HTTPClient, flags: [String: String], limits: ServiceLimits, now: @escaping @Sendable () -> Double) {
+        package init(
+            variables: [String: String], http: any HTTPClient, flags: [String: String], limits: ServiceLimits, now: @escaping @Sendable () -> Double,
+            refuseSpecURLs: Bool = false
+        ) {
             self.variables = variables
             self.http = http
             self.flags = flags
             self.limits = limits
             self.now = now
+            self.refuseSpecURLs = refuseSpecURLs
         }
     }
 
@@ -51,18 +57,21 @@ package final class EvaluationService: Sendable {
         case evaluated(GateOutcome)
         /// The spec or the request is invalid: the error and the problems said on the way.
         case rejected(GateError, details: [String])
+        /// The request asks for more values than one request may have graded (`maxValues`).
+        case tooLarge(GateError)
         /// Every evaluation slot is taken.
         case busy
     }
 
-    /// Runs a job if a slot is free.
-    func run(_ job: Job) async -> Outcome {
+    /// Runs a job if a slot is free, and makes its answer with `answer` inside the slot: rendering
+    /// a report costs memory too, and the cap on evaluations at once must bound it.
+    func run<Answer>(_ job: Job, answer: (Outcome) -> Answer) async -> Answer {
         let admitted = running.withLock { count -> Bool in
             guard count < settings.limits.maxEvaluations else { return false }
             count += 1
             return true
         }
-        guard admitted else { return .busy }
+        guard admitted else { return answer(.busy) }
         metrics.evaluationStarted()
         let started = ContinuousClock.now
         defer {
@@ -73,18 +82,22 @@ package final class EvaluationService: Sendable {
         let gate = Gate(environment: GateEnvironment(
             now: settings.now, variables: settings.variables, http: settings.http, files: RequestFiles(documents: job.documents),
             diagnostics: diagnostics))
-        let request = GateRequest(
+        var request = GateRequest(
             specPath: job.specPath, keptn: job.keptn, window: job.window, variables: job.variables, history: job.history,
             deadline: settings.limits.evaluationDeadline,
-            connections: .init(flags: settings.flags, trustSpecURLs: false, allowedSources: Self.allowedSources))
+            connections: .init(flags: settings.flags, trustSpecURLs: false, refuseSpecURLs: settings.refuseSpecURLs, allowedSources: Self.allowedSources))
+        request.maxValues = settings.limits.maxValues
         do {
             let outcome = try await gate.evaluate(request)
             metrics.evaluation(outcome.result, seconds: Self.seconds(since: started))
-            return .evaluated(outcome)
+            return answer(.evaluated(outcome))
         } catch {
             metrics.evaluation(nil, seconds: Self.seconds(since: started))
-            let details = diagnostics.lines.map(\.text)
-            return .rejected(error, details: details)
+            if error.kind == .tooLarge { return answer(.tooLarge(error)) }
+            var error = error
+            // The CLI prints the problems before its summary; an HTTP client gets them as `details`.
+            if error.reported { error.message = "the spec or its input is invalid (its problems are in details)" }
+            return answer(.rejected(error, details: diagnostics.lines.map(\.text)))
         }
     }
 

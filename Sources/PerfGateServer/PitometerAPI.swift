@@ -36,30 +36,38 @@ enum PitometerAPI {
         let job = EvaluationService.Job(
             documents: [specPath: Array(JSONWriter.write(perfSpec, pretty: true).utf8)], specPath: specPath,
             window: Window(start: startTime, end: endTime))
-        switch await service.run(job) {
-        case .busy:
-            return ServiceRoutes.busy(service)
-        case .rejected(let error, let details):
-            return .error(400, "The perfSpec is invalid: \(error.description). Please check your request body and try again.", details: details, outcome: "invalid")
-        case .evaluated(let outcome):
-            let result = outcome.result
-            // Pitometer's run rejects when any indicator cannot be measured: a 500 with that message.
-            if result.verdict == .error {
-                let first = result.indicatorResults.first { $0.error != nil }
-                let message = first.map { "\($0.id): \($0.error ?? "")" } ?? result.failure ?? "the evaluation could not measure"
-                let report = JSONReportFormat().render(result)
-                let prefix = JSONWriter.write(.object([("result", .string("error")), ("message", .string(Redactor.shared.redact(message)))]))
-                return ServiceResponse(
-                    status: 500, contentType: "application/json; charset=utf-8", body: String(prefix.dropLast()) + ",\"report\":" + report + "}",
-                    outcome: "error")
+        return await service.run(job) { outcome in
+            switch outcome {
+            case .busy:
+                return ServiceRoutes.busy(service)
+            case .tooLarge(let error):
+                return .error(422, "\(error.description). Please check your request body and try again.", outcome: "invalid")
+            case .rejected(let error, let details):
+                return .error(400, "The perfSpec is invalid: \(error.description). Please check your request body and try again.", details: details, outcome: "invalid")
+            case .evaluated(let outcome):
+                return answer(outcome.result, start: start, end: end, perfSpec: perfSpec, wrapped: wrapped)
             }
-            let options = Node.object([("timeStart", start), ("timeEnd", end)])
-            let objectives = perfSpec["objectives"] ?? .object([])
-            let text = PitometerRunReport.render(result, options: options, objectives: objectives)
-            return ServiceResponse(
-                status: 200, contentType: "application/json; charset=utf-8", body: wrapped ? "{\"telemetryResult\":" + text + "}" : text,
-                outcome: result.verdict.rawValue)
         }
+    }
+
+    /// The web service's answer to an evaluation.
+    static func answer(_ result: EvaluationResult, start: Node, end: Node, perfSpec: Node, wrapped: Bool) -> ServiceResponse {
+        // Pitometer's run rejects when any indicator cannot be measured: a 500 with that message.
+        if result.verdict == .error {
+            let first = result.indicatorResults.first { $0.error != nil }
+            let message = first.map { "\($0.id): \($0.error ?? "")" } ?? result.failure ?? "the evaluation could not measure"
+            let report = JSONReportFormat().render(result)
+            let prefix = JSONWriter.write(.object([("result", .string("error")), ("message", .string(Redactor.shared.redact(message)))]))
+            return ServiceResponse(
+                status: 500, contentType: "application/json; charset=utf-8", body: String(prefix.dropLast()) + ",\"report\":" + report + "}",
+                outcome: "error")
+        }
+        let options = Node.object([("timeStart", start), ("timeEnd", end)])
+        let objectives = perfSpec["objectives"] ?? .object([])
+        let text = PitometerRunReport.render(result, options: options, objectives: objectives)
+        return ServiceResponse(
+            status: 200, contentType: "application/json; charset=utf-8", body: wrapped ? "{\"telemetryResult\":" + text + "}" : text,
+            outcome: result.verdict.rawValue)
     }
 
     /// JavaScript's truthiness, as the web service's `if (!req.body.timeStart)` tests it.

@@ -3,7 +3,9 @@ import NIOCore
 /// The connection's clocks, on its raw bytes, first in the pipeline. Waiting for a request, the
 /// connection may idle for `idleTimeout`; once its first byte arrives the head must be whole
 /// within `headerTimeout` and the body within `bodyTimeout` after that. A client that trickles
-/// bytes (slowloris) is answered 408 and cut off; an idle one is closed.
+/// bytes (slowloris) is answered 408 and cut off; an idle one is closed. An answer must be taken
+/// within `writeTimeout` (a client that never reads is closed), and after a 413 the rest of the
+/// body is read and dropped for at most `lingeringTimeout`.
 final class RequestDeadlines: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -11,9 +13,9 @@ final class RequestDeadlines: ChannelDuplexHandler {
     typealias OutboundOut = ByteBuffer
 
     /// What the request handler says as the request moves on, as outbound user events.
-    enum Progress { case headReceived, requestReceived, responseSent }
+    enum Progress { case headReceived, requestReceived, responseStarted, responseSent, lingering }
 
-    enum State { case idle, head, body, busy }
+    enum State { case idle, head, body, busy, writing, lingering }
 
     let limits: ServiceLimits
     var state = State.idle
@@ -43,9 +45,12 @@ final class RequestDeadlines: ChannelDuplexHandler {
     func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
         guard let progress = event as? Progress else { return context.triggerUserOutboundEvent(event, promise: promise) }
         switch progress {
-        case .headReceived: if state == .head { arm(context, .body) }
+        // A pipelined request's head can have arrived while the previous answer was written.
+        case .headReceived: if state == .head || state == .idle { arm(context, .body) }
         case .requestReceived: arm(context, .busy)
+        case .responseStarted: arm(context, .writing)
         case .responseSent: arm(context, .idle)
+        case .lingering: arm(context, .lingering)
         }
         promise?.succeed(())
     }
@@ -59,6 +64,8 @@ final class RequestDeadlines: ChannelDuplexHandler {
         case .idle: seconds = limits.idleTimeout
         case .head: seconds = limits.headerTimeout
         case .body: seconds = limits.bodyTimeout
+        case .writing: seconds = limits.writeTimeout
+        case .lingering: seconds = limits.lingeringTimeout
         case .busy: return
         }
         let bound = NIOLoopBound(context, eventLoop: context.eventLoop)

@@ -10,6 +10,16 @@ package struct ServiceLimits: Sendable {
     package var bodyTimeout: Double = 30
     /// How long a kept-alive connection may sit idle between requests.
     package var idleTimeout: Double = 60
+    /// The most an answer may take to be written: a client that stops reading is cut off.
+    package var writeTimeout: Double = 30
+    /// After a 413, how long the rest of the body is read and dropped before the connection
+    /// closes, so that a client that sends its whole body before reading sees the 413 (nginx's
+    /// `lingering_close`), and how many bytes at most.
+    package var lingeringTimeout: Double = 5
+    package var lingeringBytes = 64 << 20
+    /// The most values (measurements, and canary samples) one request may have graded: past it
+    /// the request is answered 422 before anything is graded or rendered.
+    package var maxValues = 20_000
     /// The most one evaluation may spend measuring, in seconds (the engine's deadline).
     package var evaluationDeadline: Double = 120
     /// Evaluations running at once; past it, 429 with `Retry-After`.

@@ -8,6 +8,8 @@ package struct ServiceRequest: Sendable {
     package var path: String
     /// Header names in lower case; a repeated header keeps its last value.
     package var headers: [String: String]
+    /// The names (lower case) of headers the request has more than once.
+    package var repeatedHeaders: Set<String> = []
     package var body: [UInt8]
 
     package init(method: String, path: String, headers: [String: String] = [:], body: [UInt8] = []) {
@@ -21,8 +23,13 @@ package struct ServiceRequest: Sendable {
     package init(method: String, target: String, headers: [(String, String)], body: [UInt8]) {
         let path = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? target
         var lowered: [String: String] = [:]
-        for (name, value) in headers { lowered[name.lowercased()] = value }
+        var repeated: Set<String> = []
+        for (name, value) in headers {
+            let key = name.lowercased()
+            if lowered.updateValue(value, forKey: key) != nil { repeated.insert(key) }
+        }
         self.init(method: method, path: path, headers: lowered, body: body)
+        repeatedHeaders = repeated
     }
 }
 
@@ -58,7 +65,7 @@ package struct ServiceResponse: Sendable, Error {
 
     static let reasons: [Int: String] = [
         200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 405: "Method Not Allowed", 406: "Not Acceptable",
-        408: "Request Timeout", 413: "Content Too Large", 415: "Unsupported Media Type", 429: "Too Many Requests",
+        408: "Request Timeout", 413: "Content Too Large", 415: "Unsupported Media Type", 422: "Unprocessable Content", 429: "Too Many Requests",
         431: "Request Header Fields Too Large", 500: "Internal Server Error", 503: "Service Unavailable",
     ]
 }

@@ -34,6 +34,11 @@ package struct ServiceRoutes: Sendable {
             return request.method == "GET" || request.method == "HEAD"
                 ? .json(200, .object([("status", .string("UP"))])) : Self.notAllowed(request, allowed: "GET")
         }
+        // One credential per request: with two, this service and a proxy in front of it could each
+        // check a different one.
+        if request.repeatedHeaders.contains("authorization") {
+            return .error(400, "the request has more than one Authorization header: send exactly one", outcome: "invalid")
+        }
         guard keys.isEmpty || keys.accepts(authorization: request.headers["authorization"]) else {
             return .error(
                 401, "missing or wrong API key: send it as 'Authorization: Bearer <key>'", headers: [("WWW-Authenticate", "Bearer realm=\"perfgate\"")],

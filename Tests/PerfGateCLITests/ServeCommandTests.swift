@@ -110,9 +110,10 @@ import Testing
         chunked.send("POST /api/v1/evaluate HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
         let chunk = String(repeating: "x", count: 16384)
         var sent = 0
-        // 64 MiB offered; the kernel's buffers take a few MiB before the closed connection refuses more.
-        while sent < 4096, chunked.send(String(chunk.utf8.count, radix: 16) + "\r\n" + chunk + "\r\n") { sent += 1 }
-        #expect(sent < 4096)
+        // 128 MiB offered: after the 413 the service reads and drops at most 64 MiB (so that a client
+        // that sends before it reads sees the 413), then closes, and the kernel refuses more.
+        while sent < 8192, chunked.send(String(chunk.utf8.count, radix: 16) + "\r\n" + chunk + "\r\n") { sent += 1 }
+        #expect(sent < 8192)
         usleep(200_000)
         #expect(service.accessLog.contains { $0.contains(#""route":"/api/v1/evaluate","status":413"#) })
         // curl with a 100-continue body over the cap gets the 413 too.

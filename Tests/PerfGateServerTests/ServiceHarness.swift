@@ -46,13 +46,16 @@ struct ServiceHarness {
     let log: LineLog
     let backend: ScriptedPrometheus
 
-    init(backend: ScriptedPrometheus = ScriptedPrometheus(), keys: [String] = [], functionMode: Bool = false, limits: ServiceLimits = ServiceLimits()) {
+    init(
+        backend: ScriptedPrometheus = ScriptedPrometheus(), keys: [String] = [], functionMode: Bool = false, limits: ServiceLimits = ServiceLimits(),
+        refuseSpecURLs: Bool = false
+    ) {
         let log = LineLog()
         Redactor.register([Self.token])
         let service = EvaluationService(
             settings: .init(
                 variables: ["PROMETHEUS_URL": "http://prometheus.test:9090", "PROMETHEUS_TOKEN": Self.token], http: backend, flags: [:],
-                limits: limits, now: Self.now),
+                limits: limits, now: Self.now, refuseSpecURLs: refuseSpecURLs),
             metrics: ServiceMetrics())
         self.routes = ServiceRoutes(
             service: service, keys: APIKeys(keys), functionMode: functionMode,

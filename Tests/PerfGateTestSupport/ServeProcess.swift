@@ -87,6 +87,12 @@ package final class ServeProcess: @unchecked Sendable {
         return process.terminationStatus
     }
 
+    /// The resident memory now, in KiB (VmRSS).
+    package var residentKiB: Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8) else { return nil }
+        return status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }.flatMap { Int($0.split(separator: " ").dropFirst().first ?? "") }
+    }
+
     /// The peak resident memory so far, in KiB (VmHWM).
     package var peakKiB: Int? {
         guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8) else { return nil }
@@ -103,15 +109,23 @@ package final class ServeProcess: @unchecked Sendable {
 
 /// A plain TCP connection for what an HTTP library would not do: trickle a request, hold a
 /// connection open, send a head that lies about its body.
-package final class RawConnection {
+package final class RawConnection: @unchecked Sendable {
     let descriptor: Int32
 
-    /// Connects to 127.0.0.1:port; reads give up after `timeout` seconds.
-    package init(port: Int, timeout: Double = 10) throws {
+    /// Connects to 127.0.0.1:port; reads give up after `timeout` seconds, and sends after
+    /// `sendTimeout` (a send that cannot go on then returns false).
+    /// `receiveBuffer` sets the socket's receive buffer (before connecting), so that a test's
+    /// unread answers back up into the server sooner.
+    package init(port: Int, timeout: Double = 10, sendTimeout: Double? = nil, receiveBuffer: Int32? = nil) throws {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw FixtureError("socket: \(String(cString: strerror(errno)))") }
+        if var receiveBuffer { setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &receiveBuffer, socklen_t(MemoryLayout<Int32>.size)) }
         var time = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - Double(Int(timeout))) * 1_000_000))
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
+        if let sendTimeout {
+            var time = timeval(tv_sec: Int(sendTimeout), tv_usec: Int((sendTimeout - Double(Int(sendTimeout))) * 1_000_000))
+            setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -138,6 +152,13 @@ package final class RawConnection {
             offset += sent
         }
         return true
+    }
+
+    /// What one read gets, at most `count` bytes: empty once the server has closed or the read timed out.
+    package func receive(upTo count: Int) -> [UInt8] {
+        var buffer = [UInt8](repeating: 0, count: count)
+        let got = recv(descriptor, &buffer, count, 0)
+        return got > 0 ? Array(buffer[0..<got]) : []
     }
 
     /// Everything until the server closes or the read times out.

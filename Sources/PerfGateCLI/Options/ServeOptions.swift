@@ -37,6 +37,15 @@ struct ServeOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("How long a kept-alive connection may idle between requests.", valueName: "duration"))
     var idleTimeout = "60s"
 
+    @Option(name: .long, help: ArgumentHelp("The most an answer may take to be written; a client that stops reading is cut off.", valueName: "duration"))
+    var writeTimeout = "30s"
+
+    @Option(name: .long, help: ArgumentHelp("The most values (measurements and canary samples) one request may have graded; past it, 422.", valueName: "count"))
+    var maxValues = 20_000
+
+    @Flag(name: .long, help: "Refuse requests whose spec names a server (sources.<name>.url): only this service's flags and environment say where queries go.")
+    var noSpecUrls = false
+
     @Option(name: .long, help: ArgumentHelp("After SIGTERM, how long requests in flight have to finish.", valueName: "duration"))
     var gracePeriod = "30s"
 
@@ -45,6 +54,7 @@ struct ServeOptions: ParsableArguments {
         guard (1...1_048_576).contains(maxBodyKib) else { throw ValidationError("--max-body-kib must be from 1 to 1048576") }
         guard (1...4096).contains(maxEvaluations) else { throw ValidationError("--max-evaluations must be from 1 to 4096") }
         guard (1...1_000_000).contains(maxConnections) else { throw ValidationError("--max-connections must be from 1 to 1000000") }
+        guard (1...10_000_000).contains(maxValues) else { throw ValidationError("--max-values must be from 1 to 10000000") }
         _ = try limits()
     }
 
@@ -56,6 +66,8 @@ struct ServeOptions: ParsableArguments {
         limits.headerTimeout = try ConnectionOptions.seconds(headerTimeout, flag: "--header-timeout")
         limits.bodyTimeout = try ConnectionOptions.seconds(bodyTimeout, flag: "--body-timeout")
         limits.idleTimeout = try ConnectionOptions.seconds(idleTimeout, flag: "--idle-timeout")
+        limits.writeTimeout = try ConnectionOptions.seconds(writeTimeout, flag: "--write-timeout")
+        limits.maxValues = maxValues
         limits.gracePeriod = try ConnectionOptions.seconds(gracePeriod, flag: "--grace-period")
         return limits
     }

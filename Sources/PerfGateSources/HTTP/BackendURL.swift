@@ -35,9 +35,13 @@ package struct BackendURL: Sendable, Equatable {
         guard let scheme = part(CURLUPART_SCHEME)?.lowercased(), scheme == "http" || scheme == "https", let host = part(CURLUPART_HOST) else {
             throw SourceError("\(source): '\(shown)' is not an http(s) URL")
         }
-        if part(CURLUPART_QUERY) != nil || part(CURLUPART_FRAGMENT) != nil || text.contains("#") {
+        if part(CURLUPART_FRAGMENT) != nil || text.contains("#") {
             throw SourceError(
-                "\(source): '\(shown)' has a query (?…) or a fragment (#…); give only the server's base URL (perfgate adds the API's path and query itself)")
+                "\(source): '\(shown)' has a fragment (#…) after it; give only the server's base URL (perfgate adds the API's path and query itself)")
+        }
+        if part(CURLUPART_QUERY) != nil {
+            throw SourceError(
+                "\(source): '\(shown)' has a query (?…); give only the server's base URL (perfgate adds the API's path and query itself)")
         }
         var path = part(CURLUPART_PATH) ?? "/"
         if let problem = Self.problem(inPath: path) {
@@ -59,6 +63,9 @@ package struct BackendURL: Sendable, Equatable {
     package func url(_ path: String, query: String? = nil) -> String {
         scheme + "://" + userInfo + hostAndPort + basePath + path + (query.map { "?" + $0 } ?? "")
     }
+
+    /// The base URL as messages show it: user-info and credentials hidden.
+    package var shown: String { URLText.redacted(url("")) }
 
     /// Whether requests under `other` stay under this base: the same origin, and a base path that
     /// is this one or below it, segment by segment (`/prom` holds `/prom/x`, not `/prometheus`).

@@ -82,7 +82,7 @@ package struct DynatraceSource: SLIProvider, SeriesSource {
         }
         guard backend.mayReceiveCredentials else {
             throw SourceError(
-                "dynatrace: the token was not sent to \(backend.url.origin)\(backend.url.basePath), which only the spec names; pass --trust-spec-urls (or give the same URL with --dynatrace-url) to send it")
+                "dynatrace: the token was not sent to \(backend.url.shown), which only the spec names; pass --trust-spec-urls (or give the same URL with --dynatrace-url) to send it")
         }
         let headers = [("Accept", "application/json"), ("Authorization", "Api-Token " + token)]
         var page = try await get(url, headers: headers, filled, allPoints: series)

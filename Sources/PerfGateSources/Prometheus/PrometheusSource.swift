@@ -74,7 +74,7 @@ package struct PrometheusSource: SLIProvider, SeriesSource {
                 request.headers.append(("Authorization", authorization))
             } else {
                 warnings.append(
-                    "credentials were not sent to \(backend.url.origin)\(backend.url.basePath), which only the spec names; pass --trust-spec-urls to send them")
+                    "credentials were not sent to \(backend.url.shown), which only the spec names; pass --trust-spec-urls to send them")
             }
         }
         let described = "prometheus: POST \(URLText.redacted(endpoint))"

@@ -45,23 +45,50 @@ import Testing
     @Test func aPipeliningClientThatReadsSlowlyGetsEveryAnswer() throws {
         let service = try ServeProcess(["--idle-timeout", "1s", "--write-timeout", "20s"])
         let client = try RawConnection(port: service.port, timeout: 20, sendTimeout: 20, receiveBuffer: 16384)
-        let count = 50
-        let request = Self.evaluateRequest(values: 1_000)
+        // 2,000 answers of about 2.5 KiB: more than the sockets' buffers hold.
+        let count = 2_000
+        let request = "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"
         // Sent from another thread: the service may stop reading until answers are taken.
         let sender = Thread { for _ in 0..<count { client.send(request) } }
         sender.start()
+        // Nothing read for twice the idle timeout, with answers waiting in the service all along.
+        usleep(2_000_000)
         var received: [UInt8] = []
+        var statuses: [Int] = []
+        var scanned = 0
         let started = Date()
-        // About 1 MiB a second for 5 MiB of answers: longer than the idle timeout, with answers
-        // waiting in the service all along.
-        while Self.statuses(String(decoding: received, as: UTF8.self)).count < count, Date().timeIntervalSince(started) < 60 {
+        while statuses.count < count, Date().timeIntervalSince(started) < 30 {
             let got = client.receive(upTo: 65536)
             if got.isEmpty { break }
             received += got
-            usleep(50_000)
+            // Only the new bytes are looked at, up to the last line end (a status line is never cut).
+            let end = max(scanned, (received.lastIndex(of: UInt8(ascii: "\n")) ?? -1) + 1)
+            statuses += Self.statuses(String(decoding: received[scanned..<end], as: UTF8.self))
+            scanned = end
+            usleep(10_000)
         }
-        let statuses = Self.statuses(String(decoding: received, as: UTF8.self))
-        #expect(statuses == Array(repeating: 200, count: count), "\(statuses.count) answers of \(count)")
+        statuses += Self.statuses(String(decoding: received[scanned...], as: UTF8.self))
+        #expect(statuses.count == count && statuses.allSatisfy { $0 == 200 }, "\(statuses.count) answers of \(count)")
+        #expect(service.stop() == 0)
+    }
+
+    /// Pipelined requests whose evaluations each take longer than the idle timeout: the idle clock
+    /// must not start while a request waits or runs (it once started when an earlier answer was
+    /// flushed, and closed the connection under the next evaluation).
+    @Test func theIdleClockNeverRunsWhileAPipelinedRequestIsEvaluated() throws {
+        let backend = FakeBackend.shared
+        let service = try ServeProcess(["--idle-timeout", "1s", "--prometheus-url", backend.url + "/t/delay/1500"])
+        let body = #"{"perfSpec":{"indicators":[{"id":"q","source":"prometheus","query":"up","grading":{"type":"Threshold","thresholds":{"upperSevere":1e9},"metricScore":1}}],"objectives":{"pass":1,"warning":0}},"start":"now-5m"}"#
+        let request = "POST /api/v1/evaluate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body
+        let client = try RawConnection(port: service.port, timeout: 20)
+        client.send(String(repeating: request, count: 3))
+        var text = ""
+        while Self.statuses(text).count < 3 {
+            let part = client.readResponse()
+            if part.isEmpty { break }
+            text += part
+        }
+        #expect(Self.statuses(text) == [200, 200, 200], "\(Self.statuses(text))")
         #expect(service.stop() == 0)
     }
 

@@ -112,7 +112,7 @@ package struct AzurePipelines: CIPlatform {
     /// SucceededWithIssues for a warning the pipeline wants to see, Failed for any exit but 0.
     package func conclude(_ conclusion: Conclusion) {
         let line = CommandText.outside(conclusion.line.plain)
-        if conclusion.exitCode != 0 {
+        if conclusion.exitCode != ExitCode.pass.rawValue {
             output.line(.command("##vso[task.complete result=Failed]" + Self.escapeData(line)))
         } else if conclusion.withIssues {
             output.line(.command("##vso[task.complete result=SucceededWithIssues]" + Self.escapeData(line)))

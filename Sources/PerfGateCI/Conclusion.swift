@@ -33,24 +33,20 @@ package struct Conclusion: Sendable, Equatable {
 
     /// The exit code of an evaluated run.
     package static func exitCode(for verdict: Verdict, onWarning: OnWarning, issuesExitCode: Int32 = 0) -> Int32 {
-        switch verdict {
-        case .pass: return 0
-        case .warning: return onWarning == .failed ? 1 : onWarning == .issues ? issuesExitCode : 0
-        case .fail: return 1
-        case .error: return 2
-        }
+        if verdict == .warning && onWarning == .issues { return issuesExitCode }
+        return ExitCode.of(verdict, failOnWarning: onWarning == .failed).rawValue
     }
 
     /// Whether the step ends "with issues" (succeeded, but not cleanly).
     package var withIssues: Bool { exitCode == issuesExitCode && verdict == .warning && onWarning == .issues }
 
     /// Jenkins' build result for this run.
-    package var buildResult: String { withIssues ? "UNSTABLE" : exitCode != 0 ? "FAILURE" : "SUCCESS" }
+    package var buildResult: String { withIssues ? "UNSTABLE" : exitCode != ExitCode.pass.rawValue ? "FAILURE" : "SUCCESS" }
 
     /// The one line that says how the run ended, e.g. `perfgate: result warning (exit 0; --fail-on warning would fail)`.
     package var line: LogMessage {
         guard let verdict else {
-            let kind: LogMessage = exitCode == 64 ? "usage error" : exitCode == 65 ? "invalid spec or input" : "error"
+            let kind: LogMessage = exitCode == ExitCode.usage.rawValue ? "usage error" : exitCode == ExitCode.invalidInput.rawValue ? "invalid spec or input" : "error"
             return "perfgate: \(kind) (exit \(Int(exitCode))): \(reason ?? "see the messages above")"
         }
         switch (verdict, exitCode) {
@@ -59,7 +55,7 @@ package struct Conclusion: Sendable, Equatable {
             return "perfgate: result warning (exit \(Int(code)), with issues: list \(Int(code)) under allow_failure: exit_codes to show the job orange; --fail-on warning would fail)"
         case (.warning, 0): return "perfgate: result warning (exit 0; --fail-on warning would fail)"
         case (.warning, _): return "perfgate: result warning (exit 1: --fail-on warning)"
-        case (.error, 65): return "perfgate: result error (exit 65): a result file is malformed or not a regular file"
+        case (.error, ExitCode.invalidInput.rawValue): return "perfgate: result error (exit 65): a result file is malformed or not a regular file"
         case (.error, _): return "perfgate: result error (exit \(Int(exitCode))): an indicator could not be measured, or a report could not be written"
         case (.fail, _): return "perfgate: result fail (exit 1): the performance gate failed"
         case (.pass, _): return "perfgate: result pass (exit 0)"

@@ -62,7 +62,7 @@ package struct GitHubActions: CIPlatform {
 
     /// An error annotation for any exit but 0 (the step fails); a plain line otherwise.
     package func conclude(_ conclusion: Conclusion) {
-        if conclusion.exitCode != 0 {
+        if conclusion.exitCode != ExitCode.pass.rawValue {
             output.line(Self.command("error", title: "perfgate", conclusion.line.plain))
         } else {
             output.note(conclusion.line)

@@ -64,8 +64,10 @@ struct EvaluateCommand: AsyncParsableCommand {
     /// Checked in `run`, not in `validate`: a usage error then still replaces the last run's reports.
     func checkOptions() throws {
         guard concurrency >= 1 else { throw GateError(.usage, "--concurrency must be at least 1") }
-        if let warningExitCode, !(3...63).contains(warningExitCode) {
-            throw GateError(.usage, "--warning-exit-code must be from 3 to 63 (0, 1 and 2 already mean pass, fail and error; 64 and up are usage errors)")
+        if let warningExitCode, !ExitCode.userCodes.contains(warningExitCode) {
+            throw GateError(
+                .usage,
+                "--warning-exit-code must be from \(ExitCode.userCodes.lowerBound) to \(ExitCode.userCodes.upperBound) (0, 1 and 2 already mean pass, fail and error; 64 and up are usage errors)")
         }
         if sloOptions.slo != nil && specOptions.spec != nil { throw GateError(.usage, "give --spec or --slo, not both") }
         let environment = Console.environment()

@@ -88,8 +88,8 @@ struct RemoteEvaluation {
             // The spec's problems, as the server found them, then the reason.
             for line in root?["details"]?.items?.compactMap(\.stringValue) ?? [] { Console.diagnostics.emit(.outside(line), as: .line) }
             let message = root?["message"]?.stringValue ?? response.bodyPreview()
-            let code = root?["exitCode"]?.numberValue ?? 65
-            throw GateError(code == 64 ? .usage : .invalidInput, "the perfgate server at \(shown) refused the request: \(message)")
+            let code = root?["exitCode"]?.numberValue ?? Double(ExitCode.invalidInput.rawValue)
+            throw GateError(code == Double(ExitCode.usage.rawValue) ? .usage : .invalidInput, "the perfgate server at \(shown) refused the request: \(message)")
         case 401, 403:
             throw Failure(description: "the perfgate server at \(shown) refused the API key (\(response.status)): set PERFGATE_API_KEY or pass --server-api-key-file")
         case 413:

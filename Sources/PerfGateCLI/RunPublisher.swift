@@ -29,8 +29,8 @@ struct RunPublisher {
     /// A run that stopped (usage error, invalid spec): the reports say why, so a wrapper that
     /// reads the folder sees it; the error's exit code is thrown.
     func stopped(_ error: Error, command: String, specPath: String?) -> Error {
-        let (code, reason) = ExitStatus.explain(error)
-        if code.rawValue == ExitStatus.usage.rawValue {
+        let (code, reason) = ExitCode.explain(error)
+        if code.rawValue == ExitCode.usage.rawValue {
             // As Argument Parser ends its own usage errors.
             Console.err("Usage: perfgate \(command) <options>\n  See 'perfgate \(command) --help' for more information.")
         }
@@ -47,22 +47,22 @@ struct RunPublisher {
         // A result file that exists but does not parse is invalid input: measuring again will not help.
         let invalidInput = result.verdict == .error && result.indicatorResults.contains(where: \.invalidInput)
         let issues = warningExitCode ?? platform.issuesExitCode ?? 0
-        var code = invalidInput ? ExitStatus.invalidInput.rawValue : Conclusion.exitCode(for: result.verdict, onWarning: onWarning, issuesExitCode: issues)
+        var code = invalidInput ? ExitCode.invalidInput.rawValue : Conclusion.exitCode(for: result.verdict, onWarning: onWarning, issuesExitCode: issues)
         var reported = presented(result)
         reported.exitCode = code
         let (written, allWritten) = ReportWriter.write(reported, to: paths)
         let summaryStream = usesStdout ? Console.stderrDescriptor : Console.stdoutDescriptor
         let summary = TerminalReport.render(result, style: .init(color: color.enabled(forStream: summaryStream)))
         if usesStdout { Console.err(.report(summary)) } else { Console.out(.report(summary)) }
-        if !allWritten || !recorded { code = ExitStatus.error.rawValue }
+        if !allWritten || !recorded { code = ExitCode.couldNotMeasure.rawValue }
         var conclusion = Conclusion(verdict: result.verdict, exitCode: code, onWarning: onWarning, issuesExitCode: issues)
         do {
             try platform.publish(reported, reports: written, conclusion: conclusion)
         } catch {
             Console.diagnostics.note("cannot publish to \(platform.name): \(String(describing: error))")
-            conclusion.exitCode = ExitStatus.error.rawValue
+            conclusion.exitCode = ExitCode.couldNotMeasure.rawValue
         }
         platform.conclude(conclusion)
-        if conclusion.exitCode != 0 { throw ExitCode(conclusion.exitCode) }
+        if conclusion.exitCode != ExitCode.pass.rawValue { throw ProcessExit(conclusion.exitCode) }
     }
 }

@@ -60,7 +60,7 @@ struct ServeCommand: AsyncParsableCommand {
             try server.run()
         } catch let error as ServiceSetupError {
             Console.err("perfgate: error: \(error.message)")
-            throw ExitCode(64)
+            throw ExitCode.usage.exit
         }
     }
 }

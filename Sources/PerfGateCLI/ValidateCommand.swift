@@ -89,7 +89,7 @@ struct ValidateCommand: ParsableCommand {
             try platform.publishSpec(at: FileSystem.absolute(path), artifactName: artifactName)
         } catch {
             Console.diagnostics.note("cannot publish the spec: \(error)")
-            throw ExitStatus.error.code
+            throw ExitCode.couldNotMeasure.exit
         }
     }
 }

@@ -100,12 +100,15 @@ package struct GateOutcome: Sendable {
 /// only says so, for the reports.
 package struct GateError: Error, Sendable, CustomStringConvertible {
     package enum Kind: Sendable {
-        /// The request is wrong (a Keptn gate without a window): exit 64.
+        /// The request is wrong (a Keptn gate without a window): a usage error.
         case usage
-        /// The spec or an input is invalid: exit 65.
+        /// The spec or an input is invalid.
         case invalidInput
         /// The run would grade more values than `maxValues` allows (a service answers 422).
         case tooLarge
+
+        /// The exit code `evaluate` ends with (and a service's `exitCode` says).
+        package var exitCode: ExitCode { self == .usage ? .usage : .invalidInput }
     }
 
     package var kind: Kind

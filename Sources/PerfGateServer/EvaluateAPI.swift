@@ -17,7 +17,7 @@ enum EvaluateAPI {
         switch RequestBody.object(request) {
         case .success(let node): body = node
         case .failure(let problem):
-            return problem.status == 400 ? Problem(problem.message, exitCode: 65).response : .error(problem.status, problem.message, outcome: "invalid")
+            return problem.status == 400 ? Problem(problem.message, exitCode: .invalidInput).response : .error(problem.status, problem.message, outcome: "invalid")
         }
         let job: EvaluationService.Job
         switch self.job(body, now: service.settings.now()) {
@@ -29,15 +29,14 @@ enum EvaluateAPI {
             case .busy:
                 return ServiceRoutes.busy(service)
             case .tooLarge(let error):
-                var response = Problem(error.description, exitCode: 65).response
+                var response = Problem(error.description, exitCode: error.kind.exitCode).response
                 response.status = 422
                 return response
             case .rejected(let error, let details):
-                let code: Int32 = error.kind == .usage ? 64 : 65
-                return Problem(error.description, exitCode: code, details: details).response
+                return Problem(error.description, exitCode: error.kind.exitCode, details: details).response
             case .evaluated(let outcome):
                 var result = outcome.result
-                result.exitCode = exitCode(result.verdict)
+                result.exitCode = ExitCode.of(result.verdict).rawValue
                 let report = format.render(result)
                 let body = format.identifier == "json" ? appending("historyRecord", outcome.record.line(), to: report) : report
                 return ServiceResponse(status: 200, contentType: contentTypes[format.identifier]!, body: body, outcome: result.verdict.rawValue)
@@ -48,17 +47,17 @@ enum EvaluateAPI {
     /// Why a request cannot be evaluated: 400, with the exit code `evaluate` would end with.
     struct Problem: Error {
         var message: String
-        var exitCode: Int32
+        var exitCode: ExitCode
         var details: [String] = []
 
-        init(_ message: String, exitCode: Int32 = 64, details: [String] = []) {
+        init(_ message: String, exitCode: ExitCode = .usage, details: [String] = []) {
             self.message = message
             self.exitCode = exitCode
             self.details = details
         }
 
         var response: ServiceResponse {
-            var pairs: [(String, Node)] = [("result", .string("error")), ("message", .string(message)), ("exitCode", .number(Double(exitCode)))]
+            var pairs: [(String, Node)] = [("result", .string("error")), ("message", .string(message)), ("exitCode", .number(Double(exitCode.rawValue)))]
             if !details.isEmpty { pairs.append(("details", .array(details.map(Node.string)))) }
             return .json(400, .object(pairs), outcome: "invalid")
         }
@@ -86,14 +85,6 @@ enum EvaluateAPI {
         return nil
     }
 
-    static func exitCode(_ verdict: Verdict) -> Int32 {
-        switch verdict {
-        case .pass, .warning: return 0
-        case .fail: return 1
-        case .error: return 2
-        }
-    }
-
     /// A JSON object's text with one more member at its end.
     static func appending(_ key: String, _ json: String, to object: String) -> String {
         var text = object
@@ -108,10 +99,10 @@ enum EvaluateAPI {
         do throws(Problem) {
             // Every member this API knows has its type, used or not; null is the same as absent.
             for key in ["spec", "specName", "slo", "sloName", "sli", "sliName", "sliProvider"] {
-                if let value = body[key], !value.isNull, value.stringValue == nil { throw Problem("\(key) must be a string, not \(value.typeName)", exitCode: 65) }
+                if let value = body[key], !value.isNull, value.stringValue == nil { throw Problem("\(key) must be a string, not \(value.typeName)", exitCode: .invalidInput) }
             }
             for key in ["perfSpec", "variables"] {
-                if let value = body[key], !value.isNull, value.members == nil { throw Problem("\(key) must be an object, not \(value.typeName)", exitCode: 65) }
+                if let value = body[key], !value.isNull, value.members == nil { throw Problem("\(key) must be an object, not \(value.typeName)", exitCode: .invalidInput) }
             }
             var job = try documents(body)
             job.window = try window(body, now: now)
@@ -136,30 +127,30 @@ enum EvaluateAPI {
             guard let node = body[key], !node.isNull else { return fallback }
             guard let text = node.stringValue, !text.isEmpty, text.utf8.count <= 512,
                   !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-                throw Problem("\(key) must be a file name of at most 512 bytes without control characters", exitCode: 65)
+                throw Problem("\(key) must be a file name of at most 512 bytes without control characters", exitCode: .invalidInput)
             }
             return text
         }
         if let perfSpec = body["perfSpec"], !perfSpec.isNull {
-            guard perfSpec.members != nil else { throw Problem("perfSpec must be a JSON object (a PerfSpec); send YAML text as 'spec'", exitCode: 65) }
+            guard perfSpec.members != nil else { throw Problem("perfSpec must be a JSON object (a PerfSpec); send YAML text as 'spec'", exitCode: .invalidInput) }
             return EvaluationService.Job(documents: ["perfSpec.json": Array(JSONWriter.write(perfSpec, pretty: true).utf8)], specPath: "perfSpec.json")
         }
         if let slo = body["slo"], !slo.isNull {
-            guard let text = slo.stringValue else { throw Problem("slo must be the slo.yaml's text, a string", exitCode: 65) }
+            guard let text = slo.stringValue else { throw Problem("slo must be the slo.yaml's text, a string", exitCode: .invalidInput) }
             let sloName = try name("sloName", default: "slo.yaml")
             var sliName = try name("sliName", default: "sli.yaml")
             if sliName == sloName { sliName = "sli.yaml" }
             var documents = [sloName: Array(text.utf8)]
             if let sli = body["sli"], !sli.isNull {
-                guard let sliText = sli.stringValue else { throw Problem("sli must be the sli.yaml's text, a string", exitCode: 65) }
+                guard let sliText = sli.stringValue else { throw Problem("sli must be the sli.yaml's text, a string", exitCode: .invalidInput) }
                 documents[sliName] = Array(sliText.utf8)
             } else {
-                throw Problem("a Keptn quality gate needs its sli.yaml: send its text as 'sli' beside 'slo'", exitCode: 65)
+                throw Problem("a Keptn quality gate needs its sli.yaml: send its text as 'sli' beside 'slo'", exitCode: .invalidInput)
             }
             return EvaluationService.Job(documents: documents, specPath: sloName, keptn: .init(forced: true, sli: sliName))
         }
         if let spec = body["spec"], !spec.isNull {
-            guard let text = spec.stringValue else { throw Problem("spec must be the spec's text (JSON or YAML), a string; send an object as 'perfSpec'", exitCode: 65) }
+            guard let text = spec.stringValue else { throw Problem("spec must be the spec's text (JSON or YAML), a string; send an object as 'perfSpec'", exitCode: .invalidInput) }
             let bytes = Array(text.utf8)
             let specName = try name("specName", default: DocumentFormat.detect(path: "spec", bytes: bytes) == .json ? "spec.json" : "spec.yaml")
             var documents = [specName: bytes]
@@ -170,7 +161,7 @@ enum EvaluateAPI {
             }
             return EvaluationService.Job(documents: documents, specPath: specName, keptn: .init(sli: sliName))
         }
-        throw Problem("the request has no spec: send 'perfSpec' (an object), 'spec' (JSON or YAML text), or 'slo' and 'sli' (a Keptn quality gate)", exitCode: 65)
+        throw Problem("the request has no spec: send 'perfSpec' (an object), 'spec' (JSON or YAML text), or 'slo' and 'sli' (a Keptn quality gate)", exitCode: .invalidInput)
     }
 
     /// `start` and `end` in any form `--start` and `--end` take (Unix seconds as a number too).
@@ -222,7 +213,7 @@ enum EvaluateAPI {
     static func history(_ node: Node) throws(Problem) -> HistoryFile {
         if let text = node.stringValue { return HistoryFile.parse(Array(text.utf8), path: "the request's history") }
         guard let items = node.items, items.allSatisfy({ $0.members != nil }) else {
-            throw Problem("history must be the history file's text or an array of its records (objects)", exitCode: 65)
+            throw Problem("history must be the history file's text or an array of its records (objects)", exitCode: .invalidInput)
         }
         let text = items.map { JSONWriter.write($0) }.joined(separator: "\n")
         return HistoryFile.parse(Array(text.utf8), path: "the request's history")

@@ -1,7 +1,7 @@
 import PerfGateCore
 
-/// What the real CI agents act on in a log line (shared/reference/ci-agent-fidelity.md §1.6,
-/// §2.7), as a checker: Azure's `##vso[` and GitHub's legacy `##[` anywhere in a line, GitHub's
+/// What the real CI agents act on in a log line (microsoft/azure-pipelines-agent `Command.cs`
+/// `TryParse`; actions/runner `ActionCommand.cs` `TryParseV2` and `TryParse`), as a checker: Azure's `##vso[` and GitHub's legacy `##[` anywhere in a line, GitHub's
 /// `::` after .NET's `TrimStart()` (any Unicode white space). The agents match with .NET's
 /// culture-sensitive `IndexOf`/`StartsWith`, which skip ignorable characters, so they are skipped here too.
 package enum AgentRules {

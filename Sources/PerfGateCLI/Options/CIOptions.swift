@@ -18,7 +18,7 @@ struct CIOptions: ParsableArguments {
     /// Prints a failure, says how the run ended the platform's way (an error annotation, a failed
     /// task), and gives the exit code: every command ends through here or `EvaluateCommand.finish`.
     func conclude(_ error: Error) -> Error {
-        let (code, reason) = ExitStatus.explain(error)
+        let (code, reason) = ExitCode.explain(error)
         platform(environment: Console.environment()).conclude(Conclusion(verdict: nil, exitCode: code.rawValue, onWarning: .issues, reason: reason))
         return code
     }
@@ -29,30 +29,32 @@ struct CIOptions: ParsableArguments {
     }
 }
 
-extension ExitStatus {
-    /// Prints a failure the way every command does and gives its exit code.
-    static func report(_ error: Error) -> Error {
-        let (code, _) = explain(error)
-        return error is ExitCode ? error : code
-    }
+/// perfgate's exit codes (this module's declaration wins over ArgumentParser's type of that name).
+typealias ExitCode = PerfGateCore.ExitCode
+/// How a process ends: ArgumentParser's exit, named apart from perfgate's own `ExitCode` table.
+typealias ProcessExit = ArgumentParser.ExitCode
+
+extension ExitCode {
+    /// The process's exit with this code.
+    var exit: ProcessExit { ProcessExit(rawValue) }
 
     /// Prints a failure the way every command does; gives its exit code and the reason, in words.
-    static func explain(_ error: Error) -> (ExitCode, String) {
+    static func explain(_ error: Error) -> (ProcessExit, String) {
         switch error {
         case let failure as GateError:
             // The one error type for a run that cannot evaluate, from the engine and the commands
-            // alike: usage (64) or invalid input (65).
+            // alike: usage or invalid input.
             // A spec's problems were printed where they were found; other failures are said here.
             if !failure.reported { Console.diagnostics.emit(as: .error, "\(failure.message)") }
-            return (failure.kind == .usage ? ExitStatus.usage.code : ExitStatus.invalidInput.code, failure.message.plain)
-        case let code as ExitCode:
+            return (failure.kind.exitCode.exit, failure.message.plain)
+        case let code as ProcessExit:
             // Printed already, where it happened (a spec's diagnostics, say).
-            let reason = code.rawValue == ExitStatus.invalidInput.rawValue ? "the spec or its input is invalid (see the messages above)"
-                : code.rawValue == ExitStatus.usage.rawValue ? "a usage error (see the messages above)" : "see the messages above"
+            let reason = code.rawValue == ExitCode.invalidInput.rawValue ? "the spec or its input is invalid (see the messages above)"
+                : code.rawValue == ExitCode.usage.rawValue ? "a usage error (see the messages above)" : "see the messages above"
             return (code, reason)
         default:
             Console.diagnostics.emit(as: .error, "\(String(describing: error))")
-            return (ExitStatus.error.code, String(describing: error))
+            return (ExitCode.couldNotMeasure.exit, String(describing: error))
         }
     }
 }

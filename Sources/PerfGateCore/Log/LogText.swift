@@ -2,7 +2,8 @@
 /// labels, server messages, file excerpts) safe to print, and what makes a whole line unable to act
 /// as a CI command.
 ///
-/// What the real agents act on (shared/reference/ci-agent-fidelity.md §1.6 and §2.7):
+/// What the real agents act on (microsoft/azure-pipelines-agent `src/Microsoft.VisualStudio.Services.Agent/Command.cs`,
+/// `TryParse`; actions/runner `src/Runner.Common/ActionCommand.cs`, `TryParseV2` and the legacy `TryParse`):
 /// - Azure Pipelines: `##vso[` anywhere in a line, on stdout and stderr alike;
 /// - GitHub Actions: `::` at the start of a line after .NET's `TrimStart()` (any Unicode white
 ///   space), and the legacy `##[` anywhere in a line.

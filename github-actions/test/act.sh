@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The GitHub action under a runner someone else wrote: nektos/act (shared/reference/real-runners.md)
-# reads the real action.yml, resolves `uses: ./github-actions`, passes inputs (and `with: args`, as
+# The GitHub action under a runner someone else wrote: nektos/act (github.com/nektos/act) reads the
+# real action.yml, resolves `uses: ./github-actions`, passes inputs (and `with: args`, as
 # the container's arguments) the way it understands GitHub's runner, parses perfgate's file
 # commands, masks, and turns exit codes into step and job results. A workflow of a user's shape
 # runs here: mark start, a load step, evaluate with the extra-flags input, host steps that read

@@ -20,7 +20,7 @@ check() {
 contains() { grep -qF -- "$2" "$1"; }
 
 podman_config() {
-  # podman_config FOLDER: podman as these machines run it (shared/reference/containers-on-debian.md):
+  # podman_config FOLDER: podman as a root container in a CI sandbox runs it (containers.conf(5)):
   # runc with cgroupfs, and ulimits within the process's own hard limits. Exports CONTAINERS_CONF.
   local nofile
   nofile="$(ulimit -Hn)"

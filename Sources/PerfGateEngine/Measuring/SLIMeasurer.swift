@@ -1,3 +1,5 @@
+import PerfGateCore
+
 /// Asks the SLI provider for every SLI at once (bounded, as for PerfSpec indicators), and holds
 /// each answer to Keptn's rule: exactly one value, or the SLI fails with Keptn's message.
 package struct SLIMeasurer: Sendable {

@@ -1,3 +1,5 @@
+import PerfGateCore
+
 /// `--series`: after grading, asks each indicator's source for the metric over the window (a
 /// range query) to draw. It runs through the same Fetcher (bounded, redacted), under its own
 /// timeout that ends no later than the run's deadline; whatever happens, only `series` and

@@ -1,3 +1,5 @@
+import PerfGateCore
+
 /// Fetches every indicator's measurements (concurrently, bounded), grades them and scores the run.
 ///
 /// A source that fails gives its indicator score 0 and an error message; the others are still

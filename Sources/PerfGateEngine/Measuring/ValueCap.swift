@@ -1,4 +1,5 @@
 import Synchronization
+import PerfGateCore
 
 /// The most values one run may have graded, shared by every fetch of the run: a service sets it so
 /// that one request cannot make it grade, keep and render hundreds of thousands of values (the

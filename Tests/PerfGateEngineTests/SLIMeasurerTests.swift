@@ -1,4 +1,5 @@
 import PerfGateCore
+@testable import PerfGateEngine
 import Testing
 
 /// Keptn's rule for an SLI: exactly one value (`keptn-quality-gates.md` §4, Prometheus specifics).

@@ -1,4 +1,5 @@
 import Dispatch
+import PerfGateCore
 
 /// The one fetcher both engines measure through: PerfSpec indicators and Keptn SLIs alike. It
 /// asks each query's source (concurrently, bounded), stops at the deadline, redacts what comes

@@ -1,3 +1,5 @@
+import PerfGateCore
+
 /// Fetches both roles' samples of every Canary indicator through the one Fetcher (bounded,
 /// redacted, under the run's deadline), and grades them.
 struct CanarySamples {

@@ -1,4 +1,5 @@
 import PerfGateCore
+@testable import PerfGateEngine
 import Testing
 
 /// A source that answers from a table after a delay, and counts how many fetches run at once.

@@ -12,8 +12,10 @@
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 binary="$(realpath "${1:-$root/.build/release/perfgate}")"
-# shellcheck source=github-actions/test/lib.sh
-source "$root/github-actions/test/lib.sh"
+# shellcheck source=scripts/lib/tally.sh
+source "$root/scripts/lib/tally.sh"
+# shellcheck source=scripts/lib/podman.sh
+source "$root/scripts/lib/podman.sh"
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 

@@ -9,8 +9,8 @@ root="$(dirname "$action")"
 shared="${PERFGATE_SHARED:-$root/../shared}"
 binary="${PERFGATE_BIN:-$root/.build/debug/perfgate}"
 binary="$(realpath -m "$binary")"  # the action runs in the workspace: no relative paths
-# shellcheck source=github-actions/test/lib.sh
-source "$here/lib.sh"
+# shellcheck source=scripts/lib/tally.sh
+source "$here/../../scripts/lib/tally.sh"
 skipped=0
 
 # A workspace as a job sees it after download-artifact: the spec and results under perf/.

@@ -12,8 +12,10 @@ binary="$(realpath -m "${1:-${PERFGATE_BIN:-$root/.build/debug/perfgate}}")"
 release="$(realpath -m "${2:-$root/.build/release/perfgate}")"
 python="${PERFGATE_PYTHON:-python3}"
 component="$root/gitlab/templates/perfgate.yml"
-# shellcheck source=github-actions/test/lib.sh
-source "$root/github-actions/test/lib.sh"
+# shellcheck source=scripts/lib/tally.sh
+source "$root/scripts/lib/tally.sh"
+# shellcheck source=scripts/lib/podman.sh
+source "$root/scripts/lib/podman.sh"
 skipped=0
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT

@@ -1,23 +1,5 @@
-# Shared by the GitHub action's test suites (sourced): counting checks the TAP way.
+# podman for the container tests (sourced): its configuration and a base image without a registry.
 # shellcheck shell=bash
-passed=0
-failed=0
-
-check() {
-  # check NAME COMMAND...: runs a check and counts it.
-  local name="$1"
-  shift
-  if "$@"; then
-    passed=$((passed + 1))
-    echo "ok - $name"
-  else
-    failed=$((failed + 1))
-    echo "not ok - $name"
-  fi
-}
-
-# shellcheck disable=SC2317  # called through check
-contains() { grep -qF -- "$2" "$1"; }
 
 podman_config() {
   # podman_config FOLDER: podman as a root container in a CI sandbox runs it (containers.conf(5)):

@@ -53,6 +53,9 @@ package protocol CIPlatform: Sendable {
 
     /// Whether the platform's summary renders Mermaid diagrams (GitHub's job summary does).
     var rendersMermaid: Bool { get }
+    /// The files `publish` writes beside the reports (names in the report folder): each run
+    /// removes them first, so a run that stops early never leaves the last run's to be read.
+    static var ownedFiles: [String] { get }
     /// Links to the reports in the platform's own places, for the summary.
     func reportLinks(_ paths: ReportPaths) -> [Presentation.Link]
 
@@ -72,6 +75,8 @@ package protocol CIPlatform: Sendable {
 package enum CIPlatforms {
     package static let all: [any CIPlatform.Type] = [GitHubActions.self, AzurePipelines.self, Jenkins.self, GitLabCI.self]
     package static let names = all.map { $0.name } + [PlainConsole.name]
+    /// What every platform writes beside the reports.
+    package static var ownedFiles: [String] { all.flatMap { $0.ownedFiles } }
 
     /// The platform `choice` names (`auto` detects it from the environment).
     package static func resolve(_ choice: String, environment: [String: String], output: any CIOutput) -> any CIPlatform {
@@ -89,6 +94,7 @@ extension CIPlatform {
     package var issuesExitCode: Int32? { nil }
     package var isPlain: Bool { Self.name == PlainConsole.name }
     package var rendersMermaid: Bool { false }
+    package static var ownedFiles: [String] { [] }
     /// None by default.
     package func reportLinks(_ paths: ReportPaths) -> [Presentation.Link] { [] }
 

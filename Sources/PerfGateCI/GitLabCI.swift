@@ -16,6 +16,7 @@ package struct GitLabCI: CIPlatform {
     package static let metricsFile = "metrics.txt"
     /// `artifacts:reports:annotations`: links on the job's page (the HTML report's).
     package static let annotationsFile = "annotations.json"
+    package static var ownedFiles: [String] { [metricsFile, annotationsFile] }
 
     let environment: [String: String]
     let output: any CIOutput

@@ -49,6 +49,7 @@ package struct Jenkins: CIPlatform {
 
     /// The file the shared library reads, in the report folder.
     package static let propertiesFile = "perfgate.properties"
+    package static var ownedFiles: [String] { [propertiesFile] }
 
     /// A Java properties value: backslashes, line breaks and leading spaces escaped.
     static func escape(_ value: String) -> String {

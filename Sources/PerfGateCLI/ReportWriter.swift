@@ -5,11 +5,10 @@ import PerfGateReports
 
 /// Renders the requested reports and writes each atomically (or to stdout for `-`).
 enum ReportWriter {
-    /// Removes the reports a run owns (and Jenkins' properties file) before it starts, so a run that
-    /// stops early can never leave the last run's files to be read as its own.
+    /// Removes the reports a run owns (and the files the CI platforms write beside them) before it
+    /// starts, so a run that stops early can never leave the last run's files to be read as its own.
     static func removeStale(_ paths: ReportPaths) {
-        let owned = paths.files.values.filter { $0 != "-" }
-            + [Jenkins.propertiesFile, GitLabCI.metricsFile, GitLabCI.annotationsFile].map { Path.resolve($0, against: paths.folder) }
+        let owned = paths.files.values.filter { $0 != "-" } + CIPlatforms.ownedFiles.map { Path.resolve($0, against: paths.folder) }
         for path in owned { FileSystem.remove(path) }
     }
 

@@ -32,7 +32,7 @@ package final class EvaluationService: Sendable {
 
     /// The sources a request's spec may use: those that query a backend, and values written in
     /// the spec. The result-file sources would read the server's disk.
-    package static let allowedSources: Set<String> = ["prometheus", "dynatrace", "static"]
+    package static let allowedSources = SourceRegistry.servable
 
     package let settings: Settings
     package let metrics: ServiceMetrics

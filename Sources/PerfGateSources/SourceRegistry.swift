@@ -1,6 +1,8 @@
 import PerfGateCore
 
-/// Every source perfgate knows, by the names specs use (case-insensitive).
+/// Every source perfgate knows, by the names specs use (case-insensitive). Adding a source is its
+/// folder and one line in `all`: its flags, secrets, SLI provider role, and whether a service may
+/// use it follow from what the source declares.
 package enum SourceRegistry {
     package static func all(configuration: SourceConfiguration = SourceConfiguration()) -> [any MetricSource] {
         [
@@ -14,7 +16,10 @@ package enum SourceRegistry {
 
     /// What the sources that take settings from outside the spec declare: their flags, variables
     /// and secrets.
-    package static let declarations: [SourceDeclaration] = [PrometheusSource.declaration, DynatraceSource.declaration]
+    package static let declarations: [SourceDeclaration] = all().compactMap { (type(of: $0) as? any DeclaredSource.Type)?.declaration }
+
+    /// The sources a service lets a request's spec use: those that read no files on its disk.
+    package static var servable: Set<String> { Set(all().filter { !$0.readsLocalFiles }.map(\.name)) }
 
     /// Every declared setting, in the registry's order.
     package static var settings: [SourceSetting] { declarations.flatMap(\.settings) }

@@ -92,6 +92,9 @@ package protocol MetricSource: Sendable {
     /// The query as it is sent, for reports and `--verbose`: placeholders filled, credentials
     /// left out. nil (the default) when it is the query as written.
     func resolved(_ query: Node, context: SourceContext) -> String?
+    /// Whether its queries read files on this machine (load-test results): a service refuses such
+    /// sources in a request's spec, since they would read the server's disk. False by default.
+    var readsLocalFiles: Bool { get }
 }
 
 /// A source that answers Keptn SLIs: `sli.yaml` holds query strings, and this turns one into
@@ -104,6 +107,8 @@ extension MetricSource {
     package func validate(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic] { [] }
 
     package func resolved(_ query: Node, context: SourceContext) -> String? { nil }
+
+    package var readsLocalFiles: Bool { false }
 
     /// Validation that knows of no variables or window.
     package func validate(_ query: Node, at path: SpecPath) -> [Diagnostic] {

@@ -6,7 +6,7 @@ import PerfGateCore
 /// Pitometer's `DYNATRACE_BASEURL`): the environment's URL, e.g. `https://abc123.live.dynatrace.com`
 /// or `https://host/e/ENV-ID`. The token comes from `DYNATRACE_API_TOKEN` (or `DYNATRACE_APITOKEN`)
 /// or `--dynatrace-token-file`, and is sent as `Authorization: Api-Token …`.
-package struct DynatraceSource: SLIProvider, SeriesSource {
+package struct DynatraceSource: SLIProvider, SeriesSource, DeclaredSource {
     package let name = "dynatrace"
     /// Its settings and credentials' variables; the flags, the redactor and the CI mask list derive from this.
     package static let declaration = SourceDeclaration(

@@ -11,7 +11,7 @@ import PerfGateCore
 /// `PROMETHEUS_TOKEN` or `--prometheus-token-file`, else Basic auth from `PROMETHEUS_USERNAME` and
 /// `PROMETHEUS_PASSWORD`. Credentials go to a URL that only the spec names only with
 /// `--trust-spec-urls`, or when it is the same server as the flag's or the variable's.
-package struct PrometheusSource: SLIProvider, SeriesSource {
+package struct PrometheusSource: SLIProvider, SeriesSource, DeclaredSource {
     package let name = "prometheus"
     /// Its settings and credentials' variables; the flags, the redactor and the CI mask list derive from this.
     package static let declaration = SourceDeclaration(

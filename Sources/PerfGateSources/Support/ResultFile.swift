@@ -9,6 +9,9 @@ protocol ResultFileSource: MetricSource {
 }
 
 extension ResultFileSource {
+    /// A result file is on this machine's disk.
+    package var readsLocalFiles: Bool { true }
+
     package func answer(_ query: Node, context: SourceContext) async throws -> SourceAnswer {
         SourceAnswer(try await measurements(query, context: context))
     }

@@ -46,3 +46,8 @@ package struct SourceDeclaration: Sendable {
 
     package func setting(_ kind: SourceSetting.Kind) -> SourceSetting? { settings.first { $0.kind == kind } }
 }
+
+/// A source that takes settings from outside the spec (flags, variables, secrets) and declares them.
+package protocol DeclaredSource: MetricSource {
+    static var declaration: SourceDeclaration { get }
+}

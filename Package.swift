@@ -4,7 +4,7 @@ import PackageDescription
 // perfgate is built, tested and released on Linux (glibc) only: its CI agents, containers and
 // release binaries are Linux, and it calls glibc directly (no Darwin or Musl branches).
 #if !os(Linux)
-#error("perfgate builds on Linux (glibc) only")
+    #error("perfgate builds on Linux (glibc) only")
 #endif
 
 /// For the targets that run once per evaluation or request (the commands, the engine's
@@ -20,14 +20,14 @@ let package = Package(
         // The parsers' entry points and the document model, for the fuzz harness and the
         // benchmarks, which are packages of their own (Fuzz/, Benchmarks/) that depend on this one
         // by path. The executable does not link the entry points.
-        .library(name: "PerfGateKit", targets: ["PerfGateCore", "PerfGateParserEntryPoints"]),
+        .library(name: "PerfGateKit", targets: ["PerfGateCore", "PerfGateParserEntryPoints"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // `perfgate serve` only: the HTTP server (NIOPosix, NIOHTTP1) and the quiescing helper that
         // lets a SIGTERM finish the requests in flight. No Foundation (see README, "Run as a service").
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
-        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.0")
     ],
     targets: [
         // System libraries, found through pkg-config; the providers name the Debian packages.
@@ -61,7 +61,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "NIOExtras", package: "swift-nio-extras")
             ],
             swiftSettings: sizeOptimized),
         // The commands, their options and the exit-code contract.
@@ -69,7 +69,7 @@ let package = Package(
             name: "PerfGateCLI",
             dependencies: [
                 "PerfGateCore", "PerfGateSources", "PerfGateEngine", "PerfGateReports", "PerfGateCI", "PerfGateServer",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser")
             ],
             swiftSettings: sizeOptimized),
         .executableTarget(
@@ -85,7 +85,8 @@ let package = Package(
         // Core tests also use the static source (how conformance cases become measurements) and the
         // JSON report's violation shape (what the reference data is written in).
         .testTarget(
-            name: "PerfGateCoreTests", dependencies: ["PerfGateCore", "PerfGateSources", "PerfGateReports", "PerfGateTestSupport"], exclude: ["Fixtures"]),
+            name: "PerfGateCoreTests", dependencies: ["PerfGateCore", "PerfGateSources", "PerfGateReports", "PerfGateTestSupport"],
+            exclude: ["Fixtures"]),
         .testTarget(
             name: "PerfGateSourcesTests", dependencies: ["PerfGateSources", "PerfGateTestSupport"], exclude: ["Fixtures"]),
         // The engine in-process, the conformance cases included (their results in the JSON report's shape).
@@ -95,6 +96,6 @@ let package = Package(
             name: "PerfGateReportsTests", dependencies: ["PerfGateReports", "PerfGateTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "PerfGateServerTests", dependencies: ["PerfGateServer", "PerfGateTestSupport"]),
         // End-to-end through the built `perfgate` binary, and the commands' parsing in-process.
-        .testTarget(name: "PerfGateCLITests", dependencies: ["perfgate", "PerfGateCLI", "PerfGateCore", "PerfGateTestSupport"]),
+        .testTarget(name: "PerfGateCLITests", dependencies: ["perfgate", "PerfGateCLI", "PerfGateCore", "PerfGateTestSupport"])
     ]
 )

@@ -9,6 +9,6 @@ let package = Package(
     targets: [
         // One harness for every parser of outside input (libFuzzer with -DFUZZING, else replay and mutate).
         .executableTarget(
-            name: "perfgate-fuzz", dependencies: [.product(name: "PerfGateKit", package: "perfgate")], path: "Harness"),
+            name: "perfgate-fuzz", dependencies: [.product(name: "PerfGateKit", package: "perfgate")], path: "Harness")
     ]
 )

@@ -19,10 +19,11 @@ enum Corpus {
 /// A seeded mutation loop for when libFuzzer is not at hand: byte flips, inserts, deletes,
 /// splices of seeds and interesting tokens, for a number of seconds.
 enum Mutator {
-    static let tokens: [[UInt8]] = [
-        "{", "}", "[", "]", "\"", ",", ":", "\\u0000", "\\ud800", "1e400", "-0", "NaN", "null", "true", "&a", "*a", "<<:",
-        "\r\n", "\u{FEFF}", "##vso[", "::", "]]>", "%0A", "\"metric\":", "\"value\":[", "\"status\":\"success\"",
-    ].map { Array($0.utf8) } + [[0xFF], [0xC3], [0x00]]
+    static let tokens: [[UInt8]] =
+        [
+            "{", "}", "[", "]", "\"", ",", ":", "\\u0000", "\\ud800", "1e400", "-0", "NaN", "null", "true", "&a", "*a", "<<:",
+            "\r\n", "\u{FEFF}", "##vso[", "::", "]]>", "%0A", "\"metric\":", "\"value\":[", "\"status\":\"success\""
+        ].map { Array($0.utf8) } + [[0xFF], [0xC3], [0x00]]
 
     static func run(target: String, seeds: [[UInt8]], seconds: Double) -> Int {
         var generator = SplitMix(seed: 0x5EED)

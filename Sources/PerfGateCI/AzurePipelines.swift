@@ -49,8 +49,12 @@ package struct AzurePipelines: CIPlatform {
 
     package func publish(_ result: EvaluationResult, reports: ReportPaths, conclusion: Conclusion) throws(FileError) {
         let (errors, warnings) = annotated(result)
-        for indicator in errors { output.line(.command("##vso[task.logissue type=error]" + Self.escapeData(CommandText.outside(AnnotationText.message(indicator))))) }
-        for indicator in warnings { output.line(.command("##vso[task.logissue type=warning]" + Self.escapeData(CommandText.outside(AnnotationText.message(indicator))))) }
+        for indicator in errors {
+            output.line(.command("##vso[task.logissue type=error]" + Self.escapeData(CommandText.outside(AnnotationText.message(indicator)))))
+        }
+        for indicator in warnings {
+            output.line(.command("##vso[task.logissue type=warning]" + Self.escapeData(CommandText.outside(AnnotationText.message(indicator)))))
+        }
         if let junit = reports.junit {
             let spec = result.specPath.map(Path.lastComponent) ?? "spec"
             let title = Self.escapeProperty(CommandText.outside("perfgate: " + spec))
@@ -70,7 +74,9 @@ package struct AzurePipelines: CIPlatform {
         if let markdown = reports.markdown { output.line(.command("##vso[task.uploadsummary]" + Self.escapeData(markdown))) }
         if reports.junit != nil || reports.markdown != nil {
             // The agent refuses these in restricted mode with a warning of its own; say what to do then.
-            output.note("perfgate: with restricted commands (target: {commands: restricted}) the agent refuses results.publish, task.uploadsummary and artifact.upload; publish \(reports.folder) with PublishTestResults@2 and PublishPipelineArtifact@1 instead")
+            output.note(
+                "perfgate: with restricted commands (target: {commands: restricted}) the agent refuses results.publish, task.uploadsummary and artifact.upload; publish \(reports.folder) with PublishTestResults@2 and PublishPipelineArtifact@1 instead"
+            )
         }
         // task.json's output variables (its schema forbids '_' in their names) beside perfgate's own.
         for (name, value) in [("RESULT", result.verdict.rawValue), ("SCORE", NumberText.format(result.totalScore))] {
@@ -87,10 +93,14 @@ package struct AzurePipelines: CIPlatform {
     var artifactName: String {
         var name = "perfgate-report"
         if let job = variable("SYSTEM_JOBNAME"), job != "__default" {
-            name += "-" + String(job.unicodeScalars.map { scalar -> Character in
-                scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "-" || scalar == "_" || scalar == ".")
-                    ? Character(scalar) : "_"
-            }.prefix(80))
+            name +=
+                "-"
+                + String(
+                    job.unicodeScalars.map { scalar -> Character in
+                        scalar.isASCII
+                            && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "-" || scalar == "_" || scalar == ".")
+                            ? Character(scalar) : "_"
+                    }.prefix(80))
         }
         if let attempt = variable("SYSTEM_JOBATTEMPT"), let number = Int(attempt), number > 1 { name += "-attempt\(number)" }
         return name
@@ -101,8 +111,8 @@ package struct AzurePipelines: CIPlatform {
     package func reportLinks(_ paths: ReportPaths) -> [Presentation.Link] {
         // The project name ("My Project") is percent-encoded: `(`, `)` and spaces would end a Markdown link.
         guard paths.files["html"] != nil, isBuild, let collection = variable("SYSTEM_COLLECTIONURI"), let project = variable("SYSTEM_TEAMPROJECT"),
-              let build = variable("BUILD_BUILDID"), !build.isEmpty, build.allSatisfy({ $0.isASCII && $0.isNumber }),
-              MarkdownText.isPlainURL(collection)
+            let build = variable("BUILD_BUILDID"), !build.isEmpty, build.allSatisfy({ $0.isASCII && $0.isNumber }),
+            MarkdownText.isPlainURL(collection)
         else { return [] }
         let base = collection.hasSuffix("/") ? collection : collection + "/"
         let url = base + PercentEncoding.encoded(project) + "/_build/results?buildId=" + build + "&view=artifacts&type=publishedArtifacts"

@@ -46,17 +46,20 @@ package struct Conclusion: Sendable, Equatable {
     /// The one line that says how the run ended, e.g. `perfgate: result warning (exit 0; --fail-on warning would fail)`.
     package var line: LogMessage {
         guard let verdict else {
-            let kind: LogMessage = exitCode == ExitCode.usage.rawValue ? "usage error" : exitCode == ExitCode.invalidInput.rawValue ? "invalid spec or input" : "error"
+            let kind: LogMessage =
+                exitCode == ExitCode.usage.rawValue ? "usage error" : exitCode == ExitCode.invalidInput.rawValue ? "invalid spec or input" : "error"
             return "perfgate: \(kind) (exit \(Int(exitCode))): \(reason ?? "see the messages above")"
         }
         switch (verdict, exitCode) {
         case (.warning, 0) where onWarning == .issues: return "perfgate: result warning (exit 0, with issues; --fail-on warning would fail)"
         case (.warning, let code) where onWarning == .issues && code == issuesExitCode:
-            return "perfgate: result warning (exit \(Int(code)), with issues: list \(Int(code)) under allow_failure: exit_codes to show the job orange; --fail-on warning would fail)"
+            return
+                "perfgate: result warning (exit \(Int(code)), with issues: list \(Int(code)) under allow_failure: exit_codes to show the job orange; --fail-on warning would fail)"
         case (.warning, 0): return "perfgate: result warning (exit 0; --fail-on warning would fail)"
         case (.warning, _): return "perfgate: result warning (exit 1: --fail-on warning)"
         case (.error, ExitCode.invalidInput.rawValue): return "perfgate: result error (exit 65): a result file is malformed or not a regular file"
-        case (.error, _): return "perfgate: result error (exit \(Int(exitCode))): an indicator could not be measured, or a report could not be written"
+        case (.error, _):
+            return "perfgate: result error (exit \(Int(exitCode))): an indicator could not be measured, or a report could not be written"
         case (.fail, _): return "perfgate: result fail (exit 1): the performance gate failed"
         case (.pass, _): return "perfgate: result pass (exit 0)"
         }

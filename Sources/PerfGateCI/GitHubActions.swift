@@ -53,7 +53,10 @@ package struct GitHubActions: CIPlatform {
         }
         if let file = environment["GITHUB_OUTPUT"] {
             var entries = [("result", result.verdict.rawValue), ("score", NumberText.format(result.totalScore))]
-            for (name, path) in [("json-report", reports.json), ("junit-report", reports.junit), ("markdown-report", reports.markdown), ("html-report", reports.files["html"])] {
+            for (name, path) in [
+                ("json-report", reports.json), ("junit-report", reports.junit), ("markdown-report", reports.markdown),
+                ("html-report", reports.files["html"])
+            ] {
                 if let path { entries.append((name, hostUsable(path))) }
             }
             try output.append(entries.map { Self.fileEntry($0.0, $0.1) }.joined(), to: file)

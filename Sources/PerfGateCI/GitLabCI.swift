@@ -52,9 +52,21 @@ package struct GitLabCI: CIPlatform {
         try FileSystem.writeAtomically(OpenMetricsReport.render(result), to: metrics)
         if let link = htmlLink(reports) {
             // GitLab's schema: one section, a list of {external_link: {label, url}} and nothing else.
-            let annotations = Node.object([("perfgate", .array([.object([("external_link", .object([
-                ("label", .string(link.title)), ("url", .string(link.url)),
-            ]))])]))])
+            let annotations = Node.object([
+                (
+                    "perfgate",
+                    .array([
+                        .object([
+                            (
+                                "external_link",
+                                .object([
+                                    ("label", .string(link.title)), ("url", .string(link.url))
+                                ])
+                            )
+                        ])
+                    ])
+                )
+            ])
             try FileSystem.writeAtomically(JSONWriter.write(annotations) + "\n", to: Path.resolve(Self.annotationsFile, against: reports.folder))
         }
         let now = Int(Clock.now)
@@ -63,7 +75,8 @@ package struct GitLabCI: CIPlatform {
             let collapsed = indicator.verdict == .pass ? "[collapsed=true]" : ""
             // The marker and its header are one line, the header outside text made inert (a command
             // line is written as it is: no escaping would reach the header).
-            let header = CommandText.outside(indicator.id)
+            let header =
+                CommandText.outside(indicator.id)
                 + ": \(indicator.verdict.rawValue), score \(NumberText.format(indicator.score)) of \(NumberText.format(indicator.metricScore))"
             output.line(.command("\u{1B}[0Ksection_start:\(now):\(section)\(collapsed)\r\u{1B}[0K" + header))
             if indicator.verdict == .pass {
@@ -91,7 +104,8 @@ package struct GitLabCI: CIPlatform {
         let base = project.hasSuffix("/") ? project : project + "/"
         guard html.hasPrefix(base) else { return nil }
         let relative = html.dropFirst(base.count).split(separator: "/").map { PercentEncoding.encoded(String($0)) }.joined(separator: "/")
-        return Presentation.Link(title: "perfgate: HTML report with charts", url: (job.hasSuffix("/") ? String(job.dropLast()) : job) + "/artifacts/file/" + relative)
+        return Presentation.Link(
+            title: "perfgate: HTML report with charts", url: (job.hasSuffix("/") ? String(job.dropLast()) : job) + "/artifacts/file/" + relative)
     }
 }
 

@@ -34,14 +34,19 @@ package struct Jenkins: CIPlatform {
     package func publish(_ result: EvaluationResult, reports: ReportPaths, conclusion: Conclusion) throws(FileError) {
         // buildResult and exit are the run's conclusion: the library sets the build from them and
         // decides nothing itself.
-        var lines = ["result": result.verdict.rawValue, "score": NumberText.format(result.totalScore), "exit": String(conclusion.exitCode),
-                     "buildResult": conclusion.buildResult, "message": conclusion.line.plain]
+        var lines = [
+            "result": result.verdict.rawValue, "score": NumberText.format(result.totalScore), "exit": String(conclusion.exitCode),
+            "buildResult": conclusion.buildResult, "message": conclusion.line.plain
+        ]
         lines["json"] = reports.json
         lines["junit"] = reports.junit
         lines["markdown"] = reports.markdown
-        let text = "# Written by perfgate \(PerfGateVersion.current) for the Jenkins shared library.\n"
-            + ["result", "score", "exit", "buildResult", "message", "json", "junit", "markdown"].compactMap { key in lines[key].map { "\(key)=\(Self.escape($0))" } }
-                .joined(separator: "\n") + "\n"
+        let text =
+            "# Written by perfgate \(PerfGateVersion.current) for the Jenkins shared library.\n"
+            + ["result", "score", "exit", "buildResult", "message", "json", "junit", "markdown"].compactMap { key in
+                lines[key].map { "\(key)=\(Self.escape($0))" }
+            }
+            .joined(separator: "\n") + "\n"
         try FileSystem.writeAtomically(text, to: Path.resolve(Self.propertiesFile, against: reports.folder))
     }
 

@@ -56,7 +56,8 @@ package enum SpecFinder {
         // The same spec twice is one spec: a job that checks the repository out and downloads its
         // spec artifact has two identical copies (the first found, in root and name order, is used).
         if found.count > 1, let first = try? FileSystem.read(found[0], limit: 16 << 20),
-           found.dropFirst().allSatisfy({ (try? FileSystem.read($0, limit: 16 << 20)) == first }) {
+            found.dropFirst().allSatisfy({ (try? FileSystem.read($0, limit: 16 << 20)) == first })
+        {
             return .found(found[0])
         }
         switch found.count {

@@ -47,15 +47,24 @@ struct EvaluateCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Colour the summary: auto (terminals only), always or never.")
     var color: ColorChoice = .auto
 
-    @Option(name: .long, help: "What a warning does to the CI step: issues (succeeded with issues where the platform has it: Azure SucceededWithIssues, Jenkins UNSTABLE), succeeded, or failed (as --fail-on warning).")
+    @Option(
+        name: .long,
+        help:
+            "What a warning does to the CI step: issues (succeeded with issues where the platform has it: Azure SucceededWithIssues, Jenkins UNSTABLE), succeeded, or failed (as --fail-on warning)."
+    )
     var onWarning: Conclusion.OnWarning = .issues
 
-    @Option(name: .long, help: ArgumentHelp(
-        "The exit code of a warning under --on-warning issues, for CI systems that show \"allowed to fail\" by exit code (GitLab's allow_failure: exit_codes; its default there is 3). 3 to 63.",
-        valueName: "code"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The exit code of a warning under --on-warning issues, for CI systems that show \"allowed to fail\" by exit code (GitLab's allow_failure: exit_codes; its default there is 3). 3 to 63.",
+            valueName: "code"))
     var warningExitCode: Int32?
 
-    @Option(name: .long, help: "How many indicators to measure at once; also the most requests and connections at once to one host, fewer while it answers 429 or 503.")
+    @Option(
+        name: .long,
+        help: "How many indicators to measure at once; also the most requests and connections at once to one host, fewer while it answers 429 or 503."
+    )
     var concurrency: Int = GateRequest.defaultConcurrency
 
     @Flag(name: .long, help: "Print the query each indicator sent: placeholders filled, credentials left out (the JSON report has it too).")
@@ -67,7 +76,8 @@ struct EvaluateCommand: AsyncParsableCommand {
         if let warningExitCode, !ExitCode.userCodes.contains(warningExitCode) {
             throw GateError(
                 .usage,
-                "--warning-exit-code must be from \(ExitCode.userCodes.lowerBound) to \(ExitCode.userCodes.upperBound) (0, 1 and 2 already mean pass, fail and error; 64 and up are usage errors)")
+                "--warning-exit-code must be from \(ExitCode.userCodes.lowerBound) to \(ExitCode.userCodes.upperBound) (0, 1 and 2 already mean pass, fail and error; 64 and up are usage errors)"
+            )
         }
         if sloOptions.slo != nil && specOptions.spec != nil { throw GateError(.usage, "give --spec or --slo, not both") }
         let environment = Console.environment()
@@ -77,7 +87,10 @@ struct EvaluateCommand: AsyncParsableCommand {
         if serverOptions.url(environment: environment) != nil && chartOptions.series {
             throw GateError(.usage, "--series cannot be used with --server: the server's answer has no curves; evaluate locally to draw them")
         }
-        for check in [reportOptions.check, connectionOptions.check, historyOptions.check, sloOptions.check, chartOptions.check, { try serverOptions.check(environment: environment) }] {
+        for check in [
+            reportOptions.check, connectionOptions.check, historyOptions.check, sloOptions.check, chartOptions.check,
+            { try serverOptions.check(environment: environment) }
+        ] {
             do {
                 try check()
             } catch let error as ValidationError {
@@ -121,14 +134,17 @@ struct EvaluateCommand: AsyncParsableCommand {
         let resolved = try windowOptions.resolve(
             now: Console.now(), environment: environment, workspace: platform.workspace, run: platform.runIdentifier)
         if let (window, origin) = resolved {
-            Console.diagnostics.note("window \(CivilDate.rfc3339(window.start)) to \(CivilDate.rfc3339(window.end)) (\(ResultText.duration(window.duration))), from \(origin)")
+            Console.diagnostics.note(
+                "window \(CivilDate.rfc3339(window.start)) to \(CivilDate.rfc3339(window.end)) (\(ResultText.duration(window.duration))), from \(origin)"
+            )
             if window.duration < 1 { Console.diagnostics.warning("the window is shorter than 1 second") }
         }
         var history = try HistoryStore.open(historyOptions)
         let specPath = try SpecDiscovery.path(given: sloOptions.slo ?? specOptions.spec, environment: environment, platform: platform)
         if let server {
             let remote = RemoteEvaluation(
-                server: server, apiKey: serverKey, http: try connectionOptions.httpClient(concurrency: concurrency), timeout: try connectionOptions.deadlineSeconds() + 60)
+                server: server, apiKey: serverKey, http: try connectionOptions.httpClient(concurrency: concurrency),
+                timeout: try connectionOptions.deadlineSeconds() + 60)
             var (result, record) = try await remote.evaluate(
                 specPath: specPath, keptn: .init(forced: sloOptions.slo != nil, sli: sloOptions.sli, provider: sloOptions.sliProvider),
                 window: resolved?.0, variables: specOptions.variables.dictionary, history: history?.file)
@@ -139,13 +155,16 @@ struct EvaluateCommand: AsyncParsableCommand {
             let recorded = record.map { history?.append($0) ?? true } ?? true
             return (result, recorded)
         }
-        let gate = Gate(environment: GateEnvironment(
-            now: Console.now, variables: environment, http: try connectionOptions.httpClient(concurrency: concurrency), diagnostics: ConsoleDiagnostics()))
-        let outcome = try await gate.evaluate(GateRequest(
-            specPath: specPath, keptn: .init(forced: sloOptions.slo != nil, sli: sloOptions.sli, provider: sloOptions.sliProvider),
-            window: resolved?.0, variables: specOptions.variables.dictionary, resultFiles: resultFileOptions.resultFiles.dictionary,
-            history: history?.file, concurrency: concurrency, deadline: try connectionOptions.deadlineSeconds(),
-            connections: connectionOptions.connections, seriesTimeout: chartOptions.seriesTimeoutIfWanted, trendRuns: chartOptions.trendRuns))
+        let gate = Gate(
+            environment: GateEnvironment(
+                now: Console.now, variables: environment, http: try connectionOptions.httpClient(concurrency: concurrency),
+                diagnostics: ConsoleDiagnostics()))
+        let outcome = try await gate.evaluate(
+            GateRequest(
+                specPath: specPath, keptn: .init(forced: sloOptions.slo != nil, sli: sloOptions.sli, provider: sloOptions.sliProvider),
+                window: resolved?.0, variables: specOptions.variables.dictionary, resultFiles: resultFileOptions.resultFiles.dictionary,
+                history: history?.file, concurrency: concurrency, deadline: try connectionOptions.deadlineSeconds(),
+                connections: connectionOptions.connections, seriesTimeout: chartOptions.seriesTimeoutIfWanted, trendRuns: chartOptions.trendRuns))
         if verbose {
             for indicator in outcome.result.indicatorResults {
                 Console.diagnostics.note("\(indicator.id) (\(indicator.source)) sent: \(indicator.resolvedQuery ?? "the query as written")")

@@ -58,7 +58,10 @@ struct RemoteEvaluation {
         let loader = KeptnLoader(loader: SpecLoader(diagnostics: Console.diagnostics), sources: SourceRegistry.all())
         let (sliPath, provider) = try loader.findSLI(sloPath: specPath, settings: keptn)
         let sli = String(decoding: try Self.read(sliPath, what: "sli.yaml"), as: UTF8.self)
-        return [("sloName", .string(specPath)), ("slo", .string(text)), ("sliName", .string(sliPath)), ("sli", .string(sli)), ("sliProvider", .string(provider))]
+        return [
+            ("sloName", .string(specPath)), ("slo", .string(text)), ("sliName", .string(sliPath)), ("sli", .string(sli)),
+            ("sliProvider", .string(provider))
+        ]
     }
 
     static func read(_ path: String, what: String) throws -> [UInt8] {
@@ -79,7 +82,9 @@ struct RemoteEvaluation {
             do {
                 result = try JSONReportReader.result(root)
             } catch {
-                throw Failure(description: "the perfgate server at \(shown) sent a report perfgate cannot read (\(error)); are client and server the same version?")
+                throw Failure(
+                    description:
+                        "the perfgate server at \(shown) sent a report perfgate cannot read (\(error)); are client and server the same version?")
             }
             result.specPath = specPath
             let record = root["historyRecord"].flatMap { try? HistoryRecord.parse(JSONWriter.write($0)).get() }
@@ -89,9 +94,12 @@ struct RemoteEvaluation {
             for line in root?["details"]?.items?.compactMap(\.stringValue) ?? [] { Console.diagnostics.emit(.outside(line), as: .line) }
             let message = root?["message"]?.stringValue ?? response.bodyPreview()
             let code = root?["exitCode"]?.numberValue ?? Double(ExitCode.invalidInput.rawValue)
-            throw GateError(code == Double(ExitCode.usage.rawValue) ? .usage : .invalidInput, "the perfgate server at \(shown) refused the request: \(message)")
+            throw GateError(
+                code == Double(ExitCode.usage.rawValue) ? .usage : .invalidInput, "the perfgate server at \(shown) refused the request: \(message)")
         case 401, 403:
-            throw Failure(description: "the perfgate server at \(shown) refused the API key (\(response.status)): set PERFGATE_API_KEY or pass --server-api-key-file")
+            throw Failure(
+                description:
+                    "the perfgate server at \(shown) refused the API key (\(response.status)): set PERFGATE_API_KEY or pass --server-api-key-file")
         case 413:
             throw GateError(.invalidInput, "the perfgate server at \(shown) takes smaller requests (413): \(root?["message"]?.stringValue ?? "")")
         default:

@@ -47,7 +47,8 @@ struct RunPublisher {
         // A result file that exists but does not parse is invalid input: measuring again will not help.
         let invalidInput = result.verdict == .error && result.indicatorResults.contains(where: \.invalidInput)
         let issues = warningExitCode ?? platform.issuesExitCode ?? 0
-        var code = invalidInput ? ExitCode.invalidInput.rawValue : Conclusion.exitCode(for: result.verdict, onWarning: onWarning, issuesExitCode: issues)
+        var code =
+            invalidInput ? ExitCode.invalidInput.rawValue : Conclusion.exitCode(for: result.verdict, onWarning: onWarning, issuesExitCode: issues)
         var reported = presented(result)
         reported.exitCode = code
         let (written, allWritten) = ReportWriter.write(reported, to: paths)

@@ -28,7 +28,8 @@ struct ServeCommand: AsyncParsableCommand {
         try options.check()
         try connectionOptions.check()
         if connectionOptions.trustSpecUrls {
-            throw ValidationError("--trust-spec-urls cannot be used with serve: a request's spec would get the service's tokens for any server it names")
+            throw ValidationError(
+                "--trust-spec-urls cannot be used with serve: a request's spec would get the service's tokens for any server it names")
         }
     }
 
@@ -40,7 +41,9 @@ struct ServeCommand: AsyncParsableCommand {
             Redactor.register(keys.values)
             let host = options.host
             if keys.isEmpty && !ServeOptions.isLoopback(host) && !options.allowUnauthenticated {
-                throw ServiceSetupError("--host \(host) lets other machines in, and no --api-key-file is given: give one (clients then send 'Authorization: Bearer <key>'), or --allow-unauthenticated when something in front of the service authenticates")
+                throw ServiceSetupError(
+                    "--host \(host) lets other machines in, and no --api-key-file is given: give one (clients then send 'Authorization: Bearer <key>'), or --allow-unauthenticated when something in front of the service authenticates"
+                )
             }
             if connectionOptions.insecure {
                 Console.diagnostics.warning("--insecure: TLS certificates are not verified; anyone on the network path can forge answers")
@@ -49,7 +52,9 @@ struct ServeCommand: AsyncParsableCommand {
             limits.evaluationDeadline = try connectionOptions.deadlineSeconds()
             let metrics = ServiceMetrics()
             let service = EvaluationService(
-                settings: .init(variables: environment, http: try connectionOptions.httpClient(), flags: connectionOptions.flags, limits: limits, now: Console.now,
+                settings: .init(
+                    variables: environment, http: try connectionOptions.httpClient(), flags: connectionOptions.flags, limits: limits,
+                    now: Console.now,
                     refuseSpecURLs: options.noSpecUrls),
                 metrics: metrics)
             let functionMode = options.azureFunction || environment["FUNCTIONS_CUSTOMHANDLER_PORT"] != nil

@@ -16,12 +16,16 @@ enum SpecDiscovery {
             let list = Self.list(paths)
             throw GateError(.invalidInput, "\(paths.count) specs found; pick one with --spec PATH (or PERFGATE_SPEC):\(list)")
         case .tooLarge(let searched):
-            throw GateError(.invalidInput, 
-                "the spec search stopped after \(SpecFinder.maxEntries) folder entries without deciding, in:\(Self.list(searched))\ngive the spec with --spec PATH (or PERFGATE_SPEC)")
+            throw GateError(
+                .invalidInput,
+                "the spec search stopped after \(SpecFinder.maxEntries) folder entries without deciding, in:\(Self.list(searched))\ngive the spec with --spec PATH (or PERFGATE_SPEC)"
+            )
         case .none(let searched):
             let list = Self.list(searched)
-            throw GateError(.invalidInput, 
-                "no spec found (perfspec.json, perfspec.yaml, perfspec.yml, *.perfspec.json/yaml/yml or a Keptn slo.yaml, \(SpecFinder.maxDepth) folders deep) in:\(list)\ngive one with --spec PATH")
+            throw GateError(
+                .invalidInput,
+                "no spec found (perfspec.json, perfspec.yaml, perfspec.yml, *.perfspec.json/yaml/yml or a Keptn slo.yaml, \(SpecFinder.maxDepth) folders deep) in:\(list)\ngive one with --spec PATH"
+            )
         }
     }
 

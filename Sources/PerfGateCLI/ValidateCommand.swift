@@ -76,12 +76,14 @@ struct ValidateCommand: ParsableCommand {
         let scored = loaded.spec.objectives.filter { !$0.pass.isEmpty }
         let keys = loaded.spec.objectives.filter(\.keySLI).count
         let warning = loaded.spec.totalWarning.map { ", warning at \(JSONWriter.format($0))%" } ?? ""
-        Console.out("\(loaded.path): valid Keptn quality gate: \(loaded.spec.objectives.count) objective\(loaded.spec.objectives.count == 1 ? "" : "s")"
-            + " (\(scored.count) scored, \(keys) key), SLIs from \(loaded.sliPath) (\(loaded.source.name))"
-            + ", pass at \(JSONWriter.format(loaded.spec.totalPass))%\(warning)\n")
+        Console.out(
+            "\(loaded.path): valid Keptn quality gate: \(loaded.spec.objectives.count) objective\(loaded.spec.objectives.count == 1 ? "" : "s")"
+                + " (\(scored.count) scored, \(keys) key), SLIs from \(loaded.sliPath) (\(loaded.source.name))"
+                + ", pass at \(JSONWriter.format(loaded.spec.totalPass))%\(warning)\n")
         // The gate is two files: publish the folder that holds slo.yaml (its sli.yaml is there or below).
         let folder = Path.directory(of: FileSystem.absolute(loaded.path))
-        try publish(Path.directory(of: FileSystem.absolute(loaded.sliPath)).hasPrefix(folder) ? folder : FileSystem.absolute(loaded.path), platform: platform)
+        try publish(
+            Path.directory(of: FileSystem.absolute(loaded.sliPath)).hasPrefix(folder) ? folder : FileSystem.absolute(loaded.path), platform: platform)
     }
 
     func publish(_ path: String, platform: any CIPlatform) throws {

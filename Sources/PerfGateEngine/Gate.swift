@@ -12,9 +12,10 @@ package struct Gate: Sendable {
 
     /// The sources, built over the environment's HTTP client and variables.
     package func sources(_ connections: GateRequest.Connections) -> [any MetricSource] {
-        let all = SourceRegistry.all(configuration: SourceConfiguration(
-            http: environment.http, environment: environment.variables, flags: connections.flags, trustSpecURLs: connections.trustSpecURLs,
-            refuseSpecURLs: connections.refuseSpecURLs))
+        let all = SourceRegistry.all(
+            configuration: SourceConfiguration(
+                http: environment.http, environment: environment.variables, flags: connections.flags, trustSpecURLs: connections.trustSpecURLs,
+                refuseSpecURLs: connections.refuseSpecURLs))
         guard let allowed = connections.allowedSources else { return all }
         return all.filter { allowed.contains($0.name) }
     }
@@ -27,11 +28,15 @@ package struct Gate: Sendable {
         let root = try loader.document(request.specPath)
         let sources = sources(request.connections)
         let run = Run(gate: self, request: request, sources: sources, deadline: deadline, valueCap: request.maxValues.map(ValueCap.init))
-        var (result, kind, context, digest) = request.keptn.forced || SpecLoader.isKeptn(root)
+        var (result, kind, context, digest) =
+            request.keptn.forced || SpecLoader.isKeptn(root)
             ? try await run.keptn(root: root)
             : try await run.perfSpec(root: root)
         if let cap = run.valueCap, cap.exceeded {
-            throw GateError(.tooLarge, "the spec's indicators have more values than the \(cap.limit) one request may grade here (--max-values); split the spec, or aggregate the queries")
+            throw GateError(
+                .tooLarge,
+                "the spec's indicators have more values than the \(cap.limit) one request may grade here (--max-values); split the spec, or aggregate the queries"
+            )
         }
         result.evaluatedAt = now
         if let history = request.history {
@@ -63,7 +68,8 @@ package struct Gate: Sendable {
         func perfSpec(root: Node) async throws(GateError) -> Evaluation {
             let path = request.specPath
             let loaded = try gate.loader.perfSpec(
-                path, root: root, context: ValidationContext(variables: Set(request.variables.keys), hasWindow: request.window != nil), sources: sources)
+                path, root: root, context: ValidationContext(variables: Set(request.variables.keys), hasWindow: request.window != nil),
+                sources: sources)
             let folder = Path.directory(of: loaded.path)
             let variables = loaded.spec.variables.merging(request.variables) { _, command in command }
             let context = SourceContext(
@@ -87,10 +93,14 @@ package struct Gate: Sendable {
         func keptn(root: Node) async throws(GateError) -> Evaluation {
             // Lighthouse's rules for the evaluation's timeframe.
             guard let window = request.window else {
-                throw GateError(.usage, "a Keptn quality gate needs the evaluation's window: give --start (and --end), set PERFGATE_START, or run 'perfgate mark start' before the load test")
+                throw GateError(
+                    .usage,
+                    "a Keptn quality gate needs the evaluation's window: give --start (and --end), set PERFGATE_START, or run 'perfgate mark start' before the load test"
+                )
             }
             guard window.duration >= 60 else {
-                throw GateError(.usage, "the window must be at least 1 minute long for a Keptn quality gate (it is \(ResultText.duration(window.duration)))")
+                throw GateError(
+                    .usage, "the window must be at least 1 minute long for a Keptn quality gate (it is \(ResultText.duration(window.duration)))")
             }
             let loaded = try KeptnLoader(loader: gate.loader, sources: sources).load(
                 request.specPath, root: root, settings: request.keptn, variables: request.variables, environment: gate.environment.variables,
@@ -100,12 +110,15 @@ package struct Gate: Sendable {
             var comparison = ComparisonSet.empty
             if let history {
                 comparison = history.comparison(loaded.spec.comparison, context: runContext)
-            } else if loaded.spec.objectives.contains(where: { objective in (objective.pass + objective.warning).joined().contains(where: \.isRelative) }) {
+            } else if loaded.spec.objectives.contains(where: { objective in
+                (objective.pass + objective.warning).joined().contains(where: \.isRelative)
+            }) {
                 diagnostics.warning("relative criteria (<=+10% ...) need --history to compare with; without it they are met")
             }
             let folder = Path.directory(of: loaded.path)
             let context = SourceContext(window: window, specDirectory: folder.isEmpty ? "." : folder, variables: request.variables)
-            let values = await SLIMeasurer(source: loaded.source, concurrency: request.concurrency, deadline: deadline, valueCap: valueCap).measure(loaded.queries, context: context)
+            let values = await SLIMeasurer(source: loaded.source, concurrency: request.concurrency, deadline: deadline, valueCap: valueCap).measure(
+                loaded.queries, context: context)
             var result = SLOEvaluator.evaluate(
                 loaded.spec, values: values, comparison: comparison,
                 providerFailure: SLIMeasurer.providerFailure(values, requested: loaded.queries.map(\.name)), source: loaded.source.name,

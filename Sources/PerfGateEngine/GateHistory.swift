@@ -14,7 +14,9 @@ struct GateHistory {
             diagnostics.note("no earlier run\(filter) in \(file.path) to compare with; relative criteria are met")
         } else {
             let runs = set.runs.map(ResultText.comparedRun).joined(separator: ", ")
-            diagnostics.note("comparing with \(set.runs.count) earlier run\(set.runs.count == 1 ? "" : "s") in \(file.path) (\(comparison.aggregateFunction.rawValue), newest first): \(runs)")
+            diagnostics.note(
+                "comparing with \(set.runs.count) earlier run\(set.runs.count == 1 ? "" : "s") in \(file.path) (\(comparison.aggregateFunction.rawValue), newest first): \(runs)"
+            )
         }
         return set
     }
@@ -29,9 +31,11 @@ struct GateHistory {
     static func values(_ result: EvaluationResult) -> [HistoryRecord.Value] {
         result.indicatorResults.flatMap { indicator -> [HistoryRecord.Value] in
             if case .objective(let objective) = indicator.kind {
-                return [HistoryRecord.Value(
-                    id: indicator.id, key: indicator.id, value: objective.value, status: objective.status.rawValue,
-                    success: objective.value != nil && indicator.error == nil)]
+                return [
+                    HistoryRecord.Value(
+                        id: indicator.id, key: indicator.id, value: objective.value, status: objective.status.rawValue,
+                        success: objective.value != nil && indicator.error == nil)
+                ]
             }
             return indicator.measurements.map { measurement in
                 HistoryRecord.Value(

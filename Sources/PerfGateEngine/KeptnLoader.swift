@@ -45,8 +45,10 @@ package struct KeptnLoader: Sendable {
         var provider = guessed
         // Keptn's dynatrace-service keeps sli.yaml beside slo.yaml too: its Metrics v2 queries say so.
         if settings.provider == nil, provider == "prometheus", !definitions.indicators.isEmpty,
-           definitions.indicators.allSatisfy({ $0.query.trimmingSpaces().hasPrefix("metricSelector=") }) {
-            diagnostics.note("the SLIs in \(sliPath) are Dynatrace queries (metricSelector=...): using the dynatrace provider (--sli-provider chooses)")
+            definitions.indicators.allSatisfy({ $0.query.trimmingSpaces().hasPrefix("metricSelector=") })
+        {
+            diagnostics.note(
+                "the SLIs in \(sliPath) are Dynatrace queries (metricSelector=...): using the dynatrace provider (--sli-provider chooses)")
             provider = "dynatrace"
         }
         guard let source = sources.compactMap({ $0 as? any SLIProvider }).first(where: { $0.name == provider }) else {
@@ -59,8 +61,14 @@ package struct KeptnLoader: Sendable {
         for (index, objective) in spec.objectives.enumerated() where !queries.contains(where: { $0.name == objective.sli }) {
             guard let definition = definitions.query(for: objective.sli) else {
                 let names = definitions.indicators.map(\.name)
-                problems.append((path, .error(SpecPath.root.appending("objectives").appending(index).appending("sli"), root["objectives"]?.items?[index]["sli"]?.location,
-                    "SLI definition for '\(objective.sli)' was not found in \(sliPath)\(Suggestion.hint(for: objective.sli, in: names))")))
+                problems.append(
+                    (
+                        path,
+                        .error(
+                            SpecPath.root.appending("objectives").appending(index).appending("sli"),
+                            root["objectives"]?.items?[index]["sli"]?.location,
+                            "SLI definition for '\(objective.sli)' was not found in \(sliPath)\(Suggestion.hint(for: objective.sli, in: names))")
+                    ))
                 continue
             }
             let at = SpecPath.root.appending("indicators").appending(definition.name)
@@ -70,7 +78,8 @@ package struct KeptnLoader: Sendable {
                 problems.append((sliPath, .error(at, definition.location, "\(placeholder) has no value: \(SLIPlaceholders.hint(for: placeholder))")))
             }
             for placeholder in others {
-                problems.append((sliPath, .warning(at, definition.location, "\(placeholder) is not a placeholder perfgate knows; it is sent as written")))
+                problems.append(
+                    (sliPath, .warning(at, definition.location, "\(placeholder) is not a placeholder perfgate knows; it is sent as written")))
             }
             switch source.sliQuery(filled) {
             case .success(let query): queries.append((objective.sli, query))

@@ -9,7 +9,7 @@ import PerfGateSources
 public enum ParserEntryPoints {
     public static let names = [
         "spec-json", "spec-yaml", "prometheus", "dynatrace", "k6", "jtl", "locust", "time", "slo", "history", "window", "retry-after",
-        "canary",
+        "canary"
     ]
 
     /// Runs the named parser on `bytes`; returns a short outcome for replay logs.
@@ -25,7 +25,8 @@ public enum ParserEntryPoints {
                     for indicator in spec.indicators {
                         if let measurements = try? StaticSource.measurements(from: indicator.query) {
                             _ = ThresholdGrader.grade(measurements, with: indicator.grading)
-                            if let canary = indicator.grading.canary, let baseline = try? StaticSource.measurements(from: indicator.baseline ?? .null) {
+                            if let canary = indicator.grading.canary, let baseline = try? StaticSource.measurements(from: indicator.baseline ?? .null)
+                            {
                                 _ = try? CanaryJudge.judge(baseline: baseline.map(\.value), canary: measurements.map(\.value), config: canary)
                             }
                         }
@@ -63,7 +64,7 @@ public enum ParserEntryPoints {
                 let queries: [DynatraceQuery] = [
                     .metrics(selector: "m", entitySelector: nil, resolution: "Inf"),
                     .timeseries(id: "t", aggregation: "AVG", percentile: nil, entityIds: [], tags: []),
-                    .smartscape(entityPath: "services", relationship: "toRelationships", relation: "calls", tags: []),
+                    .smartscape(entityPath: "services", relationship: "toRelationships", relation: "calls", tags: [])
                 ]
                 for query in queries {
                     if let answer = try? DynatraceResponse.answer(HTTPResponse(status: 200, body: bytes), for: query, request: "fuzz") {
@@ -79,7 +80,8 @@ public enum ParserEntryPoints {
                 for text in ["", "/metrics", "/metrics/http_req_duration/values/p(95)", "/0", "/a/1/b"] {
                     let pointer = JSONPointer(text)!
                     guard let tree, case .success(let node) = pointer.resolve(in: tree),
-                          case .success(let range?) = JSONPointerScan.range(of: pointer, in: bytes) else { continue }
+                        case .success(let range?) = JSONPointerScan.range(of: pointer, in: bytes)
+                    else { continue }
                     guard let scanned = try? JSONParser.parse(Array(bytes[range])), JSONWriter.write(scanned) == JSONWriter.write(node) else {
                         fatalError("the pointer scan disagrees with the document at '\(text)'")
                     }
@@ -89,29 +91,36 @@ public enum ParserEntryPoints {
                 let stream = K6PointStream(path: "fuzz", metric: K6MetricName("http_req_duration{name:a}"), window: (0, 4e9), needsSpan: true)
                 if let kept = (try? withMemoryFile(bytes) { (file) throws(SourceError) in try stream.scan(file: file) })?.kept, !kept.isEmpty {
                     let ranks = [0, kept.count / 2, kept.count - 1]
-                    let selected = try ExactSelection(limit: 2).values(atRanks: ranks, count: kept.count) { (visit) throws(SourceError) in kept.forEach(visit) }
+                    let selected = try ExactSelection(limit: 2).values(atRanks: ranks, count: kept.count) { (visit) throws(SourceError) in
+                        kept.forEach(visit)
+                    }
                     guard selected == ranks.map({ kept.sorted()[$0] }) else { fatalError("the exact selection disagrees with sorting") }
                 }
                 let document = try DocumentLoader.parse(bytes, as: .json)
-                return "\(try K6Summary.measurements(document: document, name: "fuzz", metric: K6MetricName("http_req_duration"), stat: "p95").count) results"
+                return
+                    "\(try K6Summary.measurements(document: document, name: "fuzz", metric: K6MetricName("http_req_duration"), stat: "p95").count) results"
             case "jtl":
                 let summary = try withMemoryFile(bytes) { (file) throws(SourceError) in
                     try JTLSummary.read(file: file, name: "fuzz", window: Window(start: 0, end: 4e9), onlyLabel: nil)
                 }
                 for label in summary.labelOrder {
                     for statistic in ["p95", "p99.9", "avg", "errorRate", "throughput"].compactMap(LoadTestStatistic.init) {
-                        for definition in PercentileDefinition.allCases { _ = statistic.value(of: summary.byLabel[label]!, window: nil, percentiles: definition) }
+                        for definition in PercentileDefinition.allCases {
+                            _ = statistic.value(of: summary.byLabel[label]!, window: nil, percentiles: definition)
+                        }
                     }
                 }
                 return "\(summary.labelOrder.count) labels"
             case "locust":
-                return "\(try withMemoryFile(bytes) { (file) throws(SourceError) in try LocustSource.measurements(file: file, name: "fuzz", stat: "95%", wantedName: nil, wantedType: nil) }.count) rows"
+                return
+                    "\(try withMemoryFile(bytes) { (file) throws(SourceError) in try LocustSource.measurements(file: file, name: "fuzz", stat: "95%", wantedName: nil, wantedType: nil) }.count) rows"
             case "slo":
                 // slo.yaml or sli.yaml; a valid slo.yaml is evaluated with every SLI at 1.
                 let node = try DocumentLoader.parse(bytes, as: .yaml)
                 let definitions = SLIDefinitionsDecoder.decode(node)
                 for definition in definitions.definitions?.indicators ?? [] {
-                    let placeholders = SLIPlaceholders(filter: ["a": "b"], variables: ["SERVICE": "s"], environment: [:], window: Window(start: 0, end: 61))
+                    let placeholders = SLIPlaceholders(
+                        filter: ["a": "b"], variables: ["SERVICE": "s"], environment: [:], window: Window(start: 0, end: 61))
                     _ = placeholders.unresolved(in: placeholders.fill(definition.query))
                     _ = DynatraceQuery.sliQuery(definition.query)
                 }
@@ -124,8 +133,11 @@ public enum ParserEntryPoints {
             case "history":
                 let text = String(decoding: bytes, as: UTF8.self)
                 let records = text.split(separator: "\n").compactMap { try? HistoryRecord.parse(String($0)).get() }
-                let set = ComparisonSet.select(from: records, comparison: .init(
-                    compareWith: .severalResults, includeResultWithScore: .passOrWarn, numberOfComparisonResults: 5, aggregateFunction: .p90), context: [:])
+                let set = ComparisonSet.select(
+                    from: records,
+                    comparison: .init(
+                        compareWith: .severalResults, includeResultWithScore: .passOrWarn, numberOfComparisonResults: 5, aggregateFunction: .p90),
+                    context: [:])
                 for record in records {
                     for value in record.values { _ = set.aggregate(id: value.id, key: value.key) }
                     // The numbers go back out: into the file, the reports' text and the comparisons.

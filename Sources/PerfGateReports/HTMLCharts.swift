@@ -28,8 +28,11 @@ enum HTMLChart {
         let colour = colour(grade), t = "<title>\(HTMLReport.text(title))</title>"
         switch grade {
         case "ok": return "<circle class=\"mark-ok\" cx=\"\(f(x))\" cy=\"\(f(y))\" r=\"3.5\" fill=\"\(colour)\">\(t)</circle>"
-        case "warning": return "<rect class=\"mark-warning\" x=\"\(f(x - 4))\" y=\"\(f(y - 4))\" width=\"8\" height=\"8\" fill=\"\(colour)\">\(t)</rect>"
-        default: return "<path class=\"mark-severe\" d=\"M\(f(x)) \(f(y - 5))L\(f(x + 5)) \(f(y + 4))L\(f(x - 5)) \(f(y + 4))Z\" fill=\"\(colour)\">\(t)</path>"
+        case "warning":
+            return "<rect class=\"mark-warning\" x=\"\(f(x - 4))\" y=\"\(f(y - 4))\" width=\"8\" height=\"8\" fill=\"\(colour)\">\(t)</rect>"
+        default:
+            return
+                "<path class=\"mark-severe\" d=\"M\(f(x)) \(f(y - 5))L\(f(x + 5)) \(f(y + 4))L\(f(x - 5)) \(f(y + 4))Z\" fill=\"\(colour)\">\(t)</path>"
         }
     }
 
@@ -113,28 +116,36 @@ struct LineChart {
         let values = lines.flatMap { $0.points.compactMap(\.y) } + rules.map(\.value)
         let scale = HTMLChart.Scale(values.filter(\.isFinite))
         let span = xRange.upperBound - xRange.lowerBound
-        func x(_ value: Double) -> Double { span == 0 ? (Self.left + Self.right) / 2 : Self.left + (Self.right - Self.left) * (value - xRange.lowerBound) / span }
+        func x(_ value: Double) -> Double {
+            span == 0 ? (Self.left + Self.right) / 2 : Self.left + (Self.right - Self.left) * (value - xRange.lowerBound) / span
+        }
         func y(_ value: Double) -> Double {
             let clamped = max(scale.low, min(scale.high, value))
             return Self.bottom - (Self.bottom - Self.top) * (clamped - scale.low) / (scale.high - scale.low)
         }
         let f = HTMLChart.f
-        var svg = "<svg class=\"chart\" viewBox=\"0 0 640 220\" width=\"640\" height=\"220\" role=\"img\" aria-labelledby=\"\(id)\" font-family=\"sans-serif\" font-size=\"11\">"
+        var svg =
+            "<svg class=\"chart\" viewBox=\"0 0 640 220\" width=\"640\" height=\"220\" role=\"img\" aria-labelledby=\"\(id)\" font-family=\"sans-serif\" font-size=\"11\">"
         svg += "<title id=\"\(id)\">\(HTMLReport.text(title))</title>"
         for tick in scale.ticks {
-            svg += "<line x1=\"\(f(Self.left))\" x2=\"\(f(Self.right))\" y1=\"\(f(y(tick)))\" y2=\"\(f(y(tick)))\" stroke=\"\(HTMLChart.Palette.grid)\" stroke-width=\"1\"/>"
-            svg += "<text class=\"tick\" x=\"\(f(Self.left - 6))\" y=\"\(f(y(tick) + 4))\" text-anchor=\"end\" fill=\"\(HTMLChart.Palette.muted)\">\(HTMLReport.text(NumberText.format(tick)))</text>"
+            svg +=
+                "<line x1=\"\(f(Self.left))\" x2=\"\(f(Self.right))\" y1=\"\(f(y(tick)))\" y2=\"\(f(y(tick)))\" stroke=\"\(HTMLChart.Palette.grid)\" stroke-width=\"1\"/>"
+            svg +=
+                "<text class=\"tick\" x=\"\(f(Self.left - 6))\" y=\"\(f(y(tick) + 4))\" text-anchor=\"end\" fill=\"\(HTMLChart.Palette.muted)\">\(HTMLReport.text(NumberText.format(tick)))</text>"
         }
         for label in xLabels {
             let anchor = x(label.x) < Self.left + 40 ? "start" : x(label.x) > Self.right - 40 ? "end" : "middle"
-            svg += "<text class=\"tick\" x=\"\(f(x(label.x)))\" y=\"204\" text-anchor=\"\(anchor)\" fill=\"\(HTMLChart.Palette.muted)\">\(HTMLReport.text(label.text))</text>"
+            svg +=
+                "<text class=\"tick\" x=\"\(f(x(label.x)))\" y=\"204\" text-anchor=\"\(anchor)\" fill=\"\(HTMLChart.Palette.muted)\">\(HTMLReport.text(label.text))</text>"
         }
         for rule in rules {
             let colour = HTMLChart.colour(rule.grade)
             let (from, to) = rule.at.map { (max(Self.left, x($0) - 14), min(Self.right, x($0) + 14)) } ?? (Self.left, Self.right)
-            svg += "<line class=\"rule rule-\(rule.grade)\" x1=\"\(f(from))\" x2=\"\(f(to))\" y1=\"\(f(y(rule.value)))\" y2=\"\(f(y(rule.value)))\" stroke=\"\(colour)\" stroke-width=\"1.5\" stroke-dasharray=\"5 3\"><title>\(HTMLReport.text(rule.label))</title></line>"
+            svg +=
+                "<line class=\"rule rule-\(rule.grade)\" x1=\"\(f(from))\" x2=\"\(f(to))\" y1=\"\(f(y(rule.value)))\" y2=\"\(f(y(rule.value)))\" stroke=\"\(colour)\" stroke-width=\"1.5\" stroke-dasharray=\"5 3\"><title>\(HTMLReport.text(rule.label))</title></line>"
             if rule.at == nil {
-                svg += "<text class=\"rule-label\" x=\"\(f(Self.left + 4))\" y=\"\(f(y(rule.value) - 3))\" fill=\"\(colour)\">\(HTMLReport.text(rule.label))</text>"
+                svg +=
+                    "<text class=\"rule-label\" x=\"\(f(Self.left + 4))\" y=\"\(f(y(rule.value) - 3))\" fill=\"\(colour)\">\(HTMLReport.text(rule.label))</text>"
             }
         }
         for (index, line) in lines.enumerated() {
@@ -147,7 +158,8 @@ struct LineChart {
                 pen = true
             }
             if !path.isEmpty {
-                svg += "<path class=\"line\" d=\"\(path)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\"><title>\(HTMLReport.text(line.label))</title></path>"
+                svg +=
+                    "<path class=\"line\" d=\"\(path)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\"><title>\(HTMLReport.text(line.label))</title></path>"
             }
             for point in line.points {
                 guard let value = point.y, value.isFinite, let mark = point.mark else { continue }
@@ -157,11 +169,14 @@ struct LineChart {
         if let highlight {
             for line in lines {
                 guard let point = line.points.last(where: { $0.x == highlight }), let value = point.y, value.isFinite else { continue }
-                svg += "<circle class=\"current-ring\" cx=\"\(f(x(highlight)))\" cy=\"\(f(y(value)))\" r=\"8\" fill=\"none\" stroke=\"\(HTMLChart.Palette.ink)\" stroke-width=\"1.5\"/>"
+                svg +=
+                    "<circle class=\"current-ring\" cx=\"\(f(x(highlight)))\" cy=\"\(f(y(value)))\" r=\"8\" fill=\"none\" stroke=\"\(HTMLChart.Palette.ink)\" stroke-width=\"1.5\"/>"
             }
-            svg += "<line class=\"current\" x1=\"\(f(x(highlight)))\" x2=\"\(f(x(highlight)))\" y1=\"\(f(Self.top))\" y2=\"\(f(Self.bottom))\" stroke=\"\(HTMLChart.Palette.ink)\" stroke-width=\"1\" stroke-dasharray=\"2 2\"><title>this run</title></line>"
+            svg +=
+                "<line class=\"current\" x1=\"\(f(x(highlight)))\" x2=\"\(f(x(highlight)))\" y1=\"\(f(Self.top))\" y2=\"\(f(Self.bottom))\" stroke=\"\(HTMLChart.Palette.ink)\" stroke-width=\"1\" stroke-dasharray=\"2 2\"><title>this run</title></line>"
         }
-        svg += "<line x1=\"\(f(Self.left))\" x2=\"\(f(Self.right))\" y1=\"\(f(Self.bottom))\" y2=\"\(f(Self.bottom))\" stroke=\"\(HTMLChart.Palette.muted)\"/>"
+        svg +=
+            "<line x1=\"\(f(Self.left))\" x2=\"\(f(Self.right))\" y1=\"\(f(Self.bottom))\" y2=\"\(f(Self.bottom))\" stroke=\"\(HTMLChart.Palette.muted)\"/>"
         return svg + "</svg>\n"
     }
 }
@@ -189,7 +204,8 @@ struct BulletChart {
         var start = 10.0, current: String?
         func close(_ end: Double) {
             guard let current, end > start else { return }
-            bands += "<rect class=\"band-\(current)\" x=\"\(HTMLChart.f(start))\" y=\"4\" width=\"\(HTMLChart.f(end - start))\" height=\"20\" fill=\"\(HTMLChart.Palette.bands[current] ?? "#eee")\"/>"
+            bands +=
+                "<rect class=\"band-\(current)\" x=\"\(HTMLChart.f(start))\" y=\"4\" width=\"\(HTMLChart.f(end - start))\" height=\"20\" fill=\"\(HTMLChart.Palette.bands[current] ?? "#eee")\"/>"
         }
         for column in stride(from: 10.0, to: 310, by: 2) {
             let grade = self.grade(low + (column + 1 - 10) / 300 * span)
@@ -202,9 +218,11 @@ struct BulletChart {
         close(310)
         var ticks = ""
         for limit in limits {
-            ticks += "<line class=\"limit\" x1=\"\(HTMLChart.f(x(limit.value)))\" x2=\"\(HTMLChart.f(x(limit.value)))\" y1=\"2\" y2=\"26\" stroke=\"\(HTMLChart.Palette.muted)\" stroke-width=\"2\"><title>\(HTMLReport.text(limit.label))</title></line>"
+            ticks +=
+                "<line class=\"limit\" x1=\"\(HTMLChart.f(x(limit.value)))\" x2=\"\(HTMLChart.f(x(limit.value)))\" y1=\"2\" y2=\"26\" stroke=\"\(HTMLChart.Palette.muted)\" stroke-width=\"2\"><title>\(HTMLReport.text(limit.label))</title></line>"
         }
-        let bar = "<rect class=\"bar\" x=\"10\" y=\"11\" width=\"\(HTMLChart.f(max(1, x(value) - 10)))\" height=\"6\" fill=\"\(HTMLChart.Palette.ink)\"/>"
+        let bar =
+            "<rect class=\"bar\" x=\"10\" y=\"11\" width=\"\(HTMLChart.f(max(1, x(value) - 10)))\" height=\"6\" fill=\"\(HTMLChart.Palette.ink)\"/>"
         return "<svg class=\"bullet\" viewBox=\"0 0 320 28\" width=\"320\" height=\"28\" role=\"img\" aria-labelledby=\"\(id)\">"
             + "<title id=\"\(id)\">\(HTMLReport.text(title))</title>\(bands)\(ticks)\(bar)</svg>\n"
     }

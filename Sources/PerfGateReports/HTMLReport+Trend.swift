@@ -19,23 +19,31 @@ extension HTMLReport {
                 let entry = trend.value(run: offset, id: indicator.id, key: key)
                 let value = entry?.value.flatMap { $0.isFinite ? $0 : nil }
                 let status = entry?.status ?? "none"
-                let title = "\(key), \(CivilDate.rfc3339(run.time)): \(value.map(NumberText.precise) ?? "no value"), \(status), run score \(NumberText.format(run.score))"
+                let title =
+                    "\(key), \(CivilDate.rfc3339(run.time)): \(value.map(NumberText.precise) ?? "no value"), \(status), run score \(NumberText.format(run.score))"
                 return LineChart.Point(x: Double(offset), y: value, mark: (HTMLChart.grade(of: status), title))
             }
             let current = currentValue(indicator, key: key)
-            points.append(LineChart.Point(
-                x: Double(now), y: current.value,
-                mark: (HTMLChart.grade(of: current.status), "\(key), this run: \(current.value.map(NumberText.precise) ?? "no value"), \(current.status)")))
+            points.append(
+                LineChart.Point(
+                    x: Double(now), y: current.value,
+                    mark: (
+                        HTMLChart.grade(of: current.status),
+                        "\(key), this run: \(current.value.map(NumberText.precise) ?? "no value"), \(current.status)"
+                    )))
             lines.append(LineChart.Line(label: key, points: points))
         }
-        let xLabels = [(x: 0.0, text: shortTime(runs[0].time)), (x: Double(now), text: "this run")]
+        let xLabels =
+            [(x: 0.0, text: shortTime(runs[0].time)), (x: Double(now), text: "this run")]
             + (now >= 4 ? [(x: Double(now / 2), text: shortTime(runs[now / 2].time))] : [])
-        let title = "Trend of \(indicator.id) over the last \(runs.count) run\(runs.count == 1 ? "" : "s") and this one"
+        let title =
+            "Trend of \(indicator.id) over the last \(runs.count) run\(runs.count == 1 ? "" : "s") and this one"
             + (keys.count > 1 ? " (\(keys.joined(separator: ", ")))" : "")
         let chart = LineChart(
             id: "trend-\(index)", title: title, lines: lines, rules: rules(indicator, keys: keys, at: Double(now)),
             xRange: 0...Double(now), xLabels: xLabels, highlight: Double(now))
-        return "<figure class=\"trend\">\n<figcaption>\(text(title)), this run ringed; a circle passed, a square warned, a triangle failed</figcaption>\n"
+        return
+            "<figure class=\"trend\">\n<figcaption>\(text(title)), this run ringed; a circle passed, a square warned, a triangle failed</figcaption>\n"
             + chart.render() + trendTable(indicator, keys: keys, trend: trend) + "</figure>\n"
     }
 
@@ -67,21 +75,26 @@ extension HTMLReport {
             var seen = Set<String>()
             return targets.compactMap { kind, grade, target in
                 guard !target.criterion.isRelative || objective.hasComparison, target.targetValue.isFinite,
-                      seen.insert("\(kind)\(target.targetValue)").inserted else { return nil }
+                    seen.insert("\(kind)\(target.targetValue)").inserted
+                else { return nil }
                 return LineChart.Rule(
-                    value: target.targetValue, label: "\(kind) \(target.criteria)" + (target.criterion.isRelative ? " = \(NumberText.precise(target.targetValue))" : ""),
+                    value: target.targetValue,
+                    label: "\(kind) \(target.criteria)" + (target.criterion.isRelative ? " = \(NumberText.precise(target.targetValue))" : ""),
                     grade: grade, at: target.criterion.isRelative ? now : nil)
             }
         }
         var rules = Thresholds.keys.compactMap { key in
-            indicator.thresholds[key].map { LineChart.Rule(value: $0, label: "\(key) \(NumberText.precise($0))", grade: key.hasSuffix("Severe") ? "severe" : "warning", at: nil) }
+            indicator.thresholds[key].map {
+                LineChart.Rule(value: $0, label: "\(key) \(NumberText.precise($0))", grade: key.hasSuffix("Severe") ? "severe" : "warning", at: nil)
+            }
         }
         for comparison in indicator.comparisons where keys.contains(comparison.key) {
             for key in Thresholds.keys where comparison.thresholds[key] != indicator.thresholds[key] {
                 guard let limit = comparison.thresholds[key], limit.isFinite else { continue }
-                rules.append(LineChart.Rule(
-                    value: limit, label: "\(comparison.key): \(key) \(NumberText.precise(limit)), relative to earlier runs",
-                    grade: key.hasSuffix("Severe") ? "severe" : "warning", at: now))
+                rules.append(
+                    LineChart.Rule(
+                        value: limit, label: "\(comparison.key): \(key) \(NumberText.precise(limit)), relative to earlier runs",
+                        grade: key.hasSuffix("Severe") ? "severe" : "warning", at: now))
             }
         }
         return rules
@@ -119,7 +132,8 @@ extension HTMLReport {
             html += "<ul class=\"series-summary\">\n"
             for line in lines {
                 let values = line.points.compactMap(\.value)
-                html += "<li><span class=\"key\">\(text(line.key))</span>: \(values.count) points, min \(NumberText.precise(values.min()!)), max \(NumberText.precise(values.max()!)), last \(NumberText.precise(values.last!))</li>\n"
+                html +=
+                    "<li><span class=\"key\">\(text(line.key))</span>: \(values.count) points, min \(NumberText.precise(values.min()!)), max \(NumberText.precise(values.max()!)), last \(NumberText.precise(values.last!))</li>\n"
             }
             html += "</ul>\n</figure>\n"
         }

@@ -28,14 +28,16 @@ package enum HTMLReport {
             """
         html += "<p class=\"total\">\(text(TerminalReport.totalLine(result)))</p>\n<dl>\n"
         if let window = result.window {
-            html += "<dt>Window</dt><dd>\(text(CivilDate.rfc3339(window.start))) to \(text(CivilDate.rfc3339(window.end))) (\(text(ResultText.duration(window.duration))))</dd>\n"
+            html +=
+                "<dt>Window</dt><dd>\(text(CivilDate.rfc3339(window.start))) to \(text(CivilDate.rfc3339(window.end))) (\(text(ResultText.duration(window.duration))))</dd>\n"
         }
         if let spec = result.specPath { html += "<dt>Spec</dt><dd><code>\(text(spec))</code></dd>\n" }
         if !result.comparedRuns.isEmpty {
             html += "<dt>Compared with</dt><dd>\(text(result.comparedRuns.map(ResultText.comparedRun).joined(separator: ", ")))</dd>\n"
         }
         if let first = result.trend.first, let last = result.trend.last {
-            html += "<dt>Trend</dt><dd>the last \(result.trend.count) earlier run\(result.trend.count == 1 ? "" : "s") of the history, \(text(CivilDate.rfc3339(first.time))) to \(text(CivilDate.rfc3339(last.time))), and this run</dd>\n"
+            html +=
+                "<dt>Trend</dt><dd>the last \(result.trend.count) earlier run\(result.trend.count == 1 ? "" : "s") of the history, \(text(CivilDate.rfc3339(first.time))) to \(text(CivilDate.rfc3339(last.time))), and this run</dd>\n"
         }
         if let failure = result.failure { html += "<dt>Stopped</dt><dd>\(text(failure))</dd>\n" }
         html += "</dl>\n</header>\n<main>\n"
@@ -85,13 +87,18 @@ package enum HTMLReport {
         var html = "<ul class=\"values\">\n"
         for (offset, measurement) in indicator.measurements.prefix(maxValues).enumerated() {
             let value = measurement.value.map(NumberText.precise) ?? "no value"
-            let grade = indicator.violations.first { $0.key == measurement.key }.map { $0.breach.isSevere ? "severe" : "warning" } ?? (measurement.value == nil ? "severe" : "ok")
-            html += "<li class=\"value grade-\(grade)\"><span class=\"key\">\(text(measurement.key))</span> <span class=\"number\">\(text(value))</span> <span class=\"state\">\(grade)</span>\n"
+            let grade =
+                indicator.violations.first { $0.key == measurement.key }.map { $0.breach.isSevere ? "severe" : "warning" }
+                ?? (measurement.value == nil ? "severe" : "ok")
+            html +=
+                "<li class=\"value grade-\(grade)\"><span class=\"key\">\(text(measurement.key))</span> <span class=\"number\">\(text(value))</span> <span class=\"state\">\(grade)</span>\n"
             if let number = measurement.value, number.isFinite {
                 let limits = comparisonLimits(indicator, key: measurement.key) ?? indicator.thresholds
                 let ticks = Thresholds.keys.compactMap { key in limits[key].map { (value: $0, label: "\(key) \(NumberText.precise($0))") } }
-                let title = "\(measurement.key): \(value)" + (ticks.isEmpty ? ", no limits" : " against " + ticks.map(\.label).joined(separator: ", "))
-                html += BulletChart(value: number, limits: ticks, grade: Self.grade(limits), title: title, id: "chart-\(index)-\(offset + 1)").render()
+                let title =
+                    "\(measurement.key): \(value)" + (ticks.isEmpty ? ", no limits" : " against " + ticks.map(\.label).joined(separator: ", "))
+                html += BulletChart(value: number, limits: ticks, grade: Self.grade(limits), title: title, id: "chart-\(index)-\(offset + 1)")
+                    .render()
             }
             html += "</li>\n"
         }
@@ -109,11 +116,14 @@ package enum HTMLReport {
             return "<ul class=\"values\"><li class=\"value grade-severe\">no value: \(text(objective.message ?? "none received"))</li></ul>\n"
         }
         let grade = HTMLChart.grade(of: objective.status.rawValue)
-        var html = "<ul class=\"values\">\n<li class=\"value grade-\(grade)\"><span class=\"key\">\(text(objective.objective.sli))</span> <span class=\"number\">\(text(NumberText.precise(value)))</span> <span class=\"state\">\(objective.status.rawValue)</span>\n"
+        var html =
+            "<ul class=\"values\">\n<li class=\"value grade-\(grade)\"><span class=\"key\">\(text(objective.objective.sli))</span> <span class=\"number\">\(text(NumberText.precise(value)))</span> <span class=\"state\">\(objective.status.rawValue)</span>\n"
         if !objective.objective.pass.isEmpty {
             let ticks = criteriaTicks(objective)
             let title = "\(objective.objective.sli): \(NumberText.precise(value)) against " + ticks.map(\.label).joined(separator: ", ")
-            html += BulletChart(value: value, limits: ticks, grade: { HTMLChart.grade(of: objective.status(at: $0).rawValue) }, title: title, id: "chart-\(index)-1").render()
+            html += BulletChart(
+                value: value, limits: ticks, grade: { HTMLChart.grade(of: objective.status(at: $0).rawValue) }, title: title, id: "chart-\(index)-1"
+            ).render()
         }
         return html + "</li>\n</ul>\n"
     }

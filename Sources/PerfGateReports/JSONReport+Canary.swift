@@ -13,10 +13,15 @@ import PerfGateCore
 extension JSONReport {
     static func canary(_ canary: CanaryResult) -> Node {
         var pairs: [(String, Node)] = [
-            ("classification", .string(canary.classification.rawValue)), ("critical", .bool(canary.critical)), ("reason", .string(canary.reason)),
+            ("classification", .string(canary.classification.rawValue)), ("critical", .bool(canary.critical)), ("reason", .string(canary.reason))
         ]
         if let interval = canary.interval {
-            pairs.append(("interval", .object([("lower", .number(interval.lower)), ("upper", .number(interval.upper)), ("confidence", .number(CanaryConfig.confidence))])))
+            pairs.append(
+                (
+                    "interval",
+                    .object([("lower", .number(interval.lower)), ("upper", .number(interval.upper)), ("confidence", .number(CanaryConfig.confidence))]
+                    )
+                ))
             pairs.append(("estimate", .number(interval.estimate)))
         }
         if let tolerance = canary.tolerance { pairs.append(("tolerance", .number(tolerance))) }
@@ -31,12 +36,13 @@ extension JSONReport {
     static func summary(_ summary: CanarySampleSummary) -> Node {
         let numbers: [(String, Double?)] = [
             ("mean", summary.mean), ("min", summary.minimum), ("lowerQuartile", summary.lowerQuartile), ("median", summary.median),
-            ("upperQuartile", summary.upperQuartile), ("max", summary.maximum),
+            ("upperQuartile", summary.upperQuartile), ("max", summary.maximum)
         ]
-        return .object([
-            ("count", .number(Double(summary.count))), ("missing", .number(Double(summary.missing))),
-            ("outliersRemoved", .number(Double(summary.outliersRemoved))),
-        ] + numbers.map { ($0.0, $0.1.map(Node.number) ?? .null) })
+        return .object(
+            [
+                ("count", .number(Double(summary.count))), ("missing", .number(Double(summary.missing))),
+                ("outliersRemoved", .number(Double(summary.outliersRemoved)))
+            ] + numbers.map { ($0.0, $0.1.map(Node.number) ?? .null) })
     }
 }
 
@@ -50,7 +56,8 @@ extension JSONReportReader {
             classification: classification, critical: try item.optionalBool("critical") ?? false, reason: try item.optionalString("reason") ?? "",
             baseline: try summary(item.child("baseline")), canary: try summary(item.child("canary")))
         if let interval = try item.optionalChild("interval") {
-            result.interval = MannWhitney.Interval(lower: try interval.number("lower"), upper: try interval.number("upper"), estimate: try item.number("estimate"))
+            result.interval = MannWhitney.Interval(
+                lower: try interval.number("lower"), upper: try interval.number("upper"), estimate: try item.number("estimate"))
         }
         result.tolerance = try item.optionalNumber("tolerance")
         result.meanRatio = try item.optionalNumber("meanRatio")

@@ -10,12 +10,15 @@ extension JSONReport {
             ("totalScore", .number(result.totalScore)),
             ("score", .number(result.totalScore)),
             ("message", .string(slo.message)),
-            ("objectives", .object([
-                ("pass", .number(result.objectives.pass)), ("warning", slo.warningTarget.map(Node.number) ?? .null),
-                ("maximumScore", .number(slo.maximumScore)),
-            ])),
+            (
+                "objectives",
+                .object([
+                    ("pass", .number(result.objectives.pass)), ("warning", slo.warningTarget.map(Node.number) ?? .null),
+                    ("maximumScore", .number(slo.maximumScore))
+                ])
+            ),
             ("indicatorResults", .array(result.indicatorResults.map(sloIndicator))),
-            ("comparedRuns", comparedRuns(result.comparedRuns)),
+            ("comparedRuns", comparedRuns(result.comparedRuns))
         ]
         if !slo.notes.isEmpty { pairs.append(("notes", .array(slo.notes.map(Node.string)))) }
         return .object(pairs + common(result))
@@ -27,25 +30,31 @@ extension JSONReport {
         var pairs: [(String, Node)] = [
             ("score", .number(objective.score)),
             ("status", .string(objective.status.rawValue)),
-            ("value", .object([
-                ("metric", .string(objective.objective.sli)), ("value", .number(objective.value ?? 0)),
-                ("comparedValue", .number(objective.comparedValue)), ("success", .bool(success)),
-                ("message", .string(objective.message ?? "")),
-            ])),
+            (
+                "value",
+                .object([
+                    ("metric", .string(objective.objective.sli)), ("value", .number(objective.value ?? 0)),
+                    ("comparedValue", .number(objective.comparedValue)), ("success", .bool(success)),
+                    ("message", .string(objective.message ?? ""))
+                ])
+            ),
             ("displayName", .string(objective.objective.displayName ?? "")),
             ("passTargets", targets(objective.passTargets, criteria: objective.objective.pass, informational: objective.status == .info)),
             ("warningTargets", targets(objective.warningTargets, criteria: objective.objective.warning, informational: objective.status == .info)),
             ("keySli", .bool(objective.objective.keySLI)),
             // The criteria as slo.yaml groups them (any set passes when all of its criteria do).
-            ("criteria", .object([
-                ("pass", .array(objective.objective.pass.map { .array($0.map { .string($0.text) }) })),
-                ("warning", .array(objective.objective.warning.map { .array($0.map { .string($0.text) }) })),
-            ])),
+            (
+                "criteria",
+                .object([
+                    ("pass", .array(objective.objective.pass.map { .array($0.map { .string($0.text) }) })),
+                    ("warning", .array(objective.objective.warning.map { .array($0.map { .string($0.text) }) }))
+                ])
+            ),
             ("hasComparedValue", .bool(objective.hasComparison)),
             ("weight", .number(objective.objective.weight)),
             ("id", .string(indicator.id)),
             ("verdict", .string(indicator.verdict.rawValue)),
-            ("source", .string(indicator.source)),
+            ("source", .string(indicator.source))
         ]
         if let query = indicator.resolvedQuery { pairs.append(("query", .string(query))) }
         if let error = indicator.error { pairs.append(("error", .string(error))) }
@@ -57,25 +66,28 @@ extension JSONReport {
     static func targets(_ targets: [SLOTarget], criteria: [[Criterion]], informational: Bool) -> Node {
         if informational { return .array([]) }
         if criteria.isEmpty { return .null }
-        return .array(targets.map { target in
-            .object([
-                ("criteria", .string(target.criteria)), ("targetValue", .number(target.targetValue)),
-                ("violated", .bool(target.violated)),
-            ])
-        })
+        return .array(
+            targets.map { target in
+                .object([
+                    ("criteria", .string(target.criteria)), ("targetValue", .number(target.targetValue)),
+                    ("violated", .bool(target.violated))
+                ])
+            })
     }
 
     static func comparedRuns(_ runs: [HistoryRecord]) -> Node {
-        .array(runs.map { run in
-            var pairs: [(String, Node)] = [
-                ("time", .string(CivilDate.rfc3339(run.time))), ("result", .string(run.result.rawValue)), ("score", .number(run.score)),
-            ]
-            if let window = run.window {
-                pairs.append(("window", .object([("start", .string(CivilDate.rfc3339(window.start))), ("end", .string(CivilDate.rfc3339(window.end)))])))
-            }
-            if let digest = run.specDigest { pairs.append(("specDigest", .string(digest))) }
-            return .object(pairs)
-        })
+        .array(
+            runs.map { run in
+                var pairs: [(String, Node)] = [
+                    ("time", .string(CivilDate.rfc3339(run.time))), ("result", .string(run.result.rawValue)), ("score", .number(run.score))
+                ]
+                if let window = run.window {
+                    pairs.append(
+                        ("window", .object([("start", .string(CivilDate.rfc3339(window.start))), ("end", .string(CivilDate.rfc3339(window.end)))])))
+                }
+                if let digest = run.specDigest { pairs.append(("specDigest", .string(digest))) }
+                return .object(pairs)
+            })
     }
 
     /// The limits that are set, by name.
@@ -84,11 +96,12 @@ extension JSONReport {
     }
 
     static func comparisons(_ comparisons: [KeyComparison]) -> Node {
-        .array(comparisons.map { comparison in
-            .object([
-                ("key", .string(comparison.key)), ("comparedValue", comparison.comparedValue.map(Node.number) ?? .null),
-                ("thresholds", thresholds(comparison.thresholds)),
-            ])
-        })
+        .array(
+            comparisons.map { comparison in
+                .object([
+                    ("key", .string(comparison.key)), ("comparedValue", comparison.comparedValue.map(Node.number) ?? .null),
+                    ("thresholds", thresholds(comparison.thresholds))
+                ])
+            })
     }
 }

@@ -18,7 +18,9 @@ package enum JSONReport {
 
     /// The same text, handed to `sink` in pieces of whole lines (about 1 MiB each), with every
     /// string passed through `strings` (a redactor) first: the report never exists whole in memory.
-    package static func render(_ result: EvaluationResult, complete: Bool = false, strings: ((String) -> String)?, to sink: @escaping (String) -> Void) {
+    package static func render(
+        _ result: EvaluationResult, complete: Bool = false, strings: ((String) -> String)?, to sink: @escaping (String) -> Void
+    ) {
         var json = JSONStreamWriter(pretty: true, strings: strings, sink: sink)
         write(fields(result, complete: complete), into: &json)
         _ = json.finish()
@@ -41,7 +43,7 @@ package enum JSONReport {
             .node("result", .string(result.verdict.rawValue)),
             .node("totalScore", .number(result.totalScore)),
             .node("objectives", .object([("pass", .number(result.objectives.pass)), ("warning", .number(result.objectives.warning))])),
-            .fieldLists("indicatorResults", count: result.indicatorResults.count) { indicator(result.indicatorResults[$0], complete: complete) },
+            .fieldLists("indicatorResults", count: result.indicatorResults.count) { indicator(result.indicatorResults[$0], complete: complete) }
         ]
         if !result.comparedRuns.isEmpty { fields.append(.node("comparedRuns", comparedRuns(result.comparedRuns))) }
         if let failure = result.failure { fields.append(.node("error", .string(failure))) }
@@ -50,14 +52,15 @@ package enum JSONReport {
     }
 
     static func tree(_ fields: [Field]) -> Node {
-        .object(fields.map { field -> (String, Node) in
-            switch field {
-            case .node(let key, let node): return (key, node)
-            case .list(let key, let count, let element): return (key, .array((0..<count).map(element)))
-            case .fields(let key, let nested): return (key, tree(nested))
-            case .fieldLists(let key, let count, let element): return (key, .array((0..<count).map { tree(element($0)) }))
-            }
-        })
+        .object(
+            fields.map { field -> (String, Node) in
+                switch field {
+                case .node(let key, let node): return (key, node)
+                case .list(let key, let count, let element): return (key, .array((0..<count).map(element)))
+                case .fields(let key, let nested): return (key, tree(nested))
+                case .fieldLists(let key, let count, let element): return (key, .array((0..<count).map { tree(element($0)) }))
+                }
+            })
     }
 
     static func write(_ fields: [Field], into json: inout JSONStreamWriter) {
@@ -88,10 +91,14 @@ package enum JSONReport {
     static func common(_ result: EvaluationResult) -> [(String, Node)] {
         var pairs: [(String, Node)] = []
         if let window = result.window {
-            pairs.append(("window", .object([
-                ("start", .string(CivilDate.rfc3339(window.start))), ("end", .string(CivilDate.rfc3339(window.end))),
-                ("durationSeconds", .number(window.duration)),
-            ])))
+            pairs.append(
+                (
+                    "window",
+                    .object([
+                        ("start", .string(CivilDate.rfc3339(window.start))), ("end", .string(CivilDate.rfc3339(window.end))),
+                        ("durationSeconds", .number(window.duration))
+                    ])
+                ))
             // Pitometer echoed its run options; timeStart/timeEnd in Unix seconds.
             pairs.append(("options", .object([("timeStart", .number(window.start)), ("timeEnd", .number(window.end))])))
         } else {
@@ -110,13 +117,14 @@ package enum JSONReport {
             .node("score", .number(result.score)),
             .node("metricScore", .number(result.metricScore)),
             .node("verdict", .string(result.verdict.rawValue)),
-            .node("source", .string(result.source)),
+            .node("source", .string(result.source))
         ]
         if complete || result.measurements.count <= maxValues {
-            fields.append(.list("values", count: result.measurements.count) { index in
-                let measurement = result.measurements[index]
-                return .object([("key", .string(measurement.key)), ("value", measurement.value.map(Node.number) ?? .null)])
-            })
+            fields.append(
+                .list("values", count: result.measurements.count) { index in
+                    let measurement = result.measurements[index]
+                    return .object([("key", .string(measurement.key)), ("value", measurement.value.map(Node.number) ?? .null)])
+                })
         } else {
             fields.append(.node("valueCount", .number(Double(result.measurements.count))))
             fields.append(.node("valueDistribution", distribution(result.measurements)))
@@ -142,7 +150,7 @@ package enum JSONReport {
         }
         pairs += [
             ("min", .number(least)), ("max", .number(most)), ("mean", .number(values.reduce(0, +) / Double(values.count))),
-            ("p50", rank(50)), ("p90", rank(90)), ("p95", rank(95)), ("p99", rank(99)),
+            ("p50", rank(50)), ("p90", rank(90)), ("p95", rank(95)), ("p99", rank(99))
         ]
         return .object(pairs)
     }

@@ -25,9 +25,11 @@ package enum JSONReportReader {
             indicatorResults: try indicators.map { item throws(Failure) in isSLO ? try objective(item) : try indicator(item) },
             window: try window(reader), specPath: try reader.optionalString("spec"), evaluatedAt: try reader.optionalTime("evaluatedAt"))
         if isSLO {
-            result.kind = .keptn(SLOSummary(
-                message: try reader.optionalString("message") ?? "", maximumScore: try objectivesNode.number("maximumScore"),
-                warningTarget: try objectivesNode.optionalNumber("warning"), notes: try reader.optionalList("notes").map { item throws(Failure) in try item.string() }))
+            result.kind = .keptn(
+                SLOSummary(
+                    message: try reader.optionalString("message") ?? "", maximumScore: try objectivesNode.number("maximumScore"),
+                    warningTarget: try objectivesNode.optionalNumber("warning"),
+                    notes: try reader.optionalList("notes").map { item throws(Failure) in try item.string() }))
             result.objectives.warning = try objectivesNode.optionalNumber("warning") ?? 0
         }
         result.comparedRuns = try reader.optionalList("comparedRuns").map(comparedRun)
@@ -86,7 +88,9 @@ package enum JSONReportReader {
     }
 
     static func comparedRun(_ item: Reader) throws(Failure) -> HistoryRecord {
-        let window = try item.optionalChild("window").map { bounds throws(Failure) in Window(start: try bounds.time("start"), end: try bounds.time("end")) }
+        let window = try item.optionalChild("window").map { bounds throws(Failure) in
+            Window(start: try bounds.time("start"), end: try bounds.time("end"))
+        }
         return HistoryRecord(
             time: try item.time("time"), window: window, specKind: "", specPath: nil, specDigest: try item.optionalString("specDigest"),
             context: [:], result: try item.verdict("result"), score: try item.number("score"), values: [])
@@ -117,14 +121,17 @@ package enum JSONReportReader {
         let measured = try value.optionalBool("success") == true ? try value.optionalNumber("value") : nil
         let message = try value.optionalString("message")
         var outcome = SLOObjectiveResult(
-            objective: spec, status: status, score: try item.number("score"), value: measured, comparedValue: try value.optionalNumber("comparedValue") ?? 0,
+            objective: spec, status: status, score: try item.number("score"), value: measured,
+            comparedValue: try value.optionalNumber("comparedValue") ?? 0,
             passTargets: try targets(item.node["passTargets"], path: item.path + ".passTargets"),
-            warningTargets: try targets(item.node["warningTargets"], path: item.path + ".warningTargets"), message: message?.isEmpty == true ? nil : message)
+            warningTargets: try targets(item.node["warningTargets"], path: item.path + ".warningTargets"),
+            message: message?.isEmpty == true ? nil : message)
         outcome.hasComparison = try item.optionalBool("hasComparedValue") ?? false
         var result = IndicatorResult(
             id: try item.string("id"), source: try item.string("source"), score: outcome.score, metricScore: spec.pass.isEmpty ? 0 : spec.weight,
             violations: [], measurements: measured.map { [Measurement(key: sli, value: $0)] } ?? [], thresholds: Thresholds(),
-            error: try item.optionalString("error"), warnings: try item.optionalList("warnings").map { warning throws(Failure) in try warning.string() },
+            error: try item.optionalString("error"),
+            warnings: try item.optionalList("warnings").map { warning throws(Failure) in try warning.string() },
             objective: outcome)
         result.resolvedQuery = try item.optionalString("query")
         return result
@@ -202,7 +209,9 @@ package enum JSONReportReader {
 
         func verdict(_ key: String) throws(Failure) -> Verdict {
             let text = try string(key)
-            guard let verdict = Verdict(rawValue: text) else { throw Failure(path: path + "." + key, message: "'\(text)' is not pass, warning, fail or error") }
+            guard let verdict = Verdict(rawValue: text) else {
+                throw Failure(path: path + "." + key, message: "'\(text)' is not pass, warning, fail or error")
+            }
             return verdict
         }
 

@@ -64,7 +64,8 @@ package enum JUnitReport {
                 testCase.kind = "failure"
                 testCase.type = "canary " + canary.classification.rawValue + (canary.critical ? " (critical)" : "")
                 testCase.message = "\(LogText.inert(CanaryText.summary(canary))) (\(score))"
-                testCase.details = LogText.inert(canary.reason) + "\nbaseline: " + CanaryText.details(canary.baseline)
+                testCase.details =
+                    LogText.inert(canary.reason) + "\nbaseline: " + CanaryText.details(canary.baseline)
                     + "\ncanary: " + CanaryText.details(canary.canary)
                 break
             }
@@ -106,7 +107,8 @@ package enum JUnitReport {
         switch result.kind {
         case .perfSpec:
             testCase = Case(name: "objectives")
-            summary = "total score \(NumberText.format(result.totalScore)); pass at \(NumberText.format(result.objectives.pass)), warning at \(NumberText.format(result.objectives.warning))"
+            summary =
+                "total score \(NumberText.format(result.totalScore)); pass at \(NumberText.format(result.objectives.pass)), warning at \(NumberText.format(result.objectives.warning))"
         case .keptn(let slo):
             testCase = Case(name: "total_score")
             summary = TerminalReport.totalLine(result) + (slo.message.isEmpty ? "" : ": " + LogText.inert(slo.message))
@@ -132,7 +134,7 @@ package enum JUnitReport {
             ("result", result.verdict.rawValue),
             ("totalScore", NumberText.format(result.totalScore)),
             ("objectives.pass", NumberText.format(result.objectives.pass)),
-            ("objectives.warning", NumberText.format(result.objectives.warning)),
+            ("objectives.warning", NumberText.format(result.objectives.warning))
         ]
         let warnings = result.indicatorResults.filter { $0.verdict == .warning }.map { LogText.inert($0.id) }
         if !warnings.isEmpty { properties.append(("warnings", warnings.joined(separator: ", "))) }

@@ -33,13 +33,16 @@ extension MarkdownReport {
                 values.append(value)
             }
             guard values.count >= 2 else { continue }
-            let limits = indicator.objective.map { objective in
-                HTMLReport.criteriaTicks(objective).filter { !$0.label.contains("(") }.map { ($0.label, $0.value) }
-            } ?? Thresholds.keys.compactMap { name in indicator.thresholds[name].map { ("\(name) \(NumberText.precise($0))", $0) } }
+            let limits =
+                indicator.objective.map { objective in
+                    HTMLReport.criteriaTicks(objective).filter { !$0.label.contains("(") }.map { ($0.label, $0.value) }
+                } ?? Thresholds.keys.compactMap { name in indicator.thresholds[name].map { ("\(name) \(NumberText.precise($0))", $0) } }
             let numbered = ([values] + limits.map { limit in Array(repeating: limit.1, count: values.count) })
             guard let lines = MermaidText.numbers(numbered) else { continue }
             let subject = indicator.id == key ? indicator.id : "\(indicator.id) \(key)"
-            let caption = "\(subject), the last \(values.count - 1) runs and this one" + (limits.isEmpty ? "" : " (flat lines: " + limits.map(\.0).joined(separator: ", ") + ")")
+            let caption =
+                "\(subject), the last \(values.count - 1) runs and this one"
+                + (limits.isEmpty ? "" : " (flat lines: " + limits.map(\.0).joined(separator: ", ") + ")")
             var chart = "```mermaid\nxychart-beta\n    title \"\(MermaidText.label(caption, limit: 120))\"\n"
             chart += "    x-axis [" + labels.map { "\"\(MermaidText.label($0, limit: 20))\"" }.joined(separator: ", ") + "]\n"
             chart += "    y-axis \"\(MermaidText.label(key, limit: 40))\"\n"
@@ -59,7 +62,8 @@ enum MermaidText {
     static func label(_ text: String, limit: Int) -> String {
         var output = ""
         for scalar in text.unicodeScalars.prefix(limit) {
-            let kept = scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || " _.,:/+-=()<>".unicodeScalars.contains(scalar))
+            let kept =
+                scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || " _.,:/+-=()<>".unicodeScalars.contains(scalar))
             output.unicodeScalars.append(kept && scalar != "<" && scalar != ">" ? scalar : (scalar == "<" ? "‹" : scalar == ">" ? "›" : "_"))
         }
         return output

@@ -5,7 +5,8 @@ extension MarkdownReport {
     /// value, what it was compared with, and each criterion with the target it resolved to.
     static func renderSLO(_ result: EvaluationResult, _ slo: SLOSummary) -> String {
         let warning = slo.warningTarget.map { ", warning at " + SLOText.percent($0) } ?? ""
-        var text = "## \(icon(result.verdict)) perfgate: \(result.verdict.rawValue.uppercased()), score \(SLOText.percent(result.totalScore))"
+        var text =
+            "## \(icon(result.verdict)) perfgate: \(result.verdict.rawValue.uppercased()), score \(SLOText.percent(result.totalScore))"
             + " (pass at \(SLOText.percent(result.objectives.pass))\(warning))\n\n"
         if !slo.message.isEmpty { text += MarkdownText.cell(clip(slo.message, 1000)) + "\n\n" }
         text += context(result) + links(result)
@@ -24,10 +25,12 @@ extension MarkdownReport {
             let cells = [
                 sli, MarkdownText.cell(value),
                 informational ? "" : objective.hasComparison ? NumberText.precise(objective.comparedValue) : "no earlier value",
-                informational ? "informational" : MarkdownText.cell(clip(SLOText.criteria(objective.objective.pass, objective.passTargets, hasValue: hasValue))),
+                informational
+                    ? "informational"
+                    : MarkdownText.cell(clip(SLOText.criteria(objective.objective.pass, objective.passTargets, hasValue: hasValue))),
                 MarkdownText.cell(clip(SLOText.criteria(objective.objective.warning, objective.warningTargets, hasValue: hasValue))),
                 informational ? "" : "\(NumberText.format(objective.score)) / \(NumberText.format(objective.objective.weight))",
-                informational ? "ℹ️ info" : "\(icon(indicator.verdict)) \(objective.status.rawValue)",
+                informational ? "ℹ️ info" : "\(icon(indicator.verdict)) \(objective.status.rawValue)"
             ]
             text += "| " + cells.joined(separator: " | ") + " |\n"
         }
@@ -53,7 +56,8 @@ extension MarkdownReport {
         var text = context.isEmpty ? "" : context.joined(separator: ", ") + ".\n\n"
         if !result.comparedRuns.isEmpty {
             let runs = result.comparedRuns.prefix(maxListItems).map { MarkdownText.cell(ResultText.comparedRun($0)) }
-            text += "Compared with \(result.comparedRuns.count) earlier run\(result.comparedRuns.count == 1 ? "" : "s"), newest first: "
+            text +=
+                "Compared with \(result.comparedRuns.count) earlier run\(result.comparedRuns.count == 1 ? "" : "s"), newest first: "
                 + runs.joined(separator: ", ") + ".\n\n"
         }
         return text

@@ -11,7 +11,8 @@ package enum MarkdownReport {
     package static func render(_ result: EvaluationResult) -> String {
         if case .keptn(let slo) = result.kind { return renderSLO(result, slo) }
         let maximum = result.indicatorResults.reduce(0) { $0 + $1.metricScore }
-        var text = "## \(icon(result.verdict)) perfgate: \(result.verdict.rawValue.uppercased()), score \(NumberText.format(result.totalScore))"
+        var text =
+            "## \(icon(result.verdict)) perfgate: \(result.verdict.rawValue.uppercased()), score \(NumberText.format(result.totalScore))"
             + " of \(NumberText.format(maximum)) (pass at \(NumberText.format(result.objectives.pass)), warning at \(NumberText.format(result.objectives.warning)))\n\n"
         text += context(result) + links(result)
         guard !result.indicatorResults.isEmpty else { return text + "The spec has no indicators.\n" }
@@ -22,12 +23,14 @@ package enum MarkdownReport {
             var limits = TerminalReport.thresholds(of: indicator)
             if let canary = indicator.canary {
                 values = "canary \(CanaryText.role(canary.canary)), baseline \(CanaryText.role(canary.baseline))"
-                limits = canary.classification.rawValue + (canary.interval.map { "; 98% interval [\(NumberText.precise($0.lower)), \(NumberText.precise($0.upper))]" } ?? "")
+                limits =
+                    canary.classification.rawValue
+                    + (canary.interval.map { "; 98% interval [\(NumberText.precise($0.lower)), \(NumberText.precise($0.upper))]" } ?? "")
             }
             let cells = [
                 MarkdownText.code(indicator.id), MarkdownText.cell(clip(values)), MarkdownText.cell(clip(limits)),
                 "\(NumberText.format(indicator.score)) / \(NumberText.format(indicator.metricScore))",
-                "\(icon(indicator.verdict)) \(indicator.verdict.rawValue)",
+                "\(icon(indicator.verdict)) \(indicator.verdict.rawValue)"
             ]
             text += "| " + cells.joined(separator: " | ") + " |\n"
         }
@@ -36,15 +39,19 @@ package enum MarkdownReport {
         }
         // Lazily: only the items shown are described and escaped (100,000 violations once cost 2 s here).
         let violations = result.indicatorResults.lazy.flatMap { indicator in indicator.violations.lazy.map { (indicator.id, $0) } }
-        text += list("Violations", violations.map { "\(MarkdownText.code($0.0)): \(MarkdownText.cell(clip(ResultText.describe($0.1))))" },
-                     count: result.indicatorResults.reduce(0) { $0 + $1.violations.count })
+        text += list(
+            "Violations", violations.map { "\(MarkdownText.code($0.0)): \(MarkdownText.cell(clip(ResultText.describe($0.1))))" },
+            count: result.indicatorResults.reduce(0) { $0 + $1.violations.count })
         let canaries = result.indicatorResults.compactMap { indicator in indicator.canary.map { (indicator.id, $0) } }
-        text += list("Canary judgements", canaries.map { "\(MarkdownText.code($0.0)): \(MarkdownText.cell(clip(CanaryText.summary($0.1) + ". " + $0.1.reason, 600)))" })
+        text += list(
+            "Canary judgements",
+            canaries.map { "\(MarkdownText.code($0.0)): \(MarkdownText.cell(clip(CanaryText.summary($0.1) + ". " + $0.1.reason, 600)))" })
         let errors = result.indicatorResults.compactMap { indicator in indicator.error.map { (indicator.id, $0) } }
         text += list("Errors", errors.map { "\(MarkdownText.code($0.0)): \(MarkdownText.cell(clip($0.1)))" })
         let notes = result.indicatorResults.lazy.flatMap { indicator in indicator.warnings.lazy.map { (indicator.id, $0) } }
-        text += list("Backend notes", notes.map { "\(MarkdownText.code($0.0)): \(MarkdownText.cell(clip($0.1)))" },
-                     count: result.indicatorResults.reduce(0) { $0 + $1.warnings.count })
+        text += list(
+            "Backend notes", notes.map { "\(MarkdownText.code($0.0)): \(MarkdownText.cell(clip($0.1)))" },
+            count: result.indicatorResults.reduce(0) { $0 + $1.warnings.count })
         return fitted(text + trendCharts(result))
     }
 
@@ -121,7 +128,8 @@ package enum MarkdownText {
             if scalar == "@" || (scalar == ":" && rest.starts(with: "//".unicodeScalars)) {
                 output.append("\u{200B}")
             } else if scalar == "w" || scalar == "W", index >= 2,
-                      String(String.UnicodeScalarView(scalars[(index - 2)...index])).lowercased() == "www", rest.first == "." {
+                String(String.UnicodeScalarView(scalars[(index - 2)...index])).lowercased() == "www", rest.first == "."
+            {
                 output.append("\u{200B}")
             }
         }

@@ -11,7 +11,7 @@ package enum PitometerRunReport {
             .node("totalScore", .number(result.totalScore)),
             .node("objectives", objectives),
             .fieldLists("indicatorResults", count: result.indicatorResults.count) { JSONReport.indicator(result.indicatorResults[$0]) },
-            .node("result", .string(result.verdict.rawValue)),
+            .node("result", .string(result.verdict.rawValue))
         ]
         fields += JSONReport.common(result).filter { $0.0 != "options" }.map { .node($0.0, $0.1) }
         var text = ""

@@ -47,8 +47,9 @@ package enum TerminalReport {
         }
         if !result.indicatorResults.isEmpty { lines.append("") }
         if !result.comparedRuns.isEmpty {
-            lines.append("compared with \(result.comparedRuns.count) earlier run\(result.comparedRuns.count == 1 ? "" : "s"): "
-                + result.comparedRuns.map(ResultText.comparedRun).joined(separator: ", "))
+            lines.append(
+                "compared with \(result.comparedRuns.count) earlier run\(result.comparedRuns.count == 1 ? "" : "s"): "
+                    + result.comparedRuns.map(ResultText.comparedRun).joined(separator: ", "))
         }
         lines.append(totalLine(result))
         if case .keptn(let slo) = result.kind {

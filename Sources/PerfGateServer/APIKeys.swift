@@ -24,7 +24,8 @@ package struct APIKeys: Sendable {
             let line = String(raw).trimmingSpaces()
             if line.isEmpty || line.hasPrefix("#") { continue }
             guard line.count >= 16 else {
-                throw ServiceSetupError("\(path):\(index + 1): an API key must be at least 16 characters long (generate one with 'openssl rand -hex 32')")
+                throw ServiceSetupError(
+                    "\(path):\(index + 1): an API key must be at least 16 characters long (generate one with 'openssl rand -hex 32')")
             }
             guard !line.contains(where: { $0 == " " || $0 == "\t" }) else {
                 throw ServiceSetupError("\(path):\(index + 1): an API key cannot contain spaces; put one key per line")

@@ -19,7 +19,7 @@ package struct AccessLog: Sendable {
         let method = ["GET", "POST", "HEAD", "PUT", "DELETE", "PATCH", "OPTIONS"].contains(method) ? method : "other"
         var pairs: [(String, Node)] = [
             ("time", .string(CivilDate.rfc3339(now()))), ("method", .string(method)), ("route", .string(route)),
-            ("status", .number(Double(status))), ("durationMs", .number((seconds * 1_000_000).rounded() / 1000)),
+            ("status", .number(Double(status))), ("durationMs", .number((seconds * 1_000_000).rounded() / 1000))
         ]
         if let outcome { pairs.append(("result", .string(outcome))) }
         write(JSONWriter.write(.object(pairs)) + "\n")

@@ -11,13 +11,16 @@ enum EvaluateAPI {
 
     static func handle(_ request: ServiceRequest, service: EvaluationService) async -> ServiceResponse {
         guard let format = format(accepting: request.headers["accept"]) else {
-            return .error(406, "the report comes as application/json, application/xml (JUnit) or text/markdown; the Accept header allows none of them", outcome: "invalid")
+            return .error(
+                406, "the report comes as application/json, application/xml (JUnit) or text/markdown; the Accept header allows none of them",
+                outcome: "invalid")
         }
         let body: Node
         switch RequestBody.object(request) {
         case .success(let node): body = node
         case .failure(let problem):
-            return problem.status == 400 ? Problem(problem.message, exitCode: .invalidInput).response : .error(problem.status, problem.message, outcome: "invalid")
+            return problem.status == 400
+                ? Problem(problem.message, exitCode: .invalidInput).response : .error(problem.status, problem.message, outcome: "invalid")
         }
         let job: EvaluationService.Job
         switch self.job(body, now: service.settings.now()) {
@@ -57,14 +60,16 @@ enum EvaluateAPI {
         }
 
         var response: ServiceResponse {
-            var pairs: [(String, Node)] = [("result", .string("error")), ("message", .string(message)), ("exitCode", .number(Double(exitCode.rawValue)))]
+            var pairs: [(String, Node)] = [
+                ("result", .string("error")), ("message", .string(message)), ("exitCode", .number(Double(exitCode.rawValue)))
+            ]
             if !details.isEmpty { pairs.append(("details", .array(details.map(Node.string)))) }
             return .json(400, .object(pairs), outcome: "invalid")
         }
     }
 
     static let contentTypes = [
-        "json": "application/json; charset=utf-8", "junit": "application/xml; charset=utf-8", "markdown": "text/markdown; charset=utf-8",
+        "json": "application/json; charset=utf-8", "junit": "application/xml; charset=utf-8", "markdown": "text/markdown; charset=utf-8"
     ]
 
     /// The report `Accept` asks for; JSON when it names none of them but allows anything.
@@ -99,10 +104,14 @@ enum EvaluateAPI {
         do throws(Problem) {
             // Every member this API knows has its type, used or not; null is the same as absent.
             for key in ["spec", "specName", "slo", "sloName", "sli", "sliName", "sliProvider"] {
-                if let value = body[key], !value.isNull, value.stringValue == nil { throw Problem("\(key) must be a string, not \(value.typeName)", exitCode: .invalidInput) }
+                if let value = body[key], !value.isNull, value.stringValue == nil {
+                    throw Problem("\(key) must be a string, not \(value.typeName)", exitCode: .invalidInput)
+                }
             }
             for key in ["perfSpec", "variables"] {
-                if let value = body[key], !value.isNull, value.members == nil { throw Problem("\(key) must be an object, not \(value.typeName)", exitCode: .invalidInput) }
+                if let value = body[key], !value.isNull, value.members == nil {
+                    throw Problem("\(key) must be an object, not \(value.typeName)", exitCode: .invalidInput)
+                }
             }
             var job = try documents(body)
             job.window = try window(body, now: now)
@@ -126,14 +135,18 @@ enum EvaluateAPI {
         func name(_ key: String, default fallback: String) throws(Problem) -> String {
             guard let node = body[key], !node.isNull else { return fallback }
             guard let text = node.stringValue, !text.isEmpty, text.utf8.count <= 512,
-                  !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+            else {
                 throw Problem("\(key) must be a file name of at most 512 bytes without control characters", exitCode: .invalidInput)
             }
             return text
         }
         if let perfSpec = body["perfSpec"], !perfSpec.isNull {
-            guard perfSpec.members != nil else { throw Problem("perfSpec must be a JSON object (a PerfSpec); send YAML text as 'spec'", exitCode: .invalidInput) }
-            return EvaluationService.Job(documents: ["perfSpec.json": Array(JSONWriter.write(perfSpec, pretty: true).utf8)], specPath: "perfSpec.json")
+            guard perfSpec.members != nil else {
+                throw Problem("perfSpec must be a JSON object (a PerfSpec); send YAML text as 'spec'", exitCode: .invalidInput)
+            }
+            return EvaluationService.Job(
+                documents: ["perfSpec.json": Array(JSONWriter.write(perfSpec, pretty: true).utf8)], specPath: "perfSpec.json")
         }
         if let slo = body["slo"], !slo.isNull {
             guard let text = slo.stringValue else { throw Problem("slo must be the slo.yaml's text, a string", exitCode: .invalidInput) }
@@ -150,7 +163,9 @@ enum EvaluateAPI {
             return EvaluationService.Job(documents: documents, specPath: sloName, keptn: .init(forced: true, sli: sliName))
         }
         if let spec = body["spec"], !spec.isNull {
-            guard let text = spec.stringValue else { throw Problem("spec must be the spec's text (JSON or YAML), a string; send an object as 'perfSpec'", exitCode: .invalidInput) }
+            guard let text = spec.stringValue else {
+                throw Problem("spec must be the spec's text (JSON or YAML), a string; send an object as 'perfSpec'", exitCode: .invalidInput)
+            }
             let bytes = Array(text.utf8)
             let specName = try name("specName", default: DocumentFormat.detect(path: "spec", bytes: bytes) == .json ? "spec.json" : "spec.yaml")
             var documents = [specName: bytes]
@@ -161,7 +176,9 @@ enum EvaluateAPI {
             }
             return EvaluationService.Job(documents: documents, specPath: specName, keptn: .init(sli: sliName))
         }
-        throw Problem("the request has no spec: send 'perfSpec' (an object), 'spec' (JSON or YAML text), or 'slo' and 'sli' (a Keptn quality gate)", exitCode: .invalidInput)
+        throw Problem(
+            "the request has no spec: send 'perfSpec' (an object), 'spec' (JSON or YAML text), or 'slo' and 'sli' (a Keptn quality gate)",
+            exitCode: .invalidInput)
     }
 
     /// `start` and `end` in any form `--start` and `--end` take (Unix seconds as a number too).
@@ -169,7 +186,9 @@ enum EvaluateAPI {
         func time(_ field: String) throws(Problem) -> Double? {
             guard let node = body[field], !node.isNull else { return nil }
             if let number = node.numberValue, number.isFinite { return number }
-            guard let text = node.stringValue else { throw Problem("\(field) must be a time (2024-05-01T12:00:00Z, 1714564800, now-15m), not \(node.typeName)") }
+            guard let text = node.stringValue else {
+                throw Problem("\(field) must be a time (2024-05-01T12:00:00Z, 1714564800, now-15m), not \(node.typeName)")
+            }
             do {
                 return try TimeParser.parse(text, now: now)
             } catch {
@@ -183,12 +202,16 @@ enum EvaluateAPI {
             return nil
         }
         guard start <= now + clockSlack else {
-            throw Problem("the window starts in the future (\(CivilDate.rfc3339(start)), it is now \(CivilDate.rfc3339(now)) on the server); check the start time and the clocks")
+            throw Problem(
+                "the window starts in the future (\(CivilDate.rfc3339(start)), it is now \(CivilDate.rfc3339(now)) on the server); check the start time and the clocks"
+            )
         }
         let finish = end ?? now
         guard finish >= start else { throw Problem("the window ends (\(CivilDate.rfc3339(finish))) before it starts (\(CivilDate.rfc3339(start)))") }
         guard finish <= now + clockSlack else {
-            throw Problem("the window ends in the future (\(CivilDate.rfc3339(finish)), it is now \(CivilDate.rfc3339(now)) on the server); check the end time and the clocks")
+            throw Problem(
+                "the window ends in the future (\(CivilDate.rfc3339(finish)), it is now \(CivilDate.rfc3339(now)) on the server); check the end time and the clocks"
+            )
         }
         return Window(start: start, end: finish)
     }

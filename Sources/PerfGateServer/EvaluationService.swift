@@ -79,13 +79,15 @@ package final class EvaluationService: Sendable {
             metrics.evaluationEnded()
         }
         let diagnostics = CollectedDiagnostics()
-        let gate = Gate(environment: GateEnvironment(
-            now: settings.now, variables: settings.variables, http: settings.http, files: RequestFiles(documents: job.documents),
-            diagnostics: diagnostics))
+        let gate = Gate(
+            environment: GateEnvironment(
+                now: settings.now, variables: settings.variables, http: settings.http, files: RequestFiles(documents: job.documents),
+                diagnostics: diagnostics))
         var request = GateRequest(
             specPath: job.specPath, keptn: job.keptn, window: job.window, variables: job.variables, history: job.history,
             deadline: settings.limits.evaluationDeadline,
-            connections: .init(flags: settings.flags, trustSpecURLs: false, refuseSpecURLs: settings.refuseSpecURLs, allowedSources: Self.allowedSources))
+            connections: .init(
+                flags: settings.flags, trustSpecURLs: false, refuseSpecURLs: settings.refuseSpecURLs, allowedSources: Self.allowedSources))
         request.maxValues = settings.limits.maxValues
         do {
             let outcome = try await gate.evaluate(request)

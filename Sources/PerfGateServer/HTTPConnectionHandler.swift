@@ -78,7 +78,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
             self.head = nil
             let bytes = body.map { Array($0.readableBytesView) } ?? []
             body = nil
-            let request = ServiceRequest(method: head.method.rawValue, target: head.uri, headers: head.headers.map { ($0.name, $0.value) }, body: bytes)
+            let request = ServiceRequest(
+                method: head.method.rawValue, target: head.uri, headers: head.headers.map { ($0.name, $0.value) }, body: bytes)
             if writing {
                 waiting = (head, request)
             } else {

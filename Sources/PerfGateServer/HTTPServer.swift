@@ -69,15 +69,27 @@ package struct HTTPServer: Sendable {
         let started = Mutex(false)
         let finished = Mutex(false)
         let finish: @Sendable () -> Void = {
-            if finished.withLock({ done in defer { done = true }; return !done }) { drained.succeed(()) }
+            if finished.withLock({ done in
+                defer { done = true }; return !done
+            }) {
+                drained.succeed(())
+            }
         }
         let signals = [SIGTERM, SIGINT].map { number -> DispatchSourceSignal in
             _ = signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
-                guard started.withLock({ done in defer { done = true }; return !done }) else { return }
-                log.event("draining", [("signal", .string(number == SIGTERM ? "SIGTERM" : "SIGINT")),
-                                       ("inFlight", .number(Double(routes.service.inFlight)))])
+                guard
+                    started.withLock({ done in
+                        defer { done = true }; return !done
+                    })
+                else { return }
+                log.event(
+                    "draining",
+                    [
+                        ("signal", .string(number == SIGTERM ? "SIGTERM" : "SIGINT")),
+                        ("inFlight", .number(Double(routes.service.inFlight)))
+                    ])
                 let quiesced: EventLoopPromise<Void> = group.next().makePromise()
                 quiesced.futureResult.whenComplete { _ in finish() }
                 quiesce.initiateShutdown(promise: quiesced)

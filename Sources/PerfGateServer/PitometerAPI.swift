@@ -22,7 +22,9 @@ enum PitometerAPI {
         }
         guard let perfSpec = body["perfSpec"], isTruthy(perfSpec) else { return missing("perfSpec") }
         guard perfSpec.members != nil else {
-            return .error(400, "perfSpec must be a JSON object (a PerfSpec), not \(perfSpec.typeName). Please check your request body and try again.", outcome: "invalid")
+            return .error(
+                400, "perfSpec must be a JSON object (a PerfSpec), not \(perfSpec.typeName). Please check your request body and try again.",
+                outcome: "invalid")
         }
         if let problem = missingDynatrace(perfSpec, service: service) { return problem }
         guard let start = body["timeStart"], isTruthy(start) else { return missing("timeStart") }
@@ -30,7 +32,10 @@ enum PitometerAPI {
         guard let startTime = seconds(start) else { return notSeconds("timeStart", start) }
         guard let endTime = seconds(end) else { return notSeconds("timeEnd", end) }
         guard endTime >= startTime else {
-            return .error(400, "timeEnd (\(NumberText.precise(endTime))) is before timeStart (\(NumberText.precise(startTime))). Please check your request body and try again.", outcome: "invalid")
+            return .error(
+                400,
+                "timeEnd (\(NumberText.precise(endTime))) is before timeStart (\(NumberText.precise(startTime))). Please check your request body and try again.",
+                outcome: "invalid")
         }
 
         let job = EvaluationService.Job(
@@ -43,7 +48,9 @@ enum PitometerAPI {
             case .tooLarge(let error):
                 return .error(422, "\(error.description). Please check your request body and try again.", outcome: "invalid")
             case .rejected(let error, let details):
-                return .error(400, "The perfSpec is invalid: \(error.description). Please check your request body and try again.", details: details, outcome: "invalid")
+                return .error(
+                    400, "The perfSpec is invalid: \(error.description). Please check your request body and try again.", details: details,
+                    outcome: "invalid")
             case .evaluated(let outcome):
                 return answer(outcome.result, start: start, end: end, perfSpec: perfSpec, wrapped: wrapped)
             }
@@ -89,7 +96,9 @@ enum PitometerAPI {
     }
 
     static func notSeconds(_ field: String, _ node: Node) -> ServiceResponse {
-        .error(400, "\(field) must be Unix seconds (a number such as 1551398400), not \(node.typeName). Please check your request body and try again.", outcome: "invalid")
+        .error(
+            400, "\(field) must be Unix seconds (a number such as 1551398400), not \(node.typeName). Please check your request body and try again.",
+            outcome: "invalid")
     }
 
     /// The web service refused every request without Dynatrace's settings; perfgate asks for them

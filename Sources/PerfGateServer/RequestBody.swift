@@ -19,11 +19,14 @@ enum RequestBody {
         do {
             let node = try JSONParser.parse(request.body)
             guard node.members != nil else {
-                return .failure(Problem(status: 400, message: "the body must be a JSON object, not \(node.typeName). Please check your request body and try again."))
+                return .failure(
+                    Problem(
+                        status: 400, message: "the body must be a JSON object, not \(node.typeName). Please check your request body and try again."))
             }
             return .success(node)
         } catch {
-            return .failure(Problem(status: 400, message: "the body is not valid JSON: \(error.description). Please check your request body and try again."))
+            return .failure(
+                Problem(status: 400, message: "the body is not valid JSON: \(error.description). Please check your request body and try again."))
         }
     }
 }

@@ -81,7 +81,9 @@ final class RequestDeadlines: ChannelDuplexHandler {
             let what = state == .head ? "headers" : "body"
             let body = "{\"result\":\"error\",\"message\":\"the request's \(what) did not arrive in time\"}"
             var buffer = context.channel.allocator.buffer(capacity: 160 + body.utf8.count)
-            buffer.writeString("HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)")
+            buffer.writeString(
+                "HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
+            )
             let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
             context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in bound.value.close(promise: nil) }
         } else {
@@ -110,7 +112,9 @@ final class ConnectionGate: ChannelInboundHandler {
             metrics.connectionRejected()
             let body = "{\"result\":\"error\",\"message\":\"the service has its most connections open (--max-connections); retry later\"}"
             var buffer = context.channel.allocator.buffer(capacity: 200 + body.utf8.count)
-            buffer.writeString("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nRetry-After: 1\r\nConnection: close\r\n\r\n\(body)")
+            buffer.writeString(
+                "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nRetry-After: 1\r\nConnection: close\r\n\r\n\(body)"
+            )
             let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
             context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in bound.value.close(promise: nil) }
             return

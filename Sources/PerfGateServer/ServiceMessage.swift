@@ -50,12 +50,15 @@ package struct ServiceResponse: Sendable, Error {
 
     /// A JSON body.
     package static func json(_ status: Int, _ node: Node, headers: [(String, String)] = [], outcome: String? = nil) -> ServiceResponse {
-        ServiceResponse(status: status, contentType: "application/json; charset=utf-8", body: JSONWriter.write(node), headers: headers, outcome: outcome)
+        ServiceResponse(
+            status: status, contentType: "application/json; charset=utf-8", body: JSONWriter.write(node), headers: headers, outcome: outcome)
     }
 
     /// The Pitometer web service's error shape, `{"result":"error","message":…}`, with perfgate's
     /// detail (the spec's problems, one line each) after it when there is some.
-    package static func error(_ status: Int, _ message: String, details: [String] = [], headers: [(String, String)] = [], outcome: String? = nil) -> ServiceResponse {
+    package static func error(_ status: Int, _ message: String, details: [String] = [], headers: [(String, String)] = [], outcome: String? = nil)
+        -> ServiceResponse
+    {
         var pairs: [(String, Node)] = [("result", .string("error")), ("message", .string(message))]
         if !details.isEmpty { pairs.append(("details", .array(details.map(Node.string)))) }
         return .json(status, .object(pairs), headers: headers, outcome: outcome ?? "error")
@@ -66,6 +69,6 @@ package struct ServiceResponse: Sendable, Error {
     static let reasons: [Int: String] = [
         200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 405: "Method Not Allowed", 406: "Not Acceptable",
         408: "Request Timeout", 413: "Content Too Large", 415: "Unsupported Media Type", 422: "Unprocessable Content", 429: "Too Many Requests",
-        431: "Request Header Fields Too Large", 500: "Internal Server Error", 503: "Service Unavailable",
+        431: "Request Header Fields Too Large", 500: "Internal Server Error", 503: "Service Unavailable"
     ]
 }

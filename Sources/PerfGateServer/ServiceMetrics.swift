@@ -78,7 +78,9 @@ package final class ServiceMetrics: Sendable {
             family("perfgate_evaluations_in_flight", "gauge", "Evaluations running now.")
             text += "perfgate_evaluations_in_flight \(state.inFlight)\n"
             family("perfgate_backend_errors_total", "counter", "Indicators a metric source could not measure, by source.")
-            for source in sources + ["other"] { text += "perfgate_backend_errors_total{source=\"\(source)\"} \(state.backendErrors[source, default: 0])\n" }
+            for source in sources + ["other"] {
+                text += "perfgate_backend_errors_total{source=\"\(source)\"} \(state.backendErrors[source, default: 0])\n"
+            }
             family("perfgate_connections_open", "gauge", "Client connections open now.")
             text += "perfgate_connections_open \(state.connections)\n"
             family("perfgate_connections_rejected_total", "counter", "Connections refused because --max-connections were open.")

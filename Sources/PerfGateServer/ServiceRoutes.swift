@@ -24,7 +24,9 @@ package struct ServiceRoutes: Sendable {
         let response = await route(request)
         let route = ServiceMetrics.route(request.path)
         service.metrics.request(route: route, method: request.method, status: response.status)
-        accessLog.record(method: request.method, route: route, status: response.status, seconds: EvaluationService.seconds(since: started), outcome: response.outcome)
+        accessLog.record(
+            method: request.method, route: route, status: response.status, seconds: EvaluationService.seconds(since: started),
+            outcome: response.outcome)
         return response
     }
 
@@ -41,7 +43,8 @@ package struct ServiceRoutes: Sendable {
         }
         guard keys.isEmpty || keys.accepts(authorization: request.headers["authorization"]) else {
             return .error(
-                401, "missing or wrong API key: send it as 'Authorization: Bearer <key>'", headers: [("WWW-Authenticate", "Bearer realm=\"perfgate\"")],
+                401, "missing or wrong API key: send it as 'Authorization: Bearer <key>'",
+                headers: [("WWW-Authenticate", "Bearer realm=\"perfgate\"")],
                 outcome: "unauthorized")
         }
         switch request.path {
@@ -71,7 +74,8 @@ package struct ServiceRoutes: Sendable {
     /// Every evaluation slot is taken: try again in a second or so.
     static func busy(_ service: EvaluationService) -> ServiceResponse {
         .error(
-            429, "the service is running \(service.settings.limits.maxEvaluations) evaluations, its limit (--max-evaluations); retry after the Retry-After seconds",
+            429,
+            "the service is running \(service.settings.limits.maxEvaluations) evaluations, its limit (--max-evaluations); retry after the Retry-After seconds",
             headers: [("Retry-After", "1")], outcome: "busy")
     }
 }

@@ -7,7 +7,7 @@ package enum SourceRegistry {
     package static func all(configuration: SourceConfiguration = SourceConfiguration()) -> [any MetricSource] {
         [
             PrometheusSource(configuration: configuration), DynatraceSource(configuration: configuration), StaticSource(),
-            K6Source(), JMeterSource(), LocustSource(), JSONFileSource(),
+            K6Source(), JMeterSource(), LocustSource(), JSONFileSource()
         ]
     }
 

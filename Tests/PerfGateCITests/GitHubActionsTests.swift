@@ -6,22 +6,25 @@ import Testing
 @Suite struct GitHubActionsTests {
     let output = RecordingOutput()
     var platform: GitHubActions {
-        GitHubActions(environment: ["GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": "/ws", "GITHUB_ENV": "/env", "GITHUB_OUTPUT": "/out"], output: output)
+        GitHubActions(
+            environment: ["GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": "/ws", "GITHUB_ENV": "/env", "GITHUB_OUTPUT": "/out"], output: output)
     }
 
     @Test func annotatesWithEscapedTitlesAndMessages() throws {
         try platform.publish(Samples.result, reports: ReportPaths(folder: "/w"), conclusion: Samples.conclusion)
-        #expect(output.lines == [
-            "::error title=perfgate error%3A down::down could not be measured: HTTP 503\\n#\u{266F}vso[task.setvariable variable=X]1",
-            "::warning title=perfgate warning%3A evil%250A\\n%3A%3Aerror%3A%3Ax #\u{266F}vso[task.complete result=Succeeded];]::evil%250A\\n::error::x #\u{266F}vso[task.complete result=Succeeded];]: evil%250A\\n::error::x #\u{266F}vso[task.complete result=Succeeded];]: 5 >= upperWarning 4 (score 10 of 20)",
-        ])
+        #expect(
+            output.lines == [
+                "::error title=perfgate error%3A down::down could not be measured: HTTP 503\\n#\u{266F}vso[task.setvariable variable=X]1",
+                "::warning title=perfgate warning%3A evil%250A\\n%3A%3Aerror%3A%3Ax #\u{266F}vso[task.complete result=Succeeded];]::evil%250A\\n::error::x #\u{266F}vso[task.complete result=Succeeded];]: evil%250A\\n::error::x #\u{266F}vso[task.complete result=Succeeded];]: 5 >= upperWarning 4 (score 10 of 20)"
+            ])
         for line in output.lines { #expect(line.split(separator: "\n").count == 1) }
     }
 
     /// The job summary is rendered for the platform, not read back from a report file: with
     /// --markdown - (or no Markdown file at all) there is still one.
     @Test func writesTheJobSummaryWithoutAMarkdownFile() throws {
-        let github = GitHubActions(environment: ["GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": "/ws", "GITHUB_STEP_SUMMARY": "/summary"], output: output)
+        let github = GitHubActions(
+            environment: ["GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": "/ws", "GITHUB_STEP_SUMMARY": "/summary"], output: output)
         try github.publish(Samples.result, reports: ReportPaths(folder: "/w"), conclusion: Samples.conclusion)
         let summary = output.file("/summary")
         #expect(summary == MarkdownReportFormat().render(Samples.result) + "\n")

@@ -9,7 +9,7 @@ import Testing
 @Suite struct GitLabCITests {
     static let environment = [
         "GITLAB_CI": "true", "CI": "true", "CI_PROJECT_DIR": "/builds/group/project", "CI_PIPELINE_ID": "4711", "CI_JOB_ID": "90210",
-        "CI_JOB_URL": "https://gitlab.example.com/group/project/-/jobs/90210", "GITLAB_ENV": "/builds/group/project.tmp/gitlab_runner_env",
+        "CI_JOB_URL": "https://gitlab.example.com/group/project/-/jobs/90210", "GITLAB_ENV": "/builds/group/project.tmp/gitlab_runner_env"
     ]
 
     static let hostile = "p95 \u{1B}[0Ksection_end:1:x\r\u{1B}[0K::error::boom #x ##vso[task.complete]"
@@ -18,12 +18,14 @@ import Testing
         EvaluationResult(
             verdict: .warning, totalScore: 70, objectives: Objectives(pass: 90, warning: 60),
             indicatorResults: [
-                IndicatorResult(id: id, source: "static", score: 30, metricScore: 60,
-                                violations: [Violation(breach: .upperWarning, key: "checkout \"x\" #1", value: 950, threshold: 800)],
-                                measurements: [Measurement(key: "checkout \"x\" #1", value: 950), Measurement(key: "home", value: 120.5)],
-                                thresholds: Thresholds(upperSevere: 1200, upperWarning: 800)),
-                IndicatorResult(id: "errors", source: "static", score: 40, metricScore: 40, violations: [],
-                                measurements: [Measurement(key: "value", value: 0.1)], thresholds: Thresholds(upperSevere: 1)),
+                IndicatorResult(
+                    id: id, source: "static", score: 30, metricScore: 60,
+                    violations: [Violation(breach: .upperWarning, key: "checkout \"x\" #1", value: 950, threshold: 800)],
+                    measurements: [Measurement(key: "checkout \"x\" #1", value: 950), Measurement(key: "home", value: 120.5)],
+                    thresholds: Thresholds(upperSevere: 1200, upperWarning: 800)),
+                IndicatorResult(
+                    id: "errors", source: "static", score: 40, metricScore: 40, violations: [],
+                    measurements: [Measurement(key: "value", value: 0.1)], thresholds: Thresholds(upperSevere: 1))
             ])
     }
 
@@ -44,9 +46,12 @@ import Testing
         let environment = Self.environment.merging(["CI_PROJECT_DIR": folder]) { $1 }
         let platform = GitLabCI(environment: environment, output: RecordingOutput())
         let reports = ReportPaths(files: ["html": html], folder: folder + "/perf report (1)")
-        #expect(platform.htmlLink(reports)?.url == "https://gitlab.example.com/group/project/-/jobs/90210/artifacts/file/perf%20report%20%281%29/perfgate.html")
+        #expect(
+            platform.htmlLink(reports)?.url
+                == "https://gitlab.example.com/group/project/-/jobs/90210/artifacts/file/perf%20report%20%281%29/perfgate.html")
         try FileManager.default.createDirectory(atPath: folder + "/perf report (1)", withIntermediateDirectories: true)
-        try platform.publish(Self.result(), reports: reports, conclusion: Conclusion(verdict: .warning, exitCode: 3, onWarning: .issues, issuesExitCode: 3))
+        try platform.publish(
+            Self.result(), reports: reports, conclusion: Conclusion(verdict: .warning, exitCode: 3, onWarning: .issues, issuesExitCode: 3))
         let annotations = try JSONParser.parse(Fixtures.read(folder + "/perf report (1)/annotations.json"))
         #expect(annotations["perfgate"]?.items?.first?["external_link"]?["url"]?.stringValue == platform.htmlLink(reports)?.url)
         // Outside the project (artifacts cannot hold it), or a job URL that is not plain: no link.

@@ -8,10 +8,14 @@ import Testing
         let folder = try Fixtures.temporaryFolder()
         let output = RecordingOutput()
         let jenkins = Jenkins(environment: ["JENKINS_URL": "http://ci/", "WORKSPACE": folder], output: output)
-        try jenkins.publish(Samples.result, reports: ReportPaths(json: folder + "/r.json", junit: nil, markdown: folder + "/a\nb.md", folder: folder), conclusion: Samples.conclusion)
+        try jenkins.publish(
+            Samples.result, reports: ReportPaths(json: folder + "/r.json", junit: nil, markdown: folder + "/a\nb.md", folder: folder),
+            conclusion: Samples.conclusion)
         let properties = try Fixtures.read(folder + "/perfgate.properties")
-        #expect(properties.hasSuffix(
-            "result=warning\nscore=60\nexit=0\nbuildResult=UNSTABLE\nmessage=perfgate: result warning (exit 0, with issues; --fail-on warning would fail)\njson=\(folder)/r.json\nmarkdown=\(folder)/a\\nb.md\n"))
+        #expect(
+            properties.hasSuffix(
+                "result=warning\nscore=60\nexit=0\nbuildResult=UNSTABLE\nmessage=perfgate: result warning (exit 0, with issues; --fail-on warning would fail)\njson=\(folder)/r.json\nmarkdown=\(folder)/a\\nb.md\n"
+            ))
         #expect(output.lines.isEmpty)
         #expect(jenkins.workspace == folder)
     }

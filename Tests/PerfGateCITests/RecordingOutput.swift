@@ -23,13 +23,16 @@ enum Samples {
     static let result = EvaluationResult(
         verdict: .warning, totalScore: 60, objectives: Objectives(pass: 90, warning: 50),
         indicatorResults: [
-            IndicatorResult(id: hostile, source: "static", score: 10, metricScore: 20,
-                            violations: [Violation(breach: .upperWarning, key: hostile, value: 5, threshold: 4)],
-                            measurements: [Measurement(key: hostile, value: 5)], thresholds: Thresholds(upperWarning: 4)),
-            IndicatorResult(id: "down", source: "prometheus", score: 0, metricScore: 10, violations: [], measurements: [],
-                            thresholds: Thresholds(), error: "HTTP 503\n##vso[task.setvariable variable=X]1"),
-            IndicatorResult(id: "fine", source: "static", score: 50, metricScore: 50, violations: [], measurements: [],
-                            thresholds: Thresholds()),
+            IndicatorResult(
+                id: hostile, source: "static", score: 10, metricScore: 20,
+                violations: [Violation(breach: .upperWarning, key: hostile, value: 5, threshold: 4)],
+                measurements: [Measurement(key: hostile, value: 5)], thresholds: Thresholds(upperWarning: 4)),
+            IndicatorResult(
+                id: "down", source: "prometheus", score: 0, metricScore: 10, violations: [], measurements: [],
+                thresholds: Thresholds(), error: "HTTP 503\n##vso[task.setvariable variable=X]1"),
+            IndicatorResult(
+                id: "fine", source: "static", score: 50, metricScore: 50, violations: [], measurements: [],
+                thresholds: Thresholds())
         ],
         specPath: "specs/checkout.perfspec.yaml")
 

@@ -26,7 +26,8 @@ import Testing
     }
 
     @Test func findsOneNestedSpecAndSkipsToolFolders() throws {
-        let root = try tree(["a/b/c/checkout.perfspec.yaml", "node_modules/x/perfspec.json", ".git/perfspec.json", ".build/perfspec.yml", "README.md"])
+        let root = try tree(["a/b/c/checkout.perfspec.yaml", "node_modules/x/perfspec.json", ".git/perfspec.json", ".build/perfspec.yml", "README.md"]
+        )
         #expect(SpecFinder.find(nil, roots: [root]) == .found(root + "/a/b/c/checkout.perfspec.yaml"))
     }
 

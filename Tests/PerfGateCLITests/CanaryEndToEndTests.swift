@@ -30,9 +30,11 @@ struct CanaryEndToEndTests {
         let folder = try Fixtures.temporaryFolder()
         try Fixtures.write(Self.spec, to: folder + "/perfspec.yaml")
         let output = try PerfGateBinary.run(
-            ["evaluate", "--spec", folder + "/perfspec.yaml", "--prometheus-url", try PrometheusServer.shared.get().url,
-             "--start", "2024-05-01T12:00:00Z", "--end", "2024-05-01T12:10:00Z", "--json", folder + "/r.json", "--junit", folder + "/r.xml",
-             "--markdown", folder + "/r.md", "--html", folder + "/r.html"], in: folder)
+            [
+                "evaluate", "--spec", folder + "/perfspec.yaml", "--prometheus-url", try PrometheusServer.shared.get().url,
+                "--start", "2024-05-01T12:00:00Z", "--end", "2024-05-01T12:10:00Z", "--json", folder + "/r.json", "--junit", folder + "/r.xml",
+                "--markdown", folder + "/r.md", "--html", folder + "/r.html"
+            ], in: folder)
         // The slow canary is critical: the gate fails whatever the score.
         #expect(output.status == 1, "\(output.stdout)\(output.stderr)")
         let json = try JSONParser.parse(Fixtures.read(folder + "/r.json"))
@@ -49,7 +51,9 @@ struct CanaryEndToEndTests {
         // Fewer than the default 50 points is warned about; 40 (minimumPoints) is not.
         #expect(indicators[1]["warnings"]?.items?.first?.stringValue?.hasPrefix("few points: baseline 41, canary 41, under minimumPoints 50") == true)
         #expect(indicators[0]["warnings"] == nil)
-        #expect(indicators[1]["query"]?.stringValue == "canary: canary_request_seconds{version=\"canary-slow\"}; baseline: canary_request_seconds{version=\"stable\"}")
+        #expect(
+            indicators[1]["query"]?.stringValue
+                == "canary: canary_request_seconds{version=\"canary-slow\"}; baseline: canary_request_seconds{version=\"stable\"}")
         // Every report says it.
         #expect(output.stdout.contains("FAIL  latency_slow  prometheus  0/50       High (critical): canary mean"))
         #expect(try Fixtures.read(folder + "/r.xml").contains("type=\"canary High (critical)\""))

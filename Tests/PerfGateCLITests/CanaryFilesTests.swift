@@ -23,7 +23,8 @@ import Testing
         try Fixtures.write(Self.jtl(count: 5000, mean: 200, seed: 1), to: folder + "/stable.jtl")
         try Fixtures.write(Self.jtl(count: 5000, mean: canaryMean, seed: 2), to: folder + "/canary.jtl")
         let effect = allowedIncrease.map { ", effectSize: {allowedIncrease: \($0)}" } ?? ""
-        try Fixtures.write("""
+        try Fixtures.write(
+            """
             indicators:
               - id: checkout
                 source: jmeter
@@ -54,13 +55,15 @@ import Testing
     @Test func twoK6StreamsCompareTheirPoints() throws {
         let folder = try Fixtures.temporaryFolder()
         func stream(_ values: [Double]) -> String {
-            (["{\"type\":\"Metric\",\"data\":{\"type\":\"trend\",\"contains\":\"time\"},\"metric\":\"http_req_duration\"}"] + values.enumerated().map { index, value in
-                "{\"type\":\"Point\",\"data\":{\"time\":\"2024-05-01T12:00:\(String(format: "%02d", index % 60)).000Z\",\"value\":\(value),\"tags\":{\"name\":\"checkout\"}},\"metric\":\"http_req_duration\"}"
-            }).joined(separator: "\n") + "\n"
+            (["{\"type\":\"Metric\",\"data\":{\"type\":\"trend\",\"contains\":\"time\"},\"metric\":\"http_req_duration\"}"]
+                + values.enumerated().map { index, value in
+                    "{\"type\":\"Point\",\"data\":{\"time\":\"2024-05-01T12:00:\(String(format: "%02d", index % 60)).000Z\",\"value\":\(value),\"tags\":{\"name\":\"checkout\"}},\"metric\":\"http_req_duration\"}"
+                }).joined(separator: "\n") + "\n"
         }
         try Fixtures.write(stream((0..<60).map { 100 + Double($0 % 10) }), to: folder + "/stable.json")
         try Fixtures.write(stream((0..<60).map { 150 + Double($0 % 10) }), to: folder + "/canary.json")
-        try Fixtures.write("""
+        try Fixtures.write(
+            """
             indicators:
               - id: checkout
                 source: k6
@@ -71,7 +74,9 @@ import Testing
             """, to: folder + "/perfspec.yaml")
         let output = try PerfGateBinary.run(["evaluate", "--spec", "perfspec.yaml", "--json", "r.json"], in: folder)
         let judged = try JSONParser.parse(Fixtures.read(folder + "/r.json"))["indicatorResults"]!.items![0]["canary"]!
-        #expect(output.status == 1 && judged["classification"]?.stringValue == "High" && judged["canary"]?["count"]?.numberValue == 60, "\(output.stdout)")
+        #expect(
+            output.status == 1 && judged["classification"]?.stringValue == "High" && judged["canary"]?["count"]?.numberValue == 60, "\(output.stdout)"
+        )
         // A k6 summary holds no samples: said so.
         try Fixtures.write(try Fixtures.read(Fixtures.packageRoot + "/Examples/k6/summary.json"), to: folder + "/canary.json")
         let summary = try PerfGateBinary.run(["evaluate", "--spec", "perfspec.yaml"], in: folder)
@@ -80,7 +85,8 @@ import Testing
 
     @Test func theJudgementReadsBackFromTheJSONReport() throws {
         let judged = try CanaryJudge.judge(baseline: [1, 2, 3, 4, 5, 6], canary: [3, 4, 5, 6, 7, 9, nil], config: CanaryConfig(metricScore: 2))
-        var indicator = IndicatorResult(id: "c", source: "static", score: 2, metricScore: 2, violations: [], measurements: [], thresholds: Thresholds())
+        var indicator = IndicatorResult(
+            id: "c", source: "static", score: 2, metricScore: 2, violations: [], measurements: [], thresholds: Thresholds())
         indicator.canary = judged
         let result = EvaluationResult(verdict: .pass, totalScore: 2, objectives: Objectives(pass: 2, warning: 1), indicatorResults: [indicator])
         let json = JSONReportFormat().render(result)

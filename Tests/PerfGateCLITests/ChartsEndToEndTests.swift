@@ -43,15 +43,20 @@ struct ChartsEndToEndTests {
         let folder = try Fixtures.temporaryFolder()
         try Fixtures.write(spec, to: folder + "/perfspec.yaml")
         let output = try PerfGateBinary.run(
-            ["evaluate", "--spec", folder + "/perfspec.yaml", "--prometheus-url", try PrometheusServer.shared.get().url,
-             "--dynatrace-url", FakeBackend.shared.url, "--json", folder + "/r.json", "--html", folder + "/r.html"] + Self.window + extra,
+            [
+                "evaluate", "--spec", folder + "/perfspec.yaml", "--prometheus-url", try PrometheusServer.shared.get().url,
+                "--dynatrace-url", FakeBackend.shared.url, "--json", folder + "/r.json", "--html", folder + "/r.html"
+            ] + Self.window + extra,
             environment: ["DYNATRACE_API_TOKEN": FakeBackend.dynatraceToken], in: folder)
-        return Run(output: output, json: try? JSONParser.parse(Fixtures.read(folder + "/r.json")), html: (try? Fixtures.read(folder + "/r.html")) ?? "")
+        return Run(
+            output: output, json: try? JSONParser.parse(Fixtures.read(folder + "/r.json")), html: (try? Fixtures.read(folder + "/r.html")) ?? "")
     }
 
     /// What grading decided: every indicator's score, verdict and values, and the total.
     func grades(_ json: Node?) -> [String] {
-        (json?["indicatorResults"]?.items ?? []).map { JSONWriter.write($0["score"] ?? .null) + ($0["verdict"]?.stringValue ?? "") + JSONWriter.write($0["values"] ?? .null) }
+        (json?["indicatorResults"]?.items ?? []).map {
+            JSONWriter.write($0["score"] ?? .null) + ($0["verdict"]?.stringValue ?? "") + JSONWriter.write($0["values"] ?? .null)
+        }
             + [json?["result"]?.stringValue ?? "", JSONWriter.write(json?["totalScore"] ?? .null)]
     }
 
@@ -62,7 +67,9 @@ struct ChartsEndToEndTests {
         #expect(grades(drawn.json) == grades(plain.json) && !grades(plain.json).isEmpty)
         #expect(!plain.html.contains("<figure class=\"series\">"))
         // Prometheus: a range query at a 5 s step (10 min / 200, rounded up) gives 121 points from 12:00:00 to 12:10:00.
-        #expect(drawn.html.contains("<figure class=\"series\">\n<figcaption>Over the window (UTC): checkout_p95_seconds over the window, 1 series</figcaption>"))
+        #expect(
+            drawn.html.contains(
+                "<figure class=\"series\">\n<figcaption>Over the window (UTC): checkout_p95_seconds over the window, 1 series</figcaption>"))
         #expect(drawn.html.contains("121 points, min 0.2, max 0.29, last 0.2"))
         #expect(drawn.html.contains(">12:00:00</text>") && drawn.html.contains(">12:10:00</text>"))
         // The limits are drawn across the curve.
@@ -92,12 +99,15 @@ struct ChartsEndToEndTests {
         try FileManager.default.copyItem(atPath: Fixtures.packageRoot + "/Examples/keptn/history.jsonl", toPath: history)
         let prometheus = try PrometheusServer.shared.get()
         let output = try PerfGateBinary.run(
-            ["evaluate", "--slo", Fixtures.packageRoot + "/Examples/keptn/slo.yaml", "--history", history, "--prometheus-url", prometheus.url,
-             "--html", folder + "/r.html", "--markdown", folder + "/r.md", "--series", "--summary-charts", "mermaid"] + Self.window, in: folder)
+            [
+                "evaluate", "--slo", Fixtures.packageRoot + "/Examples/keptn/slo.yaml", "--history", history, "--prometheus-url", prometheus.url,
+                "--html", folder + "/r.html", "--markdown", folder + "/r.md", "--series", "--summary-charts", "mermaid"
+            ] + Self.window, in: folder)
         #expect(output.status == 0, "\(output.stderr)")
         let html = try Fixtures.read(folder + "/r.html")
         // response_time_p95: 200 against pass <=+10% (206.25 from the history) and <600, warning <=800.
-        #expect(html.contains("<title id=\"chart-1-1\">response_time_p95: 200 against pass &lt;=+10% (206.25), pass &lt;600, warning &lt;=800</title>"))
+        #expect(
+            html.contains("<title id=\"chart-1-1\">response_time_p95: 200 against pass &lt;=+10% (206.25), pass &lt;600, warning &lt;=800</title>"))
         #expect(html.contains("class=\"band-ok\"") && html.contains("class=\"band-warning\"") && html.contains("class=\"band-severe\""))
         // The trend: the example's three earlier runs and this one, the relative target drawn at this run only.
         #expect(html.contains("Trend of response_time_p95 over the last 3 runs and this one"))
@@ -105,6 +115,8 @@ struct ChartsEndToEndTests {
         #expect(html.contains("class=\"current-ring\""))
         #expect(html.contains("<figure class=\"series\">"))
         let markdown = try Fixtures.read(folder + "/r.md")
-        #expect(markdown.contains("```mermaid\nxychart-beta\n    title \"response_time_p95, the last 3 runs and this one (flat lines: pass ‹600, warning ‹=800)\""))
+        #expect(
+            markdown.contains(
+                "```mermaid\nxychart-beta\n    title \"response_time_p95, the last 3 runs and this one (flat lines: pass ‹600, warning ‹=800)\""))
     }
 }

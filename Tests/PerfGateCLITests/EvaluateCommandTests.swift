@@ -30,7 +30,7 @@ import Testing
         let folder = try Fixtures.temporaryFolder()
         let output = try PerfGateBinary.run([
             "evaluate", "--spec", examples + "/perfspec.json", "--json", folder + "/out/result.json",
-            "--junit", folder + "/out/junit.xml", "--markdown", folder + "/out/summary.md",
+            "--junit", folder + "/out/junit.xml", "--markdown", folder + "/out/summary.md"
         ])
         #expect(output.status == 0)
         let result = try JSONParser.parse(Fixtures.read(folder + "/out/result.json"))
@@ -60,7 +60,7 @@ import Testing
         let all = try PerfGateBinary.run(["evaluate", "--spec", folder + "/perfspec.json", "--json", "-"])
         let minute = try PerfGateBinary.run([
             "evaluate", "--spec", folder + "/perfspec.json", "--json", "-",
-            "--start", "2024-05-01T12:00:00Z", "--end", "1714564860",
+            "--start", "2024-05-01T12:00:00Z", "--end", "1714564860"
         ])
         let allCount = try JSONParser.parse(all.stdout)["indicatorResults"]?.items?.first?["values"]?.items?.first?["value"]?.numberValue
         let minuteResult = try JSONParser.parse(minute.stdout)
@@ -88,7 +88,8 @@ import Testing
 
     @Test func anInvalidSpecExits65WithEveryProblem() throws {
         let folder = try Fixtures.temporaryFolder()
-        try Fixtures.write("""
+        try Fixtures.write(
+            """
             indicators:
               - id: a
                 source: nope
@@ -99,27 +100,30 @@ import Testing
         let output = try PerfGateBinary.run(["evaluate", "--spec", folder + "/bad.yaml"])
         #expect(output.status == 65)
         #expect(output.stdout.isEmpty)
-        #expect(output.stderr == """
-            \(folder)/bad.yaml:3:13: error: indicators[0].source: unknown source 'nope'; known sources: dynatrace, jmeter, json, k6, locust, prometheus, static
-            \(folder)/bad.yaml:5:14: error: indicators[0].grading: missing 'metricScore' (the points this indicator is worth)
-            \(folder)/bad.yaml:6:13: error: objectives: missing 'warning' (the total score needed for a warning)
-            perfgate: \(folder)/bad.yaml is not a valid spec (3 errors)
-            perfgate: invalid spec or input (exit 65): the spec or its input is invalid (see the messages above)
+        #expect(
+            output.stderr == """
+                \(folder)/bad.yaml:3:13: error: indicators[0].source: unknown source 'nope'; known sources: dynatrace, jmeter, json, k6, locust, prometheus, static
+                \(folder)/bad.yaml:5:14: error: indicators[0].grading: missing 'metricScore' (the points this indicator is worth)
+                \(folder)/bad.yaml:6:13: error: objectives: missing 'warning' (the total score needed for a warning)
+                perfgate: \(folder)/bad.yaml is not a valid spec (3 errors)
+                perfgate: invalid spec or input (exit 65): the spec or its input is invalid (see the messages above)
 
-            """)
+                """)
     }
 
     @Test func unreadableAndMalformedSpecsExit65() throws {
         let missing = try PerfGateBinary.run(["evaluate", "--spec", "/nonexistent/perfspec.json"])
         #expect(missing.status == 65)
-        #expect(missing.stderr == "perfgate: cannot read the spec: /nonexistent/perfspec.json: no such file or directory\n"
-            + "perfgate: invalid spec or input (exit 65): the spec or its input is invalid (see the messages above)\n")
+        #expect(
+            missing.stderr == "perfgate: cannot read the spec: /nonexistent/perfspec.json: no such file or directory\n"
+                + "perfgate: invalid spec or input (exit 65): the spec or its input is invalid (see the messages above)\n")
         let folder = try Fixtures.temporaryFolder()
         try Fixtures.write("{\"indicators\": [1,, 2]}", to: folder + "/broken.json")
         let broken = try PerfGateBinary.run(["evaluate", "--spec", folder + "/broken.json"])
         #expect(broken.status == 65)
-        #expect(broken.stderr == "\(folder)/broken.json:1:19: error: unexpected ',', expected a value\n"
-            + "perfgate: invalid spec or input (exit 65): the spec or its input is invalid (see the messages above)\n")
+        #expect(
+            broken.stderr == "\(folder)/broken.json:1:19: error: unexpected ',', expected a value\n"
+                + "perfgate: invalid spec or input (exit 65): the spec or its input is invalid (see the messages above)\n")
     }
 
     @Test(arguments: [
@@ -135,7 +139,7 @@ import Testing
         ["mark", "begin"],
         ["mark", "start", "--at", "tomorrow"],
         ["evaluate", "--spec", "x.json", "--bogus"],
-        ["frobnicate"],
+        ["frobnicate"]
     ])
     func usageErrorsExit64WithHelp(_ arguments: [String]) throws {
         let output = try PerfGateBinary.run(arguments)
@@ -146,7 +150,8 @@ import Testing
 
     @Test func anUnmeasurableIndicatorExits2AndStillWritesReports() throws {
         let folder = try Fixtures.temporaryFolder()
-        try Fixtures.write("""
+        try Fixtures.write(
+            """
             {"indicators": [
                {"id": "down", "source": "static", "query": {"error": "backend down"}, "grading": {"type": "Threshold", "thresholds": {}, "metricScore": 1}},
                {"id": "up", "source": "static", "query": 3, "grading": {"type": "Threshold", "thresholds": {"upperSevere": 2}, "metricScore": 1}}],

@@ -31,9 +31,10 @@ import Testing
         Fault(name: "accepts and never answers", url: { b, _ in b.url + "/t/slow/60" }, exit: 2, message: "timed out"),
         Fault(name: "trickles a byte a second", url: { b, _ in b.url + "/t/trickle" }, exit: 2, message: "timed out"),
         Fault(name: "body cut mid-JSON", url: { b, _ in b.url + "/t/truncated" }, exit: 2, message: "prometheus: POST"),
-        Fault(name: "body larger than the cap", url: { b, _ in b.url + "/t/big/3000000" }, exit: 2,
-              message: "larger than the 1 MiB limit", extra: ["--max-response-mib", "1"]),
-        Fault(name: "redirect loop", url: { b, _ in b.url + "/t/loop" }, exit: 2, message: "more than 5 redirects"),
+        Fault(
+            name: "body larger than the cap", url: { b, _ in b.url + "/t/big/3000000" }, exit: 2,
+            message: "larger than the 1 MiB limit", extra: ["--max-response-mib", "1"]),
+        Fault(name: "redirect loop", url: { b, _ in b.url + "/t/loop" }, exit: 2, message: "more than 5 redirects")
     ]
 
     struct Run {
@@ -46,7 +47,8 @@ import Testing
     /// evaluate, as on GitHub Actions, with a faulty Prometheus indicator and a healthy static one.
     static func evaluate(prometheusURL: String, extra: [String] = []) throws -> Run {
         let folder = try Fixtures.temporaryFolder()
-        try Fixtures.write("""
+        try Fixtures.write(
+            """
             indicators:
               - {id: faulty, source: prometheus, query: up, grading: {type: Threshold, thresholds: {upperSevere: 5}, metricScore: 1}}
               - {id: healthy, source: static, query: 1, grading: {type: Threshold, thresholds: {upperSevere: 5}, metricScore: 1}}
@@ -56,8 +58,10 @@ import Testing
         let started = Date()
         let output = try PerfGateBinary.run(
             ["evaluate", "--prometheus-url", prometheusURL, "--timeout", String(timeout), "--start", "now-1m"] + extra,
-            environment: ["GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": folder, "GITHUB_OUTPUT": folder + "/gh-output",
-                          "GITHUB_ENV": folder + "/gh-env", "GITHUB_STEP_SUMMARY": folder + "/gh-summary", "PROMETHEUS_TOKEN": marker],
+            environment: [
+                "GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": folder, "GITHUB_OUTPUT": folder + "/gh-output",
+                "GITHUB_ENV": folder + "/gh-env", "GITHUB_STEP_SUMMARY": folder + "/gh-summary", "PROMETHEUS_TOKEN": marker
+            ],
             in: folder)
         let seconds = Date().timeIntervalSince(started)
         let reports = folder + "/.perfgate/"
@@ -120,14 +124,16 @@ import Testing
 @Suite struct SpecURLTrustTests {
     static func evaluate(specURL: String, extra: [String] = []) throws -> PerfGateBinary.Output {
         let folder = try Fixtures.temporaryFolder()
-        try Fixtures.write("""
+        try Fixtures.write(
+            """
             sources: {prometheus: {url: "\(specURL)"}}
             indicators:
               - {id: q, source: prometheus, query: up, grading: {type: Threshold, thresholds: {}, metricScore: 1}}
             objectives: {pass: 1, warning: 0}
             """, to: folder + "/perfspec.yaml")
-        return try PerfGateBinary.run(["evaluate", "--spec", folder + "/perfspec.yaml", "--json", "-"] + extra,
-                                      environment: ["PROMETHEUS_TOKEN": FaultTests.marker], in: folder)
+        return try PerfGateBinary.run(
+            ["evaluate", "--spec", folder + "/perfspec.yaml", "--json", "-"] + extra,
+            environment: ["PROMETHEUS_TOKEN": FaultTests.marker], in: folder)
     }
 
     @Test func credentialsGoOnlyToThePipelinesOwnServer() throws {
@@ -137,7 +143,9 @@ import Testing
         #expect(output.status == 0)
         #expect(try FaultTests.recorded(untrusted, backend) == "")
         let warnings = try JSONParser.parse(output.stdout)["indicatorResults"]?.items?.first?["warnings"]?.items?.first?.stringValue
-        #expect(warnings?.contains("credentials were not sent to http://localhost:\(backend.port)/t/answer/\(untrusted), which only the spec names") == true)
+        #expect(
+            warnings?.contains("credentials were not sent to http://localhost:\(backend.port)/t/answer/\(untrusted), which only the spec names")
+                == true)
 
         let sameServer = UUID().uuidString
         _ = try Self.evaluate(specURL: backend.url + "/t/answer/" + sameServer, extra: ["--prometheus-url", backend.url])

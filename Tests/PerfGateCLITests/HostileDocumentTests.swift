@@ -16,7 +16,9 @@ import Testing
     @Test(arguments: ["deep.json", "deep.yaml"])
     func nesting100000LevelsDeep(_ name: String) throws {
         let (output, seconds) = try Self.evaluate(name) { path in
-            let deep = name.hasSuffix(".json") ? String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+            let deep =
+                name.hasSuffix(".json")
+                ? String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
                 : String(repeating: "- ", count: 100_000) + "x\n"
             try Fixtures.write(deep, to: path)
         }
@@ -54,7 +56,8 @@ import Testing
 
     @Test func oddButValidEncodingsAreRead() throws {
         let (output, _) = try Self.evaluate("crlf.yaml") { path in
-            let text = "\u{FEFF}indicators:\r\n  - {id: a, source: static, query: -0, grading: {type: Threshold, thresholds: {lowerSevere: -1}, metricScore: 1}}\r\nobjectives: {pass: 1, warning: 0}\r\n"
+            let text =
+                "\u{FEFF}indicators:\r\n  - {id: a, source: static, query: -0, grading: {type: Threshold, thresholds: {lowerSevere: -1}, metricScore: 1}}\r\nobjectives: {pass: 1, warning: 0}\r\n"
             try Fixtures.write(text, to: path)
         }
         #expect(output.status == 0, "\(output.stderr)")

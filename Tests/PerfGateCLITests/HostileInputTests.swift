@@ -37,20 +37,25 @@ import Testing
     func aTokenEchoedByTheServerReachesNoOutput(_ platform: String) throws {
         let backend = FakeBackend.shared
         let folder = try Fixtures.temporaryFolder()
-        try Fixtures.write(Self.spec([
-            Self.indicator("echo", "prometheus", #""up""#),
-        ]), to: folder + "/perfspec.json")
+        try Fixtures.write(
+            Self.spec([
+                Self.indicator("echo", "prometheus", #""up""#)
+            ]), to: folder + "/perfspec.json")
         for file in ["out", "env", "summary"] { try Fixtures.write("", to: folder + "/gh-" + file) }
         let environment: [String: String] = [
-            "github": ["GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": folder, "GITHUB_OUTPUT": folder + "/gh-out", "GITHUB_ENV": folder + "/gh-env",
-                       "GITHUB_STEP_SUMMARY": folder + "/gh-summary"],
+            "github": [
+                "GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": folder, "GITHUB_OUTPUT": folder + "/gh-out", "GITHUB_ENV": folder + "/gh-env",
+                "GITHUB_STEP_SUMMARY": folder + "/gh-summary"
+            ],
             "azure": ["TF_BUILD": "True", "PIPELINE_WORKSPACE": folder],
-            "none": [:],
+            "none": [:]
         ][platform]!
         for route in ["echo-auth", "echo-auth-label"] {
             let output = try PerfGateBinary.run(
-                ["evaluate", "--spec", "perfspec.json", "--start", "now-5m", "--prometheus-url", backend.url + "/t/" + route,
-                 "--json", "r.json", "--junit", "r.xml", "--markdown", "r.md", "--history", "h.jsonl"],
+                [
+                    "evaluate", "--spec", "perfspec.json", "--start", "now-5m", "--prometheus-url", backend.url + "/t/" + route,
+                    "--json", "r.json", "--junit", "r.xml", "--markdown", "r.md", "--history", "h.jsonl"
+                ],
                 environment: environment.merging(["PROMETHEUS_TOKEN": Self.token]) { $1 }, in: folder)
             #expect(output.status == (route == "echo-auth" ? 2 : 0), "\(output.stderr)")
             let leaks = try Self.leaks(output, folder: folder)
@@ -75,7 +80,8 @@ import Testing
 
     @Test func aResultFileFullOfSecretsIsQuotedShortAndRedacted() throws {
         let folder = try Fixtures.temporaryFolder()
-        try Fixtures.write(Self.spec([Self.indicator("env", "locust", #"{"file": "/proc/self/environ", "stat": "95%"}"#)]), to: folder + "/perfspec.json")
+        try Fixtures.write(
+            Self.spec([Self.indicator("env", "locust", #"{"file": "/proc/self/environ", "stat": "95%"}"#)]), to: folder + "/perfspec.json")
         let output = try PerfGateBinary.run(
             ["evaluate", "--spec", "perfspec.json", "--json", "r.json", "--markdown", "r.md"],
             environment: ["DYNATRACE_API_TOKEN": Self.token, "UNRELATED_LONG_VARIABLE": String(repeating: "z", count: 500)], in: folder)
@@ -94,8 +100,9 @@ import Testing
         rows.append("1714564820000,120,\"home,200,true")  // the stray quote
         for index in 0..<20 { rows.append("17145648\(String(format: "%05d", 30 + index)),9000,home,200,true") }  // the slow samples
         try Fixtures.write(rows.joined(separator: "\n") + "\n", to: folder + "/r.jtl")
-        try Fixtures.write(Self.spec([Self.indicator("p95", "jmeter", #"{"file": "r.jtl", "stat": "p95"}"#, thresholds: #"{"upperSevere": 1000}"#)]),
-                           to: folder + "/perfspec.json")
+        try Fixtures.write(
+            Self.spec([Self.indicator("p95", "jmeter", #"{"file": "r.jtl", "stat": "p95"}"#, thresholds: #"{"upperSevere": 1000}"#)]),
+            to: folder + "/perfspec.json")
         let output = try PerfGateBinary.run(["evaluate", "--spec", "perfspec.json", "--json", "r.json"], in: folder)
         #expect(output.status == 65, "\(output.stdout)")
         #expect(output.stdout.contains("r.jtl:22: a quoted field opens here and is never closed"))
@@ -107,14 +114,15 @@ import Testing
         ("1714564800000,9223372036854775808,a,true", "'elapsed' must be"),
         ("1714564800000,-5,a,true", "'elapsed' must be"),
         ("9223372036854775000,5,a,true", "'timeStamp' must be"),
-        ("1714564800000,5,a,true,extra", "5 fields, but the header has 4"),
+        ("1714564800000,5,a,true,extra", "5 fields, but the header has 4")
     ])
     func numbersThatWouldTrapOrLieAreErrors(_ row: String, _ message: String) throws {
         let folder = try Fixtures.temporaryFolder()
         try Fixtures.write("timeStamp,elapsed,label,success\n1714564800000,5,a,true\n\(row)\n", to: folder + "/r.jtl")
         for stat in ["p95", "throughput", "avg"] {
-            try Fixtures.write(Self.spec([Self.indicator("x", "jmeter", #"{"file": "r.jtl", "stat": "\#(stat)"}"#, thresholds: #"{"upperSevere": 0}"#)]),
-                               to: folder + "/perfspec.json")
+            try Fixtures.write(
+                Self.spec([Self.indicator("x", "jmeter", #"{"file": "r.jtl", "stat": "\#(stat)"}"#, thresholds: #"{"upperSevere": 0}"#)]),
+                to: folder + "/perfspec.json")
             let output = try PerfGateBinary.run(["evaluate", "--spec", "perfspec.json"], in: folder)
             #expect(output.status == 65, "\(row) \(stat): \(output.stdout) \(output.stderr)")
             #expect(output.stdout.contains("r.jtl:3: " + message), "\(output.stdout)")
@@ -141,7 +149,9 @@ import Testing
             let validate = try PerfGateBinary.run(["validate", "--spec", path], in: folder, timeLimit: 10)
             #expect(!validate.timedOut && validate.status == 65, "\(path): \(validate.stderr)")
             #expect(validate.stderr.contains(path.hasSuffix("dir.json") ? "no spec found" : "not a regular file"))
-            for (source, query) in [("jmeter", #""stat": "p95""#), ("locust", #""stat": "95%""#), ("k6", #""metric": "m", "stat": "avg""#), ("json", #""pointer": "/a""#)] {
+            for (source, query) in [
+                ("jmeter", #""stat": "p95""#), ("locust", #""stat": "95%""#), ("k6", #""metric": "m", "stat": "avg""#), ("json", #""pointer": "/a""#)
+            ] {
                 try Fixtures.write(Self.spec([Self.indicator("x", source, #"{"file": "\#(path)", \#(query)}"#)]), to: folder + "/perfspec.json")
                 let output = try PerfGateBinary.run(["evaluate", "--spec", "perfspec.json"], in: folder, timeLimit: 10)
                 #expect(!output.timedOut && output.status == 65, "\(source) \(path): \(output.stdout)")
@@ -168,8 +178,11 @@ import Testing
         try Fixtures.write(Self.spec(indicators), to: folder + "/perfspec.json")
         let output = try PerfGateBinary.run(
             // Eight at a time: the later ones are still waiting when the deadline comes.
-            ["evaluate", "--spec", "perfspec.json", "--prometheus-url", backend.url + "/t/slow/30/deadline", "--timeout", "2", "--deadline", "3", "--concurrency", "8",
-             "--json", "r.json", "--junit", "r.xml"],
+            [
+                "evaluate", "--spec", "perfspec.json", "--prometheus-url", backend.url + "/t/slow/30/deadline", "--timeout", "2", "--deadline", "3",
+                "--concurrency", "8",
+                "--json", "r.json", "--junit", "r.xml"
+            ],
             in: folder, timeLimit: 30)
         #expect(output.status == 2)
         #expect(output.seconds < 3 * 1.1 + PerfGateBinary.startupSlack(), "\(output.seconds) s")
@@ -193,13 +206,16 @@ import Testing
     @Test func dynatracePagesAreFollowedAndBounded() throws {
         let folder = try Fixtures.temporaryFolder()
         let query = { (selector: String) in #"{"metricSelector": "\#(selector)", "resolution": "Inf"}"# }
-        try Fixtures.write(Self.spec([
-            Self.indicator("paged", "dynatrace", query("paged"), thresholds: #"{"upperSevere": 500000}"#),
-            Self.indicator("endless", "dynatrace", query("endless")),
-        ]), to: folder + "/perfspec.json")
+        try Fixtures.write(
+            Self.spec([
+                Self.indicator("paged", "dynatrace", query("paged"), thresholds: #"{"upperSevere": 500000}"#),
+                Self.indicator("endless", "dynatrace", query("endless"))
+            ]), to: folder + "/perfspec.json")
         let output = try PerfGateBinary.run(
-            ["evaluate", "--spec", "perfspec.json", "--start", "2024-05-01T12:00:00Z", "--end", "2024-05-01T12:10:00Z",
-             "--dynatrace-url", FakeBackend.shared.url, "--json", "r.json"],
+            [
+                "evaluate", "--spec", "perfspec.json", "--start", "2024-05-01T12:00:00Z", "--end", "2024-05-01T12:10:00Z",
+                "--dynatrace-url", FakeBackend.shared.url, "--json", "r.json"
+            ],
             environment: ["DYNATRACE_API_TOKEN": FakeBackend.dynatraceToken], in: folder)
         let report = try JSONParser.parse(Array(try Fixtures.read(folder + "/r.json").utf8))
         let results = report["indicatorResults"]?.items ?? []
@@ -222,8 +238,9 @@ import Testing
 
     @Test func infinitiesAreStringsInTheJSONReport() throws {
         let folder = try Fixtures.temporaryFolder()
-        try Fixtures.write(Self.spec([Self.indicator("inf", "static", #"[{"key": "up", "value": "+Inf"}, {"key": "down", "value": "-Inf"}]"#)]),
-                           to: folder + "/perfspec.json")
+        try Fixtures.write(
+            Self.spec([Self.indicator("inf", "static", #"[{"key": "up", "value": "+Inf"}, {"key": "down", "value": "-Inf"}]"#)]),
+            to: folder + "/perfspec.json")
         _ = try PerfGateBinary.run(["evaluate", "--spec", "perfspec.json", "--json", "r.json"], in: folder)
         let text = try Fixtures.read(folder + "/r.json")
         #expect(text.contains("\"+Inf\"") && text.contains("\"-Inf\""), "\(text)")

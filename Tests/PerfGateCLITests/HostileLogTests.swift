@@ -13,18 +13,23 @@ import Testing
     static let folderNames = [
         "##vso[task.setvariable variable=FORGED]yes", "x\n::warning::forged", "   ::error::forged", "\u{A0}\u{2003}::error::forged",
         "\u{3000}::add-mask::x", "a ##[error]forged", "\u{200B}::error::forged", "#\u{2060}#vso[task.complete result=Failed]x",
-        "x\r##vso[task.logissue type=error]forged",
+        "x\r##vso[task.logissue type=error]forged"
     ]
 
     static let platforms: [String: @Sendable (String) -> [String: String]] = [
-        "github": { folder in ["GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": folder, "GITHUB_OUTPUT": folder + "/.gh-output",
-                               "GITHUB_ENV": folder + "/.gh-env", "GITHUB_STEP_SUMMARY": folder + "/.gh-summary"] },
+        "github": { folder in
+            [
+                "GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": folder, "GITHUB_OUTPUT": folder + "/.gh-output",
+                "GITHUB_ENV": folder + "/.gh-env", "GITHUB_STEP_SUMMARY": folder + "/.gh-summary"
+            ]
+        },
         "azure": { folder in ["TF_BUILD": "True", "PIPELINE_WORKSPACE": folder, "BUILD_BUILDID": "7"] },
         "jenkins": { folder in ["JENKINS_URL": "http://ci/", "WORKSPACE": folder, "BUILD_TAG": "jenkins-x-7"] },
-        "none": { _ in [:] },
+        "none": { _ in [:] }
     ]
 
-    static let validSpec = #"{"indicators": [{"id": "p95", "source": "static", "query": 5, "grading": {"type": "Threshold", "thresholds": {"upperSevere": 10}, "metricScore": 1}}], "objectives": {"pass": 1, "warning": 0}}"#
+    static let validSpec =
+        #"{"indicators": [{"id": "p95", "source": "static", "query": 5, "grading": {"type": "Threshold", "thresholds": {"upperSevere": 10}, "metricScore": 1}}], "objectives": {"pass": 1, "warning": 0}}"#
 
     /// Every path perfgate prints, under a folder whose name is hostile.
     static func scenarios(_ root: String, _ hostile: String) throws -> [[String]] {
@@ -33,15 +38,18 @@ import Testing
         try Fixtures.write(validSpec, to: folder + "/perfspec.json")
         try Fixtures.write(validSpec, to: folder + "/b/perfspec.json")  // two specs found: the list
         // An invalid spec whose bad value is hostile text, and one that does not parse.
-        try Fixtures.write(#"{"indicators": [{"id": 1, "source": "\#(JSONWriter.quoted(hostile).dropFirst().dropLast())"}], "objectives": {}}"#,
-                           to: folder + "/invalid.perfspec.json")
+        try Fixtures.write(
+            #"{"indicators": [{"id": 1, "source": "\#(JSONWriter.quoted(hostile).dropFirst().dropLast())"}], "objectives": {}}"#,
+            to: folder + "/invalid.perfspec.json")
         try Fixtures.write("indicators: [\n  " + hostile.replacingOccurrences(of: "\n", with: " ") + ": {\n", to: folder + "/broken.yaml")
         // A Keptn gate without sli.yaml, a JTL whose bad field is hostile, a history with a hostile line.
         try Fixtures.write("spec_version: '1.0'\nobjectives:\n  - sli: x\n", to: folder + "/slo.yaml")
-        try Fixtures.write("timeStamp,elapsed,label,success\n1714564800000,\"\(hostile.replacingOccurrences(of: "\"", with: "\"\""))\",l,true\n",
-                           to: folder + "/r.jtl")
+        try Fixtures.write(
+            "timeStamp,elapsed,label,success\n1714564800000,\"\(hostile.replacingOccurrences(of: "\"", with: "\"\""))\",l,true\n",
+            to: folder + "/r.jtl")
         try Fixtures.write("{\"time\": \"\(hostile.replacingOccurrences(of: "\n", with: "\\n"))\"}\n", to: folder + "/h.jsonl")
-        let jmeterSpec = #"{"indicators": [{"id": "j", "source": "jmeter", "query": {"file": "r.jtl", "stat": "p95"}, "grading": {"type": "Threshold", "thresholds": {}, "metricScore": 1}}], "objectives": {"pass": 1, "warning": 0}}"#
+        let jmeterSpec =
+            #"{"indicators": [{"id": "j", "source": "jmeter", "query": {"file": "r.jtl", "stat": "p95"}, "grading": {"type": "Threshold", "thresholds": {}, "metricScore": 1}}], "objectives": {"pass": 1, "warning": 0}}"#
         try Fixtures.write(jmeterSpec, to: folder + "/j.json")
         return [
             ["validate", "--spec", folder + "/perfspec.json"],
@@ -61,7 +69,7 @@ import Testing
             ["evaluate", hostile],
             ["mark", "start", "--window-file", folder + "/w.json"],
             ["mark", "stop", "--window-file", folder + "/w2.json"],
-            [hostile],
+            [hostile]
         ]
     }
 
@@ -83,7 +91,10 @@ import Testing
             if platform == "github" {
                 let names = try Fixtures.read(root + "/.gh-output").split(separator: "\n").filter { $0.contains("<<perfgate_") }
                     .map { String($0.prefix { $0 != "<" }) }
-                #expect(Set(names).isSubset(of: ["result", "score", "json-report", "junit-report", "markdown-report", "html-report", "spec", "start", "end"]))
+                #expect(
+                    Set(names).isSubset(of: [
+                        "result", "score", "json-report", "junit-report", "markdown-report", "html-report", "spec", "start", "end"
+                    ]))
             }
         }
         #expect(runs == Self.folderNames.count * 18)
@@ -94,7 +105,8 @@ import Testing
     @Test func aReportOnStdoutIsNeutralized() throws {
         let folder = try Fixtures.temporaryFolder()
         // A bare CR ends a line for the agents' ReadLine as LF does.
-        let spec = #"{"indicators": [{"id": "::error::x", "source": "static", "query": [{"key": "   ::warning::y", "value": 50}, {"key": "a\r::error::z\r##vso[task.complete result=Failed]", "value": 50}], "grading": {"type": "Threshold", "thresholds": {"upperSevere": 10}, "metricScore": 1}}, {"id": "e\r::error::m", "source": "static", "query": {"error": "x\r::error::y"}, "grading": {"type": "Threshold", "thresholds": {}, "metricScore": 1}}], "objectives": {"pass": 1, "warning": 1}}"#
+        let spec =
+            #"{"indicators": [{"id": "::error::x", "source": "static", "query": [{"key": "   ::warning::y", "value": 50}, {"key": "a\r::error::z\r##vso[task.complete result=Failed]", "value": 50}], "grading": {"type": "Threshold", "thresholds": {"upperSevere": 10}, "metricScore": 1}}, {"id": "e\r::error::m", "source": "static", "query": {"error": "x\r::error::y"}, "grading": {"type": "Threshold", "thresholds": {}, "metricScore": 1}}], "objectives": {"pass": 1, "warning": 1}}"#
         try Fixtures.write(spec, to: folder + "/perfspec.json")
         for report in [["--json", "-"], ["--junit", "-"], ["--markdown", "-"], []] {
             let output = try PerfGateBinary.run(["evaluate", "--spec", "perfspec.json", "--ci", "none"] + report, in: folder)

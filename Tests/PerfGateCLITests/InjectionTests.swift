@@ -8,20 +8,38 @@ import Testing
 @Suite struct InjectionTests {
     static let hostile = [
         "##vso[task.setvariable variable=PERFGATE_RESULT]pass", "::set-env name=X::y", "\n::error::x", "%0A", "</testcase>", "]]>",
-        "| --- |", "<script>alert(1)</script>", "nul\u{0}byte",
+        "| --- |", "<script>alert(1)</script>", "nul\u{0}byte"
     ]
 
     static func spec(_ backend: FakeBackend) -> String {
         var indicators: [Node] = hostile.enumerated().map { index, id in
-            .object([("id", .string(id)), ("source", .string("static")), ("query", .array([.object([("key", .string(hostile[(index + 1) % hostile.count])), ("value", .number(10))])])),
-                     ("grading", .object([("type", .string("Threshold")), ("thresholds", .object([("upperWarning", .number(5))])), ("metricScore", .number(1))]))])
+            .object([
+                ("id", .string(id)), ("source", .string("static")),
+                ("query", .array([.object([("key", .string(hostile[(index + 1) % hostile.count])), ("value", .number(10))])])),
+                (
+                    "grading",
+                    .object([("type", .string("Threshold")), ("thresholds", .object([("upperWarning", .number(5))])), ("metricScore", .number(1))])
+                )
+            ])
         }
-        indicators.append(.object([("id", .string("labels")), ("source", .string("prometheus")), ("query", .string("up")),
-                                   ("grading", .object([("type", .string("Threshold")), ("thresholds", .object([("upperSevere", .number(0.5))])), ("metricScore", .number(1))]))]))
-        indicators.append(.object([("id", .string("message")), ("source", .string("static")), ("query", .object([("error", .string(hostile.joined(separator: " ")))])),
-                                   ("grading", .object([("type", .string("Threshold")), ("thresholds", .object([])), ("metricScore", .number(1))]))]))
-        return JSONWriter.write(.object([("indicators", .array(indicators)), ("objectives", .object([("pass", .number(11)), ("warning", .number(5))])),
-                                         ("sources", .object([("prometheus", .object([("url", .string(backend.url + "/t/hostile-labels"))]))]))]))
+        indicators.append(
+            .object([
+                ("id", .string("labels")), ("source", .string("prometheus")), ("query", .string("up")),
+                (
+                    "grading",
+                    .object([("type", .string("Threshold")), ("thresholds", .object([("upperSevere", .number(0.5))])), ("metricScore", .number(1))])
+                )
+            ]))
+        indicators.append(
+            .object([
+                ("id", .string("message")), ("source", .string("static")), ("query", .object([("error", .string(hostile.joined(separator: " ")))])),
+                ("grading", .object([("type", .string("Threshold")), ("thresholds", .object([])), ("metricScore", .number(1))]))
+            ]))
+        return JSONWriter.write(
+            .object([
+                ("indicators", .array(indicators)), ("objectives", .object([("pass", .number(11)), ("warning", .number(5))])),
+                ("sources", .object([("prometheus", .object([("url", .string(backend.url + "/t/hostile-labels"))]))]))
+            ]))
     }
 
     @Test(arguments: ["github", "azure", "jenkins", "gitlab", "none"])
@@ -30,38 +48,55 @@ import Testing
         try Fixtures.write(Self.spec(FakeBackend.shared), to: folder + "/perfspec.json")
         for file in ["output", "env", "summary"] { try Fixtures.write("", to: folder + "/gh-" + file) }
         let environment: [String: String] = [
-            "github": ["GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": folder, "GITHUB_OUTPUT": folder + "/gh-output", "GITHUB_ENV": folder + "/gh-env",
-                       "GITHUB_STEP_SUMMARY": folder + "/gh-summary"],
+            "github": [
+                "GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": folder, "GITHUB_OUTPUT": folder + "/gh-output", "GITHUB_ENV": folder + "/gh-env",
+                "GITHUB_STEP_SUMMARY": folder + "/gh-summary"
+            ],
             "azure": ["TF_BUILD": "True", "PIPELINE_WORKSPACE": folder],
             "jenkins": ["JENKINS_URL": "http://ci/", "WORKSPACE": folder],
             "gitlab": ["GITLAB_CI": "true", "CI_PROJECT_DIR": folder, "CI_PIPELINE_ID": "1", "CI_JOB_ID": "2"],
-            "none": [:],
+            "none": [:]
         ][platform]!
         // Earlier runs under the same hostile ids and keys: trend charts in the HTML and Mermaid in the summary.
         let history = (0..<3).map { run in
             HistoryRecord(
-                time: 1_714_000_000 + Double(run) * 3600, window: nil, specKind: "perfspec", specPath: nil, specDigest: nil, context: [:], result: .pass,
-                score: 11, values: Self.hostile.enumerated().map { index, id in
-                    HistoryRecord.Value(id: id, key: Self.hostile[(index + 1) % Self.hostile.count], value: Double(run), status: "pass", success: true)
-                }).line()
+                time: 1_714_000_000 + Double(run) * 3600, window: nil, specKind: "perfspec", specPath: nil, specDigest: nil, context: [:],
+                result: .pass,
+                score: 11,
+                values: Self.hostile.enumerated().map { index, id in
+                    HistoryRecord.Value(
+                        id: id, key: Self.hostile[(index + 1) % Self.hostile.count], value: Double(run), status: "pass", success: true)
+                }
+            ).line()
         }
         try Fixtures.write(history.joined(separator: "\n") + "\n", to: folder + "/h.jsonl")
         let output = try PerfGateBinary.run(
-            ["evaluate", "--start", "now-1m", "--json", folder + "/r.json", "--junit", folder + "/r.xml", "--markdown", folder + "/r.md",
-             "--html", folder + "/r.html", "--history", folder + "/h.jsonl", "--summary-charts", "mermaid"],
+            [
+                "evaluate", "--start", "now-1m", "--json", folder + "/r.json", "--junit", folder + "/r.xml", "--markdown", folder + "/r.md",
+                "--html", folder + "/r.html", "--history", folder + "/h.jsonl", "--summary-charts", "mermaid"
+            ],
             environment: environment, in: folder)
         #expect(output.status == 2, "\(output.stderr)")
         Self.expectInertHTML(try Fixtures.read(folder + "/r.html"))
         Self.expectInertMermaid(try Fixtures.read(folder + "/r.md"))
 
         // Only perfgate's own commands, for the platform it is on.
-        let ours: [String] = [
-            "github": ["::warning title=perfgate warning", "::error title=perfgate e", "::error title=perfgate f", "::error title=perfgate::perfgate: result error (exit 2)"],
-            "azure": ["##vso[task.logissue type=", "##vso[results.publish type=JUnit;", "##vso[task.uploadsummary]", "##vso[artifact.upload containerfolder=perfgate-report;",
-                      "##vso[task.setvariable variable=PERFGATE_RESULT;isOutput=true]error", "##vso[task.setvariable variable=PERFGATE_SCORE;isOutput=true]",
-                      "##vso[task.setvariable variable=perfgateResult;isOutput=true]error", "##vso[task.setvariable variable=perfgateScore;isOutput=true]",
-                      "##vso[task.complete result=Failed]perfgate: result error (exit 2)"],
-        ][platform] ?? []
+        let ours: [String] =
+            [
+                "github": [
+                    "::warning title=perfgate warning", "::error title=perfgate e", "::error title=perfgate f",
+                    "::error title=perfgate::perfgate: result error (exit 2)"
+                ],
+                "azure": [
+                    "##vso[task.logissue type=", "##vso[results.publish type=JUnit;", "##vso[task.uploadsummary]",
+                    "##vso[artifact.upload containerfolder=perfgate-report;",
+                    "##vso[task.setvariable variable=PERFGATE_RESULT;isOutput=true]error",
+                    "##vso[task.setvariable variable=PERFGATE_SCORE;isOutput=true]",
+                    "##vso[task.setvariable variable=perfgateResult;isOutput=true]error",
+                    "##vso[task.setvariable variable=perfgateScore;isOutput=true]",
+                    "##vso[task.complete result=Failed]perfgate: result error (exit 2)"
+                ]
+            ][platform] ?? []
         for line in (output.stdout + output.stderr).split(separator: "\n", omittingEmptySubsequences: false) {
             if line.contains("##vso[") || line.contains("##[") || line.hasPrefix("::") {
                 #expect(ours.contains { line.hasPrefix($0) }, "not ours: \(line)")
@@ -113,11 +148,12 @@ import Testing
         let allowed: Set<String> = [
             "!DOCTYPE", "html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "p", "dl", "dt", "dd", "code", "main", "section",
             "span", "ul", "li", "svg", "g", "rect", "line", "path", "circle", "text", "figure", "figcaption", "details", "summary", "table", "thead",
-            "tbody", "tr", "th", "td",
+            "tbody", "tr", "th", "td"
         ]
         var tags = Set<String>()
         for piece in html.components(separatedBy: "<").dropFirst() {
-            let name = String(piece.prefix { $0.isLetter || $0.isNumber || $0 == "!" || $0 == "/" || $0 == "-" }).replacingOccurrences(of: "/", with: "")
+            let name = String(piece.prefix { $0.isLetter || $0.isNumber || $0 == "!" || $0 == "/" || $0 == "-" }).replacingOccurrences(
+                of: "/", with: "")
             tags.insert(name)
         }
         #expect(tags.isSubset(of: allowed), "\(tags.subtracting(allowed))")

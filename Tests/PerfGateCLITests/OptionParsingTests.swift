@@ -11,7 +11,7 @@ import Testing
     @Test func evaluateTakesItsFlagsIntoTheRequest() throws {
         let command = try EvaluateCommand.parse([
             "--spec", "perfspec.yaml", "--var", "SERVICE=checkout", "--results", "jmeter=out/run.jtl", "--start", "now-15m",
-            "--concurrency", "4", "--deadline", "90s", "--prometheus-url", "http://prometheus:9090", "--fail-on", "warning",
+            "--concurrency", "4", "--deadline", "90s", "--prometheus-url", "http://prometheus:9090", "--fail-on", "warning"
         ])
         #expect(command.specOptions.spec == "perfspec.yaml")
         #expect(command.specOptions.variables.dictionary == ["SERVICE": "checkout"])
@@ -30,7 +30,7 @@ import Testing
             (["--spec", "a.yaml", "--slo", "slo.yaml"], "give --spec or --slo, not both"),
             (["--attempts", "0"], "--attempts must be at least 1"),
             (["--timeout", "0"], "--timeout must be more than 0 seconds and at most a day (86400 s)"),
-            (["--history-keep", "0"], "--history-keep must be at least 1"),
+            (["--history-keep", "0"], "--history-keep must be at least 1")
         ] {
             let command = try EvaluateCommand.parse(arguments)
             do {

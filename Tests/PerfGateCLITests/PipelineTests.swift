@@ -25,7 +25,8 @@ enum FileSystemCheck {
         init(platform: String) throws {
             root = try Fixtures.temporaryFolder()
             try FileManager.default.createDirectory(atPath: root + "/artifacts/drop", withIntermediateDirectories: true)
-            try Fixtures.write("""
+            try Fixtures.write(
+                """
                 spec_version: "1.0"
                 indicators:
                   - id: checkout_p95
@@ -41,13 +42,17 @@ enum FileSystemCheck {
             var environment = ["DYNATRACE_API_TOKEN": PipelineTests.token]
             switch platform {
             case "github":
-                environment.merge(["GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": root, "GITHUB_ENV": root + "/.runner/env",
-                                   "GITHUB_OUTPUT": root + "/.runner/output", "GITHUB_STEP_SUMMARY": root + "/.runner/summary"]) { $1 }
+                environment.merge([
+                    "GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": root, "GITHUB_ENV": root + "/.runner/env",
+                    "GITHUB_OUTPUT": root + "/.runner/output", "GITHUB_STEP_SUMMARY": root + "/.runner/summary"
+                ]) { $1 }
                 try FileManager.default.createDirectory(atPath: root + "/.runner", withIntermediateDirectories: true)
             case "azure":
-                environment.merge(["TF_BUILD": "True", "PIPELINE_WORKSPACE": root, "SYSTEM_ARTIFACTSDIRECTORY": root + "/artifacts",
-                                   "BUILD_SOURCESDIRECTORY": root + "/s", "SYSTEM_HOSTTYPE": "build", "SYSTEM_COLLECTIONURI": "https://dev.azure.com/contoso/",
-                                   "SYSTEM_TEAMPROJECT": "Perf (EU) [x]", "BUILD_BUILDID": "4711", "SYSTEM_JOBNAME": "gate leg/1", "SYSTEM_JOBATTEMPT": "2"]) { $1 }
+                environment.merge([
+                    "TF_BUILD": "True", "PIPELINE_WORKSPACE": root, "SYSTEM_ARTIFACTSDIRECTORY": root + "/artifacts",
+                    "BUILD_SOURCESDIRECTORY": root + "/s", "SYSTEM_HOSTTYPE": "build", "SYSTEM_COLLECTIONURI": "https://dev.azure.com/contoso/",
+                    "SYSTEM_TEAMPROJECT": "Perf (EU) [x]", "BUILD_BUILDID": "4711", "SYSTEM_JOBNAME": "gate leg/1", "SYSTEM_JOBATTEMPT": "2"
+                ]) { $1 }
             case "jenkins":
                 environment.merge(["JENKINS_URL": "http://jenkins.example/", "WORKSPACE": root]) { $1 }
             default:
@@ -130,7 +135,9 @@ enum FileSystemCheck {
         #expect(evaluate.stderr.contains("from the window file \(workspace.root)/.perfgate/window.json"))
         #expect(evaluate.stdout.hasPrefix("::add-mask::\(Self.token)\n"))
         #expect(evaluate.stdout.contains("::warning title=perfgate warning%3A checkout_p95::checkout_p95: "))
-        Self.expectOnlyOurCommands(evaluate.stdout.replacingOccurrences(of: "::add-mask::\(Self.token)\n", with: ""), allowed: ["::warning title=perfgate warning%3A checkout_p95::"])
+        Self.expectOnlyOurCommands(
+            evaluate.stdout.replacingOccurrences(of: "::add-mask::\(Self.token)\n", with: ""),
+            allowed: ["::warning title=perfgate warning%3A checkout_p95::"])
 
         let outputs = Self.fileCommands(try workspace.read(".runner/output"))
         #expect(outputs["result"] == "warning")
@@ -161,29 +168,39 @@ enum FileSystemCheck {
         let out = evaluate.stdout
         #expect(out.hasPrefix("##vso[task.setsecret]\(Self.token)\n"))
         let reports = workspace.root + "/.perfgate"
-        #expect(out.contains("##vso[results.publish type=JUnit;runTitle=perfgate: checkout.perfspec.yaml;resultFiles=\(reports)/perfgate-junit.xml]\n"))
+        #expect(
+            out.contains("##vso[results.publish type=JUnit;runTitle=perfgate: checkout.perfspec.yaml;resultFiles=\(reports)/perfgate-junit.xml]\n"))
         #expect(out.contains("##vso[task.uploadsummary]\(reports)/perfgate-summary.md\n"))
         // The HTML report: an artifact per job and attempt, linked from the summary by the agent's own variables.
-        #expect(out.contains("##vso[artifact.upload containerfolder=perfgate-report-gate_leg_1-attempt2;artifactname=perfgate-report-gate_leg_1-attempt2]\(reports)/perfgate.html\n"))
+        #expect(
+            out.contains(
+                "##vso[artifact.upload containerfolder=perfgate-report-gate_leg_1-attempt2;artifactname=perfgate-report-gate_leg_1-attempt2]\(reports)/perfgate.html\n"
+            ))
         let summary = try workspace.read(".perfgate/perfgate-summary.md")
-        #expect(summary.contains("[HTML report with charts: artifact perfgate-report-gate\\_leg\\_1-attempt2, perfgate.html](https://dev.azure.com/contoso/Perf%20%28EU%29%20%5Bx%5D/_build/results?buildId=4711&view=artifacts&type=publishedArtifacts)"))
+        #expect(
+            summary.contains(
+                "[HTML report with charts: artifact perfgate-report-gate\\_leg\\_1-attempt2, perfgate.html](https://dev.azure.com/contoso/Perf%20%28EU%29%20%5Bx%5D/_build/results?buildId=4711&view=artifacts&type=publishedArtifacts)"
+            ))
         #expect(out.contains("##vso[task.logissue type=warning]checkout_p95: "))
         #expect(out.contains("##vso[task.setvariable variable=PERFGATE_RESULT;isOutput=true]warning\n"))
         #expect(out.contains("##vso[task.setvariable variable=PERFGATE_SCORE;isOutput=true]75\n"))
         #expect(out.contains("##vso[task.complete result=SucceededWithIssues]"))
-        Self.expectOnlyOurCommands(out.replacingOccurrences(of: "##vso[task.setsecret]\(Self.token)\n", with: ""), allowed: [
-            "##vso[results.publish", "##vso[task.uploadsummary]", "##vso[task.logissue type=warning]checkout_p95: ",
-            "##vso[artifact.upload containerfolder=perfgate-report-gate_leg_1-attempt2;",
-            "##vso[task.setvariable variable=PERFGATE_RESULT;isOutput=true]warning", "##vso[task.setvariable variable=PERFGATE_SCORE",
-            "##vso[task.setvariable variable=perfgateResult;isOutput=true]warning", "##vso[task.setvariable variable=perfgateScore",
-            "##vso[task.complete result=SucceededWithIssues]",
-        ])
+        Self.expectOnlyOurCommands(
+            out.replacingOccurrences(of: "##vso[task.setsecret]\(Self.token)\n", with: ""),
+            allowed: [
+                "##vso[results.publish", "##vso[task.uploadsummary]", "##vso[task.logissue type=warning]checkout_p95: ",
+                "##vso[artifact.upload containerfolder=perfgate-report-gate_leg_1-attempt2;",
+                "##vso[task.setvariable variable=PERFGATE_RESULT;isOutput=true]warning", "##vso[task.setvariable variable=PERFGATE_SCORE",
+                "##vso[task.setvariable variable=perfgateResult;isOutput=true]warning", "##vso[task.setvariable variable=perfgateScore",
+                "##vso[task.complete result=SucceededWithIssues]"
+            ])
         // The hostile label appears inside the logissue message only, escaped and neutralised.
         let issue = out.split(separator: "\n").first { $0.hasPrefix("##vso[task.logissue") } ?? ""
         #expect(issue.contains("%AZP25") && !issue.dropFirst(6).contains("##vso["))
 
         let validate = try workspace.run(["validate", "--artifact-name", "checkout-spec"])
-        #expect(validate.stdout.contains("##vso[artifact.upload artifactname=checkout-spec]\(workspace.root)/artifacts/drop/checkout.perfspec.yaml\n"))
+        #expect(
+            validate.stdout.contains("##vso[artifact.upload artifactname=checkout-spec]\(workspace.root)/artifacts/drop/checkout.perfspec.yaml\n"))
     }
 
     @Test func jenkins() throws {
@@ -194,7 +211,8 @@ enum FileSystemCheck {
         let properties = try workspace.read(".perfgate/perfgate.properties")
         #expect(properties.contains("result=warning\nscore=75\nexit=0\nbuildResult=UNSTABLE\n"))
         #expect(properties.contains("\njson=\(workspace.root)/.perfgate/perfgate-result.json\n"))
-        #expect(properties.contains("junit=\(workspace.root)/.perfgate/perfgate-junit.xml\nmarkdown=\(workspace.root)/.perfgate/perfgate-summary.md\n"))
+        #expect(
+            properties.contains("junit=\(workspace.root)/.perfgate/perfgate-junit.xml\nmarkdown=\(workspace.root)/.perfgate/perfgate-summary.md\n"))
     }
 
     /// Rendering does not depend on the platform: one end-to-end run checks the schema with
@@ -250,7 +268,8 @@ enum FileSystemCheck {
         environment["PERFGATE_END"] = "now-4m"
         let fromEnvironment = try PerfGateBinary.run(["evaluate"] + spec, environment: environment, in: workspace.root)
         #expect(try window(fromEnvironment).map { abs($0 - 60) < 2 } == true)
-        let fromFlags = try PerfGateBinary.run(["evaluate", "--start", "now-2m", "--end", "now-1m30s"] + spec, environment: environment, in: workspace.root)
+        let fromFlags = try PerfGateBinary.run(
+            ["evaluate", "--start", "now-2m", "--end", "now-1m30s"] + spec, environment: environment, in: workspace.root)
         #expect(try window(fromFlags).map { abs($0 - 30) < 2 } == true)
         environment["PERFGATE_END"] = "now-10m"
         let reversed = try PerfGateBinary.run(["evaluate"] + spec, environment: environment, in: workspace.root)
@@ -277,8 +296,12 @@ enum FileSystemCheck {
     @Test func concurrentRunsKeepSeparateWindows() throws {
         let workspace = try Fixtures.temporaryFolder()
         func run(_ id: String, _ arguments: [String]) throws -> PerfGateBinary.Output {
-            try PerfGateBinary.run(arguments, environment: ["GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": workspace, "GITHUB_RUN_ID": id,
-                                                            "GITHUB_RUN_ATTEMPT": "1"], in: workspace)
+            try PerfGateBinary.run(
+                arguments,
+                environment: [
+                    "GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": workspace, "GITHUB_RUN_ID": id,
+                    "GITHUB_RUN_ATTEMPT": "1"
+                ], in: workspace)
         }
         _ = try run("101", ["mark", "start", "--at", "2024-05-01T12:00:00Z"])
         _ = try run("202", ["mark", "start", "--at", "2024-05-01T12:05:00Z"])
@@ -301,8 +324,11 @@ enum FileSystemCheck {
 
     @Test func aKilledRunNeverLeavesHalfAReport() throws {
         let folder = try Fixtures.temporaryFolder()
-        let indicators = (0..<10_000).map { "{\"id\":\"i\($0)\",\"source\":\"static\",\"query\":\($0),\"grading\":{\"type\":\"Threshold\",\"thresholds\":{\"upperSevere\":1e9},\"metricScore\":1}}" }
-        try Fixtures.write("{\"indicators\":[\(indicators.joined(separator: ","))],\"objectives\":{\"pass\":0,\"warning\":0}}", to: folder + "/perfspec.json")
+        let indicators = (0..<10_000).map {
+            "{\"id\":\"i\($0)\",\"source\":\"static\",\"query\":\($0),\"grading\":{\"type\":\"Threshold\",\"thresholds\":{\"upperSevere\":1e9},\"metricScore\":1}}"
+        }
+        try Fixtures.write(
+            "{\"indicators\":[\(indicators.joined(separator: ","))],\"objectives\":{\"pass\":0,\"warning\":0}}", to: folder + "/perfspec.json")
         let report = folder + "/result.json"
         let arguments = ["evaluate", "--spec", folder + "/perfspec.json", "--json", report, "--junit", folder + "/result.xml"]
         // How long a whole run takes, to aim the kills at its end, where the reports are written.
@@ -327,7 +353,9 @@ enum FileSystemCheck {
             // so a killed run leaves none, or its whole new one: never half of one.
             // The evaluation's time differs from run to run; everything else is the same.
             let text = try? Fixtures.read(report)
-            #expect(text == nil || Self.timeless(text!) == Self.timeless(complete), "a torn report: \(text?.prefix(80) ?? "")… (\(text?.count ?? 0) of \(complete.count) characters)")
+            #expect(
+                text == nil || Self.timeless(text!) == Self.timeless(complete),
+                "a torn report: \(text?.prefix(80) ?? "")… (\(text?.count ?? 0) of \(complete.count) characters)")
         }
         #expect(killedMidRun > 0, "no run was killed before it ended; the test proved nothing")
     }

@@ -42,7 +42,9 @@ import Testing
         let (remote, remoteReports) = try Self.reports(folder, ["--server", service.url], environment: ["PERFGATE_API_KEY": Self.key])
         #expect(local.status == 1 && remote.status == 1)
         for (mine, theirs) in zip(localReports, remoteReports) {
-            #expect(mine.split(separator: "\n").filter { !$0.contains("evaluatedAt") } == theirs.split(separator: "\n").filter { !$0.contains("evaluatedAt") })
+            #expect(
+                mine.split(separator: "\n").filter { !$0.contains("evaluatedAt") }
+                    == theirs.split(separator: "\n").filter { !$0.contains("evaluatedAt") })
         }
         #expect(local.stdout == remote.stdout)
         #expect(remote.stderr.contains("evaluating on the perfgate server at \(service.url)"))
@@ -51,9 +53,12 @@ import Testing
         #expect(!service.accessLog.joined().contains(Self.key))
 
         // --fail-on warning and --on-warning stay the client's.
-        try Fixtures.write(Self.spec.replacingOccurrences(of: "value: 950", with: "value: 900").replacingOccurrences(of: ", {key: home, value: null}", with: ""), to: folder + "/spec.yaml")
-        let warned = try PerfGateBinary.run(["evaluate", "--spec", "spec.yaml", "--server", service.url, "--fail-on", "warning"] + Self.window,
-                                            environment: ["PERFGATE_API_KEY": Self.key], in: folder)
+        try Fixtures.write(
+            Self.spec.replacingOccurrences(of: "value: 950", with: "value: 900").replacingOccurrences(of: ", {key: home, value: null}", with: ""),
+            to: folder + "/spec.yaml")
+        let warned = try PerfGateBinary.run(
+            ["evaluate", "--spec", "spec.yaml", "--server", service.url, "--fail-on", "warning"] + Self.window,
+            environment: ["PERFGATE_API_KEY": Self.key], in: folder)
         #expect(warned.status == 1 && warned.stdout.contains("WARNING"))
         #expect(service.stop() == 0)
     }
@@ -62,7 +67,8 @@ import Testing
         let service = try Self.service()
         let folder = try Fixtures.temporaryFolder()
         try FileManager.default.createDirectory(atPath: folder + "/keptn", withIntermediateDirectories: true)
-        try Fixtures.write("""
+        try Fixtures.write(
+            """
             spec_version: '1.0'
             comparison: {compare_with: single_result, include_result_with_score: pass, number_of_comparison_results: 1, aggregate_function: avg}
             objectives:
@@ -94,20 +100,26 @@ import Testing
         #expect(noKey.status == 2 && noKey.stderr.contains("PERFGATE_API_KEY"))
         // A key from a file.
         try Fixtures.write(Self.key + "\n", to: folder + "/key")
-        let fromFile = try PerfGateBinary.run(["evaluate", "--spec", "spec.yaml", "--server", service.url, "--server-api-key-file", "key"] + Self.window, in: folder)
+        let fromFile = try PerfGateBinary.run(
+            ["evaluate", "--spec", "spec.yaml", "--server", service.url, "--server-api-key-file", "key"] + Self.window, in: folder)
         #expect(fromFile.status == 1)
         // An invalid spec: the server's diagnostics with the user's file name, and 65.
         try Fixtures.write("indicators:\n  - id: [\n", to: folder + "/spec.yaml")
-        let invalid = try PerfGateBinary.run(["evaluate", "--spec", "spec.yaml", "--server", service.url] + Self.window,
-                                             environment: ["PERFGATE_API_KEY": Self.key], in: folder)
+        let invalid = try PerfGateBinary.run(
+            ["evaluate", "--spec", "spec.yaml", "--server", service.url] + Self.window,
+            environment: ["PERFGATE_API_KEY": Self.key], in: folder)
         #expect(invalid.status == 65)
         #expect(invalid.stderr.contains("spec.yaml:3:"))
         // A result-file source: the server reads no files (65); --results with --server is a usage error (64).
-        try Fixtures.write(Self.spec.replacingOccurrences(of: "source: static\n    query: 0.5", with: "source: jmeter\n    query: {file: r.jtl, stat: p95}"), to: folder + "/spec.yaml")
-        let files = try PerfGateBinary.run(["evaluate", "--spec", "spec.yaml", "--server", service.url] + Self.window,
-                                           environment: ["PERFGATE_API_KEY": Self.key], in: folder)
+        try Fixtures.write(
+            Self.spec.replacingOccurrences(of: "source: static\n    query: 0.5", with: "source: jmeter\n    query: {file: r.jtl, stat: p95}"),
+            to: folder + "/spec.yaml")
+        let files = try PerfGateBinary.run(
+            ["evaluate", "--spec", "spec.yaml", "--server", service.url] + Self.window,
+            environment: ["PERFGATE_API_KEY": Self.key], in: folder)
         #expect(files.status == 65 && files.stderr.contains("unknown source 'jmeter'"))
-        let results = try PerfGateBinary.run(["evaluate", "--spec", "spec.yaml", "--server", service.url, "--results", "jmeter=r.jtl"] + Self.window, in: folder)
+        let results = try PerfGateBinary.run(
+            ["evaluate", "--spec", "spec.yaml", "--server", service.url, "--results", "jmeter=r.jtl"] + Self.window, in: folder)
         #expect(results.status == 64)
         // A Keptn gate without a window: 64, as locally.
         #expect(service.stop() == 0)

@@ -9,7 +9,8 @@ import Testing
     /// A request whose answer is a few tens of KiB: the JSON report of 200 static values.
     static func evaluateRequest(values: Int = 200) -> String {
         let list = (0..<values).map(String.init).joined(separator: ",")
-        let body = #"{"perfSpec":{"indicators":[{"id":"v","source":"static","query":[\#(list)],"grading":{"type":"Threshold","thresholds":{"upperSevere":1e9},"metricScore":1}}],"objectives":{"pass":1,"warning":0}}}"#
+        let body =
+            #"{"perfSpec":{"indicators":[{"id":"v","source":"static","query":[\#(list)],"grading":{"type":"Threshold","thresholds":{"upperSevere":1e9},"metricScore":1}}],"objectives":{"pass":1,"warning":0}}}"#
         return "POST /api/v1/evaluate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body
     }
 
@@ -78,8 +79,10 @@ import Testing
     @Test func theIdleClockNeverRunsWhileAPipelinedRequestIsEvaluated() throws {
         let backend = FakeBackend.shared
         let service = try ServeProcess(["--idle-timeout", "1s", "--prometheus-url", backend.url + "/t/delay/1500"])
-        let body = #"{"perfSpec":{"indicators":[{"id":"q","source":"prometheus","query":"up","grading":{"type":"Threshold","thresholds":{"upperSevere":1e9},"metricScore":1}}],"objectives":{"pass":1,"warning":0}},"start":"now-5m"}"#
-        let request = "POST /api/v1/evaluate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body
+        let body =
+            #"{"perfSpec":{"indicators":[{"id":"q","source":"prometheus","query":"up","grading":{"type":"Threshold","thresholds":{"upperSevere":1e9},"metricScore":1}}],"objectives":{"pass":1,"warning":0}},"start":"now-5m"}"#
+        let request =
+            "POST /api/v1/evaluate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body
         let client = try RawConnection(port: service.port, timeout: 20)
         client.send(String(repeating: request, count: 3))
         var text = ""
@@ -112,7 +115,8 @@ import Testing
         }
         // The same with a raw socket: the whole body written, then the answer read.
         let client = try RawConnection(port: service.port, timeout: 20, sendTimeout: 20)
-        let sentWhole = client.send("POST /api/v1/evaluate HTTP/1.1\r\nHost: x\r\nContent-Length: \(size)\r\n\r\n" + String(repeating: " ", count: size))
+        let sentWhole = client.send(
+            "POST /api/v1/evaluate HTTP/1.1\r\nHost: x\r\nContent-Length: \(size)\r\n\r\n" + String(repeating: " ", count: size))
         #expect(sentWhole)
         #expect(client.readAll().hasPrefix("HTTP/1.1 413"))
         #expect(service.stop() == 0)
@@ -129,7 +133,7 @@ import Testing
             ("GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n", 404),
             ("POST /api/pitometer HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}", 400),
             ("POST /api/v1/evaluate HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer a\r\nAuthorization: Bearer b\r\nContent-Length: 2\r\n\r\n{}", 400),
-            ("POST /api/v1/evaluate HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n", 400),
+            ("POST /api/v1/evaluate HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n", 400)
         ]
         var generator = SplitMix(seed: 0x5EED)
         for round in 0..<30 {

@@ -10,14 +10,19 @@ import Testing
 
     /// The service with Dynatrace at the fake backend, as the web service read it (DYNATRACE_BASEURL, DYNATRACE_APITOKEN).
     static func dynatraceService(_ arguments: [String] = [], environment: [String: String] = [:]) throws -> ServeProcess {
-        try ServeProcess(arguments, environment: ["DYNATRACE_BASEURL": backend.url, "DYNATRACE_APITOKEN": token].merging(environment) { _, new in new })
+        try ServeProcess(
+            arguments, environment: ["DYNATRACE_BASEURL": backend.url, "DYNATRACE_APITOKEN": token].merging(environment) { _, new in new })
     }
 
     /// dt-demos' own payload (samples/fullPayload.json), its window moved to the one the fake backend serves.
     static func realPayload(timeseries: String? = nil) throws -> String {
         var text = try String(contentsOfFile: Shared.folder + "/realworld/files/p02_pitometer_ws_fullPayload.json", encoding: .utf8)
         text = text.replacingOccurrences(of: "1551398400", with: "1714564800").replacingOccurrences(of: "1555027200", with: "1714565400")
-        if let timeseries { text = text.replacingOccurrences(of: "\"timeseriesId\": \"com.dynatrace.builtin:service.responsetime\",\n                    \"aggregation\": \"p90\"", with: "\"timeseriesId\": \"\(timeseries)\",\n                    \"aggregation\": \"p90\"") }
+        if let timeseries {
+            text = text.replacingOccurrences(
+                of: "\"timeseriesId\": \"com.dynatrace.builtin:service.responsetime\",\n                    \"aggregation\": \"p90\"",
+                with: "\"timeseriesId\": \"\(timeseries)\",\n                    \"aggregation\": \"p90\"")
+        }
         return text
     }
 
@@ -29,10 +34,14 @@ import Testing
         #expect(full.status == 200, "\(full.body)")
         #expect(full.headers.lowercased().contains("content-type: application/json"))
         #expect(full.body.hasPrefix(#"{"options":{"timeStart":1714564800,"timeEnd":1714565400},"totalScore":"#))
-        #expect(full.body.contains(#"{"id":"P90_ResponseTime_Frontend","violations":[{"value":5824401.800000001,"key":"SERVICE-BAB018A09DA36B75","breach":"upperSevere","threshold":4000000}"#))
+        #expect(
+            full.body.contains(
+                #"{"id":"P90_ResponseTime_Frontend","violations":[{"value":5824401.800000001,"key":"SERVICE-BAB018A09DA36B75","breach":"upperSevere","threshold":4000000}"#
+            ))
         #expect(full.body.contains(#"{"value":2476689.888888889,"key":"SERVICE-BAB018A09DA36B75","breach":"upperWarning","threshold":2000000}"#))
         #expect(full.body.contains(#""objectives":{"pass":100,"warning":50}"#))
-        let bad = try Curl.post(service.url + "/api/pitometer", json: try Self.realPayload(timeseries: "XXXcom.dynatrace.builtin:service.responsetime"))
+        let bad = try Curl.post(
+            service.url + "/api/pitometer", json: try Self.realPayload(timeseries: "XXXcom.dynatrace.builtin:service.responsetime"))
         #expect(bad.status == 500)
         #expect(bad.body.contains("The given timeseries id is not configured"))
         #expect(bad.body.hasPrefix(#"{"result":"error","message":"P90_ResponseTime_Frontend: "#))
@@ -51,7 +60,9 @@ import Testing
 
     @Test func asTheFunctionsHostStartsItItListensOnItsPortAndWrapsTheResult() throws {
         // host.json's command and arguments, FUNCTIONS_CUSTOMHANDLER_PORT set, the request forwarded as it came.
-        let host = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Fixtures.packageRoot + "/azure-functions/host.json"))) as? [String: Any]
+        let host =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Fixtures.packageRoot + "/azure-functions/host.json")))
+            as? [String: Any]
         let handler = try #require(host?["customHandler"] as? [String: Any])
         #expect(handler["enableForwardingHttpRequest"] as? Bool == true)
         let description = try #require(handler["description"] as? [String: Any])
@@ -61,9 +72,11 @@ import Testing
         #expect(function.contains(#""route": "pitometer""#) && function.contains(#""methods": ["get", "post"]"#))
 
         let port = try ServeProcess.freePort()
-        let service = try ServeProcess(Array(arguments.dropFirst()), environment: ["FUNCTIONS_CUSTOMHANDLER_PORT": String(port), "PORT": "1"], choosePort: false)
+        let service = try ServeProcess(
+            Array(arguments.dropFirst()), environment: ["FUNCTIONS_CUSTOMHANDLER_PORT": String(port), "PORT": "1"], choosePort: false)
         #expect(service.port == port)
-        let spec = #"{"spec_version":"1.0","indicators":[{"id":"rt","source":"static","query":[{"key":"SERVICE-1","value":120}],"grading":{"type":"Threshold","thresholds":{"upperWarning":100},"metricScore":100}}],"objectives":{"pass":90,"warning":40}}"#
+        let spec =
+            #"{"spec_version":"1.0","indicators":[{"id":"rt","source":"static","query":[{"key":"SERVICE-1","value":120}],"grading":{"type":"Threshold","thresholds":{"upperWarning":100},"metricScore":100}}],"objectives":{"pass":90,"warning":40}}"#
         let response = try Curl.post(service.url + "/api/pitometer", json: #"{"timeStart":1714564800,"timeEnd":1714565400,"perfSpec":\#(spec)}"#)
         #expect(response.status == 200)
         #expect(response.body.hasPrefix(#"{"telemetryResult":{"options":{"timeStart":1714564800,"timeEnd":1714565400},"totalScore":50,"#))
@@ -188,10 +201,12 @@ import Testing
     @Test func aRequestInFlightAtSIGTERMStillGetsItsAnswer() throws {
         // The backend takes 1.5 s to answer; SIGTERM comes 0.5 s into the request.
         let service = try ServeProcess(["--prometheus-url", Self.backend.url + "/t/delay/1500"])
-        let spec = #"{"indicators":[{"id":"slow","source":"prometheus","query":"up","grading":{"type":"Threshold","thresholds":{"upperSevere":1},"metricScore":1}}],"objectives":{"pass":1,"warning":0}}"#
+        let spec =
+            #"{"indicators":[{"id":"slow","source":"prometheus","query":"up","grading":{"type":"Threshold","thresholds":{"upperSevere":1},"metricScore":1}}],"objectives":{"pass":1,"warning":0}}"#
         let inFlight = try RawConnection(port: service.port)
         let body = #"{"timeStart":1714564800,"timeEnd":1714565400,"perfSpec":\#(spec)}"#
-        inFlight.send("POST /api/pitometer HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
+        inFlight.send(
+            "POST /api/pitometer HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
         let idle = try RawConnection(port: service.port)
         usleep(500_000)
         kill(service.process.processIdentifier, SIGTERM)
@@ -211,7 +226,8 @@ import Testing
 
     @Test func pastTheGracePeriodItExitsAnyway() throws {
         let service = try ServeProcess(["--prometheus-url", Self.backend.url + "/t/delay/5000", "--grace-period", "1s"])
-        let spec = #"{"indicators":[{"id":"slow","source":"prometheus","query":"up","grading":{"type":"Threshold","thresholds":{},"metricScore":1}}],"objectives":{"pass":1,"warning":0}}"#
+        let spec =
+            #"{"indicators":[{"id":"slow","source":"prometheus","query":"up","grading":{"type":"Threshold","thresholds":{},"metricScore":1}}],"objectives":{"pass":1,"warning":0}}"#
         let body = #"{"timeStart":1714564800,"timeEnd":1714565400,"perfSpec":\#(spec)}"#
         let inFlight = try RawConnection(port: service.port)
         inFlight.send("POST /api/pitometer HTTP/1.1\r\nHost: x\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")

@@ -37,9 +37,11 @@ struct SourcesEndToEndTests {
         try Fixtures.write(spec, to: folder + "/perfspec.yaml")
         let prometheus = try PrometheusServer.shared.get()
         let output = try PerfGateBinary.run(
-            ["evaluate", "--spec", folder + "/perfspec.yaml", "--start", "2024-05-01T12:00:00Z", "--end", "2024-05-01T12:10:00Z",
-             "--prometheus-url", prometheus.url, "--dynatrace-url", FakeBackend.shared.url, "--var", "SERVICE=checkout",
-             "--json", folder + "/result.json", "--junit", folder + "/result.xml", "--markdown", folder + "/result.md"] + extra,
+            [
+                "evaluate", "--spec", folder + "/perfspec.yaml", "--start", "2024-05-01T12:00:00Z", "--end", "2024-05-01T12:10:00Z",
+                "--prometheus-url", prometheus.url, "--dynatrace-url", FakeBackend.shared.url, "--var", "SERVICE=checkout",
+                "--json", folder + "/result.json", "--junit", folder + "/result.xml", "--markdown", folder + "/result.md"
+            ] + extra,
             environment: ["DYNATRACE_API_TOKEN": FakeBackend.dynatraceToken].merging(environment) { _, new in new })
         let result = try? JSONParser.parse(Fixtures.read(folder + "/result.json"))
         let reports = try ["result.json", "result.xml", "result.md"].map { try Fixtures.read(folder + "/" + $0) }.joined()
@@ -81,7 +83,8 @@ struct SourcesEndToEndTests {
 
     @Test func followsTheProxyVariablesAsCurlDoes() throws {
         let folder = try Fixtures.temporaryFolder()
-        try Fixtures.write("""
+        try Fixtures.write(
+            """
             indicators:
               - {id: proxied, source: prometheus, query: up, grading: {type: Threshold, thresholds: {}, metricScore: 1}}
             objectives: {pass: 1, warning: 0}

@@ -13,7 +13,10 @@ import Testing
         let example = Fixtures.packageRoot + "/Examples/keptn"
         let output = try PerfGateBinary.run(["validate", "--spec", example])
         #expect(output.status == 0, "\(output.stderr)")
-        #expect(output.stdout == "\(example)/slo.yaml: valid Keptn quality gate: 4 objectives (3 scored, 1 key), SLIs from \(example)/prometheus/sli.yaml (prometheus), pass at 90%, warning at 75%\n")
+        #expect(
+            output.stdout
+                == "\(example)/slo.yaml: valid Keptn quality gate: 4 objectives (3 scored, 1 key), SLIs from \(example)/prometheus/sli.yaml (prometheus), pass at 90%, warning at 75%\n"
+        )
         // Azure publishes the folder, so sli.yaml travels with slo.yaml.
         let azure = try PerfGateBinary.run(["validate", "--slo", example + "/slo.yaml", "--ci", "azure", "--artifact-name", "gate"])
         #expect(azure.stdout.contains("##vso[artifact.upload artifactname=gate]\(example)\n"))
@@ -32,13 +35,17 @@ import Testing
 
     @Test func warningsAreShownButDoNotFail() throws {
         let folder = try Fixtures.temporaryFolder()
-        try Fixtures.write("""
+        try Fixtures.write(
+            """
             {"indicators": [{"id": "a", "source": "prometheus", "query": "up", "grading": {"type": "Threshold",
               "thresholds": {"lowerWarning ": 0, "upperSevere": 1}, "metricScore": 1}}], "objectives": {"pass": 1, "warning": 0}}
             """, to: folder + "/spec.json")
         let output = try PerfGateBinary.run(["validate", "--spec", folder + "/spec.json"])
         #expect(output.status == 0)
-        #expect(output.stderr == "\(folder)/spec.json:2:18: warning: indicators[0].grading.thresholds[\"lowerWarning \"]: unknown key 'lowerWarning ' is ignored (did you mean 'lowerWarning'?)\n")
+        #expect(
+            output.stderr
+                == "\(folder)/spec.json:2:18: warning: indicators[0].grading.thresholds[\"lowerWarning \"]: unknown key 'lowerWarning ' is ignored (did you mean 'lowerWarning'?)\n"
+        )
         #expect(output.stdout.hasSuffix("1 warning\n"))
     }
 
@@ -55,7 +62,8 @@ import Testing
     @Test func neverQueriesASource() throws {
         // A static source that would fail at evaluation is still a valid spec.
         let folder = try Fixtures.temporaryFolder()
-        try Fixtures.write("""
+        try Fixtures.write(
+            """
             {"indicators": [{"id": "a", "source": "jmeter", "query": {"file": "not-yet-written.jtl", "stat": "p95"},
               "grading": {"type": "Threshold", "thresholds": {}, "metricScore": 1}}], "objectives": {"pass": 1, "warning": 0}}
             """, to: folder + "/spec.json")
@@ -65,8 +73,11 @@ import Testing
     /// Keptn's dynatrace-service layout: sli.yaml beside slo.yaml, with Metrics v2 queries.
     @Test func dynatraceSLIsBesideTheGateAreRecognized() throws {
         let folder = try Fixtures.temporaryFolder()
-        try Fixtures.write("spec_version: '1.0'\nobjectives:\n  - sli: rt\n    pass: [{criteria: ['<600']}]\ntotal_score: {pass: '90%'}\n", to: folder + "/slo.yaml")
-        try Fixtures.write("indicators:\n  rt: \"metricSelector=builtin:service.response.time:percentile(95)&entitySelector=type(SERVICE)\"\n", to: folder + "/sli.yaml")
+        try Fixtures.write(
+            "spec_version: '1.0'\nobjectives:\n  - sli: rt\n    pass: [{criteria: ['<600']}]\ntotal_score: {pass: '90%'}\n", to: folder + "/slo.yaml")
+        try Fixtures.write(
+            "indicators:\n  rt: \"metricSelector=builtin:service.response.time:percentile(95)&entitySelector=type(SERVICE)\"\n",
+            to: folder + "/sli.yaml")
         let output = try PerfGateBinary.run(["validate", "--slo", folder + "/slo.yaml"])
         #expect(output.status == 0, "\(output.stderr)")
         #expect(output.stdout.contains("SLIs from \(folder)/sli.yaml (dynatrace)"))

@@ -15,7 +15,8 @@ import Testing
     }
 
     @Test func theDefaultsAreKayentas() throws {
-        let outcome = try decode("""
+        let outcome = try decode(
+            """
               - {id: p95, source: prometheus, query: 'a{version="canary"}', baseline: 'a{version="stable"}', grading: {type: Canary, metricScore: 5}}
             """)
         #expect(outcome.diagnostics.isEmpty, "\(outcome.diagnostics)")
@@ -31,7 +32,8 @@ import Testing
     }
 
     @Test func everySettingIsRead() throws {
-        let outcome = try decode("""
+        let outcome = try decode(
+            """
               - id: errors
                 source: jmeter
                 query: {file: canary.jtl, label: checkout}
@@ -56,22 +58,40 @@ import Testing
     }
 
     @Test func mistakesAreErrorsThatSayWhatToDo() throws {
-        #expect(errors(try decode("- {id: a, source: static, query: [1], grading: {type: Canary, metricScore: 1}}"))
-            .contains { $0.contains("missing 'baseline'") })
-        #expect(errors(try decode("- {id: a, source: static, query: 1, baseline: 2, grading: {type: Threshold, thresholds: {}, metricScore: 1}}"))
-            .contains { $0.contains("'baseline' is for a Canary grading") })
-        #expect(errors(try decode("- {id: a, source: static, query: [1], baseline: [2], grading: {type: Canary, metricScore: 1, direction: up}}"))
-            .contains { $0.contains("unknown direction 'up'") && $0.contains("increase, decrease, either") })
-        #expect(errors(try decode("- {id: a, source: static, query: [1], baseline: [2], grading: {type: Canary, metricScore: 1, effectSize: {allowedIncrease: 0}}}"))
+        #expect(
+            errors(try decode("- {id: a, source: static, query: [1], grading: {type: Canary, metricScore: 1}}"))
+                .contains { $0.contains("missing 'baseline'") })
+        #expect(
+            errors(try decode("- {id: a, source: static, query: 1, baseline: 2, grading: {type: Threshold, thresholds: {}, metricScore: 1}}"))
+                .contains { $0.contains("'baseline' is for a Canary grading") })
+        #expect(
+            errors(try decode("- {id: a, source: static, query: [1], baseline: [2], grading: {type: Canary, metricScore: 1, direction: up}}"))
+                .contains { $0.contains("unknown direction 'up'") && $0.contains("increase, decrease, either") })
+        #expect(
+            errors(
+                try decode(
+                    "- {id: a, source: static, query: [1], baseline: [2], grading: {type: Canary, metricScore: 1, effectSize: {allowedIncrease: 0}}}")
+            )
             .contains { $0.contains("'allowedIncrease' must be above 0") })
-        #expect(errors(try decode("- {id: a, source: static, query: [1], baseline: [2], grading: {type: Canary, metricScore: 1, step: 0.1s}}"))
-            .contains { $0.contains("'step' must be a duration from 1s to 24h") })
-        #expect(errors(try decode("- {id: a, source: json, query: {file: a.json, pointer: /a}, baseline: {file: b.json, pointer: /a}, grading: {type: Canary, metricScore: 1}}"))
+        #expect(
+            errors(try decode("- {id: a, source: static, query: [1], baseline: [2], grading: {type: Canary, metricScore: 1, step: 0.1s}}"))
+                .contains { $0.contains("'step' must be a duration from 1s to 24h") })
+        #expect(
+            errors(
+                try decode(
+                    "- {id: a, source: json, query: {file: a.json, pointer: /a}, baseline: {file: b.json, pointer: /a}, grading: {type: Canary, metricScore: 1}}"
+                )
+            )
             .contains { $0.contains("has no samples to compare") })
-        #expect(errors(try decode("- {id: a, source: static, query: [1], baseline: [2], grading: {type: Canaryy, metricScore: 1}}"))
-            .contains { $0.contains("unknown grading type 'Canaryy'") && $0.contains("Canary") })
+        #expect(
+            errors(try decode("- {id: a, source: static, query: [1], baseline: [2], grading: {type: Canaryy, metricScore: 1}}"))
+                .contains { $0.contains("unknown grading type 'Canaryy'") && $0.contains("Canary") })
         // A load-test query of a canary needs no stat; the baseline's problems are its own.
-        #expect(errors(try decode("- {id: a, source: k6, query: {file: p.json, metric: m}, baseline: {file: q.json}, grading: {type: Canary, metricScore: 1}}"))
+        #expect(
+            errors(
+                try decode(
+                    "- {id: a, source: k6, query: {file: p.json, metric: m}, baseline: {file: q.json}, grading: {type: Canary, metricScore: 1}}")
+            )
             .contains { $0.contains("baseline") && $0.contains("metric") })
     }
 }

@@ -10,7 +10,9 @@ import Testing
             values: [.init(id: "rt", key: "rt", value: value, status: result.rawValue, success: success)])
     }
 
-    func comparison(_ compareWith: SLOSpec.CompareWith, _ include: SLOSpec.IncludedResults, _ count: Int, _ function: SLOSpec.AggregateFunction = .avg) -> SLOSpec.Comparison {
+    func comparison(
+        _ compareWith: SLOSpec.CompareWith, _ include: SLOSpec.IncludedResults, _ count: Int, _ function: SLOSpec.AggregateFunction = .avg
+    ) -> SLOSpec.Comparison {
         .init(compareWith: compareWith, includeResultWithScore: include, numberOfComparisonResults: count, aggregateFunction: function)
     }
 
@@ -52,8 +54,10 @@ import Testing
         // Pitometer's grader compared every key with the first key of the earlier run; here each key has its own.
         let run = HistoryRecord(
             time: 1, window: nil, specKind: "perfspec", specPath: nil, specDigest: nil, context: [:], result: .pass, score: 0,
-            values: [.init(id: "p95", key: "cart", value: 500, status: "pass", success: true),
-                     .init(id: "p95", key: "checkout", value: 200, status: "pass", success: true)])
+            values: [
+                .init(id: "p95", key: "cart", value: 500, status: "pass", success: true),
+                .init(id: "p95", key: "checkout", value: 200, status: "pass", success: true)
+            ])
         let set = ComparisonSet(runs: [run])
         #expect(set.aggregate(id: "p95", key: "checkout") == 200)
         #expect(set.aggregate(id: "p95", key: "cart") == 500)

@@ -17,7 +17,9 @@ import Testing
     /// `? 64 :` outside it (help texts and comments may say the numbers).
     @Test func noOtherSourceDecidesAnExitCodeWithALiteral() throws {
         let literal = try NSRegularExpression(
-            pattern: #"(ExitCode\(\s*(1|2|64|65)\s*\)|exitCode:\s*(1|2|64|65)\b|(?i:code|status)\s*[=!]=\s*(64|65)\b|\?\s*(64|65)\s*:|:\s*Int32\s*=\s*(64|65)\b)"#)
+            pattern:
+                #"(ExitCode\(\s*(1|2|64|65)\s*\)|exitCode:\s*(1|2|64|65)\b|(?i:code|status)\s*[=!]=\s*(64|65)\b|\?\s*(64|65)\s*:|:\s*Int32\s*=\s*(64|65)\b)"#
+        )
         var offenders: [String] = []
         for file in PackageRulesTests.swiftFiles(under: "Sources") where !file.hasSuffix("/ExitCode.swift") {
             let text = try Fixtures.read(file)

@@ -19,7 +19,9 @@ import Testing
             try FileSystem.read("/nonexistent/x")
         }
         let folder = try Fixtures.temporaryFolder()
-        #expect(throws: FileError(path: folder, reason: "is a directory, not a regular file; give the path of a file", invalid: true)) { try FileSystem.read(folder) }
+        #expect(throws: FileError(path: folder, reason: "is a directory, not a regular file; give the path of a file", invalid: true)) {
+            try FileSystem.read(folder)
+        }
     }
 
     @Test func refusesFilesOverTheLimit() throws {

@@ -28,7 +28,7 @@ import Testing
         ("{\"a\":\n  tru}", "2:3", "unexpected 't', expected a value"),
         ("\"\\x\"", "1:2", "invalid escape \\x"),
         ("\"\\ud800\"", "1:8", "unpaired surrogate in \\u escape"),
-        ("\"a\u{01}\"", "1:3", "control character in a string (escape it, e.g. \\n)"),
+        ("\"a\u{01}\"", "1:3", "control character in a string (escape it, e.g. \\n)")
     ])
     func reportsSyntaxErrorsWithLineAndColumn(_ input: String, _ position: String, _ message: String) {
         #expect(throws: DocumentError(message, at: Self.location(position))) { try JSONParser.parse(input) }

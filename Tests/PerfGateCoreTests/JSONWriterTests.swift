@@ -4,7 +4,7 @@ import Testing
 @Suite struct JSONWriterTests {
     @Test(arguments: [
         (90.0, "90"), (22.5, "22.5"), (0.1 + 0.2, "0.30000000000000004"), (-0.0, "0"), (5824401.800000001, "5824401.800000001"),
-        (1e21, "1e+21"), (0.000001, "1e-06"), (-7.0, "-7"),
+        (1e21, "1e+21"), (0.000001, "1e-06"), (-7.0, "-7")
     ])
     func formatsNumbersLikeJavaScript(_ value: Double, _ text: String) {
         #expect(JSONWriter.format(value) == text)

@@ -10,7 +10,7 @@ import Testing
         ("\u{1B}[31mred", "\u{FFFD}[31mred"),
         ("a\r\nb", "a\\r\\nb"),
         ("a\u{2060}b\u{200B}c\u{202E}d", "a\u{FFFD}b\u{FFFD}c\u{FFFD}d"),
-        ("a\u{85}b\u{2028}c", "a\u{FFFD}b\u{FFFD}c"),
+        ("a\u{85}b\u{2028}c", "a\u{FFFD}b\u{FFFD}c")
     ])
     func sanitizeKeepsOneVisibleLine(_ input: String, _ expected: String) {
         #expect(LogText.sanitize(input) == expected)
@@ -23,7 +23,7 @@ import Testing
         ("   ::error::x", "   :\u{2236}error::x"),
         ("\u{A0}\u{2003}\u{3000}\t::warning::x", "\u{A0}\u{2003}\u{3000}\t:\u{2236}warning::x"),
         ("a::b", "a::b"),
-        ("###", "#\u{266F}\u{266F}"),
+        ("###", "#\u{266F}\u{266F}")
     ])
     func neutralizedBreaksEveryCommand(_ input: String, _ expected: String) {
         #expect(LogText.neutralized(input) == expected)
@@ -38,7 +38,9 @@ import Testing
             for b in pieces {
                 for c in pieces {
                     let outside = a + b + c
-                    let messages: [LogMessage] = ["\(outside)", "#\(outside)", ":\(outside):", "perfgate: \(outside)", .outside(outside), .block(outside), .report(outside)]
+                    let messages: [LogMessage] = [
+                        "\(outside)", "#\(outside)", ":\(outside):", "perfgate: \(outside)", .outside(outside), .block(outside), .report(outside)
+                    ]
                     for message in messages {
                         for line in message.rendered(redactor: Redactor()).split(separator: "\n", omittingEmptySubsequences: false) {
                             #expect(!AgentRules.isCommand(String(line)), "\(outside.debugDescription) -> \(line.debugDescription)")

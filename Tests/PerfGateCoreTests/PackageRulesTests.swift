@@ -19,7 +19,8 @@ import Testing
         let files = Self.swiftFiles(under: "Sources")
         #expect(files.count > 20)
         let forbidden = try NSRegularExpression(
-            pattern: #"^\s*(@_exported\s+)?import\s+(struct\s+|class\s+|enum\s+|func\s+)?(Foundation|FoundationNetworking|FoundationXML|Yams)(\.|\s|$)"#,
+            pattern:
+                #"^\s*(@_exported\s+)?import\s+(struct\s+|class\s+|enum\s+|func\s+)?(Foundation|FoundationNetworking|FoundationXML|Yams)(\.|\s|$)"#,
             options: [.anchorsMatchLines])
         var offenders: [String] = []
         for file in files {
@@ -33,7 +34,8 @@ import Testing
 
     @Test func theRuleCatchesAnImport() throws {
         let forbidden = try NSRegularExpression(
-            pattern: #"^\s*(@_exported\s+)?import\s+(struct\s+|class\s+|enum\s+|func\s+)?(Foundation|FoundationNetworking|FoundationXML|Yams)(\.|\s|$)"#,
+            pattern:
+                #"^\s*(@_exported\s+)?import\s+(struct\s+|class\s+|enum\s+|func\s+)?(Foundation|FoundationNetworking|FoundationXML|Yams)(\.|\s|$)"#,
             options: [.anchorsMatchLines])
         for sample in ["import Foundation\n", "  @_exported import FoundationNetworking", "import struct Foundation.Date", "import Yams"] {
             #expect(forbidden.firstMatch(in: sample, range: NSRange(sample.startIndex..., in: sample)) != nil, "\(sample)")
@@ -52,7 +54,9 @@ import Testing
     /// the log without its escaping.
     @Test func onlyLogWritesToTheStreams() throws {
         let forbidden = try NSRegularExpression(
-            pattern: #"\b(print|debugPrint|fputs|puts|putchar|printf|fprintf|dprintf|vprintf)\(|\bwrite\((1|2|STDOUT_FILENO|STDERR_FILENO)\b|\bstdout\b|\bstderr\b|FileHandle\.standard"#)
+            pattern:
+                #"\b(print|debugPrint|fputs|puts|putchar|printf|fprintf|dprintf|vprintf)\(|\bwrite\((1|2|STDOUT_FILENO|STDERR_FILENO)\b|\bstdout\b|\bstderr\b|FileHandle\.standard"#
+        )
         var offenders: [String] = []
         for file in Self.swiftFiles(under: "Sources") where !file.contains("/PerfGateCore/Log/") {
             for (number, line) in try Fixtures.read(file).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {

@@ -7,7 +7,8 @@ import Testing
     }
 
     @Test func readsTheQueriesInOrder() throws {
-        let outcome = try decode("""
+        let outcome = try decode(
+            """
             spec_version: "1.0"
             indicators:
               throughput: sum(rate(http_requests_total[$DURATION_SECONDS]))
@@ -21,7 +22,8 @@ import Testing
     }
 
     @Test func reportsEveryProblemWithItsPathAndLine() throws {
-        let outcome = try decode("""
+        let outcome = try decode(
+            """
             spec_version: "1.0"
             indicators:
               a: 1
@@ -30,12 +32,13 @@ import Testing
             extra: true
             """)
         #expect(outcome.definitions == nil)
-        #expect(outcome.diagnostics.map { "\($0.location.map { "\($0.line)" } ?? "-") \($0.severity.rawValue) \($0.path): \($0.message)" } == [
-            "6 warning extra: unknown key 'extra' is ignored",
-            "3 error indicators.a: the query must be a string, found a number",
-            "4 error indicators.b: the query is empty",
-            "5 error indicators.c: the query must be a string, found an object",
-        ])
+        #expect(
+            outcome.diagnostics.map { "\($0.location.map { "\($0.line)" } ?? "-") \($0.severity.rawValue) \($0.path): \($0.message)" } == [
+                "6 warning extra: unknown key 'extra' is ignored",
+                "3 error indicators.a: the query must be a string, found a number",
+                "4 error indicators.b: the query is empty",
+                "5 error indicators.c: the query must be a string, found an object"
+            ])
         #expect(try decode("spec_version: '1.0'").diagnostics.map(\.message) == ["missing 'indicators' (a map of SLI names to queries)"])
         #expect(try decode("indicators: [a, b]").diagnostics.map(\.message) == ["'indicators' must map SLI names to queries, found a list"])
     }

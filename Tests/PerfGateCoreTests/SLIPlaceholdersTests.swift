@@ -9,9 +9,11 @@ import Testing
         let placeholders = SLIPlaceholders(
             filter: ["handler": "'/cart'", "service": "\"checkout\""], variables: ["STAGE": "prod", "LABEL.build": "42", "REGION": "eu"],
             environment: ["PERFGATE_PROJECT": "shop", "KEPTN_PROJECT": "ignored", "KEPTN_DEPLOYMENT": "canary"], window: window)
-        let query = #"rate(x{handler="$handler",h2="$HANDLER",svc="$SERVICE",p="$PROJECT",s="$STAGE",d="$DEPLOYMENT",b="$LABEL.build",r="$REGION"}[$DURATION_SECONDS])"#
-        #expect(placeholders.fill(query)
-            == #"rate(x{handler="/cart",h2="/cart",svc="checkout",p="shop",s="prod",d="canary",b="42",r="eu"}[30s])"#)
+        let query =
+            #"rate(x{handler="$handler",h2="$HANDLER",svc="$SERVICE",p="$PROJECT",s="$STAGE",d="$DEPLOYMENT",b="$LABEL.build",r="$REGION"}[$DURATION_SECONDS])"#
+        #expect(
+            placeholders.fill(query)
+                == #"rate(x{handler="/cart",h2="/cart",svc="checkout",p="shop",s="prod",d="canary",b="42",r="eu"}[30s])"#)
     }
 
     @Test func filtersWinOverContextValues() {

@@ -8,7 +8,7 @@ import Testing
         ("<10", "<", 10.0, false, false, false), ("<=10", "<=", 10, false, false, false), ("=10", "=", 10, false, false, false),
         (">=10", ">=", 10, false, false, false), (">10", ">", 10, false, false, false), (">-10%", ">", 10, true, true, false),
         ("<=+10.5%", "<=", 10.5, true, true, true), ("<=+10", "<=", 10, false, true, true), ("  <=+10   %", "<=", 10, true, true, true),
-        ("  <=10%", "<=", 10, true, true, true),
+        ("  <=10%", "<=", 10, true, true, true)
     ])
     func parsesCriteria(_ text: String, _ op: String, _ value: Double, _ percent: Bool, _ relative: Bool, _ increase: Bool) throws {
         let criterion = try #require(Criterion(text))
@@ -33,11 +33,12 @@ import Testing
 
     @Test(arguments: [
         (10.0, "<=+10%", "avg", true), (11.01, "<=+10%", "avg", false), (10.0, "<+0%", "avg", false), (10.0, ">+0%", "avg", false),
-        (11.0, "=+1", "avg", true), (9.0, "=-1", "avg", true), (10.0, "<=+10%", "p50", true), (10.0, ">=-10%", "p50", true),
+        (11.0, "=+1", "avg", true), (9.0, "=-1", "avg", true), (10.0, "<=+10%", "p50", true), (10.0, ">=-10%", "p50", true)
     ])
     func singleCriterionAgainstPreviousResults(_ value: Double, _ text: String, _ function: String, _ expected: Bool) throws {
         let objective = SLOObjective(sli: "m", pass: [[Criterion(text)!]])
-        let result = SLOObjectiveEvaluator.evaluate(objective, value: value, previous: [10, 10], aggregate: SLOSpec.AggregateFunction(rawValue: function)!)
+        let result = SLOObjectiveEvaluator.evaluate(
+            objective, value: value, previous: [10, 10], aggregate: SLOSpec.AggregateFunction(rawValue: function)!)
         #expect((result.status == .pass) == expected)
     }
 
@@ -45,12 +46,17 @@ import Testing
         let and = SLOObjective(sli: "m", pass: [["<=+10%", "<=10.0"]])
         let met = SLOObjectiveEvaluator.evaluate(and, value: 10, previous: [10, 10], aggregate: "avg")
         #expect(met.status == .pass)
-        #expect(met.passTargets == [SLOTarget(criteria: "<=+10%", targetValue: 11, violated: false), SLOTarget(criteria: "<=10.0", targetValue: 10, violated: false)])
+        #expect(
+            met.passTargets == [
+                SLOTarget(criteria: "<=+10%", targetValue: 11, violated: false), SLOTarget(criteria: "<=10.0", targetValue: 10, violated: false)
+            ])
         let broken = SLOObjectiveEvaluator.evaluate(and, value: 11, previous: [10, 10], aggregate: "avg")
         #expect(broken.status == .fail)
         #expect(broken.passTargets.map(\.violated) == [false, true])
         let or = SLOObjective(sli: "m", pass: [["<=10.0"], ["<=+10%"]])
-        for (value, status, violated) in [(10.0, SLOObjectiveResult.Status.pass, [false, false]), (11, .pass, [true, false]), (20, .fail, [true, true])] {
+        for (value, status, violated) in [
+            (10.0, SLOObjectiveResult.Status.pass, [false, false]), (11, .pass, [true, false]), (20, .fail, [true, true])
+        ] {
             let result = SLOObjectiveEvaluator.evaluate(or, value: value, previous: [10, 10], aggregate: "avg")
             #expect(result.status == status)
             #expect(result.passTargets.map(\.violated) == violated)
@@ -79,7 +85,10 @@ import Testing
         let bug1125 = SLOObjective(sli: "response_time_p50", pass: [["<=+20%", "<500"]])
         let result = SLOObjectiveEvaluator.evaluate(bug1125, value: 1011.0745528937252, previous: [], aggregate: "avg")
         #expect(result.status == .fail)
-        #expect(result.passTargets == [SLOTarget(criteria: "<=+20%", targetValue: 0, violated: false), SLOTarget(criteria: "<500", targetValue: 500, violated: true)])
+        #expect(
+            result.passTargets == [
+                SLOTarget(criteria: "<=+20%", targetValue: 0, violated: false), SLOTarget(criteria: "<500", targetValue: 500, violated: true)
+            ])
         let bug1263 = SLOObjective(sli: "response_time_p50", pass: [["<=+20%"]])
         #expect(SLOObjectiveEvaluator.evaluate(bug1263, value: 100, previous: [], aggregate: "avg").status == .pass)
     }
@@ -87,7 +96,10 @@ import Testing
     @Test func aMissingValueFailsWithTheRawAggregateAsTarget() throws {
         let missing = SLOObjectiveEvaluator.evaluate(Self.s1, value: nil, previous: [10], aggregate: "avg")
         #expect(missing.status == .fail && missing.score == 0 && missing.message == "no value received from SLI provider")
-        #expect(missing.passTargets == [SLOTarget(criteria: "<=15.0", targetValue: 15, violated: true), SLOTarget(criteria: "<=+10%", targetValue: 10, violated: true)])
+        #expect(
+            missing.passTargets == [
+                SLOTarget(criteria: "<=15.0", targetValue: 15, violated: true), SLOTarget(criteria: "<=+10%", targetValue: 10, violated: true)
+            ])
         #expect(missing.warningTargets.map(\.targetValue) == [20, 10])
         let failed = SLOObjectiveEvaluator.evaluate(Self.s1, value: nil, message: "could not get data", previous: [10], aggregate: "avg")
         #expect(failed.message == "could not get data")
@@ -112,12 +124,17 @@ import Testing
 
     @Test func totalScoresAsLighthouseComputesThem() {
         #expect(SLOScorer.score([result(1)], pass: 90, warning: 75) == .init(score: 100, result: .pass, message: ""))
-        #expect(SLOScorer.score([result(1), result(0)], pass: 90, warning: 75, keyFailure: ("cpu time", "evaluation failed"))
-            == .init(score: 50, result: .fail, message: "Evaluation failed due to key_sli objective 'cpu time': evaluation failed"))
-        #expect(SLOScorer.score([result(1), result(0.506)], pass: 90, warning: 75)
-            == .init(score: 75.3, result: .warning, message: "Evaluation returned a warning: the calculated score of 75.3 is close to the warning target value of 75"))
-        #expect(SLOScorer.score([result(1), result(0.48)], pass: 90, warning: 75)
-            == .init(score: 74, result: .fail, message: "Evaluation failed since the calculated score of 74 is below the warning value of 75"))
+        #expect(
+            SLOScorer.score([result(1), result(0)], pass: 90, warning: 75, keyFailure: ("cpu time", "evaluation failed"))
+                == .init(score: 50, result: .fail, message: "Evaluation failed due to key_sli objective 'cpu time': evaluation failed"))
+        #expect(
+            SLOScorer.score([result(1), result(0.506)], pass: 90, warning: 75)
+                == .init(
+                    score: 75.3, result: .warning,
+                    message: "Evaluation returned a warning: the calculated score of 75.3 is close to the warning target value of 75"))
+        #expect(
+            SLOScorer.score([result(1), result(0.48)], pass: 90, warning: 75)
+                == .init(score: 74, result: .fail, message: "Evaluation failed since the calculated score of 74 is below the warning value of 75"))
         #expect(SLOScorer.score([result(1, withTargets: false), result(1, withTargets: false)], pass: 90, warning: 75).score == 100)
         #expect(SLOScorer.score([result(1), result(1, withTargets: false)], pass: 90, warning: 75) == .init(score: 100, result: .pass, message: ""))
     }

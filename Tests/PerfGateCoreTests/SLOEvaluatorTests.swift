@@ -18,7 +18,9 @@ import Testing
         let records = runs.enumerated().map { index, values in
             HistoryRecord(
                 time: Double(index), window: nil, specKind: "slo", specPath: nil, specDigest: nil, context: [:], result: .pass, score: 100,
-                values: values.sorted { $0.key < $1.key }.map { .init(id: $0.key, key: $0.key, value: $0.value, status: "pass", success: success && $0.value != nil) })
+                values: values.sorted { $0.key < $1.key }.map {
+                    .init(id: $0.key, key: $0.key, value: $0.value, status: "pass", success: success && $0.value != nil)
+                })
         }
         return ComparisonSet.select(from: records, comparison: Self.s1Comparison, context: [:])
     }
@@ -28,7 +30,9 @@ import Testing
     }
 
     @Test func simpleComparison() {
-        let result = SLOEvaluator.evaluate(spec([Self.s1Objective]), values: ["my-test-metric-1": SLIValue(value: 10)], comparison: history([["my-test-metric-1": 10]]), source: "prometheus")
+        let result = SLOEvaluator.evaluate(
+            spec([Self.s1Objective]), values: ["my-test-metric-1": SLIValue(value: 10)], comparison: history([["my-test-metric-1": 10]]),
+            source: "prometheus")
         let objective = try! #require(result.indicatorResults.first?.objective)
         #expect(objective.status == .pass && objective.score == 1 && objective.value == 10 && objective.comparedValue == 10)
         #expect(targets(objective.passTargets) == ["<=15.0 15.0 false", "<=+10% 11.0 false"])
@@ -38,7 +42,9 @@ import Testing
     }
 
     @Test func expectWarning() {
-        let result = SLOEvaluator.evaluate(spec([Self.s1Objective]), values: ["my-test-metric-1": SLIValue(value: 16)], comparison: history([["my-test-metric-1": 10]]), source: "prometheus")
+        let result = SLOEvaluator.evaluate(
+            spec([Self.s1Objective]), values: ["my-test-metric-1": SLIValue(value: 16)], comparison: history([["my-test-metric-1": 10]]),
+            source: "prometheus")
         let objective = result.indicatorResults[0].objective!
         #expect(objective.status == .warning && objective.score == 0.5 && objective.comparedValue == 10)
         #expect(targets(objective.passTargets) == ["<=15.0 15.0 true", "<=+10% 11.0 true"])
@@ -63,7 +69,8 @@ import Testing
 
     @Test func bug1125NoPreviousResult() {
         let objective = SLOObjective(sli: "response_time_p50", pass: [["<=+20%", "<500"]])
-        let result = SLOEvaluator.evaluate(spec([objective]), values: ["response_time_p50": SLIValue(value: 1011.0745528937252)], source: "prometheus")
+        let result = SLOEvaluator.evaluate(
+            spec([objective]), values: ["response_time_p50": SLIValue(value: 1011.0745528937252)], source: "prometheus")
         let evaluated = result.indicatorResults[0].objective!
         #expect(evaluated.status == .fail && evaluated.score == 0 && evaluated.warningTargets.isEmpty)
         #expect(targets(evaluated.passTargets) == ["<=+20% 0.0 false", "<500 500.0 true"])
@@ -71,13 +78,15 @@ import Testing
     }
 
     @Test func bug1263FailedPreviousValuesAreNotCompared() {
-        let comparison = SLOSpec.Comparison(compareWith: "single_result", includeResultWithScore: "pass", numberOfComparisonResults: 1, aggregateFunction: "avg")
+        let comparison = SLOSpec.Comparison(
+            compareWith: "single_result", includeResultWithScore: "pass", numberOfComparisonResults: 1, aggregateFunction: "avg")
         let objective = SLOObjective(sli: "response_time_p50", pass: [["<=+20%"]])
         let earlier = HistoryRecord(
             time: 1, window: nil, specKind: "slo", specPath: nil, specDigest: nil, context: [:], result: .pass, score: 100,
             values: [.init(id: "response_time_p50", key: "response_time_p50", value: 0, status: "fail", success: false)])
         let set = ComparisonSet.select(from: [earlier], comparison: comparison, context: [:])
-        let result = SLOEvaluator.evaluate(spec([objective], comparison: comparison), values: ["response_time_p50": SLIValue(value: 100)], comparison: set, source: "prometheus")
+        let result = SLOEvaluator.evaluate(
+            spec([objective], comparison: comparison), values: ["response_time_p50": SLIValue(value: 100)], comparison: set, source: "prometheus")
         let evaluated = result.indicatorResults[0].objective!
         #expect(evaluated.status == .pass && evaluated.score == 1)
         #expect(targets(evaluated.passTargets) == ["<=+20% 0.0 false"])
@@ -96,7 +105,10 @@ import Testing
         #expect(evaluated.message == "no value received from SLI provider")
         #expect(targets(evaluated.passTargets) == ["<=15.0 15.0 true", "<=+10% 5.0 true"])
         #expect(targets(evaluated.warningTargets) == ["<=20.0 20.0 true", "<=+15% 5.0 true"])
-        #expect(result.slo?.notes == ["perfgate received additional SLIs, which are not specified as SLO: my-test-metric-1 . Please consider using them as an SLO."])
+        #expect(
+            result.slo?.notes == [
+                "perfgate received additional SLIs, which are not specified as SLO: my-test-metric-1 . Please consider using them as an SLO."
+            ])
         // derived: the provider's failure overrides the result.
         #expect(result.verdict == .fail)
         #expect(result.slo?.message.hasPrefix("perfgate failed because SLI failed with message ") == true)
@@ -109,13 +121,15 @@ import Testing
     }
 
     @Test func missingValueAndUnsuccessfulValue() {
-        let missing = SLOEvaluator.evaluate(spec([Self.s1Objective]), values: [:], comparison: history([["my-test-metric-1": 10]]), source: "prometheus")
+        let missing = SLOEvaluator.evaluate(
+            spec([Self.s1Objective]), values: [:], comparison: history([["my-test-metric-1": 10]]), source: "prometheus")
         let objective = missing.indicatorResults[0].objective!
         #expect(objective.status == .fail && objective.score == 0 && objective.message == "no value received from SLI provider")
         #expect(targets(objective.passTargets) == ["<=15.0 15.0 true", "<=+10% 10.0 true"])
         #expect(targets(objective.warningTargets) == ["<=20.0 20.0 true", "<=+15% 10.0 true"])
         let failed = SLOEvaluator.evaluate(
-            spec([Self.s1Objective]), values: ["my-test-metric-1": .failed("could not get data")], comparison: history([["my-test-metric-1": 10]]), source: "prometheus")
+            spec([Self.s1Objective]), values: ["my-test-metric-1": .failed("could not get data")], comparison: history([["my-test-metric-1": 10]]),
+            source: "prometheus")
         #expect(failed.indicatorResults[0].objective?.message == "could not get data")
         #expect(failed.indicatorResults[0].objective?.status == .fail)
         #expect(failed.verdict == .fail)
@@ -123,11 +137,13 @@ import Testing
 
     @Test func absoluteCriteriaNeedNoComparison() {
         // §3.3's last case: "<=10" with no comparison at all.
-        let result = SLOEvaluator.evaluate(spec([SLOObjective(sli: "m", pass: [["<=10"]])], comparison: .absent), values: ["m": SLIValue(value: 10)], source: "prometheus")
+        let result = SLOEvaluator.evaluate(
+            spec([SLOObjective(sli: "m", pass: [["<=10"]])], comparison: .absent), values: ["m": SLIValue(value: 10)], source: "prometheus")
         #expect(result.verdict == .pass)
         // §3.2's fixed thresholds: the target is the criterion's own value.
-        let fixed = SLOEvaluator.evaluate(spec([SLOObjective(sli: "m", pass: [[">9.0"]]), SLOObjective(sli: "n", pass: [["=9.0"]])]),
-                                          values: ["m": SLIValue(value: 10), "n": SLIValue(value: 10)], source: "prometheus")
+        let fixed = SLOEvaluator.evaluate(
+            spec([SLOObjective(sli: "m", pass: [[">9.0"]]), SLOObjective(sli: "n", pass: [["=9.0"]])]),
+            values: ["m": SLIValue(value: 10), "n": SLIValue(value: 10)], source: "prometheus")
         #expect(fixed.indicatorResults.map { targets($0.objective!.passTargets) } == [[">9.0 9.0 false"], ["=9.0 9.0 true"]])
     }
 
@@ -139,14 +155,16 @@ import Testing
         #expect(failed.slo?.message == "Evaluation failed due to key_sli objective 'cpu time': failed evaluation with score 0.000000")
         let warned = SLOEvaluator.evaluate(spec([key, other]), values: ["cpu": SLIValue(value: 15), "rt": SLIValue(value: 1)], source: "prometheus")
         #expect(warned.totalScore == 95 && warned.verdict == .pass)
-        let missing = SLOEvaluator.evaluate(spec([key, other]), values: ["cpu": .failed("query did not return any values"), "rt": SLIValue(value: 1)], source: "prometheus")
+        let missing = SLOEvaluator.evaluate(
+            spec([key, other]), values: ["cpu": .failed("query did not return any values"), "rt": SLIValue(value: 1)], source: "prometheus")
         #expect(missing.slo?.message == "Evaluation failed due to key_sli objective 'cpu time': query did not return any values")
     }
 
     @Test func anUnreachableBackendIsAnErrorNotAFailedGate() {
         let result = SLOEvaluator.evaluate(
             spec([SLOObjective(sli: "m", pass: [["<10"]]), SLOObjective(sli: "n", pass: [["<10"]])]),
-            values: ["m": SLIValue(value: nil, message: "prometheus: connection refused", unreachable: true), "n": SLIValue(value: 1)], source: "prometheus")
+            values: ["m": SLIValue(value: nil, message: "prometheus: connection refused", unreachable: true), "n": SLIValue(value: 1)],
+            source: "prometheus")
         #expect(result.verdict == .error)
         #expect(result.indicatorResults[0].error == "prometheus: connection refused")
         #expect(result.indicatorResults[1].verdict == .pass)

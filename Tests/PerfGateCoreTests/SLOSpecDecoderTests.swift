@@ -24,14 +24,23 @@ import Testing
 
     @Test func comparisonDefaultsAsLighthouseAppliesThem() throws {
         let absent = try #require(try decode(Self.objectives).spec)
-        #expect(absent.comparison == .init(compareWith: "single_result", includeResultWithScore: "all", numberOfComparisonResults: 1, aggregateFunction: "avg"))
+        #expect(
+            absent.comparison
+                == .init(compareWith: "single_result", includeResultWithScore: "all", numberOfComparisonResults: 1, aggregateFunction: "avg"))
         let partial = try #require(try decode("comparison: {compare_with: single_result}\n" + Self.objectives).spec)
-        #expect(partial.comparison == .init(compareWith: "single_result", includeResultWithScore: "all", numberOfComparisonResults: 3, aggregateFunction: "avg"))
-        let full = try #require(try decode("""
-            comparison: {compare_with: several_results, include_result_with_score: pass, number_of_comparison_results: 3, aggregate_function: p90}
+        #expect(
+            partial.comparison
+                == .init(compareWith: "single_result", includeResultWithScore: "all", numberOfComparisonResults: 3, aggregateFunction: "avg"))
+        let full = try #require(
+            try decode(
+                """
+                comparison: {compare_with: several_results, include_result_with_score: pass, number_of_comparison_results: 3, aggregate_function: p90}
 
-            """ + Self.objectives).spec)
-        #expect(full.comparison == .init(compareWith: "several_results", includeResultWithScore: "pass", numberOfComparisonResults: 3, aggregateFunction: "p90"))
+                """ + Self.objectives
+            ).spec)
+        #expect(
+            full.comparison
+                == .init(compareWith: "several_results", includeResultWithScore: "pass", numberOfComparisonResults: 3, aggregateFunction: "p90"))
         #expect(full.comparison.resultsToCompare == 3)
         #expect(absent.comparison.resultsToCompare == 1)
     }
@@ -39,15 +48,19 @@ import Testing
     @Test func objectivesKeepTheirCriteriaWeightsAndKeys() throws {
         let spec = try #require(try decode(Self.objectives).spec)
         #expect(spec.objectives.map(\.sli) == ["response_time_p95", "srt", "errors"])  // the null entry is dropped
-        #expect(spec.objectives[0] == SLOObjective(sli: "response_time_p95", displayName: "Response time P95", pass: [["<=+10%", "<600"]],
-                                                    warning: [["<=800"]], weight: 1, keySLI: true))
+        #expect(
+            spec.objectives[0]
+                == SLOObjective(
+                    sli: "response_time_p95", displayName: "Response time P95", pass: [["<=+10%", "<600"]],
+                    warning: [["<=800"]], weight: 1, keySLI: true))
         #expect(spec.objectives[1].weight == 1 && spec.objectives[1].pass.isEmpty)
         #expect(spec.objectives[2].weight == 2 && spec.objectives[2].pass == [["=0%"], ["<+5%", ">-5%"]])
         #expect(spec.totalPass == 90 && spec.totalWarning == 75)
     }
 
     @Test func reportsEveryProblemWithItsPath() throws {
-        let outcome = try decode("""
+        let outcome = try decode(
+            """
             comparison: {compare_with: latest, aggregate_function: p99}
             objectives:
               - {sli: a, pass: [{criteria: ["about 600"]}]}
@@ -55,14 +68,18 @@ import Testing
             total_score: {pass: "ninety"}
             """)
         #expect(outcome.spec == nil)
-        #expect(outcome.diagnostics.map { "\($0.path): \($0.message)" } == [
-            "comparison.compare_with: 'latest' is not one of single_result, several_results",
-            "comparison.aggregate_function: 'p99' is not one of avg, p50, p90, p95 (did you mean 'p90'?)",
-            "objectives[0].pass[0].criteria[0]: 'about 600' is not a criterion: use <, <=, =, >= or > with a number, e.g. <=800 or <=+10%",
-            "objectives[1]: missing 'sli' (the SLI's name in sli.yaml)",
-            "total_score.pass: could not parse the pass target percentage 'ninety'",
-        ])
-        #expect(try decode("objectives: []").diagnostics.map(\.message) == ["missing 'total_score' (the score needed, e.g. {pass: \"90%\", warning: \"75%\"})"])
+        #expect(
+            outcome.diagnostics.map { "\($0.path): \($0.message)" } == [
+                "comparison.compare_with: 'latest' is not one of single_result, several_results",
+                "comparison.aggregate_function: 'p99' is not one of avg, p50, p90, p95 (did you mean 'p90'?)",
+                "objectives[0].pass[0].criteria[0]: 'about 600' is not a criterion: use <, <=, =, >= or > with a number, e.g. <=800 or <=+10%",
+                "objectives[1]: missing 'sli' (the SLI's name in sli.yaml)",
+                "total_score.pass: could not parse the pass target percentage 'ninety'"
+            ])
+        #expect(
+            try decode("objectives: []").diagnostics.map(\.message) == [
+                "missing 'total_score' (the score needed, e.g. {pass: \"90%\", warning: \"75%\"})"
+            ])
     }
 
     @Test func aHugeComparisonCountIsAnErrorNotATrap() throws {

@@ -3,8 +3,9 @@ import Testing
 
 @Suite struct ScorerTests {
     func result(_ id: String, _ score: Double, error: String? = nil) -> IndicatorResult {
-        IndicatorResult(id: id, source: "static", score: score, metricScore: 10, violations: [], measurements: [],
-                        thresholds: Thresholds(), error: error)
+        IndicatorResult(
+            id: id, source: "static", score: score, metricScore: 10, violations: [], measurements: [],
+            thresholds: Thresholds(), error: error)
     }
 
     @Test func verdictComparesWithGreaterOrEqual() {

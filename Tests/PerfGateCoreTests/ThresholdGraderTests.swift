@@ -70,10 +70,15 @@ import Testing
             block = Node(.object(members))
         }
         let spec = Node.object([
-            ("indicators", .array([.object([
-                ("id", .string("i")), ("source", .string("static")), ("query", .array([])), ("grading", block),
-            ])])),
-            ("objectives", .object([("pass", .number(0)), ("warning", .number(0))])),
+            (
+                "indicators",
+                .array([
+                    .object([
+                        ("id", .string("i")), ("source", .string("static")), ("query", .array([])), ("grading", block)
+                    ])
+                ])
+            ),
+            ("objectives", .object([("pass", .number(0)), ("warning", .number(0))]))
         ])
         let outcome = SpecDecoder(sources: [StaticSource()]).decode(spec)
         return (outcome.spec?.indicators.first?.grading, outcome.diagnostics)
@@ -82,23 +87,25 @@ import Testing
     /// The cases write NaN as "$NaN"; the static source reads the string "NaN" as NaN.
     static func withNaN(_ results: Node) -> Node {
         guard let items = results.items else { return results }
-        return .array(items.map { item in
-            guard case .object(var members) = item.value else { return item }
-            for index in members.indices where members[index].key == "value" && members[index].value.stringValue == "$NaN" {
-                members[index].value = .string("NaN")
-            }
-            return Node(.object(members))
-        })
+        return .array(
+            items.map { item in
+                guard case .object(var members) = item.value else { return item }
+                for index in members.indices where members[index].key == "value" && members[index].value.stringValue == "$NaN" {
+                    members[index].value = .string("NaN")
+                }
+                return Node(.object(members))
+            })
     }
 
     static func numericValues(_ violations: Node) -> Node {
-        .array((violations.items ?? []).map { violation in
-            guard case .object(var members) = violation.value else { return violation }
-            for index in members.indices where members[index].key == "value" {
-                if let text = members[index].value.stringValue, let number = Double(text) { members[index].value = .number(number) }
-            }
-            return Node(.object(members))
-        })
+        .array(
+            (violations.items ?? []).map { violation in
+                guard case .object(var members) = violation.value else { return violation }
+                for index in members.indices where members[index].key == "value" {
+                    if let text = members[index].value.stringValue, let number = Double(text) { members[index].value = .number(number) }
+                }
+                return Node(.object(members))
+            })
     }
 
     @Test func lowerAndUpperWarningsQuarterTheScore() {

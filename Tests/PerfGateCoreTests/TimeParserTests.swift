@@ -17,7 +17,7 @@ import Testing
         ("2024-05-01T14:00:00.250+02:00", 1_714_564_800.25),
         ("2024-05-01T07:30:00-04:30", 1_714_564_800.0),
         ("2024-02-29T00:00:00Z", 1_709_164_800.0),
-        ("1970-01-01T00:00:00Z", 0.0),
+        ("1970-01-01T00:00:00Z", 0.0)
     ])
     func parsesTimes(_ text: String, _ expected: Double) throws {
         let value = try TimeParser.parse(text, now: now)
@@ -26,7 +26,7 @@ import Testing
 
     @Test(arguments: [
         "", "yesterday", "now-15", "now-15y", "now*2", "2024-05-01T12:00:00", "2024-13-01T00:00:00Z",
-        "2023-02-29T00:00:00Z", "2024-05-01T24:00:00Z", "2024-05-01T12:00Z", "2024-05-01T12:00:00+2:00", "12:00",
+        "2023-02-29T00:00:00Z", "2024-05-01T24:00:00Z", "2024-05-01T12:00Z", "2024-05-01T12:00:00+2:00", "12:00"
     ])
     func rejectsWithAReadableMessage(_ text: String) {
         #expect(throws: TimeParseError.self) { try TimeParser.parse(text, now: now) }

@@ -3,7 +3,8 @@ import Testing
 
 @Suite struct YAMLParserTests {
     @Test func resolvesPlainScalarsWithTheCoreSchema() throws {
-        let node = try YAMLParser.parse("""
+        let node = try YAMLParser.parse(
+            """
             a: 12
             b: -1.5e3
             c: true
@@ -37,7 +38,8 @@ import Testing
     }
 
     @Test func expandsAliasesAndMergeKeys() throws {
-        let node = try YAMLParser.parse("""
+        let node = try YAMLParser.parse(
+            """
             base: &base {type: Threshold, metricScore: 10}
             one:
               <<: *base
@@ -53,7 +55,9 @@ import Testing
         var lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
         for level in 1...9 {
             let previous = level == 1 ? "a" : "l\(level - 1)"
-            lines.append("l\(level): &l\(level) [*\(previous), *\(previous), *\(previous), *\(previous), *\(previous), *\(previous), *\(previous), *\(previous), *\(previous), *\(previous)]")
+            lines.append(
+                "l\(level): &l\(level) [*\(previous), *\(previous), *\(previous), *\(previous), *\(previous), *\(previous), *\(previous), *\(previous), *\(previous), *\(previous)]"
+            )
         }
         #expect(throws: DocumentError.self) { try YAMLParser.parse(lines.joined(separator: "\n")) }
     }

@@ -26,16 +26,18 @@ import Testing
     static func evaluate(_ spec: Node) async -> Outcome {
         let diagnostics = CollectedDiagnostics()
         let files = MemoryFiles(files: ["/case/perfspec.json": JSONWriter.write(spec)])
-        let gate = Gate(environment: GateEnvironment(
-            now: { 1_714_565_000 }, variables: [:], http: FakePrometheus(value: "1"), files: files, diagnostics: diagnostics))
+        let gate = Gate(
+            environment: GateEnvironment(
+                now: { 1_714_565_000 }, variables: [:], http: FakePrometheus(value: "1"), files: files, diagnostics: diagnostics))
         do {
             let outcome = try await gate.evaluate(GateRequest(specPath: "/case/perfspec.json"))
             let result = try JSONParser.parse(JSONReport.render(outcome.result))
-            let status: Int32 = switch outcome.result.verdict {
-            case .fail: 1
-            case .error: 2
-            case .pass, .warning: 0
-            }
+            let status: Int32 =
+                switch outcome.result.verdict {
+                case .fail: 1
+                case .error: 2
+                case .pass, .warning: 0
+                }
             return Outcome(status: status, result: result, lines: diagnostics.lines.map(\.text))
         } catch let error as GateError {
             return Outcome(status: error.kind == .usage ? 64 : 65, result: nil, lines: diagnostics.lines.map(\.text))

@@ -44,19 +44,22 @@ final class FakePrometheus: HTTPClient {
 
     func gate(_ files: [String: String], http: any HTTPClient, variables: [String: String] = [:]) -> (Gate, CollectedDiagnostics) {
         let diagnostics = CollectedDiagnostics()
-        let environment = GateEnvironment(now: Self.clock, variables: variables, http: http, files: MemoryFiles(files: files), diagnostics: diagnostics)
+        let environment = GateEnvironment(
+            now: Self.clock, variables: variables, http: http, files: MemoryFiles(files: files), diagnostics: diagnostics)
         return (Gate(environment: environment), diagnostics)
     }
 
     @Test func evaluatesAPerfSpecWithEverythingInjected() async throws {
         let prometheus = FakePrometheus(value: "420")
-        let (gate, diagnostics) = gate(["/specs/perfspec.yaml": Self.perfSpec], http: prometheus,
-                                       variables: ["PROMETHEUS_URL": "http://prometheus.test:9090", "PROMETHEUS_TOKEN": "s3cr3t-token"])
+        let (gate, diagnostics) = gate(
+            ["/specs/perfspec.yaml": Self.perfSpec], http: prometheus,
+            variables: ["PROMETHEUS_URL": "http://prometheus.test:9090", "PROMETHEUS_TOKEN": "s3cr3t-token"])
         let outcome = try await gate.evaluate(GateRequest(specPath: "/specs/perfspec.yaml", window: Self.window, variables: ["JOB": "shop"]))
         #expect(outcome.result.verdict == .fail)  // 420 breaches the warning threshold: 0 of 100 points
         #expect(outcome.result.evaluatedAt == 1_714_565_000)
-        #expect(outcome.result.indicatorResults.first?.measurements == [Measurement(key: "job=\"shop\"", value: 420, timestamp: 1_714_564_800)]
-            || outcome.result.indicatorResults.first?.measurements.first?.value == 420)
+        #expect(
+            outcome.result.indicatorResults.first?.measurements == [Measurement(key: "job=\"shop\"", value: 420, timestamp: 1_714_564_800)]
+                || outcome.result.indicatorResults.first?.measurements.first?.value == 420)
         #expect(outcome.record.specKind == "perfspec" && outcome.record.values.first?.value == 420)
         // The environment's variables reached the source: its URL and its token.
         let sent = prometheus.requests.withLock { $0 }
@@ -79,8 +82,11 @@ final class FakePrometheus: HTTPClient {
         let outcome = try await gate.evaluate(GateRequest(specPath: "/s/perfspec.yaml", resultFiles: ["jmeter": "/runs/42.jtl"]))
         #expect(outcome.result.indicatorResults.first?.resolvedQuery == "/runs/42.jtl")
         let (keptn, _) = self.gate(["/gate/slo.yaml": Self.slo, "/gate/prometheus/sli.yaml": Self.sli], http: FakePrometheus(value: "1"))
-        let gated = try await keptn.evaluate(GateRequest(specPath: "/gate/slo.yaml", window: Self.window, connections: .init(flags: ["prometheus-url": "http://p.test"])))
-        #expect(gated.result.indicatorResults.first?.resolvedQuery == #"histogram_quantile(0.95, sum(rate(http_duration_bucket{service="checkout"}[600s])) by (le))"#)
+        let gated = try await keptn.evaluate(
+            GateRequest(specPath: "/gate/slo.yaml", window: Self.window, connections: .init(flags: ["prometheus-url": "http://p.test"])))
+        #expect(
+            gated.result.indicatorResults.first?.resolvedQuery
+                == #"histogram_quantile(0.95, sum(rate(http_duration_bucket{service="checkout"}[600s])) by (le))"#)
     }
 
     @Test func anInvalidSpecStopsWithItsProblemsSaid() async {
@@ -105,8 +111,10 @@ final class FakePrometheus: HTTPClient {
     @Test func relativeThresholdsWithoutHistoryWarn() async throws {
         let spec = Self.perfSpec.replacingOccurrences(of: "upperSevere: 500}", with: "upperSevere: 500, upperSeverePerc: 10}")
         let (gate, diagnostics) = gate(["/p.yaml": spec], http: FakePrometheus(value: "100"))
-        let outcome = try await gate.evaluate(GateRequest(specPath: "/p.yaml", window: Self.window, variables: ["JOB": "a"],
-                                                          connections: .init(flags: ["prometheus-url": "http://p.test"])))
+        let outcome = try await gate.evaluate(
+            GateRequest(
+                specPath: "/p.yaml", window: Self.window, variables: ["JOB": "a"],
+                connections: .init(flags: ["prometheus-url": "http://p.test"])))
         #expect(outcome.result.verdict == .pass)
         #expect(diagnostics.lines.map(\.kind) == [.warning])
         #expect(diagnostics.lines.first?.text.hasPrefix("relative thresholds") == true)

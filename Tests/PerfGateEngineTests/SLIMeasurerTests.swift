@@ -7,8 +7,9 @@ import Testing
     @Test func exactlyOneValue() {
         #expect(SLIMeasurer.value(.success(SourceAnswer([Measurement(key: "{}", value: 2)]))) == SLIValue(value: 2))
         #expect(SLIMeasurer.value(.success(SourceAnswer([]))).message == "query did not return any values")
-        #expect(SLIMeasurer.value(.success(SourceAnswer([Measurement(key: "a", value: 1), Measurement(key: "b", value: 2)]))).message
-            == "query did return multiple values")
+        #expect(
+            SLIMeasurer.value(.success(SourceAnswer([Measurement(key: "a", value: 1), Measurement(key: "b", value: 2)]))).message
+                == "query did return multiple values")
         #expect(SLIMeasurer.value(.success(SourceAnswer([Measurement(key: "a", value: .nan)]))).message == "query did not return valid values")
         let down = SLIMeasurer.value(.failure(SourceError("prometheus: connection refused")))
         #expect(down.unreachable && down.value == nil && down.message == "prometheus: connection refused")

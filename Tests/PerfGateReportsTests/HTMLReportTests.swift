@@ -10,7 +10,9 @@ import Testing
         #expect(html.contains("<title>perfgate: ERROR, score 77.5</title>"))
         // No script, no outside fetch: a policy that forbids both, and nothing that would need them.
         #expect(html.contains("default-src 'none'"))
-        for forbidden in ["<script", "src=", "href=", "url(", "@import", "javascript:"] { #expect(!html.lowercased().contains(forbidden), "\(forbidden)") }
+        for forbidden in ["<script", "src=", "href=", "url(", "@import", "javascript:"] {
+            #expect(!html.lowercased().contains(forbidden), "\(forbidden)")
+        }
         // One section per indicator, the grade as a word too.
         #expect(html.components(separatedBy: "<section class=\"indicator").count - 1 == SampleResults.mixed.indicatorResults.count)
         #expect(html.contains("<span class=\"grade\">WARNING</span>") && html.contains("<span class=\"grade\">ERROR</span>"))
@@ -26,7 +28,7 @@ import Testing
         let html = HTMLReport.render(SampleResults.mixed)
         // The hostile key: its markup is escaped, its control characters replaced.
         #expect(!html.contains("<b>") && html.contains("&lt;b&gt;&amp;&quot;&#39;"))
-        #expect(!html.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" } )
+        #expect(!html.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
         let id = "x\"><script>alert(1)</script><svg onload=alert(2)>"
         var result = SampleResults.passing
         result.indicatorResults[0].id = id
@@ -45,7 +47,9 @@ import Testing
     let html = HTMLReport.render(SampleResults.withPictures)
 
     @Test func theTrendShowsEveryEarlierRunAndRingsThisOne() {
-        #expect(html.contains("<dt>Trend</dt><dd>the last 5 earlier runs of the history, 2024-04-24T23:06:40Z to 2024-04-28T23:06:40Z, and this run</dd>"))
+        #expect(
+            html.contains("<dt>Trend</dt><dd>the last 5 earlier runs of the history, 2024-04-24T23:06:40Z to 2024-04-28T23:06:40Z, and this run</dd>")
+        )
         #expect(html.contains("<svg class=\"chart\" viewBox=\"0 0 640 220\"") && html.contains("aria-labelledby=\"trend-1\""))
         // Five earlier points and this run's, each a mark with its numbers; the warning is a square.
         let checkout = html.components(separatedBy: "id=\"indicator-2\"")[0]

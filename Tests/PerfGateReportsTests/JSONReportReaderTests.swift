@@ -31,8 +31,11 @@ import Testing
             values: [.init(id: "response_time_p95", key: "response_time_p95", value: 500, status: "pass", success: true)])
         let comparison = ComparisonSet.select(from: [earlier], comparison: spec.comparison, context: [:])
         var result = SLOEvaluator.evaluate(
-            spec, values: ["response_time_p95": SLIValue(value: 620), "error_rate": SLIValue(value: 0.5), "throughput": SLIValue(value: 12),
-                           "missing": .failed("no data <script>")],
+            spec,
+            values: [
+                "response_time_p95": SLIValue(value: 620), "error_rate": SLIValue(value: 0.5), "throughput": SLIValue(value: 12),
+                "missing": .failed("no data <script>")
+            ],
             comparison: comparison, source: "prometheus", window: Window(start: 1_714_564_800, end: 1_714_565_400), specPath: "keptn/slo.yaml")
         result.evaluatedAt = 1_714_565_460.25
         return result
@@ -48,7 +51,9 @@ import Testing
     }
 
     @Test func aPerfSpecResultReadsBackWhole() throws {
-        for original in [SampleResults.mixed, SampleResults.passing, EvaluationResult.stopped("the spec <is> invalid", exitCode: 65, specPath: "p.yaml")] {
+        for original in [
+            SampleResults.mixed, SampleResults.passing, EvaluationResult.stopped("the spec <is> invalid", exitCode: 65, specPath: "p.yaml")
+        ] {
             let read = try Self.readBack(original)
             #expect(read == original)
             #expect(Self.renderings(read) == Self.renderings(original))
@@ -68,8 +73,10 @@ import Testing
         (#"{"totalScore":1,"objectives":{"pass":1,"warning":0},"indicatorResults":[]}"#, "$.result: missing"),
         (#"{"result":"maybe","totalScore":1,"objectives":{"pass":1},"indicatorResults":[]}"#, "$.result: 'maybe' is not"),
         (#"{"result":"pass","totalScore":"1","objectives":{"pass":1},"indicatorResults":[]}"#, "$.totalScore: must be a number"),
-        (#"{"result":"pass","totalScore":1,"objectives":{"pass":1},"indicatorResults":[{"id":"a","source":"s","score":1,"metricScore":1,"violations":[{"breach":"sideways"}],"values":[]}]}"#,
-         "$.indicatorResults[0].violations[0].breach: 'sideways'"),
+        (
+            #"{"result":"pass","totalScore":1,"objectives":{"pass":1},"indicatorResults":[{"id":"a","source":"s","score":1,"metricScore":1,"violations":[{"breach":"sideways"}],"values":[]}]}"#,
+            "$.indicatorResults[0].violations[0].breach: 'sideways'"
+        )
     ])
     func aReportThatIsNotPerfgatesSaysWhereItIsWrong(text: String, message: String) throws {
         #expect {

@@ -24,8 +24,12 @@ import Testing
         let indicators = try #require(node["indicatorResults"]?.items)
         #expect(indicators[0].members?.prefix(3).map(\.key) == ["id", "violations", "score"])
         #expect(indicators[1]["violations"]?.items?.first?.members?.map(\.key) == ["metadata", "value", "key", "breach", "threshold"])
-        #expect(indicators[2]["violations"]?.items?.last == .object([("key", .string("other")), ("value", .null),
-            ("breach", .string("The indicator returned no value for the current key"))]))
+        #expect(
+            indicators[2]["violations"]?.items?.last
+                == .object([
+                    ("key", .string("other")), ("value", .null),
+                    ("breach", .string("The indicator returned no value for the current key"))
+                ]))
         #expect(indicators[3]["violations"]?.items?.first == .object([("breach", .string("The indicator returned no values"))]))
         #expect(indicators[4]["error"]?.stringValue?.hasPrefix("Prometheus said") == true)
         #expect(node["options"] == .object([("timeStart", .number(1_714_564_800)), ("timeEnd", .number(1_714_565_400.5))]))
@@ -41,10 +45,12 @@ import Testing
         return EvaluationResult(
             verdict: .warning, totalScore: 5, objectives: Objectives(pass: 9, warning: 1),
             indicatorResults: [
-                IndicatorResult(id: "big", source: "prometheus", score: 5, metricScore: 10, violations: Array(violations),
-                                measurements: measurements, thresholds: Thresholds(upperWarning: 1), warnings: ["w"]),
-                IndicatorResult(id: "none", source: "static", score: 0, metricScore: 0, violations: [], measurements: [],
-                                thresholds: Thresholds(), error: "down"),
+                IndicatorResult(
+                    id: "big", source: "prometheus", score: 5, metricScore: 10, violations: Array(violations),
+                    measurements: measurements, thresholds: Thresholds(upperWarning: 1), warnings: ["w"]),
+                IndicatorResult(
+                    id: "none", source: "static", score: 0, metricScore: 0, violations: [], measurements: [],
+                    thresholds: Thresholds(), error: "down")
             ],
             specPath: "s.json")
     }

@@ -41,7 +41,9 @@ import Testing
     @Test func escapesMarkupAndCodeSpans() {
         #expect(MarkdownText.cell("a|b <img src=x> [l](u) *x*") == #"a\|b \<img src=x\> \[l\]\(u\) \*x\*"#)
         // No autolink, no mention: a zero-width space after '@', in '://' and in 'www.'.
-        #expect(MarkdownText.cell("https://evil.example @octocat www.x.io a@b.io") == "https:\u{200B}//evil.example @\u{200B}octocat www\u{200B}.x.io a@\u{200B}b.io")
+        #expect(
+            MarkdownText.cell("https://evil.example @octocat www.x.io a@b.io")
+                == "https:\u{200B}//evil.example @\u{200B}octocat www\u{200B}.x.io a@\u{200B}b.io")
         #expect(MarkdownText.code("p99 `per` page") == "``p99 `per` page``")
         #expect(MarkdownText.code("`x") == "`` `x ``")
     }
@@ -51,17 +53,19 @@ import Testing
 @Suite struct MarkdownChartTests {
     @Test func aChartPerIndicatorWithHistoryOnlyWhenAskedFor() {
         let markdown = MarkdownReport.render(SampleResults.withPictures)
-        #expect(markdown.contains("""
-            ```mermaid
-            xychart-beta
-                title "checkout_p95_ms checkout, the last 5 runs and this one (flat lines: upperSevere 1200, upperWarning 800)"
-                x-axis ["04-24 23:06", "04-25 23:06", "04-26 23:06", "04-27 23:06", "04-28 23:06", "this run"]
-                y-axis "checkout"
-                line [500, 520, 540, 560, 580, 581]
-                line [1200, 1200, 1200, 1200, 1200, 1200]
-                line [800, 800, 800, 800, 800, 800]
-            ```
-            """))
+        #expect(
+            markdown.contains(
+                """
+                ```mermaid
+                xychart-beta
+                    title "checkout_p95_ms checkout, the last 5 runs and this one (flat lines: upperSevere 1200, upperWarning 800)"
+                    x-axis ["04-24 23:06", "04-25 23:06", "04-26 23:06", "04-27 23:06", "04-28 23:06", "this run"]
+                    y-axis "checkout"
+                    line [500, 520, 540, 560, 580, 581]
+                    line [1200, 1200, 1200, 1200, 1200, 1200]
+                    line [800, 800, 800, 800, 800, 800]
+                ```
+                """))
         var plain = SampleResults.withPictures
         plain.presentation.summaryCharts = false
         #expect(!MarkdownReport.render(plain).contains("mermaid"))
@@ -74,7 +78,9 @@ import Testing
         result.indicatorResults[0].id = hostile
         result.trend = result.trend.map { run in
             var run = run
-            run.values = run.values.map { value in var value = value; if value.key == "checkout" { value.id = hostile }; return value }
+            run.values = run.values.map { value in
+                var value = value; if value.key == "checkout" { value.id = hostile }; return value
+            }
             return run
         }
         let markdown = MarkdownReport.render(result)
@@ -83,7 +89,8 @@ import Testing
         for block in blocks {
             for line in block.split(separator: "\n") {
                 // Only the statements perfgate writes, each label a plain quoted string.
-                let ok = line == "xychart-beta" || line.hasPrefix("    title \"") || line.hasPrefix("    x-axis [\"") || line.hasPrefix("    y-axis \"")
+                let ok =
+                    line == "xychart-beta" || line.hasPrefix("    title \"") || line.hasPrefix("    x-axis [\"") || line.hasPrefix("    y-axis \"")
                     || line.hasPrefix("    line [")
                 #expect(ok, "\(line)")
                 let quoted = line.split(separator: "\"", omittingEmptySubsequences: false)

@@ -20,7 +20,8 @@ import Testing
 
     @Test func aPerfSpecObjectGetsTheJSONReportWithTheHistoryRecord() async throws {
         let harness = ServiceHarness(backend: ScriptedPrometheus(values: [("shop", "120")]))
-        let response = await harness.send("POST", "/api/v1/evaluate", body: #"{"perfSpec":\#(ServiceHarness.perfSpec()),"start":"2024-05-01T12:00:00Z","end":1714565400}"#)
+        let response = await harness.send(
+            "POST", "/api/v1/evaluate", body: #"{"perfSpec":\#(ServiceHarness.perfSpec()),"start":"2024-05-01T12:00:00Z","end":1714565400}"#)
         #expect(response.status == 200)
         let report = try JSONParser.parse(Array(response.body.utf8))
         #expect(report["result"]?.stringValue == "warning")
@@ -40,7 +41,8 @@ import Testing
             objectives: {pass: 1, warning: 1}
             """
         let harness = ServiceHarness(backend: ScriptedPrometheus(values: [("shop", "250")]))
-        let response = await harness.send("POST", "/api/v1/evaluate", body: #"{"spec":\#(Self.json(spec)),"start":"now-15m","variables":{"JOB":"checkout"}}"#)
+        let response = await harness.send(
+            "POST", "/api/v1/evaluate", body: #"{"spec":\#(Self.json(spec)),"start":"now-15m","variables":{"JOB":"checkout"}}"#)
         #expect(response.status == 200)
         let report = try JSONParser.parse(Array(response.body.utf8))
         #expect(report["result"]?.stringValue == "fail")
@@ -52,9 +54,11 @@ import Testing
     }
 
     @Test func aKeptnGateComparesWithTheRunsTheRequestSent() async throws {
-        let earlier = #"{"time":"2024-05-01T11:00:00Z","window":{"start":"2024-05-01T10:50:00Z","end":"2024-05-01T11:00:00Z"},"spec":{"kind":"slo","path":"slo.yaml"},"context":{},"result":"pass","score":100,"indicators":[{"id":"response_time_p95","key":"response_time_p95","value":100,"status":"pass","success":true}]}"#
+        let earlier =
+            #"{"time":"2024-05-01T11:00:00Z","window":{"start":"2024-05-01T10:50:00Z","end":"2024-05-01T11:00:00Z"},"spec":{"kind":"slo","path":"slo.yaml"},"context":{},"result":"pass","score":100,"indicators":[{"id":"response_time_p95","key":"response_time_p95","value":100,"status":"pass","success":true}]}"#
         let harness = ServiceHarness(backend: ScriptedPrometheus(values: [("shop", "150")]))
-        let body = #"{"slo":\#(Self.json(Self.slo)),"sli":\#(Self.json(Self.sli)),"start":1714564800,"end":1714565400,"history":\#(Self.json(earlier + "\n"))}"#
+        let body =
+            #"{"slo":\#(Self.json(Self.slo)),"sli":\#(Self.json(Self.sli)),"start":1714564800,"end":1714565400,"history":\#(Self.json(earlier + "\n"))}"#
         let response = await harness.send("POST", "/api/v1/evaluate", body: body)
         #expect(response.status == 200)
         let report = try JSONParser.parse(Array(response.body.utf8))
@@ -62,17 +66,20 @@ import Testing
         #expect(report["result"]?.stringValue == "warning")
         #expect(report["comparedRuns"]?.items?.count == 1)
         // The same as an array of records.
-        let asArray = await harness.send("POST", "/api/v1/evaluate", body: #"{"slo":\#(Self.json(Self.slo)),"sli":\#(Self.json(Self.sli)),"start":1714564800,"end":1714565400,"history":[\#(earlier)]}"#)
+        let asArray = await harness.send(
+            "POST", "/api/v1/evaluate",
+            body: #"{"slo":\#(Self.json(Self.slo)),"sli":\#(Self.json(Self.sli)),"start":1714564800,"end":1714565400,"history":[\#(earlier)]}"#)
         #expect(try JSONParser.parse(Array(asArray.body.utf8))["result"]?.stringValue == "warning")
     }
 
     @Test(arguments: [
         ("application/xml", "<?xml", "application/xml"), ("text/markdown", "perfgate", "text/markdown"),
-        ("text/html, application/json;q=0.9", "{", "application/json"), ("*/*", "{", "application/json"),
+        ("text/html, application/json;q=0.9", "{", "application/json"), ("*/*", "{", "application/json")
     ])
     func theAcceptHeaderChoosesTheReport(accept: String, start: String, type: String) async throws {
         let response = await ServiceHarness().send(
-            "POST", "/api/v1/evaluate", body: #"{"perfSpec":\#(ServiceHarness.perfSpec()),"start":1714564800,"end":1714565400}"#, headers: ["accept": accept])
+            "POST", "/api/v1/evaluate", body: #"{"perfSpec":\#(ServiceHarness.perfSpec()),"start":1714564800,"end":1714565400}"#,
+            headers: ["accept": accept])
         #expect(response.status == 200)
         #expect(response.body.trimmingSpaces().hasPrefix(start) || response.body.contains(start))
         #expect(response.headers.first { $0.0 == "Content-Type" }?.1.hasPrefix(type) == true)
@@ -95,7 +102,7 @@ import Testing
         (#"{"perfSpec":{"indicators":[]},"variables":[1]}"#, "variables must be an object", 65),
         (#"{"perfSpec":{"indicators":[]},"variables":{"A":true}}"#, "variables.A must be a string", 64),
         (#"{"perfSpec":{"indicators":[]},"sliName":7}"#, "sliName must be a string", 65),
-        (#"{"slo":"objectives: []","sli":"indicators: {}"}"#, "needs the evaluation's window", 64),
+        (#"{"slo":"objectives: []","sli":"indicators: {}"}"#, "needs the evaluation's window", 64)
     ])
     func aRequestThatCannotBeEvaluatedIsA400WithTheExitCodeEvaluateWouldGive(body: String, message: String, exitCode: Int) async throws {
         let response = await ServiceHarness().send("POST", "/api/v1/evaluate", body: body)

@@ -21,7 +21,7 @@ import Testing
         (#"{"perfSpec":\#(ServiceHarness.perfSpec()),"timeStart":1}"#, "timeEnd"),
         (#"{"perfSpec":\#(ServiceHarness.perfSpec()),"timeStart":1,"timeEnd":0}"#, "timeEnd"),
         (#"{"perfSpec":\#(ServiceHarness.perfSpec()),"timeStart":1,"timeEnd":false}"#, "timeEnd"),
-        ("", "perfSpec"),
+        ("", "perfSpec")
     ])
     func aMissingFieldIsA400WithTheWebServicesMessage(body: String, field: String) async {
         let harness = ServiceHarness()
@@ -34,12 +34,16 @@ import Testing
     @Test(arguments: [("50", "pass", 100.0), ("120", "warning", 50.0), ("250", "fail", 0.0)])
     func passWarningAndFailAre200WithPitometersFieldsInItsOrder(value: String, result: String, score: Double) async throws {
         let harness = ServiceHarness(backend: ScriptedPrometheus(values: [("shop", value)]))
-        let response = await harness.send("POST", "/api/pitometer", body: ServiceHarness.pitometerBody(spec: ServiceHarness.perfSpec(extraObjective: #","note":"kept""#)))
+        let response = await harness.send(
+            "POST", "/api/pitometer", body: ServiceHarness.pitometerBody(spec: ServiceHarness.perfSpec(extraObjective: #","note":"kept""#)))
         #expect(response.status == 200)
         let body = try JSONParser.parse(Array(response.body.utf8))
         #expect(body.members?.prefix(5).map(\.key) == ["options", "totalScore", "objectives", "indicatorResults", "result"])
         // options: exactly what Pitometer's run got; objectives: the spec's object as given.
-        #expect(response.body.hasPrefix(#"{"options":{"timeStart":1714564800,"timeEnd":1714565400},"totalScore":\#(NumberText.format(score)),"objectives":{"pass":90,"warning":40,"note":"kept"},"indicatorResults":[{"id":"p95","violations":["#))
+        #expect(
+            response.body.hasPrefix(
+                #"{"options":{"timeStart":1714564800,"timeEnd":1714565400},"totalScore":\#(NumberText.format(score)),"objectives":{"pass":90,"warning":40,"note":"kept"},"indicatorResults":[{"id":"p95","violations":["#
+            ))
         #expect(body["result"]?.stringValue == result)
         let indicator = try #require(body["indicatorResults"]?.items?.first)
         #expect(indicator.members?.prefix(3).map(\.key) == ["id", "violations", "score"])
@@ -81,7 +85,8 @@ import Testing
     }
 
     @Test func anInvalidSpecIsA400ThatSaysWhereAndWhy() async throws {
-        let spec = #"{"indicators":[{"id":"x","source":"jmeter","query":{"file":"/etc/passwd","stat":"p95"},"grading":{"type":"Threshold","thresholds":{},"metricScore":1}}],"objectives":{"pass":1,"warning":0}}"#
+        let spec =
+            #"{"indicators":[{"id":"x","source":"jmeter","query":{"file":"/etc/passwd","stat":"p95"},"grading":{"type":"Threshold","thresholds":{},"metricScore":1}}],"objectives":{"pass":1,"warning":0}}"#
         let harness = ServiceHarness()
         let response = await harness.send("POST", "/api/pitometer", body: ServiceHarness.pitometerBody(spec: spec))
         #expect(response.status == 400)
@@ -97,7 +102,7 @@ import Testing
         (#"{"perfSpec":{"indicators":[]},"timeStart":"soon","timeEnd":2}"#, "timeStart must be Unix seconds"),
         (#"{"perfSpec":{"indicators":[]},"timeStart":20,"timeEnd":10}"#, "timeEnd (10) is before timeStart (20)"),
         ("{\"perfSpec\":", "the body is not valid JSON"),
-        ("[1,2]", "the body must be a JSON object"),
+        ("[1,2]", "the body must be a JSON object")
     ])
     func otherBadBodiesAre400sThatSayWhy(body: String, message: String) async throws {
         let response = await ServiceHarness().send("POST", "/api/pitometer", body: body)
@@ -106,7 +111,8 @@ import Testing
     }
 
     @Test func aSpecWithDynatraceIndicatorsNeedsTheServiceToHaveDynatrace() async {
-        let spec = #"{"indicators":[{"id":"rt","source":"Dynatrace","query":{"timeseriesId":"com.dynatrace.builtin:service.responsetime","aggregation":"avg"},"grading":{"type":"Threshold","thresholds":{},"metricScore":1}}],"objectives":{"pass":1,"warning":0}}"#
+        let spec =
+            #"{"indicators":[{"id":"rt","source":"Dynatrace","query":{"timeseriesId":"com.dynatrace.builtin:service.responsetime","aggregation":"avg"},"grading":{"type":"Threshold","thresholds":{},"metricScore":1}}],"objectives":{"pass":1,"warning":0}}"#
         let response = await ServiceHarness().send("POST", "/api/pitometer", body: ServiceHarness.pitometerBody(spec: spec))
         #expect(response.status == 400)
         #expect(response.body == #"{"result":"error","message":"Missing environment variable: DYNATRACE_BASEURL"}"#)

@@ -64,7 +64,9 @@ struct ServiceHarness {
         self.backend = backend
     }
 
-    func send(_ method: String, _ path: String, body: String = "", headers: [String: String] = [:]) async -> (status: Int, body: String, headers: [(String, String)]) {
+    func send(_ method: String, _ path: String, body: String = "", headers: [String: String] = [:]) async -> (
+        status: Int, body: String, headers: [(String, String)]
+    ) {
         var all = ["content-type": "application/json"]
         all.merge(headers) { _, new in new }
         let response = await routes.respond(to: ServiceRequest(method: method, path: path, headers: all, body: Array(body.utf8)))

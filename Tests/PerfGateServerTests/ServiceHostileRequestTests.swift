@@ -14,7 +14,7 @@ import Testing
     @Test(arguments: [
         "http://prometheus.test:9090/-/quit#", "http://prometheus.test:9090/api/v1/admin/tsdb/snapshot#",
         "http://prometheus.test:9090/-/quit?x=", "http://prometheus.test:9090/a/%2e%2e/-/quit", "http://prometheus.test:9090/-%2Fquit%23",
-        "http://prometheus.test:9090/x%3F", "http://prometheus.test:9090/x;a", "http://prometheus.test:9090/%00",
+        "http://prometheus.test:9090/x%3F", "http://prometheus.test:9090/x;a", "http://prometheus.test:9090/%00"
     ])
     func aSpecURLCannotMoveTheTokenToAnotherPath(_ url: String) async throws {
         let harness = ServiceHarness()
@@ -59,7 +59,8 @@ import Testing
         limits.maxValues = 1_000
         let harness = ServiceHarness(limits: limits)
         let values = (0..<5_000).map { String($0) }.joined(separator: ",")
-        let spec = #"{"indicators":[{"id":"v","source":"static","query":[\#(values)],"grading":{"type":"Threshold","thresholds":{"upperSevere":1e9},"metricScore":1}}],"objectives":{"pass":1,"warning":0}}"#
+        let spec =
+            #"{"indicators":[{"id":"v","source":"static","query":[\#(values)],"grading":{"type":"Threshold","thresholds":{"upperSevere":1e9},"metricScore":1}}],"objectives":{"pass":1,"warning":0}}"#
         let evaluated = await harness.send("POST", "/api/v1/evaluate", body: #"{"perfSpec":\#(spec)}"#)
         #expect(evaluated.status == 422, "\(evaluated.body)")
         #expect(evaluated.body.contains("1000") && evaluated.body.contains("--max-values"))

@@ -13,7 +13,8 @@ import Testing
 
     @Test func evaluationsLeaveNothingBehind() async {
         let harness = ServiceHarness()
-        let spec = #"{"indicators":[{"id":"a","source":"static","query":[{"key":"k","value":1}],"grading":{"type":"Threshold","thresholds":{"upperSevere":2},"metricScore":1}}],"objectives":{"pass":1,"warning":0}}"#
+        let spec =
+            #"{"indicators":[{"id":"a","source":"static","query":[{"key":"k","value":1}],"grading":{"type":"Threshold","thresholds":{"upperSevere":2},"metricScore":1}}],"objectives":{"pass":1,"warning":0}}"#
         let request = ServiceRequest(method: "POST", path: "/api/pitometer", body: Array(ServiceHarness.pitometerBody(spec: spec).utf8))
         for _ in 0..<2000 { _ = await harness.routes.respond(to: request) }
         let before = Self.residentKiB()

@@ -17,7 +17,9 @@ import Testing
             #expect(wrong.status == 401)
         }
         #expect(await harness.send("GET", "/health").status == 200)
-        #expect(await harness.send("POST", "/api/pitometer", body: ServiceHarness.pitometerBody(), headers: ["authorization": "Bearer " + Self.key]).status == 200)
+        #expect(
+            await harness.send("POST", "/api/pitometer", body: ServiceHarness.pitometerBody(), headers: ["authorization": "Bearer " + Self.key])
+                .status == 200)
         #expect(await harness.send("GET", "/metrics", headers: ["authorization": "bearer another-key-0000000000"]).status == 200)
         // No key, right or wrong, reaches the log.
         #expect(!harness.logLines.joined().contains("k3y"))
@@ -52,7 +54,8 @@ import Testing
         let harness = ServiceHarness(backend: ScriptedPrometheus(delay: .milliseconds(400)), limits: limits)
         async let first = harness.send("POST", "/api/pitometer", body: ServiceHarness.pitometerBody())
         try await Task.sleep(for: .milliseconds(100))
-        let second = await harness.send("POST", "/api/v1/evaluate", body: #"{"perfSpec":\#(ServiceHarness.perfSpec()),"start":1714564800,"end":1714565400}"#)
+        let second = await harness.send(
+            "POST", "/api/v1/evaluate", body: #"{"perfSpec":\#(ServiceHarness.perfSpec()),"start":1714564800,"end":1714565400}"#)
         #expect(second.status == 429)
         #expect(second.headers.contains { $0 == ("Retry-After", "1") })
         #expect(await first.status == 200)

@@ -29,7 +29,7 @@ import Testing
     @Test(arguments: [
         "http://p:9090/-/quit#", "http://p:9090/api/v1/admin/tsdb/snapshot#x", "https://dt.example.com/api/v2/apiTokens?x=",
         "http://p:9090/a%2F..%2F-%2Fquit", "http://p:9090/%2e%2e/x", "http://p:9090/x%23", "http://p:9090/x%3Fy", "http://p:9090/x%5C",
-        "http://p:9090/x%00", "http://p:9090/x;y", "http://p:9090/x\\y", "http://p:9090/%zz", "ftp://p/x", "not a url",
+        "http://p:9090/x%00", "http://p:9090/x;y", "http://p:9090/x\\y", "http://p:9090/%zz", "ftp://p/x", "not a url"
     ])
     func aURLThatCouldMoveTheRequestIsRefusedWithAReason(_ text: String) {
         do {
@@ -53,8 +53,9 @@ import Testing
 
     @Test func aPullRequestsSpecCannotSendThePipelinesPrometheusTokenElsewhere() async throws {
         let recorder = Recorder()
-        let source = PrometheusSource(configuration: SourceConfiguration(
-            http: recorder, environment: ["PROMETHEUS_URL": "http://prom:9090/prometheus", "PROMETHEUS_TOKEN": "pipeline-token"]))
+        let source = PrometheusSource(
+            configuration: SourceConfiguration(
+                http: recorder, environment: ["PROMETHEUS_URL": "http://prom:9090/prometheus", "PROMETHEUS_TOKEN": "pipeline-token"]))
         for url in ["http://prom:9090/-/quit#", "http://prom:9090/prometheus/../-/quit"] {
             let spec = Node.object([("prometheus", .object([("url", .string(url))]))])
             _ = try? await source.answer(.string("up"), context: SourceContext(sourceSettings: spec))
@@ -71,8 +72,9 @@ import Testing
 
     @Test func aDynatraceURLWithAQueryNeverGetsTheToken() async throws {
         let recorder = Recorder()
-        let source = DynatraceSource(configuration: SourceConfiguration(
-            http: recorder, environment: ["DYNATRACE_URL": "https://abc.live.dynatrace.com", "DYNATRACE_API_TOKEN": "dt-token"]))
+        let source = DynatraceSource(
+            configuration: SourceConfiguration(
+                http: recorder, environment: ["DYNATRACE_URL": "https://abc.live.dynatrace.com", "DYNATRACE_API_TOKEN": "dt-token"]))
         let spec = Node.object([("dynatrace", .object([("url", .string("https://abc.live.dynatrace.com/api/v2/apiTokens?x="))]))])
         let query = Node.object([("metricSelector", .string("builtin:service.response.time"))])
         await #expect(throws: SourceError.self) {

@@ -50,7 +50,8 @@ import Testing
         settings.maxResponseBytes = 1 << 20
         let small = CurlHTTPClient(settings: settings)
         #expect(try await small.send(HTTPRequest(url: backend.url + "/t/big/100000")).body.count == 100_003)
-        await #expect(throws: HTTPError(.tooLarge, "GET http://127.0.0.1:\(backend.port)/t/big/4000000: the response is larger than the 1 MiB limit")) {
+        await #expect(throws: HTTPError(.tooLarge, "GET http://127.0.0.1:\(backend.port)/t/big/4000000: the response is larger than the 1 MiB limit"))
+        {
             try await small.send(HTTPRequest(url: backend.url + "/t/big/4000000"))
         }
     }

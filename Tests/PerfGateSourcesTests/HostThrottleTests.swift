@@ -20,7 +20,9 @@ final class Box<Value: Sendable>: Sendable {
         let slept = Box<[Double]>([])
         let throttle = HostThrottle(
             maximum: 8, now: { clock.with { $0 } },
-            sleep: { seconds in slept.with { $0.append(seconds) }; clock.with { $0 += seconds } })
+            sleep: { seconds in
+                slept.with { $0.append(seconds) }; clock.with { $0 += seconds }
+            })
         await throttle.acquire("h")
         await throttle.release("h", throttled: 2)
         #expect(await throttle.limit("h") == 4)
@@ -44,7 +46,9 @@ final class Box<Value: Sendable>: Sendable {
             for _ in 0..<10 {
                 group.addTask {
                     await throttle.acquire("h")
-                    running.with { $0.now += 1; $0.peak = max($0.peak, $0.now) }
+                    running.with {
+                        $0.now += 1; $0.peak = max($0.peak, $0.now)
+                    }
                     try? await Task.sleep(for: .milliseconds(20))
                     running.with { $0.now -= 1 }
                     await throttle.release("h", throttled: nil)

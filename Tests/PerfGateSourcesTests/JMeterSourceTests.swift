@@ -17,8 +17,10 @@ import Testing
         // JMeter's dashboard definition: a: 1..20 ms, position 0.95 × 21 = 19.95, between the 19th
         // and the 20th; "b, quoted": 100 and 200, position 2.85 ≥ n, the maximum.
         #expect(p95 == [Measurement(key: "a", value: 19.95), Measurement(key: "b, quoted", value: 200)])
-        let stats = ["avg": [10.5, 150], "min": [1, 100], "max": [20, 200], "median": [10.5, 150], "p90": [18.9, 200],
-                     "p99": [20, 200], "count": [20, 2], "errorRate": [0, 0.5]]
+        let stats = [
+            "avg": [10.5, 150], "min": [1, 100], "max": [20, 200], "median": [10.5, 150], "p90": [18.9, 200],
+            "p99": [20, 200], "count": [20, 2], "errorRate": [0, 0.5]
+        ]
         for (stat, expected) in stats {
             let values = try await fetch([("file", .string("small.jtl")), ("stat", .string(stat))]).map(\.value)
             #expect(zip(values, expected).allSatisfy { abs(($0 ?? .nan) - $1) < 1e-9 } && values.count == expected.count, "\(stat): \(values)")
@@ -32,7 +34,7 @@ import Testing
         ("jmeter", [50: 230.0, 90: 7422.800000000005, 95: 12551, 99: 12551]),
         ("jmeter-aggregate", [50: 210, 90: 1500, 95: 5225, 99: 12551]),
         ("nearest-rank", [50: 210, 90: 5225, 95: 12551, 99: 12551]),
-        ("linear", [50: 230.0, 90: 3362.5, 95: 7056.5, 99: 11452.099999999997]),
+        ("linear", [50: 230.0, 90: 3362.5, 95: 7056.5, 99: 11452.099999999997])
     ])
     func percentileDefinitions(_ definition: String, _ expected: [Int: Double]) async throws {
         let folder = try Fixtures.temporaryFolder()
@@ -44,15 +46,20 @@ import Testing
             let got = try await source.fetch(query, context: SourceContext(specDirectory: folder)).first?.value ?? .nan
             #expect(abs(got - value) < 1e-6, "\(definition) p\(percent): \(got), expected \(value)")
         }
-        #expect(source.validate(.object([("stat", .string("p95")), ("percentile", .string("jmeter-agregate"))]), at: .root).map(\.message)
-            == ["unknown percentile definition 'jmeter-agregate' (did you mean 'jmeter-aggregate'?); use one of jmeter, jmeter-aggregate, nearest-rank, linear"])
+        #expect(
+            source.validate(.object([("stat", .string("p95")), ("percentile", .string("jmeter-agregate"))]), at: .root).map(\.message)
+                == [
+                    "unknown percentile definition 'jmeter-agregate' (did you mean 'jmeter-aggregate'?); use one of jmeter, jmeter-aggregate, nearest-rank, linear"
+                ])
     }
 
     /// The spec's default (sources: {jmeter: {percentile: …}}), which a query's own choice overrides.
     @Test func theSpecSetsTheDefaultDefinition() async throws {
         var context = SourceContext(specDirectory: folder)
         context.sourceSettings = .object([("jmeter", .object([("percentile", .string("nearest-rank"))]))])
-        let query = { (extra: [(String, Node)]) in Node.object([("file", .string("small.jtl")), ("label", .string("a")), ("stat", .string("p95"))] + extra) }
+        let query = { (extra: [(String, Node)]) in
+            Node.object([("file", .string("small.jtl")), ("label", .string("a")), ("stat", .string("p95"))] + extra)
+        }
         #expect(try await source.fetch(query([]), context: context).first?.value == 19)
         #expect(try await source.fetch(query([("percentile", .string("jmeter"))]), context: context).first?.value == 19.95)
         context.sourceSettings = .object([("jmeter", .object([("percentile", .string("exact"))]))])
@@ -67,9 +74,11 @@ import Testing
         let context = SourceContext(specDirectory: files)
         var compared = 0
         for member in dashboard.members ?? [] where member.key != "Total" {
-            let fields = [("median", "medianResTime"), ("p90", "pct1ResTime"), ("p95", "pct2ResTime"), ("p99", "pct3ResTime"),
-                          ("avg", "meanResTime"), ("min", "minResTime"), ("max", "maxResTime"), ("count", "sampleCount"),
-                          ("errorRate", "errorPct"), ("throughput", "throughput")]
+            let fields = [
+                ("median", "medianResTime"), ("p90", "pct1ResTime"), ("p95", "pct2ResTime"), ("p99", "pct3ResTime"),
+                ("avg", "meanResTime"), ("min", "minResTime"), ("max", "maxResTime"), ("count", "sampleCount"),
+                ("errorRate", "errorPct"), ("throughput", "throughput")
+            ]
             for (stat, field) in fields {
                 let query = Node.object([("file", .string("j03_reqres.jtl")), ("label", .string(member.key)), ("stat", .string(stat))])
                 let got = try await source.fetch(query, context: context).first?.value
@@ -129,7 +138,9 @@ import Testing
             _ = try await fetch([("file", .string("bad-elapsed.jtl")), ("stat", .string("avg"))])
             Issue.record("expected an error")
         } catch let error as SourceError {
-            #expect(error.message == "\(folder)/bad-elapsed.jtl:2: 'elapsed' must be a whole number of milliseconds from 0 to 1099511627776, found \"fast\"")
+            #expect(
+                error.message
+                    == "\(folder)/bad-elapsed.jtl:2: 'elapsed' must be a whole number of milliseconds from 0 to 1099511627776, found \"fast\"")
             #expect(error.isInvalidInput)
         }
     }

@@ -49,10 +49,16 @@ import Testing
 
     @Test func aMetricOrStatTheSummaryLacksIsAnIndicatorError() async {
         let folder = context.specDirectory
-        #expect(await error("summary-export.json", "http_req_duratoin", "avg") == SourceError(
-            "\(folder)/summary-export.json has no metric 'http_req_duratoin' (did you mean 'http_req_duration'?); its metrics: http_req_duration, http_req_duration{name:checkout}, http_req_failed, http_reqs"))
-        #expect(await error("summary-export.json", "http_reqs", "p(95)") == SourceError(
-            "metric 'http_reqs' in \(folder)/summary-export.json has no stat 'p(95)'; it has: count, rate; k6 exports the trend stats its summaryTrendStats option lists: add 'p(95)' there (e.g. --summary-trend-stats=\"avg,min,med,max,p(90),p(95),p(99)\"), or read the --out json stream"))
+        #expect(
+            await error("summary-export.json", "http_req_duratoin", "avg")
+                == SourceError(
+                    "\(folder)/summary-export.json has no metric 'http_req_duratoin' (did you mean 'http_req_duration'?); its metrics: http_req_duration, http_req_duration{name:checkout}, http_req_failed, http_reqs"
+                ))
+        #expect(
+            await error("summary-export.json", "http_reqs", "p(95)")
+                == SourceError(
+                    "metric 'http_reqs' in \(folder)/summary-export.json has no stat 'p(95)'; it has: count, rate; k6 exports the trend stats its summaryTrendStats option lists: add 'p(95)' there (e.g. --summary-trend-stats=\"avg,min,med,max,p(90),p(95),p(99)\"), or read the --out json stream"
+                ))
         let missingSub = await error("summary-export.json", "http_req_duration{name:login}", "avg")
         #expect(missingSub?.message.contains("only when the script sets a threshold on it") == true)
         #expect(missingSub?.isInvalidInput == false)
@@ -96,15 +102,23 @@ import Testing
         #expect(try await value("points.json", "http_reqs", "rate", window: window) == 6.0 / 5)
         let outside = await error("points.json", "http_req_duration", "avg", window: Window(start: 1_714_600_000, end: 1_714_600_600))
         #expect(outside?.message.contains("no point of 'http_req_duration'") == true)
-        #expect(outside?.message.contains("its 12 points run from 2024-05-01T10:00:00Z to 2024-05-01T10:00:11.750Z") == true, "\(String(describing: outside))")
+        #expect(
+            outside?.message.contains("its 12 points run from 2024-05-01T10:00:00Z to 2024-05-01T10:00:11.750Z") == true,
+            "\(String(describing: outside))")
     }
 
     @Test func streamMistakesNameWhatTheStreamHas() async throws {
         let metric = await error("points.json", "http_req_duraton", "avg")
-        #expect(metric?.message.hasSuffix("has no metric 'http_req_duraton' (did you mean 'http_req_duration'?); its metrics: http_reqs, http_req_duration, http_req_failed, vus") == true, "\(String(describing: metric))")
+        #expect(
+            metric?.message.hasSuffix(
+                "has no metric 'http_req_duraton' (did you mean 'http_req_duration'?); its metrics: http_reqs, http_req_duration, http_req_failed, vus"
+            ) == true, "\(String(describing: metric))")
         #expect(metric?.isInvalidInput == false)
         let tag = await error("points.json", "http_req_duration", "avg", tags: [("name", .string("Checkout"))])
-        #expect(tag?.message.hasSuffix("has 12 points of 'http_req_duration', none tagged name=\"Checkout\"; its points' 'name' tags: \"home\", \"checkout\"") == true, "\(String(describing: tag))")
+        #expect(
+            tag?.message.hasSuffix(
+                "has 12 points of 'http_req_duration', none tagged name=\"Checkout\"; its points' 'name' tags: \"home\", \"checkout\"") == true,
+            "\(String(describing: tag))")
         let stat = await error("points.json", "http_reqs", "p(95)")
         #expect(stat == SourceError("'http_reqs' is a k6 counter metric; its stats are count, rate"))
     }
@@ -125,7 +139,8 @@ import Testing
         let folder = try Fixtures.temporaryFolder()
         let context = SourceContext(specDirectory: folder)
         // Escaped names and tags, data before metric, an undeclared built-in metric, a null tag object.
-        try Fixtures.write(#"""
+        try Fixtures.write(
+            #"""
             {"type":"Point","data":{"time":"2024-05-01T12:00:00Z","value":5,"tags":{"n\u0061me":"caf\u00e9"}},"metric":"http_req_\u0064uration"}
             {"metric":"http_req_duration","type":"Point","data":{"time":"2024-05-01T12:00:01Z","value":7,"tags":null}}
             {"metric":"my_trend","type":"Point","data":{"time":"2024-05-01T12:00:01Z","value":1,"tags":{}}}
@@ -148,14 +163,18 @@ import Testing
             ("     data_received..............: 1.2 MB  20 kB/s\n     http_req_duration..............: avg=1ms\n", "k6's text summary"),
             ("", "is empty"),
             ("{\"stats\": {\"name\": \"All Requests\"}}", "has no 'metrics' object"),
-            ("{\"metric\":\"vus\",\"type\":\"Point\",\"data\":{\"time\":\"2024-05-01T12:00:00Z\",\"value\":1,\"tags\":{}}}\n{\"metric\":\"vus\",\"type\":\"Point\",\"data\":{\"ti", ".json:2: not a k6 JSON line: unterminated string at column 40 (the last line ends early"),
+            (
+                "{\"metric\":\"vus\",\"type\":\"Point\",\"data\":{\"time\":\"2024-05-01T12:00:00Z\",\"value\":1,\"tags\":{}}}\n{\"metric\":\"vus\",\"type\":\"Point\",\"data\":{\"ti",
+                ".json:2: not a k6 JSON line: unterminated string at column 40 (the last line ends early"
+            ),
             ("{\"metric\":\"vus\",\"type\":\"Point\",\"data\":{\"time\":\"yesterday\",\"value\":1}}\n", "'yesterday' is not a time"),
-            ("{\"metric\":\"vus\",\"type\":\"Point\",\"data\":{\"time\":\"2024-05-01T12:00:00Z\",\"value\":\"1\"}}\n", "expected a number"),
+            ("{\"metric\":\"vus\",\"type\":\"Point\",\"data\":{\"time\":\"2024-05-01T12:00:00Z\",\"value\":\"1\"}}\n", "expected a number")
         ]
         for (index, (text, expected)) in cases.enumerated() {
             try Fixtures.write(text, to: folder + "/f\(index).json")
             do {
-                _ = try await K6Source().fetch(.object([("file", .string("f\(index).json")), ("metric", .string("vus")), ("stat", .string("max"))]), context: context)
+                _ = try await K6Source().fetch(
+                    .object([("file", .string("f\(index).json")), ("metric", .string("vus")), ("stat", .string("max"))]), context: context)
                 Issue.record("case \(index) was read")
             } catch let error as SourceError {
                 #expect(error.message.contains(expected) && error.isInvalidInput, "case \(index): \(error.message)")
@@ -177,7 +196,9 @@ import Testing
     func aRealStream() async throws {
         let context = SourceContext(specDirectory: Shared.folder + "/realworld/files")
         func value(_ metric: String, _ stat: String) async throws -> Double? {
-            try await K6Source().fetch(.object([("file", .string("k05_out_json.ndjson")), ("metric", .string(metric)), ("stat", .string(stat))]), context: context).first?.value
+            try await K6Source().fetch(
+                .object([("file", .string("k05_out_json.ndjson")), ("metric", .string(metric)), ("stat", .string(stat))]), context: context
+            ).first?.value
         }
         #expect(try await value("http_req_duration", "p(95)") == 13379.9773544)
         #expect(try await value("http_req_duration", "med") == 8814.489916999999)

@@ -17,7 +17,9 @@ import Testing
             var histogram = LatencyHistogram()
             // Mostly dense values, plus a few past the dense range (and a broken negative one).
             var values = (0..<Int.random(in: 1...500, using: &generator)).map { _ in Int.random(in: 0...3000, using: &generator) }
-            values += (0..<Int.random(in: 0...5, using: &generator)).map { _ in LatencyHistogram.denseLimit + Int.random(in: 0...5000, using: &generator) }
+            values += (0..<Int.random(in: 0...5, using: &generator)).map { _ in
+                LatencyHistogram.denseLimit + Int.random(in: 0...5000, using: &generator)
+            }
             if Bool.random(using: &generator) { values.append(-3) }
             for value in values { histogram.add(elapsed: value, success: true, timestamp: 0) }
             let sorted = values.sorted()

@@ -18,7 +18,8 @@ import Testing
     }
 
     @Test func splitsOnLFAndCRLFAcrossChunks() throws {
-        #expect(try lines("one\r\ntwo\n\nthree is longer than a chunk\nlast") == ["1:one", "2:two", "3:", "4:three is longer than a chunk", "5!:last"])
+        #expect(
+            try lines("one\r\ntwo\n\nthree is longer than a chunk\nlast") == ["1:one", "2:two", "3:", "4:three is longer than a chunk", "5!:last"])
         #expect(try lines("") == [])
         #expect(try lines("a\n") == ["1:a"])
         #expect(try lines("a\r") == ["1!:a"])

@@ -13,10 +13,14 @@ import Testing
 
     @Test func readsAColumnPerRowSkippingAggregated() async throws {
         let rows = try await fetch([("stat", .string("95%"))])
-        #expect(rows == [Measurement(key: "/checkout", value: 560), Measurement(key: "/checkout", value: 390),
-                         Measurement(key: "/home", value: 81), Measurement(key: "/empty", value: nil)])
-        #expect(try await fetch([("name", .string("/checkout")), ("type", .string("post")), ("stat", .string("Average Response Time"))])
-            == [Measurement(key: "/checkout", value: 310.5)])
+        #expect(
+            rows == [
+                Measurement(key: "/checkout", value: 560), Measurement(key: "/checkout", value: 390),
+                Measurement(key: "/home", value: 81), Measurement(key: "/empty", value: nil)
+            ])
+        #expect(
+            try await fetch([("name", .string("/checkout")), ("type", .string("post")), ("stat", .string("Average Response Time"))])
+                == [Measurement(key: "/checkout", value: 310.5)])
         #expect(try await fetch([("name", .string("Aggregated")), ("stat", .string("requests/s"))]).first?.value == 5.52)
     }
 
@@ -48,7 +52,9 @@ import Testing
     }
 
     @Test func explainsWhereAPointerStops() async {
-        await #expect(throws: SourceError("\(context.specDirectory)/metrics.json: nothing at /checkout/p59 (did you mean 'p95'?)", invalidInput: true)) {
+        await #expect(
+            throws: SourceError("\(context.specDirectory)/metrics.json: nothing at /checkout/p59 (did you mean 'p95'?)", invalidInput: true)
+        ) {
             try await fetch("/checkout/p59")
         }
         await #expect(throws: SourceError("\(context.specDirectory)/metrics.json at /text: value \"fast\" is not a number", invalidInput: true)) {
@@ -68,7 +74,10 @@ import Testing
 @Suite struct StaticSourceTests {
     @Test func readsEveryShape() throws {
         #expect(try StaticSource.measurements(from: .number(3)) == [Measurement(key: "value", value: 3)])
-        #expect(try StaticSource.measurements(from: .array([.number(1), .string("2")])) == [Measurement(key: "0", value: 1), Measurement(key: "1", value: 2)])
+        #expect(
+            try StaticSource.measurements(from: .array([.number(1), .string("2")])) == [
+                Measurement(key: "0", value: 1), Measurement(key: "1", value: 2)
+            ])
         let items = Node.array([.object([("key", .string("k")), ("value", .string("NaN")), ("timestamp", .number(5))])])
         #expect(try StaticSource.measurements(from: items) == [Measurement(key: "k", value: nil, timestamp: 5)])
     }
@@ -82,7 +91,9 @@ import Testing
 
     @Test func rejectsWhatIsNotAResultList() {
         #expect(throws: SourceError.self) { try StaticSource.measurements(from: .bool(false)) }
-        #expect(throws: SourceError("result [0]: missing 'value'")) { try StaticSource.measurements(from: .array([.object([("key", .string("k"))])])) }
+        #expect(throws: SourceError("result [0]: missing 'value'")) {
+            try StaticSource.measurements(from: .array([.object([("key", .string("k"))])]))
+        }
         #expect(throws: SourceError("result [0]: value \"abc\" is not a number")) { try StaticSource.measurements(from: .array([.string("abc")])) }
         #expect(StaticSource().validate(.null, at: SpecPath.root.appending("query")).first?.path.description == "query")
     }

@@ -8,8 +8,9 @@ import Testing
 
     @Test func fillsWindowAndUserValues() throws {
         let text = "rate(x{service=\"$SERVICE\",env=\"${ENV}\"}[$DURATION]) + $DURATION_SECONDS + $DURATION_MINUTES @ $END - $START"
-        #expect(try Placeholders.fill(text, variables: ["SERVICE": "checkout", "ENV": "prod"], window: window)
-            == "rate(x{service=\"checkout\",env=\"prod\"}[600s]) + 600s + 10m @ 1714565400 - 1714564800")
+        #expect(
+            try Placeholders.fill(text, variables: ["SERVICE": "checkout", "ENV": "prod"], window: window)
+                == "rate(x{service=\"checkout\",env=\"prod\"}[600s]) + 600s + 10m @ 1714565400 - 1714564800")
     }
 
     @Test func leavesPromQLDollarsAlone() throws {
@@ -30,10 +31,11 @@ import Testing
     @Test func validationNamesEachProblem() {
         let context = ValidationContext(variables: ["SERVICE"], hasWindow: false)
         let diagnostics = Placeholders.diagnostics("$SERVICE $ENV $DURATION $ENV", at: .root, location: nil, context: context)
-        #expect(diagnostics.map(\.message) == [
-            "unknown placeholder $ENV: define it with --var ENV=VALUE or in the spec's 'variables'",
-            "$DURATION needs the load test's window: give --start (and --end)",
-        ])
+        #expect(
+            diagnostics.map(\.message) == [
+                "unknown placeholder $ENV: define it with --var ENV=VALUE or in the spec's 'variables'",
+                "$DURATION needs the load test's window: give --start (and --end)"
+            ])
         #expect(Placeholders.diagnostics("$DURATION", at: .root, location: nil, context: ValidationContext()).isEmpty)
     }
 }

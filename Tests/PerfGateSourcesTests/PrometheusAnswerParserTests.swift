@@ -9,7 +9,8 @@ import Testing
     }
 
     @Test func readsVectorsWithSortedEscapedKeys() throws {
-        let answer = try parse(#"""
+        let answer = try parse(
+            #"""
             {"status":"success","warnings":["w1"],"data":{"resultType":"vector","result":[
               {"metric":{"z":"1","a":"x\"y\\z\nq","__name__":"m"},"value":[1714565400.5,"0.25"]},
               {"value":[1,"NaN"],"metric":{}},
@@ -18,11 +19,12 @@ import Testing
         #expect(answer.status == "success")
         #expect(answer.warnings == ["w1"])
         #expect(answer.resultType == "vector")
-        #expect(answer.samples == [
-            Measurement(key: #"{__name__="m",a="x\"y\\z\nq",z="1"}"#, value: 0.25, timestamp: 1_714_565_400.5),
-            Measurement(key: "{}", value: nil, timestamp: 1),
-            Measurement(key: #"{b="éé"}"#, value: .infinity, timestamp: 2),
-        ])
+        #expect(
+            answer.samples == [
+                Measurement(key: #"{__name__="m",a="x\"y\\z\nq",z="1"}"#, value: 0.25, timestamp: 1_714_565_400.5),
+                Measurement(key: "{}", value: nil, timestamp: 1),
+                Measurement(key: #"{b="éé"}"#, value: .infinity, timestamp: 2)
+            ])
     }
 
     @Test func readsMatricesScalarsAndErrors() throws {
@@ -42,15 +44,20 @@ import Testing
         #"{"status":"success","data":{"result":[{"metric":{},"value":[1,"1"]}]"#,
         #"{"status":"success"} trailing"#, #"{"status":"unterminated}"#, "{\"a\":\"ctrl\u{01}\"}",
         #"{"status":"success","data":{"result":[{"metric":{},"value":[1e400,"1"]}]}}"#,
-        #"{"status":tru}"#, #"{"a":[1 2]}"#, String(repeating: "[", count: 100_000),
+        #"{"status":tru}"#, #"{"a":[1 2]}"#, String(repeating: "[", count: 100_000)
     ])
     func rejectsMalformedAnswers(_ text: String) {
         #expect(throws: PrometheusAnswerParser.Malformed.self) { try parse(text) }
     }
 
     @Test func theSourceReportsMalformedAnswersAndHTTPErrors() throws {
-        let bad = HTTPResponse(status: 200, body: Array(#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"x"]}]}}"#.utf8))
-        #expect(throws: SourceError(#"r: the answer is not valid JSON (a sample value is not a number: "x" at byte 85): "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{},\"value\":[1,\"x\"]}]}}""#)) {
+        let bad = HTTPResponse(
+            status: 200, body: Array(#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"x"]}]}}"#.utf8))
+        #expect(
+            throws: SourceError(
+                #"r: the answer is not valid JSON (a sample value is not a number: "x" at byte 85): "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{},\"value\":[1,\"x\"]}]}}""#
+            )
+        ) {
             try PrometheusResponse.measurements(bad, request: "r")
         }
         let html = HTTPResponse(status: 502, body: Array("<html>Bad Gateway</html>".utf8))

@@ -26,15 +26,20 @@ struct PrometheusSourceTests {
 
     @Test func queriesAtTheEndOfTheWindowWithPlaceholders() async throws {
         // checkout cycles 0.20..0.29; its maximum over the 10-minute window is 0.29.
-        let max = try await answer("max_over_time(http_request_duration_seconds{service=\"$SERVICE\"}[$DURATION])", variables: ["SERVICE": "checkout"])
+        let max = try await answer(
+            "max_over_time(http_request_duration_seconds{service=\"$SERVICE\"}[$DURATION])", variables: ["SERVICE": "checkout"])
         #expect(max.measurements.map(\.value) == [0.29])
         // Five minutes earlier (12:05:00, sample 60) the value is 0.20 again; at 12:07:30 (sample 70) too; at 12:02:15 (49) 0.29.
-        let earlier = try await answer("http_request_duration_seconds{service=\"checkout\"}", window: Window(start: 1_714_564_800, end: 1_714_564_935))
+        let earlier = try await answer(
+            "http_request_duration_seconds{service=\"checkout\"}", window: Window(start: 1_714_564_800, end: 1_714_564_935))
         #expect(earlier.measurements.map(\.value) == [0.29])
     }
 
     @Test func scalarsMatricesAndEmptyResults() async throws {
-        #expect(try await answer("scalar(max(http_request_duration_seconds))").measurements == [Measurement(key: "scalar", value: 0.5, timestamp: 1_714_565_400)])
+        #expect(
+            try await answer("scalar(max(http_request_duration_seconds))").measurements == [
+                Measurement(key: "scalar", value: 0.5, timestamp: 1_714_565_400)
+            ])
         let matrix = try await answer("http_request_duration_seconds{service=\"cart\"}[1m]")
         #expect(matrix.measurements.count >= 4)
         #expect(matrix.measurements.allSatisfy { $0.value == 0.5 && $0.key.contains("cart") })
@@ -48,7 +53,11 @@ struct PrometheusSourceTests {
 
     @Test func reportsPrometheusOwnErrors() async throws {
         let server = try PrometheusServer.shared.get()
-        await #expect(throws: SourceError("prometheus: POST \(server.url)/api/v1/query: HTTP 400 bad_data: invalid parameter \"query\": 1:5: parse error: unclosed left parenthesis")) {
+        await #expect(
+            throws: SourceError(
+                "prometheus: POST \(server.url)/api/v1/query: HTTP 400 bad_data: invalid parameter \"query\": 1:5: parse error: unclosed left parenthesis"
+            )
+        ) {
             try await answer("sum(")
         }
         await #expect(throws: SourceError("prometheus: POST \(server.url)/api/v1/query: the query returned a string, not a number")) {
@@ -82,9 +91,14 @@ struct PrometheusSourceTests {
     @Test func sendsABearerTokenOrBasicAuth() throws {
         let folder = try Fixtures.temporaryFolder()
         try Fixtures.write("file-token\n", to: folder + "/token")
-        #expect(try PrometheusSource(configuration: SourceConfiguration(prometheusTokenFile: folder + "/token")).authorization() == "Bearer file-token")
-        #expect(try PrometheusSource(configuration: SourceConfiguration(environment: ["PROMETHEUS_TOKEN": "env-token"])).authorization() == "Bearer env-token")
-        #expect(try PrometheusSource(configuration: SourceConfiguration(environment: ["PROMETHEUS_USERNAME": "user", "PROMETHEUS_PASSWORD": "pass"])).authorization() == "Basic dXNlcjpwYXNz")
+        #expect(
+            try PrometheusSource(configuration: SourceConfiguration(prometheusTokenFile: folder + "/token")).authorization() == "Bearer file-token")
+        #expect(
+            try PrometheusSource(configuration: SourceConfiguration(environment: ["PROMETHEUS_TOKEN": "env-token"])).authorization()
+                == "Bearer env-token")
+        #expect(
+            try PrometheusSource(configuration: SourceConfiguration(environment: ["PROMETHEUS_USERNAME": "user", "PROMETHEUS_PASSWORD": "pass"]))
+                .authorization() == "Basic dXNlcjpwYXNz")
         #expect(try PrometheusSource().authorization() == nil)
         #expect(throws: SourceError("prometheus: cannot read the token file: /nonexistent: no such file or directory")) {
             try PrometheusSource(configuration: SourceConfiguration(prometheusTokenFile: "/nonexistent")).authorization()
@@ -95,7 +109,8 @@ struct PrometheusSourceTests {
         let source = PrometheusSource()
         #expect(source.validate(.string("up"), at: .root).isEmpty)
         #expect(source.validate(.number(1), at: .root).map(\.message) == ["a Prometheus query must be a PromQL string, found a number"])
-        #expect(source.validate(.string("x{s=\"$SERVICE\"}"), at: .root).map(\.message)
-            == ["unknown placeholder $SERVICE: define it with --var SERVICE=VALUE or in the spec's 'variables'"])
+        #expect(
+            source.validate(.string("x{s=\"$SERVICE\"}"), at: .root).map(\.message)
+                == ["unknown placeholder $SERVICE: define it with --var SERVICE=VALUE or in the spec's 'variables'"])
     }
 }

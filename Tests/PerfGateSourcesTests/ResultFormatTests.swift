@@ -29,7 +29,8 @@ import Testing
 
     @Test(arguments: ["\t", ";", ","])
     func readsTheDelimiterTheHeaderUses(_ separator: String) async throws {
-        let text = ["timeStamp", "elapsed", "label", "success"].joined(separator: separator) + "\n"
+        let text =
+            ["timeStamp", "elapsed", "label", "success"].joined(separator: separator) + "\n"
             + ["1714564800000", "120", "home page", "true"].joined(separator: separator) + "\n"
         #expect(try await jmeter(text) == [Measurement(key: "home page", value: 120)])
     }
@@ -38,7 +39,7 @@ import Testing
         ("1393227741256,1425,Login,200,OK,Thread 1-1,text,true,3478,1016\n", "has no header line"),
         ("timeStamp,elapsed,label,success\n2014-02-24 07:42:21.256,1300,Login,true\n", "'timeStamp' is a formatted date"),
         ("Label,# Samples,Average,Median,90% Line\nHTTP Request,1000,17,13,26\n", "Aggregate or Summary Report table"),
-        ("RUN\tmytest.BasicSimulation\tgatling-1\t1617110479263\t\t3.5.1\n", "is a Gatling simulation.log"),
+        ("RUN\tmytest.BasicSimulation\tgatling-1\t1617110479263\t\t3.5.1\n", "is a Gatling simulation.log")
     ])
     func wrongFormatsSayWhatTheyAre(_ text: String, _ expected: String) async {
         let text = await message(text)
@@ -108,11 +109,15 @@ import Testing
 
     @Test func locustBefore1_0AndItsHistoryFile() async throws {
         let folder = try Fixtures.temporaryFolder()
-        try Fixtures.write("\"Method\",\"Name\",\"# requests\",\"Median response time\"\n\"GET\",\"/a\",10,4\n\"POST\",\"/b\",5,7\n\"None\",\"Total\",15,5\n", to: folder + "/old.csv")
+        try Fixtures.write(
+            "\"Method\",\"Name\",\"# requests\",\"Median response time\"\n\"GET\",\"/a\",10,4\n\"POST\",\"/b\",5,7\n\"None\",\"Total\",15,5\n",
+            to: folder + "/old.csv")
         let context = SourceContext(specDirectory: folder)
-        let rows = try await LocustSource().fetch(.object([("file", .string("old.csv")), ("stat", .string("Median response time"))]), context: context)
+        let rows = try await LocustSource().fetch(
+            .object([("file", .string("old.csv")), ("stat", .string("Median response time"))]), context: context)
         #expect(rows.map(\.key) == ["/a", "/b"])
-        let posts = try await LocustSource().fetch(.object([("file", .string("old.csv")), ("stat", .string("# requests")), ("type", .string("post"))]), context: context)
+        let posts = try await LocustSource().fetch(
+            .object([("file", .string("old.csv")), ("stat", .string("# requests")), ("type", .string("post"))]), context: context)
         #expect(posts == [Measurement(key: "/b", value: 5)])
         try Fixtures.write("Timestamp,User Count,Type,Name,Requests/s\n1680476363,0,,Aggregated,0\n", to: folder + "/history.csv")
         await #expect(throws: SourceError.self) {
@@ -129,10 +134,12 @@ import Testing
         #expect(!tabs.isEmpty)
         let xml = try await JMeterSource().fetch(.object([("file", .string("j15_xml_multilevel.jtl")), ("stat", .string("count"))]), context: context)
         #expect(xml == [Measurement(key: "Home", value: 6), Measurement(key: "Workgroup", value: 4)])
-        for (file, expected) in [("j11_no_header.jtl", "has no header line"), ("j12_formatted_timestamp.csv", "formatted date"),
-                                 ("j20_aggregate_report.csv", "Aggregate or Summary Report"),
-                                 ("g01_simulation.log", "Gatling simulation.log"),
-                                 ("j03_statistics.json", "HTML dashboard statistics.json")] {
+        for (file, expected) in [
+            ("j11_no_header.jtl", "has no header line"), ("j12_formatted_timestamp.csv", "formatted date"),
+            ("j20_aggregate_report.csv", "Aggregate or Summary Report"),
+            ("g01_simulation.log", "Gatling simulation.log"),
+            ("j03_statistics.json", "HTML dashboard statistics.json")
+        ] {
             do {
                 _ = try await JMeterSource().fetch(.object([("file", .string(file)), ("stat", .string("p95"))]), context: context)
                 Issue.record("\(file) was read")
@@ -140,10 +147,12 @@ import Testing
                 #expect(error.message.contains(expected) && error.isInvalidInput, "\(file): \(error.message)")
             }
         }
-        let old = try await LocustSource().fetch(.object([("file", .string("l04_old_requests.csv")), ("stat", .string("# requests"))]), context: context)
+        let old = try await LocustSource().fetch(
+            .object([("file", .string("l04_old_requests.csv")), ("stat", .string("# requests"))]), context: context)
         #expect(!old.isEmpty && !old.contains { $0.key == "Total" })
         await #expect(throws: SourceError.self) {
-            _ = try await LocustSource().fetch(.object([("file", .string("l06_stats_history.csv")), ("stat", .string("Requests/s"))]), context: context)
+            _ = try await LocustSource().fetch(
+                .object([("file", .string("l06_stats_history.csv")), ("stat", .string("Requests/s"))]), context: context)
         }
     }
 }
@@ -156,7 +165,7 @@ import Testing
         let files: [(String, [UInt8], String)] = [
             ("points.json.gz", [0x1F, 0x8B, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03], "gzip"),
             ("r.jtl.zst", [0x28, 0xB5, 0x2F, 0xFD, 0x00, 0x58], "zstd"),
-            ("r.zip", [0x50, 0x4B, 0x03, 0x04, 0x14, 0x00], "zip"),
+            ("r.zip", [0x50, 0x4B, 0x03, 0x04, 0x14, 0x00], "zip")
         ]
         let kinds = ["points.json.gz": "gzip", "r.jtl.zst": "zstd", "r.zip": "zip"]
         for (name, bytes, _) in files {
@@ -169,7 +178,7 @@ import Testing
             (K6Source(), .object([("file", .string("points.json.gz")), ("metric", .string("http_req_duration")), ("stat", .string("p(95)"))])),
             (JMeterSource(), .object([("file", .string("r.jtl.zst")), ("stat", .string("p95"))])),
             (LocustSource(), .object([("file", .string("r.zip")), ("stat", .string("95%"))])),
-            (JSONFileSource(), .object([("file", .string("points.json.gz")), ("pointer", .string("/a"))])),
+            (JSONFileSource(), .object([("file", .string("points.json.gz")), ("pointer", .string("/a"))]))
         ]
         for (source, query) in queries {
             do {
@@ -177,7 +186,10 @@ import Testing
                 Issue.record("\(source.name) read a compressed file")
             } catch let error as SourceError {
                 let file = query["file"]?.stringValue ?? ""
-                #expect(error.isInvalidInput && error.message.contains("\(kinds[file]!)-compressed: perfgate reads the results as the load tool writes them"), "\(source.name): \(error.message)")
+                #expect(
+                    error.isInvalidInput
+                        && error.message.contains("\(kinds[file]!)-compressed: perfgate reads the results as the load tool writes them"),
+                    "\(source.name): \(error.message)")
             }
         }
     }

@@ -63,7 +63,7 @@ struct ScriptedClient: HTTPClient {
             Self.status(503, ["retry-after": "Mon, 12 Jan 1970 13:46:42 GMT"]),  // 2 s after "now"
             Self.status(429, ["x-ratelimit-reset": "1000003500000"]),  // epoch µs: 3.5 s after "now"
             Self.status(429, ["retry-after": "86400"]),  // capped
-            Self.status(200),
+            Self.status(200)
         ])
         #expect(try await client(script, attempts: 5).send(HTTPRequest(url: "http://x")).status == 200)
         #expect(await script.sleeps == [7, 2, 3.5, 30])
@@ -114,7 +114,7 @@ struct ScriptedClient: HTTPClient {
 @Suite struct RetryAfterTests {
     @Test(arguments: [
         "Sun, 06 Nov 999999999999999 08:49:37 GMT", "Sun, 06 Nov 10000 08:49:37 GMT", "Sun, 06 Nov -5 08:49:37 GMT",
-        "Sun, 06 Nov 1994 -1:49:37 GMT", "Sun, 99999999999999999999 Nov 1994 08:49:37 GMT",
+        "Sun, 06 Nov 1994 -1:49:37 GMT", "Sun, 99999999999999999999 Nov 1994 08:49:37 GMT"
     ])
     func hostileDatesAreIgnored(_ text: String) {
         #expect(RetryAfter.httpDate(text) == nil)

@@ -14,11 +14,13 @@ import Testing
                 "PROMETHEUS_TOKEN": " prom-token-1 ", "DYNATRACE_APITOKEN": "dt0c01.ABCD", "PROMETHEUS_USERNAME": "perf",
                 "PROMETHEUS_PASSWORD": "pw-5678", "DYNATRACE_URL": "https://env.example/?api-token=qtok%2B1",
                 "ENDPOINT_AUTH_abc": #"{"parameters": {"username": "u", "password": "endpoint-pw"}, "scheme": "UsernamePassword"}"#,
-                "ENDPOINT_AUTH_PARAMETER_abc_APITOKEN": "endpoint-token", "HOME": "/root",
+                "ENDPOINT_AUTH_PARAMETER_abc_APITOKEN": "endpoint-token", "HOME": "/root"
             ],
             tokenFiles: [folder + "/token"], urls: ["http://user:url-pass@host:9090/"])
-        for expected in ["prom-token-1", "dt0c01.ABCD", "pw-5678", Base64.encode("perf:pw-5678"), "qtok%2B1", "qtok+1", "endpoint-pw",
-                         "endpoint-token", "from-a-file-1234", "url-pass", Base64.encode("user:url-pass")] {
+        for expected in [
+            "prom-token-1", "dt0c01.ABCD", "pw-5678", Base64.encode("perf:pw-5678"), "qtok%2B1", "qtok+1", "endpoint-pw",
+            "endpoint-token", "from-a-file-1234", "url-pass", Base64.encode("user:url-pass")
+        ] {
             #expect(values.contains(expected), "\(expected)")
         }
         #expect(!values.contains("/root") && !values.contains("second line"))

@@ -17,11 +17,12 @@ package enum AgentRules {
         "github": ["::add-mask::", "::error title=perfgate ", "::warning title=perfgate ", "::error title=perfgate::perfgate: "],
         "azure": [
             "##vso[task.setsecret]", "##vso[task.logissue type=", "##vso[results.publish type=JUnit;", "##vso[task.uploadsummary]",
-            "##vso[task.setvariable variable=PERFGATE_", "##vso[artifact.upload artifactname=", "##vso[artifact.upload containerfolder=perfgate-report",
+            "##vso[task.setvariable variable=PERFGATE_", "##vso[artifact.upload artifactname=",
+            "##vso[artifact.upload containerfolder=perfgate-report",
             "##vso[task.uploadfile]",
             "##vso[task.complete result=SucceededWithIssues]perfgate: result warning", "##vso[task.complete result=Failed]perfgate: ",
-            "##vso[task.setvariable variable=perfgate",
-        ],
+            "##vso[task.setvariable variable=perfgate"
+        ]
     ]
 
     /// Every line an agent would act on that is not one of perfgate's own commands for `platform`.

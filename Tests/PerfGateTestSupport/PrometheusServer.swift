@@ -25,7 +25,7 @@ package final class PrometheusServer: Sendable {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/prometheus")
             process.arguments = [
                 "--config.file=\(folder)/prometheus.yml", "--storage.tsdb.path=\(folder)/tsdb",
-                "--storage.tsdb.retention.time=100y", "--web.listen-address=127.0.0.1:\(port)",
+                "--storage.tsdb.retention.time=100y", "--web.listen-address=127.0.0.1:\(port)"
             ]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: Self.logFile(folder)))
@@ -75,7 +75,9 @@ package enum PrometheusData {
         for index in 0...120 {
             let time = start + index * 15
             // checkout: 0.20 to 0.29 in a cycle of ten samples; at 12:10:00 (index 80) it is 0.20.
-            lines.append("http_request_duration_seconds{service=\"checkout\",quantile=\"0.95\"} \(String(format: "%.2f", 0.2 + Double(index % 10) * 0.01)) \(time)")
+            lines.append(
+                "http_request_duration_seconds{service=\"checkout\",quantile=\"0.95\"} \(String(format: "%.2f", 0.2 + Double(index % 10) * 0.01)) \(time)"
+            )
             lines.append("http_request_duration_seconds{service=\"cart\",quantile=\"0.95\"} 0.5 \(time)")
         }
         lines.append("# TYPE broken gauge")

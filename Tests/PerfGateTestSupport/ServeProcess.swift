@@ -198,7 +198,8 @@ package final class RawConnection: @unchecked Sendable {
             let text = String(decoding: bytes, as: UTF8.self)
             if let end = text.range(of: "\r\n\r\n") {
                 let head = text[..<end.lowerBound].lowercased()
-                let length = head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
+                let length =
+                    head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
                     .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
                 if text.utf8.count - text[..<end.upperBound].utf8.count >= length { return text }
             }
@@ -243,6 +244,7 @@ package enum Curl {
     package static func post(_ url: String, json: String, headers: [String] = []) throws -> Response {
         let folder = try Fixtures.temporaryFolder()
         try Fixtures.write(json, to: folder + "/payload.json")
-        return try run(["-X", "POST", "-H", "Content-Type: application/json", "-d", "@" + folder + "/payload.json", url] + headers.flatMap { ["-H", $0] })
+        return try run(
+            ["-X", "POST", "-H", "Content-Type: application/json", "-d", "@" + folder + "/payload.json", url] + headers.flatMap { ["-H", $0] })
     }
 }

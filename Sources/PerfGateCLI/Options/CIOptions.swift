@@ -5,8 +5,10 @@ import PerfGateEngine
 
 /// `--ci auto|github|azure|jenkins|gitlab|none`: which CI platform to speak to.
 struct CIOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp(
-        "The CI platform: auto (from the environment), \(CIPlatforms.names.joined(separator: ", ")).", valueName: "platform"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The CI platform: auto (from the environment), \(CIPlatforms.names.joined(separator: ", ")).", valueName: "platform"))
     var ci: String = "auto"
 
     func validate() throws {
@@ -49,7 +51,9 @@ extension ExitCode {
             return (failure.kind.exitCode.exit, failure.message.plain)
         case let code as ProcessExit:
             // Printed already, where it happened (a spec's diagnostics, say).
-            let reason = code.rawValue == ExitCode.invalidInput.rawValue ? "the spec or its input is invalid (see the messages above)"
+            let reason =
+                code.rawValue == ExitCode.invalidInput.rawValue
+                ? "the spec or its input is invalid (see the messages above)"
                 : code.rawValue == ExitCode.usage.rawValue ? "a usage error (see the messages above)" : "see the messages above"
             return (code, reason)
         default:

@@ -4,7 +4,11 @@ import PerfGateCore
 
 /// The pictures: curves over the window, trends from the history, charts in the CI's summary.
 struct ChartOptions: ParsableArguments {
-    @Flag(name: .long, help: "After grading, ask Prometheus and Dynatrace for each metric over the window (a range query) and draw its curve in the HTML report. Never changes the result.")
+    @Flag(
+        name: .long,
+        help:
+            "After grading, ask Prometheus and Dynatrace for each metric over the window (a range query) and draw its curve in the HTML report. Never changes the result."
+    )
     var series = false
 
     @Option(name: .long, help: ArgumentHelp("The most the range queries of --series may take together, within --deadline.", valueName: "seconds"))
@@ -13,7 +17,9 @@ struct ChartOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("How many earlier runs of the history the trend charts show.", valueName: "count"))
     var trendRuns: Int = 20
 
-    @Option(name: .long, help: "Mermaid trend charts in the Markdown summary: auto (where the summary renders them: GitHub's job summary), mermaid, or none.")
+    @Option(
+        name: .long,
+        help: "Mermaid trend charts in the Markdown summary: auto (where the summary renders them: GitHub's job summary), mermaid, or none.")
     var summaryCharts: SummaryCharts = .auto
 
     enum SummaryCharts: String, ExpressibleByArgument, CaseIterable {

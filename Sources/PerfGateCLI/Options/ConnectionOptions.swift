@@ -22,8 +22,10 @@ struct ConnectionOptions: ParsableArguments {
 
     /// The declared settings' flags as given, by flag name.
     var flags: [String: String] {
-        ["prometheus-url": prometheusUrl, "prometheus-token-file": prometheusTokenFile, "dynatrace-url": dynatraceUrl,
-         "dynatrace-token-file": dynatraceTokenFile].compactMapValues { $0 }
+        [
+            "prometheus-url": prometheusUrl, "prometheus-token-file": prometheusTokenFile, "dynatrace-url": dynatraceUrl,
+            "dynatrace-token-file": dynatraceTokenFile
+        ].compactMapValues { $0 }
     }
 
     static func help(_ flag: String) -> ArgumentHelp {
@@ -31,27 +33,35 @@ struct ConnectionOptions: ParsableArguments {
         return ArgumentHelp(setting.help, valueName: setting.valueName)
     }
 
-    @Option(name: .long, help: ArgumentHelp(
-        "The most one indicator's queries may take, retries included: seconds or a duration such as 45s or 2m (connecting gets at most 10 s of it).",
-        valueName: "duration"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The most one indicator's queries may take, retries included: seconds or a duration such as 45s or 2m (connecting gets at most 10 s of it).",
+            valueName: "duration"))
     var timeout: String = "30"
 
-    @Option(name: .long, help: ArgumentHelp(
-        "The most the whole run may spend measuring: seconds or a duration such as 90s or 5m. Indicators still unmeasured then are errors (exit 2); the reports are still written.",
-        valueName: "duration"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The most the whole run may spend measuring: seconds or a duration such as 90s or 5m. Indicators still unmeasured then are errors (exit 2); the reports are still written.",
+            valueName: "duration"))
     var deadline: String = "5m"
 
     @Option(name: .long, help: ArgumentHelp("The largest answer a backend may send, in MiB.", valueName: "mib"))
     var maxResponseMib: Int = 64
 
-    @Option(name: .long, help: ArgumentHelp(
-        "The most response bytes all indicators may hold at once, in MiB (default 256, or --max-response-mib if larger).", valueName: "mib"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The most response bytes all indicators may hold at once, in MiB (default 256, or --max-response-mib if larger).", valueName: "mib"))
     var maxBufferedMib: Int?
 
     /// The run's response budget in MiB.
     var bufferedMib: Int { maxBufferedMib ?? max(256, maxResponseMib) }
 
-    @Option(name: .long, help: ArgumentHelp("Tries per request, the first included; connection errors, 429, 502, 503 and 504 are retried.", valueName: "count"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Tries per request, the first included; connection errors, 429, 502, 503 and 504 are retried.", valueName: "count"))
     var attempts: Int = 3
 
     @Option(name: .long, help: ArgumentHelp("A CA bundle (PEM) to trust besides the system's.", valueName: "file"))

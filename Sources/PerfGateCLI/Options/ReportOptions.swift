@@ -17,9 +17,11 @@ struct ReportOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Write an HTML page with a chart of each value against its limits to this file.", valueName: "file"))
     var html: String?
 
-    @Option(name: .long, help: ArgumentHelp(
-        "Where reports go on a CI platform, each unless named: perfgate-result.json, perfgate-junit.xml, perfgate-summary.md, perfgate.html (default: .perfgate in the workspace).",
-        valueName: "folder"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Where reports go on a CI platform, each unless named: perfgate-result.json, perfgate-junit.xml, perfgate-summary.md, perfgate.html (default: .perfgate in the workspace).",
+            valueName: "folder"))
     var reportDir: String?
 
     func check() throws {

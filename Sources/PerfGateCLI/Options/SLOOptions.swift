@@ -4,16 +4,22 @@ import PerfGateSources
 
 /// A Keptn quality gate: `slo.yaml`, `sli.yaml` and the provider that answers the SLIs.
 struct SLOOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp(
-        "A Keptn slo.yaml to evaluate instead of a PerfSpec (found in artifacts like a PerfSpec when neither is given).", valueName: "path"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A Keptn slo.yaml to evaluate instead of a PerfSpec (found in artifacts like a PerfSpec when neither is given).", valueName: "path"))
     var slo: String?
 
-    @Option(name: .long, help: ArgumentHelp(
-        "The Keptn sli.yaml (default: sli.yaml beside slo.yaml, else <provider>/sli.yaml there).", valueName: "path"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The Keptn sli.yaml (default: sli.yaml beside slo.yaml, else <provider>/sli.yaml there).", valueName: "path"))
     var sli: String?
 
-    @Option(name: .long, help: ArgumentHelp(
-        "Which source answers the SLIs: prometheus or dynatrace (default: the folder sli.yaml is in, else prometheus).", valueName: "name"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Which source answers the SLIs: prometheus or dynatrace (default: the folder sli.yaml is in, else prometheus).", valueName: "name"))
     var sliProvider: String?
 
     func check() throws {
@@ -26,8 +32,10 @@ struct SLOOptions: ParsableArguments {
 
 /// Where earlier runs are kept, for relative criteria and thresholds.
 struct HistoryOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp(
-        "A JSON Lines file of earlier runs: relative criteria compare with it, and this run is appended to it.", valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A JSON Lines file of earlier runs: relative criteria compare with it, and this run is appended to it.", valueName: "file"))
     var history: String?
 
     @Option(name: .long, help: ArgumentHelp("How many runs the history file keeps; the oldest go first.", valueName: "count"))

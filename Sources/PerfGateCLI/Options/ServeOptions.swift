@@ -4,19 +4,29 @@ import PerfGateServer
 
 /// Where `serve` listens, who may call it, and what one client may take.
 struct ServeOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The address to listen on; 0.0.0.0 for every interface (needs --api-key-file or --allow-unauthenticated).", valueName: "address"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The address to listen on; 0.0.0.0 for every interface (needs --api-key-file or --allow-unauthenticated).", valueName: "address"))
     var host = "127.0.0.1"
 
-    @Option(name: .long, help: ArgumentHelp("The port (default: FUNCTIONS_CUSTOMHANDLER_PORT, else PORT, else 8080; 0 picks a free one).", valueName: "port"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("The port (default: FUNCTIONS_CUSTOMHANDLER_PORT, else PORT, else 8080; 0 picks a free one).", valueName: "port"))
     var port: Int?
 
-    @Option(name: .long, help: ArgumentHelp("A file of API keys, one per line (at least 16 characters each); clients send 'Authorization: Bearer <key>'.", valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A file of API keys, one per line (at least 16 characters each); clients send 'Authorization: Bearer <key>'.", valueName: "file"))
     var apiKeyFile: String?
 
     @Flag(name: .long, help: "Serve without API keys on an address other than loopback (something in front of the service authenticates).")
     var allowUnauthenticated = false
 
-    @Flag(name: .long, help: "Answer /api/pitometer as Pitometer's Azure Function did ({\"telemetryResult\": ...}); on when FUNCTIONS_CUSTOMHANDLER_PORT is set.")
+    @Flag(
+        name: .long,
+        help: "Answer /api/pitometer as Pitometer's Azure Function did ({\"telemetryResult\": ...}); on when FUNCTIONS_CUSTOMHANDLER_PORT is set.")
     var azureFunction = false
 
     @Option(name: .long, help: ArgumentHelp("The largest request body, in KiB (413 past it).", valueName: "kib"))
@@ -37,13 +47,18 @@ struct ServeOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("How long a kept-alive connection may idle between requests.", valueName: "duration"))
     var idleTimeout = "60s"
 
-    @Option(name: .long, help: ArgumentHelp("The most an answer may take to be written; a client that stops reading is cut off.", valueName: "duration"))
+    @Option(
+        name: .long, help: ArgumentHelp("The most an answer may take to be written; a client that stops reading is cut off.", valueName: "duration"))
     var writeTimeout = "30s"
 
-    @Option(name: .long, help: ArgumentHelp("The most values (measurements and canary samples) one request may have graded; past it, 422.", valueName: "count"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("The most values (measurements and canary samples) one request may have graded; past it, 422.", valueName: "count"))
     var maxValues = 20_000
 
-    @Flag(name: .long, help: "Refuse requests whose spec names a server (sources.<name>.url): only this service's flags and environment say where queries go.")
+    @Flag(
+        name: .long,
+        help: "Refuse requests whose spec names a server (sources.<name>.url): only this service's flags and environment say where queries go.")
     var noSpecUrls = false
 
     @Option(name: .long, help: ArgumentHelp("After SIGTERM, how long requests in flight have to finish.", valueName: "duration"))

@@ -6,12 +6,16 @@ import PerfGateSources
 /// `evaluate --server`: a perfgate server evaluates; this run sends the spec and the window,
 /// then reports, publishes and exits as a local run would. The pipeline holds no backend token.
 struct ServerOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp(
-        "A perfgate server ('perfgate serve') to evaluate on, e.g. https://perfgate.example.com (else PERFGATE_SERVER); it holds the backends' tokens.",
-        valueName: "url"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A perfgate server ('perfgate serve') to evaluate on, e.g. https://perfgate.example.com (else PERFGATE_SERVER); it holds the backends' tokens.",
+            valueName: "url"))
     var server: String?
 
-    @Option(name: .long, help: ArgumentHelp("A file holding the server's API key (else PERFGATE_API_KEY); sent as 'Authorization: Bearer'.", valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("A file holding the server's API key (else PERFGATE_API_KEY); sent as 'Authorization: Bearer'.", valueName: "file"))
     var serverApiKeyFile: String?
 
     /// The flag, else PERFGATE_SERVER.
@@ -26,7 +30,9 @@ struct ServerOptions: ParsableArguments {
             return
         }
         guard URLText.isHTTP(url) else { throw ValidationError("--server must be an http:// or https:// URL, not '\(URLText.redacted(url))'") }
-        if let serverApiKeyFile, !FileSystem.exists(serverApiKeyFile) { throw ValidationError("--server-api-key-file: \(serverApiKeyFile) does not exist") }
+        if let serverApiKeyFile, !FileSystem.exists(serverApiKeyFile) {
+            throw ValidationError("--server-api-key-file: \(serverApiKeyFile) does not exist")
+        }
     }
 
     /// The API key: the file's first line, else PERFGATE_API_KEY; nil when neither is set.

@@ -11,7 +11,9 @@ struct WindowOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("When it ended; defaults to now when --start is given.", valueName: "time"))
     var end: String?
 
-    @Option(name: .long, help: ArgumentHelp("The window file written by 'perfgate mark' (default: .perfgate/window.json in the workspace).", valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("The window file written by 'perfgate mark' (default: .perfgate/window.json in the workspace).", valueName: "file"))
     var windowFile: String?
 
     /// The window and where it came from: the flags, then `PERFGATE_START`/`PERFGATE_END`, then the
@@ -63,7 +65,10 @@ struct WindowOptions: ParsableArguments {
         }
         // Metrics for a time that has not come yet do not exist: evaluating now would grade a part of the window.
         guard endTime <= now + Self.clockSlack else {
-            throw GateError(.usage, "the window ends in the future (\(CivilDate.rfc3339(endTime)), it is now \(CivilDate.rfc3339(now))); evaluate after the load test, or check the end time and the machine's clock")
+            throw GateError(
+                .usage,
+                "the window ends in the future (\(CivilDate.rfc3339(endTime)), it is now \(CivilDate.rfc3339(now))); evaluate after the load test, or check the end time and the machine's clock"
+            )
         }
         return Window(start: startTime, end: endTime)
     }

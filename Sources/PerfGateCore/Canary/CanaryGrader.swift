@@ -26,7 +26,8 @@ package enum CanaryGrader {
         let judged: CanaryResult
         do {
             judged = try CanaryJudge.judge(
-                baseline: samples.baseline.measurements.map(\.value), canary: samples.canary.measurements.map(\.value), config: config, deadline: deadline)
+                baseline: samples.baseline.measurements.map(\.value), canary: samples.canary.measurements.map(\.value), config: config,
+                deadline: deadline)
         } catch {
             result.error = error.reason
             return result
@@ -35,12 +36,13 @@ package enum CanaryGrader {
         result.score = judged.failed ? 0 : config.metricScore
         // What a history keeps and a trend draws: each role's mean.
         result.measurements = [
-            Measurement(key: "canary", value: judged.canary.mean), Measurement(key: "baseline", value: judged.baseline.mean),
+            Measurement(key: "canary", value: judged.canary.mean), Measurement(key: "baseline", value: judged.baseline.mean)
         ]
         let few = [("baseline", judged.baseline.count), ("canary", judged.canary.count)].filter { $0.1 > 0 && $0.1 < config.minimumPoints }
         if !few.isEmpty {
             result.warnings.append(
-                "few points: \(few.map { "\($0.0) \($0.1)" }.joined(separator: ", ")), under minimumPoints \(config.minimumPoints); the 98% interval is wide, and with 4 or fewer a side it spans every difference, so any two samples that do not overlap come out High or Low")
+                "few points: \(few.map { "\($0.0) \($0.1)" }.joined(separator: ", ")), under minimumPoints \(config.minimumPoints); the 98% interval is wide, and with 4 or fewer a side it spans every difference, so any two samples that do not overlap come out High or Low"
+            )
         }
         return result
     }

@@ -58,7 +58,8 @@ package enum CanaryJudge {
             let largest = max(abs(sorted[0]), abs(sorted[sorted.count - 1]))
             if largest > largestMagnitude {
                 throw CannotJudge(
-                    "the \(side) has a sample of magnitude \(NumberText.precise(largest)), beyond ±1e300: its differences and means overflow a double, so no verdict would mean anything; check the query's unit (or scale it)")
+                    "the \(side) has a sample of magnitude \(NumberText.precise(largest)), beyond ±1e300: its differences and means overflow a double, so no verdict would mean anything; check the query's unit (or scale it)"
+                )
             }
         }
         let ratio = meanRatio(baseline: baseline.values, canary: canary.values)
@@ -101,7 +102,8 @@ package enum CanaryJudge {
         // one is not: an infinite effect (or interval) is no number to report or to compare.
         guard [interval.lower, interval.upper, interval.estimate, bound].allSatisfy(\.isFinite), effect.isNaN || effect.isFinite else {
             throw CannotJudge(
-                "the canary judge cannot compare: the \(config.measure == .cles ? "CLES" : "mean ratio") or the interval overflows a double (means \(NumberText.precise(canary.summary.mean ?? 0)) and \(NumberText.precise(baseline.summary.mean ?? 0)))")
+                "the canary judge cannot compare: the \(config.measure == .cles ? "CLES" : "mean ratio") or the interval overflows a double (means \(NumberText.precise(canary.summary.mean ?? 0)) and \(NumberText.precise(baseline.summary.mean ?? 0)))"
+            )
         }
         result.interval = interval
         result.tolerance = bound
@@ -111,7 +113,8 @@ package enum CanaryJudge {
         let low = config.direction != .increase && interval.upper < -bound && (effect.isNaN || effect <= config.allowedDecrease)
         result.classification = high ? .high : low ? .low : .pass
         if config.critical {
-            result.critical = (high && (effect.isNaN || effect >= config.criticalIncrease)) || (low && (effect.isNaN || effect <= config.criticalDecrease))
+            result.critical =
+                (high && (effect.isNaN || effect >= config.criticalIncrease)) || (low && (effect.isNaN || effect <= config.criticalDecrease))
         }
         result.reason = reason(result, config: config, interval: interval, bound: bound, effect: effect)
         return result
@@ -125,8 +128,12 @@ package enum CanaryJudge {
         switch result.classification {
         case .high, .low:
             let side = result.classification == .high ? "above +" : "below -"
-            let gate = result.classification == .high ? "at or above allowedIncrease \(NumberText.precise(config.allowedIncrease))" : "at or below allowedDecrease \(NumberText.precise(config.allowedDecrease))"
-            return "\(result.classification == .high ? "higher" : "lower") than the baseline: the \(shown) lies \(side)\(NumberText.precise(bound)) (25% of the estimate) and the \(measure) \(effectText) is \(effect.isNaN ? "no gate" : gate)"
+            let gate =
+                result.classification == .high
+                ? "at or above allowedIncrease \(NumberText.precise(config.allowedIncrease))"
+                : "at or below allowedDecrease \(NumberText.precise(config.allowedDecrease))"
+            return
+                "\(result.classification == .high ? "higher" : "lower") than the baseline: the \(shown) lies \(side)\(NumberText.precise(bound)) (25% of the estimate) and the \(measure) \(effectText) is \(effect.isNaN ? "no gate" : gate)"
                 + (result.critical ? "; critical" : "")
         default:
             if interval.lower <= 0 && interval.upper >= 0 { return "no significant difference: the \(shown) contains 0" }
@@ -136,7 +143,8 @@ package enum CanaryJudge {
             if (interval.lower > 0 && interval.lower <= bound) || (interval.upper < 0 && interval.upper >= -bound) {
                 return "within the tolerance: the \(shown) excludes 0 but not ±\(NumberText.precise(bound)) (25% of the estimate)"
             }
-            return "within the allowed effect: the \(shown) clears the tolerance, but the \(measure) \(effectText) does not cross allowed\(interval.lower > 0 ? "Increase \(NumberText.precise(config.allowedIncrease))" : "Decrease \(NumberText.precise(config.allowedDecrease))")"
+            return
+                "within the allowed effect: the \(shown) clears the tolerance, but the \(measure) \(effectText) does not cross allowed\(interval.lower > 0 ? "Increase \(NumberText.precise(config.allowedIncrease))" : "Decrease \(NumberText.precise(config.allowedDecrease))")"
         }
     }
 
@@ -205,7 +213,9 @@ package enum CanaryRole: String, Sendable { case baseline, canary }
 /// What the judge decided about one canary indicator, with the numbers behind it.
 package struct CanaryResult: Sendable, Equatable {
     /// Kayenta's metric classifications (NodataFailMetric is `mustHaveData`'s Nodata).
-    package enum Classification: String, Sendable { case pass = "Pass", high = "High", low = "Low", nodata = "Nodata", nodataFail = "NodataFailMetric" }
+    package enum Classification: String, Sendable {
+        case pass = "Pass", high = "High", low = "Low", nodata = "Nodata", nodataFail = "NodataFailMetric"
+    }
 
     package var classification: Classification
     /// A critical High or Low (or a critical Nodata): the whole gate fails.

@@ -12,7 +12,8 @@ package enum JSONWriter {
 
     /// `strings` (a redactor, say) sees every key and string before it is quoted.
     /// `spaced`: on one line, but with a space after each `:` and `,` (a pretty document's one-line parts).
-    static func write(_ node: Node, into output: inout [UInt8], pretty: Bool, indent: Int, strings: ((String) -> String)? = nil, spaced: Bool = false) {
+    static func write(_ node: Node, into output: inout [UInt8], pretty: Bool, indent: Int, strings: ((String) -> String)? = nil, spaced: Bool = false)
+    {
         switch node.value {
         case .null: append("null", to: &output)
         case .bool(let bool): append(bool ? "true" : "false", to: &output)

@@ -20,9 +20,10 @@ package struct MemberReader {
             }
             seen[member.key] = member.keyLocation
             if !known.contains(member.key) && !ignored.contains(member.key) {
-                diagnostics.append(.warning(
-                    path.appending(member.key), member.keyLocation,
-                    "unknown key '\(member.key)' is ignored\(Suggestion.hint(for: member.key, in: known))"))
+                diagnostics.append(
+                    .warning(
+                        path.appending(member.key), member.keyLocation,
+                        "unknown key '\(member.key)' is ignored\(Suggestion.hint(for: member.key, in: known))"))
             }
         }
     }

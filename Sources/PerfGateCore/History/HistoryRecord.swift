@@ -61,20 +61,22 @@ package struct HistoryRecord: Sendable, Equatable {
         var spec: [(String, Node)] = [("kind", .string(specKind))]
         if let specPath { spec.append(("path", .string(specPath))) }
         if let specDigest { spec.append(("digest", .string(specDigest))) }
-        let window: Node = self.window.map { window in
-            .object([("start", .string(CivilDate.rfc3339(window.start))), ("end", .string(CivilDate.rfc3339(window.end)))])
-        } ?? .null
+        let window: Node =
+            self.window.map { window in
+                .object([("start", .string(CivilDate.rfc3339(window.start))), ("end", .string(CivilDate.rfc3339(window.end)))])
+            } ?? .null
         let values = self.values.map { value -> Node in
             .object([
                 ("id", .string(value.id)), ("key", .string(value.key)), ("value", value.value.map(Node.number) ?? .null),
-                ("status", .string(value.status)), ("success", .bool(value.success)),
+                ("status", .string(value.status)), ("success", .bool(value.success))
             ])
         }
-        return JSONWriter.write(.object([
-            ("time", .string(CivilDate.rfc3339(time))), ("window", window), ("spec", .object(spec)),
-            ("context", .object(context.sorted { $0.key < $1.key }.map { ($0.key, Node.string($0.value)) })),
-            ("result", .string(result.rawValue)), ("score", .number(score)), ("indicators", .array(values)),
-        ]))
+        return JSONWriter.write(
+            .object([
+                ("time", .string(CivilDate.rfc3339(time))), ("window", window), ("spec", .object(spec)),
+                ("context", .object(context.sorted { $0.key < $1.key }.map { ($0.key, Node.string($0.value)) })),
+                ("result", .string(result.rawValue)), ("score", .number(score)), ("indicators", .array(values))
+            ]))
     }
 
     /// A record from one line; nil, with the reason, when the line is not one.
@@ -93,7 +95,8 @@ package struct HistoryRecord: Sendable, Equatable {
         }
         var window: Window?
         if case .string(let start) = node["window"]?["start"]?.value, case .string(let end) = node["window"]?["end"]?.value,
-           let startTime = try? TimeParser.parseRFC3339(start), let endTime = try? TimeParser.parseRFC3339(end) {
+            let startTime = try? TimeParser.parseRFC3339(start), let endTime = try? TimeParser.parseRFC3339(end)
+        {
             window = Window(start: startTime, end: endTime)
         }
         var context: [String: String] = [:]
@@ -103,14 +106,16 @@ package struct HistoryRecord: Sendable, Equatable {
         var values: [Value] = []
         for item in node["indicators"]?.items ?? [] {
             guard case .string(let id) = item["id"]?.value else { continue }
-            values.append(Value(
-                id: id, key: string(item["key"]) ?? id, value: number(item["value"]), status: string(item["status"]) ?? "",
-                success: item["success"]?.boolValue ?? false))
+            values.append(
+                Value(
+                    id: id, key: string(item["key"]) ?? id, value: number(item["value"]), status: string(item["status"]) ?? "",
+                    success: item["success"]?.boolValue ?? false))
         }
-        return .success(HistoryRecord(
-            time: time, window: window, specKind: string(node["spec"]?["kind"]) ?? "", specPath: string(node["spec"]?["path"]),
-            specDigest: string(node["spec"]?["digest"]), context: context, result: result, score: number(node["score"]) ?? 0,
-            values: values))
+        return .success(
+            HistoryRecord(
+                time: time, window: window, specKind: string(node["spec"]?["kind"]) ?? "", specPath: string(node["spec"]?["path"]),
+                specDigest: string(node["spec"]?["digest"]), context: context, result: result, score: number(node["score"]) ?? 0,
+                values: values))
     }
 
     // Switches rather than Optional.map chains: Swift 6.3's release optimizer crashes on those.

@@ -8,7 +8,8 @@ package struct SLOObjective: Sendable, Equatable {
     package var weight: Double
     package var keySLI: Bool
 
-    package init(sli: String, displayName: String? = nil, pass: [[Criterion]], warning: [[Criterion]] = [], weight: Double = 1, keySLI: Bool = false) {
+    package init(sli: String, displayName: String? = nil, pass: [[Criterion]], warning: [[Criterion]] = [], weight: Double = 1, keySLI: Bool = false)
+    {
         self.sli = sli
         self.displayName = displayName
         self.pass = pass
@@ -156,16 +157,22 @@ package enum SLOScorer {
         if score >= pass && keyFailure == nil { return Outcome(score: score, result: .pass, message: "") }
         if let warning, keyFailure == nil {
             if score >= warning {
-                return Outcome(score: score, result: .warning,
-                               message: "Evaluation returned a warning: the calculated score of \(shown) is close to the warning target value of \(format(warning))")
+                return Outcome(
+                    score: score, result: .warning,
+                    message:
+                        "Evaluation returned a warning: the calculated score of \(shown) is close to the warning target value of \(format(warning))")
             }
-            return Outcome(score: score, result: .fail,
-                           message: "Evaluation failed since the calculated score of \(shown) is below the warning value of \(format(warning))")
+            return Outcome(
+                score: score, result: .fail,
+                message: "Evaluation failed since the calculated score of \(shown) is below the warning value of \(format(warning))")
         }
         if let keyFailure {
-            return Outcome(score: score, result: .fail, message: "Evaluation failed due to key_sli objective '\(keyFailure.name)': \(keyFailure.message)")
+            return Outcome(
+                score: score, result: .fail, message: "Evaluation failed due to key_sli objective '\(keyFailure.name)': \(keyFailure.message)")
         }
-        return Outcome(score: score, result: .fail, message: "Evaluation failed since the calculated score of \(shown) is below the target value of \(format(pass))")
+        return Outcome(
+            score: score, result: .fail,
+            message: "Evaluation failed since the calculated score of \(shown) is below the target value of \(format(pass))")
     }
 
     /// Go's `%v` for a float: `74`, `75.3`.

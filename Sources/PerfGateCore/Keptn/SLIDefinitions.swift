@@ -41,8 +41,10 @@ package enum SLIDefinitionsDecoder {
             return Outcome(definitions: nil, diagnostics: diagnostics)
         }
         guard let members = indicators.members else {
-            diagnostics.append(.error(top.path.appending("indicators"), indicators.location,
-                "'indicators' must map SLI names to queries, found \(indicators.typeName)"))
+            diagnostics.append(
+                .error(
+                    top.path.appending("indicators"), indicators.location,
+                    "'indicators' must map SLI names to queries, found \(indicators.typeName)"))
             return Outcome(definitions: nil, diagnostics: diagnostics)
         }
         var definitions: [SLIDefinitions.Definition] = []

@@ -76,7 +76,9 @@ package struct SLIPlaceholders: Sendable {
     package static func hint(for placeholder: String) -> String {
         let name = String(placeholder.dropFirst())
         if name == "DURATION_SECONDS" { return "give the load test's window (--start and --end, or 'perfgate mark')" }
-        if contextNames.contains(name) { return "give --var \(name)=VALUE, set PERFGATE_\(name), or add '\(name.lowercased())' to the slo.yaml filter" }
+        if contextNames.contains(name) {
+            return "give --var \(name)=VALUE, set PERFGATE_\(name), or add '\(name.lowercased())' to the slo.yaml filter"
+        }
         return "give --var \(name)=VALUE"
     }
 

@@ -43,10 +43,11 @@ package enum SLOEvaluator {
             let unreachable = received?.unreachable == true && !objective.pass.isEmpty
             var measurements: [Measurement] = []
             if let value = received?.value { measurements.append(Measurement(key: objective.sli, value: value)) }
-            indicators.append(IndicatorResult(
-                id: objective.sli, source: source, score: result.score, metricScore: objective.pass.isEmpty ? 0 : objective.weight,
-                violations: [], measurements: measurements,
-                thresholds: Thresholds(), error: unreachable ? result.message : nil, warnings: received?.warnings ?? [], objective: result))
+            indicators.append(
+                IndicatorResult(
+                    id: objective.sli, source: source, score: result.score, metricScore: objective.pass.isEmpty ? 0 : objective.weight,
+                    violations: [], measurements: measurements,
+                    thresholds: Thresholds(), error: unreachable ? result.message : nil, warnings: received?.warnings ?? [], objective: result))
             indicators[indicators.count - 1].resolvedQuery = received?.query
         }
 
@@ -75,7 +76,9 @@ package enum SLOEvaluator {
         let used = Set(spec.objectives.map(\.sli))
         let extra = values.keys.filter { !used.contains($0) }.sorted()
         if !extra.isEmpty {
-            notes.append("perfgate received additional SLIs, which are not specified as SLO: \(extra.joined(separator: ", ")) . Please consider using them as an SLO.")
+            notes.append(
+                "perfgate received additional SLIs, which are not specified as SLO: \(extra.joined(separator: ", ")) . Please consider using them as an SLO."
+            )
         }
         var result = EvaluationResult(
             verdict: verdict, totalScore: outcome.score, objectives: Objectives(pass: spec.totalPass, warning: spec.totalWarning ?? spec.totalPass),

@@ -27,7 +27,9 @@ package struct SLOSpec: Sendable, Equatable {
         package static let absent = Comparison(
             compareWith: .singleResult, includeResultWithScore: .all, numberOfComparisonResults: 1, aggregateFunction: .avg)
 
-        package init(compareWith: CompareWith, includeResultWithScore: IncludedResults, numberOfComparisonResults: Int, aggregateFunction: AggregateFunction) {
+        package init(
+            compareWith: CompareWith, includeResultWithScore: IncludedResults, numberOfComparisonResults: Int, aggregateFunction: AggregateFunction
+        ) {
             self.compareWith = compareWith
             self.includeResultWithScore = includeResultWithScore
             self.numberOfComparisonResults = numberOfComparisonResults
@@ -67,7 +69,9 @@ package enum SLOSpecDecoder {
 
     package static func decode(_ root: Node) -> Outcome {
         var diagnostics: [Diagnostic] = []
-        guard let top = MemberReader(root, at: .root, known: ["spec_version", "filter", "comparison", "objectives", "total_score"], into: &diagnostics) else {
+        guard
+            let top = MemberReader(root, at: .root, known: ["spec_version", "filter", "comparison", "objectives", "total_score"], into: &diagnostics)
+        else {
             return Outcome(spec: nil, diagnostics: diagnostics)
         }
         var filter: [String: String] = [:]
@@ -83,7 +87,8 @@ package enum SLOSpecDecoder {
         var totalPass: Double?
         var totalWarning: Double?
         if let total = top.required("total_score", "the score needed, e.g. {pass: \"90%\", warning: \"75%\"}", into: &diagnostics),
-           let reader = MemberReader(total, at: SpecPath.root.appending("total_score"), known: ["pass", "warning"], into: &diagnostics) {
+            let reader = MemberReader(total, at: SpecPath.root.appending("total_score"), known: ["pass", "warning"], into: &diagnostics)
+        {
             totalPass = percentage(reader, "pass", required: true, into: &diagnostics)
             totalWarning = percentage(reader, "warning", required: false, into: &diagnostics)
         }
@@ -97,9 +102,11 @@ package enum SLOSpecDecoder {
     static func decodeComparison(_ node: Node?, into diagnostics: inout [Diagnostic]) -> SLOSpec.Comparison {
         guard let node, !node.isNull else { return .absent }
         let path = SpecPath.root.appending("comparison")
-        guard let reader = MemberReader(
-            node, at: path, known: ["compare_with", "include_result_with_score", "number_of_comparison_results", "aggregate_function"],
-            into: &diagnostics) else { return .absent }
+        guard
+            let reader = MemberReader(
+                node, at: path, known: ["compare_with", "include_result_with_score", "number_of_comparison_results", "aggregate_function"],
+                into: &diagnostics)
+        else { return .absent }
         // With the block present, lighthouse's own defaults differ: 3 results, all scores, avg.
         var count = 0
         if let number = reader.number("number_of_comparison_results", required: false, "", into: &diagnostics) {
@@ -107,8 +114,10 @@ package enum SLOSpecDecoder {
             if number == number.rounded(), number >= 0, number <= 100_000 {
                 count = Int(number)
             } else {
-                diagnostics.append(.error(path.appending("number_of_comparison_results"), reader["number_of_comparison_results"]?.location,
-                    "'number_of_comparison_results' must be a whole number from 0 to 100000, found \(JSONWriter.format(number))"))
+                diagnostics.append(
+                    .error(
+                        path.appending("number_of_comparison_results"), reader["number_of_comparison_results"]?.location,
+                        "'number_of_comparison_results' must be a whole number from 0 to 100000, found \(JSONWriter.format(number))"))
             }
         }
         /// A setting's value, or its default (with an error for one that is not allowed).
@@ -116,8 +125,10 @@ package enum SLOSpecDecoder {
             let value = text(reader[key], default: fallback.rawValue)
             if let known = Choice(rawValue: value) { return known }
             let allowed = Choice.allCases.map(\.rawValue)
-            diagnostics.append(.error(path.appending(key), reader[key]?.location,
-                "'\(value)' is not one of \(allowed.joined(separator: ", "))\(Suggestion.hint(for: value, in: allowed))"))
+            diagnostics.append(
+                .error(
+                    path.appending(key), reader[key]?.location,
+                    "'\(value)' is not one of \(allowed.joined(separator: ", "))\(Suggestion.hint(for: value, in: allowed))"))
             return fallback
         }
         let comparison = SLOSpec.Comparison(
@@ -130,7 +141,8 @@ package enum SLOSpecDecoder {
 
     static func decodeObjective(_ node: Node, at path: SpecPath, into diagnostics: inout [Diagnostic]) -> SLOObjective? {
         guard let reader = MemberReader(node, at: path, known: ["sli", "displayName", "pass", "warning", "weight", "key_sli"], into: &diagnostics),
-              let sli = reader.string("sli", required: true, "the SLI's name in sli.yaml", into: &diagnostics) else { return nil }
+            let sli = reader.string("sli", required: true, "the SLI's name in sli.yaml", into: &diagnostics)
+        else { return nil }
         // Parsed once, here: evaluation works on typed criteria and cannot fail on them.
         func sets(_ key: String) -> [[Criterion]] {
             (reader[key]?.items ?? []).enumerated().map { index, set in
@@ -138,8 +150,10 @@ package enum SLOSpecDecoder {
                 return criteria.enumerated().compactMap { offset, item -> Criterion? in
                     let text = Self.text(item)
                     guard let criterion = Criterion(text) else {
-                        diagnostics.append(.error(path.appending(key).appending(index).appending("criteria").appending(offset), item.location,
-                            "'\(text)' is not a criterion: use <, <=, =, >= or > with a number, e.g. <=800 or <=+10%"))
+                        diagnostics.append(
+                            .error(
+                                path.appending(key).appending(index).appending("criteria").appending(offset), item.location,
+                                "'\(text)' is not a criterion: use <, <=, =, >= or > with a number, e.g. <=800 or <=+10%"))
                         return nil
                     }
                     return criterion

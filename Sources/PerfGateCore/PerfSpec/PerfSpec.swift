@@ -65,7 +65,8 @@ package struct Grading: Sendable {
     /// `type: Canary`: the canary judge's settings (no thresholds then).
     package var canary: CanaryConfig?
 
-    package init(thresholds: Thresholds, metricScore: Double, ignoreEmpty: Bool = false, metadata: Node? = nil, relativeThresholds: Thresholds? = nil) {
+    package init(thresholds: Thresholds, metricScore: Double, ignoreEmpty: Bool = false, metadata: Node? = nil, relativeThresholds: Thresholds? = nil)
+    {
         self.relativeThresholds = relativeThresholds
         self.thresholds = thresholds
         self.metricScore = metricScore

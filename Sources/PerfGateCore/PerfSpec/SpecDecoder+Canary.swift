@@ -20,7 +20,7 @@
 extension SpecDecoder {
     static let canaryKeys = [
         "type", "metricScore", "direction", "nanStrategy", "outliers", "effectSize", "critical", "mustHaveData", "minimumPoints", "step",
-        "metadata",
+        "metadata"
     ]
 
     func decodeCanaryGrading(_ reader: MemberReader, into diagnostics: inout [Diagnostic]) -> CanaryConfig? {
@@ -37,8 +37,10 @@ extension SpecDecoder {
             }
             let names = T.allCases.map(\.rawValue)
             guard let value = T(rawValue: text) else {
-                diagnostics.append(.error(reader.path.appending(key), reader[key]?.location,
-                    "unknown \(key) '\(text)'\(Suggestion.hint(for: text, in: names)); use \(names.joined(separator: ", "))"))
+                diagnostics.append(
+                    .error(
+                        reader.path.appending(key), reader[key]?.location,
+                        "unknown \(key) '\(text)'\(Suggestion.hint(for: text, in: names)); use \(names.joined(separator: ", "))"))
                 valid = false
                 return nil
             }
@@ -77,7 +79,10 @@ extension SpecDecoder {
             if let outliers = MemberReader(node, at: path.appending("outliers"), known: ["strategy", "outlierFactor"], into: &diagnostics) {
                 if let strategy = outliers.string("strategy", required: false, "", into: &diagnostics) {
                     guard ["remove", "keep"].contains(strategy) else {
-                        diagnostics.append(.error(outliers.path.appending("strategy"), outliers["strategy"]?.location, "unknown outliers strategy '\(strategy)'; use keep or remove"))
+                        diagnostics.append(
+                            .error(
+                                outliers.path.appending("strategy"), outliers["strategy"]?.location,
+                                "unknown outliers strategy '\(strategy)'; use keep or remove"))
                         return nil
                     }
                     config.removeOutliers = strategy == "remove"
@@ -91,7 +96,10 @@ extension SpecDecoder {
         config.mustHaveData = reader.bool("mustHaveData", into: &diagnostics) ?? false
         if let minimum = reader.number("minimumPoints", required: false, "", into: &diagnostics) {
             guard minimum >= 1, minimum == minimum.rounded(), minimum <= 1_000_000 else {
-                diagnostics.append(.error(path.appending("minimumPoints"), reader["minimumPoints"]?.location, "'minimumPoints' must be a whole number from 1 to 1000000"))
+                diagnostics.append(
+                    .error(
+                        path.appending("minimumPoints"), reader["minimumPoints"]?.location, "'minimumPoints' must be a whole number from 1 to 1000000"
+                    ))
                 return nil
             }
             config.minimumPoints = Int(minimum)
@@ -99,14 +107,17 @@ extension SpecDecoder {
         if let step = reader["step"] {
             let seconds: Double? = step.numberValue ?? step.stringValue.flatMap { try? TimeParser.parseDuration($0) }
             guard let seconds, seconds >= 1, seconds <= 86_400 else {
-                diagnostics.append(.error(path.appending("step"), step.location, "'step' must be a duration from 1s to 24h, such as \"30s\" or \"1m\""))
+                diagnostics.append(
+                    .error(path.appending("step"), step.location, "'step' must be a duration from 1s to 24h, such as \"30s\" or \"1m\""))
                 return nil
             }
             config.step = seconds
         }
         if config.critical && config.mustHaveData {
-            diagnostics.append(.warning(path, reader.node.location,
-                "with critical, no data already fails the gate (Kayenta reports it as Nodata, not NodataFailMetric)"))
+            diagnostics.append(
+                .warning(
+                    path, reader.node.location,
+                    "with critical, no data already fails the gate (Kayenta reports it as Nodata, not NodataFailMetric)"))
         }
         return valid ? config : nil
     }

@@ -14,8 +14,10 @@ extension SpecDecoder {
                 case .number(let number) where number.isFinite && number >= 0:
                     relative[key] = number
                 default:
-                    diagnostics.append(.error(memberPath, member.value.location,
-                        "'\(member.key)' must be a percentage of the compared value (a number, 0 or more), found \(member.value.typeName)"))
+                    diagnostics.append(
+                        .error(
+                            memberPath, member.value.location,
+                            "'\(member.key)' must be a percentage of the compared value (a number, 0 or more), found \(member.value.typeName)"))
                 }
                 continue
             }
@@ -25,18 +27,27 @@ extension SpecDecoder {
                 thresholds[member.key] = number
             case .string(let text) where Double(text.trimmingSpaces())?.isFinite == true:
                 thresholds[member.key] = Double(text.trimmingSpaces())
-                diagnostics.append(.warning(memberPath, member.value.location, "threshold '\(member.key)' is the string \"\(text)\"; write it as a number"))
+                diagnostics.append(
+                    .warning(memberPath, member.value.location, "threshold '\(member.key)' is the string \"\(text)\"; write it as a number"))
             case .null:
-                diagnostics.append(.warning(memberPath, member.value.location, "threshold '\(member.key)' is null and is not checked; remove it or give a number"))
+                diagnostics.append(
+                    .warning(memberPath, member.value.location, "threshold '\(member.key)' is null and is not checked; remove it or give a number"))
             default:
-                diagnostics.append(.error(memberPath, member.value.location, "threshold '\(member.key)' must be a number, found \(member.value.typeName)"))
+                diagnostics.append(
+                    .error(memberPath, member.value.location, "threshold '\(member.key)' must be a number, found \(member.value.typeName)"))
             }
         }
         if let lower = thresholds.lowerSevere, let warning = thresholds.lowerWarning, lower > warning {
-            diagnostics.append(.warning(path, node.location, "lowerSevere (\(JSONWriter.format(lower))) is above lowerWarning (\(JSONWriter.format(warning))): lowerWarning can never fire"))
+            diagnostics.append(
+                .warning(
+                    path, node.location,
+                    "lowerSevere (\(JSONWriter.format(lower))) is above lowerWarning (\(JSONWriter.format(warning))): lowerWarning can never fire"))
         }
         if let upper = thresholds.upperSevere, let warning = thresholds.upperWarning, upper < warning {
-            diagnostics.append(.warning(path, node.location, "upperSevere (\(JSONWriter.format(upper))) is below upperWarning (\(JSONWriter.format(warning))): upperWarning can never fire"))
+            diagnostics.append(
+                .warning(
+                    path, node.location,
+                    "upperSevere (\(JSONWriter.format(upper))) is below upperWarning (\(JSONWriter.format(warning))): upperWarning can never fire"))
         }
         return (thresholds, relative == Thresholds() ? nil : relative)
     }

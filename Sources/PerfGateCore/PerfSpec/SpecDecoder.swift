@@ -52,7 +52,9 @@ package struct SpecDecoder {
             switch version.value {
             case .string(let text): specVersion = text
             case .number(let number): specVersion = JSONWriter.format(number)
-            default: diagnostics.append(.warning(SpecPath.root.appending("spec_version"), version.location, "'spec_version' should be a string such as \"1.0\""))
+            default:
+                diagnostics.append(
+                    .warning(SpecPath.root.appending("spec_version"), version.location, "'spec_version' should be a string such as \"1.0\""))
             }
         }
         let objectives = decodeObjectives(top, into: &diagnostics)
@@ -61,7 +63,10 @@ package struct SpecDecoder {
         queryContext.variables.formUnion(variables.keys)
         let indicators = decodeIndicators(top, queryContext: queryContext, into: &diagnostics)
         if let sources = top["sources"], sources.members == nil {
-            diagnostics.append(.error(SpecPath.root.appending("sources"), sources.location, "'sources' must be an object of per-source settings, found \(sources.typeName)"))
+            diagnostics.append(
+                .error(
+                    SpecPath.root.appending("sources"), sources.location,
+                    "'sources' must be an object of per-source settings, found \(sources.typeName)"))
         }
         let comparison = SLOSpecDecoder.decodeComparison(top["comparison"], into: &diagnostics)
         guard let objectives, let indicators, !diagnostics.hasErrors else {
@@ -75,7 +80,10 @@ package struct SpecDecoder {
     }
 
     func decodeObjectives(_ top: MemberReader, into diagnostics: inout [Diagnostic]) -> Objectives? {
-        guard let node = top.required("objectives", "the total scores needed for pass and warning, e.g. {\"pass\": 90, \"warning\": 75}", into: &diagnostics) else {
+        guard
+            let node = top.required(
+                "objectives", "the total scores needed for pass and warning, e.g. {\"pass\": 90, \"warning\": 75}", into: &diagnostics)
+        else {
             return nil
         }
         let path = SpecPath.root.appending("objectives")
@@ -84,8 +92,11 @@ package struct SpecDecoder {
         let warning = reader.number("warning", required: true, "the total score needed for a warning", into: &diagnostics)
         guard let pass, let warning else { return nil }
         if warning > pass {
-            diagnostics.append(.error(path.appending("warning"), node["warning"]?.location,
-                "objectives.warning (\(JSONWriter.format(warning))) is above objectives.pass (\(JSONWriter.format(pass))): a score could pass without reaching warning"))
+            diagnostics.append(
+                .error(
+                    path.appending("warning"), node["warning"]?.location,
+                    "objectives.warning (\(JSONWriter.format(warning))) is above objectives.pass (\(JSONWriter.format(pass))): a score could pass without reaching warning"
+                ))
         }
         return Objectives(pass: pass, warning: warning)
     }
@@ -104,7 +115,10 @@ package struct SpecDecoder {
             case .number(let number): variables[member.key] = JSONWriter.format(number)
             case .bool(let bool): variables[member.key] = bool ? "true" : "false"
             default:
-                diagnostics.append(.error(path.appending(member.key), member.value.location, "a variable's value must be a string or a number, found \(member.value.typeName)"))
+                diagnostics.append(
+                    .error(
+                        path.appending(member.key), member.value.location,
+                        "a variable's value must be a string or a number, found \(member.value.typeName)"))
             }
         }
         return variables
@@ -127,8 +141,10 @@ package struct SpecDecoder {
             // Checked on the raw id, so a duplicate is reported even when either indicator has other errors.
             if let id = item["id"].flatMap(Self.idText) {
                 if let first = firstIndexOfId[id] {
-                    diagnostics.append(.error(itemPath.appending("id"), item["id"]?.location,
-                        "duplicate indicator id '\(id)' (also indicators[\(first)]); ids must be unique"))
+                    diagnostics.append(
+                        .error(
+                            itemPath.appending("id"), item["id"]?.location,
+                            "duplicate indicator id '\(id)' (also indicators[\(first)]); ids must be unique"))
                 } else {
                     firstIndexOfId[id] = index
                 }
@@ -155,15 +171,20 @@ package struct SpecDecoder {
         if isCanary {
             baseline = reader.required("baseline", "the baseline's query, the same kind as 'query' (the canary's)", into: &diagnostics)
             if let source, !(source is any SampleSource) {
-                diagnostics.append(.error(path.appending("source"), reader["source"]?.location,
-                    "the \(source.name) source has no samples to compare; a Canary indicator needs prometheus, dynatrace, jmeter, k6 or static"))
+                diagnostics.append(
+                    .error(
+                        path.appending("source"), reader["source"]?.location,
+                        "the \(source.name) source has no samples to compare; a Canary indicator needs prometheus, dynatrace, jmeter, k6 or static"))
             }
             for (key, node) in [("query", query), ("baseline", baseline)] {
-                if let sampled = source as? any SampleSource, let node { diagnostics += sampled.validateSamples(node, at: path.appending(key), context: queryContext) }
+                if let sampled = source as? any SampleSource, let node {
+                    diagnostics += sampled.validateSamples(node, at: path.appending(key), context: queryContext)
+                }
             }
         } else {
             if let node = baseline {
-                diagnostics.append(.error(path.appending("baseline"), node.location, "'baseline' is for a Canary grading; this indicator is graded by thresholds"))
+                diagnostics.append(
+                    .error(path.appending("baseline"), node.location, "'baseline' is for a Canary grading; this indicator is graded by thresholds"))
             }
             if let source, let query {
                 diagnostics += source.validate(query, at: path.appending("query"), context: queryContext)
@@ -200,15 +221,18 @@ package struct SpecDecoder {
             return nil
         }
         if let source = sources[name.lowercased()] { return source }
-        diagnostics.append(.error(reader.path.appending("source"), reader["source"]?.location,
-            "unknown source '\(name)'\(Suggestion.hint(for: name, in: names)); known sources: \(names.joined(separator: ", "))"))
+        diagnostics.append(
+            .error(
+                reader.path.appending("source"), reader["source"]?.location,
+                "unknown source '\(name)'\(Suggestion.hint(for: name, in: names)); known sources: \(names.joined(separator: ", "))"))
         return nil
     }
 
     func decodeGrading(_ node: Node, at path: SpecPath, into diagnostics: inout [Diagnostic]) -> Grading? {
         if node["type"]?.stringValue?.lowercased() == "canary" {
             guard let reader = MemberReader(node, at: path, known: Self.canaryKeys, into: &diagnostics),
-                  let canary = decodeCanaryGrading(reader, into: &diagnostics) else { return nil }
+                let canary = decodeCanaryGrading(reader, into: &diagnostics)
+            else { return nil }
             var grading = Grading(thresholds: Thresholds(), metricScore: canary.metricScore, metadata: reader["metadata"])
             grading.canary = canary
             return grading
@@ -218,8 +242,10 @@ package struct SpecDecoder {
         if let type = reader.string("type", required: true, "the grader: \"Threshold\" or \"Canary\"", into: &diagnostics) {
             typeIsValid = type.lowercased() == "threshold"
             if !typeIsValid {
-                diagnostics.append(.error(path.appending("type"), reader["type"]?.location,
-                    "unknown grading type '\(type)'\(Suggestion.hint(for: type, in: ["Threshold", "Canary"])); use Threshold or Canary"))
+                diagnostics.append(
+                    .error(
+                        path.appending("type"), reader["type"]?.location,
+                        "unknown grading type '\(type)'\(Suggestion.hint(for: type, in: ["Threshold", "Canary"])); use Threshold or Canary"))
             }
         }
         let decoded = reader.required("thresholds", "an object with upperSevere, upperWarning, lowerWarning and/or lowerSevere", into: &diagnostics)

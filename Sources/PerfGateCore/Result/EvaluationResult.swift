@@ -144,7 +144,8 @@ extension EvaluationResult {
 
     /// The result of a run that stopped before evaluating, with the reason.
     package static func stopped(_ reason: String, exitCode: Int32, specPath: String? = nil) -> EvaluationResult {
-        var result = EvaluationResult(verdict: .error, totalScore: 0, objectives: Objectives(pass: 0, warning: 0), indicatorResults: [], specPath: specPath)
+        var result = EvaluationResult(
+            verdict: .error, totalScore: 0, objectives: Objectives(pass: 0, warning: 0), indicatorResults: [], specPath: specPath)
         result.failure = reason
         result.exitCode = exitCode
         return result

@@ -150,7 +150,9 @@ extension SeriesSource {
     package func seriesSamples(_ query: Node, context: SourceContext, step: Double) async throws -> [Double?] {
         let lines = SeriesLine.lines(try await series(query, context: context, step: step))
         guard lines.count <= 1 else {
-            throw SourceError("\(name): the query gave \(lines.count) series (\(Excerpt.list(lines.map(\.key), limit: 3))); a Canary indicator compares one series per role: aggregate them, as with sum(…) or max by () (…)")
+            throw SourceError(
+                "\(name): the query gave \(lines.count) series (\(Excerpt.list(lines.map(\.key), limit: 3))); a Canary indicator compares one series per role: aggregate them, as with sum(…) or max by () (…)"
+            )
         }
         return lines.first?.points.map(\.value) ?? []
     }

@@ -50,8 +50,14 @@ public enum FileSystem {
         let kind = info.st_mode & S_IFMT
         guard kind == S_IFREG else {
             close(descriptor)
-            let what = kind == S_IFDIR ? "a directory" : kind == S_IFIFO ? "a FIFO (named pipe)" : kind == S_IFCHR ? "a character device"
-                : kind == S_IFBLK ? "a block device" : kind == S_IFSOCK ? "a socket" : "not a regular file"
+            let what =
+                kind == S_IFDIR
+                ? "a directory"
+                : kind == S_IFIFO
+                    ? "a FIFO (named pipe)"
+                    : kind == S_IFCHR
+                        ? "a character device"
+                        : kind == S_IFBLK ? "a block device" : kind == S_IFSOCK ? "a socket" : "not a regular file"
             throw FileError(path: path, reason: "is \(what), not a regular file; give the path of a file", invalid: true)
         }
         _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)

@@ -145,7 +145,8 @@ package enum TimeParser {
         }
         guard index == chars.count else { throw invalid }
         guard (1...12).contains(month), day >= 1, day <= CivilDate.daysIn(month: month, year: year),
-              hour < 24, minute < 60, second <= 60 else {
+            hour < 24, minute < 60, second <= 60
+        else {
             throw TimeParseError("'\(text)' is not a valid calendar date and time")
         }
         let days = CivilDate.daysFromEpoch(year: year, month: month, day: day)

@@ -12,10 +12,11 @@ package struct WindowFile: Sendable, Equatable {
     /// two pipelines sharing a workspace (a self-hosted agent) never read each other's window.
     package static func defaultPath(workspace: String, run: String? = nil) -> String {
         guard let run else { return Path.resolve(".perfgate/window.json", against: workspace) }
-        let safe = String(run.unicodeScalars.map { scalar -> Character in
-            ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar) || scalar == "-" || scalar == "."
-                ? Character(scalar) : "_"
-        })
+        let safe = String(
+            run.unicodeScalars.map { scalar -> Character in
+                ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar) || scalar == "-" || scalar == "."
+                    ? Character(scalar) : "_"
+            })
         return Path.resolve(".perfgate/window-\(safe).json", against: workspace)
     }
 
@@ -36,7 +37,9 @@ package struct WindowFile: Sendable, Equatable {
             if let number = value.numberValue {
                 // The same range as --start and --end: a hand-edited -1e300 must not reach the clock arithmetic.
                 guard TimeParser.validRange.contains(number) else {
-                    throw FileError(path: path, reason: "'\(key)' (\(JSONWriter.format(number))) is out of range: times must fall between the years 1 and 9999", invalid: true)
+                    throw FileError(
+                        path: path, reason: "'\(key)' (\(JSONWriter.format(number))) is out of range: times must fall between the years 1 and 9999",
+                        invalid: true)
                 }
                 return number
             }

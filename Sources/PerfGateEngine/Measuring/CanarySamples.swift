@@ -20,7 +20,8 @@ struct CanarySamples {
         let fetched = await sampling.fetch(requests, context: context)
         return indicators.enumerated().map { index, indicator in
             let (baseline, canary) = (fetched[2 * index], fetched[2 * index + 1])
-            var result = CanaryGrader.grade(indicator, config: indicator.grading.canary!, baseline: baseline.outcome, canary: canary.outcome,
+            var result = CanaryGrader.grade(
+                indicator, config: indicator.grading.canary!, baseline: baseline.outcome, canary: canary.outcome,
                 deadline: fetcher.deadline)
             result.resolvedQuery = canary.resolved.map { "canary: \($0); baseline: \(baseline.resolved ?? "the query as written")" }
             return result

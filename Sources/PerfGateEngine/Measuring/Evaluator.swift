@@ -12,7 +12,9 @@ package struct Evaluator: Sendable {
     }
 
     /// - Parameter comparison: the earlier runs that relative thresholds compare with.
-    package func evaluate(_ spec: PerfSpec, context: SourceContext, specPath: String? = nil, comparison: ComparisonSet = .empty) async -> EvaluationResult {
+    package func evaluate(_ spec: PerfSpec, context: SourceContext, specPath: String? = nil, comparison: ComparisonSet = .empty) async
+        -> EvaluationResult
+    {
         // Threshold and Canary indicators are fetched at once; the results keep the spec's order.
         let thresholded = spec.indicators.indices.filter { spec.indicators[$0].grading.canary == nil }
         let canaries = spec.indicators.indices.filter { spec.indicators[$0].grading.canary != nil }

@@ -21,14 +21,18 @@ package enum DynatraceQuery: Equatable {
             return .failure(QueryProblem(key: nil, "a Dynatrace query must be an object such as \(example), found \(query.typeName)"))
         }
         if let selector = query["metricSelector"] {
-            guard let text = selector.stringValue, !text.isEmpty else { return .failure(QueryProblem(key: "metricSelector", "'metricSelector' must be a non-empty string")) }
+            guard let text = selector.stringValue, !text.isEmpty else {
+                return .failure(QueryProblem(key: "metricSelector", "'metricSelector' must be a non-empty string"))
+            }
             let entitySelector = query["entitySelector"]?.stringValue
             let resolution = query["resolution"]?.stringValue ?? "Inf"
             let mzSelector = query["mzSelector"]?.stringValue
             return .success(.metrics(selector: text, entitySelector: entitySelector, resolution: resolution, mzSelector: mzSelector))
         }
         if let id = query["timeseriesId"] {
-            guard let text = id.stringValue, !text.isEmpty else { return .failure(QueryProblem(key: "timeseriesId", "'timeseriesId' must be a non-empty string")) }
+            guard let text = id.stringValue, !text.isEmpty else {
+                return .failure(QueryProblem(key: "timeseriesId", "'timeseriesId' must be a non-empty string"))
+            }
             guard let aggregation = query["aggregation"]?.stringValue else {
                 return .failure(QueryProblem(key: nil, "a timeseries query needs 'aggregation': avg, max, min, count, sum, median or pNN"))
             }
@@ -37,14 +41,20 @@ package enum DynatraceQuery: Equatable {
             if lower.hasPrefix("p"), let number = Int(lower.dropFirst()), (1...99).contains(number) {
                 percentile = String(number)
             } else if !aggregations.contains(lower) {
-                return .failure(QueryProblem(key: "aggregation", "unknown aggregation '\(aggregation)'; use avg, max, min, count, sum, median or p1 to p99"))
+                return .failure(
+                    QueryProblem(key: "aggregation", "unknown aggregation '\(aggregation)'; use avg, max, min, count, sum, median or p1 to p99"))
             }
             let entityIds = (query["entityIds"]?.items ?? []).compactMap(\.stringValue)
-            return tags(query).map { .timeseries(id: text, aggregation: percentile == nil ? lower.uppercased() : "PERCENTILE", percentile: percentile, entityIds: entityIds, tags: $0) }
+            return tags(query).map {
+                .timeseries(
+                    id: text, aggregation: percentile == nil ? lower.uppercased() : "PERCENTILE", percentile: percentile, entityIds: entityIds,
+                    tags: $0)
+            }
         }
         if let smartscape = query["smartscape"] {
             guard let text = smartscape.stringValue, let colon = text.firstIndex(of: ":") else {
-                return .failure(QueryProblem(key: "smartscape", "'smartscape' must be \"<relationships>:<relation>\", e.g. \"toRelationships:calls\""))
+                return .failure(
+                    QueryProblem(key: "smartscape", "'smartscape' must be \"<relationships>:<relation>\", e.g. \"toRelationships:calls\""))
             }
             let relationship = String(text[..<colon])
             guard relationship == "toRelationships" || relationship == "fromRelationships" else {
@@ -58,7 +68,9 @@ package enum DynatraceQuery: Equatable {
             guard aggregation.lowercased() == "count" else {
                 return .failure(QueryProblem(key: "aggregation", "unsupported aggregation for smartscape: \(aggregation); only count is"))
             }
-            return tags(query).map { .smartscape(entityPath: path, relationship: relationship, relation: String(text[text.index(after: colon)...]), tags: $0) }
+            return tags(query).map {
+                .smartscape(entityPath: path, relationship: relationship, relation: String(text[text.index(after: colon)...]), tags: $0)
+            }
         }
         return .failure(QueryProblem(key: nil, "a Dynatrace query needs 'metricSelector', 'timeseriesId' or 'smartscape'"))
     }
@@ -155,7 +167,10 @@ extension DynatraceQuery {
             }
             let key = String(part[..<equals]).trimmingSpaces()
             guard known.contains(key) else {
-                return .failure(SourceError("dynatrace: unknown SLI query parameter '\(key)'; use \(known.joined(separator: ", "))\(Suggestion.hint(for: key, in: known))"))
+                return .failure(
+                    SourceError(
+                        "dynatrace: unknown SLI query parameter '\(key)'; use \(known.joined(separator: ", "))\(Suggestion.hint(for: key, in: known))"
+                    ))
             }
             guard !pairs.contains(where: { $0.0 == key }) else { return .failure(SourceError("dynatrace: '\(key)' is given twice")) }
             pairs.append((key, .string(String(part[part.index(after: equals)...]))))

@@ -50,7 +50,9 @@ package enum DynatraceResponse {
         var results: [Measurement] = []
         for entity in points {
             // An entity without points has no value; anything else that is not [[ms, value], …] is an error.
-            guard let list = entity.value.items else { throw SourceError("dataPoints of \(Excerpt.quoted(entity.key)) is not a list of [timestamp, value]") }
+            guard let list = entity.value.items else {
+                throw SourceError("dataPoints of \(Excerpt.quoted(entity.key)) is not a list of [timestamp, value]")
+            }
             guard let first = list.first else {
                 results.append(Measurement(key: entity.key, value: nil))
                 continue

@@ -12,10 +12,12 @@ package struct DynatraceSource: SLIProvider, SeriesSource, DeclaredSource {
     package static let declaration = SourceDeclaration(
         name: "dynatrace",
         settings: [
-            SourceSetting(.url, flag: "dynatrace-url", help: "Dynatrace environment URL (else DYNATRACE_URL).",
-                          valueName: "url", variables: ["DYNATRACE_URL", "DYNATRACE_BASEURL"], specKey: "url"),
-            SourceSetting(.tokenFile, flag: "dynatrace-token-file", help: "A file holding the Dynatrace API token (else DYNATRACE_API_TOKEN).",
-                          valueName: "file"),
+            SourceSetting(
+                .url, flag: "dynatrace-url", help: "Dynatrace environment URL (else DYNATRACE_URL).",
+                valueName: "url", variables: ["DYNATRACE_URL", "DYNATRACE_BASEURL"], specKey: "url"),
+            SourceSetting(
+                .tokenFile, flag: "dynatrace-token-file", help: "A file holding the Dynatrace API token (else DYNATRACE_API_TOKEN).",
+                valueName: "file")
         ],
         secrets: SecretDeclaration(
             variables: ["DYNATRACE_API_TOKEN", "DYNATRACE_APITOKEN"], urlVariables: ["DYNATRACE_URL", "DYNATRACE_BASEURL"]))
@@ -71,9 +73,12 @@ package struct DynatraceSource: SLIProvider, SeriesSource, DeclaredSource {
             case .timeseries: series = true
             }
         }
-        let filled = context.placeholdersFilled ? parsed : try parsed.filled { (text) throws(SourceError) in
-            try Placeholders.fill(text, variables: context.variables, window: window)
-        }
+        let filled =
+            context.placeholdersFilled
+            ? parsed
+            : try parsed.filled { (text) throws(SourceError) in
+                try Placeholders.fill(text, variables: context.variables, window: window)
+            }
         let backend = try backend(context)
         let (path, query) = filled.pathAndQuery(window: window, series: series)
         let url = backend.url.url(path, query: query)
@@ -82,7 +87,8 @@ package struct DynatraceSource: SLIProvider, SeriesSource, DeclaredSource {
         }
         guard backend.mayReceiveCredentials else {
             throw SourceError(
-                "dynatrace: the token was not sent to \(backend.url.shown), which only the spec names; pass --trust-spec-urls (or give the same URL with --dynatrace-url) to send it")
+                "dynatrace: the token was not sent to \(backend.url.shown), which only the spec names; pass --trust-spec-urls (or give the same URL with --dynatrace-url) to send it"
+            )
         }
         let headers = [("Accept", "application/json"), ("Authorization", "Api-Token " + token)]
         var page = try await get(url, headers: headers, filled, allPoints: series)
@@ -94,7 +100,9 @@ package struct DynatraceSource: SLIProvider, SeriesSource, DeclaredSource {
                 throw SourceError("dynatrace: the answer has more than \(Self.maxPages) pages; narrow the metricSelector or entitySelector")
             }
             try Task.checkCancellation()
-            page = try await get(backend.url.url("/api/v2/metrics/query", query: URLText.formEncoded([("nextPageKey", key)])), headers: headers, filled, allPoints: series)
+            page = try await get(
+                backend.url.url("/api/v2/metrics/query", query: URLText.formEncoded([("nextPageKey", key)])), headers: headers, filled,
+                allPoints: series)
             answer.measurements += page.answer.measurements
             answer.warnings += page.answer.warnings.filter { !answer.warnings.contains($0) }
             pages += 1
@@ -105,7 +113,9 @@ package struct DynatraceSource: SLIProvider, SeriesSource, DeclaredSource {
     /// The most Metrics v2 pages one query reads.
     static let maxPages = 50
 
-    func get(_ url: String, headers: [(String, String)], _ query: DynatraceQuery, allPoints: Bool) async throws(SourceError) -> (answer: SourceAnswer, nextPageKey: String?) {
+    func get(_ url: String, headers: [(String, String)], _ query: DynatraceQuery, allPoints: Bool) async throws(SourceError) -> (
+        answer: SourceAnswer, nextPageKey: String?
+    ) {
         let response: HTTPResponse
         do {
             response = try await configuration.http.send(HTTPRequest(url: url, headers: headers))
@@ -118,9 +128,12 @@ package struct DynatraceSource: SLIProvider, SeriesSource, DeclaredSource {
     /// The request: `GET` and the URL, placeholders filled, credentials masked.
     package func resolved(_ query: Node, context: SourceContext) -> String? {
         guard case .success(let parsed) = DynatraceQuery.parse(query), let window = context.window else { return nil }
-        let filled = context.placeholdersFilled ? parsed : try? parsed.filled { (text) throws(SourceError) in
-            try Placeholders.fill(text, variables: context.variables, window: window)
-        }
+        let filled =
+            context.placeholdersFilled
+            ? parsed
+            : try? parsed.filled { (text) throws(SourceError) in
+                try Placeholders.fill(text, variables: context.variables, window: window)
+            }
         guard let filled, let backend = try? backend(context) else { return nil }
         let (path, query) = filled.pathAndQuery(window: window)
         return "GET " + URLText.redacted(backend.url.url(path, query: query))

@@ -45,7 +45,8 @@ package struct BackendURL: Sendable, Equatable {
         }
         var path = part(CURLUPART_PATH) ?? "/"
         if let problem = Self.problem(inPath: path) {
-            throw SourceError("\(source): the path of '\(shown)' \(problem); give the server's base URL, such as https://\(source).example.com/prefix")
+            throw SourceError(
+                "\(source): the path of '\(shown)' \(problem); give the server's base URL, such as https://\(source).example.com/prefix")
         }
         while path.hasSuffix("/") { path.removeLast() }
         if let apiSuffix, path.hasSuffix(apiSuffix) { path.removeLast(apiSuffix.count) }
@@ -84,7 +85,8 @@ package struct BackendURL: Sendable, Equatable {
                 guard index + 2 < bytes.count, let decoded = UInt8(String(decoding: bytes[(index + 1)...(index + 2)], as: UTF8.self), radix: 16)
                 else { return "has a '%' that encodes nothing" }
                 if !isPlain(decoded) && decoded != 0x20 && decoded < 0x80 {
-                    return "encodes '\(decoded < 0x20 || decoded == 0x7F ? "a control character" : String(UnicodeScalar(decoded)))' (%\(String(decoded, radix: 16, uppercase: true)))"
+                    return
+                        "encodes '\(decoded < 0x20 || decoded == 0x7F ? "a control character" : String(UnicodeScalar(decoded)))' (%\(String(decoded, radix: 16, uppercase: true)))"
                 }
                 index += 3
                 continue

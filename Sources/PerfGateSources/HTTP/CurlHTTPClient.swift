@@ -105,7 +105,10 @@ struct CurlTransfer {
         let errorText: UnsafeMutablePointer<CChar>
         let headerList: UnsafeMutablePointer<curl_slist>?
 
-        init(handle: UnsafeMutableRawPointer, buffers: TransferBuffers, errorText: UnsafeMutablePointer<CChar>, headerList: UnsafeMutablePointer<curl_slist>?) {
+        init(
+            handle: UnsafeMutableRawPointer, buffers: TransferBuffers, errorText: UnsafeMutablePointer<CChar>,
+            headerList: UnsafeMutablePointer<curl_slist>?
+        ) {
             self.handle = handle
             self.buffers = buffers
             self.errorText = errorText
@@ -208,8 +211,11 @@ struct CurlTransfer {
         guard code == CURLE_OK else {
             _ = buffers.hold(keep: false)
             if buffers.overBudget, let budget = settings.budget {
-                return .failure(HTTPError(.tooLarge,
-                    "\(where_): the answers held at once passed the run's budget of \(budget.limit >> 20) MiB (--max-buffered-mib); lower --concurrency or raise the budget"))
+                return .failure(
+                    HTTPError(
+                        .tooLarge,
+                        "\(where_): the answers held at once passed the run's budget of \(budget.limit >> 20) MiB (--max-buffered-mib); lower --concurrency or raise the budget"
+                    ))
             }
             let detail = String(cString: errorText)
             let reason = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
@@ -230,7 +236,7 @@ struct CurlTransfer {
         case CURLE_OPERATION_TIMEDOUT:
             return HTTPError(.timeout, "\(where_): timed out (\(reason))")
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_COULDNT_CONNECT, CURLE_SEND_ERROR,
-             CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE:
+            CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE:
             return HTTPError(.connection, "\(where_): \(reason)")
         case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM:
             return HTTPError(.tls, "\(where_): TLS failed: \(reason) (trust a private CA with --ca-file)")

@@ -104,7 +104,9 @@ final class CurlMulti: Sendable {
                 while let message = curl_multi_info_read(multi, &queued) {
                     var handle: UnsafeMutableRawPointer?
                     var code = CURLE_OK
-                    guard perfgate_multi_done(message, &handle, &code) != 0, let handle, let job = running.removeValue(forKey: handle) else { continue }
+                    guard perfgate_multi_done(message, &handle, &code) != 0, let handle, let job = running.removeValue(forKey: handle) else {
+                        continue
+                    }
                     curl_multi_remove_handle(multi, handle)
                     let outcome = job.transfer.finish(job.prepared, code: code)
                     job.prepared.release()

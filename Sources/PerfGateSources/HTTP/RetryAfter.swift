@@ -21,11 +21,13 @@ package enum RetryAfter {
     static func httpDate(_ text: String) -> Double? {
         let fields = text.split(separator: " ")
         guard fields.count == 6, fields[5] == "GMT", let day = Int(fields[1]), let year = Int(fields[3]),
-              let month = months.firstIndex(of: String(fields[2])).map({ $0 + 1 }) else { return nil }
+            let month = months.firstIndex(of: String(fields[2])).map({ $0 + 1 })
+        else { return nil }
         let clock = fields[4].split(separator: ":").compactMap { Int($0) }
         // Years beyond 9999 are no date a server means, and their day count would overflow.
         guard clock.count == 3, (1...31).contains(day), (1...9999).contains(year), clock.allSatisfy({ $0 >= 0 }), clock[0] < 24, clock[1] < 60,
-              clock[2] <= 60 else { return nil }
+            clock[2] <= 60
+        else { return nil }
         let days = CivilDate.daysFromEpoch(year: year, month: month, day: day)
         return Double(days * 86400 + clock[0] * 3600 + clock[1] * 60 + clock[2])
     }

@@ -34,7 +34,9 @@ package struct RetryingHTTPClient: HTTPClient {
 
     package init(
         base: any HTTPClient, policy: RetryPolicy = RetryPolicy(), now: @escaping @Sendable () -> Double,
-        sleep: @escaping @Sendable (Double) async -> Void = { try? await Task.sleep(for: .milliseconds(CheckedNumber.clamped($0 * 1000, to: 0...86_400_000))) },
+        sleep: @escaping @Sendable (Double) async -> Void = {
+            try? await Task.sleep(for: .milliseconds(CheckedNumber.clamped($0 * 1000, to: 0...86_400_000)))
+        },
         random: @escaping @Sendable (Double) -> Double = { Double.random(in: 0...$0) }, hostConcurrency: Int? = nil
     ) {
         self.base = base

@@ -65,7 +65,8 @@ package enum URLText {
         var index = 0
         while index < input.count {
             if input[index] == UInt8(ascii: "%"), index + 2 < input.count,
-               let value = UInt8(String(decoding: input[(index + 1)...(index + 2)], as: UTF8.self), radix: 16) {
+                let value = UInt8(String(decoding: input[(index + 1)...(index + 2)], as: UTF8.self), radix: 16)
+            {
                 bytes.append(value)
                 index += 3
             } else {
@@ -99,7 +100,8 @@ package enum URLText {
         guard let scheme = part(CURLUPART_SCHEME), let host = part(CURLUPART_HOST) else { return nil }
         let port = part(CURLUPART_PORT).map { ":" + $0 } ?? ""
         return Parts(
-            scheme: scheme, user: part(CURLUPART_USER), password: part(CURLUPART_PASSWORD), hostAndPort: host + port, path: part(CURLUPART_PATH) ?? "/",
+            scheme: scheme, user: part(CURLUPART_USER), password: part(CURLUPART_PASSWORD), hostAndPort: host + port,
+            path: part(CURLUPART_PATH) ?? "/",
             query: part(CURLUPART_QUERY))
     }
 

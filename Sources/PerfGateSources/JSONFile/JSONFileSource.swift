@@ -16,8 +16,10 @@ package struct JSONFileSource: ResultFileSource {
     package func validate(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic] {
         var (reader, diagnostics) = ResultFile.validate(query, at: path, known: ["pointer"], required: ["pointer"], example: Self.example)
         if let pointer = reader?["pointer"]?.stringValue, JSONPointer(pointer) == nil {
-            diagnostics.append(.error(path.appending("pointer"), reader?["pointer"]?.location,
-                "'\(pointer)' is not a JSON Pointer: it must be empty or start with '/', and '~' is written '~0'"))
+            diagnostics.append(
+                .error(
+                    path.appending("pointer"), reader?["pointer"]?.location,
+                    "'\(pointer)' is not a JSON Pointer: it must be empty or start with '/', and '~' is written '~0'"))
         }
         return diagnostics
     }

@@ -17,14 +17,21 @@ package struct JMeterSource: ResultFileSource {
     static let example = #"{"file": "results.jtl", "label": "checkout", "stat": "p95"}"#
 
     package func validate(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic] {
-        var (reader, diagnostics) = ResultFile.validate(query, at: path, known: ["label", "stat", "percentile"], required: ["stat"], example: Self.example)
+        var (reader, diagnostics) = ResultFile.validate(
+            query, at: path, known: ["label", "stat", "percentile"], required: ["stat"], example: Self.example)
         if let definition = reader?["percentile"]?.stringValue, PercentileDefinition(rawValue: definition) == nil {
-            diagnostics.append(.error(path.appending("percentile"), reader?["percentile"]?.location,
-                "unknown percentile definition '\(definition)'\(Suggestion.hint(for: definition, in: PercentileDefinition.names)); use one of \(PercentileDefinition.names.joined(separator: ", "))"))
+            diagnostics.append(
+                .error(
+                    path.appending("percentile"), reader?["percentile"]?.location,
+                    "unknown percentile definition '\(definition)'\(Suggestion.hint(for: definition, in: PercentileDefinition.names)); use one of \(PercentileDefinition.names.joined(separator: ", "))"
+                ))
         }
         if let stat = reader?["stat"]?.stringValue, LoadTestStatistic(stat) == nil {
-            diagnostics.append(.error(path.appending("stat"), reader?["stat"]?.location,
-                "unknown statistic '\(stat)'\(Suggestion.hint(for: stat, in: LoadTestStatistic.names)); use one of \(LoadTestStatistic.names.joined(separator: ", "))"))
+            diagnostics.append(
+                .error(
+                    path.appending("stat"), reader?["stat"]?.location,
+                    "unknown statistic '\(stat)'\(Suggestion.hint(for: stat, in: LoadTestStatistic.names)); use one of \(LoadTestStatistic.names.joined(separator: ", "))"
+                ))
         }
         return diagnostics
     }
@@ -38,7 +45,8 @@ package struct JMeterSource: ResultFileSource {
         if let chosen = query["percentile"]?.stringValue ?? context.sourceSettings?[name]?["percentile"]?.stringValue {
             guard let known = PercentileDefinition(rawValue: chosen) else {
                 throw SourceError.invalidInput(
-                    "unknown percentile definition '\(chosen)'\(Suggestion.hint(for: chosen, in: PercentileDefinition.names)); use one of \(PercentileDefinition.names.joined(separator: ", "))")
+                    "unknown percentile definition '\(chosen)'\(Suggestion.hint(for: chosen, in: PercentileDefinition.names)); use one of \(PercentileDefinition.names.joined(separator: ", "))"
+                )
             }
             definition = known
         } else {
@@ -103,7 +111,9 @@ package struct JTLSummary {
             throw SourceError("\(path) has no sample labelled \(JSONWriter.quoted(label))\(hint); its labels: \(Excerpt.list(quoted))")
         }
         if let window, outsideWindow > 0 {
-            throw SourceError("no sample of \(path) falls inside the window \(CivilDate.rfc3339(window.start)) to \(CivilDate.rfc3339(window.end)); its \(outsideWindow) samples run from \(CivilDate.rfc3339(Double(earliest) / 1000)) to \(CivilDate.rfc3339(Double(latest) / 1000)). Check the window, and the clocks of the load generator and this machine")
+            throw SourceError(
+                "no sample of \(path) falls inside the window \(CivilDate.rfc3339(window.start)) to \(CivilDate.rfc3339(window.end)); its \(outsideWindow) samples run from \(CivilDate.rfc3339(Double(earliest) / 1000)) to \(CivilDate.rfc3339(Double(latest) / 1000)). Check the window, and the clocks of the load generator and this machine"
+            )
         }
     }
 
@@ -114,7 +124,9 @@ package struct JTLSummary {
     }
 
     /// The summary of an open JTL stream; `name` names it in messages.
-    package static func read(file: UnsafeMutablePointer<FILE>, name path: String, window: Window?, onlyLabel: String?) throws(SourceError) -> JTLSummary {
+    package static func read(file: UnsafeMutablePointer<FILE>, name path: String, window: Window?, onlyLabel: String?) throws(SourceError)
+        -> JTLSummary
+    {
         var summary = JTLSummary()
         var columns: (timeStamp: Int, elapsed: Int, label: Int, success: Int)?
         var width = 0
@@ -125,18 +137,23 @@ package struct JTLSummary {
         if try JTLFormat.isXML(file: file) {
             try XMLJTLReader().read(file: file, name: path) { (attributes, line) throws(SourceError) in
                 guard let elapsed = attributes.integer("t"), (0...Self.maxElapsed).contains(elapsed) else {
-                    throw SourceError("\(path):\(line): a sample's 't' (elapsed) must be a whole number of milliseconds from 0 to \(Self.maxElapsed), found \(Excerpt.quoted(attributes["t"] ?? "nothing"))")
+                    throw SourceError(
+                        "\(path):\(line): a sample's 't' (elapsed) must be a whole number of milliseconds from 0 to \(Self.maxElapsed), found \(Excerpt.quoted(attributes["t"] ?? "nothing"))"
+                    )
                 }
                 guard let timeStamp = attributes.integer("ts"), (0...Self.maxTimeStamp).contains(timeStamp) else {
-                    throw SourceError("\(path):\(line): a sample's 'ts' must be epoch milliseconds before the year 10000, found \(Excerpt.quoted(attributes["ts"] ?? "nothing"))")
+                    throw SourceError(
+                        "\(path):\(line): a sample's 'ts' must be epoch milliseconds before the year 10000, found \(Excerpt.quoted(attributes["ts"] ?? "nothing"))"
+                    )
                 }
                 // Labels repeat on every sample: compare the raw bytes with the last one before making a String.
                 if !attributes.rawEquals("lb", lastLabelBytes) || lastLabelBytes.isEmpty {
                     lastLabel = attributes["lb"] ?? ""
                     lastLabelBytes = attributes.range(of: "lb").map { Array(attributes.bytes[$0]) } ?? []
                 }
-                summary.add(label: lastLabel, elapsed: elapsed, timeStamp: timeStamp, success: attributes.isTrue("s"),
-                            window: windowMillis, onlyLabel: onlyLabel)
+                summary.add(
+                    label: lastLabel, elapsed: elapsed, timeStamp: timeStamp, success: attributes.isTrue("s"),
+                    window: windowMillis, onlyLabel: onlyLabel)
             }
             return summary
         }
@@ -153,21 +170,27 @@ package struct JTLSummary {
                 throw SourceError("\(path):\(line): \(record.count) fields, but the header has \(width); a field holding a ',' must be quoted")
             }
             guard let elapsed = record.integer(known.elapsed), (0...Self.maxElapsed).contains(elapsed) else {
-                throw SourceError("\(path):\(line): 'elapsed' must be a whole number of milliseconds from 0 to \(Self.maxElapsed), found \(Excerpt.quoted(record.string(known.elapsed)))")
+                throw SourceError(
+                    "\(path):\(line): 'elapsed' must be a whole number of milliseconds from 0 to \(Self.maxElapsed), found \(Excerpt.quoted(record.string(known.elapsed)))"
+                )
             }
             guard let timeStamp = record.integer(known.timeStamp), (0...Self.maxTimeStamp).contains(timeStamp) else {
                 let text = record.string(known.timeStamp)
                 if text.contains("-") || text.contains("/") || text.contains(":") {
-                    throw SourceError("\(path):\(line): 'timeStamp' is a formatted date (\(Excerpt.quoted(text))): JMeter wrote it with jmeter.save.saveservice.timestamp_format; perfgate reads epoch milliseconds, JMeter's default: remove that setting (or set it to ms) and run the test again")
+                    throw SourceError(
+                        "\(path):\(line): 'timeStamp' is a formatted date (\(Excerpt.quoted(text))): JMeter wrote it with jmeter.save.saveservice.timestamp_format; perfgate reads epoch milliseconds, JMeter's default: remove that setting (or set it to ms) and run the test again"
+                    )
                 }
-                throw SourceError("\(path):\(line): 'timeStamp' must be epoch milliseconds (the JTL default) before the year 10000, found \(Excerpt.quoted(text))")
+                throw SourceError(
+                    "\(path):\(line): 'timeStamp' must be epoch milliseconds (the JTL default) before the year 10000, found \(Excerpt.quoted(text))")
             }
             if !record.labelEquals(known.label, lastLabelBytes) {
                 lastLabel = record.string(known.label)
                 lastLabelBytes = Array(lastLabel.utf8)
             }
-            summary.add(label: lastLabel, elapsed: elapsed, timeStamp: timeStamp, success: record.isTrue(known.success),
-                        window: windowMillis, onlyLabel: onlyLabel)
+            summary.add(
+                label: lastLabel, elapsed: elapsed, timeStamp: timeStamp, success: record.isTrue(known.success),
+                window: windowMillis, onlyLabel: onlyLabel)
             return true
         }
         guard columns != nil else { throw SourceError("\(path) is empty: expected a JTL CSV with a header line") }
@@ -179,7 +202,9 @@ package struct JTLSummary {
         if let wrong = JTLFormat.wrongKind(names) { throw SourceError("\(path) \(wrong)") }
         func column(_ name: String) throws(SourceError) -> Int {
             guard let index = names.firstIndex(of: name) else {
-                throw SourceError("\(path) has no '\(name)' column; perfgate reads JTL CSV files with the header line (jmeter.save.saveservice.print_field_names=true); found: \(Excerpt.list(names, limit: 8))")
+                throw SourceError(
+                    "\(path) has no '\(name)' column; perfgate reads JTL CSV files with the header line (jmeter.save.saveservice.print_field_names=true); found: \(Excerpt.list(names, limit: 8))"
+                )
             }
             return index
         }
@@ -232,7 +257,8 @@ enum JTLFormat {
     static func wrongStart(_ line: String, head: ArraySlice<UInt8>) -> String? {
         if let first = head.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }), first == UInt8(ascii: "{") || first == UInt8(ascii: "[") {
             if String(decoding: head.prefix(4096), as: UTF8.self).contains("\"pct1ResTime\"") {
-                return "is JMeter's HTML dashboard statistics.json, a summary, not a JTL: give the JTL the dashboard was made from, or read this file with the json source (pointer /LABEL/pct2ResTime is the dashboard's p95)"
+                return
+                    "is JMeter's HTML dashboard statistics.json, a summary, not a JTL: give the JTL the dashboard was made from, or read this file with the json source (pointer /LABEL/pct2ResTime is the dashboard's p95)"
             }
             return "is JSON, not a JMeter JTL: perfgate reads the results JMeter writes with -l results.jtl (CSV or XML)"
         }
@@ -245,10 +271,12 @@ enum JTLFormat {
     /// A header that names what the file is instead (a summary, a file without a header).
     static func wrongKind(_ names: [String]) -> String? {
         if names.contains("# Samples") || (names.first == "Label" && names.contains("Average")) {
-            return "is JMeter's Aggregate or Summary Report table (Save Table Data), a summary; perfgate needs the raw results the test wrote: jmeter -n -t plan.jmx -l results.jtl"
+            return
+                "is JMeter's Aggregate or Summary Report table (Save Table Data), a summary; perfgate needs the raw results the test wrote: jmeter -n -t plan.jmx -l results.jtl"
         }
         if let first = names.first, first.count == 13, first.allSatisfy(\.isNumber) {
-            return "has no header line (its first line is a sample); perfgate reads JTL CSV files with the header line: set jmeter.save.saveservice.print_field_names=true (JMeter's default)"
+            return
+                "has no header line (its first line is a sample); perfgate reads JTL CSV files with the header line: set jmeter.save.saveservice.print_field_names=true (JMeter's default)"
         }
         return nil
     }

@@ -64,13 +64,13 @@ enum K6MetricType: String {
     static func builtIn(_ name: String) -> K6MetricType? {
         switch name {
         case "http_reqs", "iterations", "data_sent", "data_received", "dropped_iterations", "ws_msgs_sent",
-             "ws_msgs_received", "ws_sessions", "grpc_streams", "grpc_streams_msgs_sent", "grpc_streams_msgs_received":
+            "ws_msgs_received", "ws_sessions", "grpc_streams", "grpc_streams_msgs_sent", "grpc_streams_msgs_received":
             return .counter
         case "vus", "vus_max": return .gauge
         case "checks", "http_req_failed": return .rate
         case "http_req_duration", "http_req_blocked", "http_req_connecting", "http_req_tls_handshaking", "http_req_sending",
-             "http_req_waiting", "http_req_receiving", "iteration_duration", "group_duration", "ws_connecting",
-             "ws_session_duration", "ws_ping", "grpc_req_duration":
+            "http_req_waiting", "http_req_receiving", "iteration_duration", "group_duration", "ws_connecting",
+            "ws_session_duration", "ws_ping", "grpc_req_duration":
             return .trend
         default: return nil
         }
@@ -102,7 +102,8 @@ enum K6Stat: Equatable {
             digits = digits.dropFirst()
             if digits.first == "(" && digits.last == ")" { digits = digits.dropFirst().dropLast() }
             guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
-                  let percent = Double(digits), percent >= 0, percent <= 100 else { return nil }
+                let percent = Double(digits), percent >= 0, percent <= 100
+            else { return nil }
             self = .percentile(percent)
         }
     }

@@ -138,7 +138,9 @@ package struct K6PointStream {
 
     static func malformed(_ path: String, line: Int, _ error: JSONMalformed, cut: Bool) -> SourceError {
         let cut = cut ? " (the last line ends early: the file is cut, as when k6 is killed before it finishes writing)" : ""
-        return SourceError("\(path):\(line): not a k6 JSON line: \(error.message) at column \(error.offset + 1)\(cut); k6 --out json writes one JSON object per line")
+        return SourceError(
+            "\(path):\(line): not a k6 JSON line: \(error.message) at column \(error.offset + 1)\(cut); k6 --out json writes one JSON object per line"
+        )
     }
 }
 

@@ -23,21 +23,28 @@ package struct K6Source: ResultFileSource {
         if case .object(let members) = query.value {
             tagsFree.value = .object(members.filter { $0.key != "tags" })
         }
-        var (reader, diagnostics) = ResultFile.validate(tagsFree, at: path, known: ["metric", "stat"], required: ["metric", "stat"], example: Self.example)
+        var (reader, diagnostics) = ResultFile.validate(
+            tagsFree, at: path, known: ["metric", "stat"], required: ["metric", "stat"], example: Self.example)
         if let stat = reader?["stat"]?.stringValue, K6Stat(stat) == nil {
-            diagnostics.append(.error(path.appending("stat"), reader?["stat"]?.location,
-                "unknown k6 stat '\(stat)'; use one of avg, min, med, max, p(N) such as p(95), count, rate, value, passes, fails"))
+            diagnostics.append(
+                .error(
+                    path.appending("stat"), reader?["stat"]?.location,
+                    "unknown k6 stat '\(stat)'; use one of avg, min, med, max, p(N) such as p(95), count, rate, value, passes, fails"))
         }
         if let tags = query["tags"] {
             switch tags.value {
             case .object(let members):
                 for member in members where member.value.members != nil || member.value.items != nil {
-                    diagnostics.append(.error(path.appending("tags").appending(member.key), member.value.location,
-                        "a tag's value must be a string, such as \"true\" or \"checkout\", found \(member.value.typeName)"))
+                    diagnostics.append(
+                        .error(
+                            path.appending("tags").appending(member.key), member.value.location,
+                            "a tag's value must be a string, such as \"true\" or \"checkout\", found \(member.value.typeName)"))
                 }
             default:
-                diagnostics.append(.error(path.appending("tags"), tags.location,
-                    "'tags' must be an object such as {\"name\": \"checkout\", \"expected_response\": \"true\"}, found \(tags.typeName)"))
+                diagnostics.append(
+                    .error(
+                        path.appending("tags"), tags.location,
+                        "'tags' must be an object such as {\"name\": \"checkout\", \"expected_response\": \"true\"}, found \(tags.typeName)"))
             }
         }
         return diagnostics

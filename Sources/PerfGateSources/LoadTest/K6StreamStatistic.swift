@@ -26,7 +26,9 @@ struct K6StreamStatistic {
         let scan = try ResultFile.stream(path) { (file) throws(SourceError) in try stream.scan(file: file) }
         try explainEmpty(scan)
         guard let type = scan.declaredType ?? K6MetricType.builtIn(metric.base) else {
-            throw SourceError.invalidInput("\(path) has points of '\(metric.base)' but not its {\"type\":\"Metric\"} line, so its kind (trend, counter, rate, gauge) is unknown: the stream is cut at its start, or not k6's --out json")
+            throw SourceError.invalidInput(
+                "\(path) has points of '\(metric.base)' but not its {\"type\":\"Metric\"} line, so its kind (trend, counter, rate, gauge) is unknown: the stream is cut at its start, or not k6's --out json"
+            )
         }
         guard stat.applies(to: type) else {
             throw SourceError("'\(metric.base)' is a k6 \(type.rawValue) metric; its stats are \(type.stats.joined(separator: ", "))")
@@ -47,7 +49,9 @@ struct K6StreamStatistic {
             } else {
                 let seconds = window.map { $0.end - $0.start } ?? (scan.streamEnd - scan.streamStart)
                 guard seconds > 0 else {
-                    throw SourceError("\(path): the points of '\(metric.base)' span no time, so it has no rate per second; give a window (--window-file or --from/--to)")
+                    throw SourceError(
+                        "\(path): the points of '\(metric.base)' span no time, so it has no rate per second; give a window (--window-file or --from/--to)"
+                    )
                 }
                 value = scan.sum / seconds
             }
@@ -84,15 +88,23 @@ struct K6StreamStatistic {
             if scan.declaredType != nil {
                 throw SourceError("\(path) declares the metric '\(metric.base)' but has no point of it: the test never recorded one")
             }
-            throw SourceError("\(path) has no metric '\(metric.base)'\(Suggestion.hint(for: metric.base, in: scan.metricsSeen)); its metrics: \(Excerpt.list(scan.metricsSeen))")
+            throw SourceError(
+                "\(path) has no metric '\(metric.base)'\(Suggestion.hint(for: metric.base, in: scan.metricsSeen)); its metrics: \(Excerpt.list(scan.metricsSeen))"
+            )
         }
         if scan.outsideWindow == 0, let first = metric.tags.first {
-            let seen = scan.tagValuesSeen.isEmpty ? "none of its points has the tag '\(first.key)'"
+            let seen =
+                scan.tagValuesSeen.isEmpty
+                ? "none of its points has the tag '\(first.key)'"
                 : "its points' '\(first.key)' tags: \(Excerpt.list(scan.tagValuesSeen.map { JSONWriter.quoted($0) }))"
-            throw SourceError("\(path) has \(scan.pointsOfMetric) points of '\(metric.base)', none tagged \(metric.tags.map { "\($0.key)=\(JSONWriter.quoted($0.value))" }.joined(separator: ", ")); \(seen)")
+            throw SourceError(
+                "\(path) has \(scan.pointsOfMetric) points of '\(metric.base)', none tagged \(metric.tags.map { "\($0.key)=\(JSONWriter.quoted($0.value))" }.joined(separator: ", ")); \(seen)"
+            )
         }
         if let window, scan.outsideWindow > 0 {
-            throw SourceError("no point of '\(metric.description)' in \(path) falls inside the window \(CivilDate.rfc3339(window.start)) to \(CivilDate.rfc3339(window.end)); its \(scan.outsideWindow) points run from \(CivilDate.rfc3339(scan.earliest)) to \(CivilDate.rfc3339(scan.latest)). Check the window, and the clocks of the load generator and this machine")
+            throw SourceError(
+                "no point of '\(metric.description)' in \(path) falls inside the window \(CivilDate.rfc3339(window.start)) to \(CivilDate.rfc3339(window.end)); its \(scan.outsideWindow) points run from \(CivilDate.rfc3339(scan.earliest)) to \(CivilDate.rfc3339(scan.latest)). Check the window, and the clocks of the load generator and this machine"
+            )
         }
     }
 }

@@ -10,19 +10,23 @@ package enum K6Summary {
     package static func measurements(document: Node, name path: String, metric: K6MetricName, stat: String) throws(SourceError) -> [Measurement] {
         guard let metrics = document["metrics"], let names = metrics.members?.map(\.key) else {
             throw SourceError.invalidInput(
-                "\(path) is JSON but not a k6 summary: it has no 'metrics' object. perfgate reads k6's --summary-export file, handleSummary's JSON, or the --out json point stream")
+                "\(path) is JSON but not a k6 summary: it has no 'metrics' object. perfgate reads k6's --summary-export file, handleSummary's JSON, or the --out json point stream"
+            )
         }
         // The key as written first, then any key that names the same sub-metric in another order.
         let key = metrics[metric.description] != nil ? metric.description : names.first { K6MetricName($0) == metric }
         guard let key, let entry = metrics[key] else {
-            throw SourceError("\(path) has no metric '\(metric.description)'\(Suggestion.hint(for: metric.description, in: names)); its metrics: \(Excerpt.list(names))\(subMetricHint(metric))")
+            throw SourceError(
+                "\(path) has no metric '\(metric.description)'\(Suggestion.hint(for: metric.description, in: names)); its metrics: \(Excerpt.list(names))\(subMetricHint(metric))"
+            )
         }
         let values = entry["values"] ?? entry
         let available = values.members?.filter { $0.value.numberValue != nil }.map(\.key) ?? []
         guard let statKey = Self.statKey(stat, available: available) else {
             var hint = ""
             if case .percentile? = K6Stat(stat) {
-                hint = "; k6 exports the trend stats its summaryTrendStats option lists: add '\(stat)' there (e.g. --summary-trend-stats=\"avg,min,med,max,p(90),p(95),p(99)\"), or read the --out json stream"
+                hint =
+                    "; k6 exports the trend stats its summaryTrendStats option lists: add '\(stat)' there (e.g. --summary-trend-stats=\"avg,min,med,max,p(90),p(95),p(99)\"), or read the --out json stream"
             }
             throw SourceError("metric '\(key)' in \(path) has no stat '\(stat)'; it has: \(Excerpt.list(available))\(hint)")
         }
@@ -31,7 +35,9 @@ package enum K6Summary {
 
     /// A summary holds a sub-metric only when a threshold names it.
     static func subMetricHint(_ metric: K6MetricName) -> String {
-        metric.tags.isEmpty ? "" : ". k6 summarizes a sub-metric only when the script sets a threshold on it; or read the --out json stream, which perfgate filters by tags"
+        metric.tags.isEmpty
+            ? ""
+            : ". k6 summarizes a sub-metric only when the script sets a threshold on it; or read the --out json stream, which perfgate filters by tags"
     }
 
     /// k6's own key for a stat, accepting the JMeter-style spellings too.
@@ -61,7 +67,8 @@ enum K6FileKind {
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
         bytes = bytes.drop { [0x20, 0x09, 0x0A, 0x0D].contains($0) }
         let text = String(decoding: bytes.prefix(4096), as: UTF8.self)
-        let use = "perfgate reads k6's JSON: the summary (--summary-export=summary.json, or handleSummary) or the point stream (--out json=points.json)"
+        let use =
+            "perfgate reads k6's JSON: the summary (--summary-export=summary.json, or handleSummary) or the point stream (--out json=points.json)"
         guard let first = bytes.first else { throw SourceError.invalidInput("\(path) is empty: k6 did not write it; \(use)") }
         if first == UInt8(ascii: "{") {
             let line = Array(bytes.prefix { $0 != UInt8(ascii: "\n") })
@@ -81,6 +88,7 @@ enum K6FileKind {
         if text.contains("http_req_duration") || text.contains("checks") || text.contains("execution:") {
             throw SourceError.invalidInput("\(path) looks like k6's text summary (its console output); \(use)")
         }
-        throw SourceError.invalidInput("\(path) is neither a k6 summary nor a k6 point stream (it starts with \(Excerpt.quoted(String(text.prefix(40))))); \(use)")
+        throw SourceError.invalidInput(
+            "\(path) is neither a k6 summary nor a k6 point stream (it starts with \(Excerpt.quoted(String(text.prefix(40))))); \(use)")
     }
 }

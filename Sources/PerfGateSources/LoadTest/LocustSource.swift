@@ -40,7 +40,9 @@ package struct LocustSource: ResultFileSource {
             let fields = (0..<record.count).map { record.string($0) }
             guard let columns = header else {
                 if fields.contains("Timestamp") && fields.contains("User Count") {
-                    throw SourceError("\(path) is Locust's stats history (*_stats_history.csv), a time series; perfgate reads the summary of the same run: the *_stats.csv file beside it")
+                    throw SourceError(
+                        "\(path) is Locust's stats history (*_stats_history.csv), a time series; perfgate reads the summary of the same run: the *_stats.csv file beside it"
+                    )
                 }
                 guard fields.contains("Name") else {
                     throw SourceError("\(path) has no 'Name' column: expected Locust's *_stats.csv")
@@ -50,7 +52,8 @@ package struct LocustSource: ResultFileSource {
                 return true
             }
             guard fields.count == columns.count else {
-                throw SourceError("\(path):\(line): \(fields.count) fields, but the header has \(columns.count); a field holding a ',' must be quoted")
+                throw SourceError(
+                    "\(path):\(line): \(fields.count) fields, but the header has \(columns.count); a field holding a ',' must be quoted")
             }
             let field = { (name: String) in columns.firstIndex(of: name).map { $0 < fields.count ? fields[$0] : "" } }
             let rowName = field("Name") ?? ""

@@ -87,7 +87,8 @@ struct XMLJTLReader {
                 let found = buffer.withUnsafeBufferPointer { state.end(in: $0, start: position, from: &scanned) }
                 if let found { return found }
                 guard buffer.count - position <= maxMarkupBytes else {
-                    throw SourceError("\(path):\(line): a piece of markup longer than \(maxMarkupBytes >> 20) MiB; this is not an XML JTL, or it is cut")
+                    throw SourceError(
+                        "\(path):\(line): a piece of markup longer than \(maxMarkupBytes >> 20) MiB; this is not an XML JTL, or it is cut")
                 }
                 let relative = scanned - position
                 guard try fill() else {
@@ -169,7 +170,8 @@ struct XMLJTLReader {
             case "quot": output += "\""
             case "apos": output += "'"
             default:
-                let number = entity.hasPrefix("#x") ? UInt32(entity.dropFirst(2), radix: 16) : entity.hasPrefix("#") ? UInt32(entity.dropFirst()) : nil
+                let number =
+                    entity.hasPrefix("#x") ? UInt32(entity.dropFirst(2), radix: 16) : entity.hasPrefix("#") ? UInt32(entity.dropFirst()) : nil
                 if let number, let scalar = Unicode.Scalar(number) { output.unicodeScalars.append(scalar) } else { output += "&" + entity + ";" }
             }
             rest = rest[rest.index(after: semicolon)...]
@@ -222,7 +224,8 @@ private struct MarkupScan {
                 }
             }
             if byte == last, scanned - terminator.count >= start + prefix,
-               bytes[(scanned - terminator.count)..<scanned].elementsEqual(terminator) {
+                bytes[(scanned - terminator.count)..<scanned].elementsEqual(terminator)
+            {
                 return scanned
             }
         }
@@ -254,7 +257,8 @@ private struct MarkupScan {
             while index < markup.count, isSpace(markup[index]) { index += 1 }
             let keyStart = index
             while index < markup.count, markup[index] != UInt8(ascii: "="), !isSpace(markup[index]),
-                  markup[index] != UInt8(ascii: ">"), markup[index] != UInt8(ascii: "/") { index += 1 }
+                markup[index] != UInt8(ascii: ">"), markup[index] != UInt8(ascii: "/")
+            { index += 1 }
             let key = keyStart..<index
             while index < markup.count, isSpace(markup[index]) || markup[index] == UInt8(ascii: "=") { index += 1 }
             guard index < markup.count, markup[index] == UInt8(ascii: "\"") || markup[index] == UInt8(ascii: "'") else {

@@ -10,7 +10,8 @@ package enum PrometheusResponse {
             guard (200..<300).contains(response.status) else {
                 throw SourceError("\(request): HTTP \(response.status): \(JSONWriter.quoted(response.bodyPreview()))")
             }
-            throw SourceError("\(request): the answer is not valid JSON (\(error.message) at byte \(error.offset)): \(JSONWriter.quoted(response.bodyPreview()))")
+            throw SourceError(
+                "\(request): the answer is not valid JSON (\(error.message) at byte \(error.offset)): \(JSONWriter.quoted(response.bodyPreview()))")
         }
         guard (200..<300).contains(response.status) else {
             if let type = parsed.errorType, let message = parsed.error {
@@ -19,7 +20,9 @@ package enum PrometheusResponse {
             throw SourceError("\(request): HTTP \(response.status): \(JSONWriter.quoted(response.bodyPreview()))")
         }
         guard parsed.status == "success" else {
-            throw SourceError("\(request): \(parsed.errorType.map { Excerpt.of($0) } ?? "error"): \(parsed.error.map { Excerpt.of($0, limit: 500) } ?? "status \(parsed.status.map { Excerpt.quoted($0) } ?? "missing")")")
+            throw SourceError(
+                "\(request): \(parsed.errorType.map { Excerpt.of($0) } ?? "error"): \(parsed.error.map { Excerpt.of($0, limit: 500) } ?? "status \(parsed.status.map { Excerpt.quoted($0) } ?? "missing")")"
+            )
         }
         guard let type = parsed.resultType, parsed.hasResult else {
             throw SourceError("\(request): the answer has no data.resultType and data.result")
@@ -30,12 +33,16 @@ package enum PrometheusResponse {
             // values": with ignoreEmpty, "no values" would pass the gate.
             let point = type == "vector" ? "value" : "values"
             guard parsed.single == nil else {
-                throw SourceError("\(request): the \(type) answer's result is [timestamp, value], not a list of series {\"metric\": …, \"\(point)\": …}; the server's answer is not what its resultType says")
+                throw SourceError(
+                    "\(request): the \(type) answer's result is [timestamp, value], not a list of series {\"metric\": …, \"\(point)\": …}; the server's answer is not what its resultType says"
+                )
             }
             let withPoints = type == "vector" ? parsed.seriesWithValue : parsed.seriesWithValues
             let withOther = type == "vector" ? parsed.seriesWithValues : parsed.seriesWithValue
             guard withPoints == parsed.seriesCount, withOther == 0 else {
-                throw SourceError("\(request): \(parsed.seriesCount - withPoints + withOther) of \(parsed.seriesCount) series in the \(type) answer lack '\(point)' (or carry the other form); the server's answer is not what its resultType says")
+                throw SourceError(
+                    "\(request): \(parsed.seriesCount - withPoints + withOther) of \(parsed.seriesCount) series in the \(type) answer lack '\(point)' (or carry the other form); the server's answer is not what its resultType says"
+                )
             }
             // A matrix gives one result per sample, so `metric[5m]` grades every point.
             return SourceAnswer(parsed.samples, warnings: parsed.warnings)

@@ -17,10 +17,12 @@ package struct PrometheusSource: SLIProvider, SeriesSource, DeclaredSource {
     package static let declaration = SourceDeclaration(
         name: "prometheus",
         settings: [
-            SourceSetting(.url, flag: "prometheus-url", help: "Prometheus base URL or /api/v1/query URL (else PROMETHEUS_URL).",
-                          valueName: "url", variables: ["PROMETHEUS_URL"], specKey: "url"),
-            SourceSetting(.tokenFile, flag: "prometheus-token-file", help: "A file holding the Prometheus bearer token (else PROMETHEUS_TOKEN).",
-                          valueName: "file"),
+            SourceSetting(
+                .url, flag: "prometheus-url", help: "Prometheus base URL or /api/v1/query URL (else PROMETHEUS_URL).",
+                valueName: "url", variables: ["PROMETHEUS_URL"], specKey: "url"),
+            SourceSetting(
+                .tokenFile, flag: "prometheus-token-file", help: "A file holding the Prometheus bearer token (else PROMETHEUS_TOKEN).",
+                valueName: "file")
         ],
         secrets: SecretDeclaration(
             variables: ["PROMETHEUS_TOKEN", "PROMETHEUS_PASSWORD"], urlVariables: ["PROMETHEUS_URL"],
@@ -56,7 +58,7 @@ package struct PrometheusSource: SLIProvider, SeriesSource, DeclaredSource {
         guard let window = context.window else { throw SourceError("prometheus: a range query needs the window") }
         let promql = context.placeholdersFilled ? text : try Placeholders.fill(text, variables: context.variables, window: window)
         let form = [
-            ("query", promql), ("start", JSONWriter.format(window.start)), ("end", JSONWriter.format(window.end)), ("step", JSONWriter.format(step)),
+            ("query", promql), ("start", JSONWriter.format(window.start)), ("end", JSONWriter.format(window.end)), ("step", JSONWriter.format(step))
         ]
         return try await post(form, to: "/api/v1/query_range", context).measurements
     }

@@ -51,7 +51,8 @@ package struct StaticSource: MetricSource {
             return results
         default:
             throw SourceError(
-                "a static query must be a number, a list of numbers or of {\"key\", \"value\"} objects, or {\"error\": \"message\"}; found \(query.typeName)")
+                "a static query must be a number, a list of numbers or of {\"key\", \"value\"} objects, or {\"error\": \"message\"}; found \(query.typeName)"
+            )
         }
     }
 

@@ -102,9 +102,13 @@ struct CSVReader {
                         consumed = start
                         return
                     case .unterminatedQuote(let opened):
-                        throw SourceError("\(path):\(line + opened): a quoted field opens here and is never closed; the rest of the file would be read as one field. Fix the stray '\"' (a quote inside a field is written as \"\")")
+                        throw SourceError(
+                            "\(path):\(line + opened): a quoted field opens here and is never closed; the rest of the file would be read as one field. Fix the stray '\"' (a quote inside a field is written as \"\")"
+                        )
                     case .textAfterQuote(let at):
-                        throw SourceError("\(path):\(line + at): text after a closing quote; a field that starts with '\"' must end with '\"' right before the next separator (a quote inside a field is written as \"\")")
+                        throw SourceError(
+                            "\(path):\(line + at): text after a closing quote; a field that starts with '\"' must end with '\"' right before the next separator (a quote inside a field is written as \"\")"
+                        )
                     case .record(let fields, let end, let newlines):
                         if end - start > maxRecordBytes { throw Self.tooLong(path, line: line, limit: maxRecordBytes) }
                         firstRecord = false
@@ -180,7 +184,8 @@ struct CSVReader {
                 while index < limit, bytes[index] != separator, bytes[index] != newline { index += 1 }
                 var fieldEnd = index
                 if fieldEnd > fieldStart, bytes[fieldEnd - 1] == carriageReturn, index < limit || atEOF,
-                   index >= limit || bytes[index] == newline {
+                    index >= limit || bytes[index] == newline
+                {
                     fieldEnd -= 1
                 }
                 fields.append((fieldStart..<fieldEnd, false))

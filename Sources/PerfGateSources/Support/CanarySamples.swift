@@ -38,11 +38,15 @@ extension JMeterSource: SampleSource {
         let summary = try JTLSummary.read(path: path, window: context.window, onlyLabel: label)
         try summary.explainEmpty(path: path, label: label, window: context.window)
         guard label != nil || summary.labelOrder.count <= 1 else {
-            throw SourceError("\(path) has \(summary.labelOrder.count) labels (\(Excerpt.list(summary.labelOrder.map { JSONWriter.quoted($0) }, limit: 5))); a Canary indicator compares one: give 'label'")
+            throw SourceError(
+                "\(path) has \(summary.labelOrder.count) labels (\(Excerpt.list(summary.labelOrder.map { JSONWriter.quoted($0) }, limit: 5))); a Canary indicator compares one: give 'label'"
+            )
         }
         guard let histogram = (label ?? summary.labelOrder.first).flatMap({ summary.byLabel[$0] }) else { return [] }
         guard histogram.count <= CanaryJudge.maxSamples else {
-            throw SourceError("\(path) has \(histogram.count) samples of the label; the canary judge takes at most \(CanaryJudge.maxSamples) a side: narrow the window")
+            throw SourceError(
+                "\(path) has \(histogram.count) samples of the label; the canary judge takes at most \(CanaryJudge.maxSamples) a side: narrow the window"
+            )
         }
         var values: [Double?] = []
         values.reserveCapacity(histogram.count)
@@ -70,7 +74,8 @@ extension K6Source: SampleSource {
         let metric = K6MetricName(metricText).adding(Self.tags(query["tags"]))
         let path = try ResultFile.path(for: query, source: name, context: context)
         guard try K6FileKind.detect(path) == .stream else {
-            throw SourceError("\(path) is a k6 summary, which holds no samples; a Canary indicator reads the point stream: k6 run --out json=points.json")
+            throw SourceError(
+                "\(path) is a k6 summary, which holds no samples; a Canary indicator reads the point stream: k6 run --out json=points.json")
         }
         var stream = K6PointStream(path: path, metric: metric, window: context.window.map { ($0.start, $0.end) }, needsSpan: false)
         stream.keepLimit = 0
@@ -83,7 +88,9 @@ extension K6Source: SampleSource {
         }
         try K6StreamStatistic(path: path, metric: metric, stat: .count, window: stream.window).explainEmpty(scan)
         if tooMany {
-            throw SourceError("\(path) has more than \(CanaryJudge.maxSamples) points of '\(metricText)'; the canary judge takes at most that many a side: narrow the window or the tags")
+            throw SourceError(
+                "\(path) has more than \(CanaryJudge.maxSamples) points of '\(metricText)'; the canary judge takes at most that many a side: narrow the window or the tags"
+            )
         }
         return values
     }

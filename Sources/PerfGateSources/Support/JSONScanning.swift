@@ -112,7 +112,8 @@ extension JSONScanning {
         var escaped = false
         while true {
             guard searchFrom < bytes.count,
-                  let found = memchr(base + searchFrom, Int32(UInt8(ascii: "\"")), bytes.count - searchFrom) else {
+                let found = memchr(base + searchFrom, Int32(UInt8(ascii: "\"")), bytes.count - searchFrom)
+            else {
                 throw fail("unterminated string")
             }
             let quote = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base

@@ -11,7 +11,9 @@ struct LineReader {
     /// Calls `body` with each line (without its line break), its 1-based number, and whether a line
     /// break ended it (only the last line of a file can lack one). The bytes are valid only inside
     /// the call.
-    func read(file: UnsafeMutablePointer<FILE>, name path: String, _ body: (UnsafeBufferPointer<UInt8>, Int, Bool) throws(SourceError) -> Void) throws(SourceError) {
+    func read(file: UnsafeMutablePointer<FILE>, name path: String, _ body: (UnsafeBufferPointer<UInt8>, Int, Bool) throws(SourceError) -> Void)
+        throws(SourceError)
+    {
         var buffer = ChunkBuffer(chunkSize: chunkSize, limit: maxLineBytes)
         var line = 1
         while true {

@@ -102,10 +102,12 @@ enum ResultFile {
     static func compression(_ head: some Collection<UInt8>, path: String) -> SourceError? {
         let kinds: [([UInt8], String, String)] = [
             ([0x1F, 0x8B], "gzip", "gunzip"), ([0x28, 0xB5, 0x2F, 0xFD], "zstd", "unzstd"), ([0x42, 0x5A, 0x68], "bzip2", "bunzip2"),
-            ([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00], "xz", "unxz"), ([0x50, 0x4B, 0x03, 0x04], "zip", "unzip"),
+            ([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00], "xz", "unxz"), ([0x50, 0x4B, 0x03, 0x04], "zip", "unzip")
         ]
         guard let (_, name, tool) = kinds.first(where: { head.starts(with: $0.0) }) else { return nil }
-        return SourceError.invalidInput("\(path) is \(name)-compressed: perfgate reads the results as the load tool writes them, uncompressed; run \(tool) on it first and give the file inside")
+        return SourceError.invalidInput(
+            "\(path) is \(name)-compressed: perfgate reads the results as the load tool writes them, uncompressed; run \(tool) on it first and give the file inside"
+        )
     }
 
     /// The first `count` bytes of an open file, which is then rewound: for telling formats apart.

@@ -43,7 +43,8 @@ package enum Secrets {
         }
         for file in tokenFiles {
             if let bytes = try? FileSystem.read(file, limit: 1 << 20),
-               let line = String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline).first {
+                let line = String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline).first
+            {
                 found.append(String(line).trimmingSpaces())
             }
         }

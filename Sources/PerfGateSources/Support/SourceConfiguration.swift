@@ -30,8 +30,10 @@ package struct SourceConfiguration: Sendable {
         http: any HTTPClient = CurlHTTPClient(), environment: [String: String] = [:], prometheusURL: String? = nil,
         prometheusTokenFile: String? = nil, dynatraceURL: String? = nil, dynatraceTokenFile: String? = nil, trustSpecURLs: Bool = false
     ) {
-        let flags = ["prometheus-url": prometheusURL, "prometheus-token-file": prometheusTokenFile, "dynatrace-url": dynatraceURL,
-                     "dynatrace-token-file": dynatraceTokenFile].compactMapValues { $0 }
+        let flags = [
+            "prometheus-url": prometheusURL, "prometheus-token-file": prometheusTokenFile, "dynatrace-url": dynatraceURL,
+            "dynatrace-token-file": dynatraceTokenFile
+        ].compactMapValues { $0 }
         self.init(http: http, environment: environment, flags: flags, trustSpecURLs: trustSpecURLs)
     }
 
@@ -60,7 +62,8 @@ package struct SourceConfiguration: Sendable {
         if let key = setting.specKey, let value = spec?[source]?[key]?.stringValue?.trimmingSpaces(), !value.isEmpty {
             if refuseSpecURLs {
                 throw SourceError(
-                    "\(source): the spec names a server (sources.\(source).\(key)), and this service asks only its own (--no-spec-urls); remove the key from the spec")
+                    "\(source): the spec names a server (sources.\(source).\(key)), and this service asks only its own (--no-spec-urls); remove the key from the spec"
+                )
             }
             let url = try BackendURL(parsing: value, source: source, apiSuffix: apiSuffix)
             if trustSpecURLs { return Backend(url: url, mayReceiveCredentials: true) }

@@ -4,8 +4,10 @@ import Testing
 
 /// `perfgate serve` against clients that do not behave like curl (issue 28): one that pipelines
 /// and never reads, one that reads slowly, one that sends its whole body before it reads, and any
-/// mix of pipelined requests cut at any byte.
-@Suite(.serialized) struct ServeBackPressureTests {
+/// mix of pipelined requests cut at any byte. Members of `ServeCommandTests`, whose tests run one
+/// at a time: each blocks a thread for seconds, and two at once could starve the cooperative
+/// threads that other suites' async tests resume on.
+extension ServeCommandTests {
     /// A request whose answer is a few tens of KiB: the JSON report of 200 static values.
     static func evaluateRequest(values: Int = 200) -> String {
         let list = (0..<values).map(String.init).joined(separator: ",")

@@ -46,8 +46,8 @@ import Testing
     }
 
     @Test func thePassedDeadlineStopsTheSearch() {
-        let baseline: [Double?] = (0..<2_000).map { Double($0 % 997) }
-        let canary: [Double?] = (0..<2_000).map { Double($0 % 991) + 3 }
+        let baseline: [Double?] = (0..<50_000).map { Double($0 % 997) }
+        let canary: [Double?] = (0..<50_000).map { Double($0 % 991) + 3 }
         do {
             let result = try CanaryJudge.judge(baseline: baseline, canary: canary, config: Self.config, deadline: .now - .seconds(1))
             Issue.record("judged past the deadline: \(result.classification.rawValue)")

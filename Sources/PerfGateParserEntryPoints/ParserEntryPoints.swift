@@ -1,6 +1,5 @@
 import Glibc
 import PerfGateCore
-import PerfGateReports
 import PerfGateSources
 
 /// Every parser that reads outside input, on raw bytes: the surface the fuzz harness drives
@@ -10,7 +9,7 @@ import PerfGateSources
 public enum ParserEntryPoints {
     public static let names = [
         "spec-json", "spec-yaml", "prometheus", "dynatrace", "k6", "jtl", "locust", "time", "slo", "history", "window", "retry-after",
-        "canary", "report"
+        "canary"
     ]
 
     /// Runs the named parser on `bytes`; returns a short outcome for replay logs.
@@ -165,17 +164,6 @@ public enum ParserEntryPoints {
                 }
                 let policy = RetryPolicy()
                 return "\(min(policy.maxDelay, total) >= 0)"
-            case "report":
-                // The JSON report reader, which reads a server's answer for `evaluate --server`: what
-                // it accepts, every report must render, and written back it must read the same.
-                let node = try DocumentLoader.parse(bytes, as: .json)
-                guard let result = try? JSONReportReader.result(node) else { return "not a report" }
-                for report in Reports.all { _ = report.render(result) }
-                let written = JSONReportFormat(complete: true).render(result)
-                guard let again = try? JSONReportReader.result(JSONParser.parse(Array(written.utf8))),
-                    again.verdict == result.verdict, again.indicatorResults.map(\.id) == result.indicatorResults.map(\.id)
-                else { fatalError("the JSON report the reader accepted does not read back the same") }
-                return "report: \(result.indicatorResults.count) indicators"
             case "time":
                 let text = String(decoding: bytes, as: UTF8.self)
                 _ = try? TimeParser.parseDuration(text)

@@ -1,7 +1,7 @@
 import CCurl
 import PerfGateCore
 
-/// A backend's base URL, parsed once (with libcurl's parser, as curl will read it): scheme,
+/// A backend's base URL, parsed once (with libcurl's parser, as curl will read it; see `URLParts`): scheme,
 /// user-info, host, port and base path. Requests are built from these parts and a path of
 /// perfgate's own, never by gluing text onto what a spec wrote, so that nothing in a URL (`#`,
 /// `?`, `..`, `%2F`, `%23`) can move a request, and the token it carries, to another path.
@@ -21,29 +21,22 @@ package struct BackendURL: Sendable, Equatable {
     /// `/api/v1/query`) is taken off the path when the URL is the API's own.
     package init(parsing text: String, source: String, apiSuffix: String? = nil) throws(SourceError) {
         let shown = URLText.redacted(text)
-        guard let handle = curl_url() else { throw SourceError("\(source): cannot parse '\(shown)': out of memory") }
-        defer { curl_url_cleanup(handle) }
-        guard curl_url_set(handle, CURLUPART_URL, text, 0) == CURLUE_OK else {
+        guard let parts = URLParts.parse(text) else {
             throw SourceError("\(source): '\(shown)' is not a URL; give the server's base URL, such as https://\(source).example.com")
         }
-        func part(_ which: CURLUPart, _ flags: Int32 = 0) -> String? {
-            var value: UnsafeMutablePointer<CChar>?
-            guard curl_url_get(handle, which, &value, UInt32(flags)) == CURLUE_OK, let value else { return nil }
-            defer { curl_free(value) }
-            return String(cString: value)
-        }
-        guard let scheme = part(CURLUPART_SCHEME)?.lowercased(), scheme == "http" || scheme == "https", let host = part(CURLUPART_HOST) else {
+        let scheme = parts.scheme.lowercased()
+        guard scheme == "http" || scheme == "https" else {
             throw SourceError("\(source): '\(shown)' is not an http(s) URL")
         }
-        if part(CURLUPART_FRAGMENT) != nil || text.contains("#") {
+        if parts.fragment != nil || text.contains("#") {
             throw SourceError(
                 "\(source): '\(shown)' has a fragment (#…) after it; give only the server's base URL (perfgate adds the API's path and query itself)")
         }
-        if part(CURLUPART_QUERY) != nil {
+        if parts.query != nil {
             throw SourceError(
                 "\(source): '\(shown)' has a query (?…); give only the server's base URL (perfgate adds the API's path and query itself)")
         }
-        var path = part(CURLUPART_PATH) ?? "/"
+        var path = parts.path
         if let problem = Self.problem(inPath: path) {
             throw SourceError(
                 "\(source): the path of '\(shown)' \(problem); give the server's base URL, such as https://\(source).example.com/prefix")
@@ -51,11 +44,11 @@ package struct BackendURL: Sendable, Equatable {
         while path.hasSuffix("/") { path.removeLast() }
         if let apiSuffix, path.hasSuffix(apiSuffix) { path.removeLast(apiSuffix.count) }
         while path.hasSuffix("/") { path.removeLast() }
-        let user = part(CURLUPART_USER).map { user in user + (part(CURLUPART_PASSWORD).map { ":" + $0 } ?? "") + "@" } ?? ""
+        let user = parts.user.map { user in user + (parts.password.map { ":" + $0 } ?? "") + "@" } ?? ""
         self.scheme = scheme
         self.userInfo = user
-        self.hostAndPort = host + (part(CURLUPART_PORT).map { ":" + $0 } ?? "")
-        self.origin = scheme + "://" + host.lowercased() + ":" + (part(CURLUPART_PORT, CURLU_DEFAULT_PORT) ?? "")
+        self.hostAndPort = parts.host + (parts.port.map { ":" + $0 } ?? "")
+        self.origin = scheme + "://" + parts.host.lowercased() + ":" + (parts.effectivePort ?? "")
         self.basePath = path
     }
 

@@ -13,8 +13,13 @@ package struct CurlHTTPClient: HTTPClient {
     let transfers: CurlMulti
 
     package init(settings: HTTPSettings = HTTPSettings()) {
+        self.init(settings: settings, features: .forNewClient)
+    }
+
+    /// A client that uses only the given libcurl features (tests force the fallbacks with it).
+    init(settings: HTTPSettings, features: CurlFeatures, idleWait: Int32 = 1000) {
         self.settings = settings
-        transfers = CurlMulti(maxHostConnections: settings.maxHostConnections)
+        transfers = CurlMulti(maxHostConnections: settings.maxHostConnections, features: features, idleWait: idleWait)
     }
 
     // On first use (`CurlMulti.run`), not at start-up: commands that never make a request skip TLS
@@ -123,7 +128,7 @@ struct CurlTransfer {
     }
 
     /// An easy handle set up for this request, for a multi handle to run.
-    func prepare() -> Prepared? {
+    func prepare(_ features: CurlFeatures) -> Prepared? {
         guard let handle = curl_easy_init() else { return nil }
         let buffers = TransferBuffers(limit: settings.maxResponseBytes, budget: settings.budget)
         let context = Unmanaged.passUnretained(buffers).toOpaque()
@@ -136,7 +141,7 @@ struct CurlTransfer {
         }
 
         perfgate_setopt_string(handle, CURLOPT_URL, request.url)
-        perfgate_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
+        features.allowOnlyHTTP(handle)
         perfgate_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
         perfgate_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0)
         perfgate_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, CheckedNumber.clamped(settings.connectTimeout * 1000, to: 1...Int(Int32.max)))

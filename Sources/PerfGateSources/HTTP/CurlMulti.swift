@@ -10,8 +10,10 @@ import Synchronization
 final class CurlMulti: Sendable {
     private let engine: Engine
 
-    init(maxHostConnections: Int) {
-        engine = Engine(maxHostConnections: maxHostConnections)
+    /// `idleWait` bounds how long the thread sleeps when nothing wakes it, in milliseconds; a
+    /// submission wakes it at once (tests raise it to prove that).
+    init(maxHostConnections: Int, features: CurlFeatures = .forNewClient, idleWait: Int32 = 1000) {
+        engine = Engine(maxHostConnections: maxHostConnections, features: features, idleWait: idleWait)
     }
 
     deinit { engine.stop() }
@@ -24,7 +26,7 @@ final class CurlMulti: Sendable {
     func run(_ transfer: CurlTransfer) async -> Outcome {
         _ = CurlHTTPClient.globalInit
         return await withCheckedContinuation { continuation in
-            guard let prepared = transfer.prepare() else {
+            guard let prepared = transfer.prepare(engine.features) else {
                 continuation.resume(returning: (.failure(HTTPError(.other, "could not start libcurl")), 0))
                 return
             }
@@ -41,18 +43,29 @@ final class CurlMulti: Sendable {
 
     /// The multi handle, owned by its thread; jobs come in through `submit`.
     final class Engine: @unchecked Sendable {
+        let features: CurlFeatures
         private let maxHostConnections: Int
+        private let idleWait: Int32
         private let state = Mutex(State())
-        // Set once, before the thread starts; curl_multi_wakeup may be called from any thread.
+        // Set once, under the lock, before the thread starts.
         private var multi: UnsafeMutableRawPointer?
 
         struct State {
             var incoming: [Job] = []
             var started = false
             var stopping = false
+            /// The thread has cleaned up: nothing may touch the multi handle or the pipe again.
+            var finished = false
+            /// Without curl_multi_wakeup: a pipe whose read end curl_multi_wait watches.
+            var wakeRead: Int32 = -1
+            var wakeWrite: Int32 = -1
         }
 
-        init(maxHostConnections: Int) { self.maxHostConnections = max(1, maxHostConnections) }
+        init(maxHostConnections: Int, features: CurlFeatures, idleWait: Int32) {
+            self.maxHostConnections = max(1, maxHostConnections)
+            self.features = features
+            self.idleWait = idleWait
+        }
 
         func submit(_ job: Job) {
             // The first job makes the multi handle (under the lock, so `wake` never sees it half
@@ -64,6 +77,10 @@ final class CurlMulti: Sendable {
                 multi = curl_multi_init()
                 perfgate_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, maxHostConnections)
                 perfgate_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, maxHostConnections * 4)
+                if features.pollAndWakeup == nil {
+                    var ends: [Int32] = [-1, -1]
+                    if pipe2(&ends, O_NONBLOCK | O_CLOEXEC) == 0 { (state.wakeRead, state.wakeWrite) = (ends[0], ends[1]) }
+                }
                 return true
             }
             if start {
@@ -79,13 +96,24 @@ final class CurlMulti: Sendable {
             wake()
         }
 
+        // Under the lock, so it never races the thread's cleanup. Before the thread started there
+        // is nothing to wake; it reads the queue first.
         private func wake() {
-            // Before the thread started there is nothing to wake; it reads the queue first.
-            if let multi = state.withLock({ $0.started ? self.multi : nil }) { curl_multi_wakeup(multi) }
+            state.withLock { state in
+                guard state.started, !state.finished, let multi else { return }
+                if let (_, wakeup) = features.pollAndWakeup {
+                    _ = wakeup(multi)
+                } else if state.wakeWrite >= 0 {
+                    // A full pipe already holds a wake-up: EAGAIN is fine.
+                    var byte: UInt8 = 1
+                    _ = Glibc.write(state.wakeWrite, &byte, 1)
+                }
+            }
         }
 
         private func loop() {
             guard let multi else { return }
+            let wakeRead = state.withLock { $0.wakeRead }
             var running: [UnsafeMutableRawPointer: Job] = [:]
             while true {
                 let (incoming, stopping) = state.withLock { state -> ([Job], Bool) in
@@ -113,10 +141,32 @@ final class CurlMulti: Sendable {
                     job.continuation.resume(returning: (outcome, Monotonic.now() - job.added))
                 }
                 // Until a socket is ready, a timeout of libcurl's is due, or a job arrives.
-                var ready: Int32 = 0
-                curl_multi_poll(multi, nil, 0, 1000, &ready)
+                waitForWork(multi, wakeRead: wakeRead)
             }
-            curl_multi_cleanup(multi)
+            state.withLock { state in
+                state.finished = true
+                curl_multi_cleanup(multi)
+                for end in [state.wakeRead, state.wakeWrite] where end >= 0 { close(end) }
+            }
+        }
+
+        private func waitForWork(_ multi: UnsafeMutableRawPointer, wakeRead: Int32) {
+            var ready: Int32 = 0
+            if let (poll, _) = features.pollAndWakeup {
+                _ = poll(multi, nil, 0, idleWait, &ready)
+                return
+            }
+            guard wakeRead >= 0 else {
+                // No pipe could be made: a short wait, so a new job waits at most 50 ms.
+                curl_multi_wait(multi, nil, 0, min(50, idleWait), &ready)
+                return
+            }
+            // curl_multi_wait returns at once when it has no socket to watch; the pipe is always
+            // one, so it sleeps as curl_multi_poll does. Then drain what woke it.
+            var extra = curl_waitfd(fd: wakeRead, events: Int16(CURL_WAIT_POLLIN), revents: 0)
+            curl_multi_wait(multi, &extra, 1, idleWait, &ready)
+            var sink = [UInt8](repeating: 0, count: 64)
+            while Glibc.read(wakeRead, &sink, sink.count) > 0 {}
         }
     }
 }

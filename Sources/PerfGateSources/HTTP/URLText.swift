@@ -1,7 +1,8 @@
 import CCurl
 import PerfGateCore
 
-/// URL handling, through libcurl's own URL parser so perfgate reads URLs exactly as curl does.
+/// URL handling, through libcurl's own URL parser so perfgate reads URLs exactly as curl does
+/// (`URLParts`).
 package enum URLText {
     /// Query parameters whose values are credentials (compared without case).
     static let secretParameters: Set<String> = ["api-token", "apitoken", "token", "access_token", "password", "key", "apikey"]
@@ -88,21 +89,10 @@ package enum URLText {
 
     /// An absolute http(s) URL's parts, or nil when curl cannot parse it.
     static func parse(_ url: String) -> Parts? {
-        guard let handle = curl_url() else { return nil }
-        defer { curl_url_cleanup(handle) }
-        guard curl_url_set(handle, CURLUPART_URL, url, 0) == CURLUE_OK else { return nil }
-        func part(_ which: CURLUPart) -> String? {
-            var value: UnsafeMutablePointer<CChar>?
-            guard curl_url_get(handle, which, &value, 0) == CURLUE_OK, let value else { return nil }
-            defer { curl_free(value) }
-            return String(cString: value)
-        }
-        guard let scheme = part(CURLUPART_SCHEME), let host = part(CURLUPART_HOST) else { return nil }
-        let port = part(CURLUPART_PORT).map { ":" + $0 } ?? ""
+        guard let parts = URLParts.parse(url) else { return nil }
         return Parts(
-            scheme: scheme, user: part(CURLUPART_USER), password: part(CURLUPART_PASSWORD), hostAndPort: host + port,
-            path: part(CURLUPART_PATH) ?? "/",
-            query: part(CURLUPART_QUERY))
+            scheme: parts.scheme, user: parts.user, password: parts.password, hostAndPort: parts.host + (parts.port.map { ":" + $0 } ?? ""),
+            path: parts.path, query: parts.query)
     }
 
     /// Whether the text parses as an absolute http or https URL.

@@ -10,7 +10,10 @@
 # buildah build only the stages the target needs, so the default build never reads CONTEXT/perfgate.
 
 # Build stage: the release binary, with the Swift runtime and libyaml linked in (it needs glibc,
-# libstdc++ and libcurl at run time). The root package builds from these three alone.
+# libstdc++ and libcurl at run time). The root package builds from these three alone. It is the
+# plain release build, not the portable one of scripts/build-release: the image carries its own
+# Debian 12, so it never meets an older glibc, and the portable build's debootstrap would need a
+# privileged build and the network.
 FROM swift:6.3-bookworm AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libcurl4-openssl-dev libyaml-dev pkg-config \

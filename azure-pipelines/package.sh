@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the static release binary, stages the extension in azure-pipelines/dist/ with the binary
+# Builds the portable release binary (scripts/build-release), stages the extension in azure-pipelines/dist/ with the binary
 # bundled at PerfGateV1/bin/linux-x64/perfgate, and creates the VSIX when tfx is installed.
 # Before publishing, set "publisher" in vss-extension.json to your Marketplace publisher id.
 set -euo pipefail
@@ -8,14 +8,12 @@ root="$(dirname "$here")"
 dist="$here/dist"
 limit=$((25 * 1024 * 1024))
 
-swift build --package-path "$root" -c release --static-swift-stdlib --product perfgate >&2
 rm -rf "$dist"
 mkdir -p "$dist/PerfGateV1/bin/linux-x64"
 cp "$here/vss-extension.json" "$here/README.md" "$dist/"
 cp "$here/PerfGateV1/task.json" "$here/PerfGateV1/index.js" "$dist/PerfGateV1/"
-cp "$root/.build/release/perfgate" "$dist/PerfGateV1/bin/linux-x64/perfgate"
-strip "$dist/PerfGateV1/bin/linux-x64/perfgate"
-chmod +x "$dist/PerfGateV1/bin/linux-x64/perfgate"
+# The portable binary (glibc 2.17, libcurl 7.61), stripped: self-hosted agents run older systems.
+"$root/scripts/build-release" "$dist/PerfGateV1/bin/linux-x64/perfgate" >&2
 
 if command -v tfx >/dev/null 2>&1; then
   (cd "$dist" && tfx extension create --manifest-globs vss-extension.json --output-path "$dist/perfgate.vsix" >&2)

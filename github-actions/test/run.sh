@@ -135,7 +135,7 @@ run_action INPUT_COMMAND=evaluate PERFGATE_BIN=/nonexistent/perfgate
 check "a missing binary is reported" contains "$runner/stdout" "::error title=perfgate::the perfgate binary could not be run"
 
 mapfile -t scripts < <(cd "$root" && { git ls-files -- '*.sh' scripts .ci/run; ls github-actions/*.sh github-actions/test/*.sh; } \
-  | grep -v '\.py$' | sort -u | while read -r file; do head -n 1 "$root/$file" | grep -q python || echo "$root/$file"; done)
+  | grep -vE '\.(py|c)$' | sort -u | while read -r file; do head -n 1 "$root/$file" | grep -q python || echo "$root/$file"; done)
 check "shellcheck passes on every shell script" shellcheck -x "${scripts[@]}"
 
 echo "github-actions: $passed passed, $failed failed, $skipped skipped"

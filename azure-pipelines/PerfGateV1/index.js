@@ -1,7 +1,7 @@
 'use strict';
 // The perfgate Azure Pipelines task: maps the task's inputs to perfgate's flags, runs the binary,
 // and maps its exit code to the task's result. No npm dependencies; all logic lives in the binary.
-const { spawn } = require('child_process');
+const { spawn, spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 
@@ -157,18 +157,32 @@ function escapeData(text) {
   return String(text).replace(/%/g, '%AZP25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
-// The binary needs Linux with glibc 2.35 or newer (the README's "Install").
-const MINIMUM_GLIBC = [2, 35];
-const ELSEWHERE = 'run this step in a container job with perfgate\'s image (container: ghcr.io/OWNER/perfgate:1), or on a Linux agent with glibc 2.35 or newer';
+// The binary needs Linux with glibc 2.17 or newer and libcurl 7.61 or newer (the README's "Install").
+const MINIMUM_GLIBC = [2, 17];
+const MINIMUM_LIBCURL = [7, 61];
+const ELSEWHERE = 'run this step in a container job with perfgate\'s image (container: ghcr.io/OWNER/perfgate:1), or on a Linux agent with glibc 2.17 and libcurl 7.61 or newer';
 
-// One clear line for an agent the binary cannot run on; null when it can.
-function unsupported(platform = process.platform, glibc = glibcVersion()) {
+function older(version, minimum) {
+  const parts = String(version).split('.').map(Number);
+  for (let index = 0; index < minimum.length; index++) {
+    if ((parts[index] || 0) !== minimum[index]) return (parts[index] || 0) < minimum[index];
+  }
+  return false;
+}
+
+// One clear line for an agent the binary cannot run on; null when it can. `libcurl` is what
+// libcurlOnAgent found: {path, version}, a null version when it could not tell, or null when the
+// agent has no libcurl.so.4 (undefined: not looked for).
+function unsupported(platform = process.platform, glibc = glibcVersion(), libcurl = libcurlOnAgent()) {
   if (platform !== 'linux') return `perfgate runs on Linux agents only (this agent is ${platform}); ${ELSEWHERE}`;
-  if (glibc) {
-    const [major, minor] = glibc.split('.').map(Number);
-    if (major < MINIMUM_GLIBC[0] || (major === MINIMUM_GLIBC[0] && minor < MINIMUM_GLIBC[1])) {
-      return `perfgate needs glibc ${MINIMUM_GLIBC.join('.')} or newer (this agent has ${glibc}); ${ELSEWHERE}`;
-    }
+  if (glibc && older(glibc, MINIMUM_GLIBC)) {
+    return `perfgate needs glibc ${MINIMUM_GLIBC.join('.')} or newer (this agent has ${glibc}); ${ELSEWHERE}`;
+  }
+  if (libcurl === null) {
+    return `perfgate needs libcurl (libcurl.so.4), which this agent lacks; install it (apt-get install libcurl4, dnf install libcurl) or ${ELSEWHERE}`;
+  }
+  if (libcurl && libcurl.version && older(libcurl.version, MINIMUM_LIBCURL)) {
+    return `perfgate needs libcurl ${MINIMUM_LIBCURL.join('.')} or newer (this agent has ${libcurl.version} at ${libcurl.path}); ${ELSEWHERE}`;
   }
   return null;
 }
@@ -179,6 +193,33 @@ function glibcVersion() {
   } catch (error) {
     return null;
   }
+}
+
+// The libcurl.so.4 the dynamic loader would give the binary (ldconfig's cache, else the usual
+// folders), and its version: libcurl keeps its version text ("libcurl/7.61.1", "libcurl 7.61.1")
+// in the library itself. undefined off Linux.
+function libcurlOnAgent(run = spawnSync, exists = fs.existsSync, read = fs.readFileSync) {
+  if (process.platform !== 'linux') return undefined;
+  let found = null;
+  try {
+    const cache = run('ldconfig', ['-p'], { encoding: 'utf8', env: { PATH: '/sbin:/usr/sbin:/bin:/usr/bin' } });
+    const line = String(cache.stdout || '').split('\n').find((entry) => /^\s*libcurl\.so\.4 .*=> /.test(entry));
+    if (line) found = line.split('=> ').pop().trim();
+  } catch (error) {
+    // no ldconfig: the folders below
+  }
+  const folders = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/lib64', '/usr/lib', '/lib'];
+  if (!found) found = folders.map((folder) => path.join(folder, 'libcurl.so.4')).find((candidate) => exists(candidate)) || null;
+  if (!found) return null;
+  let version = null;
+  try {
+    const text = read(found).toString('latin1');
+    const match = /libcurl[/ ](\d+\.\d+\.\d+)/.exec(text);
+    if (match) version = match[1];
+  } catch (error) {
+    // unreadable: the binary will say what is wrong, if anything
+  }
+  return { path: found, version };
 }
 
 // Runs the binary and passes its output through unchanged: the binary speaks the agent's language
@@ -224,7 +265,7 @@ function run(env = process.env, out = process.stdout, err = process.stderr, syst
   });
 }
 
-module.exports = { input, filePathInput, splitArguments, endpoint, plan, findBinary, unsupported, run, escapeData };
+module.exports = { input, filePathInput, splitArguments, endpoint, plan, findBinary, unsupported, libcurlOnAgent, run, escapeData };
 
 if (require.main === module) {
   run().then((code) => { process.exitCode = code; });

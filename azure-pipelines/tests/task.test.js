@@ -214,8 +214,31 @@ test('filePath inputs the agent filled with the repository path are not supplied
 test('the task refuses agents the binary cannot run on, in one line', () => {
   assert.match(task.unsupported('win32', null), /Linux agents only .*container job with perfgate's image/);
   assert.match(task.unsupported('darwin', null), /Linux agents only/);
-  assert.match(task.unsupported('linux', '2.31'), /needs glibc 2\.35 or newer \(this agent has 2\.31\)/);
-  assert.strictEqual(task.unsupported('linux', '2.36'), null);
+  const curl = { path: '/usr/lib64/libcurl.so.4', version: '7.61.1' };
+  assert.match(task.unsupported('linux', '2.12', curl), /needs glibc 2\.17 or newer \(this agent has 2\.12\)/);
+  assert.strictEqual(task.unsupported('linux', '2.17', curl), null);
+  assert.strictEqual(task.unsupported('linux', '2.36', { path: '/x/libcurl.so.4', version: '8.5.0' }), null);
+  assert.match(task.unsupported('linux', '2.17', { path: '/usr/lib64/libcurl.so.4', version: '7.29.0' }),
+    /needs libcurl 7\.61 or newer \(this agent has 7\.29\.0 at \/usr\/lib64\/libcurl\.so\.4\)/);
+  assert.match(task.unsupported('linux', '2.28', null), /needs libcurl \(libcurl\.so\.4\), which this agent lacks/);
+  // A libcurl whose version cannot be read is given the benefit of the doubt.
+  assert.strictEqual(task.unsupported('linux', '2.28', { path: '/lib/libcurl.so.4', version: null }), null);
+  for (const line of [task.unsupported('win32', null), task.unsupported('linux', '2.12', curl), task.unsupported('linux', '2.28', null)]) {
+    assert.ok(!line.includes('\n'));
+  }
+});
+
+test('the task finds the agent\'s libcurl and reads its version from the library', () => {
+  if (process.platform !== 'linux') return;
+  const cache = { stdout: '\tlibcurl.so.4 (libc6,x86-64) => /opt/rhel/libcurl.so.4\n\tlibc.so.6 (libc6,x86-64) => /lib64/libc.so.6\n' };
+  const rhel8 = task.libcurlOnAgent(() => cache, () => false, () => Buffer.from('\0junk\0CLIENT libcurl 7.61.1\0'));
+  assert.deepStrictEqual(rhel8, { path: '/opt/rhel/libcurl.so.4', version: '7.61.1' });
+  const noCache = task.libcurlOnAgent(() => { throw new Error('no ldconfig'); }, (file) => file === '/usr/lib64/libcurl.so.4', () => Buffer.from('libcurl/8.5.0 OpenSSL'));
+  assert.deepStrictEqual(noCache, { path: '/usr/lib64/libcurl.so.4', version: '8.5.0' });
+  assert.strictEqual(task.libcurlOnAgent(() => ({ stdout: '' }), () => false, () => Buffer.from('')), null);
+  // This machine's own libcurl, for real.
+  const real = task.libcurlOnAgent();
+  assert.ok(real && real.path.endsWith('libcurl.so.4') && /^\d+\.\d+\.\d+$/.test(real.version), JSON.stringify(real));
 });
 
 test('the bundled binary runs from a task folder laid out as the agent extracts a VSIX (no executable bit)', () => {

@@ -160,7 +160,8 @@ check('variables and extra flags travel through the environment too') {
     def h = harness(library, binary, root)
     h.script.validate(binary: binary, spec: 'perf/checkout.perfspec.yaml', variables: [SERVICE: '$(id)'], args: ['--artifact-name', 'a b'])
     def sh = steps(h.calls, 'sh')[0]
-    assert sh.script == '"$PERFGATE_BIN" validate --ci jenkins --spec "$PERFGATE_ARG_0" --var "$PERFGATE_ARG_1" "$PERFGATE_ARG_2" "$PERFGATE_ARG_3"'
+    // The command line itself, between the step's missing-binary and loader checks.
+    assert sh.script.contains('; "$PERFGATE_BIN" validate --ci jenkins --spec "$PERFGATE_ARG_0" --var "$PERFGATE_ARG_1" "$PERFGATE_ARG_2" "$PERFGATE_ARG_3" || status=$?;')
     assert sh.env.PERFGATE_ARG_1 == 'SERVICE=$(id)'
     assert sh.output.contains('the spec to archive (archiveArtifacts)')
 }
@@ -169,7 +170,7 @@ check('a Keptn quality gate maps slo, sli and sliProvider') {
     def h = harness(library, binary, root)
     h.script.validate(binary: binary, slo: "${root}/Examples/keptn/slo.yaml", sliProvider: 'prometheus')
     def sh = steps(h.calls, 'sh')[0]
-    assert sh.script == '"$PERFGATE_BIN" validate --ci jenkins --slo "$PERFGATE_ARG_0" --sli-provider "$PERFGATE_ARG_1"'
+    assert sh.script.contains('; "$PERFGATE_BIN" validate --ci jenkins --slo "$PERFGATE_ARG_0" --sli-provider "$PERFGATE_ARG_1" || status=$?;')
     assert sh.output.contains('valid Keptn quality gate: 4 objectives')
 }
 
@@ -328,6 +329,21 @@ check('a missing binary is an error that says so') {
         assert false : 'expected error()'
     } catch (IllegalStateException expected) {
         assert expected.message == 'perfgate mark start: the perfgate binary was not found (set binary: or put perfgate on PATH)'
+    }
+}
+
+check('a binary this agent cannot start says what the binary needs') {
+    def h = harness(library, binary, root)
+    // As the dynamic loader fails on a too-old glibc: its message, then exit 127.
+    def fake = new File(h.workspace, 'old-agent-perfgate')
+    fake.text = "#!/bin/sh\necho \"\$0: /lib64/libc.so.6: version 'GLIBC_2.17' not found\" >&2\nexit 127\n"
+    fake.setExecutable(true)
+    try {
+        h.script.markStart(binary: fake.path)
+        assert false : 'expected error()'
+    } catch (IllegalStateException expected) {
+        assert expected.message.startsWith('perfgate mark start: this agent cannot start the perfgate binary')
+        assert expected.message.contains('glibc 2.17 and libcurl 7.61 or newer')
     }
 }
 

@@ -129,7 +129,7 @@ def mark(String edge, Map args) {
 // value goes through the environment.
 def run(String command, Map args, Map flags) {
     if (!isUnix()) {
-        error('perfgate: the step runs on Linux agents only (the binary is a Linux program); use a Linux agent, or a docker agent with ghcr.io/OWNER/perfgate')
+        error("perfgate: the step runs on Linux agents only (the binary is a Linux program); ${ELSEWHERE}")
     }
     def environment = ["PERFGATE_BIN=${args.binary ?: 'perfgate'}"]
     def script = '"$PERFGATE_BIN" ' + command + ' --ci jenkins'
@@ -151,12 +151,21 @@ def run(String command, Map args, Map flags) {
         script += " \"\$PERFGATE_ARG_${index}\""
         index++
     }
+    // The shell says 127 both when the binary is missing and when the dynamic loader cannot start
+    // it (a glibc or libcurl too old): a missing one is found first, and a loader's 127 becomes
+    // CANNOT_START, which perfgate itself never exits with. `sh` runs with -e: hence `|| status=$?`.
+    script = 'command -v "$PERFGATE_BIN" > /dev/null || exit 127; status=0; ' + script +
+        ' || status=$?; if [ "$status" -eq 127 ]; then exit ' + CANNOT_START + '; fi; exit "$status"'
     def status = 0
     withEnv(environment) {
         status = sh(returnStatus: true, script: script)
     }
     return status
 }
+
+// What the binary needs of an agent (the README's "Install"), and where else the step can run.
+@groovy.transform.Field final String ELSEWHERE = 'use a Linux agent with glibc 2.17 and libcurl 7.61 or newer, or a docker agent with ghcr.io/OWNER/perfgate'
+@groovy.transform.Field final int CANNOT_START = 125
 
 // perfgate.properties: key=value lines as the binary writes them (\\, \n and \r escaped).
 def readGateProperties(String path) {
@@ -179,6 +188,7 @@ def notRun(int status) {
     switch (status) {
         case 126: return 'the perfgate binary could not be run (is it executable?)'
         case 127: return 'the perfgate binary was not found (set binary: or put perfgate on PATH)'
+        case CANNOT_START: return "this agent cannot start the perfgate binary (the loader's message is in the log above); ${ELSEWHERE}"
         default: return null
     }
 }

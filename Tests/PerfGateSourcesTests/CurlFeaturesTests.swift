@@ -1,3 +1,4 @@
+import CCurl
 import PerfGateCore
 import PerfGateTestSupport
 import Testing
@@ -56,5 +57,15 @@ import Testing
         trusting.caFile = FakeBackend.caFile
         let client = CurlHTTPClient(settings: trusting, features: .legacy)
         #expect(try await client.send(HTTPRequest(url: FakeBackend.tls.url + "/t/echo")).status == 200)
+    }
+}
+
+extension CurlFeaturesTests {
+    /// libcurl 7.61 reports a certificate for another name as 51 (merged into 60 in 7.62).
+    @Test func libcurl761sNameMismatchIsATLSFailure() {
+        let error = CurlTransfer.error(
+            CURLcode(rawValue: 51), exceeded: false, limit: 1 << 20, "GET https://h/", "SSL: no alternative certificate subject name")
+        #expect(error.kind == .tls)
+        #expect(error.message.contains("--ca-file"))
     }
 }

@@ -1,5 +1,7 @@
 # podman for the container tests (sourced): its configuration and a base image without a registry.
 # shellcheck shell=bash
+# shellcheck source=scripts/lib/debian.sh
+source "$(dirname "${BASH_SOURCE[0]}")/debian.sh"
 
 podman_config() {
   # podman_config FOLDER: podman as a root container in a CI sandbox runs it (containers.conf(5)):
@@ -17,8 +19,8 @@ base_image() {
   # minbase bookworm, imported once per machine (FOLDER is scratch space). Fails with the log's end.
   podman image exists docker.io/library/debian:bookworm-slim && return 0
   local mirror started=$SECONDS
-  mirror="$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n 1)"
-  if ! debootstrap --variant=minbase bookworm "$1/rootfs" "${mirror:-http://deb.debian.org/debian}" > "$1/debootstrap.log" 2>&1; then
+  mirror="$(debian_mirror)"
+  if ! debootstrap --variant=minbase bookworm "$1/rootfs" "$mirror" > "$1/debootstrap.log" 2>&1; then
     tail -n 20 "$1/debootstrap.log"
     return 1
   fi

@@ -243,7 +243,9 @@ struct CurlTransfer {
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_COULDNT_CONNECT, CURLE_SEND_ERROR,
             CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE:
             return HTTPError(.connection, "\(where_): \(reason)")
-        case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM:
+        // Before 7.62 (RHEL 8's 7.61) a certificate whose name did not match was code 51, which
+        // newer headers call CURLE_OBSOLETE51.
+        case CURLE_PEER_FAILED_VERIFICATION, CURLE_OBSOLETE51, CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM:
             return HTTPError(.tls, "\(where_): TLS failed: \(reason) (trust a private CA with --ca-file)")
         default:
             return HTTPError(.other, "\(where_): \(reason)")

@@ -12,12 +12,22 @@ package enum Fixtures {
             .appendingPathComponent(name).path
     }
 
-    /// A new empty folder under the system's temporary folder.
+    /// A new empty folder, inside this test process's own folder under the system's temporary
+    /// folder; that one is removed when the process exits, so a run leaves nothing behind.
     package static func temporaryFolder() throws -> String {
-        let path = NSTemporaryDirectory() + "perfgate-tests-" + UUID().uuidString
+        let path = processFolder + "/" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }
+
+    /// `perfgate-tests-PID` under the temporary folder, made on first use and removed at exit.
+    /// (Servers the tests start are stopped by exit handlers registered later, which run first.)
+    package static let processFolder: String = {
+        let path = NSTemporaryDirectory() + "perfgate-tests-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(atPath: Fixtures.processFolder) }
+        return path
+    }()
 
     package static func write(_ text: String, to path: String) throws {
         try text.write(toFile: path, atomically: true, encoding: .utf8)

@@ -31,7 +31,13 @@ package final class PrometheusServer: Sendable {
             process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: Self.logFile(folder)))
             try process.run()
             prometheusPID = process.processIdentifier
-            atexit { if prometheusPID > 0 { kill(prometheusPID, SIGTERM) } }
+            // Stopped and waited for before the tests' folder (its TSDB among them) is removed.
+            atexit {
+                if prometheusPID > 0 {
+                    kill(prometheusPID, SIGKILL)
+                    waitpid(prometheusPID, nil, 0)
+                }
+            }
             for _ in 0..<200 where process.isRunning {
                 if (try? Self.run("/usr/bin/curl", ["-sf", "http://127.0.0.1:\(port)/-/ready"])) != nil {
                     url = "http://127.0.0.1:\(port)"

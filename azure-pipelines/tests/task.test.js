@@ -14,6 +14,10 @@ const here = __dirname;
 const root = path.resolve(here, '..', '..');
 const shared = process.env.PERFGATE_SHARED || path.resolve(root, '..', 'shared');
 const binary = process.env.PERFGATE_BIN || path.join(root, '.build', 'debug', 'perfgate');
+// Every folder the tests make is under this one, removed when the run ends: nothing is left in the
+// temporary folder.
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'perfgate-azure-'));
+process.on('exit', () => fs.rmSync(scratch, { recursive: true, force: true }));
 const taskJson = JSON.parse(fs.readFileSync(path.join(here, '..', 'PerfGateV1', 'task.json'), 'utf8'));
 
 function sink() {
@@ -26,7 +30,7 @@ function sink() {
 // A workspace laid out as a release job after `download: current`: the spec and the results in
 // $(Pipeline.Workspace)/perfspec.
 function workspace() {
-  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'perfgate-azure-'));
+  const folder = fs.mkdtempSync(path.join(scratch, 'workspace-'));
   fs.cpSync(path.join(root, 'Examples'), path.join(folder, 'perfspec'), { recursive: true });
   fs.rmSync(path.join(folder, 'perfspec', 'perfspec.yaml'));
   fs.rmSync(path.join(folder, 'perfspec', 'perfspec.json'));
@@ -61,7 +65,7 @@ function agent(folder, inputs, extra = {}) {
   const env = { PATH: process.env.PATH, HOME: process.env.HOME, TF_BUILD: 'True', PIPELINE_WORKSPACE: folder, AGENT_BUILDDIRECTORY: folder,
                 BUILD_SOURCESDIRECTORY: path.join(folder, 's'), SYSTEM_DEFAULTWORKINGDIRECTORY: path.join(folder, 's'),
                 BUILD_ARTIFACTSTAGINGDIRECTORY: path.join(folder, 'a'), SYSTEM_ARTIFACTSDIRECTORY: path.join(folder, 'a'),
-                AGENT_TEMPDIRECTORY: os.tmpdir(), BUILD_BUILDID: String(process.pid), SYSTEM_HOSTTYPE: 'build', PERFGATE_PATH: binary };
+                AGENT_TEMPDIRECTORY: path.join(folder, '_temp'), BUILD_BUILDID: String(process.pid), SYSTEM_HOSTTYPE: 'build', PERFGATE_PATH: binary };
   return Object.assign(env, agentInputs(folder, inputs), extra);
 }
 
@@ -272,7 +276,7 @@ test("perfgate's own service connections (Token scheme) and Generic ones both re
 
 // A perfgate server (scripts/test-server) for the server inputs: it evaluates, the job holds no backend token.
 function startServer() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perfgate-server-'));
+  const dir = fs.mkdtempSync(path.join(scratch, 'server-'));
   const started = spawnSync('bash', [path.join(root, 'scripts', 'test-server'), 'start', dir, binary], { encoding: 'utf8' });
   assert.strictEqual(started.status, 0, started.stderr);
   const read = (name) => fs.readFileSync(path.join(dir, name), 'utf8').trim();

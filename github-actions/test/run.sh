@@ -12,11 +12,14 @@ binary="$(realpath -m "$binary")"  # the action runs in the workspace: no relati
 # shellcheck source=scripts/lib/tally.sh
 source "$here/../../scripts/lib/tally.sh"
 skipped=0
+# Every folder the checks make is under this one, removed at the end.
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
 
 # A workspace as a job sees it after download-artifact: the spec and results under perf/.
 new_workspace() {
-  workspace="$(mktemp -d)"
-  runner="$(mktemp -d)"
+  workspace="$(mktemp -d -p "$scratch")"
+  runner="$(mktemp -d -p "$scratch")"
   mkdir -p "$workspace/perf"
   cp -r "$root/Examples/jmeter" "$root/Examples/k6" "$root/Examples/locust" "$workspace/perf/"
   cp "$root/Examples/perfspec-warning.yaml" "$workspace/perf/checkout.perfspec.yaml"
@@ -107,7 +110,7 @@ run_action INPUT_COMMAND=evaluate "INPUT_SLO=$root/Examples/keptn/slo.yaml" "INP
 check "the history input reaches perfgate (a folder is no history file)" contains "$runner/stderr" "cannot read the history file"
 
 # The server input: a perfgate server evaluates the workspace's spec; the job holds no backend token.
-server="$(mktemp -d)"
+server="$(mktemp -d -p "$scratch")"
 if bash "$root/scripts/test-server" start "$server" "$binary"; then
   cp "$root/Examples/perfspec-static.yaml" "$workspace/perf/remote.perfspec.yaml"
   : > "$runner/output"

@@ -1,6 +1,11 @@
 // Tests of vars/perfgate.groovy with the pipeline steps stubbed and the real perfgate binary run
 // through the stubbed `sh`. Run: groovy jenkins/test/PerfgateTest.groovy (JAVA_HOME set).
 import java.nio.file.Files
+import groovy.transform.Field
+
+// Every folder and file the tests make is under this one, removed at the end: a run leaves nothing
+// in the temporary folder.
+@Field File scratch = Files.createTempDirectory('perfgate-jenkins-').toFile()
 
 def here = new File(getClass().protectionDomain.codeSource.location.path).parentFile
 def library = new File(here, '../vars/perfgate.groovy').canonicalFile
@@ -12,7 +17,7 @@ int passed = 0
 /** A fresh library instance in a fresh workspace, with every step it calls recorded. */
 def harness(File library, String binary, File root, File reuse = null, boolean unix = true) {
     // A reused workspace is the next build on the same agent: nothing deleted in between (§3.2).
-    def workspace = reuse ?: Files.createTempDirectory('perfgate-jenkins-').toFile()
+    def workspace = reuse ?: Files.createTempDirectory(scratch.toPath(), 'workspace-').toFile()
     if (reuse) return harnessIn(library, workspace, unix)
     new File(workspace, 'perf').mkdirs()
     new File(workspace, 'perf').mkdirs()
@@ -49,7 +54,7 @@ def harnessIn(File library, File workspace, boolean unix) {
     script.metaClass.sh = { Map options ->
         calls << [step: 'sh', script: options.script, env: environmentStack.last()]
         // As the durable-task plugin runs it: `sh -xe script` in the workspace (§3.1).
-        def file = File.createTempFile('script', '.sh')
+        def file = File.createTempFile('script', '.sh', scratch)
         file.text = options.script
         def builder = new ProcessBuilder(['sh', '-xe', file.path]).directory(workspace).redirectErrorStream(true)
         builder.environment().putAll(['JENKINS_URL': 'http://jenkins.example/', 'WORKSPACE': workspace.path])
@@ -231,7 +236,7 @@ check('credentialsId binds the token for the step only, through withCredentials'
 }
 
 check('server evaluates on a perfgate server, its key bound through withCredentials for the step only') {
-    def dir = Files.createTempDirectory('perfgate-server-').toFile()
+    def dir = Files.createTempDirectory(scratch.toPath(), 'server-').toFile()
     def starter = new ProcessBuilder(['bash', new File(root, 'scripts/test-server').path, 'start', dir.path, binary]).redirectErrorStream(true)
     starter.environment().put('PERFGATE_TEST_KEY', 'secret-of-perfgate-server-key')
     def start = starter.start()
@@ -348,4 +353,5 @@ check('a binary this agent cannot start says what the binary needs') {
 }
 
 println "jenkins: ${passed} passed, ${failures} failed"
+scratch.deleteDir()
 System.exit(failures == 0 ? 0 : 1)

@@ -17,9 +17,17 @@ import Testing
             #"{"indicators":[{"id":"a","source":"static","query":[{"key":"k","value":1}],"grading":{"type":"Threshold","thresholds":{"upperSevere":2},"metricScore":1}}],"objectives":{"pass":1,"warning":0}}"#
         let request = ServiceRequest(method: "POST", path: "/api/pitometer", body: Array(ServiceHarness.pitometerBody(spec: spec).utf8))
         for _ in 0..<2000 { _ = await harness.routes.respond(to: request) }
-        let before = Self.residentKiB()
-        for _ in 0..<10000 { _ = await harness.routes.respond(to: request) }
-        let grown = Self.residentKiB() - before
-        #expect(grown < 3 * 1024, "resident memory grew by \(grown) KiB over 10,000 evaluations")
+        // The resident size is the whole test process's, and the suites running beside this one
+        // allocate too (seen: 3.8 to 16 MiB in one window under CI's load). What an evaluation
+        // leaves behind grows every window; their allocations come and go. So up to three windows,
+        // and a leak is one that every window shows.
+        var growths: [Int] = []
+        for _ in 0..<3 {
+            let before = Self.residentKiB()
+            for _ in 0..<10000 { _ = await harness.routes.respond(to: request) }
+            growths.append(Self.residentKiB() - before)
+            if let last = growths.last, last < 3 * 1024 { break }
+        }
+        #expect(growths.contains { $0 < 3 * 1024 }, "resident memory grew by \(growths) KiB over each window of 10,000 evaluations")
     }
 }

@@ -68,10 +68,12 @@ let package = Package(
         .target(
             name: "PerfGateCLI",
             dependencies: [
-                "PerfGateCore", "PerfGateSources", "PerfGateEngine", "PerfGateReports", "PerfGateCI", "PerfGateServer",
+                "PerfGateCore", "PerfGateSources", "PerfGateEngine", "PerfGateReports", "PerfGateCI", "PerfGateServer", "CArguments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser")
             ],
             swiftSettings: sizeOptimized),
+        // The command line as glibc hands it to the program (the Swift runtime reads it from /proc).
+        .target(name: "CArguments"),
         .executableTarget(
             name: "perfgate", dependencies: ["PerfGateCLI"],
             // Swift links executables with --export-dynamic (for testable imports, which only debug

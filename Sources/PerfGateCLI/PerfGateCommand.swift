@@ -18,14 +18,15 @@ package struct PerfGateCommand: AsyncParsableCommand {
     package init() {}
 }
 
-/// The program's entry point: parses the arguments and runs the command, exiting with its status.
-/// Argument Parser's own messages (usage, help, errors that quote an argument) go through the one
-/// path to the log like everything else, rather than Argument Parser's own printing.
-package func main() async -> Never {
+/// The program's entry point: parses the arguments (`nil`: the process's own) and runs the command,
+/// exiting with its status. Argument Parser's own messages (usage, help, errors that quote an
+/// argument) go through the one path to the log like everything else, rather than Argument
+/// Parser's own printing.
+package func main(arguments: [String]? = nil) async -> Never {
     // Known before anything is printed, by every command: the secrets in the environment.
     Redactor.register(Secrets.values(environment: Console.environment()))
     do {
-        var command = try PerfGateCommand.parseAsRoot(nil)
+        var command = try PerfGateCommand.parseAsRoot(arguments ?? ProcessArguments.fromLoader)
         if var asynchronous = command as? any AsyncParsableCommand {
             try await asynchronous.run()
         } else {

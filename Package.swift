@@ -72,7 +72,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser")
             ],
             swiftSettings: sizeOptimized),
-        // The command line as glibc hands it to the program (the Swift runtime reads it from /proc).
+        // The command line as glibc hands it to the program (the Swift runtime's needs /proc).
         .target(name: "CArguments"),
         .executableTarget(
             name: "perfgate", dependencies: ["PerfGateCLI"],

@@ -1,7 +1,7 @@
 // The command line, captured where glibc hands it over: it calls each function in .init_array with
-// (argc, argv, envp). The Swift runtime finds the arguments through /proc, so in a chroot or
-// container without /proc mounted CommandLine.arguments is empty, and perfgate would print its
-// help and exit 0 instead of running the command it was given.
+// (argc, argv, envp). Seen with Swift 6.3's static runtime: in a chroot without /proc mounted,
+// CommandLine.arguments comes back empty (the runtime looks in /proc/self), and perfgate printed
+// its help and exited 0 instead of running the command it was given.
 #include "arguments.h"
 
 static int captured_count;

@@ -1,9 +1,9 @@
 import CArguments
 
 /// The process's arguments as glibc handed them to the program (without the program's name), or
-/// nil when it did not. The Swift runtime reads `CommandLine.arguments` through /proc: in a chroot
-/// or a container without /proc mounted they come back empty, and perfgate would print its help
-/// and exit 0 instead of running the command it was given.
+/// nil when it did not. Without /proc mounted (a bare chroot, some minimal containers) the Swift
+/// runtime's `CommandLine.arguments` came back empty, and perfgate printed its help and exited 0
+/// instead of running the command it was given.
 enum ProcessArguments {
     static var fromLoader: [String]? {
         let count = Int(perfgate_argument_count())

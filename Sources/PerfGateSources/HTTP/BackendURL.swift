@@ -47,7 +47,7 @@ package struct BackendURL: Sendable, Equatable {
         let user = parts.user.map { user in user + (parts.password.map { ":" + $0 } ?? "") + "@" } ?? ""
         self.scheme = scheme
         self.userInfo = user
-        self.hostAndPort = parts.host + (parts.port.map { ":" + $0 } ?? "")
+        self.hostAndPort = parts.hostAndPort
         self.origin = scheme + "://" + parts.host.lowercased() + ":" + (parts.effectivePort ?? "")
         self.basePath = path
     }

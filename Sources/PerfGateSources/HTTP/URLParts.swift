@@ -41,6 +41,9 @@ struct URLParts: Equatable {
             fragment: part(CURLUPART_FRAGMENT))
     }
 
+    /// The host, and `:port` when the URL gives one.
+    var hostAndPort: String { host + (port.map { ":" + $0 } ?? "") }
+
     /// A strict subset of http(s) URLs, for a libcurl without the URL API (RHEL 8's 7.61). It takes
     /// only URLs that every curl reads one way, and refuses the rest rather than guess:
     /// `http(s)://[user[:password]@]host[:port][/path][?query][#fragment]`, printable ASCII only,

@@ -9,7 +9,7 @@ package enum URLText {
 
     /// The URL with user information and credential-like query values replaced by `***`.
     package static func redacted(_ url: String) -> String {
-        guard let parts = parse(url) else { return "(an invalid URL)" }
+        guard let parts = URLParts.parse(url) else { return "(an invalid URL)" }
         var text = parts.scheme + "://" + (parts.user != nil ? "***@" : "") + parts.hostAndPort + parts.path
         if let query = parts.query {
             let pairs = query.split(separator: "&", omittingEmptySubsequences: false).map { pair -> String in
@@ -23,7 +23,7 @@ package enum URLText {
 
     /// Scheme, host and port: a redirect that changes any of them leads to another origin.
     package static func origin(_ url: String) -> String? {
-        guard let parts = parse(url) else { return nil }
+        guard let parts = URLParts.parse(url) else { return nil }
         return parts.scheme.lowercased() + "://" + parts.hostAndPort.lowercased()
     }
 
@@ -46,7 +46,7 @@ package enum URLText {
     /// The credentials a URL carries: its user-info password (and the Basic header curl makes of
     /// it), and the values of credential-like query parameters.
     package static func credentials(_ url: String) -> [String] {
-        guard let parts = parse(url) else { return [] }
+        guard let parts = URLParts.parse(url) else { return [] }
         var found: [String] = []
         if let password = parts.password, !password.isEmpty {
             found += [password, Base64.encode((parts.user ?? "") + ":" + password)]
@@ -78,26 +78,9 @@ package enum URLText {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    struct Parts {
-        var scheme: String
-        var user: String?
-        var password: String? = nil
-        var hostAndPort: String
-        var path: String
-        var query: String?
-    }
-
-    /// An absolute http(s) URL's parts, or nil when curl cannot parse it.
-    static func parse(_ url: String) -> Parts? {
-        guard let parts = URLParts.parse(url) else { return nil }
-        return Parts(
-            scheme: parts.scheme, user: parts.user, password: parts.password, hostAndPort: parts.host + (parts.port.map { ":" + $0 } ?? ""),
-            path: parts.path, query: parts.query)
-    }
-
     /// Whether the text parses as an absolute http or https URL.
     package static func isHTTP(_ url: String) -> Bool {
-        guard let scheme = parse(url)?.scheme.lowercased() else { return false }
+        guard let scheme = URLParts.parse(url)?.scheme.lowercased() else { return false }
         return scheme == "http" || scheme == "https"
     }
 }

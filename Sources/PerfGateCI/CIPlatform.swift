@@ -128,6 +128,6 @@ enum AnnotationText {
 /// own for any agent. The platform's own escaping (`%0A`, `%3A`, …) comes on top.
 enum CommandText {
     static func outside(_ text: String) -> String {
-        LogText.inert(Redactor.shared.redact(text))
+        LogText.inert(Redactor.current.redact(text))
     }
 }

@@ -1,4 +1,5 @@
 import PerfGateCI
+import PerfGateCore
 import ArgumentParser
 
 /// `--color auto|always|never`. `auto` colours a terminal and a GitLab job log (which renders
@@ -6,7 +7,7 @@ import ArgumentParser
 enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
     case auto, always, never
 
-    func enabled(forStream stream: Int32) -> Bool {
+    func enabled(forStream stream: Log.Stream) -> Bool {
         switch self {
         case .always: return true
         case .never: return false

@@ -126,7 +126,7 @@ struct EvaluateCommand: AsyncParsableCommand {
         let serverKey = server == nil ? nil : try serverOptions.apiKey(environment: environment)
         var secrets = connectionOptions.secrets(environment: environment)
         for secret in (serverKey.map { [$0] } ?? []) + URLText.credentials(server ?? "") where !secrets.contains(secret) { secrets.append(secret) }
-        Redactor.register(secrets)
+        Invocation.current.secrets.register(secrets)
         try? platform.mask(secrets)
         if connectionOptions.insecure {
             Console.diagnostics.warning("--insecure: TLS certificates are not verified; anyone on the network path can forge answers")

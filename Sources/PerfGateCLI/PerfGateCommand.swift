@@ -18,21 +18,29 @@ package struct PerfGateCommand: AsyncParsableCommand {
     package init() {}
 }
 
-/// The program's entry point: parses the arguments (`nil`: the process's own) and runs the command,
-/// exiting with its status. Argument Parser's own messages (usage, help, errors that quote an
-/// argument) go through the one path to the log like everything else, rather than Argument
-/// Parser's own printing.
+/// The program's entry point: runs the process's command line (or `arguments`) and exits with
+/// its status.
 package func main(arguments: [String]? = nil) async -> Never {
+    exit(await run(arguments ?? ProcessArguments.fromLoader))
+}
+
+/// Parses a command line (nil: the runtime's `CommandLine.arguments`) and runs the command in
+/// the current `Invocation` (its environment, folder and streams), returning its exit status:
+/// the process's run, or a test's in-process one. A status, not an `ExitCode`: a warning on
+/// GitLab may end with the user's own code. Argument Parser's own messages (usage, help, errors
+/// that quote an argument) go through the one path to the log like everything else, rather
+/// than Argument Parser's own printing.
+package func run(_ arguments: [String]?) async -> Int32 {
     // Known before anything is printed, by every command: the secrets in the environment.
-    Redactor.register(Secrets.values(environment: Console.environment()))
+    Invocation.current.secrets.register(Secrets.values(environment: Console.environment()))
     do {
-        var command = try PerfGateCommand.parseAsRoot(arguments ?? ProcessArguments.fromLoader)
+        var command = try PerfGateCommand.parseAsRoot(arguments)
         if var asynchronous = command as? any AsyncParsableCommand {
             try await asynchronous.run()
         } else {
             try command.run()
         }
-        exit(0)
+        return PerfGateCore.ExitCode.pass.rawValue
     } catch {
         let code = PerfGateCommand.exitCode(for: error)
         let message = PerfGateCommand.fullMessage(for: error)
@@ -40,6 +48,6 @@ package func main(arguments: [String]? = nil) async -> Never {
             let stream: Log.Stream = code == .success ? .out : .err
             Log.write(.block(message), to: stream)
         }
-        exit(code.rawValue)
+        return code.rawValue
     }
 }

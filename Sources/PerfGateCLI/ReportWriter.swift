@@ -18,7 +18,7 @@ enum ReportWriter {
         var allWritten = true
         // The result's outside text was redacted where it came in; each report catches anything
         // else in the form its format escapes it to.
-        let redactor = Redactor.shared
+        let redactor = Redactor.current
         for report in Reports.all {
             guard let path = paths.files[report.identifier] else { continue }
             if path == "-" {

@@ -52,7 +52,7 @@ struct RunPublisher {
         var reported = presented(result)
         reported.exitCode = code
         let (written, allWritten) = ReportWriter.write(reported, to: paths)
-        let summaryStream = usesStdout ? Console.stderrDescriptor : Console.stdoutDescriptor
+        let summaryStream: Log.Stream = usesStdout ? .err : .out
         let summary = TerminalReport.render(result, style: .init(color: color.enabled(forStream: summaryStream)))
         if usesStdout { Console.err(.report(summary)) } else { Console.out(.report(summary)) }
         if !allWritten || !recorded { code = ExitCode.couldNotMeasure.rawValue }

@@ -35,10 +35,10 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = Console.environment()
-        Redactor.register(connectionOptions.secrets(environment: environment))
+        Invocation.current.secrets.register(connectionOptions.secrets(environment: environment))
         do {
             let keys = try options.keys()
-            Redactor.register(keys.values)
+            Invocation.current.secrets.register(keys.values)
             let host = options.host
             if keys.isEmpty && !ServeOptions.isLoopback(host) && !options.allowUnauthenticated {
                 throw ServiceSetupError(
@@ -55,7 +55,7 @@ struct ServeCommand: AsyncParsableCommand {
                 settings: .init(
                     variables: environment, http: try connectionOptions.httpClient(), flags: connectionOptions.flags, limits: limits,
                     now: Console.now,
-                    refuseSpecURLs: options.noSpecUrls),
+                    refuseSpecURLs: options.noSpecUrls, redactor: Invocation.current.redactor),
                 metrics: metrics)
             let functionMode = options.azureFunction || environment["FUNCTIONS_CUSTOMHANDLER_PORT"] != nil
             let routes = ServiceRoutes(

@@ -60,8 +60,10 @@ package struct Gate: Sendable {
         /// `--series`: the curves, after grading (they never change it).
         func series(_ requests: [SeriesFetcher.Request], _ result: inout EvaluationResult, context: SourceContext) async {
             guard let timeout = request.seriesTimeout, !requests.isEmpty else { return }
-            await SeriesFetcher(sources: sources, concurrency: request.concurrency, timeout: timeout, deadline: deadline)
-                .attach(requests, to: &result, context: context)
+            await SeriesFetcher(
+                sources: sources, concurrency: request.concurrency, timeout: timeout, deadline: deadline, redactor: gate.environment.redactor
+            )
+            .attach(requests, to: &result, context: context)
         }
         var history: GateHistory? { request.history.map { GateHistory(file: $0, diagnostics: diagnostics) } }
 
@@ -84,7 +86,9 @@ package struct Gate: Sendable {
                     diagnostics.warning("relative thresholds (upperSeverePerc, ...) need --history to compare with; only the absolute ones apply")
                 }
             }
-            var result = await Evaluator(sources: sources, concurrency: request.concurrency, deadline: deadline, valueCap: valueCap).evaluate(
+            var result = await Evaluator(
+                sources: sources, concurrency: request.concurrency, deadline: deadline, valueCap: valueCap, redactor: gate.environment.redactor
+            ).evaluate(
                 loaded.spec, context: context, specPath: loaded.path, comparison: comparison)
             await series(loaded.spec.indicators.enumerated().map { ($0.offset, $0.element.source, $0.element.query) }, &result, context: context)
             return (result, "perfspec", runContext, GateHistory.digest([loaded.path], files: gate.environment.files))
@@ -117,7 +121,10 @@ package struct Gate: Sendable {
             }
             let folder = Path.directory(of: loaded.path)
             let context = SourceContext(window: window, specDirectory: folder.isEmpty ? "." : folder, variables: request.variables)
-            let values = await SLIMeasurer(source: loaded.source, concurrency: request.concurrency, deadline: deadline, valueCap: valueCap).measure(
+            let values = await SLIMeasurer(
+                source: loaded.source, concurrency: request.concurrency, deadline: deadline, valueCap: valueCap,
+                redactor: gate.environment.redactor
+            ).measure(
                 loaded.queries, context: context)
             var result = SLOEvaluator.evaluate(
                 loaded.spec, values: values, comparison: comparison,

@@ -3,7 +3,7 @@ import PerfGateSources
 import Synchronization
 
 /// Everything the engine takes from outside the request: a clock, the environment's variables,
-/// the HTTP client, the files and where its notes go. The CLI passes the process's; a server or
+/// the HTTP client, the files, where its notes go and the secrets to hide. The CLI passes the process's; a server or
 /// a test passes its own.
 package struct GateEnvironment: Sendable {
     /// Seconds since the epoch, now: for the run's time and relative placeholders.
@@ -13,11 +13,15 @@ package struct GateEnvironment: Sendable {
     package var http: any HTTPClient
     package var files: any GateFiles
     package var diagnostics: any GateDiagnostics
+    /// The run's secrets: whatever a source says passes through it before it enters the result.
+    package var redactor: Redactor
 
+    /// - Parameter redactor: the run's (`Invocation`'s) unless given.
     package init(
         now: @escaping @Sendable () -> Double, variables: [String: String], http: any HTTPClient,
-        files: any GateFiles = LocalFiles(), diagnostics: any GateDiagnostics
+        files: any GateFiles = LocalFiles(), diagnostics: any GateDiagnostics, redactor: Redactor = .current
     ) {
+        self.redactor = redactor
         self.now = now
         self.variables = variables
         self.http = http
@@ -70,11 +74,13 @@ extension GateDiagnostics {
 /// Keeps every line, for tests and for a server's answer.
 package final class CollectedDiagnostics: GateDiagnostics {
     private let entries = Mutex<[(GateNote, LogMessage)]>([])
+    private let redactor: Redactor
 
-    package init() {}
+    /// - Parameter redactor: the secrets the lines hide (the run's unless given).
+    package init(redactor: Redactor = .current) { self.redactor = redactor }
 
     package func emit(_ message: LogMessage, as kind: GateNote) { entries.withLock { $0.append((kind, message)) } }
 
     /// The lines as rendered for a log, each with its kind.
-    package var lines: [(kind: GateNote, text: String)] { entries.withLock { $0.map { ($0.0, $0.1.rendered()) } } }
+    package var lines: [(kind: GateNote, text: String)] { entries.withLock { $0.map { ($0.0, $0.1.rendered(redactor: redactor)) } } }
 }

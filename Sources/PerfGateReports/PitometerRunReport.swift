@@ -5,7 +5,7 @@ import PerfGateCore
 /// indicator's perfgate fields follow its own, and the window, spec and version follow the result.
 package enum PitometerRunReport {
     /// `options` and `objectives` are echoed as the request gave them, as Pitometer does.
-    package static func render(_ result: EvaluationResult, options: Node, objectives: Node, redactor: Redactor = .shared) -> String {
+    package static func render(_ result: EvaluationResult, options: Node, objectives: Node, redactor: Redactor = .current) -> String {
         var fields: [JSONReport.Field] = [
             .node("options", options),
             .node("totalScore", .number(result.totalScore)),

@@ -15,7 +15,7 @@ package protocol Report: Sendable {
 
 extension Report {
     /// The whole report as one text.
-    package func render(_ result: EvaluationResult, redactor: Redactor = .shared) -> String {
+    package func render(_ result: EvaluationResult, redactor: Redactor = .current) -> String {
         var text = ""
         render(result, redactor: redactor) { text += $0 }
         return text

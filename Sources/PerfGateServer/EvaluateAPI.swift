@@ -40,7 +40,7 @@ enum EvaluateAPI {
             case .evaluated(let outcome):
                 var result = outcome.result
                 result.exitCode = ExitCode.of(result.verdict).rawValue
-                let report = format.render(result)
+                let report = format.render(result, redactor: service.settings.redactor)
                 let body = format.identifier == "json" ? appending("historyRecord", outcome.record.line(), to: report) : report
                 return ServiceResponse(status: 200, contentType: contentTypes[format.identifier]!, body: body, outcome: result.verdict.rawValue)
             }

@@ -16,11 +16,14 @@ package final class EvaluationService: Sendable {
         package var now: @Sendable () -> Double
         /// `--no-spec-urls`: a request's spec may not name a server (`sources.<name>.url`).
         package var refuseSpecURLs: Bool
+        /// The server's secrets (its tokens, its API keys): hidden in every answer.
+        package var redactor: Redactor
 
         package init(
             variables: [String: String], http: any HTTPClient, flags: [String: String], limits: ServiceLimits, now: @escaping @Sendable () -> Double,
-            refuseSpecURLs: Bool = false
+            refuseSpecURLs: Bool = false, redactor: Redactor = Redactor()
         ) {
+            self.redactor = redactor
             self.variables = variables
             self.http = http
             self.flags = flags
@@ -78,11 +81,11 @@ package final class EvaluationService: Sendable {
             running.withLock { $0 -= 1 }
             metrics.evaluationEnded()
         }
-        let diagnostics = CollectedDiagnostics()
+        let diagnostics = CollectedDiagnostics(redactor: settings.redactor)
         let gate = Gate(
             environment: GateEnvironment(
                 now: settings.now, variables: settings.variables, http: settings.http, files: RequestFiles(documents: job.documents),
-                diagnostics: diagnostics))
+                diagnostics: diagnostics, redactor: settings.redactor))
         var request = GateRequest(
             specPath: job.specPath, keptn: job.keptn, window: job.window, variables: job.variables, history: job.history,
             deadline: settings.limits.evaluationDeadline,

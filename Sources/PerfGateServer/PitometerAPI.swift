@@ -52,26 +52,26 @@ enum PitometerAPI {
                     400, "The perfSpec is invalid: \(error.description). Please check your request body and try again.", details: details,
                     outcome: "invalid")
             case .evaluated(let outcome):
-                return answer(outcome.result, start: start, end: end, perfSpec: perfSpec, wrapped: wrapped)
+                return answer(outcome.result, start: start, end: end, perfSpec: perfSpec, wrapped: wrapped, redactor: service.settings.redactor)
             }
         }
     }
 
     /// The web service's answer to an evaluation.
-    static func answer(_ result: EvaluationResult, start: Node, end: Node, perfSpec: Node, wrapped: Bool) -> ServiceResponse {
+    static func answer(_ result: EvaluationResult, start: Node, end: Node, perfSpec: Node, wrapped: Bool, redactor: Redactor) -> ServiceResponse {
         // Pitometer's run rejects when any indicator cannot be measured: a 500 with that message.
         if result.verdict == .error {
             let first = result.indicatorResults.first { $0.error != nil }
             let message = first.map { "\($0.id): \($0.error ?? "")" } ?? result.failure ?? "the evaluation could not measure"
-            let report = JSONReportFormat().render(result)
-            let prefix = JSONWriter.write(.object([("result", .string("error")), ("message", .string(Redactor.shared.redact(message)))]))
+            let report = JSONReportFormat().render(result, redactor: redactor)
+            let prefix = JSONWriter.write(.object([("result", .string("error")), ("message", .string(redactor.redact(message)))]))
             return ServiceResponse(
                 status: 500, contentType: "application/json; charset=utf-8", body: String(prefix.dropLast()) + ",\"report\":" + report + "}",
                 outcome: "error")
         }
         let options = Node.object([("timeStart", start), ("timeEnd", end)])
         let objectives = perfSpec["objectives"] ?? .object([])
-        let text = PitometerRunReport.render(result, options: options, objectives: objectives)
+        let text = PitometerRunReport.render(result, options: options, objectives: objectives, redactor: redactor)
         return ServiceResponse(
             status: 200, contentType: "application/json; charset=utf-8", body: wrapped ? "{\"telemetryResult\":" + text + "}" : text,
             outcome: result.verdict.rawValue)

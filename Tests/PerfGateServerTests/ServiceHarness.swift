@@ -51,11 +51,10 @@ struct ServiceHarness {
         refuseSpecURLs: Bool = false
     ) {
         let log = LineLog()
-        Redactor.register([Self.token])
         let service = EvaluationService(
             settings: .init(
                 variables: ["PROMETHEUS_URL": "http://prometheus.test:9090", "PROMETHEUS_TOKEN": Self.token], http: backend, flags: [:],
-                limits: limits, now: Self.now, refuseSpecURLs: refuseSpecURLs),
+                limits: limits, now: Self.now, refuseSpecURLs: refuseSpecURLs, redactor: Redactor([Self.token] + keys)),
             metrics: ServiceMetrics())
         self.routes = ServiceRoutes(
             service: service, keys: APIKeys(keys), functionMode: functionMode,

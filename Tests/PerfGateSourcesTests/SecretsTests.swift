@@ -33,9 +33,10 @@ import Testing
     }
 
     @Test func aServersPreviewIsRedactedBeforeItIsCut() {
-        Redactor.register(["cut-in-the-middle-secret"])
+        // The run's secrets, in a run of its own: no other test sees them.
+        let run = Invocation(environment: [:], secrets: SecretList(["cut-in-the-middle-secret"]))
         let body = String(repeating: "x", count: 190) + "cut-in-the-middle-secret"
-        let preview = HTTPResponse(status: 401, body: Array(body.utf8)).bodyPreview()
+        let preview = Invocation.$current.withValue(run) { HTTPResponse(status: 401, body: Array(body.utf8)).bodyPreview() }
         #expect(!preview.contains("cut-in"))
         #expect(preview.hasPrefix(String(repeating: "x", count: 190)))
     }

@@ -3,7 +3,7 @@
 package enum Excerpt {
     /// The text redacted and cut to `limit` characters (with `…`), unquoted.
     package static func of(_ text: String, limit: Int = 80) -> String {
-        let redacted = Redactor.shared.redact(text)
+        let redacted = Redactor.current.redact(text)
         guard redacted.count > limit else { return redacted }
         return String(redacted.prefix(limit)) + "…"
     }

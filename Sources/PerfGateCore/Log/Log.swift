@@ -13,8 +13,10 @@ package enum Log {
     /// Writes the message as one line (a line break is added unless it ends with one); unbuffered,
     /// so stdout and stderr interleave in the order they were written.
     package static func write(_ message: LogMessage, to stream: Stream) {
-        var text = message.rendered()
+        let invocation = Invocation.current
+        var text = message.rendered(redactor: invocation.redactor)
         if !text.hasSuffix("\n") { text += "\n" }
+        if let output = invocation.output { return output(stream, text) }
         writeAll(Array(text.utf8), to: stream.rawValue)
     }
 

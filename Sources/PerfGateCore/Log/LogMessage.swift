@@ -57,7 +57,7 @@ package struct LogMessage: Sendable, ExpressibleByStringInterpolation {
 
     /// The text as the log gets it: outside text redacted and escaped, and no line a command
     /// unless it is one of the platform's own.
-    package func rendered(redactor: Redactor = .shared) -> String {
+    package func rendered(redactor: Redactor = .current) -> String {
         if isCommand { return parts.map(\.raw).joined() }
         var text = ""
         for part in parts {

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Replaces every secret perfgate knows with `***` in outside text: server bodies and headers,
 /// file excerpts, messages. Every piece of outside text passes through it before it is printed
 /// (`LogMessage`) or written into a report or the history (`EvaluationResult.redacted`).
@@ -38,11 +36,6 @@ package struct Redactor: Sendable {
         return output
     }
 
-    private static let current = Mutex(Redactor())
-
-    /// The process's redactor: the secrets the run has read so far.
-    package static var shared: Redactor { current.withLock { $0 } }
-
-    /// Adds secrets to the process's redactor (perfgate calls this before anything is printed).
-    package static func register(_ secrets: [String]) { current.withLock { $0.add(secrets) } }
+    /// The current run's redactor: the secrets it has read so far (see `Invocation`).
+    package static var current: Redactor { Invocation.current.redactor }
 }

@@ -21,17 +21,21 @@ public enum FileSystem {
         String(cString: strerror(code)).lowercased()
     }
 
-    package static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+    /// `path` as the system opens it: a relative one joined to the run's folder. Messages keep
+    /// the path as it was given.
+    private static func local(_ path: String) -> String { Invocation.current.local(path) }
+
+    package static func exists(_ path: String) -> Bool { access(local(path), F_OK) == 0 }
 
     public static func isDirectory(_ path: String) -> Bool {
         var info = stat()
-        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+        return stat(local(path), &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
     /// Whether the path itself is a folder: a symbolic link to one is not.
     package static func isRealDirectory(_ path: String) -> Bool {
         var info = stat()
-        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+        return lstat(local(path), &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
     /// Opens a regular file for reading. A FIFO, a device, a socket or a folder is refused at
@@ -39,7 +43,7 @@ public enum FileSystem {
     /// block it forever.
     package static func openRegular(_ path: String) throws(FileError) -> UnsafeMutablePointer<FILE> {
         // O_NONBLOCK: opening a FIFO with no writer returns at once instead of waiting for one.
-        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+        let descriptor = open(local(path), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
         guard descriptor >= 0 else { throw FileError(path: path, reason: reason()) }
         var info = stat()
         guard fstat(descriptor, &info) == 0 else {
@@ -112,14 +116,12 @@ public enum FileSystem {
     package static func writeAtomically(to path: String, _ produce: ((String) -> Void) -> Void) throws(FileError) {
         let folder = Path.directory(of: path)
         if !folder.isEmpty, !isDirectory(folder) { try makeDirectories(folder) }
-        var template = Array("\(folder.isEmpty ? "." : folder)/.\(Path.lastComponent(of: path)).XXXXXX".utf8CString)
+        var template = Array("\(local(folder.isEmpty ? "." : folder))/.\(Path.lastComponent(of: path)).XXXXXX".utf8CString)
         let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard descriptor >= 0 else { throw FileError(path: path, reason: reason()) }
         let temporary = String(cString: template)
         // mkstemp creates 0600; a report is as readable as any file the user creates.
-        let mask = umask(0)
-        umask(mask)
-        fchmod(descriptor, 0o666 & ~mask)
+        fchmod(descriptor, 0o666 & ~creationMask)
         var failure: Int32 = 0
         produce { piece in
             guard failure == 0 else { return }
@@ -144,19 +146,27 @@ public enum FileSystem {
             unlink(temporary)
             throw FileError(path: path, reason: reason(failure))
         }
-        guard rename(temporary, path) == 0 else {
+        guard rename(temporary, local(path)) == 0 else {
             let failure = reason()
             unlink(temporary)
             throw FileError(path: path, reason: failure)
         }
     }
 
+    /// The process's umask, read once: reading it means setting it, which races with any other
+    /// thread creating a file at that moment.
+    private static let creationMask: mode_t = {
+        let mask = umask(0)
+        umask(mask)
+        return mask
+    }()
+
     /// Removes a file if it is there (a missing one is fine).
-    package static func remove(_ path: String) { _ = unlink(path) }
+    package static func remove(_ path: String) { _ = unlink(local(path)) }
 
     /// Appends to a file (creating it), as CI platforms' command files (`$GITHUB_OUTPUT`) expect.
     package static func append(_ contents: String, to path: String) throws(FileError) {
-        guard let file = fopen(path, "ab") else { throw FileError(path: path, reason: reason()) }
+        guard let file = fopen(local(path), "ab") else { throw FileError(path: path, reason: reason()) }
         var bytes = Array(contents.utf8)
         let written = bytes.withUnsafeMutableBytes { fwrite($0.baseAddress, 1, $0.count, file) }
         let closed = fclose(file) == 0
@@ -165,7 +175,7 @@ public enum FileSystem {
 
     /// The names in a folder, without `.` and `..`; empty when it cannot be read.
     public static func list(_ folder: String) -> [String] {
-        guard let directory = opendir(folder) else { return [] }
+        guard let directory = opendir(local(folder)) else { return [] }
         defer { closedir(directory) }
         var names: [String] = []
         while let entry = readdir(directory) {
@@ -181,13 +191,18 @@ public enum FileSystem {
     package static func glob(_ pattern: String) -> [String] {
         var result = glob_t()
         defer { globfree(&result) }
-        guard Glibc.glob(pattern, 0, nil, &result) == 0 else { return [] }
-        return (0..<Int(result.gl_pathc)).compactMap { index in result.gl_pathv[index].map { String(cString: $0) } }
+        let resolved = local(pattern)
+        guard Glibc.glob(resolved, 0, nil, &result) == 0 else { return [] }
+        // The matches as the pattern was written: relative to the run's folder if it was.
+        let added = resolved.utf8.count - pattern.utf8.count
+        return (0..<Int(result.gl_pathc)).compactMap { index in
+            result.gl_pathv[index].map { String(String(cString: $0).utf8.dropFirst(added))! }
+        }
     }
 
     /// The path with links and `..` resolved, or nil when it does not exist.
     package static func realPath(_ path: String) -> String? {
-        guard let resolved = realpath(path, nil) else { return nil }
+        guard let resolved = realpath(local(path), nil) else { return nil }
         defer { free(resolved) }
         return String(cString: resolved)
     }
@@ -202,13 +217,15 @@ public enum FileSystem {
         var current = path.hasPrefix("/") ? "" : "."
         for component in path.split(separator: "/") {
             current += "/" + component
-            if mkdir(current, 0o755) != 0 && errno != EEXIST {
+            if mkdir(local(current), 0o755) != 0 && errno != EEXIST {
                 throw FileError(path: path, reason: reason())
             }
         }
     }
 
+    /// The run's folder (see `Invocation`), else the process's working directory.
     package static func currentDirectory() -> String {
+        if let directory = Invocation.current.directory { return directory }
         var buffer = [CChar](repeating: 0, count: 4096)
         guard getcwd(&buffer, buffer.count) != nil else { return "." }
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)

@@ -7,8 +7,11 @@ import PerfGateCore
 package struct Evaluator: Sendable {
     package var fetcher: Fetcher
 
-    package init(sources: [any MetricSource], concurrency: Int = 8, deadline: ContinuousClock.Instant? = nil, valueCap: ValueCap? = nil) {
-        fetcher = Fetcher(sources: sources, concurrency: concurrency, deadline: deadline, valueCap: valueCap)
+    package init(
+        sources: [any MetricSource], concurrency: Int = 8, deadline: ContinuousClock.Instant? = nil, valueCap: ValueCap? = nil,
+        redactor: Redactor = Redactor()
+    ) {
+        fetcher = Fetcher(sources: sources, concurrency: concurrency, deadline: deadline, valueCap: valueCap, redactor: redactor)
     }
 
     /// - Parameter comparison: the earlier runs that relative thresholds compare with.

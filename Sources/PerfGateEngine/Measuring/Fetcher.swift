@@ -13,8 +13,14 @@ package struct Fetcher: Sendable {
     package var deadlineMessage = "deadline exceeded: the run's deadline passed before this indicator was measured"
     /// The most values the run may have graded (nil: no bound); an answer past it is an error.
     package var valueCap: ValueCap?
+    /// The run's secrets, hidden in everything a source says.
+    package var redactor: Redactor
 
-    package init(sources: [any MetricSource], concurrency: Int = 8, deadline: ContinuousClock.Instant? = nil, valueCap: ValueCap? = nil) {
+    package init(
+        sources: [any MetricSource], concurrency: Int = 8, deadline: ContinuousClock.Instant? = nil, valueCap: ValueCap? = nil,
+        redactor: Redactor = Redactor()
+    ) {
+        self.redactor = redactor
         self.sources = Dictionary(sources.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.concurrency = max(1, concurrency)
         self.deadline = deadline
@@ -33,7 +39,6 @@ package struct Fetcher: Sendable {
     /// Every query's answer, in the order asked.
     package func fetch(_ requests: [Request], context: SourceContext) async -> [Fetched] {
         let outcomes = await answers(requests, context: context)
-        let redactor = Redactor.shared
         return zip(requests, outcomes).map { request, outcome in
             Fetched(outcome: outcome, resolved: sources[request.source]?.resolved(request.query, context: context).map(redactor.redact))
         }
@@ -88,7 +93,6 @@ package struct Fetcher: Sendable {
             return timer
         }
         var outcomes = [Result<SourceAnswer, SourceError>?](repeating: nil, count: requests.count)
-        let redactor = Redactor.shared
         for await event in events {
             guard let (index, outcome) = event else { break }  // the deadline
             if let valueCap, case .success(let answer) = outcome, !valueCap.take(answer.measurements.count) {

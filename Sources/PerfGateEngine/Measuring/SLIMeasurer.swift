@@ -8,8 +8,13 @@ package struct SLIMeasurer: Sendable {
     /// When measuring must be over (nil: no bound).
     package var deadline: ContinuousClock.Instant?
     package var valueCap: ValueCap?
+    package var redactor: Redactor
 
-    package init(source: any MetricSource, concurrency: Int = 8, deadline: ContinuousClock.Instant? = nil, valueCap: ValueCap? = nil) {
+    package init(
+        source: any MetricSource, concurrency: Int = 8, deadline: ContinuousClock.Instant? = nil, valueCap: ValueCap? = nil,
+        redactor: Redactor = Redactor()
+    ) {
+        self.redactor = redactor
         self.source = source
         self.concurrency = concurrency
         self.deadline = deadline
@@ -20,7 +25,7 @@ package struct SLIMeasurer: Sendable {
     package func measure(_ queries: [(name: String, query: Node)], context: SourceContext) async -> [String: SLIValue] {
         var filled = context
         filled.placeholdersFilled = true
-        let fetched = await Fetcher(sources: [source], concurrency: concurrency, deadline: deadline, valueCap: valueCap)
+        let fetched = await Fetcher(sources: [source], concurrency: concurrency, deadline: deadline, valueCap: valueCap, redactor: redactor)
             .fetch(queries.map { (source.name, $0.query) }, context: filled)
         var values: [String: SLIValue] = [:]
         for (query, answer) in zip(queries, fetched) {

@@ -11,8 +11,12 @@ package struct SeriesFetcher: Sendable {
     package var timeout: Double
     /// The run's deadline, which the timeout never passes.
     package var deadline: ContinuousClock.Instant?
+    package var redactor: Redactor
 
-    package init(sources: [any MetricSource], concurrency: Int, timeout: Double, deadline: ContinuousClock.Instant?) {
+    package init(
+        sources: [any MetricSource], concurrency: Int, timeout: Double, deadline: ContinuousClock.Instant?, redactor: Redactor = Redactor()
+    ) {
+        self.redactor = redactor
         self.sources = sources
         self.concurrency = concurrency
         self.timeout = timeout
@@ -40,7 +44,7 @@ package struct SeriesFetcher: Sendable {
         }
         guard !drawable.isEmpty else { return }
         let own = ContinuousClock.now + .milliseconds(CheckedNumber.clamped(timeout * 1000, to: 1...86_400_000))
-        var fetcher = Fetcher(sources: adapters, concurrency: concurrency, deadline: deadline.map { min($0, own) } ?? own)
+        var fetcher = Fetcher(sources: adapters, concurrency: concurrency, deadline: deadline.map { min($0, own) } ?? own, redactor: redactor)
         fetcher.deadlineMessage = "the range query did not finish within its \(NumberText.format(timeout)) s (--series-timeout) or the run's deadline"
         let fetched = await fetcher.fetch(drawable.map { ($0.source, $0.query) }, context: context)
         for (request, answer) in zip(drawable, fetched) {

@@ -26,10 +26,10 @@ struct CanaryEndToEndTests {
         objectives: {pass: 110, warning: 50}
         """
 
-    @Test func aSlowerCanaryIsHighAndALikeOnePasses() throws {
+    @Test func aSlowerCanaryIsHighAndALikeOnePasses() async throws {
         let folder = try Fixtures.temporaryFolder()
         try Fixtures.write(Self.spec, to: folder + "/perfspec.yaml")
-        let output = try PerfGateBinary.run(
+        let output = try await InProcess.run(
             [
                 "evaluate", "--spec", folder + "/perfspec.yaml", "--prometheus-url", try PrometheusServer.shared.get().url,
                 "--start", "2024-05-01T12:00:00Z", "--end", "2024-05-01T12:10:00Z", "--json", folder + "/r.json", "--junit", folder + "/r.xml",

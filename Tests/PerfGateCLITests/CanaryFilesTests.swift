@@ -19,7 +19,7 @@ import Testing
         return lines.joined(separator: "\n") + "\n"
     }
 
-    func run(allowedIncrease: Double?, canaryMean: Double, in folder: String) throws -> (PerfGateBinary.Output, Node) {
+    func run(allowedIncrease: Double?, canaryMean: Double, in folder: String) async throws -> (PerfGateBinary.Output, Node) {
         try Fixtures.write(Self.jtl(count: 5000, mean: 200, seed: 1), to: folder + "/stable.jtl")
         try Fixtures.write(Self.jtl(count: 5000, mean: canaryMean, seed: 2), to: folder + "/canary.jtl")
         let effect = allowedIncrease.map { ", effectSize: {allowedIncrease: \($0)}" } ?? ""
@@ -33,26 +33,26 @@ import Testing
                 grading: {type: Canary, metricScore: 1, direction: increase\(effect)}
             objectives: {pass: 1, warning: 0.5}
             """, to: folder + "/perfspec.yaml")
-        let output = try PerfGateBinary.run(["evaluate", "--spec", "perfspec.yaml", "--json", "r.json"], in: folder)
+        let output = try await InProcess.run(["evaluate", "--spec", "perfspec.yaml", "--json", "r.json"], in: folder)
         return (output, try JSONParser.parse(Fixtures.read(folder + "/r.json"))["indicatorResults"]!.items![0]["canary"]!)
     }
 
-    @Test func thousandsOfSamplesNeedTheEffectSize() throws {
+    @Test func thousandsOfSamplesNeedTheEffectSize() async throws {
         let folder = try Fixtures.temporaryFolder()
         // 3% slower: the interval excludes 0 and its band, so Kayenta's default (1.0) calls it High.
-        let (strict, judged) = try run(allowedIncrease: nil, canaryMean: 206, in: folder)
+        let (strict, judged) = try await run(allowedIncrease: nil, canaryMean: 206, in: folder)
         #expect(strict.status == 1 && judged["classification"]?.stringValue == "High", "\(judged)")
         #expect(judged["baseline"]?["count"]?.numberValue == 5000 && judged["canary"]?["count"]?.numberValue == 5000)
         #expect(judged["interval"]?["lower"]?.numberValue ?? 0 > 0)
         // allowedIncrease 1.1: 3% is within it; 30% is not.
-        let (tolerant, within) = try run(allowedIncrease: 1.1, canaryMean: 206, in: folder)
+        let (tolerant, within) = try await run(allowedIncrease: 1.1, canaryMean: 206, in: folder)
         #expect(tolerant.status == 0 && within["classification"]?.stringValue == "Pass", "\(within)")
         #expect(within["reason"]?.stringValue?.hasPrefix("within the allowed effect") == true)
-        let (_, worse) = try run(allowedIncrease: 1.1, canaryMean: 260, in: folder)
+        let (_, worse) = try await run(allowedIncrease: 1.1, canaryMean: 260, in: folder)
         #expect(worse["classification"]?.stringValue == "High")
     }
 
-    @Test func twoK6StreamsCompareTheirPoints() throws {
+    @Test func twoK6StreamsCompareTheirPoints() async throws {
         let folder = try Fixtures.temporaryFolder()
         func stream(_ values: [Double]) -> String {
             (["{\"type\":\"Metric\",\"data\":{\"type\":\"trend\",\"contains\":\"time\"},\"metric\":\"http_req_duration\"}"]
@@ -72,14 +72,14 @@ import Testing
                 grading: {type: Canary, metricScore: 1}
             objectives: {pass: 1, warning: 0.5}
             """, to: folder + "/perfspec.yaml")
-        let output = try PerfGateBinary.run(["evaluate", "--spec", "perfspec.yaml", "--json", "r.json"], in: folder)
+        let output = try await InProcess.run(["evaluate", "--spec", "perfspec.yaml", "--json", "r.json"], in: folder)
         let judged = try JSONParser.parse(Fixtures.read(folder + "/r.json"))["indicatorResults"]!.items![0]["canary"]!
         #expect(
             output.status == 1 && judged["classification"]?.stringValue == "High" && judged["canary"]?["count"]?.numberValue == 60, "\(output.stdout)"
         )
         // A k6 summary holds no samples: said so.
         try Fixtures.write(try Fixtures.read(Fixtures.packageRoot + "/Examples/k6/summary.json"), to: folder + "/canary.json")
-        let summary = try PerfGateBinary.run(["evaluate", "--spec", "perfspec.yaml"], in: folder)
+        let summary = try await InProcess.run(["evaluate", "--spec", "perfspec.yaml"], in: folder)
         #expect(summary.status == 2 && summary.stdout.contains("is a k6 summary, which holds no samples"), "\(summary.stdout)")
     }
 

@@ -39,15 +39,20 @@ struct ChartsEndToEndTests {
         var html: String
     }
 
-    func evaluate(_ spec: String, _ extra: [String]) throws -> Run {
+    /// - Parameter binary: run the binary rather than in-process, for a bound in wall-clock time.
+    func evaluate(_ spec: String, _ extra: [String], binary: Bool = false) async throws -> Run {
         let folder = try Fixtures.temporaryFolder()
         try Fixtures.write(spec, to: folder + "/perfspec.yaml")
-        let output = try PerfGateBinary.run(
+        let arguments =
             [
                 "evaluate", "--spec", folder + "/perfspec.yaml", "--prometheus-url", try PrometheusServer.shared.get().url,
                 "--dynatrace-url", FakeBackend.shared.url, "--json", folder + "/r.json", "--html", folder + "/r.html"
-            ] + Self.window + extra,
-            environment: ["DYNATRACE_API_TOKEN": FakeBackend.dynatraceToken], in: folder)
+            ] + Self.window + extra
+        let environment = ["DYNATRACE_API_TOKEN": FakeBackend.dynatraceToken]
+        let output =
+            binary
+            ? try await PerfGateBinary.run(arguments, environment: environment, in: folder)
+            : try await InProcess.run(arguments, environment: environment, in: folder)
         return Run(
             output: output, json: try? JSONParser.parse(Fixtures.read(folder + "/r.json")), html: (try? Fixtures.read(folder + "/r.html")) ?? "")
     }
@@ -60,9 +65,9 @@ struct ChartsEndToEndTests {
             + [json?["result"]?.stringValue ?? "", JSONWriter.write(json?["totalScore"] ?? .null)]
     }
 
-    @Test func seriesDrawCurvesAndNeverChangeAGrade() throws {
-        let plain = try evaluate(Self.spec(), [])
-        let drawn = try evaluate(Self.spec(), ["--series"])
+    @Test func seriesDrawCurvesAndNeverChangeAGrade() async throws {
+        let plain = try await evaluate(Self.spec(), [])
+        let drawn = try await evaluate(Self.spec(), ["--series"])
         #expect(drawn.output.status == plain.output.status)
         #expect(grades(drawn.json) == grades(plain.json) && !grades(plain.json).isEmpty)
         #expect(!plain.html.contains("<figure class=\"series\">"))
@@ -82,23 +87,23 @@ struct ChartsEndToEndTests {
         #expect(drawn.html.contains("no curve: the static source has no range query"))
     }
 
-    @Test func aSlowRangeQueryTimesOutAloneAndTheGradeStands() throws {
+    @Test func aSlowRangeQueryTimesOutAloneAndTheGradeStands() async throws {
         // The fake answers selectors starting with "slow" after 5 s: the graded query waits, the range query does not.
-        let plain = try evaluate(Self.spec(dynatraceSelector: "slow:x"), [])
+        let plain = try await evaluate(Self.spec(dynatraceSelector: "slow:x"), [])
         let started = Date()
-        let drawn = try evaluate(Self.spec(dynatraceSelector: "slow:x"), ["--series", "--series-timeout", "1"])
+        let drawn = try await evaluate(Self.spec(dynatraceSelector: "slow:x"), ["--series", "--series-timeout", "1"], binary: true)
         #expect(Date().timeIntervalSince(started) < 8.5)
         #expect(grades(drawn.json) == grades(plain.json))
         #expect(drawn.html.contains("no curve: the range query did not finish within its 1 s (--series-timeout) or the run&#39;s deadline"))
         #expect(drawn.html.contains("checkout_p95_seconds over the window"))
     }
 
-    @Test func aKeptnGateDrawsItsCriteriaTrendAndCurve() throws {
+    @Test func aKeptnGateDrawsItsCriteriaTrendAndCurve() async throws {
         let folder = try Fixtures.temporaryFolder()
         let history = folder + "/history.jsonl"
         try FileManager.default.copyItem(atPath: Fixtures.packageRoot + "/Examples/keptn/history.jsonl", toPath: history)
         let prometheus = try PrometheusServer.shared.get()
-        let output = try PerfGateBinary.run(
+        let output = try await InProcess.run(
             [
                 "evaluate", "--slo", Fixtures.packageRoot + "/Examples/keptn/slo.yaml", "--history", history, "--prometheus-url", prometheus.url,
                 "--html", folder + "/r.html", "--markdown", folder + "/r.md", "--series", "--summary-charts", "mermaid"

@@ -9,10 +9,10 @@ import Testing
     static let runCases = Conformance.cases("run-cases.jsonl")
 
     /// Writes the case's spec, evaluates it, and returns the exit status and the result JSON.
-    static func evaluate(_ spec: Node) throws -> (status: Int32, result: Node?, output: PerfGateBinary.Output) {
+    static func evaluate(_ spec: Node) async throws -> (status: Int32, result: Node?, output: PerfGateBinary.Output) {
         let folder = try Fixtures.temporaryFolder()
         try Fixtures.write(JSONWriter.write(spec), to: folder + "/perfspec.json")
-        let output = try PerfGateBinary.run(["evaluate", "--spec", folder + "/perfspec.json", "--json", folder + "/result.json"])
+        let output = try await InProcess.run(["evaluate", "--spec", folder + "/perfspec.json", "--json", folder + "/result.json"])
         let result = try? JSONParser.parse(Fixtures.read(folder + "/result.json"))
         return (output.status, result, output)
     }
@@ -23,9 +23,9 @@ import Testing
     @Test func bothSmokeCasesAreLoaded() { #expect(Self.smokeCases.count == 2) }
 
     @Test(arguments: smokeCases)
-    func runCase(_ testCase: Conformance.Case) throws {
+    func runCase(_ testCase: Conformance.Case) async throws {
         let node = testCase.node
-        let (status, result, output) = try Self.evaluate(node["spec"]!)
+        let (status, result, output) = try await Self.evaluate(node["spec"]!)
         if node["perfgate"]?.stringValue == "same as reference" {
             Conformance.expectMatches(result, node["reference"]!, status: status)
             return

@@ -5,9 +5,9 @@ import Testing
 @Suite struct EvaluateCommandTests {
     let examples = Fixtures.packageRoot + "/Examples"
 
-    @Test func theBundledExamplePasses() throws {
+    @Test func theBundledExamplePasses() async throws {
         for spec in ["perfspec.json", "perfspec.yaml"] {
-            let output = try PerfGateBinary.run(["evaluate", "--spec", examples + "/" + spec])
+            let output = try await InProcess.run(["evaluate", "--spec", examples + "/" + spec])
             #expect(output.status == 0, "\(output.stderr)")
             #expect(output.stdout.contains("total score 100 of 100"))
             #expect(output.stdout.hasSuffix("result: PASS\n"))
@@ -16,19 +16,19 @@ import Testing
         }
     }
 
-    @Test func aWarningPassesUnlessFailOnWarning() throws {
+    @Test func aWarningPassesUnlessFailOnWarning() async throws {
         let spec = examples + "/perfspec-warning.yaml"
-        let relaxed = try PerfGateBinary.run(["evaluate", "--spec", spec])
+        let relaxed = try await InProcess.run(["evaluate", "--spec", spec])
         #expect(relaxed.status == 0)
         #expect(relaxed.stdout.contains("WARN  checkout_p95_ms"))
         #expect(relaxed.stdout.contains("result: WARNING"))
-        let strict = try PerfGateBinary.run(["evaluate", "--spec", spec, "--fail-on", "warning"])
+        let strict = try await InProcess.run(["evaluate", "--spec", spec, "--fail-on", "warning"])
         #expect(strict.status == 1)
     }
 
-    @Test func writesEveryReport() throws {
+    @Test func writesEveryReport() async throws {
         let folder = try Fixtures.temporaryFolder()
-        let output = try PerfGateBinary.run([
+        let output = try await InProcess.run([
             "evaluate", "--spec", examples + "/perfspec.json", "--json", folder + "/out/result.json",
             "--junit", folder + "/out/junit.xml", "--markdown", folder + "/out/summary.md"
         ])
@@ -40,8 +40,8 @@ import Testing
         #expect(try Fixtures.read(folder + "/out/summary.md").hasPrefix("## ✅ perfgate: PASS, score 100 of 100"))
     }
 
-    @Test func jsonToStdoutMovesTheSummaryToStderr() throws {
-        let output = try PerfGateBinary.run(["evaluate", "--spec", examples + "/perfspec-warning.yaml", "--json", "-"])
+    @Test func jsonToStdoutMovesTheSummaryToStderr() async throws {
+        let output = try await InProcess.run(["evaluate", "--spec", examples + "/perfspec-warning.yaml", "--json", "-"])
         #expect(output.status == 0)
         let result = try JSONParser.parse(output.stdout)
         #expect(result["result"]?.stringValue == "warning")
@@ -49,7 +49,7 @@ import Testing
         #expect(output.stderr.contains("result: WARNING"))
     }
 
-    @Test func theWindowFiltersSamples() throws {
+    @Test func theWindowFiltersSamples() async throws {
         // The example JTL spans 12:00 to 12:10; a window of the first minute keeps a tenth of it.
         let folder = try Fixtures.temporaryFolder()
         let spec = """
@@ -57,8 +57,8 @@ import Testing
               "grading": {"type": "Threshold", "thresholds": {}, "metricScore": 1}}], "objectives": {"pass": 1, "warning": 0}}
             """
         try Fixtures.write(spec, to: folder + "/perfspec.json")
-        let all = try PerfGateBinary.run(["evaluate", "--spec", folder + "/perfspec.json", "--json", "-"])
-        let minute = try PerfGateBinary.run([
+        let all = try await InProcess.run(["evaluate", "--spec", folder + "/perfspec.json", "--json", "-"])
+        let minute = try await InProcess.run([
             "evaluate", "--spec", folder + "/perfspec.json", "--json", "-",
             "--start", "2024-05-01T12:00:00Z", "--end", "1714564860"
         ])
@@ -72,21 +72,21 @@ import Testing
         #expect(minute.stderr.contains("window: 2024-05-01T12:00:00Z to 2024-05-01T12:01:00Z (1m 0s)"))
     }
 
-    @Test func resultsOverrideTheSpecsFiles() throws {
+    @Test func resultsOverrideTheSpecsFiles() async throws {
         let folder = try Fixtures.temporaryFolder()
         let spec = """
             {"indicators": [{"id": "n", "source": "jmeter", "query": {"file": "elsewhere.jtl", "stat": "count", "label": "checkout"},
               "grading": {"type": "Threshold", "thresholds": {}, "metricScore": 1}}], "objectives": {"pass": 1, "warning": 0}}
             """
         try Fixtures.write(spec, to: folder + "/perfspec")  // no extension: sniffed as JSON
-        let missing = try PerfGateBinary.run(["evaluate", "--spec", folder + "/perfspec"])
+        let missing = try await InProcess.run(["evaluate", "--spec", folder + "/perfspec"])
         #expect(missing.status == 2)
         #expect(missing.stdout.contains("cannot read \(folder)/elsewhere.jtl: no such file or directory"))
-        let overridden = try PerfGateBinary.run(["evaluate", "--spec", folder + "/perfspec", "--results", "jmeter=\(examples)/jmeter/results.jtl"])
+        let overridden = try await InProcess.run(["evaluate", "--spec", folder + "/perfspec", "--results", "jmeter=\(examples)/jmeter/results.jtl"])
         #expect(overridden.status == 0, "\(overridden.stdout)")
     }
 
-    @Test func anInvalidSpecExits65WithEveryProblem() throws {
+    @Test func anInvalidSpecExits65WithEveryProblem() async throws {
         let folder = try Fixtures.temporaryFolder()
         try Fixtures.write(
             """
@@ -97,7 +97,7 @@ import Testing
                 grading: {type: Threshold, thresholds: {}}
             objectives: {pass: 1}
             """, to: folder + "/bad.yaml")
-        let output = try PerfGateBinary.run(["evaluate", "--spec", folder + "/bad.yaml"])
+        let output = try await InProcess.run(["evaluate", "--spec", folder + "/bad.yaml"])
         #expect(output.status == 65)
         #expect(output.stdout.isEmpty)
         #expect(
@@ -111,15 +111,15 @@ import Testing
                 """)
     }
 
-    @Test func unreadableAndMalformedSpecsExit65() throws {
-        let missing = try PerfGateBinary.run(["evaluate", "--spec", "/nonexistent/perfspec.json"])
+    @Test func unreadableAndMalformedSpecsExit65() async throws {
+        let missing = try await InProcess.run(["evaluate", "--spec", "/nonexistent/perfspec.json"])
         #expect(missing.status == 65)
         #expect(
             missing.stderr == "perfgate: cannot read the spec: /nonexistent/perfspec.json: no such file or directory\n"
                 + "perfgate: invalid spec or input (exit 65): the spec or its input is invalid (see the messages above)\n")
         let folder = try Fixtures.temporaryFolder()
         try Fixtures.write("{\"indicators\": [1,, 2]}", to: folder + "/broken.json")
-        let broken = try PerfGateBinary.run(["evaluate", "--spec", folder + "/broken.json"])
+        let broken = try await InProcess.run(["evaluate", "--spec", folder + "/broken.json"])
         #expect(broken.status == 65)
         #expect(
             broken.stderr == "\(folder)/broken.json:1:19: error: unexpected ',', expected a value\n"
@@ -141,14 +141,14 @@ import Testing
         ["evaluate", "--spec", "x.json", "--bogus"],
         ["frobnicate"]
     ])
-    func usageErrorsExit64WithHelp(_ arguments: [String]) throws {
-        let output = try PerfGateBinary.run(arguments)
+    func usageErrorsExit64WithHelp(_ arguments: [String]) async throws {
+        let output = try await InProcess.run(arguments)
         #expect(output.status == 64, "\(output.stderr)")
         #expect(output.stderr.contains("Usage: perfgate"))
         #expect(output.stdout.isEmpty)
     }
 
-    @Test func anUnmeasurableIndicatorExits2AndStillWritesReports() throws {
+    @Test func anUnmeasurableIndicatorExits2AndStillWritesReports() async throws {
         let folder = try Fixtures.temporaryFolder()
         try Fixtures.write(
             """
@@ -157,7 +157,8 @@ import Testing
                {"id": "up", "source": "static", "query": 3, "grading": {"type": "Threshold", "thresholds": {"upperSevere": 2}, "metricScore": 1}}],
              "objectives": {"pass": 1, "warning": 0}}
             """, to: folder + "/spec.json")
-        let output = try PerfGateBinary.run(["evaluate", "--spec", folder + "/spec.json", "--json", folder + "/r.json", "--junit", folder + "/r.xml"])
+        let output = try await InProcess.run(["evaluate", "--spec", folder + "/spec.json", "--json", folder + "/r.json", "--junit", folder + "/r.xml"]
+        )
         #expect(output.status == 2)
         #expect(output.stdout.contains("ERROR down"))
         #expect(output.stdout.contains("error: backend down"))
@@ -166,10 +167,10 @@ import Testing
         #expect(try Fixtures.read(folder + "/r.xml").contains(#"<error message="backend down""#))
     }
 
-    @Test func colourOnlyWhenAsked() throws {
-        let plain = try PerfGateBinary.run(["evaluate", "--spec", examples + "/perfspec.json"])
+    @Test func colourOnlyWhenAsked() async throws {
+        let plain = try await InProcess.run(["evaluate", "--spec", examples + "/perfspec.json"])
         #expect(!plain.stdout.contains("\u{1B}["))
-        let colored = try PerfGateBinary.run(["evaluate", "--spec", examples + "/perfspec.json", "--color", "always"])
+        let colored = try await InProcess.run(["evaluate", "--spec", examples + "/perfspec.json", "--color", "always"])
         #expect(colored.stdout.contains("\u{1B}[1;32mPASS"))
     }
 }

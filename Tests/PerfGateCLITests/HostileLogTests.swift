@@ -74,13 +74,13 @@ import Testing
     }
 
     @Test(arguments: ["github", "azure", "jenkins", "none"])
-    func noHostilePathOrTextForgesACommand(_ platform: String) throws {
+    func noHostilePathOrTextForgesACommand(_ platform: String) async throws {
         var runs = 0
         for hostile in Self.folderNames {
             let root = try Fixtures.temporaryFolder()
             for file in [".gh-output", ".gh-env", ".gh-summary"] { try Fixtures.write("", to: root + "/" + file) }
             for arguments in try Self.scenarios(root, hostile) {
-                let output = try PerfGateBinary.run(arguments, environment: Self.platforms[platform]!(root), in: root, timeLimit: 60)
+                let output = try await InProcess.run(arguments, environment: Self.platforms[platform]!(root), in: root)
                 #expect(!output.timedOut)
                 #expect([0, 1, 2, 64, 65].contains(output.status), "\(arguments): exit \(output.status)")
                 let forged = AgentRules.forged(output.lines, platform: platform)
@@ -102,14 +102,14 @@ import Testing
 
     /// The line-level rule holds for the terminal report too: labels that start a line after the
     /// report's own indentation.
-    @Test func aReportOnStdoutIsNeutralized() throws {
+    @Test func aReportOnStdoutIsNeutralized() async throws {
         let folder = try Fixtures.temporaryFolder()
         // A bare CR ends a line for the agents' ReadLine as LF does.
         let spec =
             #"{"indicators": [{"id": "::error::x", "source": "static", "query": [{"key": "   ::warning::y", "value": 50}, {"key": "a\r::error::z\r##vso[task.complete result=Failed]", "value": 50}], "grading": {"type": "Threshold", "thresholds": {"upperSevere": 10}, "metricScore": 1}}, {"id": "e\r::error::m", "source": "static", "query": {"error": "x\r::error::y"}, "grading": {"type": "Threshold", "thresholds": {}, "metricScore": 1}}], "objectives": {"pass": 1, "warning": 1}}"#
         try Fixtures.write(spec, to: folder + "/perfspec.json")
         for report in [["--json", "-"], ["--junit", "-"], ["--markdown", "-"], []] {
-            let output = try PerfGateBinary.run(["evaluate", "--spec", "perfspec.json", "--ci", "none"] + report, in: folder)
+            let output = try await InProcess.run(["evaluate", "--spec", "perfspec.json", "--ci", "none"] + report, in: folder)
             #expect(output.status == 2)
             #expect(AgentRules.forged(output.lines, platform: "none").isEmpty, "\(report): \(AgentRules.forged(output.lines, platform: "none"))")
         }

@@ -43,7 +43,7 @@ import Testing
     }
 
     @Test(arguments: ["github", "azure", "jenkins", "gitlab", "none"])
-    func hostileTextStaysText(_ platform: String) throws {
+    func hostileTextStaysText(_ platform: String) async throws {
         let folder = try Fixtures.temporaryFolder()
         try Fixtures.write(Self.spec(FakeBackend.shared), to: folder + "/perfspec.json")
         for file in ["output", "env", "summary"] { try Fixtures.write("", to: folder + "/gh-" + file) }
@@ -70,7 +70,7 @@ import Testing
             ).line()
         }
         try Fixtures.write(history.joined(separator: "\n") + "\n", to: folder + "/h.jsonl")
-        let output = try PerfGateBinary.run(
+        let output = try await InProcess.run(
             [
                 "evaluate", "--start", "now-1m", "--json", folder + "/r.json", "--junit", folder + "/r.xml", "--markdown", folder + "/r.md",
                 "--html", folder + "/r.html", "--history", folder + "/h.jsonl", "--summary-charts", "mermaid"

@@ -18,14 +18,14 @@ struct KeptnQualityGateTests {
     }
 
     /// Runs in a fresh folder with reports in it; `files` are written there first.
-    func evaluate(_ arguments: [String], files: [String: String] = [:], environment: [String: String] = [:]) throws -> Run {
+    func evaluate(_ arguments: [String], files: [String: String] = [:], environment: [String: String] = [:]) async throws -> Run {
         let folder = try Fixtures.temporaryFolder()
         for (name, text) in files {
             try FileManager.default.createDirectory(atPath: folder + "/" + Path.directory(of: name), withIntermediateDirectories: true)
             try Fixtures.write(text, to: folder + "/" + name)
         }
         let prometheus = try PrometheusServer.shared.get()
-        let output = try PerfGateBinary.run(
+        let output = try await InProcess.run(
             [
                 "evaluate", "--prometheus-url", prometheus.url, "--json", folder + "/r.json", "--markdown", folder + "/r.md", "--junit",
                 folder + "/r.xml"
@@ -35,11 +35,11 @@ struct KeptnQualityGateTests {
         return Run(output: output, json: json, markdown: (try? Fixtures.read(folder + "/r.md")) ?? "", folder: folder)
     }
 
-    @Test func theExampleGivesTheReferenceResultWithThreeEarlierRuns() throws {
+    @Test func theExampleGivesTheReferenceResultWithThreeEarlierRuns() async throws {
         let folder = try Fixtures.temporaryFolder()
         let history = folder + "/history.jsonl"
         try FileManager.default.copyItem(atPath: Self.example + "/history.jsonl", toPath: history)
-        let run = try evaluate(["--slo", Self.example + "/slo.yaml", "--history", history] + Self.window)
+        let run = try await evaluate(["--slo", Self.example + "/slo.yaml", "--history", history] + Self.window)
         #expect(run.output.status == 0, "\(run.output.stderr)")
         // include_result_with_score: pass keeps the runs of 04-30 15:20 and 04-29 (the 04-30 09:41 run failed).
         #expect(
@@ -78,8 +78,8 @@ struct KeptnQualityGateTests {
         #expect(try Fixtures.read(Self.example + "/history.jsonl").split(separator: "\n").count == 3)
     }
 
-    @Test func theJUnitReportValidatesAndFailsTheFailedObjectives() throws {
-        let run = try evaluate(
+    @Test func theJUnitReportValidatesAndFailsTheFailedObjectives() async throws {
+        let run = try await evaluate(
             ["--slo", "slo.yaml", "--var", "SERVICE=checkout"] + Self.window,
             files: [
                 "slo.yaml":
@@ -97,8 +97,8 @@ struct KeptnQualityGateTests {
         try Shared.expectValidJUnit(run.folder + "/r.xml")
     }
 
-    @Test func anSLIMustReturnExactlyOneValue() throws {
-        let run = try evaluate(
+    @Test func anSLIMustReturnExactlyOneValue() async throws {
+        let run = try await evaluate(
             ["--slo", "slo.yaml"] + Self.window,
             files: [
                 "slo.yaml":
@@ -113,8 +113,8 @@ struct KeptnQualityGateTests {
         #expect(run.markdown.contains("### SLIs without a value"))
     }
 
-    @Test func whenEverySLIFailsTheProviderFailsTheGate() throws {
-        let run = try evaluate(
+    @Test func whenEverySLIFailsTheProviderFailsTheGate() async throws {
+        let run = try await evaluate(
             ["--slo", "slo.yaml"] + Self.window,
             files: [
                 "slo.yaml": "objectives:\n  - {sli: none}\ntotal_score: {pass: '90%'}\n",
@@ -125,8 +125,8 @@ struct KeptnQualityGateTests {
         #expect(run.json?["message"]?.stringValue == "perfgate failed because SLI failed with message none: query did not return any values")
     }
 
-    @Test func problemsWithTheGateExit65WithFileAndLine() throws {
-        let run = try evaluate(
+    @Test func problemsWithTheGateExit65WithFileAndLine() async throws {
+        let run = try await evaluate(
             ["--slo", "slo.yaml"] + Self.window,
             files: [
                 "slo.yaml":
@@ -141,28 +141,28 @@ struct KeptnQualityGateTests {
         #expect(
             run.output.stderr.contains(
                 "slo.yaml:3:11: error: objectives[1].sli: SLI definition for 'rtt' was not found in sli.yaml (did you mean 'rt'?)"))
-        let noSLI = try evaluate(["--slo", "slo.yaml"] + Self.window, files: ["slo.yaml": "objectives: []\ntotal_score: {pass: '90%'}\n"])
+        let noSLI = try await evaluate(["--slo", "slo.yaml"] + Self.window, files: ["slo.yaml": "objectives: []\ntotal_score: {pass: '90%'}\n"])
         #expect(noSLI.output.status == 65 && noSLI.output.stderr.contains("no sli.yaml beside slo.yaml"))
     }
 
-    @Test func aQualityGateNeedsAWindowOfAMinute() throws {
+    @Test func aQualityGateNeedsAWindowOfAMinute() async throws {
         // Lighthouse's timeframe rules (§3.8): no timeframe is an error, and so is one under a minute.
         let files = ["slo.yaml": "objectives: []\ntotal_score: {pass: '90%'}\n", "sli.yaml": "indicators: {a: b}\n"]
-        let none = try evaluate(["--slo", "slo.yaml"], files: files)
+        let none = try await evaluate(["--slo", "slo.yaml"], files: files)
         #expect(none.output.status == 64 && none.output.stderr.contains("a Keptn quality gate needs the evaluation's window"))
-        let short = try evaluate(["--slo", "slo.yaml", "--start", "2024-05-01T12:00:00Z", "--end", "2024-05-01T12:00:30Z"], files: files)
+        let short = try await evaluate(["--slo", "slo.yaml", "--start", "2024-05-01T12:00:00Z", "--end", "2024-05-01T12:00:30Z"], files: files)
         #expect(short.output.status == 64 && short.output.stderr.contains("at least 1 minute"))
         // --start/--end win over PERFGATE_START/PERFGATE_END (the evaluation over the test's times).
-        let flags = try evaluate(["--slo", "slo.yaml"] + Self.window, files: files, environment: ["PERFGATE_START": "2020-01-01T00:00:00Z"])
+        let flags = try await evaluate(["--slo", "slo.yaml"] + Self.window, files: files, environment: ["PERFGATE_START": "2020-01-01T00:00:00Z"])
         #expect(flags.json?["window"]?["start"]?.stringValue == "2024-05-01T12:00:00Z")
         // A timeframe alone ends now: --start now-10m.
-        let timeframe = try evaluate(["--slo", "slo.yaml", "--start", "now-10m"], files: files)
+        let timeframe = try await evaluate(["--slo", "slo.yaml", "--start", "now-10m"], files: files)
         #expect(timeframe.json?["window"]?["durationSeconds"]?.numberValue == 600)
         #expect(timeframe.json?["message"]?.stringValue == "perfgate failed because no SLO objective was provided")
     }
 
-    @Test func anUnreachablePrometheusIsAnError() throws {
-        let run = try evaluate(
+    @Test func anUnreachablePrometheusIsAnError() async throws {
+        let run = try await evaluate(
             ["--slo", "slo.yaml", "--prometheus-url", "http://127.0.0.1:9", "--attempts", "1"] + Self.window,
             files: [
                 "slo.yaml": "objectives:\n  - {sli: rt, pass: [{criteria: ['<1']}]}\ntotal_score: {pass: '90%'}\n",
@@ -172,8 +172,8 @@ struct KeptnQualityGateTests {
         #expect(run.json?["indicatorResults"]?.items?.first?["error"]?.stringValue?.contains("prometheus") == true)
     }
 
-    @Test func aFolderIsSearchedAndDynatraceAnswersSLIs() throws {
-        let run = try evaluate(
+    @Test func aFolderIsSearchedAndDynatraceAnswersSLIs() async throws {
+        let run = try await evaluate(
             ["--spec", ".", "--dynatrace-url", FakeBackend.shared.url, "--var", "SERVICE=checkout"] + Self.window,
             files: [
                 "gate/slo.yaml": "objectives:\n  - {sli: rt, pass: [{criteria: ['<=250']}]}\ntotal_score: {pass: '90%'}\n",
@@ -184,7 +184,7 @@ struct KeptnQualityGateTests {
         #expect(run.output.stderr.contains("with ./gate/dynatrace/sli.yaml (dynatrace)"))
         #expect(run.json?["indicatorResults"]?.items?.first?["value"]?["value"]?.numberValue == 212.5)
         #expect(!run.output.stdout.contains(FakeBackend.dynatraceToken) && !run.output.stderr.contains(FakeBackend.dynatraceToken))
-        let unsupported = try evaluate(
+        let unsupported = try await evaluate(
             ["--slo", "slo.yaml", "--sli-provider", "dynatrace"] + Self.window,
             files: [
                 "slo.yaml": "objectives:\n  - {sli: rt, pass: [{criteria: ['<=250']}]}\ntotal_score: {pass: '90%'}\n",
@@ -194,7 +194,7 @@ struct KeptnQualityGateTests {
         #expect(unsupported.output.stderr.contains("the SLI form 'USQL;' is not supported"))
     }
 
-    @Test func perfSpecRelativeThresholdsCompareWithTheHistory() throws {
+    @Test func perfSpecRelativeThresholdsCompareWithTheHistory() async throws {
         let spec = """
             indicators:
               - id: p95_ms
@@ -211,7 +211,7 @@ struct KeptnQualityGateTests {
                 time: 1_714_500_000, window: nil, specKind: "perfspec", specPath: nil, specDigest: nil, context: [:], result: .pass, score: 10,
                 values: [.init(id: "p95_ms", key: "{}", value: 180, status: "pass", success: true)]
             ).line() + "\n", to: history)
-        let run = try evaluate(["--spec", "perfspec.yaml", "--history", history] + Self.window, files: ["perfspec.yaml": spec])
+        let run = try await evaluate(["--spec", "perfspec.yaml", "--history", history] + Self.window, files: ["perfspec.yaml": spec])
         // 200 against 180: +5% is 189 (breached), +20% is 216.
         #expect(run.output.status == 0, "\(run.output.stderr)")
         #expect(run.json?["result"]?.stringValue == "warning")
@@ -221,7 +221,7 @@ struct KeptnQualityGateTests {
         #expect(run.markdown.contains("compared 180 → warn \\>= 189, severe \\>= 216"))
         #expect(try HistoryFile.load(history).records.count == 2)
         // Without --history the relative limits are reported as not applying.
-        let alone = try evaluate(["--spec", "perfspec.yaml"] + Self.window, files: ["perfspec.yaml": spec])
+        let alone = try await evaluate(["--spec", "perfspec.yaml"] + Self.window, files: ["perfspec.yaml": spec])
         #expect(alone.output.status == 0 && alone.output.stderr.contains("need --history"))
     }
 }

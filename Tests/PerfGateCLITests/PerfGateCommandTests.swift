@@ -3,20 +3,20 @@ import PerfGateTestSupport
 import Testing
 
 @Suite struct PerfGateCommandTests {
-    @Test func printsItsVersion() throws {
-        let output = try PerfGateBinary.run(["--version"])
+    @Test func printsItsVersion() async throws {
+        let output = try await InProcess.run(["--version"])
         #expect(output.status == 0)
         #expect(output.stdout == PerfGateVersion.current + "\n")
     }
 
-    @Test func helpShowsExamplesAndExitCodes() throws {
+    @Test func helpShowsExamplesAndExitCodes() async throws {
         for command in ["evaluate", "validate"] {
-            let output = try PerfGateBinary.run(["help", command])
+            let output = try await InProcess.run(["help", command])
             #expect(output.status == 0)
             #expect(output.stdout.contains("Examples:"))
             #expect(output.stdout.contains("perfgate \(command) --spec"))
         }
-        let root = try PerfGateBinary.run(["--help"])
+        let root = try await InProcess.run(["--help"])
         #expect(root.stdout.contains("64 usage error, 65 invalid spec or input"))
     }
 }

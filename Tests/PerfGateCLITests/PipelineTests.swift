@@ -61,7 +61,13 @@ enum FileSystemCheck {
             self.environment = environment
         }
 
-        func run(_ arguments: [String]) throws -> PerfGateBinary.Output {
+        func run(_ arguments: [String]) async throws -> PerfGateBinary.Output {
+            try await InProcess.run(arguments, environment: environment, in: root)
+        }
+
+        /// The binary, for a test whose bounds are wall-clock time: a process of its own is not
+        /// slowed by the other tests' work in this process.
+        func runBinary(_ arguments: [String]) throws -> PerfGateBinary.Output {
             try PerfGateBinary.run(arguments, environment: environment, in: root)
         }
 
@@ -77,11 +83,11 @@ enum FileSystemCheck {
 
         /// mark start, load, mark stop, evaluate: the four steps of the release pipeline. Then the
         /// token: in no output (but the mask command) and in no file of the workspace.
-        func releasePipeline() throws -> (start: PerfGateBinary.Output, stop: PerfGateBinary.Output, evaluate: PerfGateBinary.Output) {
-            let start = try run(["mark", "start"])
+        func releasePipeline() async throws -> (start: PerfGateBinary.Output, stop: PerfGateBinary.Output, evaluate: PerfGateBinary.Output) {
+            let start = try await run(["mark", "start"])
             try loadTest()
-            let stop = try run(["mark", "stop"])
-            let evaluate = try run(["evaluate"])
+            let stop = try await run(["mark", "stop"])
+            let evaluate = try await run(["evaluate"])
             let masks = ["::add-mask::" + PipelineTests.token + "\n", "##vso[task.setsecret]" + PipelineTests.token + "\n"]
             var outputs = [start, stop, evaluate].map { $0.stdout + $0.stderr }.joined()
             for mask in masks { outputs = outputs.replacingOccurrences(of: mask, with: "") }
@@ -122,9 +128,9 @@ enum FileSystemCheck {
         return values
     }
 
-    @Test func gitHubActions() throws {
+    @Test func gitHubActions() async throws {
         let workspace = try Workspace(platform: "github")
-        let (start, stop, evaluate) = try workspace.releasePipeline()
+        let (start, stop, evaluate) = try await workspace.releasePipeline()
         #expect(start.status == 0 && stop.status == 0)
         let environment = Self.fileCommands(try workspace.read(".runner/env"))
         #expect(environment["PERFGATE_START"] == start.stdout.trimmingCharacters(in: .newlines))
@@ -152,14 +158,14 @@ enum FileSystemCheck {
         #expect(summary.hasPrefix("## ⚠️ perfgate: WARNING, score 75 of 100"))
         #expect(!summary.contains("##vso[") && !summary.contains("\n::"))
 
-        let validate = try workspace.run(["validate"])
+        let validate = try await workspace.run(["validate"])
         #expect(validate.status == 0)
         #expect(Self.fileCommands(try workspace.read(".runner/output"))["spec"] == "artifacts/drop/checkout.perfspec.yaml")
     }
 
-    @Test func azurePipelines() throws {
+    @Test func azurePipelines() async throws {
         let workspace = try Workspace(platform: "azure")
-        let (start, _, evaluate) = try workspace.releasePipeline()
+        let (start, _, evaluate) = try await workspace.releasePipeline()
         let stamp = start.stdout.split(separator: "\n").last.map(String.init) ?? ""
         #expect(start.stdout.contains("##vso[task.setvariable variable=PERFGATE_START]\(stamp)\n"))
         #expect(start.stdout.contains("##vso[task.setvariable variable=PERFGATE_START;isOutput=true]\(stamp)\n"))
@@ -198,14 +204,14 @@ enum FileSystemCheck {
         let issue = out.split(separator: "\n").first { $0.hasPrefix("##vso[task.logissue") } ?? ""
         #expect(issue.contains("%AZP25") && !issue.dropFirst(6).contains("##vso["))
 
-        let validate = try workspace.run(["validate", "--artifact-name", "checkout-spec"])
+        let validate = try await workspace.run(["validate", "--artifact-name", "checkout-spec"])
         #expect(
             validate.stdout.contains("##vso[artifact.upload artifactname=checkout-spec]\(workspace.root)/artifacts/drop/checkout.perfspec.yaml\n"))
     }
 
-    @Test func jenkins() throws {
+    @Test func jenkins() async throws {
         let workspace = try Workspace(platform: "jenkins")
-        let (_, _, evaluate) = try workspace.releasePipeline()
+        let (_, _, evaluate) = try await workspace.releasePipeline()
         #expect(evaluate.status == 0, "\(evaluate.stderr)")
         Self.expectOnlyOurCommands(evaluate.stdout + evaluate.stderr, allowed: [])
         let properties = try workspace.read(".perfgate/perfgate.properties")
@@ -217,9 +223,9 @@ enum FileSystemCheck {
 
     /// Rendering does not depend on the platform: one end-to-end run checks the schema with
     /// hostile bytes from a real file (the renderer's own schema test is in the Reports suite).
-    @Test func theJUnitReportValidatesWithHostileText() throws {
+    @Test func theJUnitReportValidatesWithHostileText() async throws {
         let workspace = try Workspace(platform: "github")
-        _ = try workspace.releasePipeline()
+        _ = try await workspace.releasePipeline()
         // A label with markup, a CDATA end, a control character and bytes that are not UTF-8.
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: workspace.root + "/artifacts/drop/results.jtl"))
         try handle.seekToEnd()
@@ -227,41 +233,41 @@ enum FileSystemCheck {
         try handle.write(contentsOf: Data("\(now),950,\"<b>&]]>\u{01}".utf8) + Data([0xFF, 0xFE, 0xC3]) + Data("\",200,OK,t,text,true,,10\n".utf8))
         try handle.close()
         let junit = workspace.root + "/junit.xml"
-        let evaluate = try workspace.run(["evaluate", "--junit", junit, "--markdown", workspace.root + "/summary.md", "--start", "now-1m"])
+        let evaluate = try await workspace.run(["evaluate", "--junit", junit, "--markdown", workspace.root + "/summary.md", "--start", "now-1m"])
         #expect(evaluate.status == 0)
         #expect(try workspace.read("junit.xml").contains("&lt;b&gt;&amp;]]&gt;"))
         try Shared.expectValidJUnit(junit)
         #expect(try workspace.read("summary.md").contains("| `static #\u{266F}vso[task.complete result=Succeeded]\\n::error::x` |"))
     }
 
-    @Test func specDiscoveryExplainsNoneAndSeveral() throws {
+    @Test func specDiscoveryExplainsNoneAndSeveral() async throws {
         let workspace = try Workspace(platform: "github")
         let empty = try Fixtures.temporaryFolder()
-        let none = try PerfGateBinary.run(["validate"], environment: ["GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": empty], in: empty)
+        let none = try await InProcess.run(["validate"], environment: ["GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": empty], in: empty)
         #expect(none.status == 65)
         #expect(none.stderr.contains("no spec found") && none.stderr.contains("  \(empty)"))
         try Fixtures.write("{}", to: workspace.root + "/perfspec.json")
-        let several = try workspace.run(["validate"])
+        let several = try await workspace.run(["validate"])
         #expect(several.status == 65)
         #expect(several.stderr.contains("2 specs found; pick one with --spec PATH"))
         #expect(several.stderr.contains("  \(workspace.root)/perfspec.json\n"))
-        #expect(try workspace.run(["validate", "--spec", workspace.root + "/artifacts"]).status == 0)
-        #expect(try workspace.run(["validate", "--spec", workspace.root + "/artifacts/*/*.perfspec.yaml"]).status == 0)
-        #expect(try workspace.run(["validate"]).status == 65)
+        #expect(try await workspace.run(["validate", "--spec", workspace.root + "/artifacts"]).status == 0)
+        #expect(try await workspace.run(["validate", "--spec", workspace.root + "/artifacts/*/*.perfspec.yaml"]).status == 0)
+        #expect(try await workspace.run(["validate"]).status == 65)
         var environment = workspace.environment
         environment["PERFGATE_SPEC"] = workspace.root + "/artifacts/drop"
-        #expect(try PerfGateBinary.run(["validate"], environment: environment, in: workspace.root).status == 0)
+        #expect(try await InProcess.run(["validate"], environment: environment, in: workspace.root).status == 0)
     }
 
     @Test func theWindowComesFromFlagsThenEnvironmentThenFile() throws {
         let workspace = try Workspace(platform: "none")
-        _ = try workspace.run(["mark", "start", "--at", "now-20m"])
-        _ = try workspace.run(["mark", "stop", "--at", "now-10m"])
+        _ = try workspace.runBinary(["mark", "start", "--at", "now-20m"])
+        _ = try workspace.runBinary(["mark", "stop", "--at", "now-10m"])
         let spec = ["--spec", workspace.root + "/artifacts/drop/checkout.perfspec.yaml", "--json", "-"]
         func window(_ output: PerfGateBinary.Output) throws -> Double? {
             try JSONParser.parse(output.stdout)["window"]?["durationSeconds"]?.numberValue
         }
-        let fromFile = try workspace.run(["evaluate"] + spec)
+        let fromFile = try workspace.runBinary(["evaluate"] + spec)
         #expect(try window(fromFile).map { abs($0 - 600) < 2 } == true)
         var environment = workspace.environment
         environment["PERFGATE_START"] = "now-5m"
@@ -275,17 +281,17 @@ enum FileSystemCheck {
         let reversed = try PerfGateBinary.run(["evaluate"] + spec, environment: environment, in: workspace.root)
         #expect(reversed.status == 64)
         #expect(reversed.stderr.contains("perfgate: error: the window ends"))
-        let short = try workspace.run(["evaluate", "--start", "now", "--end", "now"] + spec)
+        let short = try workspace.runBinary(["evaluate", "--start", "now", "--end", "now"] + spec)
         #expect(short.stderr.contains("warning: the window is shorter than 1 second"))
     }
 
-    @Test func markStopWithoutStartWarnsAndRecords() throws {
+    @Test func markStopWithoutStartWarnsAndRecords() async throws {
         let workspace = try Workspace(platform: "none")
-        let stop = try workspace.run(["mark", "stop", "--window-file", "out/w.json"])
+        let stop = try await workspace.run(["mark", "stop", "--window-file", "out/w.json"])
         #expect(stop.status == 0)
         #expect(stop.stderr.contains("warning: no 'perfgate mark start' recorded"))
         #expect(try JSONParser.parse(workspace.read("out/w.json"))["end"]?.stringValue == stop.stdout.trimmingCharacters(in: .newlines))
-        let evaluate = try workspace.run(["evaluate", "--window-file", "out/w.json", "--spec", "artifacts/drop"])
+        let evaluate = try await workspace.run(["evaluate", "--window-file", "out/w.json", "--spec", "artifacts/drop"])
         #expect(evaluate.status == 64)
         #expect(evaluate.stderr.contains("has no start: run 'perfgate mark start' before the load test"))
     }
@@ -293,23 +299,23 @@ enum FileSystemCheck {
 
 /// Two pipelines on one self-hosted agent, sharing a workspace, each keep their own window.
 @Suite struct SharedWorkspaceTests {
-    @Test func concurrentRunsKeepSeparateWindows() throws {
+    @Test func concurrentRunsKeepSeparateWindows() async throws {
         let workspace = try Fixtures.temporaryFolder()
-        func run(_ id: String, _ arguments: [String]) throws -> PerfGateBinary.Output {
-            try PerfGateBinary.run(
+        func run(_ id: String, _ arguments: [String]) async throws -> PerfGateBinary.Output {
+            try await InProcess.run(
                 arguments,
                 environment: [
                     "GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": workspace, "GITHUB_RUN_ID": id,
                     "GITHUB_RUN_ATTEMPT": "1"
                 ], in: workspace)
         }
-        _ = try run("101", ["mark", "start", "--at", "2024-05-01T12:00:00Z"])
-        _ = try run("202", ["mark", "start", "--at", "2024-05-01T12:05:00Z"])
-        _ = try run("101", ["mark", "stop", "--at", "2024-05-01T12:10:00Z"])
-        _ = try run("202", ["mark", "stop", "--at", "2024-05-01T12:20:00Z"])
+        _ = try await run("101", ["mark", "start", "--at", "2024-05-01T12:00:00Z"])
+        _ = try await run("202", ["mark", "start", "--at", "2024-05-01T12:05:00Z"])
+        _ = try await run("101", ["mark", "stop", "--at", "2024-05-01T12:10:00Z"])
+        _ = try await run("202", ["mark", "stop", "--at", "2024-05-01T12:20:00Z"])
         try Fixtures.write("{\"indicators\": [], \"objectives\": {\"pass\": 0, \"warning\": 0}}", to: workspace + "/perfspec.json")
         for (id, window) in [("101", "2024-05-01T12:00:00Z to 2024-05-01T12:10:00Z"), ("202", "2024-05-01T12:05:00Z to 2024-05-01T12:20:00Z")] {
-            let evaluate = try run(id, ["evaluate"])
+            let evaluate = try await run(id, ["evaluate"])
             #expect(evaluate.stderr.contains("window \(window)"), "\(evaluate.stderr)")
             #expect(FileManager.default.fileExists(atPath: workspace + "/.perfgate/window-github-\(id)-1.json"))
         }

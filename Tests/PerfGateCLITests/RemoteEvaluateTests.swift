@@ -26,20 +26,22 @@ import Testing
         return try ServeProcess(["--api-key-file", folder + "/keys"])
     }
 
-    static func reports(_ folder: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (PerfGateBinary.Output, [String]) {
-        let output = try PerfGateBinary.run(
+    static func reports(_ folder: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> (
+        PerfGateBinary.Output, [String]
+    ) {
+        let output = try await InProcess.run(
             ["evaluate", "--spec", "spec.yaml", "--json", "r.json", "--junit", "r.xml", "--markdown", "r.md"] + window + arguments,
             environment: environment, in: folder)
         let files = try ["r.json", "r.xml", "r.md"].map { try Fixtures.read(folder + "/" + $0) }
         return (output, files)
     }
 
-    @Test func theReportsAndTheExitCodeAreThoseOfALocalRun() throws {
+    @Test func theReportsAndTheExitCodeAreThoseOfALocalRun() async throws {
         let service = try Self.service()
         let folder = try Fixtures.temporaryFolder()
         try Fixtures.write(Self.spec, to: folder + "/spec.yaml")
-        let (local, localReports) = try Self.reports(folder, [])
-        let (remote, remoteReports) = try Self.reports(folder, ["--server", service.url], environment: ["PERFGATE_API_KEY": Self.key])
+        let (local, localReports) = try await Self.reports(folder, [])
+        let (remote, remoteReports) = try await Self.reports(folder, ["--server", service.url], environment: ["PERFGATE_API_KEY": Self.key])
         #expect(local.status == 1 && remote.status == 1)
         for (mine, theirs) in zip(localReports, remoteReports) {
             #expect(
@@ -56,14 +58,14 @@ import Testing
         try Fixtures.write(
             Self.spec.replacingOccurrences(of: "value: 950", with: "value: 900").replacingOccurrences(of: ", {key: home, value: null}", with: ""),
             to: folder + "/spec.yaml")
-        let warned = try PerfGateBinary.run(
+        let warned = try await InProcess.run(
             ["evaluate", "--spec", "spec.yaml", "--server", service.url, "--fail-on", "warning"] + Self.window,
             environment: ["PERFGATE_API_KEY": Self.key], in: folder)
         #expect(warned.status == 1 && warned.stdout.contains("WARNING"))
-        #expect(service.stop() == 0)
+        #expect(await service.stop() == 0)
     }
 
-    @Test func aKeptnGateWithHistoryIsRecordedLocally() throws {
+    @Test func aKeptnGateWithHistoryIsRecordedLocally() async throws {
         let service = try Self.service()
         let folder = try Fixtures.temporaryFolder()
         try FileManager.default.createDirectory(atPath: folder + "/keptn", withIntermediateDirectories: true)
@@ -78,7 +80,7 @@ import Testing
             """, to: folder + "/keptn/slo.yaml")
         try Fixtures.write("spec_version: '1.0'\nindicators:\n  throughput: sum(rate(x[5m]))\n", to: folder + "/keptn/sli.yaml")
         // The server has no Prometheus: the SLI cannot be measured, and says so; the run is still recorded.
-        let first = try PerfGateBinary.run(
+        let first = try await InProcess.run(
             ["evaluate", "--slo", "keptn/slo.yaml", "--history", "h.jsonl", "--server", service.url, "--json", "r.json"] + Self.window,
             environment: ["PERFGATE_API_KEY": Self.key], in: folder)
         let report = try Fixtures.read(folder + "/r.json")
@@ -88,24 +90,24 @@ import Testing
         let history = try Fixtures.read(folder + "/h.jsonl")
         #expect(history.split(separator: "\n").count == 1)
         #expect(history.contains(#""kind":"slo""#))
-        #expect(service.stop() == 0, "\(service.stderr)")
+        #expect(await service.stop() == 0, "\(service.stderr)")
     }
 
-    @Test func whatTheServerRefusesEndsAsALocalRunWould() throws {
+    @Test func whatTheServerRefusesEndsAsALocalRunWould() async throws {
         let service = try Self.service()
         let folder = try Fixtures.temporaryFolder()
         try Fixtures.write(Self.spec, to: folder + "/spec.yaml")
         // No key: the server refuses; nothing was measured (2).
-        let noKey = try PerfGateBinary.run(["evaluate", "--spec", "spec.yaml", "--server", service.url] + Self.window, in: folder)
+        let noKey = try await InProcess.run(["evaluate", "--spec", "spec.yaml", "--server", service.url] + Self.window, in: folder)
         #expect(noKey.status == 2 && noKey.stderr.contains("PERFGATE_API_KEY"))
         // A key from a file.
         try Fixtures.write(Self.key + "\n", to: folder + "/key")
-        let fromFile = try PerfGateBinary.run(
+        let fromFile = try await InProcess.run(
             ["evaluate", "--spec", "spec.yaml", "--server", service.url, "--server-api-key-file", "key"] + Self.window, in: folder)
         #expect(fromFile.status == 1)
         // An invalid spec: the server's diagnostics with the user's file name, and 65.
         try Fixtures.write("indicators:\n  - id: [\n", to: folder + "/spec.yaml")
-        let invalid = try PerfGateBinary.run(
+        let invalid = try await InProcess.run(
             ["evaluate", "--spec", "spec.yaml", "--server", service.url] + Self.window,
             environment: ["PERFGATE_API_KEY": Self.key], in: folder)
         #expect(invalid.status == 65)
@@ -114,19 +116,19 @@ import Testing
         try Fixtures.write(
             Self.spec.replacingOccurrences(of: "source: static\n    query: 0.5", with: "source: jmeter\n    query: {file: r.jtl, stat: p95}"),
             to: folder + "/spec.yaml")
-        let files = try PerfGateBinary.run(
+        let files = try await InProcess.run(
             ["evaluate", "--spec", "spec.yaml", "--server", service.url] + Self.window,
             environment: ["PERFGATE_API_KEY": Self.key], in: folder)
         #expect(files.status == 65 && files.stderr.contains("unknown source 'jmeter'"))
-        let results = try PerfGateBinary.run(
+        let results = try await InProcess.run(
             ["evaluate", "--spec", "spec.yaml", "--server", service.url, "--results", "jmeter=r.jtl"] + Self.window, in: folder)
         #expect(results.status == 64)
         // A Keptn gate without a window: 64, as locally.
-        #expect(service.stop() == 0)
+        #expect(await service.stop() == 0)
         // The server gone: 2.
-        let gone = try PerfGateBinary.run(["evaluate", "--spec", "spec.yaml", "--server", service.url] + Self.window, in: folder)
+        let gone = try await InProcess.run(["evaluate", "--spec", "spec.yaml", "--server", service.url] + Self.window, in: folder)
         #expect(gone.status == 2 && gone.stderr.contains("cannot reach the perfgate server"))
-        let notURL = try PerfGateBinary.run(["evaluate", "--spec", "spec.yaml", "--server", "ftp://x"], in: folder)
+        let notURL = try await InProcess.run(["evaluate", "--spec", "spec.yaml", "--server", "ftp://x"], in: folder)
         #expect(notURL.status == 64)
     }
 }

@@ -27,10 +27,10 @@ import Testing
     }
 
     @Test(.enabled(if: Shared.enabled, Shared.skipped))
-    func theWebServicesOwnPayloadsGetItsAnswers() throws {
+    func theWebServicesOwnPayloadsGetItsAnswers() async throws {
         let service = try Self.dynatraceService()
         // testing/runtests.sh's payloads: the full one, a bad timeseries id, and each field missing.
-        let full = try Curl.post(service.url + "/api/pitometer", json: try Self.realPayload())
+        let full = try await Curl.post(service.url + "/api/pitometer", json: try Self.realPayload())
         #expect(full.status == 200, "\(full.body)")
         #expect(full.headers.lowercased().contains("content-type: application/json"))
         #expect(full.body.hasPrefix(#"{"options":{"timeStart":1714564800,"timeEnd":1714565400},"totalScore":"#))
@@ -40,25 +40,25 @@ import Testing
             ))
         #expect(full.body.contains(#"{"value":2476689.888888889,"key":"SERVICE-BAB018A09DA36B75","breach":"upperWarning","threshold":2000000}"#))
         #expect(full.body.contains(#""objectives":{"pass":100,"warning":50}"#))
-        let bad = try Curl.post(
+        let bad = try await Curl.post(
             service.url + "/api/pitometer", json: try Self.realPayload(timeseries: "XXXcom.dynatrace.builtin:service.responsetime"))
         #expect(bad.status == 500)
         #expect(bad.body.contains("The given timeseries id is not configured"))
         #expect(bad.body.hasPrefix(#"{"result":"error","message":"P90_ResponseTime_Frontend: "#))
         for field in ["timeEnd", "timeStart", "perfSpec"] {
             let payload = try Self.realPayload().replacingOccurrences(of: "\"\(field)\"", with: "\"removed_\(field)\"")
-            let response = try Curl.post(service.url + "/api/pitometer", json: payload)
+            let response = try await Curl.post(service.url + "/api/pitometer", json: payload)
             #expect(response.status == 400)
             #expect(response.body == #"{"result":"error","message":"Missing \#(field). Please check your request body and try again."}"#)
         }
         // The original died after a 400 (ERR_HTTP_HEADERS_SENT); this one keeps answering.
-        #expect(try Curl.run([service.url + "/health"]).body == #"{"status":"UP"}"#)
+        #expect(try await Curl.run([service.url + "/health"]).body == #"{"status":"UP"}"#)
         // The token never reaches the log.
         #expect(!service.accessLog.joined().contains(Self.token) && !service.stderr.contains(Self.token))
-        #expect(service.stop() == 0)
+        #expect(await service.stop() == 0)
     }
 
-    @Test func asTheFunctionsHostStartsItItListensOnItsPortAndWrapsTheResult() throws {
+    @Test func asTheFunctionsHostStartsItItListensOnItsPortAndWrapsTheResult() async throws {
         // host.json's command and arguments, FUNCTIONS_CUSTOMHANDLER_PORT set, the request forwarded as it came.
         let host =
             try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Fixtures.packageRoot + "/azure-functions/host.json")))
@@ -77,45 +77,46 @@ import Testing
         #expect(service.port == port)
         let spec =
             #"{"spec_version":"1.0","indicators":[{"id":"rt","source":"static","query":[{"key":"SERVICE-1","value":120}],"grading":{"type":"Threshold","thresholds":{"upperWarning":100},"metricScore":100}}],"objectives":{"pass":90,"warning":40}}"#
-        let response = try Curl.post(service.url + "/api/pitometer", json: #"{"timeStart":1714564800,"timeEnd":1714565400,"perfSpec":\#(spec)}"#)
+        let response = try await Curl.post(
+            service.url + "/api/pitometer", json: #"{"timeStart":1714564800,"timeEnd":1714565400,"perfSpec":\#(spec)}"#)
         #expect(response.status == 200)
         #expect(response.body.hasPrefix(#"{"telemetryResult":{"options":{"timeStart":1714564800,"timeEnd":1714565400},"totalScore":50,"#))
         #expect(response.body.hasSuffix("}}}"))
-        #expect(try Curl.run([service.url + "/api/pitometer"]).status == 400)  // GET, as function.json allows
-        #expect(service.stop() == 0)
+        #expect(try await Curl.run([service.url + "/api/pitometer"]).status == 400)  // GET, as function.json allows
+        #expect(await service.stop() == 0)
     }
 
-    @Test func thePortComesFromPORTAndAnOpenAddressNeedsKeys() throws {
+    @Test func thePortComesFromPORTAndAnOpenAddressNeedsKeys() async throws {
         let port = try ServeProcess.freePort()
         let service = try ServeProcess([], environment: ["PORT": String(port)], choosePort: false)
         #expect(service.port == port)
-        let taken = try PerfGateBinary.run(["serve", "--port", String(port)], timeLimit: 20)
+        let taken = try await PerfGateBinary.run(["serve", "--port", String(port)], timeLimit: 20)
         #expect(taken.status == 64 && taken.stderr.contains("cannot listen on 127.0.0.1:\(port)"), "\(taken.stderr)")
-        #expect(service.stop() == 0)
+        #expect(await service.stop() == 0)
 
-        let open = try PerfGateBinary.run(["serve", "--host", "0.0.0.0", "--port", "0"], timeLimit: 20)
+        let open = try await PerfGateBinary.run(["serve", "--host", "0.0.0.0", "--port", "0"], timeLimit: 20)
         #expect(open.status == 64)
         #expect(open.stderr.contains("--api-key-file") && open.stderr.contains("--allow-unauthenticated"))
-        let badPort = try PerfGateBinary.run(["serve"], environment: ["PORT": "http"], timeLimit: 20)
+        let badPort = try await PerfGateBinary.run(["serve"], environment: ["PORT": "http"], timeLimit: 20)
         #expect(badPort.status == 64 && badPort.stderr.contains("PORT is 'http'"))
-        let trust = try PerfGateBinary.run(["serve", "--trust-spec-urls"], timeLimit: 20)
+        let trust = try await PerfGateBinary.run(["serve", "--trust-spec-urls"], timeLimit: 20)
         #expect(trust.status == 64)
 
         let folder = try Fixtures.temporaryFolder()
         try Fixtures.write("0123456789abcdef-key\n", to: folder + "/keys")
         let keyed = try ServeProcess(["--host", "0.0.0.0", "--api-key-file", folder + "/keys"])
-        #expect(try Curl.run([keyed.url + "/metrics"]).status == 401)
-        #expect(try Curl.run([keyed.url + "/metrics", "-H", "Authorization: Bearer 0123456789abcdef-key"]).status == 200)
-        #expect(try Curl.run([keyed.url + "/health"]).status == 200)
-        #expect(keyed.stop() == 0)
+        #expect(try await Curl.run([keyed.url + "/metrics"]).status == 401)
+        #expect(try await Curl.run([keyed.url + "/metrics", "-H", "Authorization: Bearer 0123456789abcdef-key"]).status == 200)
+        #expect(try await Curl.run([keyed.url + "/health"]).status == 200)
+        #expect(await keyed.stop() == 0)
     }
 
-    @Test func anOversizedBodyIs413WithoutReadingIt() throws {
+    @Test func anOversizedBodyIs413WithoutReadingIt() async throws {
         let service = try ServeProcess(["--max-body-kib", "64"])
         // Announced: answered at once, before the body is sent.
         let announced = try RawConnection(port: service.port)
         announced.send("POST /api/pitometer HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2000000000\r\n\r\n")
-        let refused = announced.readAll()
+        let refused = await announced.readAll()
         #expect(refused.hasPrefix("HTTP/1.1 413"))
         #expect(refused.contains("larger than 65536 bytes"))
         // Chunked, with no length to go by: refused once the cap is passed; the connection closes.
@@ -127,16 +128,16 @@ import Testing
         // that sends before it reads sees the 413), then closes, and the kernel refuses more.
         while sent < 8192, chunked.send(String(chunk.utf8.count, radix: 16) + "\r\n" + chunk + "\r\n") { sent += 1 }
         #expect(sent < 8192)
-        usleep(200_000)
+        try await Task.sleep(for: .milliseconds(200))
         #expect(service.accessLog.contains { $0.contains(#""route":"/api/v1/evaluate","status":413"#) })
         // curl with a 100-continue body over the cap gets the 413 too.
-        let big = try Curl.post(service.url + "/api/v1/evaluate", json: "{\"spec\":\"" + String(repeating: "a", count: 100_000) + "\"}")
+        let big = try await Curl.post(service.url + "/api/v1/evaluate", json: "{\"spec\":\"" + String(repeating: "a", count: 100_000) + "\"}")
         #expect(big.status == 413)
-        #expect(try Curl.run([service.url + "/health"]).status == 200)
-        #expect(service.stop() == 0)
+        #expect(try await Curl.run([service.url + "/health"]).status == 200)
+        #expect(await service.stop() == 0)
     }
 
-    @Test func aSlowlorisClientIsCutOffAndOthersAreStillServed() throws {
+    @Test func aSlowlorisClientIsCutOffAndOthersAreStillServed() async throws {
         let service = try ServeProcess(["--header-timeout", "1s", "--body-timeout", "1s", "--idle-timeout", "2s"])
         let started = Date()
         let slow = try RawConnection(port: service.port, timeout: 10)
@@ -145,10 +146,10 @@ import Testing
         // One header byte every 200 ms: never a whole head.
         while Date().timeIntervalSince(started) < 4, slow.send("X") {
             trickled += 1
-            #expect(try Curl.run([service.url + "/health"]).seconds < 1)
-            usleep(200_000)
+            #expect(try await Curl.run([service.url + "/health"]).seconds < 1)
+            try await Task.sleep(for: .milliseconds(200))
         }
-        let answer = slow.readAll()
+        let answer = await slow.readAll()
         let cutAfter = Date().timeIntervalSince(started)
         #expect(answer.hasPrefix("HTTP/1.1 408"), "\(answer)")
         #expect(cutAfter < 3, "cut off after \(cutAfter) s")
@@ -156,22 +157,22 @@ import Testing
         let slowBody = try RawConnection(port: service.port)
         slowBody.send("POST /api/pitometer HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")
         let bodyStarted = Date()
-        #expect(slowBody.readAll().hasPrefix("HTTP/1.1 408"))
+        #expect(await slowBody.readAll().hasPrefix("HTTP/1.1 408"))
         #expect(Date().timeIntervalSince(bodyStarted) < 3)
         // An idle connection is closed after the idle timeout.
         let idle = try RawConnection(port: service.port)
         let idleStarted = Date()
-        #expect(idle.readAll().isEmpty)
+        #expect(await idle.readAll().isEmpty)
         #expect(Date().timeIntervalSince(idleStarted) < 4)
-        #expect(service.stop() == 0)
+        #expect(await service.stop() == 0)
     }
 
-    @Test func aThousandConnectionsAtOnceLeaveTheServiceStanding() throws {
+    @Test func aThousandConnectionsAtOnceLeaveTheServiceStanding() async throws {
         let service = try ServeProcess(["--max-connections", "100"])
         var connections: [RawConnection] = []
         for _ in 0..<1000 { connections.append(try RawConnection(port: service.port, timeout: 2)) }
         // Past the cap, each is told so and closed; 100 are held open.
-        usleep(1_500_000)
+        try await Task.sleep(for: .milliseconds(1_500))
         let states = connections.map { $0.readIfClosed() }
         #expect(states.filter { $0?.hasPrefix("HTTP/1.1 503") == true }.count == 900)
         let admitted = connections.indices.filter { states[$0] == nil }
@@ -179,26 +180,26 @@ import Testing
         // The admitted ones are served.
         let first = try #require(admitted.first)
         connections[first].send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
-        #expect(connections[first].readResponse().hasPrefix("HTTP/1.1 200"))
+        #expect(await connections[first].readResponse().hasPrefix("HTTP/1.1 200"))
         connections.removeAll()
-        usleep(300_000)
-        let metrics = try Curl.run([service.url + "/metrics"])
+        try await Task.sleep(for: .milliseconds(300))
+        let metrics = try await Curl.run([service.url + "/metrics"])
         #expect(metrics.body.contains("perfgate_connections_rejected_total 900"))
         #expect(metrics.body.contains("perfgate_connections_open 1"))  // the one asking
         // And the default cap (512) holds 1,000 at once too, with memory to spare.
-        #expect(service.stop() == 0)
+        #expect(await service.stop() == 0)
         let defaults = try ServeProcess([])
         for _ in 0..<1000 { connections.append(try RawConnection(port: defaults.port, timeout: 2)) }
         for connection in connections.prefix(10) {
             connection.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
-            #expect(connection.readResponse().hasPrefix("HTTP/1.1 200"))
+            #expect(await connection.readResponse().hasPrefix("HTTP/1.1 200"))
         }
         #expect((defaults.peakKiB ?? 0) < 100 * 1024, "peak \(defaults.peakKiB ?? 0) KiB")
         connections.removeAll()
-        #expect(defaults.stop() == 0)
+        #expect(await defaults.stop() == 0)
     }
 
-    @Test func aRequestInFlightAtSIGTERMStillGetsItsAnswer() throws {
+    @Test func aRequestInFlightAtSIGTERMStillGetsItsAnswer() async throws {
         // The backend takes 1.5 s to answer; SIGTERM comes 0.5 s into the request.
         let service = try ServeProcess(["--prometheus-url", Self.backend.url + "/t/delay/1500"])
         let spec =
@@ -208,32 +209,32 @@ import Testing
         inFlight.send(
             "POST /api/pitometer HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
         let idle = try RawConnection(port: service.port)
-        usleep(500_000)
+        try await Task.sleep(for: .milliseconds(500))
         kill(service.process.processIdentifier, SIGTERM)
-        usleep(200_000)
+        try await Task.sleep(for: .milliseconds(200))
         // No new connections; the idle one is closed; the one in flight is answered in full.
         #expect(throws: (any Error).self) { _ = try RawConnection(port: service.port).readAll() }
-        #expect(idle.readAll().isEmpty)
-        let answer = inFlight.readResponse()
+        #expect(await idle.readAll().isEmpty)
+        let answer = await inFlight.readResponse()
         #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer)")
         #expect(answer.contains(#""result":"pass""#))
         #expect(answer.lowercased().contains("connection: close"))
-        #expect(service.waitForExit(limit: 10) == 0)
+        #expect(await service.waitForExit(limit: 10) == 0)
         let log = service.accessLog
         #expect(log.contains { $0.contains(#""event":"draining""#) })
         #expect(log.last?.contains(#""event":"stopped""#) == true)
     }
 
-    @Test func pastTheGracePeriodItExitsAnyway() throws {
+    @Test func pastTheGracePeriodItExitsAnyway() async throws {
         let service = try ServeProcess(["--prometheus-url", Self.backend.url + "/t/delay/5000", "--grace-period", "1s"])
         let spec =
             #"{"indicators":[{"id":"slow","source":"prometheus","query":"up","grading":{"type":"Threshold","thresholds":{},"metricScore":1}}],"objectives":{"pass":1,"warning":0}}"#
         let body = #"{"timeStart":1714564800,"timeEnd":1714565400,"perfSpec":\#(spec)}"#
         let inFlight = try RawConnection(port: service.port)
         inFlight.send("POST /api/pitometer HTTP/1.1\r\nHost: x\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
-        usleep(300_000)
+        try await Task.sleep(for: .milliseconds(300))
         let started = Date()
-        #expect(service.stop(limit: 10) == 0)
+        #expect(await service.stop(limit: 10) == 0)
         #expect(Date().timeIntervalSince(started) < 3)
         #expect(service.accessLog.contains { $0.contains(#""event":"grace period over""#) })
     }

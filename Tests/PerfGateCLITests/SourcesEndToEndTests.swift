@@ -32,11 +32,12 @@ struct SourcesEndToEndTests {
             """
     }
 
-    func evaluate(_ spec: String, _ extra: [String] = [], environment: [String: String] = [:]) throws -> (PerfGateBinary.Output, Node?, String) {
+    func evaluate(_ spec: String, _ extra: [String] = [], environment: [String: String] = [:]) async throws -> (PerfGateBinary.Output, Node?, String)
+    {
         let folder = try Fixtures.temporaryFolder()
         try Fixtures.write(spec, to: folder + "/perfspec.yaml")
         let prometheus = try PrometheusServer.shared.get()
-        let output = try PerfGateBinary.run(
+        let output = try await InProcess.run(
             [
                 "evaluate", "--spec", folder + "/perfspec.yaml", "--start", "2024-05-01T12:00:00Z", "--end", "2024-05-01T12:10:00Z",
                 "--prometheus-url", prometheus.url, "--dynatrace-url", FakeBackend.shared.url, "--var", "SERVICE=checkout",
@@ -48,8 +49,8 @@ struct SourcesEndToEndTests {
         return (output, result, reports)
     }
 
-    @Test func everySourceInOneRun() throws {
-        let (output, result, _) = try evaluate(spec())
+    @Test func everySourceInOneRun() async throws {
+        let (output, result, _) = try await evaluate(spec())
         // 0.29 s crosses upperWarning: 12.5 + 25 + 25 + 25 = 87.5, below pass (100), above warning (50).
         #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
         #expect(result?["result"]?.stringValue == "warning")
@@ -63,25 +64,25 @@ struct SourcesEndToEndTests {
         #expect(output.stdout.contains("WARN  checkout_p95_seconds"))
     }
 
-    @Test func aFailingBackendIsAnErrorForItsIndicatorOnly() throws {
-        let (output, result, _) = try evaluate(spec(dynatraceSelector: "fail:404"))
+    @Test func aFailingBackendIsAnErrorForItsIndicatorOnly() async throws {
+        let (output, result, _) = try await evaluate(spec(dynatraceSelector: "fail:404"))
         #expect(output.status == 2)
         let indicators = try #require(result?["indicatorResults"]?.items)
         #expect(indicators[1]["error"]?.stringValue?.hasSuffix("HTTP 404: Metric 'builtin:nope' not found") == true)
         #expect(indicators.map { $0["verdict"]?.stringValue } == ["warning", "error", "pass", "pass"])
     }
 
-    @Test func tokensNeverAppearInOutputOrReports() throws {
+    @Test func tokensNeverAppearInOutputOrReports() async throws {
         let folder = try Fixtures.temporaryFolder()
         try Fixtures.write(Self.marker + "\n", to: folder + "/prometheus-token")
-        let (output, result, reports) = try evaluate(
+        let (output, result, reports) = try await evaluate(
             spec(), ["--prometheus-token-file", folder + "/prometheus-token"],
             environment: ["DYNATRACE_API_TOKEN": Self.marker])  // wrong token: the fake answers 401
         #expect(result?["indicatorResults"]?.items?[1]["error"]?.stringValue?.contains("HTTP 401") == true)
         for text in [output.stdout, output.stderr, reports] { #expect(!text.contains(Self.marker)) }
     }
 
-    @Test func followsTheProxyVariablesAsCurlDoes() throws {
+    @Test func followsTheProxyVariablesAsCurlDoes() async throws {
         let folder = try Fixtures.temporaryFolder()
         try Fixtures.write(
             """
@@ -89,7 +90,7 @@ struct SourcesEndToEndTests {
               - {id: proxied, source: prometheus, query: up, grading: {type: Threshold, thresholds: {}, metricScore: 1}}
             objectives: {pass: 1, warning: 0}
             """, to: folder + "/spec.yaml")
-        let output = try PerfGateBinary.run(
+        let output = try await PerfGateBinary.run(
             ["evaluate", "--spec", folder + "/spec.yaml", "--prometheus-url", "http://metrics.example.invalid:9090", "--json", "-"],
             environment: ["http_proxy": FakeBackend.shared.url])
         #expect(output.status == 0, "\(output.stderr)")
@@ -97,22 +98,22 @@ struct SourcesEndToEndTests {
         #expect(key == #"{host="metrics.example.invalid",via="proxy"}"#)
     }
 
-    @Test func insecureWarnsOnEveryRun() throws {
-        let output = try PerfGateBinary.run(["evaluate", "--spec", Fixtures.packageRoot + "/Examples/perfspec.json", "--insecure"])
+    @Test func insecureWarnsOnEveryRun() async throws {
+        let output = try await InProcess.run(["evaluate", "--spec", Fixtures.packageRoot + "/Examples/perfspec.json", "--insecure"])
         #expect(output.status == 0)
         #expect(output.stderr.contains("warning: --insecure: TLS certificates are not verified"))
     }
 
-    @Test func placeholdersAreCheckedBeforeAnyQuery() throws {
+    @Test func placeholdersAreCheckedBeforeAnyQuery() async throws {
         let folder = try Fixtures.temporaryFolder()
         try Fixtures.write(spec(), to: folder + "/perfspec.yaml")
-        let missingVariable = try PerfGateBinary.run(["evaluate", "--spec", folder + "/perfspec.yaml", "--start", "now-10m"])
+        let missingVariable = try await InProcess.run(["evaluate", "--spec", folder + "/perfspec.yaml", "--start", "now-10m"])
         #expect(missingVariable.status == 65)
         #expect(missingVariable.stderr.contains("indicators[0].query: unknown placeholder $SERVICE"))
-        let noWindow = try PerfGateBinary.run(["evaluate", "--spec", folder + "/perfspec.yaml", "--var", "SERVICE=x"])
+        let noWindow = try await InProcess.run(["evaluate", "--spec", folder + "/perfspec.yaml", "--var", "SERVICE=x"])
         #expect(noWindow.status == 65)
         #expect(noWindow.stderr.contains("$DURATION needs the load test's window"))
         #expect(noWindow.stderr.contains("a Dynatrace query needs the load test's window"))
-        #expect(try PerfGateBinary.run(["validate", "--spec", folder + "/perfspec.yaml", "--var", "SERVICE=x"]).status == 0)
+        #expect(try await InProcess.run(["validate", "--spec", folder + "/perfspec.yaml", "--var", "SERVICE=x"]).status == 0)
     }
 }

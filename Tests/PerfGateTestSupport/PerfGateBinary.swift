@@ -10,6 +10,14 @@ package enum PerfGateBinary {
         package var timedOut = false
         /// Seconds it took.
         package var seconds = 0.0
+
+        package init(status: Int32, stdout: String, stderr: String, timedOut: Bool = false, seconds: Double = 0) {
+            self.status = status
+            self.stdout = stdout
+            self.stderr = stderr
+            self.timedOut = timedOut
+            self.seconds = seconds
+        }
         /// Every line of stdout and stderr, as the CI agents read them (.NET's `ReadLine`: a line
         /// ends at LF, CR or CRLF).
         package var lines: [String] {

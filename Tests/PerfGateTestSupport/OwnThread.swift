@@ -1,0 +1,46 @@
+import Foundation
+
+/// Blocking work (waiting for a process, a blocking socket read, curl) on a thread of its own.
+/// Swift's concurrency runs every test on a pool of one thread per core; a test that blocks one
+/// of them for seconds holds up every other test on this 2-core machine.
+package enum OwnThread {
+    package static func run<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread { continuation.resume(with: Result { try work() }) }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+    }
+
+    package static func run<Value: Sendable>(_ work: @escaping @Sendable () -> Value) async -> Value {
+        await withCheckedContinuation { continuation in
+            let thread = Thread { continuation.resume(returning: work()) }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+    }
+}
+
+// The same calls for async tests, off the pool: in an async function these are the ones chosen.
+
+extension ServeProcess {
+    package func stop(_ signal: Int32 = SIGTERM, limit: Double = 20) async -> Int32? {
+        await OwnThread.run { self.stop(signal, limit: limit) as Int32? }
+    }
+
+    package func waitForExit(limit: Double) async -> Int32? { await OwnThread.run { self.waitForExit(limit: limit) as Int32? } }
+}
+
+extension RawConnection {
+    package func receive(upTo count: Int) async -> [UInt8] { await OwnThread.run { self.receive(upTo: count) as [UInt8] } }
+    package func readAll() async -> String { await OwnThread.run { self.readAll() as String } }
+    package func readResponse() async -> String { await OwnThread.run { self.readResponse() as String } }
+}
+
+extension Curl {
+    package static func run(_ arguments: [String]) async throws -> Response { try await OwnThread.run { try run(arguments) as Response } }
+
+    package static func post(_ url: String, json: String, headers: [String] = []) async throws -> Response {
+        try await OwnThread.run { try post(url, json: json, headers: headers) as Response }
+    }
+}

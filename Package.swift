@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "PerfGateSources", dependencies: ["PerfGateCore", "CCurl"]),
         // Every parser of outside input on raw bytes, for the fuzzer: it needs the parsers'
         // package-level API, which only a target of this package can reach.
-        .target(name: "PerfGateParserEntryPoints", dependencies: ["PerfGateCore", "PerfGateSources"]),
+        .target(name: "PerfGateParserEntryPoints", dependencies: ["PerfGateCore", "PerfGateSources", "PerfGateReports"]),
         // Pure renderers: (EvaluationResult) -> String.
         .target(name: "PerfGateReports", dependencies: ["PerfGateCore"]),
         // The evaluation engine the CLI and the server share: a request in, the evaluation out,

@@ -21,14 +21,14 @@ struct RemoteEvaluation {
     func evaluate(
         specPath: String, keptn: GateRequest.KeptnSettings, window: Window?, variables: [String: String], history: HistoryFile?
     ) async throws -> (EvaluationResult, HistoryRecord?) {
-        var body = try documents(specPath: specPath, keptn: keptn)
-        if let window { body += [("start", .number(window.start)), ("end", .number(window.end))] }
-        if !variables.isEmpty { body.append(("variables", .object(variables.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))) }
-        if let history { body.append(("history", .string(history.lines.map { $0.text + "\n" }.joined()))) }
+        var body = try request(specPath: specPath, keptn: keptn)
+        body.variables = variables
+        if let window { (body.start, body.end) = (.seconds(window.start), .seconds(window.end)) }
+        if let history { body.history = .text(history.lines.map { $0.text + "\n" }.joined()) }
 
         var headers = [(name: "Content-Type", value: "application/json"), (name: "Accept", value: "application/json")]
         if let apiKey { headers.append((name: "Authorization", value: "Bearer " + apiKey)) }
-        var request = HTTPRequest(method: "POST", url: endpoint, headers: headers, body: Array(JSONWriter.write(.object(body)).utf8))
+        var request = HTTPRequest(method: "POST", url: endpoint, headers: headers, body: Array(JSONWriter.write(body.body).utf8))
         request.timeout = timeout
         let shown = URLText.redacted(server)
         Console.diagnostics.note("evaluating on the perfgate server at \(shown)")
@@ -47,21 +47,19 @@ struct RemoteEvaluation {
         return base + "/api/v1/evaluate"
     }
 
-    /// The spec's text under the name the user knows it by; for a Keptn gate, its sli.yaml too.
-    func documents(specPath: String, keptn: GateRequest.KeptnSettings) throws -> [(String, Node)] {
+    /// The spec's text under the name the user knows it by; for a Keptn gate, its sli.yaml and
+    /// the SLIs' provider too.
+    func request(specPath: String, keptn: GateRequest.KeptnSettings) throws -> EvaluateRequest {
         let bytes = try Self.read(specPath, what: "the spec")
         let text = String(decoding: bytes, as: UTF8.self)
         let root = try? DocumentLoader.parse(bytes, as: DocumentFormat.detect(path: specPath, bytes: bytes))
         guard keptn.forced || root.map(SpecLoader.isKeptn) == true else {
-            return [("specName", .string(specPath)), ("spec", .string(text))]
+            return EvaluateRequest(spec: .text(text, name: specPath))
         }
         let loader = KeptnLoader(loader: SpecLoader(diagnostics: Console.diagnostics), sources: SourceRegistry.all())
         let (sliPath, provider) = try loader.findSLI(sloPath: specPath, settings: keptn)
         let sli = String(decoding: try Self.read(sliPath, what: "sli.yaml"), as: UTF8.self)
-        return [
-            ("sloName", .string(specPath)), ("slo", .string(text)), ("sliName", .string(sliPath)), ("sli", .string(sli)),
-            ("sliProvider", .string(provider))
-        ]
+        return EvaluateRequest(spec: .keptn(slo: text, sloName: specPath, sli: sli, sliName: sliPath), sliProvider: provider)
     }
 
     static func read(_ path: String, what: String) throws -> [UInt8] {
@@ -78,6 +76,12 @@ struct RemoteEvaluation {
         switch response.status {
         case 200:
             guard let root else { throw Failure(description: "the perfgate server at \(shown) answered 200 without JSON: \(response.bodyPreview())") }
+            if let version = root["apiVersion"]?.numberValue, version > Double(EvaluateRequest.version) {
+                throw Failure(
+                    description:
+                        "the perfgate server at \(shown) answers in version \(NumberText.precise(version)) of the evaluate API, and this perfgate reads version \(EvaluateRequest.version): update perfgate here"
+                )
+            }
             var result: EvaluationResult
             do {
                 result = try JSONReportReader.result(root)

@@ -1,5 +1,6 @@
 import Glibc
 import PerfGateCore
+import PerfGateReports
 import PerfGateSources
 
 /// Every parser that reads outside input, on raw bytes: the surface the fuzz harness drives
@@ -9,7 +10,7 @@ import PerfGateSources
 public enum ParserEntryPoints {
     public static let names = [
         "spec-json", "spec-yaml", "prometheus", "dynatrace", "k6", "jtl", "locust", "time", "slo", "history", "window", "retry-after",
-        "canary"
+        "canary", "json-report", "evaluate-request"
     ]
 
     /// Runs the named parser on `bytes`; returns a short outcome for replay logs.
@@ -164,6 +165,23 @@ public enum ParserEntryPoints {
                 }
                 let policy = RetryPolicy()
                 return "\(min(policy.maxDelay, total) >= 0)"
+            case "json-report":
+                // What `evaluate --server` reads from a server: a report read back must render and
+                // read again to the same result.
+                let result = try JSONReportReader.result(try JSONParser.parse(bytes))
+                let text = JSONReportFormat(complete: true).render(result, redactor: Redactor())
+                guard let again = try? JSONReportReader.result(try JSONParser.parse(Array(text.utf8))), again == result else {
+                    fatalError("a report read back does not read again to the same result")
+                }
+                return "report: \(result.verdict.rawValue)"
+            case "evaluate-request":
+                // What `perfgate serve` reads from any client: a request parsed, written and parsed
+                // again is the same request.
+                let request = try EvaluateRequest.parse(try JSONParser.parse(bytes))
+                guard (try? EvaluateRequest.parse(request.body)) == request else {
+                    fatalError("a request written back does not parse to the same request")
+                }
+                return "request"
             case "time":
                 let text = String(decoding: bytes, as: UTF8.self)
                 _ = try? TimeParser.parseDuration(text)

@@ -75,8 +75,11 @@ package enum JSONReportReader {
     static func violation(_ item: Reader) throws(Failure) -> Violation {
         let text = try item.string("breach")
         guard let breach = breaches[text] else { throw Failure(path: item.path + ".breach", message: "'\(text)' is not a breach perfgate writes") }
+        // As `JSONReport.violation` writes them: no key or value for noValues, a key and no value
+        // for missingValue, a key for a threshold crossed.
         return Violation(
-            breach: breach, key: try item.optionalString("key"), value: try item.optionalNumber("value"),
+            breach: breach, key: breach == .noValues ? nil : try item.string("key"),
+            value: breach == .noValues || breach == .missingValue ? nil : try item.optionalNumber("value"),
             threshold: try item.optionalNumber("threshold"), metadata: item.node["metadata"])
     }
 

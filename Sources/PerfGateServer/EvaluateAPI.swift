@@ -41,7 +41,12 @@ enum EvaluateAPI {
                 var result = outcome.result
                 result.exitCode = ExitCode.of(result.verdict).rawValue
                 let report = format.render(result, redactor: service.settings.redactor)
-                let body = format.identifier == "json" ? appending("historyRecord", outcome.record.line(), to: report) : report
+                // The contract's version beside the report, so a client can tell a newer server's answer.
+                let body =
+                    format.identifier == "json"
+                    ? appending(
+                        "historyRecord", outcome.record.line(), to: appending("apiVersion", String(EvaluateRequest.version), to: report))
+                    : report
                 return ServiceResponse(status: 200, contentType: contentTypes[format.identifier]!, body: body, outcome: result.verdict.rawValue)
             }
         }
@@ -99,104 +104,73 @@ enum EvaluateAPI {
         return text + ",\n  " + JSONWriter.quoted(key) + ": " + json + "\n}\n"
     }
 
-    /// The job a body describes.
+    /// The job a body describes (`EvaluateRequest`, the contract `evaluate --server` writes).
     static func job(_ body: Node, now: Double) -> Result<EvaluationService.Job, Problem> {
-        do throws(Problem) {
-            // Every member this API knows has its type, used or not; null is the same as absent.
-            for key in ["spec", "specName", "slo", "sloName", "sli", "sliName", "sliProvider"] {
-                if let value = body[key], !value.isNull, value.stringValue == nil {
-                    throw Problem("\(key) must be a string, not \(value.typeName)", exitCode: .invalidInput)
-                }
+        do {
+            let request = try EvaluateRequest.parse(body)
+            var job = documents(request.spec)
+            job.window = try window(request, now: now)
+            job.variables = request.variables
+            switch request.history {
+            case .text(let text): job.history = HistoryFile.parse(Array(text.utf8), path: "the request's history")
+            case .records(let records):
+                let text = records.map { JSONWriter.write($0) }.joined(separator: "\n")
+                job.history = HistoryFile.parse(Array(text.utf8), path: "the request's history")
+            case nil: break
             }
-            for key in ["perfSpec", "variables"] {
-                if let value = body[key], !value.isNull, value.members == nil {
-                    throw Problem("\(key) must be an object, not \(value.typeName)", exitCode: .invalidInput)
-                }
-            }
-            var job = try documents(body)
-            job.window = try window(body, now: now)
-            job.variables = try strings(body["variables"], field: "variables")
-            if let history = body["history"] { job.history = try self.history(history) }
-            if let provider = body["sliProvider"] {
-                guard let name = provider.stringValue else { throw Problem("sliProvider must be a string (prometheus or dynatrace)") }
-                job.keptn.provider = name
-            }
+            if let provider = request.sliProvider { job.keptn.provider = provider }
             return .success(job)
+        } catch let invalid as EvaluateRequest.Invalid {
+            return .failure(Problem(invalid.message, exitCode: invalid.isUsage ? .usage : .invalidInput))
+        } catch let problem as Problem {
+            return .failure(problem)
         } catch {
-            return .failure(error)
+            return .failure(Problem("\(error)"))
         }
     }
 
-    /// The spec: `perfSpec` (an object), `spec` (a PerfSpec or slo.yaml as JSON or YAML text), or
-    /// `slo` and `sli` (a Keptn quality gate's two files' text).
-    static func documents(_ body: Node) throws(Problem) -> EvaluationService.Job {
-        // The names the client knows the files by (`evaluate --server` sends them), so messages
-        // and reports name the user's files; they are only names here, never paths on this server.
-        func name(_ key: String, default fallback: String) throws(Problem) -> String {
-            guard let node = body[key], !node.isNull else { return fallback }
-            guard let text = node.stringValue, !text.isEmpty, text.utf8.count <= 512,
-                !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
-            else {
-                throw Problem("\(key) must be a file name of at most 512 bytes without control characters", exitCode: .invalidInput)
-            }
-            return text
-        }
-        if let perfSpec = body["perfSpec"], !perfSpec.isNull {
-            guard perfSpec.members != nil else {
-                throw Problem("perfSpec must be a JSON object (a PerfSpec); send YAML text as 'spec'", exitCode: .invalidInput)
-            }
+    /// The documents of the request's spec, under the names the client knows them by (so
+    /// messages and reports name the user's files; they are only names here, never paths).
+    static func documents(_ spec: EvaluateRequest.Spec) -> EvaluationService.Job {
+        switch spec {
+        case .object(let perfSpec):
             return EvaluationService.Job(
                 documents: ["perfSpec.json": Array(JSONWriter.write(perfSpec, pretty: true).utf8)], specPath: "perfSpec.json")
-        }
-        if let slo = body["slo"], !slo.isNull {
-            guard let text = slo.stringValue else { throw Problem("slo must be the slo.yaml's text, a string", exitCode: .invalidInput) }
-            let sloName = try name("sloName", default: "slo.yaml")
-            var sliName = try name("sliName", default: "sli.yaml")
+        case .keptn(let slo, let sloName, let sli, let sliName):
+            let sloName = sloName ?? "slo.yaml"
+            var sliName = sliName ?? "sli.yaml"
             if sliName == sloName { sliName = "sli.yaml" }
-            var documents = [sloName: Array(text.utf8)]
-            if let sli = body["sli"], !sli.isNull {
-                guard let sliText = sli.stringValue else { throw Problem("sli must be the sli.yaml's text, a string", exitCode: .invalidInput) }
-                documents[sliName] = Array(sliText.utf8)
-            } else {
-                throw Problem("a Keptn quality gate needs its sli.yaml: send its text as 'sli' beside 'slo'", exitCode: .invalidInput)
-            }
-            return EvaluationService.Job(documents: documents, specPath: sloName, keptn: .init(forced: true, sli: sliName))
-        }
-        if let spec = body["spec"], !spec.isNull {
-            guard let text = spec.stringValue else {
-                throw Problem("spec must be the spec's text (JSON or YAML), a string; send an object as 'perfSpec'", exitCode: .invalidInput)
-            }
+            return EvaluationService.Job(
+                documents: [sloName: Array(slo.utf8), sliName: Array(sli.utf8)], specPath: sloName, keptn: .init(forced: true, sli: sliName))
+        case .text(let text, let name, let sli, let sliName):
             let bytes = Array(text.utf8)
-            let specName = try name("specName", default: DocumentFormat.detect(path: "spec", bytes: bytes) == .json ? "spec.json" : "spec.yaml")
+            let specName = name ?? (DocumentFormat.detect(path: "spec", bytes: bytes) == .json ? "spec.json" : "spec.yaml")
             var documents = [specName: bytes]
-            var sliName: String?
-            if let sli = body["sli"]?.stringValue {
-                sliName = try name("sliName", default: "sli.yaml")
-                documents[sliName!] = Array(sli.utf8)
+            var sliPath: String?
+            if let sli {
+                sliPath = sliName ?? "sli.yaml"
+                documents[sliPath!] = Array(sli.utf8)
             }
-            return EvaluationService.Job(documents: documents, specPath: specName, keptn: .init(sli: sliName))
+            return EvaluationService.Job(documents: documents, specPath: specName, keptn: .init(sli: sliPath))
         }
-        throw Problem(
-            "the request has no spec: send 'perfSpec' (an object), 'spec' (JSON or YAML text), or 'slo' and 'sli' (a Keptn quality gate)",
-            exitCode: .invalidInput)
     }
 
-    /// `start` and `end` in any form `--start` and `--end` take (Unix seconds as a number too).
-    static func window(_ body: Node, now: Double) throws(Problem) -> Window? {
-        func time(_ field: String) throws(Problem) -> Double? {
-            guard let node = body[field], !node.isNull else { return nil }
-            if let number = node.numberValue, number.isFinite { return number }
-            guard let text = node.stringValue else {
-                throw Problem("\(field) must be a time (2024-05-01T12:00:00Z, 1714564800, now-15m), not \(node.typeName)")
-            }
-            do {
-                return try TimeParser.parse(text, now: now)
-            } catch {
-                throw Problem("\(field): \(error.message)")
+    /// The window `start` and `end` give, read against the server's clock.
+    static func window(_ request: EvaluateRequest, now: Double) throws(Problem) -> Window? {
+        func time(_ field: String, _ value: EvaluateRequest.Time?) throws(Problem) -> Double? {
+            switch value {
+            case nil: return nil
+            case .seconds(let seconds): return seconds
+            case .text(let text):
+                do {
+                    return try TimeParser.parse(text, now: now)
+                } catch {
+                    throw Problem("\(field): \(error.message)")
+                }
             }
         }
-        let start = try time("start")
-        let end = try time("end")
+        let start = try time("start", request.start)
+        let end = try time("end", request.end)
         guard let start else {
             if end != nil { throw Problem("end needs start: give the time the load test started") }
             return nil
@@ -214,31 +188,5 @@ enum EvaluateAPI {
             )
         }
         return Window(start: start, end: finish)
-    }
-
-    static func strings(_ node: Node?, field: String) throws(Problem) -> [String: String] {
-        guard let node, !node.isNull else { return [:] }
-        guard let members = node.members else { throw Problem("\(field) must be an object of names and string values") }
-        var values: [String: String] = [:]
-        for member in members {
-            if let text = member.value.stringValue {
-                values[member.key] = text
-            } else if let number = member.value.numberValue {
-                values[member.key] = NumberText.precise(number)
-            } else {
-                throw Problem("\(field).\(member.key) must be a string")
-            }
-        }
-        return values
-    }
-
-    /// Earlier runs: the history file's text (JSON Lines), or its records as an array.
-    static func history(_ node: Node) throws(Problem) -> HistoryFile {
-        if let text = node.stringValue { return HistoryFile.parse(Array(text.utf8), path: "the request's history") }
-        guard let items = node.items, items.allSatisfy({ $0.members != nil }) else {
-            throw Problem("history must be the history file's text or an array of its records (objects)", exitCode: .invalidInput)
-        }
-        let text = items.map { JSONWriter.write($0) }.joined(separator: "\n")
-        return HistoryFile.parse(Array(text.utf8), path: "the request's history")
     }
 }

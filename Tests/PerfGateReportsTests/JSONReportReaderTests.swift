@@ -76,6 +76,12 @@ import Testing
         (
             #"{"result":"pass","totalScore":1,"objectives":{"pass":1},"indicatorResults":[{"id":"a","source":"s","score":1,"metricScore":1,"violations":[{"breach":"sideways"}],"values":[]}]}"#,
             "$.indicatorResults[0].violations[0].breach: 'sideways'"
+        ),
+        // A threshold crossed names its value's key (the fuzzer found a report without one that
+        // read back, and was written back with an empty key).
+        (
+            #"{"result":"fail","totalScore":0,"objectives":{"pass":1},"indicatorResults":[{"id":"a","source":"s","score":0,"metricScore":1,"violations":[{"value":5,"breach":"upperSevere","threshold":1}],"values":[]}]}"#,
+            "$.indicatorResults[0].violations[0].key: missing"
         )
     ])
     func aReportThatIsNotPerfgatesSaysWhereItIsWrong(text: String, message: String) throws {

@@ -51,7 +51,7 @@ struct ChartsEndToEndTests {
         let environment = ["DYNATRACE_API_TOKEN": FakeBackend.dynatraceToken]
         let output =
             binary
-            ? try await PerfGateBinary.run(arguments, environment: environment, in: folder)
+            ? try PerfGateBinary.run(arguments, environment: environment, in: folder)
             : try await InProcess.run(arguments, environment: environment, in: folder)
         return Run(
             output: output, json: try? JSONParser.parse(Fixtures.read(folder + "/r.json")), html: (try? Fixtures.read(folder + "/r.html")) ?? "")

@@ -56,7 +56,7 @@ import Testing
             """, to: folder + "/perfspec.yaml")
         for file in ["output", "env", "summary"] { try Fixtures.write("", to: folder + "/gh-" + file) }
         let started = Date()
-        let output = try await PerfGateBinary.run(
+        let output = try PerfGateBinary.run(
             ["evaluate", "--prometheus-url", prometheusURL, "--timeout", String(timeout), "--start", "now-1m"] + extra,
             environment: [
                 "GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": folder, "GITHUB_OUTPUT": folder + "/gh-output",
@@ -89,7 +89,7 @@ import Testing
         }
         // The whole run, process start included, within the timeout plus 10%, and the slack that
         // starting a process needs on this machine at this moment.
-        let slack = await PerfGateBinary.startupSlack()
+        let slack = PerfGateBinary.startupSlack()
         #expect(run.seconds < Self.timeout * 1.1 + slack, "took \(run.seconds) s")
         // The token: masked once, nowhere else.
         #expect(run.everything.components(separatedBy: Self.marker).count - 1 == 1)

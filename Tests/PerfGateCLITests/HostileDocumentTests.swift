@@ -9,7 +9,7 @@ import Testing
         let path = folder + "/" + name
         try write(path)
         let started = Date()
-        let output = try await PerfGateBinary.run(["validate", "--spec", path])
+        let output = try PerfGateBinary.run(["validate", "--spec", path])
         return (output, Date().timeIntervalSince(started))
     }
 

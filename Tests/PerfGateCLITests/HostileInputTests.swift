@@ -146,14 +146,14 @@ import Testing
         #expect(mkfifo(folder + "/fifo.json", 0o600) == 0)
         try FileManager.default.createDirectory(atPath: folder + "/dir.json", withIntermediateDirectories: true)
         for path in [folder + "/fifo.json", "/dev/zero", folder + "/dir.json"] {
-            let validate = try await InProcess.run(["validate", "--spec", path], in: folder, timeLimit: 10)
+            let validate = try PerfGateBinary.run(["validate", "--spec", path], in: folder, timeLimit: 10)
             #expect(!validate.timedOut && validate.status == 65, "\(path): \(validate.stderr)")
             #expect(validate.stderr.contains(path.hasSuffix("dir.json") ? "no spec found" : "not a regular file"))
             for (source, query) in [
                 ("jmeter", #""stat": "p95""#), ("locust", #""stat": "95%""#), ("k6", #""metric": "m", "stat": "avg""#), ("json", #""pointer": "/a""#)
             ] {
                 try Fixtures.write(Self.spec([Self.indicator("x", source, #"{"file": "\#(path)", \#(query)}"#)]), to: folder + "/perfspec.json")
-                let output = try await InProcess.run(["evaluate", "--spec", "perfspec.json"], in: folder, timeLimit: 10)
+                let output = try PerfGateBinary.run(["evaluate", "--spec", "perfspec.json"], in: folder, timeLimit: 10)
                 #expect(!output.timedOut && output.status == 65, "\(source) \(path): \(output.stdout)")
             }
         }
@@ -166,7 +166,7 @@ import Testing
         for index in 0..<12 { #expect(symlink(".", folder + "/loop\(index)") == 0) }
         // A link to a file still counts, as the same file.
         #expect(symlink("specs/perfspec.json", folder + "/linked.perfspec.json") == 0)
-        let output = try await PerfGateBinary.run(["validate"], in: folder, timeLimit: 20)
+        let output = try PerfGateBinary.run(["validate"], in: folder, timeLimit: 20)
         #expect(!output.timedOut && output.seconds < 5, "\(output.seconds) s")
         #expect(output.status == 0 && output.stderr.contains("using the spec"), "\(output.stderr)")
     }
@@ -176,7 +176,7 @@ import Testing
         let folder = try Fixtures.temporaryFolder()
         let indicators = (0..<24).map { Self.indicator("silent\($0)", "prometheus", #""up""#) }
         try Fixtures.write(Self.spec(indicators), to: folder + "/perfspec.json")
-        let output = try await PerfGateBinary.run(
+        let output = try PerfGateBinary.run(
             // Eight at a time: the later ones are still waiting when the deadline comes.
             [
                 "evaluate", "--spec", "perfspec.json", "--prometheus-url", backend.url + "/t/slow/30/deadline", "--timeout", "2", "--deadline", "3",
@@ -185,7 +185,7 @@ import Testing
             ],
             in: folder, timeLimit: 30)
         #expect(output.status == 2)
-        let slack = await PerfGateBinary.startupSlack()
+        let slack = PerfGateBinary.startupSlack()
         #expect(output.seconds < 3 * 1.1 + slack, "\(output.seconds) s")
         let report = try Fixtures.read(folder + "/r.json")
         #expect(report.contains("deadline exceeded"))

@@ -73,31 +73,32 @@ import Testing
         ]
     }
 
-    @Test(arguments: ["github", "azure", "jenkins", "none"])
-    func noHostilePathOrTextForgesACommand(_ platform: String) async throws {
+    /// Each platform with each hostile folder name: 36 cases, so that the 648 runs spread over
+    /// every thread the tests share instead of four long ones.
+    @Test(arguments: ["github", "azure", "jenkins", "none"], folderNames.indices)
+    func noHostilePathOrTextForgesACommand(_ platform: String, _ name: Int) async throws {
         var runs = 0
-        for hostile in Self.folderNames {
-            let root = try Fixtures.temporaryFolder()
-            for file in [".gh-output", ".gh-env", ".gh-summary"] { try Fixtures.write("", to: root + "/" + file) }
-            for arguments in try Self.scenarios(root, hostile) {
-                let output = try await InProcess.run(arguments, environment: Self.platforms[platform]!(root), in: root)
-                #expect(!output.timedOut)
-                #expect([0, 1, 2, 64, 65].contains(output.status), "\(arguments): exit \(output.status)")
-                let forged = AgentRules.forged(output.lines, platform: platform)
-                #expect(forged.isEmpty, "\(platform) \(arguments.debugDescription): \(forged.debugDescription)")
-                runs += 1
-            }
-            // The GitHub command files hold only perfgate's own entries.
-            if platform == "github" {
-                let names = try Fixtures.read(root + "/.gh-output").split(separator: "\n").filter { $0.contains("<<perfgate_") }
-                    .map { String($0.prefix { $0 != "<" }) }
-                #expect(
-                    Set(names).isSubset(of: [
-                        "result", "score", "json-report", "junit-report", "markdown-report", "html-report", "spec", "start", "end"
-                    ]))
-            }
+        let hostile = Self.folderNames[name]
+        let root = try Fixtures.temporaryFolder()
+        for file in [".gh-output", ".gh-env", ".gh-summary"] { try Fixtures.write("", to: root + "/" + file) }
+        for arguments in try Self.scenarios(root, hostile) {
+            let output = try await InProcess.run(arguments, environment: Self.platforms[platform]!(root), in: root)
+            #expect(!output.timedOut)
+            #expect([0, 1, 2, 64, 65].contains(output.status), "\(arguments): exit \(output.status)")
+            let forged = AgentRules.forged(output.lines, platform: platform)
+            #expect(forged.isEmpty, "\(platform) \(arguments.debugDescription): \(forged.debugDescription)")
+            runs += 1
         }
-        #expect(runs == Self.folderNames.count * 18)
+        // The GitHub command files hold only perfgate's own entries.
+        if platform == "github" {
+            let names = try Fixtures.read(root + "/.gh-output").split(separator: "\n").filter { $0.contains("<<perfgate_") }
+                .map { String($0.prefix { $0 != "<" }) }
+            #expect(
+                Set(names).isSubset(of: [
+                    "result", "score", "json-report", "junit-report", "markdown-report", "html-report", "spec", "start", "end"
+                ]))
+        }
+        #expect(runs == 18)
     }
 
     /// The line-level rule holds for the terminal report too: labels that start a line after the

@@ -4,10 +4,11 @@ import Testing
 
 /// `perfgate serve` against clients that do not behave like curl (issue 28): one that pipelines
 /// and never reads, one that reads slowly, one that sends its whole body before it reads, and any
-/// mix of pipelined requests cut at any byte. Members of `ServeCommandTests`, whose tests run one
-/// at a time: each blocks a thread for seconds, and two at once could starve the cooperative
-/// threads that other suites' async tests resume on.
-extension ServeCommandTests {
+/// mix of pipelined requests cut at any byte. One at a time: each reads and writes on the test's
+/// own thread for seconds, as a client does (an awaiting test is resumed late on a loaded machine,
+/// and a slow reader became a stalled one), and two at once could starve the threads that other
+/// suites' async tests resume on.
+@Suite(.serialized) struct ServeBackPressureTests {
     /// A request whose answer is a few tens of KiB: the JSON report of 200 static values.
     static func evaluateRequest(values: Int = 200) -> String {
         let list = (0..<values).map(String.init).joined(separator: ",")
@@ -21,16 +22,16 @@ extension ServeCommandTests {
         text.components(separatedBy: "HTTP/1.1 ").dropFirst().compactMap { Int($0.prefix(3)) }
     }
 
-    @Test func aClientThatPipelinesAndNeverReadsHoldsOneAnswerNotAQueue() async throws {
+    @Test func aClientThatPipelinesAndNeverReadsHoldsOneAnswerNotAQueue() throws {
         let service = try ServeProcess(["--write-timeout", "2s"])
-        _ = try await Curl.run([service.url + "/health"])
+        _ = try Curl.run([service.url + "/health"])
         let before = try #require(service.residentKiB)
         let client = try RawConnection(port: service.port, timeout: 10, sendTimeout: 3)
         let request = Array(Self.evaluateRequest().utf8)
         var sent = 0
         // 8 MB of requests offered; the service stops reading once an answer cannot be written.
         while sent < 8 << 20, client.send(request) { sent += request.count }
-        try await Task.sleep(for: .milliseconds(500))
+        usleep(500_000)
         let grown = (service.residentKiB ?? 0) - before
         #expect(grown < 40 * 1024, "the service grew by \(grown) KiB for \(sent) bytes of unread pipelined requests")
         #expect(sent < 8 << 20, "the service read all \(sent) bytes of requests without anyone reading its answers")
@@ -38,14 +39,14 @@ extension ServeCommandTests {
         let started = Date()
         var closed = false
         while !closed, Date().timeIntervalSince(started) < 15 {
-            if client.readIfClosed() != nil { closed = true } else { try await Task.sleep(for: .milliseconds(100)) }
+            if client.readIfClosed() != nil { closed = true } else { usleep(100_000) }
         }
         #expect(closed, "the connection was still open \(Date().timeIntervalSince(started)) s after the write timeout")
-        #expect(try await Curl.run([service.url + "/health"]).status == 200)
-        #expect(await service.stop() == 0)
+        #expect(try Curl.run([service.url + "/health"]).status == 200)
+        #expect(service.stop() == 0)
     }
 
-    @Test func aPipeliningClientThatReadsSlowlyGetsEveryAnswer() async throws {
+    @Test func aPipeliningClientThatReadsSlowlyGetsEveryAnswer() throws {
         let service = try ServeProcess(["--idle-timeout", "1s", "--write-timeout", "20s"])
         let client = try RawConnection(port: service.port, timeout: 20, sendTimeout: 20, receiveBuffer: 16384)
         // 2,000 answers of about 2.5 KiB: more than the sockets' buffers hold.
@@ -55,30 +56,30 @@ extension ServeCommandTests {
         let sender = Thread { for _ in 0..<count { client.send(request) } }
         sender.start()
         // Nothing read for twice the idle timeout, with answers waiting in the service all along.
-        try await Task.sleep(for: .milliseconds(2_000))
+        usleep(2_000_000)
         var received: [UInt8] = []
         var statuses: [Int] = []
         var scanned = 0
         let started = Date()
         while statuses.count < count, Date().timeIntervalSince(started) < 30 {
-            let got = await client.receive(upTo: 65536)
+            let got = client.receive(upTo: 65536)
             if got.isEmpty { break }
             received += got
             // Only the new bytes are looked at, up to the last line end (a status line is never cut).
             let end = max(scanned, (received.lastIndex(of: UInt8(ascii: "\n")) ?? -1) + 1)
             statuses += Self.statuses(String(decoding: received[scanned..<end], as: UTF8.self))
             scanned = end
-            try await Task.sleep(for: .milliseconds(10))
+            usleep(10_000)
         }
         statuses += Self.statuses(String(decoding: received[scanned...], as: UTF8.self))
         #expect(statuses.count == count && statuses.allSatisfy { $0 == 200 }, "\(statuses.count) answers of \(count)")
-        #expect(await service.stop() == 0)
+        #expect(service.stop() == 0)
     }
 
     /// Pipelined requests whose evaluations each take longer than the idle timeout: the idle clock
     /// must not start while a request waits or runs (it once started when an earlier answer was
     /// flushed, and closed the connection under the next evaluation).
-    @Test func theIdleClockNeverRunsWhileAPipelinedRequestIsEvaluated() async throws {
+    @Test func theIdleClockNeverRunsWhileAPipelinedRequestIsEvaluated() throws {
         let backend = FakeBackend.shared
         let service = try ServeProcess(["--idle-timeout", "1s", "--prometheus-url", backend.url + "/t/delay/1500"])
         let body =
@@ -89,16 +90,16 @@ extension ServeCommandTests {
         client.send(String(repeating: request, count: 3))
         var text = ""
         while Self.statuses(text).count < 3 {
-            let part = await client.readResponse()
+            let part = client.readResponse()
             if part.isEmpty { break }
             text += part
         }
         #expect(Self.statuses(text) == [200, 200, 200], "\(Self.statuses(text))")
-        #expect(await service.stop() == 0)
+        #expect(service.stop() == 0)
     }
 
     @Test(arguments: [2 << 20, 8 << 20])
-    func a413ReachesAClientThatSendsItsWholeBodyFirst(_ size: Int) async throws {
+    func a413ReachesAClientThatSendsItsWholeBodyFirst(_ size: Int) throws {
         let service = try ServeProcess([])
         let script = """
             import http.client, sys
@@ -120,13 +121,13 @@ extension ServeCommandTests {
         let sentWhole = client.send(
             "POST /api/v1/evaluate HTTP/1.1\r\nHost: x\r\nContent-Length: \(size)\r\n\r\n" + String(repeating: " ", count: size))
         #expect(sentWhole)
-        #expect(await client.readAll().hasPrefix("HTTP/1.1 413"))
-        #expect(await service.stop() == 0)
+        #expect(client.readAll().hasPrefix("HTTP/1.1 413"))
+        #expect(service.stop() == 0)
     }
 
     /// Any mix of pipelined requests, cut into chunks at any byte and sent with pauses: every
     /// request gets its answer, in order, and the service stays well.
-    @Test func pipelinedRequestsCutAnywhereGetTheirAnswersInOrder() async throws {
+    @Test func pipelinedRequestsCutAnywhereGetTheirAnswersInOrder() throws {
         let service = try ServeProcess(["--header-timeout", "5s", "--body-timeout", "5s"])
         let kinds: [(request: String, status: Int)] = [
             ("GET /health HTTP/1.1\r\nHost: x\r\n\r\n", 200),
@@ -151,14 +152,14 @@ extension ServeCommandTests {
             }
             var text = ""
             while Self.statuses(text).count < picks.count {
-                let part = await client.readResponse()
+                let part = client.readResponse()
                 if part.isEmpty { break }
                 text += part
             }
             #expect(Self.statuses(text) == picks.map(\.status), "round \(round)")
         }
-        #expect(try await Curl.run([service.url + "/health"]).status == 200)
-        #expect(await service.stop() == 0)
+        #expect(try Curl.run([service.url + "/health"]).status == 200)
+        #expect(service.stop() == 0)
     }
 
     static func python(_ script: String, arguments: [String]) throws -> String {

@@ -90,7 +90,7 @@ struct SourcesEndToEndTests {
               - {id: proxied, source: prometheus, query: up, grading: {type: Threshold, thresholds: {}, metricScore: 1}}
             objectives: {pass: 1, warning: 0}
             """, to: folder + "/spec.yaml")
-        let output = try await PerfGateBinary.run(
+        let output = try PerfGateBinary.run(
             ["evaluate", "--spec", folder + "/spec.yaml", "--prometheus-url", "http://metrics.example.invalid:9090", "--json", "-"],
             environment: ["http_proxy": FakeBackend.shared.url])
         #expect(output.status == 0, "\(output.stderr)")

@@ -65,7 +65,7 @@ package enum JSONReportReader {
             })
         result.invalidInput = try item.optionalBool("invalidInput") ?? false
         result.resolvedQuery = try item.optionalString("query")
-        result.canary = try item.optionalChild("canary").map(canary)
+        if let judged = try item.optionalChild("canary").map(canary) { result.kind = .canary(judged) }
         return result
     }
 

@@ -87,7 +87,7 @@ import Testing
         let judged = try CanaryJudge.judge(baseline: [1, 2, 3, 4, 5, 6], canary: [3, 4, 5, 6, 7, 9, nil], config: CanaryConfig(metricScore: 2))
         var indicator = IndicatorResult(
             id: "c", source: "static", score: 2, metricScore: 2, violations: [], measurements: [], thresholds: Thresholds())
-        indicator.canary = judged
+        indicator.kind = .canary(judged)
         let result = EvaluationResult(verdict: .pass, totalScore: 2, objectives: Objectives(pass: 2, warning: 1), indicatorResults: [indicator])
         let json = JSONReportFormat().render(result)
         let back = try JSONReportReader.result(try JSONParser.parse(json))

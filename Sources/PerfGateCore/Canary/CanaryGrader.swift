@@ -32,7 +32,7 @@ package enum CanaryGrader {
             result.error = error.reason
             return result
         }
-        result.canary = judged
+        result.kind = .canary(judged)
         result.score = judged.failed ? 0 : config.metricScore
         // What a history keeps and a trend draws: each role's mean.
         result.measurements = [

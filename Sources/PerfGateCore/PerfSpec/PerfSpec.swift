@@ -51,8 +51,17 @@ package struct Indicator: Sendable {
     }
 }
 
-/// The indicator's `grading` block (type `Threshold`, the only type Pitometer shipped).
+/// The indicator's `grading` block: `Threshold` (the only type Pitometer shipped) or `Canary`.
 package struct Grading: Sendable {
+    /// How the indicator is graded.
+    package enum Kind: Sendable {
+        /// Its thresholds (absolute, and relative to earlier runs).
+        case threshold
+        /// The canary judge, with its settings: the canary's values against the baseline's.
+        case canary(CanaryConfig)
+    }
+
+    package var kind = Kind.threshold
     package var thresholds: Thresholds
     /// Points the indicator is worth when nothing breaches.
     package var metricScore: Double
@@ -62,8 +71,11 @@ package struct Grading: Sendable {
     package var metadata: Node?
     /// `upperSeverePerc` and friends, in percent, by the name of the limit they set.
     package var relativeThresholds: Thresholds?
-    /// `type: Canary`: the canary judge's settings (no thresholds then).
-    package var canary: CanaryConfig?
+    /// `type: Canary`: the canary judge's settings (no thresholds then); nil for thresholds.
+    package var canary: CanaryConfig? {
+        if case .canary(let config) = kind { return config }
+        return nil
+    }
 
     package init(thresholds: Thresholds, metricScore: Double, ignoreEmpty: Bool = false, metadata: Node? = nil, relativeThresholds: Thresholds? = nil)
     {

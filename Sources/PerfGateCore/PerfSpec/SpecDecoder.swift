@@ -234,7 +234,7 @@ package struct SpecDecoder {
                 let canary = decodeCanaryGrading(reader, into: &diagnostics)
             else { return nil }
             var grading = Grading(thresholds: Thresholds(), metricScore: canary.metricScore, metadata: reader["metadata"])
-            grading.canary = canary
+            grading.kind = .canary(canary)
             return grading
         }
         guard let reader = MemberReader(node, at: path, known: Self.gradingKeys, into: &diagnostics) else { return nil }

@@ -24,7 +24,8 @@ package struct IndicatorResult: Sendable, Equatable {
     package var invalidInput = false
     /// What the backend warned about while answering.
     package var warnings: [String]
-    /// How it was graded: thresholds (a PerfSpec), or a Keptn objective with lighthouse's outcome.
+    /// How it was graded: thresholds (a PerfSpec), the canary judge with its judgement, or a
+    /// Keptn objective with lighthouse's outcome.
     package var kind: Kind
     /// For a PerfSpec with relative thresholds: per key, what it was compared with.
     package var comparisons: [KeyComparison]
@@ -36,8 +37,6 @@ package struct IndicatorResult: Sendable, Equatable {
     /// With `--series`: why there is no curve (the range query failed or timed out, or the
     /// source has none). Never changes the grade.
     package var seriesNote: String?
-    /// A Canary indicator's judgement: both roles' summaries, the interval, the classification.
-    package var canary: CanaryResult?
 
     package init(
         id: String, source: String, score: Double, metricScore: Double, violations: [Violation],
@@ -61,6 +60,9 @@ package struct IndicatorResult: Sendable, Equatable {
     package enum Kind: Sendable, Equatable {
         /// A PerfSpec indicator: its thresholds.
         case thresholds
+        /// A PerfSpec `Canary` indicator: the judge's judgement (both roles' summaries, the
+        /// interval, the classification).
+        case canary(CanaryResult)
         /// A Keptn objective: lighthouse's outcome for it.
         case objective(SLOObjectiveResult)
     }
@@ -68,6 +70,12 @@ package struct IndicatorResult: Sendable, Equatable {
     /// The Keptn objective's outcome, for an objective.
     package var objective: SLOObjectiveResult? {
         if case .objective(let objective) = kind { return objective }
+        return nil
+    }
+
+    /// The canary judge's judgement, for a Canary indicator.
+    package var canary: CanaryResult? {
+        if case .canary(let canary) = kind { return canary }
         return nil
     }
 

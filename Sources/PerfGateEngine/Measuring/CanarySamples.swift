@@ -5,23 +5,25 @@ import PerfGateCore
 struct CanarySamples {
     let fetcher: Fetcher
 
-    func fetch(_ indicators: [Indicator], context: SourceContext) async -> [IndicatorResult] {
+    /// Each Canary indicator with its judge's settings.
+    func fetch(_ indicators: [(indicator: Indicator, config: CanaryConfig)], context: SourceContext) async -> [IndicatorResult] {
         guard !indicators.isEmpty else { return [] }
         let adapters = fetcher.sources.values.compactMap { $0 as? any SampleSource }.map(SampleAdapter.init)
         var sampling = fetcher
         sampling.sources = Dictionary(adapters.map { ($0.name, $0 as any MetricSource) }, uniquingKeysWith: { first, _ in first })
         var requests: [Fetcher.Request] = []
-        for indicator in indicators {
-            let step = indicator.grading.canary?.step ?? context.window.map(CanaryConfig.defaultStep) ?? 60
+        for (indicator, config) in indicators {
+            let step = config.step ?? context.window.map(CanaryConfig.defaultStep) ?? 60
             for query in [indicator.baseline ?? .null, indicator.query] {
                 requests.append((indicator.source, .object([("query", query), ("step", .number(step))])))
             }
         }
         let fetched = await sampling.fetch(requests, context: context)
-        return indicators.enumerated().map { index, indicator in
+        return indicators.enumerated().map { index, canaryIndicator in
+            let (indicator, config) = canaryIndicator
             let (baseline, canary) = (fetched[2 * index], fetched[2 * index + 1])
             var result = CanaryGrader.grade(
-                indicator, config: indicator.grading.canary!, baseline: baseline.outcome, canary: canary.outcome,
+                indicator, config: config, baseline: baseline.outcome, canary: canary.outcome,
                 deadline: fetcher.deadline)
             result.resolvedQuery = canary.resolved.map { "canary: \($0); baseline: \(baseline.resolved ?? "the query as written")" }
             return result

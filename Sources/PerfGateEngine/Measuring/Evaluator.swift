@@ -19,17 +19,24 @@ package struct Evaluator: Sendable {
         -> EvaluationResult
     {
         // Threshold and Canary indicators are fetched at once; the results keep the spec's order.
-        let thresholded = spec.indicators.indices.filter { spec.indicators[$0].grading.canary == nil }
-        let canaries = spec.indicators.indices.filter { spec.indicators[$0].grading.canary != nil }
+        var thresholded: [Int] = []
+        var canaries: [(index: Int, config: CanaryConfig)] = []
+        for (index, indicator) in spec.indicators.enumerated() {
+            switch indicator.grading.kind {
+            case .threshold: thresholded.append(index)
+            case .canary(let config): canaries.append((index, config))
+            }
+        }
         async let fetchedThresholded = fetcher.fetch(thresholded.map { (spec.indicators[$0].source, spec.indicators[$0].query) }, context: context)
-        async let fetchedCanaries = CanarySamples(fetcher: fetcher).fetch(canaries.map { spec.indicators[$0] }, context: context)
+        async let fetchedCanaries = CanarySamples(fetcher: fetcher).fetch(
+            canaries.map { (spec.indicators[$0.index], $0.config) }, context: context)
         var graded = [IndicatorResult?](repeating: nil, count: spec.indicators.count)
         for (index, fetched) in zip(thresholded, await fetchedThresholded) {
             var result = Self.grade(spec.indicators[index], fetched.outcome, comparison: comparison)
             result.resolvedQuery = fetched.resolved
             graded[index] = result
         }
-        for (index, result) in zip(canaries, await fetchedCanaries) { graded[index] = result }
+        for (canary, result) in zip(canaries, await fetchedCanaries) { graded[canary.index] = result }
         let results = graded.map { $0! }
         var result = Scorer.result(of: results, objectives: spec.objectives, window: context.window, specPath: specPath)
         if spec.indicators.contains(where: { $0.grading.relativeThresholds != nil }) { result.comparedRuns = comparison.runs }

@@ -39,7 +39,8 @@ struct ChartsEndToEndTests {
         var html: String
     }
 
-    /// - Parameter binary: run the binary rather than in-process, for a bound in wall-clock time.
+    /// - Parameter binary: run the binary rather than in-process, for a bound in wall-clock time
+    ///   (a curve's range query has one: --series-timeout).
     func evaluate(_ spec: String, _ extra: [String], binary: Bool = false) async throws -> Run {
         let folder = try Fixtures.temporaryFolder()
         try Fixtures.write(spec, to: folder + "/perfspec.yaml")
@@ -67,7 +68,7 @@ struct ChartsEndToEndTests {
 
     @Test func seriesDrawCurvesAndNeverChangeAGrade() async throws {
         let plain = try await evaluate(Self.spec(), [])
-        let drawn = try await evaluate(Self.spec(), ["--series"])
+        let drawn = try await evaluate(Self.spec(), ["--series"], binary: true)
         #expect(drawn.output.status == plain.output.status)
         #expect(grades(drawn.json) == grades(plain.json) && !grades(plain.json).isEmpty)
         #expect(!plain.html.contains("<figure class=\"series\">"))
@@ -103,7 +104,8 @@ struct ChartsEndToEndTests {
         let history = folder + "/history.jsonl"
         try FileManager.default.copyItem(atPath: Fixtures.packageRoot + "/Examples/keptn/history.jsonl", toPath: history)
         let prometheus = try PrometheusServer.shared.get()
-        let output = try await InProcess.run(
+        // The binary: the curve's range query has a timeout in wall-clock time (--series-timeout).
+        let output = try PerfGateBinary.run(
             [
                 "evaluate", "--slo", Fixtures.packageRoot + "/Examples/keptn/slo.yaml", "--history", history, "--prometheus-url", prometheus.url,
                 "--html", folder + "/r.html", "--markdown", folder + "/r.md", "--series", "--summary-charts", "mermaid"

@@ -66,7 +66,7 @@ package protocol CIPlatform: Sendable {
     /// The build step: offers the validated spec for the release pipeline.
     func publishSpec(at path: String, artifactName: String) throws(FileError)
     /// Makes the evaluation's outcome native: annotations, test results, summary, outputs.
-    func publish(_ result: EvaluationResult, reports: ReportPaths, conclusion: Conclusion) throws(FileError)
+    func publish(_ result: EvaluationResult, presentation: Presentation, reports: ReportPaths, conclusion: Conclusion) throws(FileError)
     /// Says how the run ended, the platform's way: the last line of every evaluation.
     func conclude(_ conclusion: Conclusion)
 }

@@ -43,13 +43,13 @@ package struct GitHubActions: CIPlatform {
         if let file = environment["GITHUB_OUTPUT"] { try output.append(Self.fileEntry("spec", hostUsable(path)), to: file) }
     }
 
-    package func publish(_ result: EvaluationResult, reports: ReportPaths, conclusion: Conclusion) throws(FileError) {
+    package func publish(_ result: EvaluationResult, presentation: Presentation, reports: ReportPaths, conclusion: Conclusion) throws(FileError) {
         let (errors, warnings) = annotated(result)
         for indicator in errors { output.line(Self.command("error", title: AnnotationText.title(indicator), AnnotationText.message(indicator))) }
         for indicator in warnings { output.line(Self.command("warning", title: AnnotationText.title(indicator), AnnotationText.message(indicator))) }
         if let summary = environment["GITHUB_STEP_SUMMARY"] {
             // Rendered here, not read back from a file: with --markdown - there is none.
-            try output.append(MarkdownReportFormat().render(result) + "\n", to: summary)
+            try output.append(MarkdownReportFormat().render(result, presentation: presentation) + "\n", to: summary)
         }
         if let file = environment["GITHUB_OUTPUT"] {
             var entries = [("result", result.verdict.rawValue), ("score", NumberText.format(result.totalScore))]

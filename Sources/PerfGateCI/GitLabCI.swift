@@ -47,7 +47,7 @@ package struct GitLabCI: CIPlatform {
         output.line("perfgate: the spec to keep as an artifact (artifacts:paths): \(path)")
     }
 
-    package func publish(_ result: EvaluationResult, reports: ReportPaths, conclusion: Conclusion) throws(FileError) {
+    package func publish(_ result: EvaluationResult, presentation: Presentation, reports: ReportPaths, conclusion: Conclusion) throws(FileError) {
         let metrics = Path.resolve(Self.metricsFile, against: reports.folder)
         try FileSystem.writeAtomically(OpenMetricsReport.render(result), to: metrics)
         if let link = htmlLink(reports) {

@@ -31,7 +31,7 @@ package struct Jenkins: CIPlatform {
         output.line("perfgate: the spec to archive (archiveArtifacts): \(path)")
     }
 
-    package func publish(_ result: EvaluationResult, reports: ReportPaths, conclusion: Conclusion) throws(FileError) {
+    package func publish(_ result: EvaluationResult, presentation: Presentation, reports: ReportPaths, conclusion: Conclusion) throws(FileError) {
         // buildResult and exit are the run's conclusion: the library sets the build from them and
         // decides nothing itself.
         var lines = [

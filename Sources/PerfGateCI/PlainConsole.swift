@@ -18,6 +18,6 @@ package struct PlainConsole: CIPlatform {
     package func mask(_ secrets: [String]) throws(FileError) {}
     package func export(_ name: String, value: String) throws(FileError) {}
     package func publishSpec(at path: String, artifactName: String) throws(FileError) {}
-    package func publish(_ result: EvaluationResult, reports: ReportPaths, conclusion: Conclusion) throws(FileError) {}
+    package func publish(_ result: EvaluationResult, presentation: Presentation, reports: ReportPaths, conclusion: Conclusion) throws(FileError) {}
     package func conclude(_ conclusion: Conclusion) { output.note(conclusion.line) }
 }

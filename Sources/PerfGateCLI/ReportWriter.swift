@@ -13,7 +13,7 @@ enum ReportWriter {
     }
 
     /// The paths actually written (without stdout); a failure to write one is printed and leaves it out.
-    static func write(_ result: EvaluationResult, to paths: ReportPaths) -> (written: ReportPaths, allWritten: Bool) {
+    static func write(_ result: EvaluationResult, presentation: Presentation, to paths: ReportPaths) -> (written: ReportPaths, allWritten: Bool) {
         var written = ReportPaths(folder: paths.folder)
         var allWritten = true
         // The result's outside text was redacted where it came in; each report catches anything
@@ -22,12 +22,12 @@ enum ReportWriter {
         for report in Reports.all {
             guard let path = paths.files[report.identifier] else { continue }
             if path == "-" {
-                report.render(result, redactor: redactor) { piece in Console.out(.report(piece)) }
+                report.render(result, presentation: presentation, redactor: redactor) { piece in Console.out(.report(piece)) }
                 continue
             }
             do {
                 try FileSystem.writeAtomically(to: path) { write in
-                    withoutActuallyEscaping(write) { report.render(result, redactor: redactor, to: $0) }
+                    withoutActuallyEscaping(write) { report.render(result, presentation: presentation, redactor: redactor, to: $0) }
                 }
                 written.files[report.identifier] = path
             } catch {

@@ -16,11 +16,9 @@ struct RunPublisher {
     /// Mermaid trend charts in the Markdown summary.
     var summaryCharts = false
 
-    /// The presentation the reports get: the summary's charts and the platform's links.
-    func presented(_ result: EvaluationResult) -> EvaluationResult {
-        var result = result
-        result.presentation = Presentation(summaryCharts: summaryCharts, links: platform.reportLinks(paths))
-        return result
+    /// The presentation the reports get: the exit code, the summary's charts and the platform's links.
+    func presentation(exitCode: Int32) -> Presentation {
+        Presentation(exitCode: exitCode, summaryCharts: summaryCharts, links: platform.reportLinks(paths))
     }
 
     /// Removes the reports this run owns: the last run's must never be read as this one's.
@@ -34,10 +32,11 @@ struct RunPublisher {
             // As Argument Parser ends its own usage errors.
             Console.err("Usage: perfgate \(command) <options>\n  See 'perfgate \(command) --help' for more information.")
         }
-        let stopped = presented(EvaluationResult.stopped(reason, exitCode: code.rawValue, specPath: specPath))
+        let stopped = EvaluationResult.stopped(reason, specPath: specPath)
+        let presentation = presentation(exitCode: code.rawValue)
         let conclusion = Conclusion(verdict: nil, exitCode: code.rawValue, onWarning: onWarning, reason: reason)
-        let (written, _) = ReportWriter.write(stopped, to: paths)
-        try? platform.publish(stopped, reports: written, conclusion: conclusion)
+        let (written, _) = ReportWriter.write(stopped, presentation: presentation, to: paths)
+        try? platform.publish(stopped, presentation: presentation, reports: written, conclusion: conclusion)
         platform.conclude(conclusion)
         return code
     }
@@ -49,16 +48,15 @@ struct RunPublisher {
         let issues = warningExitCode ?? platform.issuesExitCode ?? 0
         var code =
             invalidInput ? ExitCode.invalidInput.rawValue : Conclusion.exitCode(for: result.verdict, onWarning: onWarning, issuesExitCode: issues)
-        var reported = presented(result)
-        reported.exitCode = code
-        let (written, allWritten) = ReportWriter.write(reported, to: paths)
+        let presentation = presentation(exitCode: code)
+        let (written, allWritten) = ReportWriter.write(result, presentation: presentation, to: paths)
         let summaryStream: Log.Stream = usesStdout ? .err : .out
         let summary = TerminalReport.render(result, style: .init(color: color.enabled(forStream: summaryStream)))
         if usesStdout { Console.err(.report(summary)) } else { Console.out(.report(summary)) }
         if !allWritten || !recorded { code = ExitCode.couldNotMeasure.rawValue }
         var conclusion = Conclusion(verdict: result.verdict, exitCode: code, onWarning: onWarning, issuesExitCode: issues)
         do {
-            try platform.publish(reported, reports: written, conclusion: conclusion)
+            try platform.publish(result, presentation: presentation, reports: written, conclusion: conclusion)
         } catch {
             Console.diagnostics.note("cannot publish to \(platform.name): \(String(describing: error))")
             conclusion.exitCode = ExitCode.couldNotMeasure.rawValue

@@ -200,7 +200,7 @@ package struct HTMLReportFormat: Report {
     package init() {}
     package var identifier: String { "html" }
     package var defaultFileName: String { "perfgate.html" }
-    package func render(_ result: EvaluationResult, redactor: Redactor, to sink: @escaping (String) -> Void) {
+    package func render(_ result: EvaluationResult, presentation: Presentation, redactor: Redactor, to sink: @escaping (String) -> Void) {
         sink(redactor.redact(HTMLReport.render(result)) { HTMLReport.text($0) })
     }
 }

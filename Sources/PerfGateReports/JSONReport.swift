@@ -8,21 +8,23 @@ package enum JSONReport {
     /// server sends `evaluate --server`) lists them all.
     package static let maxValues = 1000
 
-    package static func render(_ result: EvaluationResult, complete: Bool = false) -> String {
+    /// - Parameter exitCode: the exit code the run ends with, when the report states it.
+    package static func render(_ result: EvaluationResult, complete: Bool = false, exitCode: Int32? = nil) -> String {
         // Streamed: a report of a million values never exists as a tree (see `Field`).
         let values = result.indicatorResults.reduce(0) { $0 + min($1.measurements.count, complete ? .max : maxValues) + $1.violations.count }
         var json = JSONStreamWriter(pretty: true, reservingCapacity: 4096 + values * 96)
-        write(fields(result, complete: complete), into: &json)
+        write(fields(result, complete: complete, exitCode: exitCode), into: &json)
         return json.finish()
     }
 
     /// The same text, handed to `sink` in pieces of whole lines (about 1 MiB each), with every
     /// string passed through `strings` (a redactor) first: the report never exists whole in memory.
     package static func render(
-        _ result: EvaluationResult, complete: Bool = false, strings: ((String) -> String)?, to sink: @escaping (String) -> Void
+        _ result: EvaluationResult, complete: Bool = false, exitCode: Int32? = nil, strings: ((String) -> String)?,
+        to sink: @escaping (String) -> Void
     ) {
         var json = JSONStreamWriter(pretty: true, strings: strings, sink: sink)
-        write(fields(result, complete: complete), into: &json)
+        write(fields(result, complete: complete, exitCode: exitCode), into: &json)
         _ = json.finish()
     }
 
@@ -37,7 +39,7 @@ package enum JSONReport {
         case fieldLists(String, count: Int, element: (Int) -> [Field])
     }
 
-    static func fields(_ result: EvaluationResult, complete: Bool = false) -> [Field] {
+    static func fields(_ result: EvaluationResult, complete: Bool = false, exitCode: Int32? = nil) -> [Field] {
         if case .keptn(let slo) = result.kind { return (sloDocument(result, slo).members ?? []).map { .node($0.key, $0.value) } }
         var fields: [Field] = [
             .node("result", .string(result.verdict.rawValue)),
@@ -47,7 +49,7 @@ package enum JSONReport {
         ]
         if !result.comparedRuns.isEmpty { fields.append(.node("comparedRuns", comparedRuns(result.comparedRuns))) }
         if let failure = result.failure { fields.append(.node("error", .string(failure))) }
-        if let exitCode = result.exitCode { fields.append(.node("exitCode", .number(Double(exitCode)))) }
+        if let exitCode { fields.append(.node("exitCode", .number(Double(exitCode)))) }
         return fields + common(result).map { .node($0.0, $0.1) }
     }
 

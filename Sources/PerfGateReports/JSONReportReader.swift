@@ -34,7 +34,9 @@ package enum JSONReportReader {
         }
         result.comparedRuns = try reader.optionalList("comparedRuns").map(comparedRun)
         result.failure = try reader.optionalString("error")
-        result.exitCode = try reader.optionalNumber("exitCode").map { Int32(exactly: $0) ?? 2 }
+        // The exit code the writer's run ended with is its presentation, not the result: checked
+        // for its type, and left to whoever reads the result to decide its own.
+        _ = try reader.optionalNumber("exitCode")
         return result
     }
 

@@ -8,16 +8,16 @@ extension MarkdownReport {
     static let maxCharts = 20
 
     /// The platform's links, as `[title](url)`; a URL that is not plainly http(s) is left out.
-    static func links(_ result: EvaluationResult) -> String {
-        let links = result.presentation.links.filter { MarkdownText.isPlainURL($0.url) }
+    static func links(_ presentation: Presentation) -> String {
+        let links = presentation.links.filter { MarkdownText.isPlainURL($0.url) }
         guard !links.isEmpty else { return "" }
         return links.map { "[\(MarkdownText.cell($0.title))](\($0.url))" }.joined(separator: " · ") + "\n\n"
     }
 
     /// One `xychart-beta` per indicator with earlier runs: this run last, the absolute limits as
     /// flat lines. Every label is reduced to characters Mermaid cannot read as syntax.
-    static func trendCharts(_ result: EvaluationResult) -> String {
-        guard result.presentation.summaryCharts, !result.trend.isEmpty else { return "" }
+    static func trendCharts(_ result: EvaluationResult, _ presentation: Presentation) -> String {
+        guard presentation.summaryCharts, !result.trend.isEmpty else { return "" }
         var charts: [String] = []
         let trend = TrendIndex(result.trend)
         for indicator in result.indicatorResults where charts.count < maxCharts {

@@ -3,13 +3,13 @@ import PerfGateCore
 extension MarkdownReport {
     /// An SLO evaluation: the score as a percentage, lighthouse's message, and per objective the
     /// value, what it was compared with, and each criterion with the target it resolved to.
-    static func renderSLO(_ result: EvaluationResult, _ slo: SLOSummary) -> String {
+    static func renderSLO(_ result: EvaluationResult, _ slo: SLOSummary, _ presentation: Presentation) -> String {
         let warning = slo.warningTarget.map { ", warning at " + SLOText.percent($0) } ?? ""
         var text =
             "## \(icon(result.verdict)) perfgate: \(result.verdict.rawValue.uppercased()), score \(SLOText.percent(result.totalScore))"
             + " (pass at \(SLOText.percent(result.objectives.pass))\(warning))\n\n"
         if !slo.message.isEmpty { text += MarkdownText.cell(clip(slo.message, 1000)) + "\n\n" }
-        text += context(result) + links(result)
+        text += context(result) + links(presentation)
         guard !result.indicatorResults.isEmpty else { return text + "The SLO file has no objectives.\n" }
 
         text += "| SLI | Value | Compared with | Pass criteria | Warning criteria | Score | Status |\n|---|---|---|---|---|---|---|\n"
@@ -45,7 +45,7 @@ extension MarkdownReport {
         text += list("Notes", slo.notes.map { MarkdownText.cell(clip($0, 1000)) })
         let notes = result.indicatorResults.flatMap { indicator in indicator.warnings.map { (indicator.id, $0) } }
         text += list("Backend notes", notes.map { "\(MarkdownText.code($0.0)): \(MarkdownText.cell(clip($0.1)))" })
-        return fitted(text + trendCharts(result))
+        return fitted(text + trendCharts(result, presentation))
     }
 
     /// The window, the spec and the earlier runs, as one paragraph.

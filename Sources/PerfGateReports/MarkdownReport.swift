@@ -8,13 +8,14 @@ package enum MarkdownReport {
     static let maxRows = 1000
     static let maxListItems = 200
 
-    package static func render(_ result: EvaluationResult) -> String {
-        if case .keptn(let slo) = result.kind { return renderSLO(result, slo) }
+    /// - Parameter presentation: the platform's links, and whether to draw trend charts.
+    package static func render(_ result: EvaluationResult, presentation: Presentation = Presentation()) -> String {
+        if case .keptn(let slo) = result.kind { return renderSLO(result, slo, presentation) }
         let maximum = result.indicatorResults.reduce(0) { $0 + $1.metricScore }
         var text =
             "## \(icon(result.verdict)) perfgate: \(result.verdict.rawValue.uppercased()), score \(NumberText.format(result.totalScore))"
             + " of \(NumberText.format(maximum)) (pass at \(NumberText.format(result.objectives.pass)), warning at \(NumberText.format(result.objectives.warning)))\n\n"
-        text += context(result) + links(result)
+        text += context(result) + links(presentation)
         guard !result.indicatorResults.isEmpty else { return text + "The spec has no indicators.\n" }
 
         text += "| Indicator | Values | Thresholds | Score | Status |\n|---|---|---|---|---|\n"
@@ -52,7 +53,7 @@ package enum MarkdownReport {
         text += list(
             "Backend notes", notes.map { "\(MarkdownText.code($0.0)): \(MarkdownText.cell(clip($0.1)))" },
             count: result.indicatorResults.reduce(0) { $0 + $1.warnings.count })
-        return fitted(text + trendCharts(result))
+        return fitted(text + trendCharts(result, presentation))
     }
 
     static func list(_ title: String, _ items: [String]) -> String { list(title, items, count: items.count) }

@@ -8,16 +8,16 @@ package protocol Report: Sendable {
     var identifier: String { get }
     /// The file's name in the report folder, when a CI platform writes every report.
     var defaultFileName: String { get }
-    /// Renders the result in pieces. Secrets still in outside text are replaced with `***` in
-    /// the form the format escapes them to.
-    func render(_ result: EvaluationResult, redactor: Redactor, to sink: @escaping (String) -> Void)
+    /// Renders the result, as `presentation` says, in pieces. Secrets still in outside text are
+    /// replaced with `***` in the form the format escapes them to.
+    func render(_ result: EvaluationResult, presentation: Presentation, redactor: Redactor, to sink: @escaping (String) -> Void)
 }
 
 extension Report {
     /// The whole report as one text.
-    package func render(_ result: EvaluationResult, redactor: Redactor = .current) -> String {
+    package func render(_ result: EvaluationResult, presentation: Presentation = Presentation(), redactor: Redactor = .current) -> String {
         var text = ""
-        render(result, redactor: redactor) { text += $0 }
+        render(result, presentation: presentation, redactor: redactor) { text += $0 }
         return text
     }
 }
@@ -39,8 +39,9 @@ package struct JSONReportFormat: Report {
     package init(complete: Bool = false) { self.complete = complete }
     package var identifier: String { "json" }
     package var defaultFileName: String { "perfgate-result.json" }
-    package func render(_ result: EvaluationResult, redactor: Redactor, to sink: @escaping (String) -> Void) {
-        JSONReport.render(result, complete: complete, strings: redactor.isEmpty ? nil : { redactor.redact($0) }, to: sink)
+    package func render(_ result: EvaluationResult, presentation: Presentation, redactor: Redactor, to sink: @escaping (String) -> Void) {
+        JSONReport.render(
+            result, complete: complete, exitCode: presentation.exitCode, strings: redactor.isEmpty ? nil : { redactor.redact($0) }, to: sink)
     }
 }
 
@@ -49,7 +50,7 @@ package struct JUnitReportFormat: Report {
     package init() {}
     package var identifier: String { "junit" }
     package var defaultFileName: String { "perfgate-junit.xml" }
-    package func render(_ result: EvaluationResult, redactor: Redactor, to sink: @escaping (String) -> Void) {
+    package func render(_ result: EvaluationResult, presentation: Presentation, redactor: Redactor, to sink: @escaping (String) -> Void) {
         sink(redactor.redact(JUnitReport.render(result)) { XMLText.escape($0) })
     }
 }
@@ -59,7 +60,7 @@ package struct MarkdownReportFormat: Report {
     package init() {}
     package var identifier: String { "markdown" }
     package var defaultFileName: String { "perfgate-summary.md" }
-    package func render(_ result: EvaluationResult, redactor: Redactor, to sink: @escaping (String) -> Void) {
-        sink(redactor.redact(MarkdownReport.render(result)) { MarkdownText.cell($0) })
+    package func render(_ result: EvaluationResult, presentation: Presentation, redactor: Redactor, to sink: @escaping (String) -> Void) {
+        sink(redactor.redact(MarkdownReport.render(result, presentation: presentation)) { MarkdownText.cell($0) })
     }
 }

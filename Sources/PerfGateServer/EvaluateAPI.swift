@@ -38,9 +38,9 @@ enum EvaluateAPI {
             case .rejected(let error, let details):
                 return Problem(error.description, exitCode: error.kind.exitCode, details: details).response
             case .evaluated(let outcome):
-                var result = outcome.result
-                result.exitCode = ExitCode.of(result.verdict).rawValue
-                let report = format.render(result, redactor: service.settings.redactor)
+                let result = outcome.result
+                let report = format.render(
+                    result, presentation: Presentation(exitCode: ExitCode.of(result.verdict).rawValue), redactor: service.settings.redactor)
                 // The contract's version beside the report, so a client can tell a newer server's answer.
                 let body =
                     format.identifier == "json"

@@ -11,7 +11,7 @@ import Testing
     }
 
     @Test func publishesTestResultsSummaryIssuesAndVariables() throws {
-        try platform.publish(Samples.result, reports: Samples.reports, conclusion: Samples.conclusion)
+        try platform.publish(Samples.result, presentation: Presentation(), reports: Samples.reports, conclusion: Samples.conclusion)
         #expect(
             output.lines == [
                 "##vso[task.logissue type=error]down could not be measured: HTTP 503\\n#\u{266F}vso[task.setvariable variable=X]1",
@@ -40,7 +40,7 @@ import Testing
         reports.files["html"] = "/w/perfgate.html"
         let base = ["TF_BUILD": "True", "SYSTEM_COLLECTIONURI": "https://dev.azure.com/o/", "SYSTEM_TEAMPROJECT": "p", "BUILD_BUILDID": "7"]
         let build = AzurePipelines(environment: base.merging(["SYSTEM_HOSTTYPE": "build", "SYSTEM_JOBNAME": "__default"]) { $1 }, output: output)
-        try build.publish(Samples.result, reports: reports, conclusion: Samples.conclusion)
+        try build.publish(Samples.result, presentation: Presentation(), reports: reports, conclusion: Samples.conclusion)
         #expect(output.lines.contains("##vso[artifact.upload containerfolder=perfgate-report;artifactname=perfgate-report]/w/perfgate.html"))
         #expect(
             build.reportLinks(reports).map(\.url) == ["https://dev.azure.com/o/p/_build/results?buildId=7&view=artifacts&type=publishedArtifacts"])
@@ -48,7 +48,7 @@ import Testing
         // A classic release refuses artifact.upload and fails the task on it: the log carries the file instead, and no link.
         let releaseOutput = RecordingOutput()
         let release = AzurePipelines(environment: base.merging(["SYSTEM_HOSTTYPE": "release"]) { $1 }, output: releaseOutput)
-        try release.publish(Samples.result, reports: reports, conclusion: Samples.conclusion)
+        try release.publish(Samples.result, presentation: Presentation(), reports: reports, conclusion: Samples.conclusion)
         #expect(releaseOutput.lines.contains("##vso[task.uploadfile]/w/perfgate.html"))
         #expect(!releaseOutput.lines.contains { $0.contains("artifact.upload") })
         #expect(release.reportLinks(reports).isEmpty)

@@ -11,7 +11,7 @@ import Testing
     }
 
     @Test func annotatesWithEscapedTitlesAndMessages() throws {
-        try platform.publish(Samples.result, reports: ReportPaths(folder: "/w"), conclusion: Samples.conclusion)
+        try platform.publish(Samples.result, presentation: Presentation(), reports: ReportPaths(folder: "/w"), conclusion: Samples.conclusion)
         #expect(
             output.lines == [
                 "::error title=perfgate error%3A down::down could not be measured: HTTP 503\\n#\u{266F}vso[task.setvariable variable=X]1",
@@ -25,14 +25,14 @@ import Testing
     @Test func writesTheJobSummaryWithoutAMarkdownFile() throws {
         let github = GitHubActions(
             environment: ["GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": "/ws", "GITHUB_STEP_SUMMARY": "/summary"], output: output)
-        try github.publish(Samples.result, reports: ReportPaths(folder: "/w"), conclusion: Samples.conclusion)
+        try github.publish(Samples.result, presentation: Presentation(), reports: ReportPaths(folder: "/w"), conclusion: Samples.conclusion)
         let summary = output.file("/summary")
         #expect(summary == MarkdownReportFormat().render(Samples.result) + "\n")
         #expect(summary.contains("| down |") || summary.contains("down"))
     }
 
     @Test func writesOutputsThatNoValueCanForge() throws {
-        try platform.publish(Samples.result, reports: Samples.reports, conclusion: Samples.conclusion)
+        try platform.publish(Samples.result, presentation: Presentation(), reports: Samples.reports, conclusion: Samples.conclusion)
         let text = output.file("/out")
         #expect(text.contains("result<<perfgate_") && text.contains("\nwarning\nperfgate_"))
         #expect(text.contains("\n/w/r.xml\n"))

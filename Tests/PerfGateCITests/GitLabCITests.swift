@@ -51,7 +51,8 @@ import Testing
                 == "https://gitlab.example.com/group/project/-/jobs/90210/artifacts/file/perf%20report%20%281%29/perfgate.html")
         try FileManager.default.createDirectory(atPath: folder + "/perf report (1)", withIntermediateDirectories: true)
         try platform.publish(
-            Self.result(), reports: reports, conclusion: Conclusion(verdict: .warning, exitCode: 3, onWarning: .issues, issuesExitCode: 3))
+            Self.result(), presentation: Presentation(), reports: reports,
+            conclusion: Conclusion(verdict: .warning, exitCode: 3, onWarning: .issues, issuesExitCode: 3))
         let annotations = try JSONParser.parse(Fixtures.read(folder + "/perf report (1)/annotations.json"))
         #expect(annotations["perfgate"]?.items?.first?["external_link"]?["url"]?.stringValue == platform.htmlLink(reports)?.url)
         // Outside the project (artifacts cannot hold it), or a job URL that is not plain: no link.
@@ -75,7 +76,7 @@ import Testing
         let output = RecordingOutput()
         let platform = GitLabCI(environment: Self.environment, output: output)
         let conclusion = Conclusion(verdict: .warning, exitCode: 3, onWarning: .issues, issuesExitCode: 3)
-        try platform.publish(Self.result(), reports: ReportPaths(folder: folder), conclusion: conclusion)
+        try platform.publish(Self.result(), presentation: Presentation(), reports: ReportPaths(folder: folder), conclusion: conclusion)
         let log = output.lines.joined(separator: "\n")
         // Two sections, each opened and closed by perfgate's own markers; the passing one collapsed.
         #expect(log.components(separatedBy: "section_start:").count == 3)

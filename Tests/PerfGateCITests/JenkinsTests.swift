@@ -9,7 +9,8 @@ import Testing
         let output = RecordingOutput()
         let jenkins = Jenkins(environment: ["JENKINS_URL": "http://ci/", "WORKSPACE": folder], output: output)
         try jenkins.publish(
-            Samples.result, reports: ReportPaths(json: folder + "/r.json", junit: nil, markdown: folder + "/a\nb.md", folder: folder),
+            Samples.result, presentation: Presentation(),
+            reports: ReportPaths(json: folder + "/r.json", junit: nil, markdown: folder + "/a\nb.md", folder: folder),
             conclusion: Samples.conclusion)
         let properties = try Fixtures.read(folder + "/perfgate.properties")
         #expect(

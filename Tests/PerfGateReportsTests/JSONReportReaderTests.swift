@@ -52,7 +52,7 @@ import Testing
 
     @Test func aPerfSpecResultReadsBackWhole() throws {
         for original in [
-            SampleResults.mixed, SampleResults.passing, EvaluationResult.stopped("the spec <is> invalid", exitCode: 65, specPath: "p.yaml")
+            SampleResults.mixed, SampleResults.passing, EvaluationResult.stopped("the spec <is> invalid", specPath: "p.yaml")
         ] {
             let read = try Self.readBack(original)
             #expect(read == original)

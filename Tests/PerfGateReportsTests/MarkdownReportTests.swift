@@ -52,7 +52,7 @@ import Testing
 /// Mermaid charts in the summary: drawn from the trend, and no label can become syntax.
 @Suite struct MarkdownChartTests {
     @Test func aChartPerIndicatorWithHistoryOnlyWhenAskedFor() {
-        let markdown = MarkdownReport.render(SampleResults.withPictures)
+        let markdown = MarkdownReport.render(SampleResults.withPictures, presentation: SampleResults.picturesPresentation)
         #expect(
             markdown.contains(
                 """
@@ -66,9 +66,9 @@ import Testing
                     line [800, 800, 800, 800, 800, 800]
                 ```
                 """))
-        var plain = SampleResults.withPictures
-        plain.presentation.summaryCharts = false
-        #expect(!MarkdownReport.render(plain).contains("mermaid"))
+        var plain = SampleResults.picturesPresentation
+        plain.summaryCharts = false
+        #expect(!MarkdownReport.render(SampleResults.withPictures, presentation: plain).contains("mermaid"))
         #expect(markdown.contains("[HTML report](https://ci.example/a_b?c=1&d=2)"))
     }
 
@@ -83,7 +83,7 @@ import Testing
             }
             return run
         }
-        let markdown = MarkdownReport.render(result)
+        let markdown = MarkdownReport.render(result, presentation: SampleResults.picturesPresentation)
         let blocks = markdown.components(separatedBy: "```mermaid\n").dropFirst().map { $0.components(separatedBy: "\n```\n")[0] }
         #expect(!blocks.isEmpty)
         for block in blocks {
@@ -99,8 +99,9 @@ import Testing
             }
         }
         // A link only from the platform, and only a plain http(s) URL.
-        result.presentation.links = [Presentation.Link(title: "x", url: "javascript:alert(1)"), Presentation.Link(title: "y", url: "https://a/b)c")]
-        let unlinked = MarkdownReport.render(result)
+        var hostileLinks = SampleResults.picturesPresentation
+        hostileLinks.links = [Presentation.Link(title: "x", url: "javascript:alert(1)"), Presentation.Link(title: "y", url: "https://a/b)c")]
+        let unlinked = MarkdownReport.render(result, presentation: hostileLinks)
         #expect(!unlinked.contains("](javascript") && !unlinked.contains("](https://a/b)c"))
     }
 

@@ -69,8 +69,10 @@ enum SampleResults {
         result.indicatorResults[0].series = [SeriesLine(key: "checkout", points: points)]
         result.indicatorResults[1].series = [SeriesLine(key: hostileKey, points: [SeriesLine.Point(time: 1_714_564_800, value: 1)])]
         result.indicatorResults[2].seriesNote = "no curve: " + hostileKey
-        result.presentation = Presentation(
-            summaryCharts: true, links: [Presentation.Link(title: "HTML report", url: "https://ci.example/a_b?c=1&d=2")])
         return result
     }
+
+    /// How `withPictures` is presented: trend charts in the summary, and the platform's link.
+    static let picturesPresentation = Presentation(
+        summaryCharts: true, links: [Presentation.Link(title: "HTML report", url: "https://ci.example/a_b?c=1&d=2")])
 }

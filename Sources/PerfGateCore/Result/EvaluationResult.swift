@@ -116,13 +116,9 @@ package struct EvaluationResult: Sendable, Equatable {
     /// Why the run stopped before it could evaluate (an invalid spec, a usage error): then the
     /// verdict is `error`, there are no indicators, and the reports say this instead of nothing.
     package var failure: String?
-    /// The exit code the run ends with, when reports must carry it (set by the command).
-    package var exitCode: Int32?
     /// With `--history`: the last earlier runs of the same project, stage and service, whatever
     /// their result, oldest first, for trend charts. Never compared with.
     package var trend: [HistoryRecord] = []
-    /// How the reports present the result (not what it is).
-    package var presentation = Presentation()
 
     package init(
         verdict: Verdict, totalScore: Double, objectives: Objectives, indicatorResults: [IndicatorResult],
@@ -151,11 +147,10 @@ extension EvaluationResult {
     }
 
     /// The result of a run that stopped before evaluating, with the reason.
-    package static func stopped(_ reason: String, exitCode: Int32, specPath: String? = nil) -> EvaluationResult {
+    package static func stopped(_ reason: String, specPath: String? = nil) -> EvaluationResult {
         var result = EvaluationResult(
             verdict: .error, totalScore: 0, objectives: Objectives(pass: 0, warning: 0), indicatorResults: [], specPath: specPath)
         result.failure = reason
-        result.exitCode = exitCode
         return result
     }
 }
@@ -194,8 +189,12 @@ package struct KeyComparison: Sendable, Equatable {
     }
 }
 
-/// How the reports present a result: choices of the command and the platform, not of the evaluation.
+/// How the reports present a result, beside it rather than in it: choices of the command and the
+/// platform, and the exit code the run ends with (which the JSON report states), none of them
+/// part of the evaluation.
 package struct Presentation: Sendable, Equatable {
+    /// The exit code the run ends with, when the reports must state it.
+    package var exitCode: Int32?
     /// The Markdown summary draws a Mermaid chart per indicator with a trend (GitHub renders them).
     package var summaryCharts = false
     /// Links the platform adds to the summary (the HTML report's place): its own URLs, never outside text.
@@ -210,7 +209,8 @@ package struct Presentation: Sendable, Equatable {
         }
     }
 
-    package init(summaryCharts: Bool = false, links: [Link] = []) {
+    package init(exitCode: Int32? = nil, summaryCharts: Bool = false, links: [Link] = []) {
+        self.exitCode = exitCode
         self.summaryCharts = summaryCharts
         self.links = links
     }

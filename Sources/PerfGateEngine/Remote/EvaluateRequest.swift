@@ -1,13 +1,15 @@
+import PerfGateCore
+
 /// The body of `POST /api/v1/evaluate`: the one contract `perfgate evaluate --server` writes and
 /// `perfgate serve` reads (docs/openapi.yaml, `EvaluateRequest`). Both ends use this type, so a
 /// member one of them adds is a member of the other's; `version` says which contract a body
 /// follows, and a server refuses a newer one than it reads rather than misreading it.
-package struct EvaluateRequest: Sendable, Equatable {
+package struct EvaluateRequest: Sendable {
     /// The contract this build writes and reads. The answer says the server's (`apiVersion`).
     package static let version = 1
 
     /// Which spec, and how it comes.
-    package enum Spec: Sendable, Equatable {
+    package enum Spec: Sendable {
         /// A PerfSpec as a JSON object (`perfSpec`).
         case object(Node)
         /// A PerfSpec or slo.yaml's text, JSON or YAML (`spec`, named `specName`), with a Keptn
@@ -19,13 +21,13 @@ package struct EvaluateRequest: Sendable, Equatable {
 
     /// A time as `--start` takes it: Unix seconds, or text (RFC 3339, `now-15m`) the server reads
     /// against its own clock.
-    package enum Time: Sendable, Equatable {
+    package enum Time: Sendable {
         case seconds(Double)
         case text(String)
     }
 
     /// Earlier runs: the history file's text (JSON Lines), or its records.
-    package enum History: Sendable, Equatable {
+    package enum History: Sendable {
         case text(String)
         case records([Node])
     }
@@ -53,7 +55,7 @@ package struct EvaluateRequest: Sendable, Equatable {
 
     /// Why a body is not a request: the message, and whether `evaluate` would call it a usage
     /// error (64) or invalid input (65).
-    package struct Invalid: Error, Equatable {
+    package struct Invalid: Error {
         package var message: String
         package var isUsage: Bool
 
@@ -91,7 +93,7 @@ extension EvaluateRequest {
             case nil: break
             }
         }
-        if !variables.isEmpty { pairs.append(("variables", .object(variables.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))) }
+        if !variables.isEmpty { pairs.append(("variables", .object(variables.keys.sorted().map { ($0, .string(variables[$0] ?? "")) }))) }
         switch history {
         case .text(let text): pairs.append(("history", .string(text)))
         case .records(let records): pairs.append(("history", .array(records)))

@@ -1,4 +1,5 @@
 import PerfGateCore
+import PerfGateEngine
 import Testing
 
 /// The evaluate API's one request type: what the client writes, the server reads back whole.
@@ -20,12 +21,17 @@ import Testing
         #expect(body["version"]?.numberValue == Double(EvaluateRequest.version))
         // Through the text on the wire, not only the tree.
         let wire = try JSONParser.parse(Array(JSONWriter.write(body).utf8))
-        #expect(try EvaluateRequest.parse(wire) == request)
+        // The same request: the same body (a request is its body).
+        #expect(try EvaluateRequest.parse(wire).body == body)
     }
 
     @Test func aBodyWithoutAVersionIsVersionOne() throws {
         let request = try EvaluateRequest.parse(.object([("spec", .string("{}"))]))
-        #expect(request.version == 1 && request.spec == .text("{}", name: nil))
+        #expect(request.version == 1)
+        guard case .text("{}", name: nil, sli: nil, sliName: nil) = request.spec else {
+            Issue.record("\(request.spec)")
+            return
+        }
     }
 
     @Test func aNewerContractIsRefusedWithWhatToDo() {

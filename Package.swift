@@ -99,7 +99,12 @@ let package = Package(
         .testTarget(name: "PerfGateCITests", dependencies: ["PerfGateCI", "PerfGateTestSupport"]),
         .testTarget(
             name: "PerfGateReportsTests", dependencies: ["PerfGateReports", "PerfGateTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "PerfGateServerTests", dependencies: ["PerfGateServer", "PerfGateTestSupport"]),
+        .testTarget(
+            name: "PerfGateServerTests",
+            dependencies: [
+                "PerfGateServer", "PerfGateTestSupport", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio")
+            ]),
         // End-to-end through the built `perfgate` binary, and the commands' parsing in-process.
         .testTarget(name: "PerfGateCLITests", dependencies: ["perfgate", "PerfGateCLI", "PerfGateCore", "PerfGateTestSupport"])
     ]

@@ -1,11 +1,11 @@
 import Synchronization
 
 /// How many connections are open, against the cap.
-final class ConnectionCounter: Sendable {
+package final class ConnectionCounter: Sendable {
     let limit: Int
     private let open = Mutex(0)
 
-    init(limit: Int) { self.limit = limit }
+    package init(limit: Int) { self.limit = limit }
 
     func admit() -> Bool {
         open.withLock { count in

@@ -23,6 +23,16 @@ package struct HTTPServer: Sendable {
         self.port = port
     }
 
+    /// One connection's handlers: the connection cap, the clocks, HTTP/1.1, and the requests.
+    /// Tests put them on an `EmbeddedChannel` and drive the clocks with its event loop's time.
+    package static func configure(_ channel: Channel, routes: ServiceRoutes, limits: ServiceLimits, connections: ConnectionCounter) throws {
+        let sync = channel.pipeline.syncOperations
+        try sync.addHandler(ConnectionGate(counter: connections, metrics: routes.service.metrics))
+        try sync.addHandler(RequestDeadlines(limits: limits))
+        try sync.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
+        try sync.addHandler(HTTPConnectionHandler(routes: routes, limits: limits))
+    }
+
     /// Serves until a signal has drained the connections.
     package func run() throws(ServiceSetupError) {
         // Never shut down: once the connections have drained the process exits, and a group shut
@@ -48,13 +58,7 @@ package struct HTTPServer: Sendable {
                 .childChannelOption(ChannelOptions.tcpOption(.tcp_nodelay), value: 1)
                 .childChannelOption(ChannelOptions.maxMessagesPerRead, value: 16)
                 .childChannelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        let sync = channel.pipeline.syncOperations
-                        try sync.addHandler(ConnectionGate(counter: counter, metrics: routes.service.metrics))
-                        try sync.addHandler(RequestDeadlines(limits: limits))
-                        try sync.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
-                        try sync.addHandler(HTTPConnectionHandler(routes: routes, limits: limits))
-                    }
+                    channel.eventLoop.makeCompletedFuture { try Self.configure(channel, routes: routes, limits: limits, connections: counter) }
                 }
                 .bind(host: host, port: port)
                 .wait()

@@ -21,6 +21,15 @@ package struct PerfGateCommand: AsyncParsableCommand {
 /// The program's entry point: runs the process's command line (or `arguments`) and exits with
 /// its status.
 package func main(arguments: [String]? = nil) async -> Never {
+    // Swift's thread pool on Linux (libdispatch) counts its busy threads every second by reading
+    // /proc/<tid>/stat, and aborts the process when it cannot (swift-corelibs-libdispatch,
+    // src/event/workqueue.c, "workq: registered worker exited prematurely"): without /proc a run
+    // may die at any moment. Said once, with the fix, before anything else.
+    if !FileSystem.exists("/proc/self/stat") {
+        Log.write(
+            "perfgate: warning: /proc is not mounted: Swift's thread pool reads it and may abort perfgate at any moment; mount it (mount -t proc proc /proc), or run perfgate in a container, which has it",
+            to: .err)
+    }
     exit(await run(arguments ?? ProcessArguments.fromLoader))
 }
 

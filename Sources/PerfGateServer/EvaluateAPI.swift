@@ -44,8 +44,7 @@ enum EvaluateAPI {
                 // The contract's version beside the report, so a client can tell a newer server's answer.
                 let body =
                     format.identifier == "json"
-                    ? appending(
-                        "historyRecord", outcome.record.line(), to: appending("apiVersion", String(EvaluateRequest.version), to: report))
+                    ? appending([("apiVersion", String(EvaluateRequest.version)), ("historyRecord", outcome.record.line())], to: report)
                     : report
                 return ServiceResponse(status: 200, contentType: contentTypes[format.identifier]!, body: body, outcome: result.verdict.rawValue)
             }
@@ -96,37 +95,43 @@ enum EvaluateAPI {
     }
 
     /// A JSON object's text with one more member at its end.
-    static func appending(_ key: String, _ json: String, to object: String) -> String {
+    static func appending(_ members: [(key: String, json: String)], to object: String) -> String {
         var text = object
         while let last = text.last, last.isWhitespace { text.removeLast() }
         guard text.last == "}" else { return object }
         text.removeLast()
-        return text + ",\n  " + JSONWriter.quoted(key) + ": " + json + "\n}\n"
+        for member in members { text += ",\n  " + JSONWriter.quoted(member.key) + ": " + member.json }
+        return text + "\n}\n"
     }
 
     /// The job a body describes (`EvaluateRequest`, the contract `evaluate --server` writes).
     static func job(_ body: Node, now: Double) -> Result<EvaluationService.Job, Problem> {
+        let request: EvaluateRequest
         do {
-            let request = try EvaluateRequest.parse(body)
-            var job = documents(request.spec)
-            job.window = try window(request, now: now)
-            job.variables = request.variables
-            switch request.history {
-            case .text(let text): job.history = HistoryFile.parse(Array(text.utf8), path: "the request's history")
-            case .records(let records):
-                let text = records.map { JSONWriter.write($0) }.joined(separator: "\n")
-                job.history = HistoryFile.parse(Array(text.utf8), path: "the request's history")
-            case nil: break
-            }
-            if let provider = request.sliProvider { job.keptn.provider = provider }
-            return .success(job)
-        } catch let invalid as EvaluateRequest.Invalid {
-            return .failure(Problem(invalid.message, exitCode: invalid.isUsage ? .usage : .invalidInput))
-        } catch let problem as Problem {
-            return .failure(problem)
+            request = try EvaluateRequest.parse(body)
         } catch {
-            return .failure(Problem("\(error)"))
+            return .failure(Problem(error.message, exitCode: error.isUsage ? .usage : .invalidInput))
         }
+        var job = documents(request.spec)
+        do {
+            job.window = try window(request, now: now)
+        } catch {
+            return .failure(error)
+        }
+        job.variables = request.variables
+        job.history = request.history.map(history)
+        if let provider = request.sliProvider { job.keptn.provider = provider }
+        return .success(job)
+    }
+
+    /// Earlier runs, read as the history file they are (or whose records they are).
+    static func history(_ history: EvaluateRequest.History) -> HistoryFile {
+        let text: String
+        switch history {
+        case .text(let lines): text = lines
+        case .records(let records): text = records.map { JSONWriter.write($0) }.joined(separator: "\n")
+        }
+        return HistoryFile.parse(Array(text.utf8), path: "the request's history")
     }
 
     /// The documents of the request's spec, under the names the client knows them by (so

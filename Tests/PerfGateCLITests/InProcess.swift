@@ -10,14 +10,14 @@ import Synchronization
 /// other's variables, folders or secrets. For everything the binary adds nothing to: signals,
 /// a killed process and the server stay with the binary.
 enum InProcess {
-    /// - Parameter timeLimit: seconds after which the run counts as hung (`timedOut`); unlike
-    ///   the binary it cannot be killed, so it goes on in the background of a failed test.
-    static func run(_ arguments: [String], environment: [String: String] = [:], in directory: String? = nil, timeLimit: Double = 300)
-        async throws -> PerfGateBinary.Output
+    /// Seconds after which a run counts as hung (`timedOut`), as `PerfGateBinary.run`'s default.
+    /// Unlike the binary it cannot be killed, so it goes on in the background of a failed test.
+    static let hangLimit = 300.0
+
+    static func run(_ arguments: [String], environment: [String: String] = [:], in directory: String? = nil) async throws
+        -> PerfGateBinary.Output
     {
-        var variables = ProcessInfo.processInfo.environment
-        for name in ["GITHUB_ACTIONS", "TF_BUILD", "JENKINS_URL", "JENKINS_HOME", "NO_COLOR"] { variables[name] = nil }
-        variables.merge(environment) { _, new in new }
+        let variables = PerfGateBinary.environment(environment)
         let streams = Mutex((out: "", err: ""))
         let invocation = Invocation(
             environment: variables, directory: try directory ?? Fixtures.temporaryFolder(),
@@ -34,10 +34,13 @@ enum InProcess {
                 }
                 if first { continuation.resume(returning: status) }
             }
-            Task { answer(await Invocation.$current.withValue(invocation) { await PerfGateCLI.run(arguments) }) }
-            Task {
-                try? await Task.sleep(for: .seconds(timeLimit))
+            let timer = Task {
+                try? await Task.sleep(for: .seconds(Self.hangLimit))
                 answer(nil)
+            }
+            Task {
+                answer(await Invocation.$current.withValue(invocation) { await PerfGateCLI.run(arguments) })
+                timer.cancel()
             }
         }
         let elapsed = ContinuousClock.now - started

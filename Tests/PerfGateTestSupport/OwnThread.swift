@@ -28,13 +28,10 @@ extension ServeProcess {
         await OwnThread.run { self.stop(signal, limit: limit) as Int32? }
     }
 
-    package func waitForExit(limit: Double) async -> Int32? { await OwnThread.run { self.waitForExit(limit: limit) as Int32? } }
 }
 
 extension RawConnection {
-    package func receive(upTo count: Int) async -> [UInt8] { await OwnThread.run { self.receive(upTo: count) as [UInt8] } }
     package func readAll() async -> String { await OwnThread.run { self.readAll() as String } }
-    package func readResponse() async -> String { await OwnThread.run { self.readResponse() as String } }
 }
 
 extension Curl {

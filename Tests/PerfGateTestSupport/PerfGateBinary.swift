@@ -43,17 +43,22 @@ package enum PerfGateBinary {
         return 0.5 + 4 * quickest
     }
 
+    /// The test process's environment without CI detection and colours (unless a test asks for
+    /// them), plus `environment`: what the binary, or an in-process run, sees.
+    package static func environment(_ environment: [String: String]) -> [String: String] {
+        var variables = ProcessInfo.processInfo.environment
+        for name in ["GITHUB_ACTIONS", "TF_BUILD", "JENKINS_URL", "JENKINS_HOME", "NO_COLOR"] { variables[name] = nil }
+        variables.merge(environment) { _, new in new }
+        return variables
+    }
+
     package static func run(
         _ arguments: [String], environment: [String: String] = [:], in directory: String? = nil, timeLimit: Double = 300
     ) throws -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        // Keep CI detection and colours out of tests unless a test asks for them.
-        for name in ["GITHUB_ACTIONS", "TF_BUILD", "JENKINS_URL", "JENKINS_HOME", "NO_COLOR"] { env[name] = nil }
-        env.merge(environment) { _, new in new }
-        process.environment = env
+        process.environment = Self.environment(environment)
         // A fresh folder unless one is given: no stray window file or spec in the repository can
         // change what a test sees.
         process.currentDirectoryURL = URL(fileURLWithPath: try directory ?? Fixtures.temporaryFolder())

@@ -19,7 +19,7 @@ package struct KeptnLoader: Sendable {
         package var sliPath: String
         package var source: any SLIProvider
         /// One per SLI the objectives name, in their order.
-        package var queries: [(name: String, query: Node)]
+        package var queries: [(name: String, query: SourceQuery)]
         package var placeholders: SLIPlaceholders
     }
 
@@ -56,7 +56,7 @@ package struct KeptnLoader: Sendable {
         }
 
         let placeholders = SLIPlaceholders(filter: spec.filter, variables: variables, environment: environment, window: window)
-        var queries: [(name: String, query: Node)] = []
+        var queries: [(name: String, query: SourceQuery)] = []
         var problems: [(String, Diagnostic)] = []
         for (index, objective) in spec.objectives.enumerated() where !queries.contains(where: { $0.name == objective.sli }) {
             guard let definition = definitions.query(for: objective.sli) else {
@@ -81,7 +81,7 @@ package struct KeptnLoader: Sendable {
                 problems.append(
                     (sliPath, .warning(at, definition.location, "\(placeholder) is not a placeholder perfgate knows; it is sent as written")))
             }
-            switch source.sliQuery(filled) {
+            switch source.sliQuery(erasing: filled) {
             case .success(let query): queries.append((objective.sli, query))
             case .failure(let error): problems.append((sliPath, .error(at, definition.location, error.message)))
             }

@@ -25,9 +25,9 @@ public enum ParserEntryPoints {
                 if let spec = outcome.spec {
                     // Grade what the spec holds, as a dry run would with static values.
                     for indicator in spec.indicators {
-                        if let measurements = try? StaticSource.measurements(from: indicator.query) {
+                        if case .results(let measurements)? = indicator.query.parsed as? StaticSource.Query {
                             _ = ThresholdGrader.grade(measurements, with: indicator.grading)
-                            if let canary = indicator.grading.canary, let baseline = try? StaticSource.measurements(from: indicator.baseline ?? .null)
+                            if let canary = indicator.grading.canary, case .results(let baseline)? = indicator.baseline?.parsed as? StaticSource.Query
                             {
                                 _ = try? CanaryJudge.judge(baseline: baseline.map(\.value), canary: measurements.map(\.value), config: canary)
                             }

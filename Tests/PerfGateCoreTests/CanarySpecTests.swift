@@ -22,7 +22,7 @@ import Testing
         #expect(outcome.diagnostics.isEmpty, "\(outcome.diagnostics)")
         let indicator = try #require(outcome.spec?.indicators.first)
         let config = try #require(indicator.grading.canary)
-        #expect(indicator.baseline?.stringValue == "a{version=\"stable\"}")
+        #expect(indicator.baseline?.node.stringValue == "a{version=\"stable\"}")
         #expect(config.direction == .either && config.nanStrategy == .remove && !config.removeOutliers && config.outlierFactor == 3)
         #expect(config.measure == .meanRatio && config.allowedIncrease == 1 && config.allowedDecrease == 1 && config.criticalIncrease == 1)
         #expect(!config.critical && !config.mustHaveData && config.minimumPoints == 50 && config.step == nil && config.metricScore == 5)

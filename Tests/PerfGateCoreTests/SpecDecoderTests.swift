@@ -148,6 +148,6 @@ import Testing
         let fromJSON = try decode(Self.valid)
         #expect(fromYAML.diagnostics.isEmpty)
         #expect(fromYAML.spec?.indicators.first?.grading.thresholds == fromJSON.spec?.indicators.first?.grading.thresholds)
-        #expect(fromYAML.spec?.indicators.first?.query == fromJSON.spec?.indicators.first?.query)
+        #expect(fromYAML.spec?.indicators.first?.query.node == fromJSON.spec?.indicators.first?.query.node)
     }
 }

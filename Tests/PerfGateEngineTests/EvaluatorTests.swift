@@ -18,8 +18,6 @@ struct ScriptedSource: MetricSource {
     let probe: ConcurrencyProbe
     let delay: Duration
 
-    func validate(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic] { [] }
-
     func answer(_ query: Node, context: SourceContext) async throws -> SourceAnswer {
         SourceAnswer(try await measurements(query, context: context))
     }

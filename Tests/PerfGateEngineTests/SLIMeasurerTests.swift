@@ -24,7 +24,6 @@ import Testing
 
     struct Echo: MetricSource {
         let name = "echo"
-        func validate(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic] { [] }
         func answer(_ query: Node, context: SourceContext) async throws -> SourceAnswer {
             SourceAnswer(try await measurements(query, context: context))
         }
@@ -37,7 +36,8 @@ import Testing
     }
 
     @Test func measuresEverySLI() async {
-        let values = await SLIMeasurer(source: Echo()).measure([("a", .number(1)), ("b", .number(2))], context: SourceContext())
+        let values = await SLIMeasurer(source: Echo()).measure(
+            [("a", SourceQuery(.number(1))), ("b", SourceQuery(.number(2)))], context: SourceContext())
         #expect(values == ["a": SLIValue(value: 1), "b": SLIValue(value: 2)])
     }
 }

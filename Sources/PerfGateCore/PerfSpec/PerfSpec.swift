@@ -28,18 +28,19 @@ package struct Indicator: Sendable {
     package var id: String
     /// The source's canonical (lower-case) name.
     package var source: String
-    /// The query, untouched: its meaning belongs to the source.
-    package var query: Node
+    /// The query, as written and as its source read it: its meaning belongs to the source.
+    package var query: SourceQuery
     package var grading: Grading
     /// Indicator-level metadata. Pitometer stores but never uses it; so does perfgate.
     package var metadata: Node?
     /// Where the indicator stands in the spec, for messages.
     package var path: SpecPath
     /// A Canary indicator's baseline query (`query` is the canary's), of the same source.
-    package var baseline: Node?
+    package var baseline: SourceQuery?
 
     package init(
-        id: String, source: String, query: Node, grading: Grading, metadata: Node? = nil, path: SpecPath = .root, baseline: Node? = nil
+        id: String, source: String, query: SourceQuery, grading: Grading, metadata: Node? = nil, path: SpecPath = .root,
+        baseline: SourceQuery? = nil
     ) {
         self.baseline = baseline
         self.id = id
@@ -48,6 +49,15 @@ package struct Indicator: Sendable {
         self.grading = grading
         self.metadata = metadata
         self.path = path
+    }
+
+    /// An indicator built in code: its source reads the queries when they are first measured.
+    package init(
+        id: String, source: String, query: Node, grading: Grading, metadata: Node? = nil, path: SpecPath = .root, baseline: Node? = nil
+    ) {
+        self.init(
+            id: id, source: source, query: SourceQuery(query), grading: grading, metadata: metadata, path: path,
+            baseline: baseline.map { SourceQuery($0) })
     }
 }
 

@@ -167,31 +167,39 @@ package struct SpecDecoder {
         let grading = reader.required("grading", "how to grade the values", into: &diagnostics)
             .flatMap { decodeGrading($0, at: path.appending("grading"), into: &diagnostics) }
         let isCanary = grading?.canary != nil || reader["grading"]?["type"]?.stringValue?.lowercased() == "canary"
-        var baseline = reader["baseline"]
+        var baselineNode = reader["baseline"]
+        var parsedQuery: SourceQuery?
+        var parsedBaseline: SourceQuery?
         if isCanary {
-            baseline = reader.required("baseline", "the baseline's query, the same kind as 'query' (the canary's)", into: &diagnostics)
+            baselineNode = reader.required("baseline", "the baseline's query, the same kind as 'query' (the canary's)", into: &diagnostics)
             if let source, !(source is any SampleSource) {
                 diagnostics.append(
                     .error(
                         path.appending("source"), reader["source"]?.location,
                         "the \(source.name) source has no samples to compare; a Canary indicator needs prometheus, dynatrace, jmeter, k6 or static"))
             }
-            for (key, node) in [("query", query), ("baseline", baseline)] {
-                if let sampled = source as? any SampleSource, let node {
-                    diagnostics += sampled.validateSamples(node, at: path.appending(key), context: queryContext)
+            if let sampled = source as? any SampleSource {
+                for (key, node) in [("query", query), ("baseline", baselineNode)] {
+                    guard let node else { continue }
+                    let parsed = sampled.parseSamples(erasing: node, at: path.appending(key), context: queryContext)
+                    diagnostics += parsed.diagnostics
+                    if key == "query" { parsedQuery = parsed.query } else { parsedBaseline = parsed.query }
                 }
             }
         } else {
-            if let node = baseline {
+            if let node = baselineNode {
                 diagnostics.append(
                     .error(path.appending("baseline"), node.location, "'baseline' is for a Canary grading; this indicator is graded by thresholds"))
             }
             if let source, let query {
-                diagnostics += source.validate(query, at: path.appending("query"), context: queryContext)
+                let parsed = source.parse(erasing: query, at: path.appending("query"), context: queryContext)
+                diagnostics += parsed.diagnostics
+                parsedQuery = parsed.query
             }
         }
-        guard let id, let source, let query, let grading, !isCanary || (baseline != nil && source is any SampleSource) else { return nil }
-        return Indicator(id: id, source: source.name, query: query, grading: grading, metadata: reader["metadata"], path: path, baseline: baseline)
+        guard let id, let source, let parsedQuery, let grading, !isCanary || parsedBaseline != nil else { return nil }
+        return Indicator(
+            id: id, source: source.name, query: parsedQuery, grading: grading, metadata: reader["metadata"], path: path, baseline: parsedBaseline)
     }
 
     func decodeId(_ reader: MemberReader, into diagnostics: inout [Diagnostic]) -> String? {

@@ -80,18 +80,22 @@ package struct SourceError: Error, Sendable, Equatable, CustomStringConvertible 
 }
 
 /// A place measurements come from. One type per backend or file format, listed in the source
-/// registry. `answer` is the one method a source must have.
+/// registry. A source reads its query once, when the spec loads (`parse`), into its own typed
+/// `Query`; `answer` measures with that value.
 package protocol MetricSource: Sendable {
+    /// The source's own reading of a query: what `parse` makes of the spec's node.
+    associatedtype Query: Sendable
     /// The canonical, lower-case name that specs use (matched case-insensitively).
     var name: String { get }
-    /// Problems with a query, found before anything is fetched; none by default.
-    func validate(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic]
+    /// Reads a query when the spec loads: the typed value when it can be used, and every problem
+    /// with its path (placeholders without values, a window the query needs, …).
+    func parse(_ query: Node, at path: SpecPath, context: ValidationContext) -> ParsedQuery<Query>
     /// The measurements for a query, with anything the backend warned about. Throws
     /// `SourceError` when it cannot measure.
-    func answer(_ query: Node, context: SourceContext) async throws -> SourceAnswer
+    func answer(_ query: Query, context: SourceContext) async throws -> SourceAnswer
     /// The query as it is sent, for reports and `--verbose`: placeholders filled, credentials
     /// left out. nil (the default) when it is the query as written.
-    func resolved(_ query: Node, context: SourceContext) -> String?
+    func resolved(_ query: Query, context: SourceContext) -> String?
     /// Whether its queries read files on this machine (load-test results): a service refuses such
     /// sources in a request's spec, since they would read the server's disk. False by default.
     var readsLocalFiles: Bool { get }
@@ -100,24 +104,19 @@ package protocol MetricSource: Sendable {
 /// A source that answers Keptn SLIs: `sli.yaml` holds query strings, and this turns one into
 /// the source's own query.
 package protocol SLIProvider: MetricSource {
-    func sliQuery(_ text: String) -> Result<Node, SourceError>
+    func sliQuery(_ text: String) -> Result<Query, SourceError>
 }
 
 extension MetricSource {
-    package func validate(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic] { [] }
-
-    package func resolved(_ query: Node, context: SourceContext) -> String? { nil }
+    package func resolved(_ query: Query, context: SourceContext) -> String? { nil }
 
     package var readsLocalFiles: Bool { false }
+}
 
-    /// Validation that knows of no variables or window.
-    package func validate(_ query: Node, at path: SpecPath) -> [Diagnostic] {
-        validate(query, at: path, context: ValidationContext())
-    }
-
-    /// The measurements alone.
-    package func fetch(_ query: Node, context: SourceContext) async throws -> [Measurement] {
-        try await answer(query, context: context).measurements
+extension MetricSource where Query == Node {
+    /// A source whose query is the node as written accepts any node.
+    package func parse(_ query: Node, at path: SpecPath, context: ValidationContext) -> ParsedQuery<Node> {
+        ParsedQuery(query)
     }
 }
 
@@ -126,28 +125,28 @@ extension MetricSource {
 package protocol SeriesSource: MetricSource {
     /// The query's values over the context's window at about `step` seconds apart, each with its
     /// timestamp. Throws `SourceError` when it cannot.
-    func series(_ query: Node, context: SourceContext, step: Double) async throws -> [Measurement]
+    func series(_ query: Query, context: SourceContext, step: Double) async throws -> [Measurement]
 }
 
 /// A source that gives raw samples for the canary judge: the points of a time series over the
 /// window (Prometheus, Dynatrace), each request of a load test (JMeter, k6), or literal values
 /// (static). A nil sample is a missing one (NaN).
 package protocol SampleSource: MetricSource {
-    /// Problems with a Canary indicator's query (a load-test query has no `stat` then); by default `validate`'s.
-    func validateSamples(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic]
+    /// Reads a Canary indicator's query (a load-test query has no `stat` then); by default `parse`.
+    func parseSamples(_ query: Node, at path: SpecPath, context: ValidationContext) -> ParsedQuery<Query>
     /// The samples; `step` is the time series' step in seconds. Throws `SourceError`.
-    func samples(_ query: Node, context: SourceContext, step: Double) async throws -> [Double?]
+    func samples(_ query: Query, context: SourceContext, step: Double) async throws -> [Double?]
 }
 
 extension SampleSource {
-    package func validateSamples(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic] {
-        validate(query, at: path, context: context)
+    package func parseSamples(_ query: Node, at path: SpecPath, context: ValidationContext) -> ParsedQuery<Query> {
+        parse(query, at: path, context: context)
     }
 }
 
 extension SeriesSource {
     /// A time series' points as samples: the query must give one series per role.
-    package func seriesSamples(_ query: Node, context: SourceContext, step: Double) async throws -> [Double?] {
+    package func seriesSamples(_ query: Query, context: SourceContext, step: Double) async throws -> [Double?] {
         let lines = SeriesLine.lines(try await series(query, context: context, step: step))
         guard lines.count <= 1 else {
             throw SourceError(

@@ -14,8 +14,8 @@ struct CanarySamples {
         var requests: [Fetcher.Request] = []
         for (indicator, config) in indicators {
             let step = config.step ?? context.window.map(CanaryConfig.defaultStep) ?? 60
-            for query in [indicator.baseline ?? .null, indicator.query] {
-                requests.append((indicator.source, .object([("query", query), ("step", .number(step))])))
+            for query in [indicator.baseline ?? SourceQuery(.null), indicator.query] {
+                requests.append((indicator.source, SourceQuery(query.node, parsed: SampleRequest(query: query, step: step))))
             }
         }
         let fetched = await sampling.fetch(requests, context: context)
@@ -31,17 +31,28 @@ struct CanarySamples {
     }
 }
 
-/// A sample source seen as a plain source: the request is `{query, step}`, the answer its samples.
+/// One role's query of a Canary indicator, and the time series' step.
+struct SampleRequest: Sendable {
+    var query: SourceQuery
+    var step: Double
+}
+
+/// A sample source seen as a plain source: the request is a query and a step, the answer its samples.
 struct SampleAdapter: MetricSource {
     let base: any SampleSource
     var name: String { base.name }
 
-    func answer(_ request: Node, context: SourceContext) async throws -> SourceAnswer {
-        let samples = try await base.samples(request["query"] ?? .null, context: context, step: request["step"]?.numberValue ?? 60)
+    /// Requests are built by `CanarySamples`, never read from a spec.
+    func parse(_ query: Node, at path: SpecPath, context: ValidationContext) -> ParsedQuery<SampleRequest> {
+        .failed([.error(path, query.location, "a canary's samples are asked for by the engine, not written in a spec")])
+    }
+
+    func answer(_ request: SampleRequest, context: SourceContext) async throws -> SourceAnswer {
+        let samples = try await base.samples(for: request.query, context: context, step: request.step)
         return SourceAnswer(samples.map { Measurement(key: "", value: $0) })
     }
 
-    func resolved(_ request: Node, context: SourceContext) -> String? {
-        base.resolved(request["query"] ?? .null, context: context)
+    func resolved(_ request: SampleRequest, context: SourceContext) -> String? {
+        base.resolved(for: request.query, context: context)
     }
 }

@@ -28,7 +28,7 @@ package struct Fetcher: Sendable {
     }
 
     /// One query for one source.
-    package typealias Request = (source: String, query: Node)
+    package typealias Request = (source: String, query: SourceQuery)
 
     /// A query's answer, and what it sent (placeholders filled, credentials left out, redacted).
     package struct Fetched: Sendable {
@@ -40,7 +40,7 @@ package struct Fetcher: Sendable {
     package func fetch(_ requests: [Request], context: SourceContext) async -> [Fetched] {
         let outcomes = await answers(requests, context: context)
         return zip(requests, outcomes).map { request, outcome in
-            Fetched(outcome: outcome, resolved: sources[request.source]?.resolved(request.query, context: context).map(redactor.redact))
+            Fetched(outcome: outcome, resolved: sources[request.source]?.resolved(for: request.query, context: context).map(redactor.redact))
         }
     }
 
@@ -65,7 +65,7 @@ package struct Fetcher: Sendable {
                             return (index, .failure(SourceError("no source named '\(request.source)' is available")))
                         }
                         do {
-                            return (index, .success(try await source.answer(request.query, context: context)))
+                            return (index, .success(try await source.answer(to: request.query, context: context)))
                         } catch let error as SourceError {
                             return (index, .failure(error))
                         } catch {

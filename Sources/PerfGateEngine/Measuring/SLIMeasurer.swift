@@ -22,7 +22,7 @@ package struct SLIMeasurer: Sendable {
     }
 
     /// - Parameter queries: SLI name and the provider's query, filled, in the order to report.
-    package func measure(_ queries: [(name: String, query: Node)], context: SourceContext) async -> [String: SLIValue] {
+    package func measure(_ queries: [(name: String, query: SourceQuery)], context: SourceContext) async -> [String: SLIValue] {
         var filled = context
         filled.placeholdersFilled = true
         let fetched = await Fetcher(sources: [source], concurrency: concurrency, deadline: deadline, valueCap: valueCap, redactor: redactor)

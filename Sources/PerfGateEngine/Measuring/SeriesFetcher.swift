@@ -24,7 +24,7 @@ package struct SeriesFetcher: Sendable {
     }
 
     /// One indicator's query: its position in the result, its source and the query as measured.
-    package typealias Request = (index: Int, source: String, query: Node)
+    package typealias Request = (index: Int, source: String, query: SourceQuery)
 
     /// Adds the curves (or the reason there is none) to the result's indicators.
     package func attach(_ requests: [Request], to result: inout EvaluationResult, context: SourceContext) async {
@@ -71,7 +71,12 @@ struct SeriesAdapter: MetricSource {
     let step: Double
     var name: String { base.name }
 
-    func answer(_ query: Node, context: SourceContext) async throws -> SourceAnswer {
-        SourceAnswer(try await base.series(query, context: context, step: step))
+    /// Its queries are the base source's, as the spec loaded them.
+    func parse(_ query: Node, at path: SpecPath, context: ValidationContext) -> ParsedQuery<SourceQuery> {
+        base.parse(erasing: query, at: path, context: context)
+    }
+
+    func answer(_ query: SourceQuery, context: SourceContext) async throws -> SourceAnswer {
+        SourceAnswer(try await base.series(for: query, context: context, step: step))
     }
 }

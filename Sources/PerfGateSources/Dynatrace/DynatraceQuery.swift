@@ -1,7 +1,7 @@
 import PerfGateCore
 
 /// The three query forms a Dynatrace indicator may use.
-package enum DynatraceQuery: Equatable {
+package enum DynatraceQuery: Equatable, Sendable {
     /// Pitometer's form: Timeseries API v1, one aggregated point per entity.
     case timeseries(id: String, aggregation: String, percentile: String?, entityIds: [String], tags: [String])
     /// Pitometer's architecture metrics: how many entities an entity relates to.
@@ -152,7 +152,7 @@ extension DynatraceQuery {
     /// A Keptn `dynatrace/sli.yaml` query as a query object: the Metrics v2 form
     /// `metricSelector=…&entitySelector=…[&resolution=…][&mzSelector=…]`. Keptn's other forms
     /// (`SLO;`, `PV2;`, `SECPV2;`, `USQL;`, `MV2;`) are refused with a message.
-    package static func sliQuery(_ text: String) -> Result<Node, SourceError> {
+    package static func sliQuery(_ text: String) -> Result<DynatraceQuery, SourceError> {
         let trimmed = text.trimmingSpaces()
         if let semicolon = trimmed.firstIndex(of: ";"), !trimmed[..<semicolon].contains("="), !trimmed[..<semicolon].isEmpty {
             let prefix = String(trimmed[..<semicolon])
@@ -178,7 +178,7 @@ extension DynatraceQuery {
         guard pairs.contains(where: { $0.0 == "metricSelector" }) else {
             return .failure(SourceError("dynatrace: an SLI query needs metricSelector=…"))
         }
-        return .success(.object(pairs))
+        return parse(.object(pairs)).mapError { SourceError("dynatrace: \($0.message)") }
     }
 }
 

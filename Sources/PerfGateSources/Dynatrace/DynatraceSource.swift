@@ -30,36 +30,33 @@ package struct DynatraceSource: SLIProvider, SeriesSource, DeclaredSource {
         self.configuration = configuration
     }
 
-    package func validate(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic] {
+    /// One of the three forms; its placeholders must have values, and it needs a window.
+    package func parse(_ query: Node, at path: SpecPath, context: ValidationContext) -> ParsedQuery<DynatraceQuery> {
         switch DynatraceQuery.parse(query) {
         case .failure(let problem):
             let problemPath = problem.key.map { path.appending($0) } ?? path
-            return [.error(problemPath, problem.key.flatMap { query[$0]?.location } ?? query.location, problem.message)]
+            return .failed([.error(problemPath, problem.key.flatMap { query[$0]?.location } ?? query.location, problem.message)])
         case .success(let parsed):
             var diagnostics = parsed.texts.flatMap { Placeholders.diagnostics($0, at: path, location: query.location, context: context) }
             if context.hasWindow == false {
                 diagnostics.append(.error(path, query.location, "a Dynatrace query needs the load test's window: give --start (and --end)"))
             }
-            return diagnostics
+            return ParsedQuery(parsed, diagnostics: diagnostics)
         }
     }
 
-    package func answer(_ query: Node, context: SourceContext) async throws -> SourceAnswer {
+    package func answer(_ query: DynatraceQuery, context: SourceContext) async throws -> SourceAnswer {
         try await fetch(query, context: context, step: nil)
     }
 
     /// `--series`: Metrics v2 at a resolution of the step in whole minutes (Dynatrace's finest is
     /// 1m), Timeseries v1 with `queryMode=SERIES`. Smartscape counts have no curve.
-    package func series(_ query: Node, context: SourceContext, step: Double) async throws -> [Measurement] {
+    package func series(_ query: DynatraceQuery, context: SourceContext, step: Double) async throws -> [Measurement] {
         try await fetch(query, context: context, step: step).measurements
     }
 
-    func fetch(_ query: Node, context: SourceContext, step: Double?) async throws -> SourceAnswer {
-        var parsed: DynatraceQuery
-        switch DynatraceQuery.parse(query) {
-        case .success(let value): parsed = value
-        case .failure(let problem): throw SourceError("dynatrace: \(problem.message)")
-        }
+    func fetch(_ query: DynatraceQuery, context: SourceContext, step: Double?) async throws -> SourceAnswer {
+        var parsed = query
         guard let window = context.window else {
             throw SourceError("dynatrace: a query needs the load test's window: give --start (and --end)")
         }
@@ -126,8 +123,8 @@ package struct DynatraceSource: SLIProvider, SeriesSource, DeclaredSource {
     }
 
     /// The request: `GET` and the URL, placeholders filled, credentials masked.
-    package func resolved(_ query: Node, context: SourceContext) -> String? {
-        guard case .success(let parsed) = DynatraceQuery.parse(query), let window = context.window else { return nil }
+    package func resolved(_ parsed: DynatraceQuery, context: SourceContext) -> String? {
+        guard let window = context.window else { return nil }
         let filled =
             context.placeholdersFilled
             ? parsed
@@ -139,7 +136,7 @@ package struct DynatraceSource: SLIProvider, SeriesSource, DeclaredSource {
         return "GET " + URLText.redacted(backend.url.url(path, query: query))
     }
 
-    package func sliQuery(_ text: String) -> Result<Node, SourceError> {
+    package func sliQuery(_ text: String) -> Result<DynatraceQuery, SourceError> {
         DynatraceQuery.sliQuery(text)
     }
 

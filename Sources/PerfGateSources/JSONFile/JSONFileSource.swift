@@ -13,22 +13,29 @@ package struct JSONFileSource: ResultFileSource {
 
     static let example = #"{"file": "metrics.json", "pointer": "/checkout/p95"}"#
 
-    package func validate(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic] {
-        var (reader, diagnostics) = ResultFile.validate(query, at: path, known: ["pointer"], required: ["pointer"], example: Self.example)
-        if let pointer = reader?["pointer"]?.stringValue, JSONPointer(pointer) == nil {
-            diagnostics.append(
-                .error(
-                    path.appending("pointer"), reader?["pointer"]?.location,
-                    "'\(pointer)' is not a JSON Pointer: it must be empty or start with '/', and '~' is written '~0'"))
-        }
-        return diagnostics
+    /// A pointer into a file.
+    package struct Query: ResultFileQuery {
+        var file: String?
+        var pointer: JSONPointer
     }
 
-    func measurements(_ query: Node, context: SourceContext) async throws -> [Measurement] {
-        guard let text = query["pointer"]?.stringValue, let pointer = JSONPointer(text) else {
-            throw SourceError("the query needs a valid 'pointer'")
+    package func parse(_ query: Node, at path: SpecPath, context: ValidationContext) -> ParsedQuery<Query> {
+        let read = ResultFile.fields(query, at: path, known: ["pointer"], required: ["pointer"], example: Self.example)
+        guard let fields = read.query, let text = fields["pointer"] else { return .failed(read.diagnostics) }
+        guard let pointer = JSONPointer(text) else {
+            return .failed(
+                read.diagnostics + [
+                    fields.error("pointer", "'\(text)' is not a JSON Pointer: it must be empty or start with '/', and '~' is written '~0'")
+                ])
         }
-        let path = try ResultFile.path(for: query, source: name, context: context)
+        guard !read.diagnostics.hasErrors else { return .failed(read.diagnostics) }
+        return ParsedQuery(Query(file: fields.file, pointer: pointer), diagnostics: read.diagnostics)
+    }
+
+    func measurements(_ query: Query, context: SourceContext) async throws -> [Measurement] {
+        let pointer = query.pointer
+        let text = pointer.text
+        let path = try ResultFile.path(for: query.file, source: name, context: context)
         let target = try Self.target(of: pointer, in: path)
         do throws(SourceError) {
             guard let items = target.items else {

@@ -1,7 +1,7 @@
 import PerfGateCore
 
 /// RFC 6901 JSON Pointer: `/checkout/p95`, `/items/0`, with `~1` for `/` and `~0` for `~`.
-package struct JSONPointer {
+package struct JSONPointer: Sendable {
     let tokens: [String]
     /// As written.
     let text: String

@@ -16,33 +16,50 @@ package struct JMeterSource: ResultFileSource {
 
     static let example = #"{"file": "results.jtl", "label": "checkout", "stat": "p95"}"#
 
-    package func validate(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic] {
-        var (reader, diagnostics) = ResultFile.validate(
-            query, at: path, known: ["label", "stat", "percentile"], required: ["stat"], example: Self.example)
-        if let definition = reader?["percentile"]?.stringValue, PercentileDefinition(rawValue: definition) == nil {
-            diagnostics.append(
-                .error(
-                    path.appending("percentile"), reader?["percentile"]?.location,
-                    "unknown percentile definition '\(definition)'\(Suggestion.hint(for: definition, in: PercentileDefinition.names)); use one of \(PercentileDefinition.names.joined(separator: ", "))"
-                ))
-        }
-        if let stat = reader?["stat"]?.stringValue, LoadTestStatistic(stat) == nil {
-            diagnostics.append(
-                .error(
-                    path.appending("stat"), reader?["stat"]?.location,
-                    "unknown statistic '\(stat)'\(Suggestion.hint(for: stat, in: LoadTestStatistic.names)); use one of \(LoadTestStatistic.names.joined(separator: ", "))"
-                ))
-        }
-        return diagnostics
+    /// A statistic of one label's samples, or of each label's. A Canary indicator's query has no
+    /// statistic: it compares the samples themselves.
+    package struct Query: ResultFileQuery {
+        var file: String?
+        var label: String?
+        var stat: LoadTestStatistic?
+        /// The query's own percentile definition, else the spec's default.
+        var percentile: PercentileDefinition?
     }
 
-    func measurements(_ query: Node, context: SourceContext) async throws -> [Measurement] {
-        guard let statName = query["stat"]?.stringValue, let statistic = LoadTestStatistic(statName) else {
-            throw SourceError("the query needs a valid 'stat'")
+    package func parse(_ query: Node, at path: SpecPath, context: ValidationContext) -> ParsedQuery<Query> {
+        let read = ResultFile.fields(query, at: path, known: ["label", "stat", "percentile"], required: ["stat"], example: Self.example)
+        guard let fields = read.query else { return .failed(read.diagnostics) }
+        var diagnostics = read.diagnostics
+        var percentile: PercentileDefinition?
+        if let definition = fields["percentile"] {
+            percentile = PercentileDefinition(rawValue: definition)
+            if percentile == nil {
+                diagnostics.append(
+                    fields.error(
+                        "percentile",
+                        "unknown percentile definition '\(definition)'\(Suggestion.hint(for: definition, in: PercentileDefinition.names)); use one of \(PercentileDefinition.names.joined(separator: ", "))"
+                    ))
+            }
         }
+        let stat = fields["stat"].flatMap(LoadTestStatistic.init)
+        if let statName = fields["stat"], stat == nil {
+            diagnostics.append(
+                fields.error(
+                    "stat",
+                    "unknown statistic '\(statName)'\(Suggestion.hint(for: statName, in: LoadTestStatistic.names)); use one of \(LoadTestStatistic.names.joined(separator: ", "))"
+                ))
+        }
+        guard !diagnostics.hasErrors else { return .failed(diagnostics) }
+        return ParsedQuery(Query(file: fields.file, label: fields["label"], stat: stat, percentile: percentile), diagnostics: diagnostics)
+    }
+
+    func measurements(_ query: Query, context: SourceContext) async throws -> [Measurement] {
+        guard let statistic = query.stat else { throw SourceError("the query needs a 'stat'") }
         // The query's own choice, else the spec's default (sources: {jmeter: {percentile: …}}), else JMeter's dashboard.
         let definition: PercentileDefinition
-        if let chosen = query["percentile"]?.stringValue ?? context.sourceSettings?[name]?["percentile"]?.stringValue {
+        if let chosen = query.percentile {
+            definition = chosen
+        } else if let chosen = context.sourceSettings?[name]?["percentile"]?.stringValue {
             guard let known = PercentileDefinition(rawValue: chosen) else {
                 throw SourceError.invalidInput(
                     "unknown percentile definition '\(chosen)'\(Suggestion.hint(for: chosen, in: PercentileDefinition.names)); use one of \(PercentileDefinition.names.joined(separator: ", "))"
@@ -52,8 +69,8 @@ package struct JMeterSource: ResultFileSource {
         } else {
             definition = .jmeter
         }
-        let path = try ResultFile.path(for: query, source: name, context: context)
-        let label = query["label"]?.stringValue
+        let path = try ResultFile.path(for: query.file, source: name, context: context)
+        let label = query.label
         let summary = try JTLSummary.read(path: path, window: context.window, onlyLabel: label)
         try summary.explainEmpty(path: path, label: label, window: context.window)
         let labels = label.map { [$0] } ?? summary.labelOrder

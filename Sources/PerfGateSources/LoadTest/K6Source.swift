@@ -18,18 +18,33 @@ package struct K6Source: ResultFileSource {
 
     static let example = #"{"file": "summary.json", "metric": "http_req_duration", "stat": "p(95)"}"#
 
-    package func validate(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic] {
+    /// A metric (with its tags) and a statistic of it. A Canary indicator's query has no
+    /// statistic: it compares the points themselves.
+    package struct Query: ResultFileQuery {
+        var file: String?
+        /// As written, for messages.
+        var metricText: String
+        var metric: K6MetricName
+        var stat: String?
+    }
+
+    package func parse(_ query: Node, at path: SpecPath, context: ValidationContext) -> ParsedQuery<Query> {
+        read(query, at: path, known: ["metric", "stat"], example: Self.example)
+    }
+
+    /// The query without the tags (which are an object) read as file fields, then the tags.
+    func read(_ query: Node, at path: SpecPath, known: [String], example: String) -> ParsedQuery<Query> {
         var tagsFree = query
         if case .object(let members) = query.value {
             tagsFree.value = .object(members.filter { $0.key != "tags" })
         }
-        var (reader, diagnostics) = ResultFile.validate(
-            tagsFree, at: path, known: ["metric", "stat"], required: ["metric", "stat"], example: Self.example)
-        if let stat = reader?["stat"]?.stringValue, K6Stat(stat) == nil {
+        let read = ResultFile.fields(tagsFree, at: path, known: known, required: known, example: example)
+        guard let fields = read.query else { return .failed(read.diagnostics) }
+        var diagnostics = read.diagnostics
+        if let stat = fields["stat"], K6Stat(stat) == nil {
             diagnostics.append(
-                .error(
-                    path.appending("stat"), reader?["stat"]?.location,
-                    "unknown k6 stat '\(stat)'; use one of avg, min, med, max, p(N) such as p(95), count, rate, value, passes, fails"))
+                fields.error(
+                    "stat", "unknown k6 stat '\(stat)'; use one of avg, min, med, max, p(N) such as p(95), count, rate, value, passes, fails"))
         }
         if let tags = query["tags"] {
             switch tags.value {
@@ -47,15 +62,15 @@ package struct K6Source: ResultFileSource {
                         "'tags' must be an object such as {\"name\": \"checkout\", \"expected_response\": \"true\"}, found \(tags.typeName)"))
             }
         }
-        return diagnostics
+        guard let metricText = fields["metric"], !diagnostics.hasErrors else { return .failed(diagnostics) }
+        let metric = K6MetricName(metricText).adding(Self.tags(query["tags"]))
+        return ParsedQuery(Query(file: fields.file, metricText: metricText, metric: metric, stat: fields["stat"]), diagnostics: diagnostics)
     }
 
-    func measurements(_ query: Node, context: SourceContext) async throws -> [Measurement] {
-        guard let metricText = query["metric"]?.stringValue, let statText = query["stat"]?.stringValue else {
-            throw SourceError("the query needs 'metric' and 'stat'")
-        }
-        let metric = K6MetricName(metricText).adding(Self.tags(query["tags"]))
-        let path = try ResultFile.path(for: query, source: name, context: context)
+    func measurements(_ query: Query, context: SourceContext) async throws -> [Measurement] {
+        guard let statText = query.stat else { throw SourceError("the query needs a 'stat'") }
+        let metric = query.metric
+        let path = try ResultFile.path(for: query.file, source: name, context: context)
         switch try K6FileKind.detect(path) {
         case .summary:
             let document = try ResultFile.loadDocument(path)

@@ -1,7 +1,7 @@
 import PerfGateCore
 
 /// The statistics perfgate computes from raw samples (JMeter JTL).
-package enum LoadTestStatistic: Equatable {
+package enum LoadTestStatistic: Equatable, Sendable {
     case average, minimum, maximum, count, errorRate, throughput
     /// By the query's percentile definition; `median` is the 50th.
     case percentile(Double)

@@ -16,16 +16,24 @@ package struct LocustSource: ResultFileSource {
 
     static let example = #"{"file": "stats_stats.csv", "name": "/checkout", "stat": "95%"}"#
 
-    package func validate(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic] {
-        ResultFile.validate(query, at: path, known: ["name", "type", "stat"], required: ["stat"], example: Self.example).1
+    /// A column of the rows a name (and a type) picks.
+    package struct Query: ResultFileQuery {
+        var file: String?
+        var name: String?
+        var type: String?
+        var stat: String
     }
 
-    func measurements(_ query: Node, context: SourceContext) async throws -> [Measurement] {
-        guard let stat = query["stat"]?.stringValue else { throw SourceError("the query needs a 'stat'") }
-        let path = try ResultFile.path(for: query, source: name, context: context)
+    package func parse(_ query: Node, at path: SpecPath, context: ValidationContext) -> ParsedQuery<Query> {
+        let read = ResultFile.fields(query, at: path, known: ["name", "type", "stat"], required: ["stat"], example: Self.example)
+        guard let fields = read.query, let stat = fields["stat"], !read.diagnostics.hasErrors else { return .failed(read.diagnostics) }
+        return ParsedQuery(Query(file: fields.file, name: fields["name"], type: fields["type"], stat: stat), diagnostics: read.diagnostics)
+    }
+
+    func measurements(_ query: Query, context: SourceContext) async throws -> [Measurement] {
+        let path = try ResultFile.path(for: query.file, source: name, context: context)
         return try ResultFile.stream(path) { (file) throws(SourceError) in
-            try Self.measurements(
-                file: file, name: path, stat: stat, wantedName: query["name"]?.stringValue, wantedType: query["type"]?.stringValue)
+            try Self.measurements(file: file, name: path, stat: query.stat, wantedName: query.name, wantedType: query.type)
         }
     }
 

@@ -36,16 +36,16 @@ package struct PrometheusSource: SLIProvider, SeriesSource, DeclaredSource {
         self.configuration = configuration
     }
 
-    package func validate(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic] {
+    /// The PromQL string; its placeholders must have values.
+    package func parse(_ query: Node, at path: SpecPath, context: ValidationContext) -> ParsedQuery<String> {
         guard let promql = query.stringValue else {
-            return [.error(path, query.location, "a Prometheus query must be a PromQL string, found \(query.typeName)")]
+            return .failed([.error(path, query.location, "a Prometheus query must be a PromQL string, found \(query.typeName)")])
         }
-        if promql.trimmingSpaces().isEmpty { return [.error(path, query.location, "the PromQL query is empty")] }
-        return Placeholders.diagnostics(promql, at: path, location: query.location, context: context)
+        if promql.trimmingSpaces().isEmpty { return .failed([.error(path, query.location, "the PromQL query is empty")]) }
+        return ParsedQuery(promql, diagnostics: Placeholders.diagnostics(promql, at: path, location: query.location, context: context))
     }
 
-    package func answer(_ query: Node, context: SourceContext) async throws -> SourceAnswer {
-        guard let text = query.stringValue else { throw SourceError("prometheus: the query must be a PromQL string") }
+    package func answer(_ text: String, context: SourceContext) async throws -> SourceAnswer {
         let promql = context.placeholdersFilled ? text : try Placeholders.fill(text, variables: context.variables, window: context.window)
         var form = [("query", promql)]
         if let window = context.window { form.append(("time", JSONWriter.format(window.end))) }
@@ -53,8 +53,7 @@ package struct PrometheusSource: SLIProvider, SeriesSource, DeclaredSource {
     }
 
     /// `--series`: the same PromQL as a range query (`POST /api/v1/query_range`) over the window.
-    package func series(_ query: Node, context: SourceContext, step: Double) async throws -> [Measurement] {
-        guard let text = query.stringValue else { throw SourceError("prometheus: the query must be a PromQL string") }
+    package func series(_ text: String, context: SourceContext, step: Double) async throws -> [Measurement] {
         guard let window = context.window else { throw SourceError("prometheus: a range query needs the window") }
         let promql = context.placeholdersFilled ? text : try Placeholders.fill(text, variables: context.variables, window: window)
         let form = [
@@ -92,13 +91,12 @@ package struct PrometheusSource: SLIProvider, SeriesSource, DeclaredSource {
     }
 
     /// The PromQL with its placeholders filled.
-    package func resolved(_ query: Node, context: SourceContext) -> String? {
-        guard let text = query.stringValue else { return nil }
-        return context.placeholdersFilled ? text : try? Placeholders.fill(text, variables: context.variables, window: context.window)
+    package func resolved(_ text: String, context: SourceContext) -> String? {
+        context.placeholdersFilled ? text : try? Placeholders.fill(text, variables: context.variables, window: context.window)
     }
 
-    package func sliQuery(_ text: String) -> Result<Node, SourceError> {
-        .success(.string(text))
+    package func sliQuery(_ text: String) -> Result<String, SourceError> {
+        .success(text)
     }
 
     /// The server from whichever setting is present: a base URL, or the full `/api/v1/query` URL.

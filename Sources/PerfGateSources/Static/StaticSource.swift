@@ -12,25 +12,35 @@ package struct StaticSource: MetricSource {
     package let name = "static"
     package init() {}
 
-    package func validate(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic] {
+    /// What a static query stands for: its results, or the failure it plays.
+    package enum Query: Sendable, Equatable {
+        case results([Measurement])
+        case failure(String)
+    }
+
+    package func parse(_ query: Node, at path: SpecPath, context: ValidationContext) -> ParsedQuery<Query> {
         if let message = query["error"], query.members?.count == 1 {
-            return message.stringValue == nil ? [.error(path.appending("error"), message.location, "'error' must be a string")] : []
+            guard let text = message.stringValue else {
+                return .failed([.error(path.appending("error"), message.location, "'error' must be a string")])
+            }
+            return ParsedQuery(.failure(text))
         }
         do {
-            _ = try Self.measurements(from: query)
-            return []
+            return ParsedQuery(.results(try Self.measurements(from: query)))
         } catch {
-            return [.error(path, query.location, error.message)]
+            return .failed([.error(path, query.location, error.message)])
         }
     }
 
-    package func answer(_ query: Node, context: SourceContext) async throws -> SourceAnswer {
-        SourceAnswer(try await measurements(query, context: context))
+    package func answer(_ query: Query, context: SourceContext) async throws -> SourceAnswer {
+        SourceAnswer(try measurements(query))
     }
 
-    func measurements(_ query: Node, context: SourceContext) async throws -> [Measurement] {
-        if let message = query["error"]?.stringValue { throw SourceError(message) }
-        return try Self.measurements(from: query)
+    func measurements(_ query: Query) throws(SourceError) -> [Measurement] {
+        switch query {
+        case .results(let results): return results
+        case .failure(let message): throw SourceError(message)
+        }
     }
 
     /// The results a static query stands for. Anything that is not a value or a list of results is

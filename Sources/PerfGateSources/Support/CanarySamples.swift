@@ -4,37 +4,38 @@ import PerfGateCore
 
 extension PrometheusSource: SampleSource {
     /// The range query's points at the step (`POST /api/v1/query_range`): one series per role.
-    package func samples(_ query: Node, context: SourceContext, step: Double) async throws -> [Double?] {
+    package func samples(_ query: Query, context: SourceContext, step: Double) async throws -> [Double?] {
         try await seriesSamples(query, context: context, step: step)
     }
 }
 
 extension DynatraceSource: SampleSource {
     /// The points at the step's resolution (whole minutes; Timeseries v1 in SERIES mode).
-    package func samples(_ query: Node, context: SourceContext, step: Double) async throws -> [Double?] {
+    package func samples(_ query: Query, context: SourceContext, step: Double) async throws -> [Double?] {
         try await seriesSamples(query, context: context, step: step)
     }
 }
 
 extension StaticSource: SampleSource {
     /// The values written in the query, in order (a null one is missing).
-    package func samples(_ query: Node, context: SourceContext, step: Double) async throws -> [Double?] {
-        try await measurements(query, context: context).map(\.value)
+    package func samples(_ query: Query, context: SourceContext, step: Double) async throws -> [Double?] {
+        try measurements(query).map(\.value)
     }
 }
 
 extension JMeterSource: SampleSource {
     static let samplesExample = #"{"file": "results.jtl", "label": "checkout"}"#
 
-    package func validateSamples(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic] {
-        let (_, diagnostics) = ResultFile.validate(query, at: path, known: ["label"], required: [], example: Self.samplesExample)
-        return diagnostics
+    package func parseSamples(_ query: Node, at path: SpecPath, context: ValidationContext) -> ParsedQuery<Query> {
+        let read = ResultFile.fields(query, at: path, known: ["label"], required: [], example: Self.samplesExample)
+        guard let fields = read.query, !read.diagnostics.hasErrors else { return .failed(read.diagnostics) }
+        return ParsedQuery(Query(file: fields.file, label: fields["label"]), diagnostics: read.diagnostics)
     }
 
     /// Every sample's elapsed time (ms) of the label inside the window.
-    package func samples(_ query: Node, context: SourceContext, step: Double) async throws -> [Double?] {
-        let path = try ResultFile.path(for: query, source: name, context: context)
-        let label = query["label"]?.stringValue
+    package func samples(_ query: Query, context: SourceContext, step: Double) async throws -> [Double?] {
+        let path = try ResultFile.path(for: query.file, source: name, context: context)
+        let label = query.label
         let summary = try JTLSummary.read(path: path, window: context.window, onlyLabel: label)
         try summary.explainEmpty(path: path, label: label, window: context.window)
         guard label != nil || summary.labelOrder.count <= 1 else {
@@ -61,18 +62,14 @@ extension JMeterSource: SampleSource {
 extension K6Source: SampleSource {
     static let samplesExample = #"{"file": "points.json", "metric": "http_req_duration", "tags": {"name": "checkout"}}"#
 
-    package func validateSamples(_ query: Node, at path: SpecPath, context: ValidationContext) -> [Diagnostic] {
-        var tagsFree = query
-        if case .object(let members) = query.value { tagsFree.value = .object(members.filter { $0.key != "tags" }) }
-        let (_, diagnostics) = ResultFile.validate(tagsFree, at: path, known: ["metric"], required: ["metric"], example: Self.samplesExample)
-        return diagnostics
+    package func parseSamples(_ query: Node, at path: SpecPath, context: ValidationContext) -> ParsedQuery<Query> {
+        read(query, at: path, known: ["metric"], example: Self.samplesExample)
     }
 
     /// Every point's value of the metric (with its tags) inside the window, from a `--out json` stream.
-    package func samples(_ query: Node, context: SourceContext, step: Double) async throws -> [Double?] {
-        guard let metricText = query["metric"]?.stringValue else { throw SourceError("the query needs 'metric'") }
-        let metric = K6MetricName(metricText).adding(Self.tags(query["tags"]))
-        let path = try ResultFile.path(for: query, source: name, context: context)
+    package func samples(_ query: Query, context: SourceContext, step: Double) async throws -> [Double?] {
+        let (metricText, metric) = (query.metricText, query.metric)
+        let path = try ResultFile.path(for: query.file, source: name, context: context)
         guard try K6FileKind.detect(path) == .stream else {
             throw SourceError(
                 "\(path) is a k6 summary, which holds no samples; a Canary indicator reads the point stream: k6 run --out json=points.json")

@@ -1,23 +1,42 @@
 import Glibc
 import PerfGateCore
 
+/// A query that reads a result file: the file it names, if any (`--results` may give it instead).
+protocol ResultFileQuery: Sendable {
+    var file: String? { get }
+}
+
 /// A source that reads a result file: what it "sends" is the file it reads, after `--results`
 /// and the spec's folder are applied.
-protocol ResultFileSource: MetricSource {
+protocol ResultFileSource: MetricSource where Query: ResultFileQuery {
     /// The measurements the file gives for the query.
-    func measurements(_ query: Node, context: SourceContext) async throws -> [Measurement]
+    func measurements(_ query: Query, context: SourceContext) async throws -> [Measurement]
 }
 
 extension ResultFileSource {
     /// A result file is on this machine's disk.
     package var readsLocalFiles: Bool { true }
 
-    package func answer(_ query: Node, context: SourceContext) async throws -> SourceAnswer {
+    package func answer(_ query: Query, context: SourceContext) async throws -> SourceAnswer {
         SourceAnswer(try await measurements(query, context: context))
     }
 
-    package func resolved(_ query: Node, context: SourceContext) -> String? {
-        try? ResultFile.path(for: query, source: name, context: context)
+    package func resolved(_ query: Query, context: SourceContext) -> String? {
+        try? ResultFile.path(for: query.file, source: name, context: context)
+    }
+}
+
+/// A file query's string fields, read once, and where each stands for later messages.
+struct FileQueryFields {
+    let reader: MemberReader
+    let values: [String: String]
+
+    subscript(key: String) -> String? { values[key] }
+    var file: String? { values["file"] }
+
+    /// A diagnostic about one field.
+    func error(_ key: String, _ message: String) -> Diagnostic {
+        .error(reader.path.appending(key), reader[key]?.location, message)
     }
 }
 
@@ -26,8 +45,7 @@ enum ResultFile {
     /// The path to read. `--results` wins: first an entry named like the query's `file`, then one
     /// named after the source (`--results jmeter=out/run.jtl`); else the query's `file`, relative
     /// to the spec's folder.
-    static func path(for query: Node, source: String, context: SourceContext) throws(SourceError) -> String {
-        let file = query["file"]?.stringValue
+    static func path(for file: String?, source: String, context: SourceContext) throws(SourceError) -> String {
         if let file, let mapped = context.resultFiles[file] { return mapped }
         if let mapped = context.resultFiles[source] { return mapped }
         guard let file else {
@@ -36,22 +54,24 @@ enum ResultFile {
         return Path.resolve(file, against: context.specDirectory)
     }
 
-    /// Checks a query object's keys: `file` (optional, as --results may give it) plus `known`,
-    /// with `required` ones present and every value a string.
-    static func validate(
+    /// Reads a query object's keys: `file` (optional, as --results may give it) plus `known`,
+    /// with `required` ones present and every value a string. No fields when the query is not an
+    /// object; with errors, the fields that could be read, so that every problem is reported.
+    static func fields(
         _ query: Node, at path: SpecPath, known: [String], required: [String], example: String
-    ) -> (MemberReader?, [Diagnostic]) {
+    ) -> ParsedQuery<FileQueryFields> {
         var diagnostics: [Diagnostic] = []
         guard query.members != nil else {
-            return (nil, [.error(path, query.location, "expected an object such as \(example), found \(query.typeName)")])
+            return .failed([.error(path, query.location, "expected an object such as \(example), found \(query.typeName)")])
         }
         guard let reader = MemberReader(query, at: path, known: ["file"] + known, into: &diagnostics) else {
-            return (nil, diagnostics)
+            return .failed(diagnostics)
         }
+        var values: [String: String] = [:]
         for key in ["file"] + known {
-            _ = reader.string(key, required: required.contains(key), "e.g. \(example)", into: &diagnostics)
+            values[key] = reader.string(key, required: required.contains(key), "e.g. \(example)", into: &diagnostics)
         }
-        return (reader, diagnostics)
+        return ParsedQuery(FileQueryFields(reader: reader, values: values), diagnostics: diagnostics)
     }
 
     /// The largest JSON or YAML result file read whole, as a tree: about 29 times its size in

@@ -15,7 +15,7 @@ package struct Gate: Sendable {
         let all = SourceRegistry.all(
             configuration: SourceConfiguration(
                 http: environment.http, environment: environment.variables, flags: connections.flags, trustSpecURLs: connections.trustSpecURLs,
-                refuseSpecURLs: connections.refuseSpecURLs))
+                refuseSpecURLs: connections.refuseSpecURLs, files: environment.configurationFiles))
         guard let allowed = connections.allowedSources else { return all }
         return all.filter { allowed.contains($0.name) }
     }
@@ -76,7 +76,7 @@ package struct Gate: Sendable {
             let variables = loaded.spec.variables.merging(request.variables) { _, command in command }
             let context = SourceContext(
                 window: request.window, specDirectory: folder.isEmpty ? "." : folder, resultFiles: request.resultFiles,
-                variables: variables, sourceSettings: loaded.spec.sources)
+                variables: variables, sourceSettings: loaded.spec.sources, files: gate.environment.files)
             let runContext = RunContext.of(variables: variables, environment: gate.environment.variables)
             var comparison = ComparisonSet.empty
             if loaded.spec.indicators.contains(where: { $0.grading.relativeThresholds != nil }) {
@@ -120,7 +120,8 @@ package struct Gate: Sendable {
                 diagnostics.warning("relative criteria (<=+10% ...) need --history to compare with; without it they are met")
             }
             let folder = Path.directory(of: loaded.path)
-            let context = SourceContext(window: window, specDirectory: folder.isEmpty ? "." : folder, variables: request.variables)
+            let context = SourceContext(
+                window: window, specDirectory: folder.isEmpty ? "." : folder, variables: request.variables, files: gate.environment.files)
             let values = await SLIMeasurer(
                 source: loaded.source, concurrency: request.concurrency, deadline: deadline, valueCap: valueCap,
                 redactor: gate.environment.redactor

@@ -11,7 +11,11 @@ package struct GateEnvironment: Sendable {
     /// The environment's variables: secrets, `PROMETHEUS_URL` and Keptn's placeholders read them.
     package var variables: [String: String]
     package var http: any HTTPClient
-    package var files: any GateFiles
+    /// What the run reads: the spec, the sli.yaml and the result files.
+    package var files: any Files
+    /// Where the sources' own settings are read (token files named by flags): the pipeline's or
+    /// the service's disk, never a request's documents.
+    package var configurationFiles: any Files
     package var diagnostics: any GateDiagnostics
     /// The run's secrets: whatever a source says passes through it before it enters the result.
     package var redactor: Redactor
@@ -19,8 +23,10 @@ package struct GateEnvironment: Sendable {
     /// - Parameter redactor: the run's (`Invocation`'s) unless given.
     package init(
         now: @escaping @Sendable () -> Double, variables: [String: String], http: any HTTPClient,
-        files: any GateFiles = LocalFiles(), diagnostics: any GateDiagnostics, redactor: Redactor = .current
+        files: any Files = LocalFiles(), configurationFiles: any Files = LocalFiles(), diagnostics: any GateDiagnostics,
+        redactor: Redactor = .current
     ) {
+        self.configurationFiles = configurationFiles
         self.redactor = redactor
         self.now = now
         self.variables = variables
@@ -28,19 +34,6 @@ package struct GateEnvironment: Sendable {
         self.files = files
         self.diagnostics = diagnostics
     }
-}
-
-/// Reads the spec, the sli.yaml and the files a digest covers.
-package protocol GateFiles: Sendable {
-    func read(_ path: String, limit: Int) throws(FileError) -> [UInt8]
-    func exists(_ path: String) -> Bool
-}
-
-/// The local file system.
-package struct LocalFiles: GateFiles {
-    package init() {}
-    package func read(_ path: String, limit: Int) throws(FileError) -> [UInt8] { try FileSystem.read(path, limit: limit) }
-    package func exists(_ path: String) -> Bool { FileSystem.exists(path) }
 }
 
 /// What a line the engine says is: the sink decides how each kind shows (the CLI prefixes

@@ -46,7 +46,7 @@ struct GateHistory {
     }
 
     /// `sha256:` and the digest of the files, in order.
-    static func digest(_ paths: [String], files: any GateFiles) -> String? {
+    static func digest(_ paths: [String], files: any Files) -> String? {
         var bytes: [UInt8] = []
         for path in paths {
             guard let contents = try? files.read(path, limit: DocumentLoader.defaultSizeLimit) else { return nil }

@@ -5,10 +5,10 @@ import PerfGateSources
 /// problem goes to the diagnostics sink with its file, line and path; any error stops with
 /// `GateError` (invalid input).
 package struct SpecLoader: Sendable {
-    package var files: any GateFiles
+    package var files: any Files
     package var diagnostics: any GateDiagnostics
 
-    package init(files: any GateFiles = LocalFiles(), diagnostics: any GateDiagnostics) {
+    package init(files: any Files = LocalFiles(), diagnostics: any GateDiagnostics) {
         self.files = files
         self.diagnostics = diagnostics
     }

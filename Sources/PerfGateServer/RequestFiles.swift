@@ -1,16 +1,25 @@
+import Glibc
 import PerfGateCore
 import PerfGateEngine
 
 /// The documents a request carries, as the engine's files: the engine reads the spec (and a
-/// Keptn gate's sli.yaml) from here, and nothing else. A request never reads the server's disk.
-struct RequestFiles: GateFiles {
+/// Keptn gate's sli.yaml) from here, and nothing else. A request never reads the server's disk,
+/// and streams no result file (the service refuses the sources that read them, and this refuses
+/// them again).
+package struct RequestFiles: Files {
     var documents: [String: [UInt8]]
 
-    func read(_ path: String, limit: Int) throws(FileError) -> [UInt8] {
+    package init(documents: [String: [UInt8]]) { self.documents = documents }
+
+    package func read(_ path: String, limit: Int) throws(FileError) -> [UInt8] {
         guard let bytes = documents[path] else { throw FileError(path: path, reason: "not in the request (the service reads no files)") }
         guard bytes.count <= limit else { throw FileError(path: path, reason: "larger than \(limit) bytes", invalid: true) }
         return bytes
     }
 
-    func exists(_ path: String) -> Bool { documents[path] != nil }
+    package func exists(_ path: String) -> Bool { documents[path] != nil }
+
+    package func openRegular(_ path: String) throws(FileError) -> UnsafeMutablePointer<FILE> {
+        throw FileError(path: path, reason: "the service reads no result files; send the values with a source that asks a server")
+    }
 }

@@ -6,7 +6,7 @@ import Synchronization
 import Testing
 
 /// Files in memory, for specs a test (or a server) holds without writing them anywhere.
-struct MemoryFiles: GateFiles {
+struct MemoryFiles: Files {
     var files: [String: String]
     func read(_ path: String, limit: Int) throws(FileError) -> [UInt8] {
         guard let text = files[path] else { throw FileError(path: path, reason: "no such file or directory") }

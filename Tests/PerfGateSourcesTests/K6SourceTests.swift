@@ -126,9 +126,10 @@ import Testing
     @Test func selectingBeyondTheMemoryLimitIsStillExact() throws {
         let path = context.specDirectory + "/points.json"
         for stat in [K6Stat.percentile(95), .percentile(90), .med, .percentile(0), .percentile(100), .percentile(99.9)] {
-            let inMemory = try K6StreamStatistic(path: path, metric: K6MetricName("http_req_duration"), stat: stat, window: nil).measure()
+            let inMemory = try K6StreamStatistic(path: path, files: LocalFiles(), metric: K6MetricName("http_req_duration"), stat: stat, window: nil)
+                .measure()
             for limit in [0, 1, 2, 5] {
-                var narrowed = K6StreamStatistic(path: path, metric: K6MetricName("http_req_duration"), stat: stat, window: nil)
+                var narrowed = K6StreamStatistic(path: path, files: LocalFiles(), metric: K6MetricName("http_req_duration"), stat: stat, window: nil)
                 narrowed.keepLimit = limit
                 #expect(try narrowed.measure() == inMemory, "\(stat) at limit \(limit)")
             }

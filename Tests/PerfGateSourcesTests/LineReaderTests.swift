@@ -8,7 +8,7 @@ import Testing
     func lines(_ text: String, chunkSize: Int = 7, maxLineBytes: Int = 64) throws -> [String] {
         let path = try Fixtures.temporaryFolder() + "/lines"
         try Fixtures.write(text, to: path)
-        return try ResultFile.stream(path) { (file) throws(SourceError) in
+        return try ResultFile.stream(path, files: LocalFiles()) { (file) throws(SourceError) in
             var seen: [String] = []
             try LineReader(chunkSize: chunkSize, maxLineBytes: maxLineBytes).read(file: file, name: "f") { line, number, terminated in
                 seen.append("\(number)\(terminated ? "" : "!"):\(String(decoding: line, as: UTF8.self))")

@@ -66,7 +66,7 @@ import Testing
         let folder = try Fixtures.temporaryFolder()
         try Fixtures.write(xml, to: folder + "/r.jtl")
         var summary: JTLSummary?
-        try ResultFile.stream(folder + "/r.jtl") { (file) throws(SourceError) in
+        try ResultFile.stream(folder + "/r.jtl", files: LocalFiles()) { (file) throws(SourceError) in
             var reader = XMLJTLReader()
             reader.chunkSize = chunkSize
             var seen: [String?] = []

@@ -27,11 +27,14 @@ package struct SourceContext: Sendable {
     package var sourceSettings: Node?
     /// Whether the query's placeholders are already filled (Keptn SLI queries, which have their own rules).
     package var placeholdersFilled = false
+    /// Where result files are read: the run's files.
+    package var files: any Files
 
     package init(
         window: Window? = nil, specDirectory: String = ".", resultFiles: [String: String] = [:],
-        variables: [String: String] = [:], sourceSettings: Node? = nil
+        variables: [String: String] = [:], sourceSettings: Node? = nil, files: any Files = LocalFiles()
     ) {
+        self.files = files
         self.window = window
         self.specDirectory = specDirectory
         self.resultFiles = resultFiles

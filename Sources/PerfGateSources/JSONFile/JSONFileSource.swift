@@ -36,7 +36,7 @@ package struct JSONFileSource: ResultFileSource {
         let pointer = query.pointer
         let text = pointer.text
         let path = try ResultFile.path(for: query.file, source: name, context: context)
-        let target = try Self.target(of: pointer, in: path)
+        let target = try Self.target(of: pointer, in: path, files: context.files)
         do throws(SourceError) {
             guard let items = target.items else {
                 return [Measurement(key: text, value: try NumericValue.parse(target))]
@@ -55,11 +55,11 @@ package struct JSONFileSource: ResultFileSource {
     /// The value the pointer names. A JSON file is scanned, and only that value is parsed into a
     /// tree, so memory stays near the file's size; YAML, and the message for a pointer that names
     /// nothing, use the whole document.
-    static func target(of pointer: JSONPointer, in path: String) throws(SourceError) -> Node {
+    static func target(of pointer: JSONPointer, in path: String, files: any Files) throws(SourceError) -> Node {
         if Path.fileExtension(of: path) != "yaml" && Path.fileExtension(of: path) != "yml" {
             let bytes: [UInt8]
             do {
-                bytes = try FileSystem.read(path, limit: ResultFile.scanSizeLimit)
+                bytes = try files.read(path, limit: ResultFile.scanSizeLimit)
             } catch {
                 throw SourceError("cannot read \(error)", invalidInput: error.isInvalid)
             }
@@ -82,7 +82,7 @@ package struct JSONFileSource: ResultFileSource {
                 }
             }
         }
-        let document = try ResultFile.loadDocument(path)
+        let document = try ResultFile.loadDocument(path, files: files)
         switch pointer.resolve(in: document) {
         case .success(let node): return node
         case .failure(let error): throw SourceError.invalidInput("\(path): \(error.message)")

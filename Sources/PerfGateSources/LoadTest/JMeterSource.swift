@@ -71,7 +71,7 @@ package struct JMeterSource: ResultFileSource {
         }
         let path = try ResultFile.path(for: query.file, source: name, context: context)
         let label = query.label
-        let summary = try JTLSummary.read(path: path, window: context.window, onlyLabel: label)
+        let summary = try JTLSummary.read(path: path, files: context.files, window: context.window, onlyLabel: label)
         try summary.explainEmpty(path: path, label: label, window: context.window)
         let labels = label.map { [$0] } ?? summary.labelOrder
         return labels.compactMap { label in
@@ -134,8 +134,8 @@ package struct JTLSummary {
         }
     }
 
-    static func read(path: String, window: Window?, onlyLabel: String?) throws(SourceError) -> JTLSummary {
-        try ResultFile.stream(path) { (file) throws(SourceError) in
+    static func read(path: String, files: any Files, window: Window?, onlyLabel: String?) throws(SourceError) -> JTLSummary {
+        try ResultFile.stream(path, files: files) { (file) throws(SourceError) in
             try read(file: file, name: path, window: window, onlyLabel: onlyLabel)
         }
     }

@@ -71,14 +71,14 @@ package struct K6Source: ResultFileSource {
         guard let statText = query.stat else { throw SourceError("the query needs a 'stat'") }
         let metric = query.metric
         let path = try ResultFile.path(for: query.file, source: name, context: context)
-        switch try K6FileKind.detect(path) {
+        switch try K6FileKind.detect(path, files: context.files) {
         case .summary:
-            let document = try ResultFile.loadDocument(path)
+            let document = try ResultFile.loadDocument(path, files: context.files)
             return try K6Summary.measurements(document: document, name: path, metric: metric, stat: statText)
         case .stream:
             guard let stat = K6Stat(statText) else { throw SourceError.invalidInput("unknown k6 stat '\(statText)'") }
             let window = context.window.map { (start: $0.start, end: $0.end) }
-            return [try K6StreamStatistic(path: path, metric: metric, stat: stat, window: window).measure()]
+            return [try K6StreamStatistic(path: path, files: context.files, metric: metric, stat: stat, window: window).measure()]
         }
     }
 

@@ -10,6 +10,7 @@ import PerfGateCore
 /// - gauge: `value` (the last), `min`, `max`.
 struct K6StreamStatistic {
     let path: String
+    let files: any Files
     let metric: K6MetricName
     let stat: K6Stat
     let window: (start: Double, end: Double)?
@@ -23,7 +24,7 @@ struct K6StreamStatistic {
         case .med, .percentile: stream.keepLimit = keepLimit
         default: stream.keepLimit = 0
         }
-        let scan = try ResultFile.stream(path) { (file) throws(SourceError) in try stream.scan(file: file) }
+        let scan = try ResultFile.stream(path, files: files) { (file) throws(SourceError) in try stream.scan(file: file) }
         try explainEmpty(scan)
         guard let type = scan.declaredType ?? K6MetricType.builtIn(metric.base) else {
             throw SourceError.invalidInput(
@@ -74,7 +75,7 @@ struct K6StreamStatistic {
             var again = stream
             again.keepLimit = 0
             pair = try ExactSelection(limit: keepLimit).values(atRanks: [lower, upper], count: scan.count) { (visit) throws(SourceError) in
-                _ = try ResultFile.stream(path) { (file) throws(SourceError) in try again.scan(file: file, visit: visit) }
+                _ = try ResultFile.stream(path, files: files) { (file) throws(SourceError) in try again.scan(file: file, visit: visit) }
             }
         }
         return pair[0] + (pair[1] - pair[0]) * (position - position.rounded(.down))

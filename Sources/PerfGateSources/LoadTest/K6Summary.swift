@@ -61,8 +61,8 @@ enum K6FileKind {
 
     /// A JSON file whose first line is a whole `{"type": "Metric"|"Point", …}` object is a stream;
     /// other JSON is a summary. Anything else is invalid input, with what it is and what to use.
-    static func detect(_ path: String) throws(SourceError) -> K6FileKind {
-        let head = try ResultFile.stream(path) { (file) throws(SourceError) in ResultFile.head(file) }
+    static func detect(_ path: String, files: any Files) throws(SourceError) -> K6FileKind {
+        let head = try ResultFile.stream(path, files: files) { (file) throws(SourceError) in ResultFile.head(file) }
         var bytes = head[...]
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
         bytes = bytes.drop { [0x20, 0x09, 0x0A, 0x0D].contains($0) }

@@ -32,7 +32,7 @@ package struct LocustSource: ResultFileSource {
 
     func measurements(_ query: Query, context: SourceContext) async throws -> [Measurement] {
         let path = try ResultFile.path(for: query.file, source: name, context: context)
-        return try ResultFile.stream(path) { (file) throws(SourceError) in
+        return try ResultFile.stream(path, files: context.files) { (file) throws(SourceError) in
             try Self.measurements(file: file, name: path, stat: query.stat, wantedName: query.name, wantedType: query.type)
         }
     }

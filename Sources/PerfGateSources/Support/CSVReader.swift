@@ -79,8 +79,8 @@ struct CSVReader {
     var maxRecordBytes = 1 << 20
 
     /// Calls `body` with each record and its 1-based line number; stop early by returning false.
-    func read(path: String, _ body: (CSVRecord, Int) throws(SourceError) -> Bool) throws(SourceError) {
-        try ResultFile.stream(path) { (file) throws(SourceError) in try read(file: file, name: path, body) }
+    func read(path: String, files: any Files = LocalFiles(), _ body: (CSVRecord, Int) throws(SourceError) -> Bool) throws(SourceError) {
+        try ResultFile.stream(path, files: files) { (file) throws(SourceError) in try read(file: file, name: path, body) }
     }
 
     /// The same from an open stream (`name` is for messages): a file, or memory through fmemopen.

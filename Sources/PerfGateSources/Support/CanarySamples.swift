@@ -36,7 +36,7 @@ extension JMeterSource: SampleSource {
     package func samples(_ query: Query, context: SourceContext, step: Double) async throws -> [Double?] {
         let path = try ResultFile.path(for: query.file, source: name, context: context)
         let label = query.label
-        let summary = try JTLSummary.read(path: path, window: context.window, onlyLabel: label)
+        let summary = try JTLSummary.read(path: path, files: context.files, window: context.window, onlyLabel: label)
         try summary.explainEmpty(path: path, label: label, window: context.window)
         guard label != nil || summary.labelOrder.count <= 1 else {
             throw SourceError(
@@ -70,7 +70,7 @@ extension K6Source: SampleSource {
     package func samples(_ query: Query, context: SourceContext, step: Double) async throws -> [Double?] {
         let (metricText, metric) = (query.metricText, query.metric)
         let path = try ResultFile.path(for: query.file, source: name, context: context)
-        guard try K6FileKind.detect(path) == .stream else {
+        guard try K6FileKind.detect(path, files: context.files) == .stream else {
             throw SourceError(
                 "\(path) is a k6 summary, which holds no samples; a Canary indicator reads the point stream: k6 run --out json=points.json")
         }
@@ -78,12 +78,12 @@ extension K6Source: SampleSource {
         stream.keepLimit = 0
         var values: [Double?] = []
         var tooMany = false
-        let scan = try ResultFile.stream(path) { (file) throws(SourceError) in
+        let scan = try ResultFile.stream(path, files: context.files) { (file) throws(SourceError) in
             try stream.scan(file: file) { value in
                 if values.count < CanaryJudge.maxSamples { values.append(value) } else { tooMany = true }
             }
         }
-        try K6StreamStatistic(path: path, metric: metric, stat: .count, window: stream.window).explainEmpty(scan)
+        try K6StreamStatistic(path: path, files: context.files, metric: metric, stat: .count, window: stream.window).explainEmpty(scan)
         if tooMany {
             throw SourceError(
                 "\(path) has more than \(CanaryJudge.maxSamples) points of '\(metricText)'; the canary judge takes at most that many a side: narrow the window or the tags"

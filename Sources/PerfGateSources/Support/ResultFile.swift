@@ -82,10 +82,10 @@ enum ResultFile {
 
     /// Reads and parses a JSON (or YAML) result file, with errors that name it. A file that
     /// exists but does not parse is invalid input.
-    static func loadDocument(_ path: String) throws(SourceError) -> Node {
+    static func loadDocument(_ path: String, files: any Files) throws(SourceError) -> Node {
         let bytes: [UInt8]
         do {
-            bytes = try FileSystem.read(path, limit: documentSizeLimit)
+            bytes = try files.read(path, limit: documentSizeLimit)
         } catch {
             throw SourceError(DocumentLoader.Failure.file(error).description, invalidInput: error.isInvalid)
         }
@@ -100,10 +100,12 @@ enum ResultFile {
 
     /// Streams a result file through `body`: a file that cannot be opened is a failure to
     /// measure; one that is not a regular file, or whose content `body` rejects, is invalid input.
-    static func stream<T>(_ path: String, _ body: (UnsafeMutablePointer<FILE>) throws(SourceError) -> T) throws(SourceError) -> T {
+    static func stream<T>(
+        _ path: String, files: any Files, _ body: (UnsafeMutablePointer<FILE>) throws(SourceError) -> T
+    ) throws(SourceError) -> T {
         let file: UnsafeMutablePointer<FILE>
         do {
-            file = try FileSystem.openRegular(path)
+            file = try files.openRegular(path)
         } catch {
             throw SourceError("cannot read \(error)", invalidInput: error.isInvalid)
         }

@@ -32,7 +32,9 @@ package enum Secrets {
 
     /// The secret values: declared variables, token files (first line), URL credentials (from
     /// flags and declared variables), Basic headers, and Azure endpoint parameters.
-    package static func values(environment: [String: String], tokenFiles: [String] = [], urls: [String] = []) -> [String] {
+    package static func values(
+        environment: [String: String], tokenFiles: [String] = [], urls: [String] = [], files: any Files = LocalFiles()
+    ) -> [String] {
         var found: [String] = []
         for declaration in declarations + [server] {
             found += declaration.variables.compactMap { environment[$0]?.trimmingSpaces() }
@@ -42,7 +44,7 @@ package enum Secrets {
             }
         }
         for file in tokenFiles {
-            if let bytes = try? FileSystem.read(file, limit: 1 << 20),
+            if let bytes = try? files.read(file, limit: 1 << 20),
                 let line = String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline).first
             {
                 found.append(String(line).trimmingSpaces())

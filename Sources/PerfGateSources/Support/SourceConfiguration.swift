@@ -13,11 +13,14 @@ package struct SourceConfiguration: Sendable {
     /// Refuse a server that the spec names (`sources.<name>.url`): only the pipeline's or the
     /// service's own settings choose where requests go (`serve --no-spec-urls`).
     package var refuseSpecURLs: Bool
+    /// Where token files are read: the pipeline's or the service's own files, never a request's.
+    package var files: any Files
 
     package init(
         http: any HTTPClient = CurlHTTPClient(), environment: [String: String] = [:], flags: [String: String] = [:], trustSpecURLs: Bool = false,
-        refuseSpecURLs: Bool = false
+        refuseSpecURLs: Bool = false, files: any Files = LocalFiles()
     ) {
+        self.files = files
         self.http = http
         self.environment = environment
         self.flags = flags
@@ -79,7 +82,7 @@ package struct SourceConfiguration: Sendable {
         if let file = flag(setting) {
             let bytes: [UInt8]
             do {
-                bytes = try FileSystem.read(file, limit: 1 << 20)
+                bytes = try files.read(file, limit: 1 << 20)
             } catch {
                 throw SourceError("\(source): cannot read the token file: \(error)")
             }

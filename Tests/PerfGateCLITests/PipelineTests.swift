@@ -259,30 +259,32 @@ enum FileSystemCheck {
         #expect(try await InProcess.run(["validate"], environment: environment, in: workspace.root).status == 0)
     }
 
-    @Test func theWindowComesFromFlagsThenEnvironmentThenFile() throws {
-        let workspace = try Workspace(platform: "none")
-        _ = try workspace.runBinary(["mark", "start", "--at", "now-20m"])
-        _ = try workspace.runBinary(["mark", "stop", "--at", "now-10m"])
-        let spec = ["--spec", workspace.root + "/artifacts/drop/checkout.perfspec.yaml", "--json", "-"]
-        func window(_ output: PerfGateBinary.Output) throws -> Double? {
-            try JSONParser.parse(output.stdout)["window"]?["durationSeconds"]?.numberValue
+    @Test func theWindowComesFromFlagsThenEnvironmentThenFile() async throws {
+        try await onOwnThread {
+            let workspace = try Workspace(platform: "none")
+            _ = try workspace.runBinary(["mark", "start", "--at", "now-20m"])
+            _ = try workspace.runBinary(["mark", "stop", "--at", "now-10m"])
+            let spec = ["--spec", workspace.root + "/artifacts/drop/checkout.perfspec.yaml", "--json", "-"]
+            func window(_ output: PerfGateBinary.Output) throws -> Double? {
+                try JSONParser.parse(output.stdout)["window"]?["durationSeconds"]?.numberValue
+            }
+            let fromFile = try workspace.runBinary(["evaluate"] + spec)
+            #expect(try window(fromFile).map { abs($0 - 600) < 2 } == true)
+            var environment = workspace.environment
+            environment["PERFGATE_START"] = "now-5m"
+            environment["PERFGATE_END"] = "now-4m"
+            let fromEnvironment = try PerfGateBinary.run(["evaluate"] + spec, environment: environment, in: workspace.root)
+            #expect(try window(fromEnvironment).map { abs($0 - 60) < 2 } == true)
+            let fromFlags = try PerfGateBinary.run(
+                ["evaluate", "--start", "now-2m", "--end", "now-1m30s"] + spec, environment: environment, in: workspace.root)
+            #expect(try window(fromFlags).map { abs($0 - 30) < 2 } == true)
+            environment["PERFGATE_END"] = "now-10m"
+            let reversed = try PerfGateBinary.run(["evaluate"] + spec, environment: environment, in: workspace.root)
+            #expect(reversed.status == 64)
+            #expect(reversed.stderr.contains("perfgate: error: the window ends"))
+            let short = try workspace.runBinary(["evaluate", "--start", "now", "--end", "now"] + spec)
+            #expect(short.stderr.contains("warning: the window is shorter than 1 second"))
         }
-        let fromFile = try workspace.runBinary(["evaluate"] + spec)
-        #expect(try window(fromFile).map { abs($0 - 600) < 2 } == true)
-        var environment = workspace.environment
-        environment["PERFGATE_START"] = "now-5m"
-        environment["PERFGATE_END"] = "now-4m"
-        let fromEnvironment = try PerfGateBinary.run(["evaluate"] + spec, environment: environment, in: workspace.root)
-        #expect(try window(fromEnvironment).map { abs($0 - 60) < 2 } == true)
-        let fromFlags = try PerfGateBinary.run(
-            ["evaluate", "--start", "now-2m", "--end", "now-1m30s"] + spec, environment: environment, in: workspace.root)
-        #expect(try window(fromFlags).map { abs($0 - 30) < 2 } == true)
-        environment["PERFGATE_END"] = "now-10m"
-        let reversed = try PerfGateBinary.run(["evaluate"] + spec, environment: environment, in: workspace.root)
-        #expect(reversed.status == 64)
-        #expect(reversed.stderr.contains("perfgate: error: the window ends"))
-        let short = try workspace.runBinary(["evaluate", "--start", "now", "--end", "now"] + spec)
-        #expect(short.stderr.contains("warning: the window is shorter than 1 second"))
     }
 
     @Test func markStopWithoutStartWarnsAndRecords() async throws {
@@ -328,41 +330,43 @@ enum FileSystemCheck {
         report.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.contains("\"evaluatedAt\"") }.joined(separator: "\n")
     }
 
-    @Test func aKilledRunNeverLeavesHalfAReport() throws {
-        let folder = try Fixtures.temporaryFolder()
-        let indicators = (0..<10_000).map {
-            "{\"id\":\"i\($0)\",\"source\":\"static\",\"query\":\($0),\"grading\":{\"type\":\"Threshold\",\"thresholds\":{\"upperSevere\":1e9},\"metricScore\":1}}"
+    @Test func aKilledRunNeverLeavesHalfAReport() async throws {
+        try await onOwnThread {
+            let folder = try Fixtures.temporaryFolder()
+            let indicators = (0..<10_000).map {
+                "{\"id\":\"i\($0)\",\"source\":\"static\",\"query\":\($0),\"grading\":{\"type\":\"Threshold\",\"thresholds\":{\"upperSevere\":1e9},\"metricScore\":1}}"
+            }
+            try Fixtures.write(
+                "{\"indicators\":[\(indicators.joined(separator: ","))],\"objectives\":{\"pass\":0,\"warning\":0}}", to: folder + "/perfspec.json")
+            let report = folder + "/result.json"
+            let arguments = ["evaluate", "--spec", folder + "/perfspec.json", "--json", report, "--junit", folder + "/result.xml"]
+            // How long a whole run takes, to aim the kills at its end, where the reports are written.
+            let started = Date()
+            #expect(try PerfGateBinary.run(arguments).status == 0)
+            let duration = Date().timeIntervalSince(started)
+            let complete = try Fixtures.read(report)
+            var killedMidRun = 0
+            for attempt in 0..<10 {
+                try Fixtures.write("OLD", to: report)
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: PerfGateBinary.path)
+                process.arguments = arguments
+                process.standardOutput = FileHandle.nullDevice
+                process.standardError = FileHandle.nullDevice
+                try process.run()
+                usleep(useconds_t(duration * (0.5 + Double(attempt) / 20) * 1_000_000))
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                if process.terminationReason == .uncaughtSignal { killedMidRun += 1 }
+                // The last run's report is removed when a run starts (it must never pass for this one's),
+                // so a killed run leaves none, or its whole new one: never half of one.
+                // The evaluation's time differs from run to run; everything else is the same.
+                let text = try? Fixtures.read(report)
+                #expect(
+                    text == nil || Self.timeless(text!) == Self.timeless(complete),
+                    "a torn report: \(text?.prefix(80) ?? "")… (\(text?.count ?? 0) of \(complete.count) characters)")
+            }
+            #expect(killedMidRun > 0, "no run was killed before it ended; the test proved nothing")
         }
-        try Fixtures.write(
-            "{\"indicators\":[\(indicators.joined(separator: ","))],\"objectives\":{\"pass\":0,\"warning\":0}}", to: folder + "/perfspec.json")
-        let report = folder + "/result.json"
-        let arguments = ["evaluate", "--spec", folder + "/perfspec.json", "--json", report, "--junit", folder + "/result.xml"]
-        // How long a whole run takes, to aim the kills at its end, where the reports are written.
-        let started = Date()
-        #expect(try PerfGateBinary.run(arguments).status == 0)
-        let duration = Date().timeIntervalSince(started)
-        let complete = try Fixtures.read(report)
-        var killedMidRun = 0
-        for attempt in 0..<10 {
-            try Fixtures.write("OLD", to: report)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: PerfGateBinary.path)
-            process.arguments = arguments
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            usleep(useconds_t(duration * (0.5 + Double(attempt) / 20) * 1_000_000))
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            if process.terminationReason == .uncaughtSignal { killedMidRun += 1 }
-            // The last run's report is removed when a run starts (it must never pass for this one's),
-            // so a killed run leaves none, or its whole new one: never half of one.
-            // The evaluation's time differs from run to run; everything else is the same.
-            let text = try? Fixtures.read(report)
-            #expect(
-                text == nil || Self.timeless(text!) == Self.timeless(complete),
-                "a torn report: \(text?.prefix(80) ?? "")… (\(text?.count ?? 0) of \(complete.count) characters)")
-        }
-        #expect(killedMidRun > 0, "no run was killed before it ended; the test proved nothing")
     }
 }

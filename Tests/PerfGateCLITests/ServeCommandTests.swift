@@ -141,109 +141,118 @@ import Testing
 
 /// What is bounded in wall-clock time or takes the whole process's resources (a slowloris client
 /// timed against the others' answers, a thousand sockets at once, SIGTERM's drain and grace
-/// period): one at a time, so none of them measures another. They wait on their own thread, as a
-/// client does: a test that awaited would be resumed only when one of the threads every test
-/// shares is free, late on a loaded machine, and the lateness would count against the service.
+/// period): one at a time, so none of them measures another. Each runs on a thread of its own
+/// (`onOwnThread`) and waits there, as a client does: a test that awaited would be resumed only
+/// when one of the threads every test shares is free, late on a loaded machine, and the lateness
+/// would count against the service; one that blocked a shared thread would slow every other test.
 @Suite(.serialized) struct ServeLimitsTests {
-    @Test func aSlowlorisClientIsCutOffAndOthersAreStillServed() throws {
-        let service = try ServeProcess(["--header-timeout", "1s", "--body-timeout", "1s", "--idle-timeout", "2s"])
-        let started = Date()
-        let slow = try RawConnection(port: service.port, timeout: 10)
-        var trickled = 0
-        slow.send("POST /api/pitometer HTTP/1.1\r\nHost: x\r\n")
-        // One header byte every 200 ms: never a whole head.
-        while Date().timeIntervalSince(started) < 4, slow.send("X") {
-            trickled += 1
-            #expect(try Curl.run([service.url + "/health"]).seconds < 1)
+    @Test func aSlowlorisClientIsCutOffAndOthersAreStillServed() async throws {
+        try await onOwnThread {
+            let service = try ServeProcess(["--header-timeout", "1s", "--body-timeout", "1s", "--idle-timeout", "2s"])
+            let started = Date()
+            let slow = try RawConnection(port: service.port, timeout: 10)
+            var trickled = 0
+            slow.send("POST /api/pitometer HTTP/1.1\r\nHost: x\r\n")
+            // One header byte every 200 ms: never a whole head.
+            while Date().timeIntervalSince(started) < 4, slow.send("X") {
+                trickled += 1
+                #expect(try Curl.run([service.url + "/health"]).seconds < 1)
+                usleep(200_000)
+            }
+            let answer = slow.readAll()
+            let cutAfter = Date().timeIntervalSince(started)
+            #expect(answer.hasPrefix("HTTP/1.1 408"), "\(answer)")
+            #expect(cutAfter < 3, "cut off after \(cutAfter) s")
+            // A body that trickles is cut off the same way.
+            let slowBody = try RawConnection(port: service.port)
+            slowBody.send("POST /api/pitometer HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")
+            let bodyStarted = Date()
+            #expect(slowBody.readAll().hasPrefix("HTTP/1.1 408"))
+            #expect(Date().timeIntervalSince(bodyStarted) < 3)
+            // An idle connection is closed after the idle timeout.
+            let idle = try RawConnection(port: service.port)
+            let idleStarted = Date()
+            #expect(idle.readAll().isEmpty)
+            #expect(Date().timeIntervalSince(idleStarted) < 4)
+            #expect(service.stop() == 0)
+        }
+    }
+
+    @Test func aThousandConnectionsAtOnceLeaveTheServiceStanding() async throws {
+        try await onOwnThread {
+            let service = try ServeProcess(["--max-connections", "100"])
+            var connections: [RawConnection] = []
+            for _ in 0..<1000 { connections.append(try RawConnection(port: service.port, timeout: 2)) }
+            // Past the cap, each is told so and closed; 100 are held open.
+            usleep(1_500_000)
+            let states = connections.map { $0.readIfClosed() }
+            #expect(states.filter { $0?.hasPrefix("HTTP/1.1 503") == true }.count == 900)
+            let admitted = connections.indices.filter { states[$0] == nil }
+            #expect(admitted.count == 100)
+            // The admitted ones are served.
+            let first = try #require(admitted.first)
+            connections[first].send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(connections[first].readResponse().hasPrefix("HTTP/1.1 200"))
+            connections.removeAll()
+            usleep(300_000)
+            let metrics = try Curl.run([service.url + "/metrics"])
+            #expect(metrics.body.contains("perfgate_connections_rejected_total 900"))
+            #expect(metrics.body.contains("perfgate_connections_open 1"))  // the one asking
+            // And the default cap (512) holds 1,000 at once too, with memory to spare.
+            #expect(service.stop() == 0)
+            let defaults = try ServeProcess([])
+            for _ in 0..<1000 { connections.append(try RawConnection(port: defaults.port, timeout: 2)) }
+            for connection in connections.prefix(10) {
+                connection.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+                #expect(connection.readResponse().hasPrefix("HTTP/1.1 200"))
+            }
+            #expect((defaults.peakKiB ?? 0) < 100 * 1024, "peak \(defaults.peakKiB ?? 0) KiB")
+            connections.removeAll()
+            #expect(defaults.stop() == 0)
+        }
+    }
+
+    @Test func aRequestInFlightAtSIGTERMStillGetsItsAnswer() async throws {
+        try await onOwnThread {
+            // The backend takes 1.5 s to answer; SIGTERM comes 0.5 s into the request.
+            let service = try ServeProcess(["--prometheus-url", ServeCommandTests.backend.url + "/t/delay/1500"])
+            let spec =
+                #"{"indicators":[{"id":"slow","source":"prometheus","query":"up","grading":{"type":"Threshold","thresholds":{"upperSevere":1},"metricScore":1}}],"objectives":{"pass":1,"warning":0}}"#
+            let inFlight = try RawConnection(port: service.port)
+            let body = #"{"timeStart":1714564800,"timeEnd":1714565400,"perfSpec":\#(spec)}"#
+            inFlight.send(
+                "POST /api/pitometer HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
+            let idle = try RawConnection(port: service.port)
+            usleep(500_000)
+            kill(service.process.processIdentifier, SIGTERM)
             usleep(200_000)
+            // No new connections; the idle one is closed; the one in flight is answered in full.
+            #expect(throws: (any Error).self) { _ = try RawConnection(port: service.port).readAll() }
+            #expect(idle.readAll().isEmpty)
+            let answer = inFlight.readResponse()
+            #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer)")
+            #expect(answer.contains(#""result":"pass""#))
+            #expect(answer.lowercased().contains("connection: close"))
+            #expect(service.waitForExit(limit: 10) == 0)
+            let log = service.accessLog
+            #expect(log.contains { $0.contains(#""event":"draining""#) })
+            #expect(log.last?.contains(#""event":"stopped""#) == true)
         }
-        let answer = slow.readAll()
-        let cutAfter = Date().timeIntervalSince(started)
-        #expect(answer.hasPrefix("HTTP/1.1 408"), "\(answer)")
-        #expect(cutAfter < 3, "cut off after \(cutAfter) s")
-        // A body that trickles is cut off the same way.
-        let slowBody = try RawConnection(port: service.port)
-        slowBody.send("POST /api/pitometer HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")
-        let bodyStarted = Date()
-        #expect(slowBody.readAll().hasPrefix("HTTP/1.1 408"))
-        #expect(Date().timeIntervalSince(bodyStarted) < 3)
-        // An idle connection is closed after the idle timeout.
-        let idle = try RawConnection(port: service.port)
-        let idleStarted = Date()
-        #expect(idle.readAll().isEmpty)
-        #expect(Date().timeIntervalSince(idleStarted) < 4)
-        #expect(service.stop() == 0)
     }
 
-    @Test func aThousandConnectionsAtOnceLeaveTheServiceStanding() throws {
-        let service = try ServeProcess(["--max-connections", "100"])
-        var connections: [RawConnection] = []
-        for _ in 0..<1000 { connections.append(try RawConnection(port: service.port, timeout: 2)) }
-        // Past the cap, each is told so and closed; 100 are held open.
-        usleep(1_500_000)
-        let states = connections.map { $0.readIfClosed() }
-        #expect(states.filter { $0?.hasPrefix("HTTP/1.1 503") == true }.count == 900)
-        let admitted = connections.indices.filter { states[$0] == nil }
-        #expect(admitted.count == 100)
-        // The admitted ones are served.
-        let first = try #require(admitted.first)
-        connections[first].send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
-        #expect(connections[first].readResponse().hasPrefix("HTTP/1.1 200"))
-        connections.removeAll()
-        usleep(300_000)
-        let metrics = try Curl.run([service.url + "/metrics"])
-        #expect(metrics.body.contains("perfgate_connections_rejected_total 900"))
-        #expect(metrics.body.contains("perfgate_connections_open 1"))  // the one asking
-        // And the default cap (512) holds 1,000 at once too, with memory to spare.
-        #expect(service.stop() == 0)
-        let defaults = try ServeProcess([])
-        for _ in 0..<1000 { connections.append(try RawConnection(port: defaults.port, timeout: 2)) }
-        for connection in connections.prefix(10) {
-            connection.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
-            #expect(connection.readResponse().hasPrefix("HTTP/1.1 200"))
+    @Test func pastTheGracePeriodItExitsAnyway() async throws {
+        try await onOwnThread {
+            let service = try ServeProcess(["--prometheus-url", ServeCommandTests.backend.url + "/t/delay/5000", "--grace-period", "1s"])
+            let spec =
+                #"{"indicators":[{"id":"slow","source":"prometheus","query":"up","grading":{"type":"Threshold","thresholds":{},"metricScore":1}}],"objectives":{"pass":1,"warning":0}}"#
+            let body = #"{"timeStart":1714564800,"timeEnd":1714565400,"perfSpec":\#(spec)}"#
+            let inFlight = try RawConnection(port: service.port)
+            inFlight.send("POST /api/pitometer HTTP/1.1\r\nHost: x\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
+            usleep(300_000)
+            let started = Date()
+            #expect(service.stop(limit: 10) == 0)
+            #expect(Date().timeIntervalSince(started) < 3)
+            #expect(service.accessLog.contains { $0.contains(#""event":"grace period over""#) })
         }
-        #expect((defaults.peakKiB ?? 0) < 100 * 1024, "peak \(defaults.peakKiB ?? 0) KiB")
-        connections.removeAll()
-        #expect(defaults.stop() == 0)
-    }
-
-    @Test func aRequestInFlightAtSIGTERMStillGetsItsAnswer() throws {
-        // The backend takes 1.5 s to answer; SIGTERM comes 0.5 s into the request.
-        let service = try ServeProcess(["--prometheus-url", ServeCommandTests.backend.url + "/t/delay/1500"])
-        let spec =
-            #"{"indicators":[{"id":"slow","source":"prometheus","query":"up","grading":{"type":"Threshold","thresholds":{"upperSevere":1},"metricScore":1}}],"objectives":{"pass":1,"warning":0}}"#
-        let inFlight = try RawConnection(port: service.port)
-        let body = #"{"timeStart":1714564800,"timeEnd":1714565400,"perfSpec":\#(spec)}"#
-        inFlight.send(
-            "POST /api/pitometer HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
-        let idle = try RawConnection(port: service.port)
-        usleep(500_000)
-        kill(service.process.processIdentifier, SIGTERM)
-        usleep(200_000)
-        // No new connections; the idle one is closed; the one in flight is answered in full.
-        #expect(throws: (any Error).self) { _ = try RawConnection(port: service.port).readAll() }
-        #expect(idle.readAll().isEmpty)
-        let answer = inFlight.readResponse()
-        #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer)")
-        #expect(answer.contains(#""result":"pass""#))
-        #expect(answer.lowercased().contains("connection: close"))
-        #expect(service.waitForExit(limit: 10) == 0)
-        let log = service.accessLog
-        #expect(log.contains { $0.contains(#""event":"draining""#) })
-        #expect(log.last?.contains(#""event":"stopped""#) == true)
-    }
-
-    @Test func pastTheGracePeriodItExitsAnyway() throws {
-        let service = try ServeProcess(["--prometheus-url", ServeCommandTests.backend.url + "/t/delay/5000", "--grace-period", "1s"])
-        let spec =
-            #"{"indicators":[{"id":"slow","source":"prometheus","query":"up","grading":{"type":"Threshold","thresholds":{},"metricScore":1}}],"objectives":{"pass":1,"warning":0}}"#
-        let body = #"{"timeStart":1714564800,"timeEnd":1714565400,"perfSpec":\#(spec)}"#
-        let inFlight = try RawConnection(port: service.port)
-        inFlight.send("POST /api/pitometer HTTP/1.1\r\nHost: x\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
-        usleep(300_000)
-        let started = Date()
-        #expect(service.stop(limit: 10) == 0)
-        #expect(Date().timeIntervalSince(started) < 3)
-        #expect(service.accessLog.contains { $0.contains(#""event":"grace period over""#) })
     }
 }

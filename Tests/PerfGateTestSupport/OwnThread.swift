@@ -41,3 +41,53 @@ extension Curl {
         try await OwnThread.run { try post(url, json: json, headers: headers) as Response }
     }
 }
+
+/// A test body that blocks for seconds (a client that reads and writes on its own schedule),
+/// run on a thread of its own but in the test's own task: expectations still belong to the test,
+/// and the pool's threads stay free for the other tests.
+package func onOwnThread<Value>(_ body: () throws -> Value) async throws -> Value {
+    let executor = DedicatedThreadExecutor()
+    defer { executor.finish() }
+    return try await withTaskExecutorPreference(executor) { try body() }
+}
+
+/// One thread that runs the jobs given to it, in order, until finished.
+final class DedicatedThreadExecutor: TaskExecutor, @unchecked Sendable {
+    private let condition = NSCondition()
+    private var jobs: [UnownedJob] = []
+    private var finished = false
+
+    init() {
+        let thread = Thread { [self] in loop() }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    func enqueue(_ job: UnownedJob) {
+        condition.lock()
+        jobs.append(job)
+        condition.signal()
+        condition.unlock()
+    }
+
+    func finish() {
+        condition.lock()
+        finished = true
+        condition.signal()
+        condition.unlock()
+    }
+
+    private func loop() {
+        while true {
+            condition.lock()
+            while jobs.isEmpty && !finished { condition.wait() }
+            if jobs.isEmpty {
+                condition.unlock()
+                return
+            }
+            let job = jobs.removeFirst()
+            condition.unlock()
+            job.runSynchronously(on: asUnownedTaskExecutor())
+        }
+    }
+}

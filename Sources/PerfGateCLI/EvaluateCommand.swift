@@ -27,7 +27,9 @@ struct EvaluateCommand: AsyncParsableCommand {
                 --history perf-history.jsonl --start now-15m
 
             Exit codes: 0 pass (and warning, unless --fail-on warning), 1 fail, 2 an indicator could not be measured, 64 usage error, 65 invalid spec or input.
-            """
+
+            Source settings (each also from its environment variable; tokens never as flags):
+            """ + "\n" + ConnectionOptions.sourceSettingsHelp
     )
 
     @OptionGroup var specOptions: SpecOptions
@@ -69,6 +71,10 @@ struct EvaluateCommand: AsyncParsableCommand {
 
     @Flag(name: .long, help: "Print the query each indicator sent: placeholders filled, credentials left out (the JSON report has it too).")
     var verbose = false
+
+    /// What Argument Parser left is read against the sources' declarations when parsing, as an
+    /// unknown option always was.
+    func validate() throws { try connectionOptions.checkArguments(of: Self.self) }
 
     /// Checked in `run`, not in `validate`: a usage error then still replaces the last run's reports.
     func checkOptions() throws {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import PerfGateCore
 import PerfGateServer
+import PerfGateSources
 
 /// `perfgate serve`: the gate as an HTTP service, a drop-in for Pitometer's web service and
 /// Azure Function, with perfgate's own API beside them. Only the service holds backend tokens.
@@ -9,7 +10,7 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve evaluations over HTTP: Pitometer's POST /api/pitometer, perfgate's POST /api/v1/evaluate, /health and /metrics.",
         discussion: """
-            The backends are configured as for 'evaluate' (flags and environment); requests never carry credentials, and a request's spec that names another server gets no token. Requests' specs may use the prometheus, dynatrace and static sources only: the service reads no files for them.
+            The backends are configured as for 'evaluate' (flags and environment); requests never carry credentials, and a request's spec that names another server gets no token. Requests' specs may use the sources that read no files here (\(SourceRegistry.servableInOrder.joined(separator: ", "))): the service reads no files for them.
 
             Bound to an address other than loopback, the service needs --api-key-file (clients send 'Authorization: Bearer <key>') or --allow-unauthenticated. SIGTERM stops accepting, lets the requests in flight finish within --grace-period, and exits 0. Access logs go to standard output, one JSON line per request.
 
@@ -18,13 +19,16 @@ struct ServeCommand: AsyncParsableCommand {
             Examples:
               perfgate serve --prometheus-url http://prometheus:9090
               perfgate serve --host 0.0.0.0 --api-key-file /run/secrets/perfgate-keys
-            """
+
+            Source settings (each also from its environment variable; tokens never as flags):
+            """ + "\n" + ConnectionOptions.sourceSettingsHelp
     )
 
     @OptionGroup var options: ServeOptions
     @OptionGroup(title: "Sources") var connectionOptions: ConnectionOptions
 
     func validate() throws {
+        try connectionOptions.checkArguments(of: Self.self)
         try options.check()
         try connectionOptions.check()
         if connectionOptions.trustSpecUrls {

@@ -24,7 +24,7 @@ package struct GateRequest: Sendable {
     package var deadline: Double
     /// Where the HTTP sources are, from outside the spec.
     package var connections: Connections
-    /// `--series`: after grading, a range query per Prometheus and Dynatrace indicator for the
+    /// `--series`: after grading, a range query per indicator of a series source for the
     /// HTML report's curve, under this many seconds (within the deadline); nil asks for none.
     package var seriesTimeout: Double?
     /// How many earlier runs the trend charts show (`--trend-runs`).

@@ -7,7 +7,7 @@ package enum SourceRegistry {
     package static func all(configuration: SourceConfiguration = SourceConfiguration()) -> [any MetricSource] {
         [
             PrometheusSource(configuration: configuration), DynatraceSource(configuration: configuration), StaticSource(),
-            K6Source(), JMeterSource(), LocustSource(), JSONFileSource()
+            K6Source(), JMeterSource(), LocustSource(), JSONFileSource(), InfluxDBSource(configuration: configuration)
         ]
     }
 
@@ -19,7 +19,10 @@ package enum SourceRegistry {
     package static let declarations: [SourceDeclaration] = all().compactMap { (type(of: $0) as? any DeclaredSource.Type)?.declaration }
 
     /// The sources a service lets a request's spec use: those that read no files on its disk.
-    package static var servable: Set<String> { Set(all().filter { !$0.readsLocalFiles }.map(\.name)) }
+    package static var servable: Set<String> { Set(servableInOrder) }
+
+    /// The same, in the registry's order.
+    package static var servableInOrder: [String] { all().filter { !$0.readsLocalFiles }.map(\.name) }
 
     /// Every declared setting, in the registry's order.
     package static var settings: [SourceSetting] { declarations.flatMap(\.settings) }

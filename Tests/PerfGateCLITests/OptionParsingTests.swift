@@ -49,14 +49,38 @@ import Testing
         #expect(throws: (any Error).self) { try ValidateCommand.parse(["--sli-provider", "graphite"]) }
     }
 
-    /// Every setting a source declares is a flag of evaluate, with the declared help, and reaches
-    /// the engine under its name; token files and URLs feed the secrets.
+    /// Every setting a source declares is a flag of evaluate and serve, in both spellings, listed
+    /// with its help, and reaches the engine under its name; no source edits the CLI for it.
     @Test func everyDeclaredSourceSettingIsAFlag() throws {
         for setting in SourceRegistry.settings {
-            let command = try EvaluateCommand.parse(["--" + setting.flag, "x"])
-            #expect(command.connectionOptions.flags == [setting.flag: "x"], "\(setting.flag)")
-            #expect(ConnectionOptions.help(setting.flag).abstract == setting.help)
+            let command = try EvaluateCommand.parse(["--" + setting.flag, "x", "--concurrency", "2", "--" + setting.flag + "=y=z"])
+            #expect(command.connectionOptions.flags == [setting.flag: "y=z"], "\(setting.flag)")
+            #expect(command.concurrency == 2)
+            #expect(try ServeCommand.parse(["--" + setting.flag, "x"]).connectionOptions.flags == [setting.flag: "x"])
+            for help in [EvaluateCommand.helpMessage(columns: 200), ServeCommand.helpMessage(columns: 200)] {
+                #expect(help.contains("--\(setting.flag) <\(setting.valueName)>\n      \(setting.help)"), "\(setting.flag)")
+            }
         }
+    }
+
+    /// What is not a declared setting is a usage error, with the closest option of the command.
+    @Test func whatArgumentParserLeavesIsCheckedAsItWould() {
+        for (arguments, message) in [
+            (["--histroy", "h.jsonl"], "unknown option '--histroy' (did you mean '--history'?); see --help"),
+            (["--prometheus-ulr", "x"], "unknown option '--prometheus-ulr' (did you mean '--prometheus-url'?); see --help"),
+            (["--prometheus-url"], "missing value for '--prometheus-url <url>'"),
+            (["--prometheus-url", "--verbose"], "missing value for '--prometheus-url <url>'"),
+            (["stray"], "unexpected argument 'stray'; options start with --, see --help")
+        ] {
+            do {
+                _ = try EvaluateCommand.parse(arguments)
+                Issue.record("\(arguments) parsed")
+            } catch {
+                #expect(EvaluateCommand.message(for: error) == message, "\(arguments)")
+                #expect(EvaluateCommand.exitCode(for: error).rawValue == 64)
+            }
+        }
+        #expect(throws: (any Error).self) { try ServeCommand.parse(["--nope"]) }
     }
 
     @Test func validateSharesTheSpecOptions() throws {

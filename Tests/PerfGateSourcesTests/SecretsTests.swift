@@ -29,7 +29,8 @@ import Testing
     @Test func eachSourceReadsWhatItDeclares() {
         #expect(PrometheusSource.secrets.variables.contains("PROMETHEUS_TOKEN"))
         #expect(DynatraceSource.secrets.variables == ["DYNATRACE_API_TOKEN", "DYNATRACE_APITOKEN"])
-        #expect(Secrets.declarations.count == SourceRegistry.all().filter { $0.name == "prometheus" || $0.name == "dynatrace" }.count)
+        #expect(InfluxDBSource.secrets.variables == ["INFLUXDB_TOKEN", "INFLUXDB_PASSWORD"])
+        #expect(Secrets.declarations.count == SourceRegistry.all().filter { $0 is any DeclaredSource }.count)
     }
 
     @Test func aServersPreviewIsRedactedBeforeItIsCut() {

@@ -7,7 +7,7 @@ struct ChartOptions: ParsableArguments {
     @Flag(
         name: .long,
         help:
-            "After grading, ask Prometheus and Dynatrace for each metric over the window (a range query) and draw its curve in the HTML report. Never changes the result."
+            "After grading, ask Prometheus, Dynatrace and InfluxDB for each metric over the window (a range query) and draw its curve in the HTML report. Never changes the result."
     )
     var series = false
 

@@ -6,31 +6,64 @@ import PerfGateSources
 /// How perfgate reaches metric backends. Tokens are never flags: they come from the environment
 /// or from a file.
 struct ConnectionOptions: ParsableArguments {
-    // The sources' settings: Argument Parser needs each flag as a property; its name, help and
-    // value name come from the source's declaration, and `flags` maps them back by name.
-    @Option(name: .customLong("prometheus-url"), help: Self.help("prometheus-url"))
-    var prometheusUrl: String?
+    /// The sources' declared settings (`--prometheus-url URL`, `--influxdb-token-file=FILE`, …).
+    /// Argument Parser needs a property per flag, which would make every new source edit this
+    /// file; so it hands over the arguments it does not know, and the sources' declarations read
+    /// them. Anything else there is a usage error. `--help` lists them from the declarations.
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp(visibility: .private))
+    var sourceSettingArguments: [String] = []
 
-    @Option(name: .customLong("prometheus-token-file"), help: Self.help("prometheus-token-file"))
-    var prometheusTokenFile: String?
+    /// The declared settings' flags as given, by flag name (the last of a repeated flag).
+    var flags: [String: String] { (try? Self.sourceFlags(sourceSettingArguments)) ?? [:] }
 
-    @Option(name: .customLong("dynatrace-url"), help: Self.help("dynatrace-url"))
-    var dynatraceUrl: String?
-
-    @Option(name: .customLong("dynatrace-token-file"), help: Self.help("dynatrace-token-file"))
-    var dynatraceTokenFile: String?
-
-    /// The declared settings' flags as given, by flag name.
-    var flags: [String: String] {
-        [
-            "prometheus-url": prometheusUrl, "prometheus-token-file": prometheusTokenFile, "dynatrace-url": dynatraceUrl,
-            "dynatrace-token-file": dynatraceTokenFile
-        ].compactMapValues { $0 }
+    /// Checks the arguments Argument Parser left: a misspelt option is said with the closest of
+    /// the command's own options, as Argument Parser says it.
+    func checkArguments(of command: any ParsableCommand.Type) throws {
+        _ = try Self.sourceFlags(sourceSettingArguments) { Self.options(of: command) }
     }
 
-    static func help(_ flag: String) -> ArgumentHelp {
-        guard let setting = SourceRegistry.settings.first(where: { $0.flag == flag }) else { return ArgumentHelp() }
-        return ArgumentHelp(setting.help, valueName: setting.valueName)
+    /// The `--` options a command's help names.
+    static func options(of command: any ParsableCommand.Type) -> [String] {
+        command.helpMessage(includeHidden: true, columns: 10_000).split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "," })
+            .filter { $0.hasPrefix("--") && $0.count > 2 }.map { String($0.prefix { $0 != "=" && $0 != "<" }) }
+    }
+
+    /// Reads `--flag VALUE` and `--flag=VALUE` for every declared setting; throws for anything
+    /// else, with the closest of `candidates` (every option there is) for a misspelt one.
+    static func sourceFlags(_ arguments: [String], candidates: () -> [String] = { [] }) throws -> [String: String] {
+        let known = SourceRegistry.settings.map(\.flag)
+        var flags: [String: String] = [:]
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            guard argument.hasPrefix("--") else {
+                throw ValidationError("unexpected argument '\(argument)'; options start with --, see --help")
+            }
+            let body = argument.dropFirst(2)
+            let name = String(body.prefix { $0 != "=" })
+            guard known.contains(name) else {
+                let options = Array(Set(known.map { "--" + $0 } + candidates())).sorted()
+                throw ValidationError("unknown option '--\(name)'\(Suggestion.hint(for: "--" + name, in: options)); see --help")
+            }
+            if let equals = body.firstIndex(of: "=") {
+                flags[name] = String(body[body.index(after: equals)...])
+            } else {
+                guard index + 1 < arguments.count, !arguments[index + 1].hasPrefix("-") else {
+                    throw ValidationError(
+                        "missing value for '--\(name) <\(SourceRegistry.settings.first { $0.flag == name }?.valueName ?? "value")>'")
+                }
+                index += 1
+                flags[name] = arguments[index]
+            }
+            index += 1
+        }
+        return flags
+    }
+
+    /// The declared settings as `--help` lists them: the flag, and its help on the next line
+    /// (Argument Parser wraps a discussion's long lines and would break a column).
+    static var sourceSettingsHelp: String {
+        SourceRegistry.settings.map { "  --\($0.flag) <\($0.valueName)>\n      \($0.help)" }.joined(separator: "\n")
     }
 
     @Option(

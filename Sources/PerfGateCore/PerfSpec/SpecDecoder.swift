@@ -176,7 +176,7 @@ package struct SpecDecoder {
                 diagnostics.append(
                     .error(
                         path.appending("source"), reader["source"]?.location,
-                        "the \(source.name) source has no samples to compare; a Canary indicator needs prometheus, dynatrace, jmeter, k6 or static"))
+                        "the \(source.name) source has no samples to compare; a Canary indicator needs one of \(samplingSources)"))
             }
             if let sampled = source as? any SampleSource {
                 for (key, node) in [("query", query), ("baseline", baselineNode)] {
@@ -200,6 +200,12 @@ package struct SpecDecoder {
         guard let id, let source, let parsedQuery, let grading, !isCanary || parsedBaseline != nil else { return nil }
         return Indicator(
             id: id, source: source.name, query: parsedQuery, grading: grading, metadata: reader["metadata"], path: path, baseline: parsedBaseline)
+    }
+
+    /// The sources that give a canary's samples, by name, as a sentence's list.
+    var samplingSources: String {
+        let names = sources.values.filter { $0 is any SampleSource }.map(\.name).sorted()
+        return names.count < 2 ? names.joined() : names.dropLast().joined(separator: ", ") + " or " + names.last!
     }
 
     func decodeId(_ reader: MemberReader, into diagnostics: inout [Diagnostic]) -> String? {

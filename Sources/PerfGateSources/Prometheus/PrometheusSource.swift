@@ -65,28 +65,9 @@ package struct PrometheusSource: SLIProvider, SeriesSource, DeclaredSource {
     /// Sends a form to one of the API's paths on the configured server, with the credentials when
     /// the server may have them.
     func post(_ form: [(String, String)], to path: String, _ context: SourceContext) async throws(SourceError) -> SourceAnswer {
-        let backend = try backend(context)
-        let endpoint = backend.url.url(path)
-        var request = HTTPRequest(
-            method: "POST", url: endpoint, headers: [("Accept", "application/json")], body: Array(URLText.formEncoded(form).utf8))
-        var warnings: [String] = []
-        if let authorization = try authorization() {
-            if backend.mayReceiveCredentials {
-                request.headers.append(("Authorization", authorization))
-            } else {
-                warnings.append(
-                    "credentials were not sent to \(backend.url.shown), which only the spec names; pass --trust-spec-urls to send them")
-            }
-        }
-        let described = "prometheus: POST \(URLText.redacted(endpoint))"
-        let response: HTTPResponse
-        do {
-            response = try await configuration.http.send(request)
-        } catch {
-            throw SourceError("prometheus: \(error.message)")
-        }
-        var answer = try PrometheusResponse.measurements(response, request: described)
-        answer.warnings += warnings
+        let sent = try await configuration.postForm(form, to: path, on: try backend(context), authorization: try authorization(), source: name)
+        var answer = try PrometheusResponse.measurements(sent.response, request: sent.request)
+        answer.warnings += sent.warnings
         return answer
     }
 
@@ -108,12 +89,6 @@ package struct PrometheusSource: SLIProvider, SeriesSource, DeclaredSource {
     }
 
     func authorization() throws(SourceError) -> String? {
-        if let token = try configuration.secret(file: Self.tokenFile, variables: [Self.secrets.variables[0]], source: name) {
-            return "Bearer " + token
-        }
-        if let basic = Self.secrets.basicAuth, let user = configuration.environment[basic.user], !user.isEmpty {
-            return "Basic " + Base64.encode(user + ":" + (configuration.environment[basic.password] ?? ""))
-        }
-        return nil
+        try configuration.tokenOrBasic(Self.declaration, scheme: "Bearer", tokenFile: Self.tokenFile)
     }
 }

@@ -99,6 +99,48 @@ package struct SourceConfiguration: Sendable {
     }
 }
 
+extension SourceConfiguration {
+    /// POSTs a form to `path` on a source's server, with `authorization` when the server may have
+    /// it and a warning when it may not. Returns the answer and the warnings; a transport failure
+    /// is the source's error.
+    func postForm(
+        _ form: [(String, String)], to path: String, on backend: Backend, authorization: String?, source: String
+    ) async throws(SourceError) -> (response: HTTPResponse, request: String, warnings: [String]) {
+        let endpoint = backend.url.url(path)
+        var request = HTTPRequest(
+            method: "POST", url: endpoint, headers: [("Accept", "application/json"), ("Content-Type", "application/x-www-form-urlencoded")],
+            body: Array(URLText.formEncoded(form).utf8))
+        var warnings: [String] = []
+        if let authorization {
+            if backend.mayReceiveCredentials {
+                request.headers.append(("Authorization", authorization))
+            } else {
+                warnings.append(
+                    "credentials were not sent to \(backend.url.shown), which only the spec names; pass --trust-spec-urls to send them")
+            }
+        }
+        do {
+            return (try await http.send(request), "\(source): POST \(URLText.redacted(endpoint))", warnings)
+        } catch {
+            throw SourceError("\(source): \(error.message)")
+        }
+    }
+
+    /// The `Authorization` of a source that takes a token (from its token file or its first secret
+    /// variable, sent after `scheme`) or else Basic credentials; nil when neither is set.
+    func tokenOrBasic(
+        _ declaration: SourceDeclaration, scheme: String, tokenFile: SourceSetting
+    ) throws(SourceError) -> String? {
+        if let token = try secret(file: tokenFile, variables: [declaration.secrets.variables[0]], source: declaration.name) {
+            return scheme + " " + token
+        }
+        if let basic = declaration.secrets.basicAuth, let user = environment[basic.user], !user.isEmpty {
+            return "Basic " + Base64.encode(user + ":" + (environment[basic.password] ?? ""))
+        }
+        return nil
+    }
+}
+
 /// A source's server and whether it may have the source's credentials.
 struct Backend {
     var url: BackendURL

@@ -297,6 +297,8 @@ class Handler(BaseHTTPRequestHandler):
             count, delay = int(parts[1]), int(parts[2])
             time.sleep(delay / 1000)
             return self.send(200, series_body(count))
+        if kind == "influx-series":  # /t/influx-series/<n>: a canned InfluxDB /query answer of n series
+            return self.send(200, influx_series_body(int(parts[1])))
         if kind == "delay":  # /t/delay/<ms>: a canned Prometheus answer after a delay
             time.sleep(int(parts[1]) / 1000)
             return self.send(200, {"status": "success", "data": {"resultType": "vector", "result": [
@@ -327,6 +329,21 @@ def series_body(count):
                              % (i // 256 % 256, i % 256, i, "0.%03d" % (i % 1000)))
             SERIES_CACHE[count] = ('{"status":"success","data":{"resultType":"vector","result":[' + ",".join(items) + ']}}').encode()
         return SERIES_CACHE[count]
+
+
+def influx_series_body(count):
+    """An InfluxDB /query answer (epoch=ms) with `count` series of one row, tagged as
+    `series_body`'s are labelled, built once per size (deterministic)."""
+    key = ("influx", count)
+    with LOCK:
+        if key not in SERIES_CACHE:
+            items = []
+            for i in range(count):
+                items.append('{"name":"http_req_duration","tags":{"instance":"10.0.%d.%d:9090","job":"checkout",'
+                             '"pod":"checkout-%06d"},"columns":["time","p95"],"values":[[1714565400000,%s]]}'
+                             % (i // 256 % 256, i % 256, i, "0.%03d" % (i % 1000)))
+            SERIES_CACHE[key] = ('{"results":[{"statement_id":0,"series":[' + ",".join(items) + ']}]}').encode()
+        return SERIES_CACHE[key]
 
 
 CONNECTIONS = [0]

@@ -130,6 +130,17 @@ def case_series(binary, runs, folder, url):
     yield ("1 indicator, 100,000 series", *measure(argv, runs), "<= 0.15 s, <= 100 MiB")
 
 
+def case_series_10k(binary, runs, folder, url):
+    """A 10,000-series answer from each backend source, side by side (issue 30's budget: each
+    reads it in Prometheus' time)."""
+    spec = write_spec(folder, "series-10k-prometheus.json", [indicator(0, "prometheus", "http_request_duration_seconds")])
+    prometheus = measure([binary, "evaluate", "--spec", spec, "--prometheus-url", url + "/t/series/10000/0"], runs)
+    yield ("10,000 series: prometheus", *prometheus, "the budget for the others")
+    spec = write_spec(folder, "series-10k-influxdb.json", [indicator(0, "influxdb", 'SELECT last("p95") FROM "http_req_duration" GROUP BY *')])
+    influxdb = measure([binary, "evaluate", "--spec", spec, "--influxdb-url", url + "/t/influx-series/10000"], runs)
+    yield ("10,000 series: influxdb", *influxdb, f"<= prometheus' {prometheus[0]:.3f} s; {influxdb[0] / prometheus[0]:.2f}x")
+
+
 def case_memory(binary, runs, folder, url):
     """Peak memory against the size of what was read: the bounds README's "Memory" section states.
     Inputs are made in a child Python, so the large buffers never sit in this process (a child's
@@ -429,7 +440,7 @@ def case_scale(binary, runs, folder, url):
     yield from curve("static indicators", [10, 100, 1_000, 10_000], indicators)
 
 
-CASES = {"scale": case_scale, "connections": case_connections, "serve": case_serve, "startup": case_startup, "series-100k": case_series, "http-50x200ms": case_http, "jtl-10k": case_jtl_small,
+CASES = {"scale": case_scale, "connections": case_connections, "serve": case_serve, "startup": case_startup, "series-100k": case_series, "series-10k": case_series_10k, "http-50x200ms": case_http, "jtl-10k": case_jtl_small,
          "jtl-1m": case_jtl, "static-1000": case_static, "size": case_size, "decoders": case_decoders, "memory": case_memory, "xml-1m": case_xml,
          "k6-1m": case_k6, "html": case_html, "canary": case_canary}
 

@@ -68,6 +68,7 @@ case "$command" in
     flag --report-dir REPORT-DIR
     flag --prometheus-url PROMETHEUS-URL
     flag --dynatrace-url DYNATRACE-URL
+    flag --influxdb-url INFLUXDB-URL
     flag --server SERVER
     ;;
   *)

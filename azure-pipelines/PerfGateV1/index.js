@@ -116,6 +116,17 @@ function plan(env = process.env) {
     const dynatrace = endpoint(input('dynatraceConnection', env) || input('dynatraceService', env), env);
     flag('--dynatrace-url', (dynatrace && dynatrace.url) || input('dynatraceUrl', env));
     if (dynatrace && dynatrace.password) childEnv.DYNATRACE_API_TOKEN = dynatrace.password;
+    const influxdb = endpoint(input('influxdbConnection', env) || input('influxdbService', env), env);
+    flag('--influxdb-url', (influxdb && influxdb.url) || input('influxdbUrl', env));
+    if (influxdb && influxdb.password) {
+      if (influxdb.username) {
+        childEnv.INFLUXDB_USERNAME = influxdb.username;
+        childEnv.INFLUXDB_PASSWORD = influxdb.password;
+      } else {
+        childEnv.INFLUXDB_TOKEN = influxdb.password;
+      }
+    }
+    if (input('influxdbDatabase', env)) childEnv.INFLUXDB_DATABASE = input('influxdbDatabase', env);
     // A perfgate server evaluates: its URL as a flag, its API key in the environment only.
     const server = endpoint(input('serverConnection', env), env);
     flag('--server', (server && server.url) || input('server', env));

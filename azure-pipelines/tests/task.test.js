@@ -270,8 +270,21 @@ test("perfgate's own service connections (Token scheme) and Generic ones both re
   assert.ok(own.args.includes('https://abc.live.dynatrace.com') && !own.args.join(' ').includes('DT-TOKEN-9'));
   const extension = JSON.parse(fs.readFileSync(path.join(here, '..', 'vss-extension.json'), 'utf8'));
   const types = extension.contributions.filter((c) => c.type === 'ms.vss-endpoint.service-endpoint-type').map((c) => c.properties.name);
-  assert.deepStrictEqual(types, ['perfgate-prometheus', 'perfgate-dynatrace', 'perfgate-server']);
+  assert.deepStrictEqual(types, ['perfgate-prometheus', 'perfgate-dynatrace', 'perfgate-influxdb', 'perfgate-server']);
   for (const name of types) assert.ok(taskJson.inputs.some((i) => i.type === `connectedService:${name}`), name);
+});
+
+test('an InfluxDB connection gives the URL as a flag and a token or Basic credentials as environment only', () => {
+  const token = task.plan({ INPUT_COMMAND: 'evaluate', INPUT_INFLUXDBCONNECTION: 'i1', INPUT_INFLUXDBDATABASE: 'k6',
+    ENDPOINT_URL_i1: 'https://influx.example:8086', ENDPOINT_AUTH_i1: JSON.stringify({ parameters: { apitoken: 'INFLUX-TOKEN-3' }, scheme: 'Token' }) });
+  assert.deepStrictEqual(token.childEnv, { INFLUXDB_TOKEN: 'INFLUX-TOKEN-3', INFLUXDB_DATABASE: 'k6' });
+  assert.ok(token.args.join(' ').includes('--influxdb-url https://influx.example:8086') && !token.args.join(' ').includes('INFLUX-TOKEN-3'));
+  const basic = task.plan({ INPUT_COMMAND: 'evaluate', INPUT_INFLUXDBSERVICE: 'g1',
+    ENDPOINT_URL_g1: 'http://influx:8086', ENDPOINT_AUTH_g1: JSON.stringify({ parameters: { username: 'gate', password: 'pw' }, scheme: 'UsernamePassword' }) });
+  assert.deepStrictEqual(basic.childEnv, { INFLUXDB_USERNAME: 'gate', INFLUXDB_PASSWORD: 'pw' });
+  const plain = task.plan({ INPUT_COMMAND: 'evaluate', INPUT_INFLUXDBURL: 'http://influx:8086' });
+  assert.deepStrictEqual(plain.childEnv, {});
+  assert.ok(plain.args.join(' ').includes('--influxdb-url http://influx:8086'));
 });
 
 // A perfgate server (scripts/test-server) for the server inputs: it evaluates, the job holds no backend token.

@@ -42,8 +42,9 @@ def validate(Map args = [:]) {
  * Options: spec (or slo, sli, sliProvider for a Keptn quality gate), history (a JSON Lines file of earlier runs,
  * kept in the workspace or stashed/archived between builds), start, end, windowFile, failOn ('fail'|'warning'),
  * onWarning ('unstable'|'failure'|'success'), reportDir (default '.perfgate'), binary (default 'perfgate'),
- * prometheusCredentialsId / dynatraceCredentialsId (a Secret text credential, bound as PROMETHEUS_TOKEN /
- * DYNATRACE_API_TOKEN for this step only; credentialsId is the Prometheus one), prometheusUrl, dynatraceUrl,
+ * prometheusCredentialsId / dynatraceCredentialsId / influxdbCredentialsId (a Secret text credential, bound as
+ * PROMETHEUS_TOKEN / DYNATRACE_API_TOKEN / INFLUXDB_TOKEN for this step only; credentialsId is the Prometheus one),
+ * prometheusUrl, dynatraceUrl, influxdbUrl (its database from the query, the spec or an INFLUXDB_DATABASE variable),
  * variables (a Map for --var), args (a List of more flags); server (a perfgate server that evaluates instead: the
  * build then needs no backend token) with serverCredentialsId (a Secret text credential holding its API key, bound
  * as PERFGATE_API_KEY for this step only).
@@ -57,7 +58,8 @@ def evaluate(Map args = [:]) {
         run('evaluate', options, [spec: '--spec', slo: '--slo', sli: '--sli', sliProvider: '--sli-provider',
                                   history: '--history', start: '--start', end: '--end', windowFile: '--window-file',
                                   failOn: '--fail-on', onWarning: '--on-warning', reportDir: '--report-dir',
-                                  prometheusUrl: '--prometheus-url', dynatraceUrl: '--dynatrace-url', server: '--server'])
+                                  prometheusUrl: '--prometheus-url', dynatraceUrl: '--dynatrace-url', influxdbUrl: '--influxdb-url',
+                                  server: '--server'])
     }
     def missing = notRun(status)
     if (missing) {
@@ -104,6 +106,7 @@ def withTokens(Map options, Closure body) {
     def prometheus = options.prometheusCredentialsId ?: options.credentialsId
     if (prometheus) bindings << string(credentialsId: prometheus, variable: 'PROMETHEUS_TOKEN')
     if (options.dynatraceCredentialsId) bindings << string(credentialsId: options.dynatraceCredentialsId, variable: 'DYNATRACE_API_TOKEN')
+    if (options.influxdbCredentialsId) bindings << string(credentialsId: options.influxdbCredentialsId, variable: 'INFLUXDB_TOKEN')
     if (options.serverCredentialsId) bindings << string(credentialsId: options.serverCredentialsId, variable: 'PERFGATE_API_KEY')
     if (bindings.isEmpty()) return body()
     def result = null

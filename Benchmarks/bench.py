@@ -131,14 +131,14 @@ def case_series(binary, runs, folder, url):
 
 
 def case_series_10k(binary, runs, folder, url):
-    """A 10,000-series answer from each backend source, side by side (issue 30's budget: each
-    reads it in Prometheus' time)."""
+    """A 10,000-series answer from each backend source, side by side: each within Prometheus'
+    budget (0.15 s, the budget of its 100,000-series case), and the ratio to Prometheus' time."""
     spec = write_spec(folder, "series-10k-prometheus.json", [indicator(0, "prometheus", "http_request_duration_seconds")])
     prometheus = measure([binary, "evaluate", "--spec", spec, "--prometheus-url", url + "/t/series/10000/0"], runs)
-    yield ("10,000 series: prometheus", *prometheus, "the budget for the others")
+    yield ("10,000 series: prometheus", *prometheus, "<= 0.15 s")
     spec = write_spec(folder, "series-10k-influxdb.json", [indicator(0, "influxdb", 'SELECT last("p95") FROM "http_req_duration" GROUP BY *')])
     influxdb = measure([binary, "evaluate", "--spec", spec, "--influxdb-url", url + "/t/influx-series/10000"], runs)
-    yield ("10,000 series: influxdb", *influxdb, f"<= prometheus' {prometheus[0]:.3f} s; {influxdb[0] / prometheus[0]:.2f}x")
+    yield ("10,000 series: influxdb", *influxdb, f"<= 0.15 s; {influxdb[0] / prometheus[0]:.2f}x prometheus")
 
 
 def case_memory(binary, runs, folder, url):

@@ -6,12 +6,13 @@
 #                                      share of SECONDS (default 60 in all); any crash, leak of a signal or
 #                                      hang (over 10 s for one input) fails
 # Targets: spec-json spec-yaml prometheus dynatrace k6 jtl locust time slo history window retry-after canary json-report
+#          evaluate-request influxdb
 #          evaluate-request
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 fuzz="$root/Fuzz"
 binary="$root/.build-fuzz/debug/perfgate-fuzz"
-targets=(spec-json spec-yaml prometheus dynatrace k6 jtl locust time slo history window retry-after canary json-report evaluate-request)
+targets=(spec-json spec-yaml prometheus dynatrace k6 jtl locust time slo history window retry-after canary json-report evaluate-request influxdb)
 # Swift's own crash backtracer would fight ASan for the signal: let ASan report.
 export SWIFT_BACKTRACE=enable=no
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1}"

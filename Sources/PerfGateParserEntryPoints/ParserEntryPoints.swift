@@ -11,7 +11,7 @@ import PerfGateSources
 public enum ParserEntryPoints {
     public static let names = [
         "spec-json", "spec-yaml", "prometheus", "dynatrace", "k6", "jtl", "locust", "time", "slo", "history", "window", "retry-after",
-        "canary", "json-report", "evaluate-request"
+        "canary", "json-report", "evaluate-request", "influxdb"
     ]
 
     /// Runs the named parser on `bytes`; returns a short outcome for replay logs.
@@ -61,6 +61,11 @@ public enum ParserEntryPoints {
                 return result.classification.rawValue
             case "prometheus":
                 return "\(try PrometheusResponse.measurements(HTTPResponse(status: 200, body: bytes), request: "fuzz").measurements.count) results"
+            case "influxdb":
+                // Both ways of picking the graded column.
+                let any = try? InfluxDBResponse.answer(HTTPResponse(status: 200, body: bytes), column: nil, request: "fuzz")
+                let named = try InfluxDBResponse.answer(HTTPResponse(status: 200, body: bytes), column: "v", request: "fuzz")
+                return "\(named.measurements.count) results (\(any?.measurements.count ?? -1) without a column)"
             case "dynatrace":
                 var total = 0
                 let queries: [DynatraceQuery] = [

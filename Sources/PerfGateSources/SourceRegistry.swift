@@ -24,6 +24,9 @@ package enum SourceRegistry {
     /// The same, in the registry's order.
     package static var servableInOrder: [String] { all().filter { !$0.readsLocalFiles }.map(\.name) }
 
+    /// The sources with range queries (`--series` curves), in the registry's order.
+    package static var seriesSources: [String] { all().filter { $0 is any SeriesSource }.map(\.name) }
+
     /// Every declared setting, in the registry's order.
     package static var settings: [SourceSetting] { declarations.flatMap(\.settings) }
 }

@@ -1,13 +1,15 @@
 import ArgumentParser
 import PerfGateCI
 import PerfGateCore
+import PerfGateSources
 
 /// The pictures: curves over the window, trends from the history, charts in the CI's summary.
 struct ChartOptions: ParsableArguments {
     @Flag(
         name: .long,
-        help:
-            "After grading, ask Prometheus, Dynatrace and InfluxDB for each metric over the window (a range query) and draw its curve in the HTML report. Never changes the result."
+        help: ArgumentHelp(
+            "After grading, ask each indicator's source that has range queries (\(SourceRegistry.seriesSources.joined(separator: ", "))) for its metric over the window and draw its curve in the HTML report. Never changes the result."
+        )
     )
     var series = false
 

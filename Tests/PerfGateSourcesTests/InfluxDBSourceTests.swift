@@ -24,6 +24,11 @@ struct InfluxDBSourceTests {
         // InfluxDB's percentile is the nearest rank: 10 of 1..10, 100 of 10..100.
         #expect(answer.measurements.map(\.key) == [#"http_req_duration{name="home"}"#, #"http_req_duration{name="login"}"#])
         #expect(answer.measurements.map(\.value) == [100, 10])
+        // A placeholder's value comes with the run, not with the query.
+        let login = try await source().answer(
+            .string(#"SELECT max("value") FROM "http_req_duration" WHERE $timeFilter AND "name" = '$NAME'"#),
+            context: SourceContext(window: window, variables: ["NAME": "login"]))
+        #expect(login.measurements.map(\.value) == [10])
     }
 
     @Test func theWindowBoundsThePoints() async throws {

@@ -44,6 +44,8 @@ package struct InfluxDBQuery: Sendable, Equatable {
         if parsed.statement.trimmingSpaces().isEmpty, !diagnostics.hasErrors {
             diagnostics.append(.error(statementPath, query.location, "the InfluxQL statement is empty"))
         }
+        guard !diagnostics.hasErrors else { return .failed(diagnostics) }
+        // Placeholders depend on the run: the query stands, and the loader refuses what has no value.
         var known = context
         known.variables.formUnion(ownPlaceholders)
         diagnostics += Placeholders.diagnostics(parsed.statement, at: statementPath, location: query.location, context: known)
@@ -51,7 +53,7 @@ package struct InfluxDBQuery: Sendable, Equatable {
             diagnostics.append(
                 .error(statementPath, query.location, "$timeFilter and $interval need the load test's window: give --start (and --end)"))
         }
-        return diagnostics.hasErrors ? .failed(diagnostics) : ParsedQuery(parsed, diagnostics: diagnostics)
+        return ParsedQuery(parsed, diagnostics: diagnostics)
     }
 
     /// The statement with every placeholder filled: `$timeFilter` is the window in epoch

@@ -19,14 +19,14 @@ package enum SourceRegistry {
     package static let declarations: [SourceDeclaration] = all().compactMap { (type(of: $0) as? any DeclaredSource.Type)?.declaration }
 
     /// The sources a service lets a request's spec use: those that read no files on its disk.
-    package static var servable: Set<String> { Set(servableInOrder) }
+    package static let servable = Set(servableInOrder)
 
     /// The same, in the registry's order.
-    package static var servableInOrder: [String] { all().filter { !$0.readsLocalFiles }.map(\.name) }
+    package static let servableInOrder = all().filter { !$0.readsLocalFiles }.map(\.name)
 
     /// The sources with range queries (`--series` curves), in the registry's order.
-    package static var seriesSources: [String] { all().filter { $0 is any SeriesSource }.map(\.name) }
+    package static let seriesSources = all().filter { $0 is any SeriesSource }.map(\.name)
 
     /// Every declared setting, in the registry's order.
-    package static var settings: [SourceSetting] { declarations.flatMap(\.settings) }
+    package static let settings: [SourceSetting] = declarations.flatMap(\.settings)
 }

@@ -25,7 +25,7 @@ struct InfluxDBAnswerParser: JSONScanning {
     var index = 0
     /// The column graded; nil when each series has one besides `time`.
     let column: String?
-    private var keyScratch: [UInt8] = []
+    private var keys = SeriesKeyWriter(escapesControls: true)
     private var layout = Layout()
 
     init(bytes: UnsafeBufferPointer<UInt8>, column: String?) {
@@ -220,58 +220,11 @@ struct InfluxDBAnswerParser: JSONScanning {
         }
     }
 
-    /// `name{tag="value",…}`, tags in byte order, as Prometheus keys are written (a value's `"`,
-    /// `\` and control characters escaped); the name alone without tags.
+    /// `name{tag="value",…}`, as Prometheus keys are written, control characters escaped too; the
+    /// name alone without tags.
     mutating func key(name: RawString?, tags: [(name: RawString, value: RawString)]) -> String {
         guard !tags.isEmpty else { return name.map(text) ?? "" }
-        let source = bytes
-        let precedes = { (a: (name: RawString, value: RawString), b: (name: RawString, value: RawString)) in
-            source[a.name.range].lexicographicallyPrecedes(source[b.name.range])
-        }
-        // InfluxDB sends tags sorted already.
-        let sorted = zip(tags, tags.dropFirst()).allSatisfy { !precedes($0.1, $0.0) } ? tags : tags.sorted(by: precedes)
-        keyScratch.removeAll(keepingCapacity: true)
-        if let name { append(name, escaping: false) }
-        keyScratch.append(UInt8(ascii: "{"))
-        for (offset, tag) in sorted.enumerated() {
-            if offset > 0 { keyScratch.append(UInt8(ascii: ",")) }
-            append(tag.name, escaping: false)
-            keyScratch.append(UInt8(ascii: "="))
-            keyScratch.append(UInt8(ascii: "\""))
-            append(tag.value, escaping: true)
-            keyScratch.append(UInt8(ascii: "\""))
-        }
-        keyScratch.append(UInt8(ascii: "}"))
-        return String(decoding: keyScratch, as: UTF8.self)
+        var tags = tags
+        return keys.key(prefix: name, labels: &tags, in: bytes)
     }
-
-    /// A raw string's text into the key. Without escapes a JSON string holds no quote, backslash
-    /// or control character, so its bytes go in as they are.
-    mutating func append(_ raw: RawString, escaping: Bool) {
-        guard raw.escaped else {
-            keyScratch += UnsafeBufferPointer(rebasing: bytes[raw.range])
-            return
-        }
-        let decoded = text(raw)
-        guard escaping else {
-            keyScratch += decoded.utf8
-            return
-        }
-        for byte in decoded.utf8 {
-            switch byte {
-            case UInt8(ascii: "\\"): keyScratch += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-            case UInt8(ascii: "\""): keyScratch += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-            case UInt8(ascii: "\n"): keyScratch += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-            case UInt8(ascii: "\r"): keyScratch += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-            case UInt8(ascii: "\t"): keyScratch += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-            case 0..<0x20, 0x7F:
-                keyScratch += [
-                    UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), Self.hex[Int(byte >> 4)], Self.hex[Int(byte & 15)]
-                ]
-            default: keyScratch.append(byte)
-            }
-        }
-    }
-
-    static let hex = Array("0123456789abcdef".utf8)
 }

@@ -29,7 +29,7 @@ struct PrometheusAnswerParser: JSONScanning {
     let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
     private var labelScratch: [(name: RawString, value: RawString)] = []
-    private var keyScratch: [UInt8] = []
+    private var keys = SeriesKeyWriter()
 
     static func parse(_ body: [UInt8]) throws(Malformed) -> Answer {
         let outcome: Result<Answer, Malformed> = body.withUnsafeBufferPointer { buffer in
@@ -163,41 +163,6 @@ struct PrometheusAnswerParser: JSONScanning {
             guard parser.peek == UInt8(ascii: "\"") else { throw parser.fail("a label value must be a string") }
             parser.labelScratch.append((name, try parser.rawString()))
         }
-        let source = bytes
-        labelScratch.sort { left, right in
-            // Byte order of UTF-8 is code point order, as Prometheus sorts.
-            let a = source[left.name.range]
-            let b = source[right.name.range]
-            return a.lexicographicallyPrecedes(b)
-        }
-        keyScratch.removeAll(keepingCapacity: true)
-        keyScratch.append(UInt8(ascii: "{"))
-        for (offset, label) in labelScratch.enumerated() {
-            if offset > 0 { keyScratch.append(UInt8(ascii: ",")) }
-            appendEscaped(label.name)
-            keyScratch.append(contentsOf: [UInt8(ascii: "="), UInt8(ascii: "\"")])
-            appendEscaped(label.value)
-            keyScratch.append(UInt8(ascii: "\""))
-        }
-        keyScratch.append(UInt8(ascii: "}"))
-        return String(decoding: keyScratch, as: UTF8.self)
-    }
-
-    mutating func appendEscaped(_ raw: RawString) {
-        guard raw.escaped else {
-            // Without escapes a JSON string holds no quote, backslash or line break: nothing to escape.
-            keyScratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[raw.range]))
-            return
-        }
-        for byte in text(raw).utf8 { appendEscaped(byte) }
-    }
-
-    mutating func appendEscaped(_ byte: UInt8) {
-        switch byte {
-        case UInt8(ascii: "\\"): keyScratch.append(UInt8(ascii: "\\")); keyScratch.append(byte)
-        case UInt8(ascii: "\""): keyScratch.append(UInt8(ascii: "\\")); keyScratch.append(byte)
-        case UInt8(ascii: "\n"): keyScratch.append(UInt8(ascii: "\\")); keyScratch.append(UInt8(ascii: "n"))
-        default: keyScratch.append(byte)
-        }
+        return keys.key(labels: &labelScratch, in: bytes)
     }
 }

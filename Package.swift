@@ -44,6 +44,8 @@ let package = Package(
         // No pkg-config for libyaml: it would add a dynamic -lyaml beside the static archive the
         // module map links.
         .systemLibrary(name: "CYAML", providers: [.apt(["libyaml-dev"])]),
+        // SQLite, linked statically like libyaml (module map): `perfgate serve`'s embedded store.
+        .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
 
         // The domain: spec model, loading, validation, grading, scoring, results.
         .target(name: "PerfGateCore", dependencies: ["CYAML"], swiftSettings: sizeOptimized),
@@ -60,12 +62,14 @@ let package = Package(
         .target(name: "PerfGateEngine", dependencies: ["PerfGateCore", "PerfGateSources"], swiftSettings: sizeOptimized),
         // The CI platforms perfgate runs inside: detection, workspaces, publishing, escaping.
         .target(name: "PerfGateCI", dependencies: ["PerfGateCore", "PerfGateReports"], swiftSettings: sizeOptimized),
+        // `perfgate serve`'s memory: the results store behind one interface (RunStore), and its engines.
+        .target(name: "PerfGateStore", dependencies: ["PerfGateCore", "CSQLite"], swiftSettings: sizeOptimized),
         // `perfgate serve`: the Pitometer web service's and Azure Function's API and perfgate's own
         // over the engine, with authentication, limits, metrics and access logs.
         .target(
             name: "PerfGateServer",
             dependencies: [
-                "PerfGateCore", "PerfGateSources", "PerfGateEngine", "PerfGateReports",
+                "PerfGateCore", "PerfGateSources", "PerfGateEngine", "PerfGateReports", "PerfGateStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -76,7 +80,7 @@ let package = Package(
         .target(
             name: "PerfGateCLI",
             dependencies: [
-                "PerfGateCore", "PerfGateSources", "PerfGateEngine", "PerfGateReports", "PerfGateCI", "PerfGateServer", "CArguments",
+                "PerfGateCore", "PerfGateSources", "PerfGateEngine", "PerfGateReports", "PerfGateCI", "PerfGateServer", "PerfGateStore", "CArguments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser")
             ],
             swiftSettings: sizeOptimized),
@@ -104,6 +108,8 @@ let package = Package(
         .testTarget(name: "PerfGateCITests", dependencies: ["PerfGateCI", "PerfGateTestSupport"]),
         .testTarget(
             name: "PerfGateReportsTests", dependencies: ["PerfGateReports", "PerfGateTestSupport"], exclude: ["Fixtures"]),
+        // Every store engine against one contract, and the schema's upgrades.
+        .testTarget(name: "PerfGateStoreTests", dependencies: ["PerfGateStore", "PerfGateTestSupport"]),
         .testTarget(
             name: "PerfGateServerTests",
             dependencies: [

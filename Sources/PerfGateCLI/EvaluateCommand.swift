@@ -124,6 +124,17 @@ struct EvaluateCommand: AsyncParsableCommand {
         try publisher.finish(evaluated.result, recorded: evaluated.recorded)
     }
 
+    /// The variables, with the run's project, stage and service from this environment
+    /// (PERFGATE_SERVICE, KEPTN_SERVICE, …) where no --var gives them: the server reads its own
+    /// environment, not the pipeline's.
+    static func withRunContext(_ variables: [String: String], environment: [String: String]) -> [String: String] {
+        var variables = variables
+        for name in RunContext.placeholderNames where variables[name] == nil {
+            if let value = RunContext.value(name, variables: [:], environment: environment) { variables[name] = value }
+        }
+        return variables
+    }
+
     /// Everything before the engine (secrets, the window, the history, the spec's path), the
     /// engine's evaluation, and the history's new line.
     func evaluate(environment: [String: String], platform: any CIPlatform) async throws -> (result: EvaluationResult, recorded: Bool) {
@@ -146,6 +157,9 @@ struct EvaluateCommand: AsyncParsableCommand {
             if window.duration < 1 { Console.diagnostics.warning("the window is shorter than 1 second") }
         }
         var history = try HistoryStore.open(historyOptions)
+        if historyOptions.baseline != nil && server == nil {
+            throw GateError(.usage, "--baseline names a run in a perfgate server's store: give --server (or PERFGATE_SERVER) too")
+        }
         let specPath = try SpecDiscovery.path(given: sloOptions.slo ?? specOptions.spec, environment: environment, platform: platform)
         if let server {
             let remote = RemoteEvaluation(
@@ -153,7 +167,9 @@ struct EvaluateCommand: AsyncParsableCommand {
                 timeout: try connectionOptions.deadlineSeconds() + 60)
             var (result, record) = try await remote.evaluate(
                 specPath: specPath, keptn: .init(forced: sloOptions.slo != nil, sli: sloOptions.sli, provider: sloOptions.sliProvider),
-                window: resolved?.0, variables: specOptions.variables.dictionary, history: history?.file)
+                window: resolved?.0, variables: Self.withRunContext(specOptions.variables.dictionary, environment: environment),
+                history: history?.file, provenance: CIProvenance.of(platform: type(of: platform).name, environment: environment),
+                baseline: historyOptions.baseline)
             // The trend is drawn here, from the local history: the server's answer does not carry it.
             if let file = history?.file, let record {
                 result.trend = HistoryFile.trend(file.records, context: record.context, count: chartOptions.trendRuns)

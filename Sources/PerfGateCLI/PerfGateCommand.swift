@@ -12,7 +12,7 @@ package struct PerfGateCommand: AsyncParsableCommand {
             Exit codes: 0 pass (and warning, unless --fail-on warning), 1 fail, 2 could not measure, 64 usage error, 65 invalid spec or input.
             """,
         version: PerfGateVersion.current,
-        subcommands: [MarkCommand.self, EvaluateCommand.self, ValidateCommand.self, ServeCommand.self]
+        subcommands: [MarkCommand.self, EvaluateCommand.self, ValidateCommand.self, ServeCommand.self, HistoryCommand.self]
     )
 
     package init() {}

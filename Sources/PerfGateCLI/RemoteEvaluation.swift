@@ -19,10 +19,13 @@ struct RemoteEvaluation {
 
     /// What the server graded, and the record for the history.
     func evaluate(
-        specPath: String, keptn: GateRequest.KeptnSettings, window: Window?, variables: [String: String], history: HistoryFile?
+        specPath: String, keptn: GateRequest.KeptnSettings, window: Window?, variables: [String: String], history: HistoryFile?,
+        provenance: RunProvenance = RunProvenance(), baseline: String? = nil
     ) async throws -> (EvaluationResult, HistoryRecord?) {
         var body = try request(specPath: specPath, keptn: keptn)
         body.variables = variables
+        body.provenance = provenance
+        body.baseline = baseline
         if let window { (body.start, body.end) = (.seconds(window.start), .seconds(window.end)) }
         if let history { body.history = .text(history.lines.map { $0.text + "\n" }.joined()) }
 
@@ -70,6 +73,19 @@ struct RemoteEvaluation {
         }
     }
 
+    /// What the server's store made of the run: its id, a retried step's earlier record, or why
+    /// it was not recorded.
+    static func sayStored(_ store: Node?, shown: String) {
+        guard let store, store.members != nil else { return }
+        let id = store["runId"]?.stringValue
+        if let id, store["duplicate"]?.boolValue == true {
+            Console.diagnostics.note("this step was recorded before as run \(id) on \(shown) (a retry); it is not recorded again")
+        } else if let id {
+            Console.diagnostics.note("recorded as run \(id) on \(shown)")
+        }
+        if let warning = store["warning"]?.stringValue { Console.diagnostics.warning(.outside(warning)) }
+    }
+
     /// The server's answer: the result, or the error a local run would have stopped with.
     func read(_ response: HTTPResponse, specPath: String, shown: String) throws -> (EvaluationResult, HistoryRecord?) {
         let root = try? JSONParser.parse(response.body)
@@ -91,6 +107,7 @@ struct RemoteEvaluation {
                         "the perfgate server at \(shown) sent a report perfgate cannot read (\(error)); are client and server the same version?")
             }
             result.specPath = specPath
+            Self.sayStored(root["store"], shown: shown)
             let record = root["historyRecord"].flatMap { try? HistoryRecord.parse(JSONWriter.write($0)).get() }
             return (result, record)
         case 400:

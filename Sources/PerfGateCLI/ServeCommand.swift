@@ -12,6 +12,8 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             The backends are configured as for 'evaluate' (flags and environment); requests never carry credentials, and a request's spec that names another server gets no token. Requests' specs may use the sources that read no files here (\(SourceRegistry.servableInOrder.joined(separator: ", "))): the service reads no files for them.
 
+            Every evaluation of POST /api/v1/evaluate is recorded in the results store (SQLite's perfgate.db in --data-dir by default; --store none for none), and relative criteria compare with the stored runs of the same project, stage, service and branch, or with a pinned baseline. GET /api/v1/runs lists them; 'perfgate history' reads, pins, invalidates, exports and imports them.
+
             Bound to an address other than loopback, the service needs --api-key-file (clients send 'Authorization: Bearer <key>') or --allow-unauthenticated. SIGTERM stops accepting, lets the requests in flight finish within --grace-period, and exits 0. Access logs go to standard output, one JSON line per request.
 
             Under Azure Functions (FUNCTIONS_CUSTOMHANDLER_PORT set) it listens on that port and answers /api/pitometer as Pitometer's Function did, wrapped in {"telemetryResult": ...}.
@@ -25,11 +27,13 @@ struct ServeCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var options: ServeOptions
+    @OptionGroup(title: "Results store") var storeOptions: StoreOptions
     @OptionGroup(title: "Sources") var connectionOptions: ConnectionOptions
 
     func validate() throws {
         try connectionOptions.checkArguments(of: Self.self)
         try options.check()
+        try storeOptions.check()
         try connectionOptions.check()
         if connectionOptions.trustSpecUrls {
             throw ValidationError(
@@ -54,12 +58,14 @@ struct ServeCommand: AsyncParsableCommand {
             }
             var limits = try options.limits()
             limits.evaluationDeadline = try connectionOptions.deadlineSeconds()
+            let store = try storeOptions.open(environment: environment)
+            if let store { Console.diagnostics.note("recording runs in \(store.store.description)") }
             let metrics = ServiceMetrics()
             let service = EvaluationService(
                 settings: .init(
                     variables: environment, http: try connectionOptions.httpClient(), flags: connectionOptions.flags, limits: limits,
                     now: Console.now,
-                    refuseSpecURLs: options.noSpecUrls, redactor: Invocation.current.redactor),
+                    refuseSpecURLs: options.noSpecUrls, redactor: Invocation.current.redactor, store: store),
                 metrics: metrics)
             let functionMode = options.azureFunction || environment["FUNCTIONS_CUSTOMHANDLER_PORT"] != nil
             let routes = ServiceRoutes(

@@ -40,7 +40,7 @@ package struct Gate: Sendable {
         }
         result.evaluatedAt = now
         if let history = request.history {
-            result.trend = HistoryFile.trend(history.records, context: context, count: request.trendRuns)
+            result.trend = await history.trend(context: context, count: request.trendRuns)
         }
         return GateOutcome(result: result, record: GateHistory.record(result, kind: kind, digest: digest, context: context, now: now))
     }
@@ -65,7 +65,7 @@ package struct Gate: Sendable {
             )
             .attach(requests, to: &result, context: context)
         }
-        var history: GateHistory? { request.history.map { GateHistory(file: $0, diagnostics: diagnostics) } }
+        var history: GateHistory? { request.history.map { GateHistory(runs: $0, diagnostics: diagnostics) } }
 
         func perfSpec(root: Node) async throws(GateError) -> Evaluation {
             let path = request.specPath
@@ -81,7 +81,7 @@ package struct Gate: Sendable {
             var comparison = ComparisonSet.empty
             if loaded.spec.indicators.contains(where: { $0.grading.relativeThresholds != nil }) {
                 if let history {
-                    comparison = history.comparison(loaded.spec.comparison, context: runContext)
+                    comparison = try await history.comparison(loaded.spec.comparison, context: runContext)
                 } else {
                     diagnostics.warning("relative thresholds (upperSeverePerc, ...) need --history to compare with; only the absolute ones apply")
                 }
@@ -113,7 +113,7 @@ package struct Gate: Sendable {
             let runContext = RunContext.of(variables: request.variables, environment: gate.environment.variables, filter: loaded.spec.filter)
             var comparison = ComparisonSet.empty
             if let history {
-                comparison = history.comparison(loaded.spec.comparison, context: runContext)
+                comparison = try await history.comparison(loaded.spec.comparison, context: runContext)
             } else if loaded.spec.objectives.contains(where: { objective in
                 (objective.pass + objective.warning).joined().contains(where: \.isRelative)
             }) {

@@ -1,21 +1,33 @@
 import PerfGateCore
 
-/// The engine's side of `--history`: which earlier runs to compare with (said in a note), and
-/// the record this run leaves. Reading and writing the file is the caller's.
+/// The engine's side of the history: which earlier runs to compare with (said in a note), and
+/// the record this run leaves. Reading and writing the file or the store is the caller's.
 struct GateHistory {
-    var file: HistoryFile
+    var runs: any EarlierRuns
     var diagnostics: any GateDiagnostics
 
-    /// The earlier runs to compare with, announced.
-    func comparison(_ comparison: SLOSpec.Comparison, context: [String: String]) -> ComparisonSet {
-        let set = ComparisonSet.select(from: file.records, comparison: comparison, context: context)
+    /// The earlier runs to compare with, announced. Runs that cannot be read are said in a
+    /// warning, and relative criteria are then met, as with no earlier run; a request for runs
+    /// that do not exist (a baseline no run has) stops the evaluation.
+    func comparison(_ comparison: SLOSpec.Comparison, context: [String: String]) async throws(GateError) -> ComparisonSet {
+        let chosen: ComparedRuns
+        do {
+            chosen = try await runs.comparison(comparison, context: context)
+        } catch {
+            guard error.kind == .unavailable else { throw error }
+            diagnostics.warning("cannot read the earlier runs: \(error.description); relative criteria are met")
+            return .empty
+        }
+        let set = ComparisonSet(runs: chosen.runs, aggregateFunction: comparison.aggregateFunction)
+        let origin = chosen.choice.map { "\($0) in \(runs.origin)" } ?? "in \(runs.origin)"
         if set.runs.isEmpty {
-            let filter = comparison.includeResultWithScore == .all ? "" : " with result \(comparison.includeResultWithScore.rawValue)"
-            diagnostics.note("no earlier run\(filter) in \(file.path) to compare with; relative criteria are met")
+            let filter =
+                comparison.includeResultWithScore == .all || chosen.choice != nil ? "" : " with result \(comparison.includeResultWithScore.rawValue)"
+            diagnostics.note("no earlier run\(filter) \(origin) to compare with; relative criteria are met")
         } else {
-            let runs = set.runs.map(ResultText.comparedRun).joined(separator: ", ")
+            let list = set.runs.map(ResultText.comparedRun).joined(separator: ", ")
             diagnostics.note(
-                "comparing with \(set.runs.count) earlier run\(set.runs.count == 1 ? "" : "s") in \(file.path) (\(comparison.aggregateFunction.rawValue), newest first): \(runs)"
+                "comparing with \(set.runs.count) earlier run\(set.runs.count == 1 ? "" : "s") \(origin) (\(comparison.aggregateFunction.rawValue), newest first): \(list)"
             )
         }
         return set

@@ -13,7 +13,7 @@ package struct GateRequest: Sendable {
     /// Result files to read instead of those the queries name, by source or by the query's `file`.
     package var resultFiles: [String: String]
     /// Earlier runs, for relative thresholds and criteria; nil compares with nothing.
-    package var history: HistoryFile?
+    package var history: (any EarlierRuns)?
     /// How many indicators are measured at once.
     package var concurrency: Int
     /// 64: Pitometer measured every indicator at once, and a slow backend (each answer 200 ms late)
@@ -35,7 +35,7 @@ package struct GateRequest: Sendable {
 
     package init(
         specPath: String, keptn: KeptnSettings = KeptnSettings(), window: Window? = nil, variables: [String: String] = [:],
-        resultFiles: [String: String] = [:], history: HistoryFile? = nil, concurrency: Int = defaultConcurrency, deadline: Double = 300,
+        resultFiles: [String: String] = [:], history: (any EarlierRuns)? = nil, concurrency: Int = defaultConcurrency, deadline: Double = 300,
         connections: Connections = Connections(), seriesTimeout: Double? = nil, trendRuns: Int = 20
     ) {
         self.seriesTimeout = seriesTimeout
@@ -106,9 +106,17 @@ package struct GateError: Error, Sendable, CustomStringConvertible {
         case invalidInput
         /// The run would grade more values than `maxValues` allows (a service answers 422).
         case tooLarge
+        /// Something the evaluation needs could not be reached (the results store).
+        case unavailable
 
         /// The exit code `evaluate` ends with (and a service's `exitCode` says).
-        package var exitCode: ExitCode { self == .usage ? .usage : .invalidInput }
+        package var exitCode: ExitCode {
+            switch self {
+            case .usage: return .usage
+            case .invalidInput, .tooLarge: return .invalidInput
+            case .unavailable: return .couldNotMeasure
+            }
+        }
     }
 
     package var kind: Kind

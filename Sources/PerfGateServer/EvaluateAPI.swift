@@ -37,16 +37,20 @@ enum EvaluateAPI {
                 return response
             case .rejected(let error, let details):
                 return Problem(error.description, exitCode: error.kind.exitCode, details: details).response
-            case .evaluated(let outcome):
+            case .storeUnavailable(let message):
+                return .error(503, message + " (--store-required); retry when the store is back", headers: [("Retry-After", "5")], outcome: "store")
+            case .evaluated(let outcome, let stored):
                 let result = outcome.result
                 let report = format.render(
                     result, presentation: Presentation(exitCode: ExitCode.of(result.verdict).rawValue), redactor: service.settings.redactor)
                 // The contract's version beside the report, so a client can tell a newer server's answer.
-                let body =
-                    format.identifier == "json"
-                    ? appending([("apiVersion", String(EvaluateRequest.version)), ("historyRecord", outcome.record.line())], to: report)
-                    : report
-                return ServiceResponse(status: 200, contentType: contentTypes[format.identifier]!, body: body, outcome: result.verdict.rawValue)
+                var members = [("apiVersion", String(EvaluateRequest.version)), ("historyRecord", outcome.record.line())]
+                if let stored { members.append(("store", JSONWriter.write(stored.node))) }
+                let body = format.identifier == "json" ? appending(members, to: report) : report
+                var headers: [(String, String)] = []
+                if let runId = stored?.runId { headers.append(("PerfGate-Run-Id", String(runId))) }
+                return ServiceResponse(
+                    status: 200, contentType: contentTypes[format.identifier]!, body: body, headers: headers, outcome: result.verdict.rawValue)
             }
         }
     }
@@ -120,6 +124,9 @@ enum EvaluateAPI {
         }
         job.variables = request.variables
         job.history = request.history.map(history)
+        job.useStore = true
+        job.provenance = request.provenance
+        job.baseline = request.baseline
         if let provider = request.sliProvider { job.keptn.provider = provider }
         return .success(job)
     }

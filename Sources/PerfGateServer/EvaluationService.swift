@@ -1,6 +1,8 @@
 import PerfGateCore
 import PerfGateEngine
+import PerfGateReports
 import PerfGateSources
+import PerfGateStore
 import Synchronization
 
 /// What the service evaluates with: the server's own environment (its backends, its secrets),
@@ -18,12 +20,15 @@ package final class EvaluationService: Sendable {
         package var refuseSpecURLs: Bool
         /// The server's secrets (its tokens, its API keys): hidden in every answer.
         package var redactor: Redactor
+        /// Where evaluations are recorded and compared from; nil for a stateless service.
+        package var store: StoreSettings?
 
         package init(
             variables: [String: String], http: any HTTPClient, flags: [String: String], limits: ServiceLimits, now: @escaping @Sendable () -> Double,
-            refuseSpecURLs: Bool = false, redactor: Redactor = Redactor()
+            refuseSpecURLs: Bool = false, redactor: Redactor = Redactor(), store: StoreSettings? = nil
         ) {
             self.redactor = redactor
+            self.store = store
             self.variables = variables
             self.http = http
             self.flags = flags
@@ -54,10 +59,18 @@ package final class EvaluationService: Sendable {
         var window: Window?
         var variables: [String: String] = [:]
         var history: HistoryFile?
+        /// Recorded in the store and compared from it (perfgate's own API; Pitometer's stays stateless).
+        var useStore = false
+        var provenance = RunProvenance()
+        /// A run id or tag to compare with alone.
+        var baseline: String?
     }
 
     enum Outcome {
-        case evaluated(GateOutcome)
+        /// The evaluation, and what the store made of it (nil without a store).
+        case evaluated(GateOutcome, StoreOutcome?)
+        /// `--store-required`, and the store failed.
+        case storeUnavailable(String)
         /// The spec or the request is invalid: the error and the problems said on the way.
         case rejected(GateError, details: [String])
         /// The request asks for more values than one request may have graded (`maxValues`).
@@ -86,8 +99,10 @@ package final class EvaluationService: Sendable {
             environment: GateEnvironment(
                 now: settings.now, variables: settings.variables, http: settings.http, files: RequestFiles(documents: job.documents),
                 diagnostics: diagnostics, redactor: settings.redactor))
+        let store = job.useStore ? settings.store : nil
+        let stored = store.map { StoredHistory(store: $0.store, provenance: job.provenance, baseline: job.baseline) }
         var request = GateRequest(
-            specPath: job.specPath, keptn: job.keptn, window: job.window, variables: job.variables, history: job.history,
+            specPath: job.specPath, keptn: job.keptn, window: job.window, variables: job.variables, history: job.history ?? stored,
             deadline: settings.limits.evaluationDeadline,
             connections: .init(
                 flags: settings.flags, trustSpecURLs: false, refuseSpecURLs: settings.refuseSpecURLs, allowedSources: Self.allowedSources))
@@ -95,7 +110,10 @@ package final class EvaluationService: Sendable {
         do {
             let outcome = try await gate.evaluate(request)
             metrics.evaluation(outcome.result, seconds: Self.seconds(since: started))
-            return answer(.evaluated(outcome))
+            guard let store else { return answer(.evaluated(outcome, nil)) }
+            let recorded = await record(outcome, job: job, store: store, readFailure: job.history == nil ? stored?.readFailure : nil)
+            if store.required, let warning = recorded.warning { return answer(.storeUnavailable(warning)) }
+            return answer(.evaluated(outcome, recorded))
         } catch {
             metrics.evaluation(nil, seconds: Self.seconds(since: started))
             if error.kind == .tooLarge { return answer(.tooLarge(error)) }
@@ -104,6 +122,34 @@ package final class EvaluationService: Sendable {
             if error.reported { error.message = "the spec or its input is invalid (its problems are in details)" }
             return answer(.rejected(error, details: diagnostics.lines.map(\.text)))
         }
+    }
+
+    /// Records an evaluation with its full JSON report; a failure is a warning (and counted).
+    func record(_ outcome: GateOutcome, job: Job, store: StoreSettings, readFailure: StoreError?) async -> StoreOutcome {
+        let now = settings.now()
+        let report = JSONReportFormat(complete: true).render(
+            outcome.result, presentation: Presentation(exitCode: ExitCode.of(outcome.result.verdict).rawValue), redactor: settings.redactor)
+        let run = NewRun(
+            record: outcome.record, report: report, provenance: job.provenance,
+            idempotencyKey: job.provenance.idempotencyKey(specDigest: outcome.record.specDigest, context: outcome.record.context), recordedAt: now)
+        var result = StoreOutcome()
+        if let readFailure {
+            metrics.storeFailure("read")
+            result.warning = "the earlier runs could not be read from the store (\(readFailure.message)); relative criteria were met"
+        }
+        do {
+            let recorded = try await store.store.record(run, retention: store.retention(now: now))
+            result.runId = recorded.id
+            if case .duplicate = recorded { result.duplicate = true }
+            metrics.storeRecord(result.duplicate ? "duplicate" : "recorded")
+        } catch {
+            metrics.storeFailure("write")
+            let warning = "this run was not recorded in the store (\(error.message))"
+            result.warning = result.warning.map { $0 + "; " + warning } ?? warning
+        }
+        // A store's message may quote its connection string.
+        result.warning = result.warning.map(settings.redactor.redact)
+        return result
     }
 
     /// How many evaluations run now.

@@ -51,7 +51,9 @@ enum PitometerAPI {
                 return .error(
                     400, "The perfSpec is invalid: \(error.description). Please check your request body and try again.", details: details,
                     outcome: "invalid")
-            case .evaluated(let outcome):
+            case .storeUnavailable(let message):
+                return .error(503, message, outcome: "store")
+            case .evaluated(let outcome, _):
                 return answer(outcome.result, start: start, end: end, perfSpec: perfSpec, wrapped: wrapped, redactor: service.settings.redactor)
             }
         }

@@ -6,6 +6,8 @@ package struct ServiceRequest: Sendable {
     package var method: String
     /// The path without the query string.
     package var path: String
+    /// The query string's parameters, percent-decoded, in order.
+    package var query: [(name: String, value: String)] = []
     /// Header names in lower case; a repeated header keeps its last value.
     package var headers: [String: String]
     /// The names (lower case) of headers the request has more than once.
@@ -21,7 +23,8 @@ package struct ServiceRequest: Sendable {
 
     /// The target as the request line gives it, split at the query.
     package init(method: String, target: String, headers: [(String, String)], body: [UInt8]) {
-        let path = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? target
+        let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        let path = parts.first.map(String.init) ?? target
         var lowered: [String: String] = [:]
         var repeated: Set<String> = []
         for (name, value) in headers {
@@ -30,7 +33,11 @@ package struct ServiceRequest: Sendable {
         }
         self.init(method: method, path: path, headers: lowered, body: body)
         repeatedHeaders = repeated
+        if parts.count > 1 { query = QueryString.parse(String(parts[1])) }
     }
+
+    /// A query parameter's last value.
+    package func parameter(_ name: String) -> String? { query.last { $0.name == name }?.value }
 }
 
 /// One answer. `outcome` is what the access log and the metrics record besides the status: the
@@ -67,7 +74,7 @@ package struct ServiceResponse: Sendable, Error {
     package var reason: String { Self.reasons[status] ?? "Unknown" }
 
     static let reasons: [Int: String] = [
-        200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 405: "Method Not Allowed", 406: "Not Acceptable",
+        200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 406: "Not Acceptable",
         408: "Request Timeout", 413: "Content Too Large", 415: "Unsupported Media Type", 422: "Unprocessable Content", 429: "Too Many Requests",
         431: "Request Header Fields Too Large", 500: "Internal Server Error", 503: "Service Unavailable"
     ]

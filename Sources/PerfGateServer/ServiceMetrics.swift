@@ -7,7 +7,10 @@ import Synchronization
 /// becomes a label, so a hostile id cannot create series.
 package final class ServiceMetrics: Sendable {
     /// The routes the service has; any other path counts as `other`.
-    package static let routes = ["/api/pitometer", "/api/v1/evaluate", "/health", "/api", "/metrics"]
+    package static let routes = [
+        "/api/pitometer", "/api/v1/evaluate", "/health", "/api", "/metrics", "/api/v1/runs", "/api/v1/runs/{id}", "/api/v1/baselines/{key}",
+        "/api/v1/trends", "/"
+    ]
     static let verdicts = ["pass", "warning", "fail", "error", "invalid"]
     /// Evaluation durations' bucket bounds, in seconds.
     static let buckets: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120]
@@ -22,6 +25,8 @@ package final class ServiceMetrics: Sendable {
         var inFlight = 0
         var connections = 0
         var rejectedConnections = 0
+        var storeRecords: [String: Int] = [:]
+        var storeFailures: [String: Int] = [:]
     }
 
     private let state = Mutex(State())
@@ -30,7 +35,12 @@ package final class ServiceMetrics: Sendable {
     package init() { sources = SourceRegistry.all().map(\.name) }
 
     /// The route label of a path.
-    package static func route(_ path: String) -> String { routes.contains(path) ? path : "other" }
+    package static func route(_ path: String) -> String {
+        if routes.contains(path) { return path }
+        if path.hasPrefix("/api/v1/runs/") { return "/api/v1/runs/{id}" }
+        if path.hasPrefix("/api/v1/baselines/") { return "/api/v1/baselines/{key}" }
+        return "other"
+    }
 
     package func request(route: String, method: String, status: Int) {
         let method = ["GET", "POST", "HEAD"].contains(method) ? method : "other"
@@ -58,6 +68,10 @@ package final class ServiceMetrics: Sendable {
     package func connectionOpened() { state.withLock { $0.connections += 1 } }
     package func connectionClosed() { state.withLock { $0.connections -= 1 } }
     package func connectionRejected() { state.withLock { $0.rejectedConnections += 1 } }
+    /// A run recorded (`recorded`) or found recorded already (`duplicate`).
+    func storeRecord(_ outcome: String) { state.withLock { $0.storeRecords[outcome, default: 0] += 1 } }
+    /// The store failed to `read` earlier runs or to `write` a run.
+    func storeFailure(_ operation: String) { state.withLock { $0.storeFailures[operation, default: 0] += 1 } }
 
     /// The exposition text.
     package func render() -> String {
@@ -85,6 +99,14 @@ package final class ServiceMetrics: Sendable {
             text += "perfgate_connections_open \(state.connections)\n"
             family("perfgate_connections_rejected_total", "counter", "Connections refused because --max-connections were open.")
             text += "perfgate_connections_rejected_total \(state.rejectedConnections)\n"
+            family("perfgate_store_runs_total", "counter", "Evaluations the results store recorded, or had recorded already (a retried step).")
+            for outcome in ["recorded", "duplicate"] {
+                text += "perfgate_store_runs_total{outcome=\"\(outcome)\"} \(state.storeRecords[outcome, default: 0])\n"
+            }
+            family("perfgate_store_failures_total", "counter", "Results store operations that failed: reading earlier runs, writing a run.")
+            for operation in ["read", "write"] {
+                text += "perfgate_store_failures_total{operation=\"\(operation)\"} \(state.storeFailures[operation, default: 0])\n"
+            }
             return text
         }
     }

@@ -41,19 +41,26 @@ package struct ServiceRoutes: Sendable {
         if request.repeatedHeaders.contains("authorization") {
             return .error(400, "the request has more than one Authorization header: send exactly one", outcome: "invalid")
         }
-        guard keys.isEmpty || keys.accepts(authorization: request.headers["authorization"]) else {
+        guard let caller = keys.isEmpty ? .anyone : keys.caller(authorization: request.headers["authorization"]) else {
             return .error(
                 401, "missing or wrong API key: send it as 'Authorization: Bearer <key>'",
                 headers: [("WWW-Authenticate", "Bearer realm=\"perfgate\"")],
                 outcome: "unauthorized")
         }
+        if request.path == "/api/v1/runs" || request.path.hasPrefix("/api/v1/runs/") || request.path.hasPrefix("/api/v1/baselines/")
+            || request.path == "/api/v1/trends"
+        {
+            return await storeRoute(request, caller: caller)
+        }
         switch request.path {
         case "/api/pitometer":
             let methods = functionMode ? ["POST", "GET"] : ["POST"]
             guard methods.contains(request.method) else { return Self.notAllowed(request, allowed: methods.joined(separator: ", ")) }
+            guard caller.may(.evaluate) else { return Self.forbidden(.evaluate) }
             return await PitometerAPI.handle(request, service: service, wrapped: functionMode)
         case "/api/v1/evaluate":
             guard request.method == "POST" else { return Self.notAllowed(request, allowed: "POST") }
+            guard caller.may(.evaluate) else { return Self.forbidden(.evaluate) }
             return await EvaluateAPI.handle(request, service: service)
         case "/api":
             // The web service's answer to its bare /api route.
@@ -63,8 +70,61 @@ package struct ServiceRoutes: Sendable {
             guard request.method == "GET" else { return Self.notAllowed(request, allowed: "GET") }
             return ServiceResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: service.metrics.render())
         default:
-            return .error(404, "no such route: the service answers POST /api/pitometer, POST /api/v1/evaluate, GET /health and GET /metrics")
+            return .error(
+                404,
+                "no such route: the service answers POST /api/pitometer, POST /api/v1/evaluate, GET /health, GET /metrics, and with a store /api/v1/runs, /api/v1/baselines and /api/v1/trends"
+            )
         }
+    }
+
+    /// The store's routes: the runs, the baselines, the trends.
+    func storeRoute(_ request: ServiceRequest, caller: APICaller) async -> ServiceResponse {
+        guard let settings = service.settings.store else {
+            return .error(404, "this service keeps no runs: start it with --store (sqlite:PATH or postgres://…), or without --store none")
+        }
+        let store = settings.store
+        let redactor = service.settings.redactor
+        let now = service.settings.now()
+        if request.path.hasPrefix("/api/v1/baselines/") {
+            return await BaselinesAPI.handle(request, caller: caller, store: store, now: now, redactor: redactor)
+        }
+        if request.path == "/api/v1/trends" {
+            guard request.method == "GET" else { return Self.notAllowed(request, allowed: "GET") }
+            guard caller.may(.read) else { return Self.forbidden(.read) }
+            return await TrendsAPI.handle(request, store: store, redactor: redactor)
+        }
+        if request.path == "/api/v1/runs" {
+            switch request.method {
+            case "GET":
+                guard caller.may(.read) else { return Self.forbidden(.read) }
+                return await RunsAPI.list(request, store: store, redactor: redactor)
+            case "POST":
+                guard caller.may(.admin) else { return Self.forbidden(.admin) }
+                return await RunsAPI.importRuns(request, store: settings, now: now, redactor: redactor)
+            default:
+                return Self.notAllowed(request, allowed: "GET, POST")
+            }
+        }
+        guard let id = RunJSON.id(request.path.dropFirst("/api/v1/runs/".count)) else {
+            return .error(404, "no such run: a run's id is the number GET /api/v1/runs lists")
+        }
+        switch request.method {
+        case "GET":
+            guard caller.may(.read) else { return Self.forbidden(.read) }
+            return await RunsAPI.show(id, request, store: store, redactor: redactor)
+        case "PATCH":
+            guard caller.may(.admin) else { return Self.forbidden(.admin) }
+            return await RunsAPI.update(id, request, caller: caller, store: store, now: now, redactor: redactor)
+        default:
+            return Self.notAllowed(request, allowed: "GET, PATCH")
+        }
+    }
+
+    /// The key is right but may not do this.
+    static func forbidden(_ scope: APIScope) -> ServiceResponse {
+        .error(
+            403, "this API key lacks the '\(scope.rawValue)' scope; give the key that scope in the key file (KEY \(scope.rawValue),read)",
+            outcome: "forbidden")
     }
 
     static func notAllowed(_ request: ServiceRequest, allowed: String) -> ServiceResponse {

@@ -41,7 +41,17 @@ struct HistoryOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("How many runs the history file keeps; the oldest go first.", valueName: "count"))
     var historyKeep: Int = HistoryFile.defaultKeep
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "With --server and its store: a stored run's id or tag that relative criteria compare with alone (instead of the latest runs).",
+            valueName: "run-id|tag"))
+    var baseline: String?
+
     func check() throws {
         guard historyKeep >= 1 else { throw ValidationError("--history-keep must be at least 1") }
+        if let baseline, baseline.isEmpty || baseline.utf8.count > 200 {
+            throw ValidationError("--baseline must be a run id or a tag of 1 to 200 bytes")
+        }
     }
 }

@@ -19,7 +19,9 @@ struct ServerOptions: ParsableArguments {
     var serverApiKeyFile: String?
 
     /// The flag, else PERFGATE_SERVER.
-    func url(environment: [String: String]) -> String? {
+    func url(environment: [String: String]) -> String? { Self.url(flag: server, environment: environment) }
+
+    static func url(flag server: String?, environment: [String: String]) -> String? {
         if let server, !server.isEmpty { return server }
         return environment["PERFGATE_SERVER"].flatMap { $0.isEmpty ? nil : $0 }
     }
@@ -36,7 +38,9 @@ struct ServerOptions: ParsableArguments {
     }
 
     /// The API key: the file's first line, else PERFGATE_API_KEY; nil when neither is set.
-    func apiKey(environment: [String: String]) throws -> String? {
+    func apiKey(environment: [String: String]) throws -> String? { try Self.apiKey(file: serverApiKeyFile, environment: environment) }
+
+    static func apiKey(file serverApiKeyFile: String?, environment: [String: String]) throws -> String? {
         if let serverApiKeyFile {
             let bytes: [UInt8]
             do {

@@ -41,6 +41,11 @@ package struct EvaluateRequest: Sendable {
     /// Which source answers a Keptn gate's SLIs.
     package var sliProvider: String?
     package var history: History?
+    /// Where the run came from (the CI platform's run, branch, commit): a server with a store
+    /// keys, deduplicates and compares by it.
+    package var provenance = RunProvenance()
+    /// A stored run's id or tag that relative criteria compare with alone.
+    package var baseline: String?
 
     package init(
         spec: Spec, start: Time? = nil, end: Time? = nil, variables: [String: String] = [:], sliProvider: String? = nil, history: History? = nil
@@ -99,6 +104,8 @@ extension EvaluateRequest {
         case .records(let records): pairs.append(("history", .array(records)))
         case nil: break
         }
+        if !provenance.isEmpty { pairs.append(("provenance", provenance.node)) }
+        name("baseline", baseline)
         return .object(pairs)
     }
 
@@ -116,7 +123,7 @@ extension EvaluateRequest {
                     usage: true)
             }
         }
-        for key in ["spec", "specName", "slo", "sloName", "sli", "sliName", "sliProvider"] {
+        for key in ["spec", "specName", "slo", "sloName", "sli", "sliName", "sliProvider", "baseline"] {
             if let value = body[key], !value.isNull, value.stringValue == nil {
                 throw Invalid("\(key) must be a string, not \(value.typeName)")
             }
@@ -131,6 +138,19 @@ extension EvaluateRequest {
         request.end = try time(body, "end")
         request.variables = try strings(body["variables"], field: "variables")
         request.sliProvider = body["sliProvider"]?.stringValue
+        if let node = body["provenance"], !node.isNull {
+            do {
+                request.provenance = try RunProvenance.parse(node)
+            } catch {
+                throw Invalid(error.message, usage: true)
+            }
+        }
+        if let baseline = body["baseline"]?.stringValue {
+            guard !baseline.isEmpty, baseline.utf8.count <= 200,
+                !baseline.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+            else { throw Invalid("baseline must be a run id or a tag of 1 to 200 bytes without control characters", usage: true) }
+            request.baseline = baseline
+        }
         if let node = body["history"], !node.isNull {
             if let text = node.stringValue {
                 request.history = .text(text)

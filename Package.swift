@@ -113,7 +113,7 @@ let package = Package(
         .testTarget(
             name: "PerfGateServerTests",
             dependencies: [
-                "PerfGateServer", "PerfGateTestSupport", .product(name: "NIOCore", package: "swift-nio"),
+                "PerfGateServer", "PerfGateStore", "PerfGateTestSupport", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio")
             ]),
         // End-to-end through the built `perfgate` binary, and the commands' parsing in-process.

@@ -48,16 +48,17 @@ struct ServiceHarness {
 
     init(
         backend: ScriptedPrometheus = ScriptedPrometheus(), keys: [String] = [], functionMode: Bool = false, limits: ServiceLimits = ServiceLimits(),
-        refuseSpecURLs: Bool = false
+        refuseSpecURLs: Bool = false, apiKeys: APIKeys? = nil, store: StoreSettings? = nil
     ) {
         let log = LineLog()
         let service = EvaluationService(
             settings: .init(
                 variables: ["PROMETHEUS_URL": "http://prometheus.test:9090", "PROMETHEUS_TOKEN": Self.token], http: backend, flags: [:],
-                limits: limits, now: Self.now, refuseSpecURLs: refuseSpecURLs, redactor: Redactor([Self.token] + keys)),
+                limits: limits, now: Self.now, refuseSpecURLs: refuseSpecURLs, redactor: Redactor([Self.token] + keys + (apiKeys?.values ?? [])),
+                store: store),
             metrics: ServiceMetrics())
         self.routes = ServiceRoutes(
-            service: service, keys: APIKeys(keys), functionMode: functionMode,
+            service: service, keys: apiKeys ?? APIKeys(keys), functionMode: functionMode,
             accessLog: AccessLog(now: Self.now) { line in log.append(line) })
         self.log = log
         self.backend = backend
@@ -68,7 +69,8 @@ struct ServiceHarness {
     ) {
         var all = ["content-type": "application/json"]
         all.merge(headers) { _, new in new }
-        let response = await routes.respond(to: ServiceRequest(method: method, path: path, headers: all, body: Array(body.utf8)))
+        let response = await routes.respond(
+            to: ServiceRequest(method: method, target: path, headers: all.map { ($0.key, $0.value) }, body: Array(body.utf8)))
         return (response.status, String(decoding: response.body, as: UTF8.self), response.headers)
     }
 

@@ -23,6 +23,9 @@ enum RunsAPI {
         case .success(let limit): filter.limit = limit
         case .failure(let response): return response
         }
+        if let include = request.parameter("include"), include != "record" {
+            return .error(400, "include takes record (each run's history record)", outcome: "invalid")
+        }
         if let cursor = request.parameter("cursor") {
             guard let id = RunJSON.id(Substring(cursor)) else {
                 return .error(400, "cursor must be the nextCursor of an earlier answer", outcome: "invalid")

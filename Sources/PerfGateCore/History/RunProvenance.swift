@@ -62,12 +62,7 @@ package struct RunProvenance: Sendable, Equatable {
             guard let index = fields.firstIndex(of: member.key) else {
                 throw ProvenanceError("provenance.\(member.key) is not a member; it has \(fields.joined(separator: ", "))")
             }
-            let text: String
-            if let string = member.value.stringValue {
-                text = string
-            } else if let number = member.value.numberValue {
-                text = NumberText.precise(number)
-            } else {
+            guard let text = member.value.stringValue else {
                 throw ProvenanceError("provenance.\(member.key) must be a string, not \(member.value.typeName)")
             }
             guard text.utf8.count <= maxLength, !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {

@@ -37,6 +37,9 @@ enum BaselinesAPI {
                 case .success(let node): body = node
                 case .failure(let problem): return .error(problem.status, problem.message, outcome: "invalid")
                 }
+                if let value = body["by"], !value.isNull, value.stringValue == nil {
+                    return .error(400, "by must be a string, not \(value.typeName)", outcome: "invalid")
+                }
                 guard let reference = body["run"]?.stringValue ?? body["run"]?.numberValue.map({ NumberText.precise($0) }),
                     RunsAPI.isShortText(reference, max: 200), !reference.isEmpty
                 else {

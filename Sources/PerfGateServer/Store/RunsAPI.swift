@@ -99,6 +99,11 @@ enum RunsAPI {
         case .success(let node): body = node
         case .failure(let problem): return .error(problem.status, problem.message, outcome: "invalid")
         }
+        for key in ["reason", "by", "tag"] {
+            if let value = body[key], !value.isNull, value.stringValue == nil {
+                return .error(400, "\(key) must be a string, not \(value.typeName)", outcome: "invalid")
+            }
+        }
         var change = RunChange()
         let reason = body["reason"]?.stringValue
         if let reason, !Self.isShortText(reason, max: 1000) {
@@ -145,6 +150,9 @@ enum RunsAPI {
         }
         guard let text = body["history"]?.stringValue else {
             return .error(400, "send the history file's text as 'history' (what 'perfgate history export' writes)", outcome: "invalid")
+        }
+        if let value = body["branch"], !value.isNull, value.stringValue == nil {
+            return .error(400, "branch must be a string, not \(value.typeName)", outcome: "invalid")
         }
         let branch = body["branch"]?.stringValue
         if let branch, !Self.isShortText(branch, max: RunProvenance.maxLength) {

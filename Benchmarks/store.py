@@ -11,6 +11,8 @@ Cases:
             `serve` creates; records of one indicator, reports left out): p50/p90 of GET
             /api/v1/runs?project&stage&service&limit=20 for random keys, and of an evaluation
             whose comparison reads one of those keys, against the same evaluation on `--store none`
+  dashboard 500 stored runs of 30 indicators for one key: the p50 and p90 of GET
+            /dashboard?…&limit=500 (the heatmap and 30 trend charts) and the page's size
 Prints one line per figure. Nothing leaves the machine (loopback only).
 """
 import argparse
@@ -167,13 +169,34 @@ def million(binary, runs, keys, requests):
     stateless.stop()
 
 
+def dashboard(binary, requests):
+    folder = tempfile.mkdtemp(prefix="perfgate-store-bench-")
+    server = Server(binary, ["--data-dir", folder], folder)
+    random.seed(3)
+    for run in range(500):
+        indicators = "".join(
+            f"  - id: indicator-{index}\n    source: static\n    query: {round(random.uniform(100, 900), 1)}\n"
+            f"    grading: {{type: Threshold, metricScore: 10, thresholds: {{upperWarning: 600, upperSevere: 800}}}}\n" for index in range(30))
+        body = json.dumps({"spec": "indicators:\n" + indicators + "objectives: {pass: 90, warning: 50}\n",
+                           "variables": {"PROJECT": "shop", "SERVICE": "checkout"}, "provenance": {"runId": str(run), "branch": "main"}})
+        server.request("POST", "/api/v1/evaluate", body)
+    times, size = [], 0
+    for _ in range(max(10, requests // 10)):
+        elapsed, page = server.request("GET", "/dashboard?project=shop&service=checkout&limit=500")
+        times.append(elapsed)
+        size = len(page)
+    server.stop()
+    p50, p90 = quantiles(times)
+    print(f"dashboard: 500 runs x 30 indicators: p50 {p50:.1f} ms p90 {p90:.1f} ms (target 200 ms), {size:,} bytes of HTML (target 1 MB)")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", default=os.path.join(ROOT, ".build", "release", "perfgate"))
     parser.add_argument("--requests", type=int, default=500)
     parser.add_argument("--runs", type=int, default=1_000_000)
     parser.add_argument("--keys", type=int, default=1_000)
-    parser.add_argument("cases", nargs="*", default=["overhead", "million"])
+    parser.add_argument("cases", nargs="*", default=["overhead", "million", "dashboard"])
     options = parser.parse_args()
     options.binary = os.path.abspath(options.binary)
     for case in options.cases:
@@ -181,8 +204,10 @@ def main():
             overhead(options.binary, options.requests)
         elif case == "million":
             million(options.binary, options.runs, options.keys, options.requests)
+        elif case == "dashboard":
+            dashboard(options.binary, options.requests)
         else:
-            sys.exit(f"unknown case {case}: overhead, million")
+            sys.exit(f"unknown case {case}: overhead, million, dashboard")
 
 
 if __name__ == "__main__":

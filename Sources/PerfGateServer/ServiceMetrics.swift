@@ -9,7 +9,7 @@ package final class ServiceMetrics: Sendable {
     /// The routes the service has; any other path counts as `other`.
     package static let routes = [
         "/api/pitometer", "/api/v1/evaluate", "/health", "/api", "/metrics", "/api/v1/runs", "/api/v1/runs/{id}", "/api/v1/baselines/{key}",
-        "/api/v1/trends", "/"
+        "/api/v1/trends", "/", "/dashboard"
     ]
     static let verdicts = ["pass", "warning", "fail", "error", "invalid"]
     /// Evaluation durations' bucket bounds, in seconds.

@@ -48,7 +48,7 @@ package struct ServiceRoutes: Sendable {
                 outcome: "unauthorized")
         }
         if request.path == "/api/v1/runs" || request.path.hasPrefix("/api/v1/runs/") || request.path.hasPrefix("/api/v1/baselines/")
-            || request.path == "/api/v1/trends"
+            || request.path == "/api/v1/trends" || request.path == "/" || request.path == "/dashboard"
         {
             return await storeRoute(request, caller: caller)
         }
@@ -87,6 +87,12 @@ package struct ServiceRoutes: Sendable {
         let now = service.settings.now()
         if request.path.hasPrefix("/api/v1/baselines/") {
             return await BaselinesAPI.handle(request, caller: caller, store: store, now: now, redactor: redactor)
+        }
+        if request.path == "/" || request.path == "/dashboard" {
+            guard request.method == "GET" || request.method == "HEAD" else { return Self.notAllowed(request, allowed: "GET") }
+            guard caller.may(.read) else { return Self.forbidden(.read) }
+            return request.path == "/"
+                ? await DashboardAPI.overview(store: store, redactor: redactor) : await DashboardAPI.service(request, store: store, redactor: redactor)
         }
         if request.path == "/api/v1/trends" {
             guard request.method == "GET" else { return Self.notAllowed(request, allowed: "GET") }

@@ -27,6 +27,15 @@ package protocol RunStore: Sendable {
     func pin(_ key: RunKey, runId: Int64, by: String?, at: Double) async throws(StoreError) -> Bool
     /// Unpins; false when nothing was pinned.
     func unpin(_ key: RunKey) async throws(StoreError) -> Bool
+    /// Every key with runs: how many, and its newest run (without its report), by key.
+    func services(limit: Int) async throws(StoreError) -> [ServiceSummary]
+}
+
+/// A key's runs at a glance: the dashboard's first page.
+package struct ServiceSummary: Sendable {
+    package var key: RunKey
+    package var runs: Int
+    package var latest: StoredRun
 }
 
 /// A key of runs that compare with each other: project, stage and service, each empty when the

@@ -228,6 +228,21 @@ package final class SQLiteStore: RunStore {
         }
     }
 
+    package func services(limit: Int) async throws(StoreError) -> [ServiceSummary] {
+        let rows = try locked { database throws(StoreError) in
+            try database.query(
+                """
+                SELECT \(Self.columns.split(separator: ",").map { "runs." + String($0).trimmingSpaces() }.joined(separator: ", ")), keys.count
+                FROM (SELECT MAX(id) AS id, COUNT(*) AS count FROM runs GROUP BY project, stage, service) AS keys
+                JOIN runs ON runs.id = keys.id ORDER BY runs.project, runs.stage, runs.service LIMIT ?
+                """, [.integer(Int64(max(0, limit)))])
+        }
+        return rows.compactMap { row in
+            guard let run = Self.run(row), let count = row.last?.integer else { return nil }
+            return ServiceSummary(key: run.key, runs: Int(count), latest: run)
+        }
+    }
+
     package func unpin(_ key: RunKey) async throws(StoreError) -> Bool {
         try locked { database throws(StoreError) in
             try database.each("DELETE FROM baselines WHERE project = ? AND stage = ? AND service = ?", key.values) > 0

@@ -17,6 +17,7 @@ struct FailingStore: RunStore {
     func baseline(_ key: RunKey) async throws(StoreError) -> Baseline? { throw Self.error }
     func pin(_ key: RunKey, runId: Int64, by: String?, at: Double) async throws(StoreError) -> Bool { throw Self.error }
     func unpin(_ key: RunKey) async throws(StoreError) -> Bool { throw Self.error }
+    func services(limit: Int) async throws(StoreError) -> [ServiceSummary] { throw Self.error }
 }
 
 /// The service with a results store: recording, comparing, the runs, baselines and trends routes, scopes.
@@ -228,5 +229,39 @@ struct FailingStore: RunStore {
         let harness = try Self.harness()
         _ = await Self.send(harness, "POST", "/api/pitometer", body: ServiceHarness.pitometerBody())
         #expect(await Self.send(harness, "GET", "/api/v1/runs").root?["runs"]?.items?.isEmpty == true)
+    }
+}
+
+/// The dashboard's pages from the store: the services, a key's heatmap and trends, hostile labels as text.
+@Suite struct DashboardRoutesTests {
+    @Test func theServicesAndAServicesRunsAreShown() async throws {
+        let harness = try StoreRoutesTests.harness()
+        let hostile = "<script>alert(1)</script>\"&' ##vso[task.complete]"
+        for (index, value) in [500.0, 540, 700].enumerated() {
+            _ = await StoreRoutesTests.send(
+                harness, "POST", "/api/v1/evaluate", body: StoreRoutesTests.evaluation(value: value, runId: String(index), branch: hostile))
+        }
+        _ = await StoreRoutesTests.send(harness, "POST", "/api/v1/evaluate", body: StoreRoutesTests.evaluation(value: 1, runId: "9", service: hostile))
+        _ = await StoreRoutesTests.send(harness, "PATCH", "/api/v1/runs/2", body: #"{"invalidated": true, "reason": "<b>crashed</b>"}"#)
+        let overview = await StoreRoutesTests.send(harness, "GET", "/", key: StoreRoutesTests.reader)
+        #expect(overview.status == 200)
+        #expect(overview.headers.contains { $0.0 == "Content-Security-Policy" && $0.1 == "default-src 'none'; style-src 'unsafe-inline'" })
+        #expect(!overview.body.contains("<script>") && overview.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        #expect(overview.body.components(separatedBy: "<tr><td>").count - 1 == 2)
+        #expect(overview.body.contains("/dashboard?project=shop&amp;stage=&amp;service=checkout"))
+        #expect(overview.body.contains("✗ FAIL") && overview.body.contains(">3</td></tr>"))
+        let page = await StoreRoutesTests.send(harness, "GET", "/dashboard?project=shop&service=checkout", key: StoreRoutesTests.reader)
+        #expect(page.status == 200 && !page.body.contains("<script>") && !page.body.contains("<b>crashed"))
+        // Three rows, newest first, one indicator column; run 2 struck through with its reason.
+        #expect(page.body.components(separatedBy: "<td><a href=\"/api/v1/runs/").count - 1 == 3)
+        #expect(page.body.contains("<tr class=\"invalid\"><td><a href=\"/api/v1/runs/2\">#2</a>"))
+        #expect(page.body.contains("invalid: &lt;b&gt;crashed&lt;/b&gt;"))
+        #expect(page.body.contains("<td class=\"g-fail\">700 ✗</td>") && page.body.contains("<td class=\"g-pass\">500 ✓</td>"))
+        // One trend chart, over the two valid runs.
+        #expect(page.body.components(separatedBy: "<svg class=\"chart\"").count - 1 == 1)
+        #expect(page.body.contains("over 2 valid runs"))
+        #expect(await StoreRoutesTests.send(harness, "GET", "/dashboard?limit=0").status == 400)
+        #expect(await StoreRoutesTests.send(harness, "GET", "/", key: StoreRoutesTests.evaluator).status == 403)
+        #expect(await StoreRoutesTests.send(harness, "POST", "/").status == 405)
     }
 }

@@ -155,6 +155,19 @@ enum RunStoreContract {
         #expect(try await store.runs(RunFilter(limit: 1000)).count == 150)
     }
 
+    /// Every key once, with its count and newest run, in key order.
+    static func summarizesEachKey(_ store: any RunStore) async throws {
+        #expect(try await store.services(limit: 10).isEmpty)
+        _ = try await store.record(record(time: 1, value: 1), retention: forever)
+        _ = try await store.record(record(time: 2, value: 2, branch: "feature"), retention: forever)
+        _ = try await store.record(record(RunKey(service: "cart"), time: 3, value: 3), retention: forever)
+        let services = try await store.services(limit: 10)
+        #expect(services.map(\.key) == [RunKey(service: "cart"), checkout])
+        #expect(services.map(\.runs) == [1, 2])
+        #expect(services.map { $0.latest.record.values.first?.value } == [3, 2])
+        #expect(try await store.services(limit: 1).count == 1)
+    }
+
     /// Labels, ids and reasons of any bytes come back as they went in.
     static func hostileTextRoundTrips(_ store: any RunStore) async throws {
         let hostile = "x'); DROP TABLE runs; --\u{0}<script>\"\\\u{202E}"

@@ -19,6 +19,7 @@ import Testing
     @Test func retentionKeepsPinnedRuns() async throws { try await RunStoreContract.retentionKeepsPinnedRuns(try Self.store()) }
     @Test func listsInPages() async throws { try await RunStoreContract.listsInPages(try Self.store()) }
     @Test func concurrentWritersLoseNothing() async throws { try await RunStoreContract.concurrentWritersLoseNothing(try Self.store()) }
+    @Test func summarizesEachKey() async throws { try await RunStoreContract.summarizesEachKey(try Self.store()) }
     @Test func hostileTextRoundTrips() async throws { try await RunStoreContract.hostileTextRoundTrips(try Self.store()) }
 
     /// A database made by the first schema (runs only) upgrades at open: its runs stay, and what

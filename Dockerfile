@@ -9,14 +9,14 @@
 # as an ARG's default as an image to pull. Each way is a target of its own instead; BuildKit and
 # buildah build only the stages the target needs, so the default build never reads CONTEXT/perfgate.
 
-# Build stage: the release binary, with the Swift runtime and libyaml linked in (it needs glibc,
+# Build stage: the release binary, with the Swift runtime, libyaml and SQLite linked in (it needs glibc,
 # libstdc++ and libcurl at run time). The root package builds from these three alone. It is the
 # plain release build, not the portable one of scripts/build-release: the image carries its own
 # Debian 12, so it never meets an older glibc, and the portable build's debootstrap would need a
 # privileged build and the network.
 FROM swift:6.3-bookworm AS build
 RUN apt-get update \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libcurl4-openssl-dev libyaml-dev pkg-config \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libcurl4-openssl-dev libyaml-dev libsqlite3-dev pkg-config \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Package.swift ./
@@ -26,11 +26,11 @@ COPY github-actions/entrypoint.sh /out/entrypoint.sh
 RUN swift build -c release --static-swift-stdlib --product perfgate \
  && install -m 0755 -s .build/release/perfgate /out/perfgate
 
-# What the binary links and TLS trust. No USER (the runner mounts the workspace for root) and no
+# What the binary links and TLS trust, and libpq, which `serve --store postgres://` loads. No USER (the runner mounts the workspace for root) and no
 # WORKDIR (the runner sets /github/workspace), as container actions need.
 FROM debian:bookworm-slim AS base
 RUN apt-get update \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libcurl4 ca-certificates \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libcurl4 ca-certificates libpq5 \
  && apt-get clean \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb
 ENTRYPOINT ["/entrypoint.sh"]

@@ -63,7 +63,12 @@ let package = Package(
         // The CI platforms perfgate runs inside: detection, workspaces, publishing, escaping.
         .target(name: "PerfGateCI", dependencies: ["PerfGateCore", "PerfGateReports"], swiftSettings: sizeOptimized),
         // `perfgate serve`'s memory: the results store behind one interface (RunStore), and its engines.
-        .target(name: "PerfGateStore", dependencies: ["PerfGateCore", "CSQLite"], swiftSettings: sizeOptimized),
+        .target(
+            name: "PerfGateStore",
+            dependencies: ["PerfGateCore", "CSQLite", "CPostgres", .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: sizeOptimized),
+        // libpq, loaded at run time (dlopen) for the PostgreSQL store: agents without it still run perfgate.
+        .target(name: "CPostgres", linkerSettings: [.linkedLibrary("dl")]),
         // `perfgate serve`: the Pitometer web service's and Azure Function's API and perfgate's own
         // over the engine, with authentication, limits, metrics and access logs.
         .target(

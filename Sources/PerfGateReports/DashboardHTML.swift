@@ -47,13 +47,16 @@ package enum DashboardHTML {
         var html = page(title: "perfgate: \(services.count) service\(services.count == 1 ? "" : "s")")
         html += "<header><h1>perfgate</h1><p>The services with stored runs, and each one's latest verdict.</p></header>\n<main>\n"
         guard !services.isEmpty else {
-            return html + "<p>No run is stored yet: evaluations through POST /api/v1/evaluate (perfgate evaluate --server) are.</p>\n</main>\n</body>\n</html>\n"
+            return html
+                + "<p>No run is stored yet: evaluations through POST /api/v1/evaluate (perfgate evaluate --server) are.</p>\n</main>\n</body>\n</html>\n"
         }
-        html += "<div class=\"scroll\"><table class=\"services\">\n<thead><tr><th>Project</th><th>Stage</th><th>Service</th><th>Latest</th><th>Score</th><th>When</th><th>Branch</th><th>Runs</th></tr></thead>\n<tbody>\n"
+        html +=
+            "<div class=\"scroll\"><table class=\"services\">\n<thead><tr><th>Project</th><th>Stage</th><th>Service</th><th>Latest</th><th>Score</th><th>When</th><th>Branch</th><th>Runs</th></tr></thead>\n<tbody>\n"
         for service in services {
             let record = service.latest.record
             let link = "/dashboard?" + query([("project", service.project), ("stage", service.stage), ("service", service.service)])
-            html += "<tr><td>\(text(service.project.isEmpty ? "–" : short(service.project)))</td><td>\(text(service.stage.isEmpty ? "–" : short(service.stage)))</td>"
+            html +=
+                "<tr><td>\(text(service.project.isEmpty ? "–" : short(service.project)))</td><td>\(text(service.stage.isEmpty ? "–" : short(service.stage)))</td>"
             html += "<td><a href=\"\(text(link))\">\(text(service.service.isEmpty ? "(no service)" : short(service.service)))</a></td>"
             html += "<td class=\"g-\(record.result.rawValue)\">\(symbol(record.result.rawValue)) \(record.result.rawValue.uppercased())</td>"
             html += "<td>\(NumberText.format(record.score))</td><td>\(text(CivilDate.rfc3339(record.time)))</td>"
@@ -138,7 +141,9 @@ package enum DashboardHTML {
         }
         guard points.contains(where: { $0.y != nil }) else { return "" }
         let last = Double(ordered.count - 1)
-        let labels = [(x: 0.0, text: HTMLReport.shortTime(ordered[0].record.time))] + (last > 0 ? [(x: last, text: HTMLReport.shortTime(ordered[ordered.count - 1].record.time))] : [])
+        let labels =
+            [(x: 0.0, text: HTMLReport.shortTime(ordered[0].record.time))]
+            + (last > 0 ? [(x: last, text: HTMLReport.shortTime(ordered[ordered.count - 1].record.time))] : [])
         let title = "Trend of \(column.label) over \(ordered.count) valid run\(ordered.count == 1 ? "" : "s"), oldest first"
         let chart = LineChart(
             id: "trend-\(index)", title: title, lines: [LineChart.Line(label: column.label, points: points)], rules: [],

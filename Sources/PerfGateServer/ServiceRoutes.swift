@@ -92,7 +92,8 @@ package struct ServiceRoutes: Sendable {
             guard request.method == "GET" || request.method == "HEAD" else { return Self.notAllowed(request, allowed: "GET") }
             guard caller.may(.read) else { return Self.forbidden(.read) }
             return request.path == "/"
-                ? await DashboardAPI.overview(store: store, redactor: redactor) : await DashboardAPI.service(request, store: store, redactor: redactor)
+                ? await DashboardAPI.overview(store: store, redactor: redactor)
+                : await DashboardAPI.service(request, store: store, redactor: redactor)
         }
         if request.path == "/api/v1/trends" {
             guard request.method == "GET" else { return Self.notAllowed(request, allowed: "GET") }

@@ -106,7 +106,13 @@ import Testing
     /// server acknowledged is there with its report, and there are no others.
     @Test func aKilledServerKeepsEveryAcknowledgedRun() async throws {
         let data = try Fixtures.temporaryFolder()
-        let service = try Self.service(data)
+        try await Self.killedDuringWrites { try Self.service(data) }
+    }
+
+    /// Starts a server with `start`, writes to it from 4 clients, kills it with SIGKILL after 40
+    /// acknowledged runs, starts it again on the same store and reads every run back.
+    static func killedDuringWrites(_ start: () throws -> ServeProcess) async throws {
+        let service = try start()
         let acknowledged = Mutex<[String]>([])
         let refused = Mutex<[String]>([])
         let body =
@@ -117,12 +123,12 @@ import Testing
                 var index = 0
                 while true {
                     index += 1
-                    let request = body.replacingOccurrences(of: "RUN", with: "\(writer)-\(index)")
-                    guard let connection = try? RawConnection(port: port, timeout: 10) else { return }
-                    let head =
-                        "POST /api/v1/evaluate HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(Self.admin)\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: \(request.utf8.count)\r\n\r\n"
-                    guard connection.send(head + request) else { return }
-                    let answer = connection.readAll()
+                    guard
+                        let answer = post(
+                            port: port, path: "/api/v1/evaluate", body: body.replacingOccurrences(of: "RUN", with: "\(writer)-\(index)"))
+                    else {
+                        return
+                    }
                     guard answer.hasPrefix("HTTP/1.1 200"), let range = answer.range(of: #""runId":""#) else {
                         refused.withLock { $0.append(answer) }
                         return
@@ -140,25 +146,114 @@ import Testing
         _ = await service.stop(SIGKILL)
         await OwnThread.run { for writer in writers { writer.wait() } }
         let acked = Set(acknowledged.withLock { $0 })
-        let restarted = try Self.service(data)
-        var stored: [String: Bool] = [:]
-        var cursor = ""
-        repeat {
-            let page = try await Curl.run(["-H", "Authorization: Bearer \(Self.admin)", restarted.url + "/api/v1/runs?limit=200" + cursor])
-            #expect(page.status == 200)
-            let root = try JSONSerialization.jsonObject(with: Data(page.body.utf8)) as? [String: Any]
-            for run in root?["runs"] as? [[String: Any]] ?? [] { stored[run["id"] as? String ?? ""] = true }
-            cursor = (root?["nextCursor"] as? String).map { "&cursor=" + $0 } ?? ""
-        } while !cursor.isEmpty
+        let restarted = try start()
+        let stored = try await Self.storedRuns(restarted)
         #expect(acked.count >= 40)
-        #expect(acked.isSubset(of: Set(stored.keys)), "lost: \(acked.subtracting(stored.keys).sorted())")
-        // Every stored run is whole: its report reads back. (At most the writes in flight at the kill were stored unacknowledged.)
+        #expect(acked.isSubset(of: Set(stored.map(\.id))), "lost: \(acked.subtracting(stored.map(\.id)).sorted())")
+        // At most the writes in flight at the kill were stored unacknowledged, and each stored run is whole.
         #expect(stored.count - acked.count <= 4)
-        for id in stored.keys.sorted().prefix(60) {
-            let run = try await Curl.run(["-H", "Authorization: Bearer \(Self.admin)", restarted.url + "/api/v1/runs/" + id])
-            #expect(run.status == 200 && run.body.contains(#""indicatorResults""#), "run \(id)")
+        for run in stored.prefix(60) {
+            let answer = try await Curl.run(["-H", "Authorization: Bearer \(Self.admin)", restarted.url + "/api/v1/runs/" + run.id])
+            #expect(answer.status == 200 && answer.body.contains(#""indicatorResults""#), "run \(run.id)")
         }
         #expect(await restarted.stop() == 0)
+    }
+
+    /// Every stored run's id and summary, through the API's pages.
+    static func storedRuns(_ service: ServeProcess) async throws -> [(id: String, run: [String: Any])] {
+        var stored: [(id: String, run: [String: Any])] = []
+        var cursor = ""
+        repeat {
+            let page = try await Curl.run([
+                "-H", "Authorization: Bearer \(Self.admin)", service.url + "/api/v1/runs?limit=200&include=record" + cursor
+            ])
+            #expect(page.status == 200)
+            let root = try JSONSerialization.jsonObject(with: Data(page.body.utf8)) as? [String: Any]
+            for run in root?["runs"] as? [[String: Any]] ?? [] { stored.append((run["id"] as? String ?? "", run)) }
+            cursor = (root?["nextCursor"] as? String).map { "&cursor=" + $0 } ?? ""
+        } while !cursor.isEmpty
+        return stored
+    }
+
+    /// One POST with the admin key on a connection of its own; nil when the server is gone.
+    static func post(port: Int, path: String, body: String) -> String? {
+        guard let connection = try? RawConnection(port: port, timeout: 30) else { return nil }
+        let head =
+            "POST \(path) HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(admin)\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: \(body.utf8.count)\r\n\r\n"
+        guard connection.send(head + body) else { return nil }
+        let answer = connection.readAll()
+        return answer.isEmpty ? nil : answer
+    }
+}
+
+/// Two `perfgate serve` replicas on one PostgreSQL database, as behind a load balancer.
+@Suite(.serialized, .enabled(if: PostgresTestServer.isAvailable, "no PostgreSQL server (CI starts one and sets PERFGATE_REQUIRE_SERVERS=1)"))
+struct ServePostgresTests {
+    static func replica(_ url: String, _ folder: String) throws -> ServeProcess {
+        try Fixtures.write("\(ServeStoreTests.admin) evaluate,read,admin\n", to: folder + "/keys")
+        return try ServeProcess(["--api-key-file", folder + "/keys", "--store", url, "--max-evaluations", "256"])
+    }
+
+    /// 200 evaluations at once, spread over both replicas, each step sent twice (a retry) with
+    /// relative criteria: 100 runs stored, none lost, none doubled, each comparison drawn from
+    /// stored runs and never from the run itself.
+    @Test func twoReplicasShareOneStore() async throws {
+        let url = try PostgresTestServer.freshDatabase()
+        let folder = try Fixtures.temporaryFolder()
+        let replicas = [try Self.replica(url, folder), try Self.replica(url, folder)]
+        let answers = Mutex<[Int: [String]]>([:])
+        let threads = (0..<200).map { index in
+            Thread.detachNewThreadWithResult {
+                let run = index / 2
+                let body =
+                    #"{"spec":"indicators:\n  - id: p95\n    source: static\n    query: VALUE\n    grading: {type: Threshold, thresholds: {upperSeverePerc: 50}, metricScore: 100}\nobjectives: {pass: 90, warning: 50}\ncomparison: {compare_with: several_results, include_result_with_score: all, number_of_comparison_results: 5}\n","variables":{"SERVICE":"checkout"},"provenance":{"platform":"github-actions","runId":"RUN","attempt":"1","branch":"main"}}"#
+                    .replacingOccurrences(of: "VALUE", with: String(100 + run)).replacingOccurrences(of: "RUN", with: String(run))
+                let answer = ServeStoreTests.post(port: replicas[index % 2].port, path: "/api/v1/evaluate", body: body) ?? ""
+                answers.withLock { $0[run, default: []].append(answer) }
+            }
+        }
+        await OwnThread.run { for thread in threads { thread.wait() } }
+        let stored = try await ServeStoreTests.storedRuns(replicas[0])
+        #expect(stored.count == 100)
+        let storedTimes = Set(stored.compactMap { ($0.run["record"] as? [String: Any])?["time"] as? String })
+        var problems: [String] = []
+        for (run, pair) in answers.withLock({ $0 }) {
+            let roots = pair.compactMap { answer -> [String: Any]? in
+                guard answer.hasPrefix("HTTP/1.1 200"), let start = answer.range(of: "\r\n\r\n") else { return nil }
+                return try? JSONSerialization.jsonObject(with: Data(answer[start.upperBound...].utf8)) as? [String: Any]
+            }
+            guard roots.count == 2 else {
+                problems.append("run \(run): \(pair.map { String($0.prefix(200)) })")
+                continue
+            }
+            let ids = Set(roots.compactMap { ($0["store"] as? [String: Any])?["runId"] as? String })
+            if ids.count != 1 { problems.append("run \(run) recorded as \(ids.sorted())") }
+            for root in roots {
+                let own = (root["historyRecord"] as? [String: Any])?["time"] as? String
+                for compared in root["comparedRuns"] as? [[String: Any]] ?? [] {
+                    let time = compared["time"] as? String ?? ""
+                    if !storedTimes.contains(time) { problems.append("run \(run) compared with \(time), which is not stored") }
+                    if time == own { problems.append("run \(run) compared with itself") }
+                }
+            }
+        }
+        #expect(problems.isEmpty, "\(problems.prefix(5))")
+        for replica in replicas { #expect(await replica.stop() == 0) }
+    }
+
+    @Test func aKilledReplicaKeepsEveryAcknowledgedRun() async throws {
+        let url = try PostgresTestServer.freshDatabase()
+        let folder = try Fixtures.temporaryFolder()
+        try await ServeStoreTests.killedDuringWrites { try Self.replica(url, folder) }
+    }
+
+    /// A store that cannot be reached at start: the reason, and exit 64 before listening.
+    @Test func anUnreachableStoreStopsTheStart() throws {
+        let output = try PerfGateBinary.run(
+            ["serve", "--port", "0", "--store", "postgres://perfgate:sekrit-pw@127.0.0.1:1/perfgate?connect_timeout=2"], timeLimit: 20)
+        #expect(output.status == 64)
+        #expect(output.stderr.contains("cannot connect to the PostgreSQL store postgres://perfgate:***@127.0.0.1:1/perfgate"), "\(output.stderr)")
+        #expect(!output.stderr.contains("sekrit-pw"))
     }
 }
 

@@ -241,7 +241,8 @@ struct FailingStore: RunStore {
             _ = await StoreRoutesTests.send(
                 harness, "POST", "/api/v1/evaluate", body: StoreRoutesTests.evaluation(value: value, runId: String(index), branch: hostile))
         }
-        _ = await StoreRoutesTests.send(harness, "POST", "/api/v1/evaluate", body: StoreRoutesTests.evaluation(value: 1, runId: "9", service: hostile))
+        _ = await StoreRoutesTests.send(
+            harness, "POST", "/api/v1/evaluate", body: StoreRoutesTests.evaluation(value: 1, runId: "9", service: hostile))
         _ = await StoreRoutesTests.send(harness, "PATCH", "/api/v1/runs/2", body: #"{"invalidated": true, "reason": "<b>crashed</b>"}"#)
         let overview = await StoreRoutesTests.send(harness, "GET", "/", key: StoreRoutesTests.reader)
         #expect(overview.status == 200)

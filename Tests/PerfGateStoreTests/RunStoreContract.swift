@@ -170,7 +170,7 @@ enum RunStoreContract {
 
     /// Labels, ids and reasons of any bytes come back as they went in.
     static func hostileTextRoundTrips(_ store: any RunStore) async throws {
-        let hostile = "x'); DROP TABLE runs; --\u{0}<script>\"\\\u{202E}"
+        let hostile = "x'); DROP TABLE runs; --$1 ? \u{7}<script>\"\\\u{202E}"
         let key = RunKey(project: hostile, stage: "perf", service: "checkout")
         let id = try await store.record(record(key, time: 1, branch: hostile), retention: forever).id
         let run = try #require(try await store.run(id: id))

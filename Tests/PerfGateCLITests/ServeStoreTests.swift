@@ -202,20 +202,27 @@ struct ServePostgresTests {
         let folder = try Fixtures.temporaryFolder()
         let replicas = [try Self.replica(url, folder), try Self.replica(url, folder)]
         let answers = Mutex<[Int: [String]]>([:])
+        @Sendable func body(_ run: Int) -> String {
+            #"{"spec":"indicators:\n  - id: p95\n    source: static\n    query: VALUE\n    grading: {type: Threshold, thresholds: {upperSeverePerc: 50}, metricScore: 100}\nobjectives: {pass: 90, warning: 50}\ncomparison: {compare_with: several_results, include_result_with_score: all, number_of_comparison_results: 5}\n","variables":{"SERVICE":"checkout"},"provenance":{"platform":"github-actions","runId":"RUN","attempt":"1","branch":"main"},"start":START,"end":END}"#
+                .replacingOccurrences(of: "VALUE", with: String(100 + run)).replacingOccurrences(of: "RUN", with: String(run))
+                // Each run's own window: what identifies it among the runs compared with.
+                .replacingOccurrences(of: "START", with: String(1_714_564_800 + run * 60))
+                .replacingOccurrences(of: "END", with: String(1_714_564_830 + run * 60))
+        }
+        // Ten earlier runs, so that every one of the 200 has runs to compare with.
+        for run in 1000..<1010 { _ = ServeStoreTests.post(port: replicas[run % 2].port, path: "/api/v1/evaluate", body: body(run)) }
         let threads = (0..<200).map { index in
             Thread.detachNewThreadWithResult {
                 let run = index / 2
-                let body =
-                    #"{"spec":"indicators:\n  - id: p95\n    source: static\n    query: VALUE\n    grading: {type: Threshold, thresholds: {upperSeverePerc: 50}, metricScore: 100}\nobjectives: {pass: 90, warning: 50}\ncomparison: {compare_with: several_results, include_result_with_score: all, number_of_comparison_results: 5}\n","variables":{"SERVICE":"checkout"},"provenance":{"platform":"github-actions","runId":"RUN","attempt":"1","branch":"main"}}"#
-                    .replacingOccurrences(of: "VALUE", with: String(100 + run)).replacingOccurrences(of: "RUN", with: String(run))
-                let answer = ServeStoreTests.post(port: replicas[index % 2].port, path: "/api/v1/evaluate", body: body) ?? ""
+                let answer = ServeStoreTests.post(port: replicas[index % 2].port, path: "/api/v1/evaluate", body: body(run)) ?? ""
                 answers.withLock { $0[run, default: []].append(answer) }
             }
         }
         await OwnThread.run { for thread in threads { thread.wait() } }
         let stored = try await ServeStoreTests.storedRuns(replicas[0])
-        #expect(stored.count == 100)
-        let storedTimes = Set(stored.compactMap { ($0.run["record"] as? [String: Any])?["time"] as? String })
+        #expect(stored.count == 110)
+        func start(_ record: Any?) -> String? { ((record as? [String: Any])?["window"] as? [String: Any])?["start"] as? String }
+        let storedWindows = Set(stored.compactMap { start($0.run["record"]) })
         var problems: [String] = []
         for (run, pair) in answers.withLock({ $0 }) {
             let roots = pair.compactMap { answer -> [String: Any]? in
@@ -229,16 +236,22 @@ struct ServePostgresTests {
             let ids = Set(roots.compactMap { ($0["store"] as? [String: Any])?["runId"] as? String })
             if ids.count != 1 { problems.append("run \(run) recorded as \(ids.sorted())") }
             for root in roots {
-                let own = (root["historyRecord"] as? [String: Any])?["time"] as? String
+                let own = start(root["historyRecord"])
                 for compared in root["comparedRuns"] as? [[String: Any]] ?? [] {
-                    let time = compared["time"] as? String ?? ""
-                    if !storedTimes.contains(time) { problems.append("run \(run) compared with \(time), which is not stored") }
-                    if time == own { problems.append("run \(run) compared with itself") }
+                    let window = start(compared) ?? ""
+                    if !storedWindows.contains(window) { problems.append("run \(run) compared with the run of \(window), which is not stored") }
+                    if window == own { problems.append("run \(run) compared with itself") }
                 }
             }
         }
         #expect(problems.isEmpty, "\(problems.prefix(5))")
-        for replica in replicas { #expect(await replica.stop() == 0) }
+        // Every run compared (with the ten earlier ones at least).
+        let compared = answers.withLock { $0.values.flatMap { $0 } }.filter { $0.contains(#""comparedRuns""#) }.count
+        #expect(compared == 200, "\(compared) of 200 answers compared with earlier runs")
+        for replica in replicas {
+            let status = await replica.stop()
+            #expect(status == 0, "\(String(describing: status)): \(replica.stderr.suffix(2000))")
+        }
     }
 
     @Test func aKilledReplicaKeepsEveryAcknowledgedRun() async throws {

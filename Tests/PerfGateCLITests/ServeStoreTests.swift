@@ -102,6 +102,15 @@ import Testing
         #expect(await reader.stop() == 0)
     }
 
+    /// A store that cannot be opened stops the start with the reason and 64: SQLite in a folder
+    /// that is not there, a data folder that is not there.
+    @Test func anUnusableStoreStopsTheStart() throws {
+        let sqlite = try PerfGateBinary.run(["serve", "--port", "0", "--store", "sqlite:/nonexistent/perfgate.db"], timeLimit: 20)
+        #expect(sqlite.status == 64 && sqlite.stderr.contains("/nonexistent/perfgate.db"), "\(sqlite.stderr)")
+        let folder = try PerfGateBinary.run(["serve", "--port", "0", "--data-dir", "/nonexistent"], timeLimit: 20)
+        #expect(folder.status == 64 && folder.stderr.contains("the data folder /nonexistent"), "\(folder.stderr)")
+    }
+
     /// `kill -9` during a stream of writes: after a restart the database opens, every run the
     /// server acknowledged is there with its report, and there are no others.
     @Test func aKilledServerKeepsEveryAcknowledgedRun() async throws {

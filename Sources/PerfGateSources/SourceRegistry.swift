@@ -7,7 +7,8 @@ package enum SourceRegistry {
     package static func all(configuration: SourceConfiguration = SourceConfiguration()) -> [any MetricSource] {
         [
             PrometheusSource(configuration: configuration), DynatraceSource(configuration: configuration), StaticSource(),
-            K6Source(), JMeterSource(), LocustSource(), JSONFileSource(), InfluxDBSource(configuration: configuration)
+            K6Source(), JMeterSource(), LocustSource(), JSONFileSource(), InfluxDBSource(configuration: configuration),
+            GraphiteSource(configuration: configuration)
         ]
     }
 

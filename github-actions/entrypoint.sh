@@ -69,6 +69,7 @@ case "$command" in
     flag --prometheus-url PROMETHEUS-URL
     flag --dynatrace-url DYNATRACE-URL
     flag --influxdb-url INFLUXDB-URL
+    flag --graphite-url GRAPHITE-URL
     flag --server SERVER
     ;;
   *)

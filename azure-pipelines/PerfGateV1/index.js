@@ -127,6 +127,17 @@ function plan(env = process.env) {
       }
     }
     if (input('influxdbDatabase', env)) childEnv.INFLUXDB_DATABASE = input('influxdbDatabase', env);
+    // Graphite has no credentials of its own; a Generic connection's, if a proxy asks, as for Prometheus.
+    const graphite = endpoint(input('graphiteService', env), env);
+    flag('--graphite-url', (graphite && graphite.url) || input('graphiteUrl', env));
+    if (graphite && graphite.password) {
+      if (graphite.username) {
+        childEnv.GRAPHITE_USERNAME = graphite.username;
+        childEnv.GRAPHITE_PASSWORD = graphite.password;
+      } else {
+        childEnv.GRAPHITE_TOKEN = graphite.password;
+      }
+    }
     // A perfgate server evaluates: its URL as a flag, its API key in the environment only.
     const server = endpoint(input('serverConnection', env), env);
     flag('--server', (server && server.url) || input('server', env));

@@ -282,6 +282,10 @@ test('an InfluxDB connection gives the URL as a flag and a token or Basic creden
   const basic = task.plan({ INPUT_COMMAND: 'evaluate', INPUT_INFLUXDBSERVICE: 'g1',
     ENDPOINT_URL_g1: 'http://influx:8086', ENDPOINT_AUTH_g1: JSON.stringify({ parameters: { username: 'gate', password: 'pw' }, scheme: 'UsernamePassword' }) });
   assert.deepStrictEqual(basic.childEnv, { INFLUXDB_USERNAME: 'gate', INFLUXDB_PASSWORD: 'pw' });
+  const graphite = task.plan({ INPUT_COMMAND: 'evaluate', INPUT_GRAPHITESERVICE: 'g2',
+    ENDPOINT_URL_g2: 'https://graphite.example', ENDPOINT_AUTH_g2: JSON.stringify({ parameters: { password: 'GRAPHITE-TOKEN-8' }, scheme: 'UsernamePassword' }) });
+  assert.deepStrictEqual(graphite.childEnv, { GRAPHITE_TOKEN: 'GRAPHITE-TOKEN-8' });
+  assert.ok(graphite.args.join(' ').includes('--graphite-url https://graphite.example') && !graphite.args.join(' ').includes('GRAPHITE-TOKEN-8'));
   const plain = task.plan({ INPUT_COMMAND: 'evaluate', INPUT_INFLUXDBURL: 'http://influx:8086' });
   assert.deepStrictEqual(plain.childEnv, {});
   assert.ok(plain.args.join(' ').includes('--influxdb-url http://influx:8086'));

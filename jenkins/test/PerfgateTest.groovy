@@ -230,12 +230,12 @@ check('credentialsId binds the token for the step only, through withCredentials'
     def h = harness(library, binary, root)
     h.script.evaluate(binary: binary, spec: 'perf/checkout.perfspec.yaml', start: '2024-05-01T12:00:00Z', end: '2024-05-01T12:10:00Z',
                       credentialsId: 'prom-token', dynatraceCredentialsId: 'dt-token', influxdbCredentialsId: 'influx-token',
-                      influxdbUrl: 'http://127.0.0.1:9')
+                      influxdbUrl: 'http://127.0.0.1:9', graphiteUrl: 'http://127.0.0.1:9', graphiteCredentialsId: 'graphite-token')
     assert steps(h.calls, 'withCredentials')*.bindings == [[[credentialsId: 'prom-token', variable: 'PROMETHEUS_TOKEN'], [credentialsId: 'dt-token', variable: 'DYNATRACE_API_TOKEN'],
-                                                            [credentialsId: 'influx-token', variable: 'INFLUXDB_TOKEN']]]
+                                                            [credentialsId: 'influx-token', variable: 'INFLUXDB_TOKEN'], [credentialsId: 'graphite-token', variable: 'GRAPHITE_TOKEN']]]
     def sh = steps(h.calls, 'sh')[0]
     assert sh.env.PROMETHEUS_TOKEN == 'secret-of-prom-token' && sh.env.INFLUXDB_TOKEN == 'secret-of-influx-token' && !sh.script.contains('secret-of')
-    assert sh.script.contains('--influxdb-url') : sh.script
+    assert sh.script.contains('--influxdb-url') && sh.script.contains('--graphite-url') : sh.script
     assert steps(h.calls, 'error').isEmpty() : steps(h.calls, 'error')
 }
 

@@ -45,6 +45,7 @@ def validate(Map args = [:]) {
  * prometheusCredentialsId / dynatraceCredentialsId / influxdbCredentialsId (a Secret text credential, bound as
  * PROMETHEUS_TOKEN / DYNATRACE_API_TOKEN / INFLUXDB_TOKEN for this step only; credentialsId is the Prometheus one),
  * prometheusUrl, dynatraceUrl, influxdbUrl (its database from the query, the spec or an INFLUXDB_DATABASE variable),
+ * graphiteUrl (graphiteCredentialsId: a Secret text bound as GRAPHITE_TOKEN, for a Graphite behind a proxy),
  * variables (a Map for --var), args (a List of more flags); server (a perfgate server that evaluates instead: the
  * build then needs no backend token) with serverCredentialsId (a Secret text credential holding its API key, bound
  * as PERFGATE_API_KEY for this step only).
@@ -59,7 +60,7 @@ def evaluate(Map args = [:]) {
                                   history: '--history', start: '--start', end: '--end', windowFile: '--window-file',
                                   failOn: '--fail-on', onWarning: '--on-warning', reportDir: '--report-dir',
                                   prometheusUrl: '--prometheus-url', dynatraceUrl: '--dynatrace-url', influxdbUrl: '--influxdb-url',
-                                  server: '--server'])
+                                  graphiteUrl: '--graphite-url', server: '--server'])
     }
     def missing = notRun(status)
     if (missing) {
@@ -107,6 +108,7 @@ def withTokens(Map options, Closure body) {
     if (prometheus) bindings << string(credentialsId: prometheus, variable: 'PROMETHEUS_TOKEN')
     if (options.dynatraceCredentialsId) bindings << string(credentialsId: options.dynatraceCredentialsId, variable: 'DYNATRACE_API_TOKEN')
     if (options.influxdbCredentialsId) bindings << string(credentialsId: options.influxdbCredentialsId, variable: 'INFLUXDB_TOKEN')
+    if (options.graphiteCredentialsId) bindings << string(credentialsId: options.graphiteCredentialsId, variable: 'GRAPHITE_TOKEN')
     if (options.serverCredentialsId) bindings << string(credentialsId: options.serverCredentialsId, variable: 'PERFGATE_API_KEY')
     if (bindings.isEmpty()) return body()
     def result = null

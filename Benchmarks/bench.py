@@ -139,6 +139,9 @@ def case_series_10k(binary, runs, folder, url):
     spec = write_spec(folder, "series-10k-influxdb.json", [indicator(0, "influxdb", 'SELECT last("p95") FROM "http_req_duration" GROUP BY *')])
     influxdb = measure([binary, "evaluate", "--spec", spec, "--influxdb-url", url + "/t/influx-series/10000"], runs)
     yield ("10,000 series: influxdb", *influxdb, f"<= 0.15 s; {influxdb[0] / prometheus[0]:.2f}x prometheus")
+    spec = write_spec(folder, "series-10k-graphite.json", [indicator(0, "graphite", "checkout.*.*.p95")])
+    graphite = measure([binary, "evaluate", "--spec", spec, "--graphite-url", url + "/t/graphite-series/10000"], runs)
+    yield ("10,000 series: graphite", *graphite, f"<= 0.15 s; {graphite[0] / prometheus[0]:.2f}x prometheus")
 
 
 def case_memory(binary, runs, folder, url):

@@ -297,6 +297,8 @@ class Handler(BaseHTTPRequestHandler):
             count, delay = int(parts[1]), int(parts[2])
             time.sleep(delay / 1000)
             return self.send(200, series_body(count))
+        if kind == "graphite-series":  # /t/graphite-series/<n>: a canned Graphite /render answer of n series
+            return self.send(200, graphite_series_body(int(parts[1])))
         if kind == "influx-series":  # /t/influx-series/<n>: a canned InfluxDB /query answer of n series
             return self.send(200, influx_series_body(int(parts[1])))
         if kind == "delay":  # /t/delay/<ms>: a canned Prometheus answer after a delay
@@ -343,6 +345,19 @@ def influx_series_body(count):
                              '"pod":"checkout-%06d"},"columns":["time","p95"],"values":[[1714565400000,%s]]}'
                              % (i // 256 % 256, i % 256, i, "0.%03d" % (i % 1000)))
             SERIES_CACHE[key] = ('{"results":[{"statement_id":0,"series":[' + ",".join(items) + ']}]}').encode()
+        return SERIES_CACHE[key]
+
+
+def graphite_series_body(count):
+    """A Graphite /render answer (format=json) with `count` series of one point, named as
+    `series_body`'s are labelled, built once per size (deterministic)."""
+    key = ("graphite", count)
+    with LOCK:
+        if key not in SERIES_CACHE:
+            items = ['{"target": "checkout.10_0_%d_%d.checkout-%06d.p95", "tags": {"name": "checkout.10_0_%d_%d.checkout-%06d.p95"}, '
+                     '"datapoints": [[%s, 1714565400]]}' % (i // 256 % 256, i % 256, i, i // 256 % 256, i % 256, i, "0.%03d" % (i % 1000))
+                     for i in range(count)]
+            SERIES_CACHE[key] = ("[" + ", ".join(items) + "]").encode()
         return SERIES_CACHE[key]
 
 

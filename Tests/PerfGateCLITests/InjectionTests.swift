@@ -178,3 +178,75 @@ import Testing
         }
     }
 }
+
+/// The same hostile text stored by `perfgate serve`'s store: as indicator ids and keys, as the
+/// service, the branch and an invalidation's reason. The API's JSON, the exports, the dashboard
+/// and `perfgate history list` under a CI platform keep it text.
+@Suite struct StoredInjectionTests {
+    static let key = "inject-key-0123456789abcdef"
+
+    @Test func hostileRunsStayText() async throws {
+        let data = try Fixtures.temporaryFolder()
+        try Fixtures.write("\(Self.key) evaluate,read,admin\n", to: data + "/keys")
+        let service = try ServeProcess(["--api-key-file", data + "/keys", "--data-dir", data])
+        // Provenance refuses control characters; everything else goes in as it is.
+        let printable = InjectionTests.hostile.filter { !$0.unicodeScalars.contains { $0.properties.generalCategory == .control } }
+        let indicators: [Node] = InjectionTests.hostile.enumerated().map { index, id in
+            .object([
+                ("id", .string(id)), ("source", .string("static")),
+                (
+                    "query",
+                    .array([.object([("key", .string(InjectionTests.hostile[(index + 1) % InjectionTests.hostile.count])), ("value", .number(10))])])
+                ),
+                (
+                    "grading",
+                    .object([("type", .string("Threshold")), ("thresholds", .object([("upperWarning", .number(5))])), ("metricScore", .number(1))])
+                )
+            ])
+        }
+        let spec = JSONWriter.write(
+            .object([("indicators", .array(indicators)), ("objectives", .object([("pass", .number(11)), ("warning", .number(5))]))]))
+        for (index, branch) in printable.enumerated() {
+            let body = JSONWriter.write(
+                .object([
+                    ("spec", .string(spec)), ("variables", .object([("SERVICE", .string(printable[(index + 2) % printable.count]))])),
+                    ("provenance", .object([("runId", .string(branch)), ("branch", .string(branch))]))
+                ]))
+            let answer = try await Curl.post(service.url + "/api/v1/evaluate", json: body, headers: ["Authorization: Bearer \(Self.key)"])
+            #expect(answer.status == 200, "\(answer.body.prefix(300))")
+        }
+        let reason = printable.joined(separator: " ")
+        _ = try await Curl.run([
+            "-X", "PATCH", "-H", "Authorization: Bearer \(Self.key)", "-H", "Content-Type: application/json", "--data",
+            JSONWriter.write(.object([("invalidated", .bool(true)), ("reason", .string(reason))])), service.url + "/api/v1/runs/1"
+        ])
+        // The API: JSON that parses, with the text as it went in.
+        let list = try await Curl.run(["-H", "Authorization: Bearer \(Self.key)", service.url + "/api/v1/runs?include=record&limit=200"])
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(list.body.utf8)) as? [String: Any])
+        let runs = try #require(root["runs"] as? [[String: Any]])
+        #expect(runs.count == printable.count)
+        #expect(Set(runs.compactMap { $0["branch"] as? String }) == Set(printable))
+        let ids = (runs.first?["record"] as? [String: Any])?["indicators"] as? [[String: Any]] ?? []
+        #expect(ids.compactMap { $0["id"] as? String } == InjectionTests.hostile)
+        // Under GitHub Actions: list and export make no logging command, and the export is JSON Lines.
+        let environment = ["GITHUB_ACTIONS": "true", "PERFGATE_SERVER": service.url, "PERFGATE_API_KEY": Self.key]
+        let listed = try await InProcess.run(["history", "list", "--limit", "200"], environment: environment)
+        let exported = try await InProcess.run(["history", "export", "--include-invalid"], environment: environment)
+        for output in [listed.stdout, exported.stdout] {
+            let commands = output.split(separator: "\n").filter { line in
+                let trimmed = line.drop { $0 == " " }
+                return trimmed.hasPrefix("::") && !trimmed.hasPrefix("::add-mask::") || trimmed.hasPrefix("##vso[")
+            }
+            #expect(commands.isEmpty, "\(commands)")
+        }
+        let lines = exported.stdout.split(separator: "\n")
+        #expect(lines.count == printable.count)
+        for line in lines { #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) != nil, "\(line)") }
+        // The dashboard: the text shown, never markup.
+        for path in ["/", "/dashboard?service=" + (printable[2].addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")] {
+            let page = try await Curl.run(["-H", "Authorization: Bearer \(Self.key)", service.url + path])
+            #expect(page.status == 200 && !page.body.contains("<script>") && !page.body.contains("</testcase>"), "\(path)")
+        }
+        #expect(await service.stop() == 0)
+    }
+}

@@ -180,21 +180,7 @@ package enum DashboardHTML {
         pairs.map { "\($0.0)=\(PercentEncoding.encoded($0.1))" }.joined(separator: "&")
     }
 
-    static func page(title: String) -> String {
-        """
-        <!DOCTYPE html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(text(title))</title>
-        <style>\(HTMLReport.style)\(style)</style>
-        </head>
-        <body>
-
-        """
-    }
+    static func page(title: String) -> String { HTMLReport.head(title: title, style: HTMLReport.style + style) }
 
     static let style = """
         .scroll{overflow-x:auto;max-width:100%}table.heatmap td,table.services td{white-space:nowrap}

@@ -10,22 +10,30 @@ package enum HTMLReport {
     static let maxValues = 50
     static let maxIndicators = 500
 
-    package static func render(_ result: EvaluationResult) -> String {
-        var html = """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(text(headline(result)))</title>
-            <style>\(style)</style>
-            </head>
-            <body>
-            <header class="verdict-\(result.verdict.rawValue)">
-            <h1>\(text(headline(result)))</h1>
+    /// The policy of every page perfgate writes or serves: no script, nothing fetched, inline styles only.
+    package static let contentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'"
 
-            """
+    /// A page's start, up to its `<body>`: the policy, the viewport, the title and the styles.
+    static func head(title: String, style: String) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta http-equiv="Content-Security-Policy" content="\(contentSecurityPolicy)">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(text(title))</title>
+        <style>\(style)</style>
+        </head>
+        <body>
+
+        """
+    }
+
+    package static func render(_ result: EvaluationResult) -> String {
+        var html =
+            head(title: headline(result), style: style)
+            + "<header class=\"verdict-\(result.verdict.rawValue)\">\n<h1>\(text(headline(result)))</h1>\n"
         html += "<p class=\"total\">\(text(TerminalReport.totalLine(result)))</p>\n<dl>\n"
         if let window = result.window {
             html +=

@@ -32,15 +32,13 @@ package final class PostgresStore: RunStore {
 
     deinit { try? pool.syncShutdownGracefully() }
 
-    /// The URL without its password.
+    /// The URL without its password (`user:***@`). libcurl's URL parser, which `URLText` uses,
+    /// takes no postgres:// URL.
     static func shown(_ uri: String) -> String {
-        let characters = Array(uri)
-        guard let scheme = (0..<max(0, characters.count - 2)).first(where: { characters[$0..<$0 + 3] == [":", "/", "/"] })
+        guard let scheme = uri.firstRange(of: "://"), let at = uri[scheme.upperBound...].firstIndex(of: "@"),
+            let colon = uri[scheme.upperBound..<at].firstIndex(of: ":")
         else { return uri }
-        let start = scheme + 3
-        guard let at = characters[start...].firstIndex(of: "@") else { return uri }
-        guard let colon = characters[start..<at].firstIndex(of: ":") else { return uri }
-        return String(characters[..<colon]) + ":***" + String(characters[at...])
+        return String(uri[..<colon]) + ":***" + String(uri[at...])
     }
 
     /// The schema version the database has.

@@ -9,18 +9,8 @@ import Testing
 struct PostgresStoreTests {
     static func store() throws -> PostgresStore { try PostgresStore(uri: try PostgresTestServer.freshDatabase(), password: nil) }
 
-    @Test func recordsAndReadsBack() async throws { try await RunStoreContract.recordsAndReadsBack(try Self.store()) }
-    @Test func aRetriedStepRecordsOnce() async throws { try await RunStoreContract.aRetriedStepRecordsOnce(try Self.store()) }
-    @Test func comparesWithTheKeysLatestValidRuns() async throws {
-        try await RunStoreContract.comparesWithTheKeysLatestValidRuns(try Self.store())
-    }
-    @Test func aRetryDoesNotCompareWithItself() async throws { try await RunStoreContract.aRetryDoesNotCompareWithItself(try Self.store()) }
-    @Test func pinsAndTags() async throws { try await RunStoreContract.pinsAndTags(try Self.store()) }
-    @Test func retentionKeepsPinnedRuns() async throws { try await RunStoreContract.retentionKeepsPinnedRuns(try Self.store()) }
-    @Test func listsInPages() async throws { try await RunStoreContract.listsInPages(try Self.store()) }
-    @Test func concurrentWritersLoseNothing() async throws { try await RunStoreContract.concurrentWritersLoseNothing(try Self.store()) }
-    @Test func summarizesEachKey() async throws { try await RunStoreContract.summarizesEachKey(try Self.store()) }
-    @Test func hostileTextRoundTrips() async throws { try await RunStoreContract.hostileTextRoundTrips(try Self.store()) }
+    @Test(arguments: RunStoreContract.Case.allCases)
+    func contract(_ check: RunStoreContract.Case) async throws { try await check.run(on: try Self.store()) }
 
     /// PostgreSQL's text has no NUL: such a run is refused whole, never stored cut short.
     @Test func textWithNULIsRefusedNotCut() async throws {

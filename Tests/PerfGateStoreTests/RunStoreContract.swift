@@ -5,6 +5,27 @@ import Testing
 /// What every store engine must do, whatever it is: each engine's suite calls these with a new,
 /// empty store of its own.
 enum RunStoreContract {
+    /// Each check, for an engine's suite to run on a new store: `@Test(arguments: Case.allCases)`.
+    enum Case: String, CaseIterable, Sendable {
+        case recordsAndReadsBack, aRetriedStepRecordsOnce, comparesWithTheKeysLatestValidRuns, aRetryDoesNotCompareWithItself,
+            pinsAndTags, retentionKeepsPinnedRuns, listsInPages, concurrentWritersLoseNothing, summarizesEachKey, hostileTextRoundTrips
+
+        func run(on store: any RunStore) async throws {
+            switch self {
+            case .recordsAndReadsBack: try await RunStoreContract.recordsAndReadsBack(store)
+            case .aRetriedStepRecordsOnce: try await RunStoreContract.aRetriedStepRecordsOnce(store)
+            case .comparesWithTheKeysLatestValidRuns: try await RunStoreContract.comparesWithTheKeysLatestValidRuns(store)
+            case .aRetryDoesNotCompareWithItself: try await RunStoreContract.aRetryDoesNotCompareWithItself(store)
+            case .pinsAndTags: try await RunStoreContract.pinsAndTags(store)
+            case .retentionKeepsPinnedRuns: try await RunStoreContract.retentionKeepsPinnedRuns(store)
+            case .listsInPages: try await RunStoreContract.listsInPages(store)
+            case .concurrentWritersLoseNothing: try await RunStoreContract.concurrentWritersLoseNothing(store)
+            case .summarizesEachKey: try await RunStoreContract.summarizesEachKey(store)
+            case .hostileTextRoundTrips: try await RunStoreContract.hostileTextRoundTrips(store)
+            }
+        }
+    }
+
     static let checkout = RunKey(project: "shop", stage: "perf", service: "checkout")
 
     static func record(

@@ -48,6 +48,6 @@ enum DashboardAPI {
     static func html(_ page: String, redactor: Redactor) -> ServiceResponse {
         ServiceResponse(
             status: 200, contentType: "text/html; charset=utf-8", body: redactor.redact(page),
-            headers: [("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'"), ("X-Content-Type-Options", "nosniff")])
+            headers: [("Content-Security-Policy", HTMLReport.contentSecurityPolicy), ("X-Content-Type-Options", "nosniff")])
     }
 }

@@ -81,7 +81,7 @@ enum RunsAPI {
                 result, presentation: Presentation(exitCode: ExitCode.of(result.verdict).rawValue), redactor: redactor)
             return ServiceResponse(
                 status: 200, contentType: "text/html; charset=utf-8", body: html,
-                headers: [("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'"), ("X-Content-Type-Options", "nosniff")])
+                headers: [("Content-Security-Policy", HTMLReport.contentSecurityPolicy), ("X-Content-Type-Options", "nosniff")])
         }
         var members = reportRoot?.members ?? []
         members.append(Node.Member(key: "run", value: RunJSON.summary(run)))

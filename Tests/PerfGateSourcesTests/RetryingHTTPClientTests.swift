@@ -125,6 +125,10 @@ struct ScriptedClient: HTTPClient {
         #expect(RetryAfter.delay(headers: ["retry-after": "1e308"], now: 0) == 1e308)
         #expect(RetryAfter.delay(headers: ["retry-after": "1e400"], now: 0) == nil)
         #expect(RetryAfter.delay(headers: ["x-ratelimit-reset": "9e307"], now: 0)! > 0)
+        // Datadog: the seconds left in the period; an API's epoch seconds; Dynatrace's epoch µs.
+        #expect(RetryAfter.delay(headers: ["x-ratelimit-reset": "7"], now: 1_714_564_800) == 7)
+        #expect(RetryAfter.delay(headers: ["x-ratelimit-reset": "1714564812"], now: 1_714_564_800) == 12)
+        #expect(RetryAfter.delay(headers: ["x-ratelimit-reset": "1714564803500000"], now: 1_714_564_800) == 3.5)
         #expect(RetryAfter.httpDate("Sun, 06 Nov 1994 08:49:37 GMT") == 784_111_777)
     }
 }

@@ -11,6 +11,8 @@ package final class FakeBackend: Sendable {
 
     package static let shared = try! FakeBackend(tls: false)
     package static let tls = try! FakeBackend(tls: true)
+    /// Servers/fake_saas.py: Datadog, New Relic and Azure Monitor with Entra ID, from their documentation.
+    package static let saas = try! FakeBackend(tls: false, script: "fake_saas.py")
 
     package static let dynatraceToken = "dt0c01.TESTTOKEN"
     package static let serversFolder = Fixtures.packageRoot + "/Tests/PerfGateTestSupport/Servers"
@@ -21,10 +23,10 @@ package final class FakeBackend: Sendable {
     /// The same server under another host name: for "another host" redirects.
     package var otherHostURL: String { "\(scheme)://localhost:\(port)" }
 
-    package init(tls: Bool) throws {
+    package init(tls: Bool, script: String = "fake_backend.py") throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        var arguments = ["python3", Self.serversFolder + "/fake_backend.py"]
+        var arguments = ["python3", Self.serversFolder + "/" + script]
         if tls { arguments += ["--tls", Self.serversFolder + "/server.pem", Self.serversFolder + "/server.key"] }
         process.arguments = arguments
         input = Pipe()

@@ -2,15 +2,20 @@ import PerfGateCore
 
 /// How long a server asks us to wait before trying again.
 package enum RetryAfter {
-    /// Seconds to wait from `Retry-After` (delay-seconds or an HTTP-date), else from Dynatrace's
-    /// `X-RateLimit-Reset` (epoch microseconds); nil when neither is usable.
+    /// Seconds to wait from `Retry-After` (delay-seconds or an HTTP-date), else from
+    /// `X-RateLimit-Reset`; nil when neither is usable. Backends write the reset three ways, told
+    /// apart by which reading falls within a day of now: Dynatrace as epoch microseconds,
+    /// GitHub-style APIs as epoch seconds, and Datadog as the seconds left in the period.
     package static func delay(headers: [String: String], now: Double) -> Double? {
         if let value = headers["retry-after"]?.trimmingSpaces() {
             if let seconds = Double(value), seconds >= 0, seconds.isFinite { return seconds }
             if let date = httpDate(value) { return max(0, date - now) }
         }
-        if let reset = headers["x-ratelimit-reset"].flatMap({ Double($0.trimmingSpaces()) }), reset.isFinite {
-            return max(0, reset / 1_000_000 - now)
+        if let reset = headers["x-ratelimit-reset"].flatMap({ Double($0.trimmingSpaces()) }), reset.isFinite, reset >= 0 {
+            // A reading within a day of now is the one meant; anything else is seconds left.
+            if abs(reset / 1_000_000 - now) < 86_400 { return max(0, reset / 1_000_000 - now) }
+            if abs(reset - now) < 86_400 { return max(0, reset - now) }
+            return reset
         }
         return nil
     }

@@ -10,11 +10,20 @@ package struct SecretDeclaration: Sendable {
     package var urlVariables: [String]
     /// The user and password variables of Basic authentication: the header value is a secret too.
     package var basicAuth: (user: String, password: String)?
+    /// Variables naming a file whose first line is a secret (`AZURE_FEDERATED_TOKEN_FILE`).
+    package var fileVariables: [String]
+    /// Every variable whose name starts with one of these is a secret (`PERFGATE_WEB_`).
+    package var prefixes: [String]
 
-    package init(variables: [String], urlVariables: [String] = [], basicAuth: (user: String, password: String)? = nil) {
+    package init(
+        variables: [String], urlVariables: [String] = [], basicAuth: (user: String, password: String)? = nil, fileVariables: [String] = [],
+        prefixes: [String] = []
+    ) {
         self.variables = variables
         self.urlVariables = urlVariables
         self.basicAuth = basicAuth
+        self.fileVariables = fileVariables
+        self.prefixes = prefixes
     }
 }
 
@@ -42,8 +51,12 @@ package enum Secrets {
             if let basic = declaration.basicAuth, let user = environment[basic.user], !user.isEmpty {
                 found.append(Base64.encode(user + ":" + (environment[basic.password] ?? "")))
             }
+            for prefix in declaration.prefixes {
+                found += environment.filter { $0.key.hasPrefix(prefix) }.sorted { $0.key < $1.key }.map { $0.value.trimmingSpaces() }
+            }
         }
-        for file in tokenFiles {
+        let namedFiles = declarations.flatMap(\.fileVariables).compactMap { environment[$0] }.filter { !$0.isEmpty }
+        for file in tokenFiles + namedFiles {
             if let bytes = try? files.read(file, limit: 1 << 20),
                 let line = String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline).first
             {

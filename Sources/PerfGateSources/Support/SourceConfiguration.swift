@@ -1,5 +1,11 @@
 import PerfGateCore
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
 /// What the HTTP sources need from outside the spec: the client, and settings from flags and the
 /// environment. Secrets come from the environment or from files, never from arguments.
 package struct SourceConfiguration: Sendable {
@@ -15,6 +21,12 @@ package struct SourceConfiguration: Sendable {
     package var refuseSpecURLs: Bool
     /// Where token files are read: the pipeline's or the service's own files, never a request's.
     package var files: any Files
+    /// The wall clock, seconds since the epoch; injected so tests control time.
+    package var now: @Sendable () -> Double = SourceConfiguration.wallClock
+    /// Waits this many seconds (Datadog's settle time); injected so tests do not wait.
+    package var sleep: @Sendable (Double) async -> Void = { seconds in
+        try? await Task.sleep(for: .milliseconds(CheckedNumber.clamped(seconds * 1000, to: 0...86_400_000)))
+    }
 
     package init(
         http: any HTTPClient = CurlHTTPClient(), environment: [String: String] = [:], flags: [String: String] = [:], trustSpecURLs: Bool = false,
@@ -39,6 +51,16 @@ package struct SourceConfiguration: Sendable {
         ].compactMapValues { $0 }
         self.init(http: http, environment: environment, flags: flags, trustSpecURLs: trustSpecURLs)
     }
+
+    /// Seconds since the epoch, now.
+    @Sendable package static func wallClock() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+    }
+
+    /// A plain setting (`.value`) from the flag or its variables; nil when none is set.
+    package func value(_ setting: SourceSetting) -> String? { outsideSetting(setting) }
 
     /// The flag's value, if given and not empty.
     package func flag(_ setting: SourceSetting) -> String? { flags[setting.flag].flatMap { $0.isEmpty ? nil : $0 } }
@@ -106,21 +128,33 @@ extension SourceConfiguration {
     func postForm(
         _ form: [(String, String)], to path: String, on backend: Backend, authorization: String?, source: String
     ) async throws(SourceError) -> (response: HTTPResponse, request: String, warnings: [String]) {
-        let endpoint = backend.url.url(path)
-        var request = HTTPRequest(
-            method: "POST", url: endpoint, headers: [("Accept", "application/json"), ("Content-Type", "application/x-www-form-urlencoded")],
+        let request = HTTPRequest(
+            method: "POST", url: backend.url.url(path),
+            headers: [("Accept", "application/json"), ("Content-Type", "application/x-www-form-urlencoded")],
             body: Array(URLText.formEncoded(form).utf8))
+        return try await send(request, on: backend, credentials: authorization.map { [("Authorization", $0)] } ?? [], source: source)
+    }
+
+    /// Sends a request a source built for `backend`, with `credentials` (headers) when the server
+    /// may have them and a warning when it may not. Returns the answer, the request as messages
+    /// name it (method and redacted URL), and the warnings; a transport failure is the source's error.
+    func send(
+        _ request: HTTPRequest, on backend: Backend, credentials: [(name: String, value: String)], source: String
+    ) async throws(SourceError) -> (response: HTTPResponse, request: String, warnings: [String]) {
+        var request = request
         var warnings: [String] = []
-        if let authorization {
+        if !credentials.isEmpty {
             if backend.mayReceiveCredentials {
-                request.headers.append(("Authorization", authorization))
+                request.headers += credentials
+                request.secretHeaders.formUnion(credentials.map { $0.name.lowercased() })
             } else {
                 warnings.append(
                     "credentials were not sent to \(backend.url.shown), which only the spec names; pass --trust-spec-urls to send them")
             }
         }
+        let shown = "\(source): \(request.method) \(URLText.redacted(request.url))"
         do {
-            return (try await http.send(request), "\(source): POST \(URLText.redacted(endpoint))", warnings)
+            return (try await http.send(request), shown, warnings)
         } catch {
             throw SourceError("\(source): \(error.message)")
         }

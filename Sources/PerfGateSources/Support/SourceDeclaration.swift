@@ -8,6 +8,8 @@ package struct SourceSetting: Sendable {
         case url
         /// A file whose first line is a token: a secret.
         case tokenFile
+        /// A plain value that is no secret (a site, a region, an account id, seconds).
+        case value
     }
 
     package var kind: Kind
@@ -45,6 +47,9 @@ package struct SourceDeclaration: Sendable {
     }
 
     package func setting(_ kind: SourceSetting.Kind) -> SourceSetting? { settings.first { $0.kind == kind } }
+
+    /// The setting of this flag (without its dashes).
+    package func setting(flag: String) -> SourceSetting? { settings.first { $0.flag == flag } }
 }
 
 /// A source that takes settings from outside the spec (flags, variables, secrets) and declares them.

@@ -1,0 +1,48 @@
+import PerfGateCore
+
+/// Reads a JSON API's answer into a document, and turns its failures into messages that say what
+/// the backend said: the status, the backend's own error text, the rate limit it reported, and a
+/// hint for the status (the credentials to check).
+package struct JSONAnswer {
+    /// The request as messages name it: `datadog: GET https://…`.
+    var request: String
+    /// The backend's error text in a failure's body, when it has one.
+    var errorText: (Node) -> String?
+    /// What to check for a status, such as "check DD_API_KEY" for 403; "" for none.
+    var hint: (Int) -> String = { _ in "" }
+
+    /// The body as a document when the status is 2xx; else an error with the backend's message.
+    func document(_ response: HTTPResponse) throws(SourceError) -> Node {
+        let parsed = try? JSONParser.parse(response.body)
+        guard (200..<300).contains(response.status) else { throw failure(response, parsed: parsed) }
+        do {
+            return try JSONParser.parse(response.body)
+        } catch {
+            throw SourceError("\(request): the answer is not valid JSON (\(error.description)): \(JSONWriter.quoted(response.bodyPreview()))")
+        }
+    }
+
+    /// The error for a non-2xx answer.
+    func failure(_ response: HTTPResponse, parsed: Node?) -> SourceError {
+        let said = parsed.flatMap(errorText).map { Excerpt.of($0, limit: 500) } ?? JSONWriter.quoted(response.bodyPreview())
+        var message = "\(request): HTTP \(response.status): \(said)"
+        if response.status == 429 { message += Self.rateLimit(response.headers) }
+        return SourceError(message + hint(response.status))
+    }
+
+    /// What a 429's headers said about the limit, after the retries gave up.
+    static func rateLimit(_ headers: [String: String]) -> String {
+        let named = ["x-ratelimit-name", "x-ratelimit-limit", "x-ratelimit-period", "x-ratelimit-remaining", "x-ratelimit-reset", "retry-after"]
+        let said = named.compactMap { name in headers[name].map { "\(name)=\(Excerpt.of($0, limit: 40))" } }
+        return
+            " (rate limited\(said.isEmpty ? "" : ": " + said.joined(separator: ", ")); perfgate retried with --attempts, lower --concurrency or retry later)"
+    }
+
+    /// Strings in a list or one string (`{"errors": ["…"]}` or `{"error": "…"}`), joined.
+    static func texts(_ node: Node?) -> String? {
+        guard let node else { return nil }
+        if let text = node.stringValue { return text }
+        let texts = node.items?.compactMap { $0.stringValue ?? $0["message"]?.stringValue } ?? []
+        return texts.isEmpty ? nil : texts.joined(separator: "; ")
+    }
+}

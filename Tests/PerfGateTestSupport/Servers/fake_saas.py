@@ -12,6 +12,7 @@ closes.
 import json
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
@@ -44,7 +45,173 @@ def dd_v1_answer(query, series):
             "series": series, "status": "ok", "to_date": TO_MS}
 
 
-class Handler(BaseHTTPRequestHandler):
+AZ_TENANT, AZ_CLIENT, AZ_SECRET = "11111111-2222-3333-4444-555555555555", "client-0123", "az-client-SECRET-0123456789"
+AZ_FEDERATED = "federated-ASSERTION-0123456789"
+AZ_IDENTITY_HEADER = "identity-HEADER-0123456789"
+ARM, LOGS = "https://management.azure.com", "https://api.loganalytics.io"
+TOKENS = {"count": 0}
+TIMESPAN = "2024-05-01T12:00:00Z/2024-05-01T12:10:00Z"
+
+
+def issue(audience):
+    with LOCK:
+        TOKENS["count"] += 1
+        number = TOKENS["count"]
+    return ("arm" if audience.startswith(ARM) else "logs") + "-token-%d-0123456789" % number
+
+
+def azure_error(code, message):
+    # Azure Resource Manager's and the Log Analytics API's error body:
+    # learn.microsoft.com/azure/azure-resource-manager/management/common-deployment-errors,
+    # learn.microsoft.com/azure/azure-monitor/logs/api/errors.
+    return {"error": {"code": code, "message": message}}
+
+
+class Azure:
+    """Entra ID, Azure Resource Manager's metrics and the Log Analytics query API."""
+
+    def entra_token(self, tenant):
+        # The client-credentials grant (learn.microsoft.com/entra/identity-platform/
+        # v2-oauth2-client-creds-grant-flow): a form with client_id, scope, grant_type and a
+        # client_secret or a client_assertion; its success and error bodies are the page's examples.
+        form = {k: v[0] for k, v in parse_qs(self.body).items()}
+        if tenant != AZ_TENANT:
+            return self.send(400, {"error": "invalid_request", "error_description": "AADSTS90002: Tenant '%s' not found." % tenant})
+        secret_ok = form.get("client_secret") == AZ_SECRET
+        assertion_ok = (form.get("client_assertion_type") == "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+                        and form.get("client_assertion") == AZ_FEDERATED)
+        if form.get("grant_type") != "client_credentials" or form.get("client_id") != AZ_CLIENT or not (secret_ok or assertion_ok):
+            return self.send(401, {"error": "invalid_client", "error_description":
+                                   "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '%s'." % form.get("client_id"),
+                                   "error_codes": [7000215], "timestamp": "2024-05-01 12:00:00Z",
+                                   "trace_id": "0000aaaa-11bb-cccc-dd22-eeeeee333333", "correlation_id": "aaaa0000-bb11-2222-33cc-444444dddddd"})
+        scope = form.get("scope", "")
+        if scope not in (ARM + "/.default", LOGS + "/.default"):
+            return self.send(400, {"error": "invalid_scope", "error_description": "AADSTS70011: The provided value for scope %s is not valid." % scope})
+        return self.send(200, {"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599,
+                               "access_token": issue(scope)})
+
+    def imds_token(self):
+        # The instance metadata endpoint (learn.microsoft.com/entra/identity/managed-identities-azure-resources/
+        # how-to-use-vm-token): Metadata: true, api-version 2018-02-01, the resource; expires_in is a string.
+        if self.headers.get("Metadata") != "true":
+            return self.send(400, {"error": "invalid_request", "error_description": "Required metadata header not specified"})
+        if self.query.get("api-version") != "2018-02-01" or self.query.get("resource") not in (ARM, LOGS):
+            return self.send(400, {"error": "invalid_resource", "error_description": "bad api-version or resource"})
+        return self.send(200, {"access_token": issue(self.query["resource"]), "refresh_token": "", "expires_in": "3599",
+                               "expires_on": "1506484173", "not_before": "1506480273", "resource": self.query["resource"],
+                               "token_type": "Bearer"})
+
+    def app_service_token(self):
+        # App Service and Functions (learn.microsoft.com/azure/app-service/overview-managed-identity#rest-endpoint-reference):
+        # GET IDENTITY_ENDPOINT?resource=…&api-version=2019-08-01 with X-IDENTITY-HEADER; expires_on in epoch seconds.
+        if self.headers.get("X-IDENTITY-HEADER") != AZ_IDENTITY_HEADER or self.query.get("api-version") != "2019-08-01":
+            return self.send(401, {"statusCode": 401, "message": "Unauthorized"})
+        return self.send(200, {"access_token": issue(self.query.get("resource", "")), "expires_on": "4102444800",
+                               "resource": self.query.get("resource"), "token_type": "Bearer", "client_id": "5E29463D-71DA-4FE0-8E69-999B57DB23B0"})
+
+    def bearer(self, prefix):
+        value = self.headers.get("Authorization", "")
+        return value.startswith("Bearer " + prefix) or value.startswith("Bearer ready-" + prefix)
+
+    def azure_metrics(self, path):
+        if not self.bearer("arm-token"):
+            return self.send(401, azure_error("InvalidAuthenticationToken", "The access token is invalid."))
+        q = self.query
+        if q.get("api-version") != "2023-10-01" or q.get("timespan") != TIMESPAN:
+            return self.send(400, azure_error("BadRequest", "api-version and timespan must be 2023-10-01 and %s, got %s and %s"
+                                              % (TIMESPAN, q.get("api-version"), q.get("timespan"))))
+        metric, aggregation, interval = q.get("metricnames", ""), q.get("aggregation", ""), q.get("interval", "")
+        if "Forbidden" in path:
+            return self.send(403, azure_error("AuthorizationFailed", "The client 'client-0123' with object id 'x' does not have authorization to perform action 'microsoft.insights/metrics/read' over scope '%s'." % path))
+        if metric == "NoSuchMetric":
+            return self.send(400, azure_error("BadRequest", "Failed to find metric configuration for provider: Microsoft.Web, resource Type: sites, metric: NoSuchMetric, Valid metrics: CpuTime,Requests,Http5xx,HttpResponseTime"))
+        if metric == "Throttled":
+            with LOCK:
+                ATTEMPTS["throttled"] = ATTEMPTS.get("throttled", 0) + 1
+                first = ATTEMPTS["throttled"] % 2 == 1
+            if first:
+                return self.send(429, azure_error("TooManyRequests", "Rate limit exceeded"), headers=[("Retry-After", "0")])
+        if metric == "Fail500":
+            return self.send(500, "<html>Internal Server Error</html>", content_type="text/html")
+        if metric == "Malformed":
+            return self.send(200, '{"value": [{"timeseries": [')
+        if metric == "Echo":
+            return self.send(400, azure_error("BadRequest", "token " + self.headers.get("Authorization", "")))
+        field = aggregation.lower()
+
+        def series(dimensions, values):
+            start = 1714564800
+            step = 600 if interval == "FULL" else 60
+            return {"metadatavalues": [{"name": {"value": k, "localizedValue": k}, "value": v} for k, v in dimensions],
+                    "data": [dict([("timeStamp", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(start + i * step)))] +
+                                  ([(field, v)] if v is not None else [])) for i, v in enumerate(values)]}
+        if metric == "Empty":
+            timeseries = []
+        elif q.get("$filter") == "Instance eq '*'":
+            timeseries = [series([("Instance", "web-1")], [0.25]), series([("Instance", "web-2")], [0.5])]
+        elif metric == "Hostile":
+            timeseries = [series([("Instance", text)], [1]) for text in HOSTILE]
+        elif interval == "FULL":
+            timeseries = [series([], [0.3])]
+        else:
+            timeseries = [series([], [0.1, None, 0.3])]
+        # "Metrics - List", example "Get Metric for data" (Azure REST API specs,
+        # Microsoft.Insights/stable/2023-10-01/examples/GetMetric.json): value[] per metric with
+        # name, unit, timeseries[] (metadatavalues, data) and errorCode.
+        body = {"cost": 598, "timespan": TIMESPAN, "interval": interval, "namespace": "Microsoft.Web/sites",
+                "resourceregion": "westus2", "value": [{
+                    "id": path + "/" + metric, "type": "Microsoft.Insights/metrics",
+                    "name": {"value": metric, "localizedValue": metric}, "displayDescription": "", "unit": "Seconds",
+                    "timeseries": timeseries, "errorCode": "Success"}]}
+        if metric == "PartialError":
+            body["value"][0]["errorCode"] = "MetricThrottled"
+            body["value"][0]["errorMessage"] = "Metric data was throttled"
+        return self.send(200, body)
+
+    def log_analytics(self, workspace):
+        if not self.bearer("logs-token"):
+            return self.send(401, {"error": {"message": "Valid authentication was not provided", "code": "AuthorizationRequiredError",
+                                             "correlationId": "aaaa0000-bb11-2222-33cc-444444dddddd"}})
+        try:
+            body = json.loads(self.body)
+            query, timespan = body["query"], body["timespan"]
+        except (KeyError, ValueError, TypeError):
+            return self.send(400, azure_error("BadArgumentError", "the body must be JSON with query and timespan"))
+        if timespan != TIMESPAN:
+            return self.send(400, azure_error("BadArgumentError", "timespan must be %s, got %s" % (TIMESPAN, timespan)))
+        if "SyntaxError" in query:
+            # learn.microsoft.com/azure/azure-monitor/logs/api/errors: a query that does not parse.
+            return self.send(400, {"error": {"message": "The request had some invalid properties", "code": "BadArgumentError",
+                                             "correlationId": "cccc2222-dd33-4444-55ee-666666ffffff",
+                                             "innererror": {"code": "SyntaxError", "message": "A recognition error occurred in the query.",
+                                                            "innererror": {"code": "SYN0002", "message": "Query could not be parsed at 'SyntaxError' on line [1,0]",
+                                                                           "line": 1, "pos": 0, "token": "SyntaxError"}}}})
+        table = None
+        if "percentile" in query:
+            table = {"name": "PrimaryResult", "columns": [{"name": "Name", "type": "string"}, {"name": "p95", "type": "real"},
+                                                          {"name": "requests", "type": "long"}],
+                     "rows": [["GET /checkout", 310.5, 1200], ["POST /cart", 120.25, 300]]}
+        elif "bin(" in query:
+            table = {"name": "PrimaryResult", "columns": [{"name": "TimeGenerated", "type": "datetime"}, {"name": "avg_DurationMs", "type": "real"}],
+                     "rows": [["2024-05-01T12:00:00Z", 100.0], ["2024-05-01T12:01:00Z", None], ["2024-05-01T12:02:00Z", 300.0]]}
+        elif "hostile" in query:
+            table = {"name": "PrimaryResult", "columns": [{"name": "Name", "type": "string"}, {"name": "n", "type": "long"}],
+                     "rows": [[text, 1] for text in HOSTILE]}
+        elif "empty" in query:
+            table = {"name": "PrimaryResult", "columns": [{"name": "Name", "type": "string"}, {"name": "n", "type": "long"}], "rows": []}
+        else:
+            # The request-format page's example answer (learn.microsoft.com/azure/azure-monitor/logs/api/response-format).
+            table = {"name": "PrimaryResult", "columns": [{"name": "Category", "type": "string"}, {"name": "count_", "type": "long"}],
+                     "rows": [["Administrative", 20839], ["Recommendation", 122], ["Alert", 64], ["ServiceHealth", 11]]}
+        answer = {"tables": [table]}
+        if "partial" in query:
+            answer["error"] = {"code": "PartialError", "message": "There were some errors when processing your query.",
+                               "details": [{"code": "EngineError", "message": "Query exceeded the memory limit"}]}
+        return self.send(200, answer)
+
+
+class Handler(BaseHTTPRequestHandler, Azure):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True
 
@@ -83,6 +250,16 @@ class Handler(BaseHTTPRequestHandler):
             return self.datadog(url)
         if url.path == "/graphql":
             return self.newrelic()
+        if url.path.endswith("/oauth2/v2.0/token"):
+            return self.entra_token(parts[1])
+        if url.path == "/metadata/identity/oauth2/token":
+            return self.imds_token()
+        if url.path == "/msi/token":
+            return self.app_service_token()
+        if url.path.endswith("/providers/microsoft.insights/metrics"):
+            return self.azure_metrics(url.path)
+        if url.path.startswith("/v1/workspaces/") and url.path.endswith("/query"):
+            return self.log_analytics(parts[3])
         self.send(404, {"errors": ["no such path in the fake: " + url.path]})
 
     # New Relic -----------------------------------------------------------------------------------

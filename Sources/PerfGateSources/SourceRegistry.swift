@@ -9,7 +9,8 @@ package enum SourceRegistry {
             PrometheusSource(configuration: configuration), DynatraceSource(configuration: configuration), StaticSource(),
             K6Source(), JMeterSource(), LocustSource(), JSONFileSource(), InfluxDBSource(configuration: configuration),
             GraphiteSource(configuration: configuration), DatadogSource(configuration: configuration),
-            NewRelicSource(configuration: configuration), AzureMonitorSource(configuration: configuration)
+            NewRelicSource(configuration: configuration), AzureMonitorSource(configuration: configuration),
+            WebSource(configuration: configuration)
         ]
     }
 

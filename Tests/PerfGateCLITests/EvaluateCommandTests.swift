@@ -102,7 +102,7 @@ import Testing
         #expect(output.stdout.isEmpty)
         #expect(
             output.stderr == """
-                \(folder)/bad.yaml:3:13: error: indicators[0].source: unknown source 'nope'; known sources: datadog, dynatrace, graphite, influxdb, jmeter, json, k6, locust, prometheus, static
+                \(folder)/bad.yaml:3:13: error: indicators[0].source: unknown source 'nope'; known sources: azure-monitor, datadog, dynatrace, graphite, influxdb, jmeter, json, k6, locust, newrelic, prometheus, static, web
                 \(folder)/bad.yaml:5:14: error: indicators[0].grading: missing 'metricScore' (the points this indicator is worth)
                 \(folder)/bad.yaml:6:13: error: objectives: missing 'warning' (the total score needed for a warning)
                 perfgate: \(folder)/bad.yaml is not a valid spec (3 errors)

@@ -35,7 +35,26 @@ package enum Placeholders {
     }
 
     /// The text with every placeholder replaced. Throws for a name without a value.
-    package static func fill(_ text: String, variables: [String: String], window: Window?) throws(SourceError) -> String {
+    /// `encode` writes each value as the text around it needs (percent-encoded in a URL).
+    package static func fill(
+        _ text: String, variables: [String: String], window: Window?, encode: (String) -> String = { $0 }
+    ) throws(SourceError) -> String {
+        let values = values(variables, window: window)
+        var missing: String?
+        let filled = scan(text) { name in
+            if let value = values[name] { return encode(value) }
+            missing = missing ?? name
+            return nil
+        }
+        if let missing {
+            let hint = windowNames.contains(missing) ? "give --start (and --end)" : "define it with --var \(missing)=VALUE"
+            throw SourceError("the query uses $\(missing), which has no value: \(hint)")
+        }
+        return filled
+    }
+
+    /// Every placeholder's value: the variables, and the window's names when there is a window.
+    package static func values(_ variables: [String: String], window: Window?) -> [String: String] {
         var values = variables
         if let window {
             let seconds = CheckedNumber.clamped(window.duration.rounded(), to: 0...10_000_000_000)
@@ -45,17 +64,7 @@ package enum Placeholders {
             values["START"] = JSONWriter.format(window.start)
             values["END"] = JSONWriter.format(window.end)
         }
-        var missing: String?
-        let filled = scan(text) { name in
-            if let value = values[name] { return value }
-            missing = missing ?? name
-            return nil
-        }
-        if let missing {
-            let hint = windowNames.contains(missing) ? "give --start (and --end)" : "define it with --var \(missing)=VALUE"
-            throw SourceError("the query uses $\(missing), which has no value: \(hint)")
-        }
-        return filled
+        return values
     }
 
     /// Walks the placeholders, replacing each with what `replacement` returns (nil keeps it).

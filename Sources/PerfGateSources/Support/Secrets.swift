@@ -52,10 +52,16 @@ package enum Secrets {
                 found.append(Base64.encode(user + ":" + (environment[basic.password] ?? "")))
             }
             for prefix in declaration.prefixes {
-                found += environment.filter { $0.key.hasPrefix(prefix) }.sorted { $0.key < $1.key }.map { $0.value.trimmingSpaces() }
+                found += environment.filter { $0.key.hasPrefix(prefix) && !$0.key.hasSuffix("_FILE") }.sorted { $0.key < $1.key }.map {
+                    $0.value.trimmingSpaces()
+                }
             }
         }
-        let namedFiles = declarations.flatMap(\.fileVariables).compactMap { environment[$0] }.filter { !$0.isEmpty }
+        // Files named by declared variables, and by a prefix's `…_FILE` variables.
+        let prefixed = declarations.flatMap(\.prefixes).flatMap { prefix in
+            environment.filter { $0.key.hasPrefix(prefix) && $0.key.hasSuffix("_FILE") }.sorted { $0.key < $1.key }.map(\.value)
+        }
+        let namedFiles = (declarations.flatMap(\.fileVariables).compactMap { environment[$0] } + prefixed).filter { !$0.isEmpty }
         for file in tokenFiles + namedFiles {
             if let bytes = try? files.read(file, limit: 1 << 20),
                 let line = String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline).first

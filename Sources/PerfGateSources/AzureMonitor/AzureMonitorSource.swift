@@ -36,7 +36,9 @@ package struct AzureMonitorSource: SeriesSource, SampleSource, DeclaredSource {
                 valueName: "file")
         ],
         secrets: SecretDeclaration(
-            variables: ["AZURE_MONITOR_TOKEN", "AZURE_LOGS_TOKEN", "AZURE_CLIENT_SECRET", "IDENTITY_HEADER"],
+            variables: [
+                "AZURE_MONITOR_TOKEN", "AZURE_LOGS_TOKEN", "AZURE_CLIENT_SECRET", "AZURE_FEDERATED_TOKEN", "IDENTITY_HEADER", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"
+            ],
             urlVariables: ["AZURE_MONITOR_URL", "AZURE_LOGS_URL"], fileVariables: ["AZURE_FEDERATED_TOKEN_FILE"]))
     static let metricsAPIVersion = "2023-10-01"
     let configuration: SourceConfiguration

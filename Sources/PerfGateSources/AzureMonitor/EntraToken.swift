@@ -6,8 +6,10 @@ import PerfGateCore
 ///   (logs) or their `--…-token-file` flags: what `az account get-access-token` gives;
 /// - `client-secret`: `AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_CLIENT_SECRET`, through the
 ///   client-credentials grant at `AZURE_AUTHORITY_HOST` (`https://login.microsoftonline.com`);
-/// - `workload-identity`: the same grant with `AZURE_FEDERATED_TOKEN_FILE` as the client assertion
-///   (AKS, federated CI credentials), read again for each token since it rotates;
+/// - `workload-identity`: the same grant with a federated token as the client assertion: the file
+///   in `AZURE_FEDERATED_TOKEN_FILE` (AKS; read again for each token since it rotates), else
+///   `AZURE_FEDERATED_TOKEN` (GitLab's `id_tokens`), else GitHub Actions' OIDC token for the
+///   audience `api://AzureADTokenExchange` (a job with `permissions: id-token: write`);
 /// - `managed-identity`: App Service and Functions' `IDENTITY_ENDPOINT` with `IDENTITY_HEADER`,
 ///   else the instance metadata endpoint (`169.254.169.254`, or `AZURE_POD_IDENTITY_AUTHORITY_HOST`);
 ///   `AZURE_CLIENT_ID` picks a user-assigned identity. It is tried without being named only on App
@@ -62,7 +64,10 @@ final class EntraToken: Sendable {
         }
         if variable(ready.variable) != nil || configuration.flag(AzureMonitorSource.declaration.setting(flag: ready.flag)!) != nil { return .token }
         if variable("AZURE_CLIENT_SECRET") != nil { return .clientSecret }
-        if variable("AZURE_FEDERATED_TOKEN_FILE") != nil { return .workloadIdentity }
+        if variable("AZURE_FEDERATED_TOKEN_FILE") != nil || variable("AZURE_FEDERATED_TOKEN") != nil { return .workloadIdentity }
+        if variable("AZURE_CLIENT_ID") != nil, variable("AZURE_TENANT_ID") != nil, variable("ACTIONS_ID_TOKEN_REQUEST_URL") != nil {
+            return .workloadIdentity
+        }
         if variable("IDENTITY_ENDPOINT") != nil { return .managedIdentity }
         throw SourceError(
             "azure-monitor: no Entra ID credentials: set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or AZURE_FEDERATED_TOKEN_FILE), give a token in \(ready.variable), or pass --azure-auth managed-identity on an Azure-hosted agent"
@@ -90,8 +95,9 @@ final class EntraToken: Sendable {
                 form.append(("client_secret", secret))
                 what = "the client secret of AZURE_CLIENT_ID"
             } else {
-                form += [("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"), ("client_assertion", try assertion())]
-                what = "the federated token in AZURE_FEDERATED_TOKEN_FILE"
+                let (token, source) = try await assertion()
+                form += [("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"), ("client_assertion", token)]
+                what = "the federated token from \(source)"
             }
             let authority = try BackendURL(parsing: variable("AZURE_AUTHORITY_HOST") ?? "https://login.microsoftonline.com", source: "azure-monitor")
             request = HTTPRequest(
@@ -148,8 +154,41 @@ final class EntraToken: Sendable {
         return 3600
     }
 
-    /// The federated token, read again for every request: the platform rotates the file.
-    func assertion() throws(SourceError) -> String {
+    /// The federated token and where it came from: read again for every request, since the
+    /// platform rotates the file and GitHub's tokens are short-lived.
+    func assertion() async throws(SourceError) -> (String, String) {
+        if variable("AZURE_FEDERATED_TOKEN_FILE") != nil { return (try assertionFile(), "AZURE_FEDERATED_TOKEN_FILE") }
+        if let token = variable("AZURE_FEDERATED_TOKEN") { return (token, "AZURE_FEDERATED_TOKEN") }
+        return (try await gitHubToken(), "GitHub Actions' OIDC token")
+    }
+
+    /// GitHub Actions' OIDC token for Entra ID (docs: "Configuring OpenID Connect in cloud
+    /// providers"): `GET $ACTIONS_ID_TOKEN_REQUEST_URL&audience=api://AzureADTokenExchange` with
+    /// `Authorization: bearer $ACTIONS_ID_TOKEN_REQUEST_TOKEN`, answered `{"value": "<jwt>"}`.
+    func gitHubToken() async throws(SourceError) -> String {
+        guard let url = variable("ACTIONS_ID_TOKEN_REQUEST_URL"), let bearer = variable("ACTIONS_ID_TOKEN_REQUEST_TOKEN") else {
+            throw SourceError(
+                "azure-monitor: workload-identity needs AZURE_FEDERATED_TOKEN_FILE, AZURE_FEDERATED_TOKEN, or a GitHub job with 'permissions: id-token: write'")
+        }
+        let (location, query) = WebRequest.split(url)
+        let base = try BackendURL(parsing: location, source: "azure-monitor")
+        let audience = URLText.formEncoded([("audience", "api://AzureADTokenExchange")])
+        let request = HTTPRequest(
+            url: base.url("", query: (query.map { $0 + "&" } ?? "") + audience), headers: [("Accept", "application/json"), ("Authorization", "bearer " + bearer)])
+        let response: HTTPResponse
+        do {
+            response = try await configuration.http.send(request)
+        } catch {
+            throw SourceError("azure-monitor: cannot get GitHub's OIDC token: \(error.message)")
+        }
+        guard (200..<300).contains(response.status), let token = (try? JSONParser.parse(response.body))?["value"]?.stringValue, !token.isEmpty else {
+            throw SourceError(
+                "azure-monitor: GitHub refused an OIDC token: HTTP \(response.status): \(JSONWriter.quoted(response.bodyPreview())) (the job needs 'permissions: id-token: write')")
+        }
+        return token
+    }
+
+    func assertionFile() throws(SourceError) -> String {
         let path = variable("AZURE_FEDERATED_TOKEN_FILE") ?? ""
         let bytes: [UInt8]
         do {

@@ -110,6 +110,17 @@ class Azure:
         return self.send(200, {"access_token": issue(self.query.get("resource", "")), "expires_on": "4102444800",
                                "resource": self.query.get("resource"), "token_type": "Bearer", "client_id": "5E29463D-71DA-4FE0-8E69-999B57DB23B0"})
 
+    def github_oidc(self):
+        # GitHub Actions' ID token request (docs.github.com/actions/security-for-github-actions/
+        # security-hardening-your-deployments/about-security-hardening-with-openid-connect): the
+        # runner's URL plus &audience=…, "Authorization: bearer <ACTIONS_ID_TOKEN_REQUEST_TOKEN>",
+        # answered {"count": …, "value": "<jwt>"}.
+        if self.headers.get("Authorization") != "bearer gh-request-TOKEN-0123456789":
+            return self.send(401, {"message": "Bad credentials"})
+        if self.query.get("audience") != "api://AzureADTokenExchange" or self.query.get("runid") != "42":
+            return self.send(400, {"message": "audience and the runner's own parameters are required"})
+        return self.send(200, {"count": 1760, "value": AZ_FEDERATED})
+
     def bearer(self, prefix):
         value = self.headers.get("Authorization", "")
         return value.startswith("Bearer " + prefix) or value.startswith("Bearer ready-" + prefix)
@@ -256,6 +267,8 @@ class Handler(BaseHTTPRequestHandler, Azure):
             return self.imds_token()
         if url.path == "/msi/token":
             return self.app_service_token()
+        if url.path == "/_apis/oidc":
+            return self.github_oidc()
         if url.path.endswith("/providers/microsoft.insights/metrics"):
             return self.azure_metrics(url.path)
         if url.path.startswith("/v1/workspaces/") and url.path.endswith("/query"):

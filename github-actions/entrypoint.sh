@@ -70,6 +70,15 @@ case "$command" in
     flag --dynatrace-url DYNATRACE-URL
     flag --influxdb-url INFLUXDB-URL
     flag --graphite-url GRAPHITE-URL
+    flag --datadog-site DATADOG-SITE
+    flag --newrelic-account-id NEWRELIC-ACCOUNT-ID
+    flag --newrelic-region NEWRELIC-REGION
+    flag --web-url WEB-URL
+    # Ids, not secrets; perfgate reads them from the environment, as Azure's own tools do.
+    client_id="$(input AZURE-CLIENT-ID)"
+    tenant_id="$(input AZURE-TENANT-ID)"
+    if [ -n "$client_id" ]; then export AZURE_CLIENT_ID="$client_id"; fi
+    if [ -n "$tenant_id" ]; then export AZURE_TENANT_ID="$tenant_id"; fi
     flag --server SERVER
     ;;
   *)

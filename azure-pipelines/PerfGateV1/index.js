@@ -15,17 +15,87 @@ function input(name, env = process.env) {
 // types use the Token scheme (parameters.apitoken), or Basic (UsernamePassword) or None; a Generic
 // connection has username and password, a password alone being a token.
 function endpoint(id, env = process.env) {
+  const found = connection(id, env);
+  if (!found) return null;
+  const parameters = found.parameters;
+  if (parameters.apitoken) return { url: found.url, username: '', password: parameters.apitoken };
+  return { url: found.url, username: parameters.username || '', password: parameters.password || '' };
+}
+
+// A connection's URL, scheme and parameters, the parameters' names in lower case (the agent keeps
+// the case each connection type gives them).
+function connection(id, env = process.env) {
   if (!id) return null;
-  const url = env['ENDPOINT_URL_' + id] || '';
   let auth = {};
   try {
     auth = JSON.parse(env['ENDPOINT_AUTH_' + id] || '{}') || {};
   } catch (error) {
     throw new Error(`the service connection ${id} has unreadable credentials`);
   }
-  const parameters = auth.parameters || {};
-  if (parameters.apitoken) return { url, username: '', password: parameters.apitoken };
-  return { url, username: parameters.username || '', password: parameters.password || '' };
+  const parameters = {};
+  for (const [name, value] of Object.entries(auth.parameters || {})) parameters[name.toLowerCase()] = String(value);
+  return { id, url: env['ENDPOINT_URL_' + id] || '', scheme: auth.scheme || '', parameters };
+}
+
+// An Azure Resource Manager connection as Entra ID credentials for perfgate's azure-monitor
+// source: a service principal's secret, workload identity federation (an OIDC token the task asks
+// Azure DevOps for, in `run`), or the agent's managed identity.
+function azureIdentity(id, env = process.env) {
+  const arm = connection(id, env);
+  if (!arm) return null;
+  const childEnv = {};
+  const data = (name) => env['ENDPOINT_DATA_' + id + '_' + name] || '';
+  if (arm.url) childEnv.AZURE_MONITOR_URL = arm.url;
+  if (data('ENVIRONMENTAUTHORITYURL')) childEnv.AZURE_AUTHORITY_HOST = data('ENVIRONMENTAUTHORITYURL');
+  const p = arm.parameters;
+  switch (arm.scheme) {
+    case 'ServicePrincipal':
+      if ((p.authenticationtype || 'spnKey') !== 'spnKey' || !p.serviceprincipalkey) {
+        throw new Error(`the Azure connection ${id} uses a certificate: perfgate takes a secret, workload identity federation or a managed identity`);
+      }
+      return { childEnv: Object.assign(childEnv, { AZURE_TENANT_ID: p.tenantid, AZURE_CLIENT_ID: p.serviceprincipalid, AZURE_CLIENT_SECRET: p.serviceprincipalkey }) };
+    case 'WorkloadIdentityFederation':
+      return { childEnv: Object.assign(childEnv, { AZURE_TENANT_ID: p.tenantid, AZURE_CLIENT_ID: p.serviceprincipalid }), oidc: id };
+    case 'ManagedServiceIdentity':
+      return { childEnv: Object.assign(childEnv, { AZURE_MONITOR_AUTH: 'managed-identity' }) };
+    default:
+      throw new Error(`the Azure connection ${id} has the scheme '${arm.scheme}': use workload identity federation, a service principal with a secret, or a managed identity`);
+  }
+}
+
+// Workload identity federation: the connection's OIDC token from Azure DevOps
+// (POST $(System.OidcRequestUri)?api-version=7.1&serviceConnectionId=ID with the job's access token,
+// answered {"oidcToken": …}), which perfgate exchanges with Entra ID as AZURE_FEDERATED_TOKEN.
+function oidcToken(id, env = process.env) {
+  return new Promise((resolve, reject) => {
+    const uri = env.SYSTEM_OIDCREQUESTURI;
+    let access = env.ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN || env.SYSTEM_ACCESSTOKEN || '';
+    if (!access) {
+      const vss = connection('SYSTEMVSSCONNECTION', env);
+      access = (vss && vss.parameters.accesstoken) || '';
+    }
+    if (!uri || !access) {
+      return reject(new Error('workload identity federation needs System.OidcRequestUri and the job\'s access token; run on Azure DevOps with the connection authorized for this pipeline'));
+    }
+    const target = new URL(uri);
+    target.searchParams.set('api-version', '7.1');
+    target.searchParams.set('serviceConnectionId', id);
+    const client = target.protocol === 'https:' ? require('https') : require('http');
+    const request = client.request(target, { method: 'POST', headers: { Authorization: 'Bearer ' + access, 'Content-Type': 'application/json', 'Content-Length': 0 }, timeout: 30000 }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk) => { if (body.length < 1 << 20) body += chunk; });
+      response.on('end', () => {
+        let token = '';
+        try { token = JSON.parse(body).oidcToken || ''; } catch (error) { token = ''; }
+        if (response.statusCode === 200 && token) return resolve(token);
+        reject(new Error(`Azure DevOps gave no OIDC token for the connection ${id} (HTTP ${response.statusCode})`));
+      });
+    });
+    request.on('timeout', () => request.destroy(new Error('timed out')));
+    request.on('error', (error) => reject(new Error(`cannot ask Azure DevOps for the connection's OIDC token: ${error.message}`)));
+    request.end();
+  });
 }
 
 // A filePath input is never empty: the agent fills an empty one with the repository's path
@@ -138,6 +208,23 @@ function plan(env = process.env) {
         childEnv.GRAPHITE_TOKEN = graphite.password;
       }
     }
+    // Datadog and New Relic: the connection's API URL as a flag, the keys in the environment only.
+    const datadog = connection(input('datadogConnection', env), env);
+    if (datadog) {
+      flag('--datadog-url', datadog.url);
+      childEnv.DD_API_KEY = datadog.parameters.apitoken || '';
+      childEnv.DD_APP_KEY = datadog.parameters.appkey || '';
+    }
+    flag('--datadog-site', input('datadogSite', env));
+    const newrelic = connection(input('newrelicConnection', env), env);
+    if (newrelic) {
+      flag('--newrelic-url', newrelic.url);
+      childEnv.NEW_RELIC_API_KEY = newrelic.parameters.apitoken || '';
+    }
+    flag('--newrelic-account-id', input('newrelicAccountId', env));
+    const azure = azureIdentity(input('azureSubscription', env), env);
+    if (azure) Object.assign(childEnv, azure.childEnv);
+    flag('--web-url', input('webUrl', env));
     // A perfgate server evaluates: its URL as a flag, its API key in the environment only.
     const server = endpoint(input('serverConnection', env), env);
     flag('--server', (server && server.url) || input('server', env));
@@ -146,7 +233,8 @@ function plan(env = process.env) {
   if (command === 'evaluate' || command === 'validate') {
     args.push(...splitArguments(input('arguments', env)));
   }
-  return { command, args, childEnv };
+  const oidc = command === 'evaluate' ? (azureIdentity(input('azureSubscription', env), env) || {}).oidc : undefined;
+  return { command, args, childEnv, oidc };
 }
 
 // PERFGATE_PATH, then the binary bundled with the task, then PATH.
@@ -260,9 +348,22 @@ function run(env = process.env, out = process.stdout, err = process.stderr, syst
       out.write(`##vso[task.complete result=Failed]${escapeData('perfgate: ' + error.message)}\n`);
       return resolve(1);
     }
-    // Only what the binary needs: the agent's variables, plus the secrets for this run.
-    const childEnv = Object.assign({}, env, job.childEnv);
-    for (const name of Object.keys(childEnv)) if (/^(INPUT_|ENDPOINT_AUTH_)/.test(name)) delete childEnv[name];
+    const federated = job.oidc ? oidcToken(job.oidc, env) : Promise.resolve(null);
+    federated.then((token) => {
+      // Only what the binary needs: the agent's variables, plus the secrets for this run.
+      const childEnv = Object.assign({}, env, job.childEnv);
+      if (token) childEnv.AZURE_FEDERATED_TOKEN = token;
+      for (const name of Object.keys(childEnv)) if (/^(INPUT_|ENDPOINT_AUTH_)/.test(name)) delete childEnv[name];
+      start(binary, job, childEnv, out, err, resolve);
+    }, (error) => {
+      out.write(`##vso[task.complete result=Failed]${escapeData('perfgate: ' + error.message)}\n`);
+      resolve(1);
+    });
+  });
+}
+
+function start(binary, job, childEnv, out, err, resolve) {
+  {
     const child = spawn(binary, job.args, { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'], shell: false });
     let concluded = false;
     let tail = '';
@@ -284,10 +385,10 @@ function run(env = process.env, out = process.stdout, err = process.stderr, syst
       }
       resolve(status === 0 ? 0 : 1);
     });
-  });
+  }
 }
 
-module.exports = { input, filePathInput, splitArguments, endpoint, plan, findBinary, unsupported, libcurlOnAgent, run, escapeData };
+module.exports = { input, filePathInput, splitArguments, endpoint, connection, azureIdentity, oidcToken, plan, findBinary, unsupported, libcurlOnAgent, run, escapeData };
 
 if (require.main === module) {
   run().then((code) => { process.exitCode = code; });

@@ -270,7 +270,7 @@ test("perfgate's own service connections (Token scheme) and Generic ones both re
   assert.ok(own.args.includes('https://abc.live.dynatrace.com') && !own.args.join(' ').includes('DT-TOKEN-9'));
   const extension = JSON.parse(fs.readFileSync(path.join(here, '..', 'vss-extension.json'), 'utf8'));
   const types = extension.contributions.filter((c) => c.type === 'ms.vss-endpoint.service-endpoint-type').map((c) => c.properties.name);
-  assert.deepStrictEqual(types, ['perfgate-prometheus', 'perfgate-dynatrace', 'perfgate-influxdb', 'perfgate-server']);
+  assert.deepStrictEqual(types, ['perfgate-prometheus', 'perfgate-dynatrace', 'perfgate-influxdb', 'perfgate-server', 'perfgate-datadog', 'perfgate-newrelic']);
   for (const name of types) assert.ok(taskJson.inputs.some((i) => i.type === `connectedService:${name}`), name);
 });
 
@@ -299,6 +299,87 @@ function startServer() {
   const read = (name) => fs.readFileSync(path.join(dir, name), 'utf8').trim();
   return { url: read('url'), key: read('key'), log: () => read('access.log'), stop: () => spawnSync('bash', [path.join(root, 'scripts', 'test-server'), 'stop', dir]) };
 }
+
+test('Datadog and New Relic connections give the URL as a flag and the keys as environment only', () => {
+  const job = task.plan({ INPUT_COMMAND: 'evaluate', INPUT_DATADOGCONNECTION: 'dd', INPUT_NEWRELICCONNECTION: 'nr', INPUT_NEWRELICACCOUNTID: '1234567',
+    ENDPOINT_URL_dd: 'https://api.datadoghq.eu', ENDPOINT_AUTH_dd: JSON.stringify({ parameters: { apitoken: 'DD-API-1', appkey: 'DD-APP-2' }, scheme: 'Token' }),
+    ENDPOINT_URL_nr: 'https://api.eu.newrelic.com', ENDPOINT_AUTH_nr: JSON.stringify({ parameters: { apitoken: 'NRAK-3' }, scheme: 'Token' }) });
+  assert.deepStrictEqual(job.childEnv, { DD_API_KEY: 'DD-API-1', DD_APP_KEY: 'DD-APP-2', NEW_RELIC_API_KEY: 'NRAK-3' });
+  const line = job.args.join(' ');
+  assert.ok(line.includes('--datadog-url https://api.datadoghq.eu') && line.includes('--newrelic-url https://api.eu.newrelic.com') && line.includes('--newrelic-account-id 1234567'));
+  assert.ok(!/DD-API-1|DD-APP-2|NRAK-3/.test(line));
+});
+
+test('an Azure Resource Manager connection becomes Entra ID credentials by its scheme', () => {
+  const arm = (scheme, parameters, extra = {}) => task.plan(Object.assign({ INPUT_COMMAND: 'evaluate', INPUT_AZURESUBSCRIPTION: 'az',
+    ENDPOINT_URL_az: 'https://management.azure.com/', ENDPOINT_AUTH_az: JSON.stringify({ parameters, scheme }) }, extra));
+  const secret = arm('ServicePrincipal', { tenantid: 't-1', serviceprincipalid: 'c-2', serviceprincipalkey: 'SPN-SECRET-3', authenticationType: 'spnKey' });
+  assert.deepStrictEqual(secret.childEnv, { AZURE_MONITOR_URL: 'https://management.azure.com/', AZURE_TENANT_ID: 't-1', AZURE_CLIENT_ID: 'c-2', AZURE_CLIENT_SECRET: 'SPN-SECRET-3' });
+  assert.ok(!secret.args.join(' ').includes('SPN-SECRET-3') && secret.oidc === undefined);
+  const federated = arm('WorkloadIdentityFederation', { tenantid: 't-1', serviceprincipalid: 'c-2' }, { ENDPOINT_DATA_az_ENVIRONMENTAUTHORITYURL: 'https://login.microsoftonline.us/' });
+  assert.strictEqual(federated.oidc, 'az');
+  assert.deepStrictEqual(federated.childEnv, { AZURE_MONITOR_URL: 'https://management.azure.com/', AZURE_AUTHORITY_HOST: 'https://login.microsoftonline.us/', AZURE_TENANT_ID: 't-1', AZURE_CLIENT_ID: 'c-2' });
+  assert.strictEqual(arm('ManagedServiceIdentity', {}).childEnv.AZURE_MONITOR_AUTH, 'managed-identity');
+  assert.throws(() => arm('ServicePrincipal', { tenantid: 't', serviceprincipalid: 'c', authenticationType: 'spnCertificate' }), /certificate/);
+  assert.throws(() => arm('PublishProfile', {}), /scheme 'PublishProfile'/);
+});
+
+// Servers/fake_saas.py: Entra ID and Azure Monitor from their documentation, on loopback.
+function startFakeSaaS() {
+  const { spawn } = require('node:child_process');
+  const child = spawn('python3', [path.join(root, 'Tests', 'PerfGateTestSupport', 'Servers', 'fake_saas.py')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.stdout.once('data', (chunk) => resolve({ url: 'http://127.0.0.1:' + String(chunk).trim(), stop: () => child.stdin.end() }));
+    child.once('error', reject);
+  });
+}
+
+test('workload identity federation: the task asks Azure DevOps for the OIDC token and perfgate signs in with it', async () => {
+  const http = require('node:http');
+  const asked = [];
+  // Azure DevOps' OIDC endpoint (System.OidcRequestUri), as AzureCLI@2 and the Azure tasks call it.
+  const devops = http.createServer((request, response) => {
+    asked.push({ method: request.method, url: request.url, authorization: request.headers.authorization });
+    const ok = request.headers.authorization === 'Bearer JOB-ACCESS-TOKEN-7';
+    response.writeHead(ok ? 200 : 401, { 'Content-Type': 'application/json' });
+    response.end(ok ? JSON.stringify({ oidcToken: 'federated-ASSERTION-0123456789' }) : '{"message":"unauthorized"}');
+  });
+  await new Promise((resolve) => devops.listen(0, '127.0.0.1', resolve));
+  const fake = await startFakeSaaS();
+  try {
+    const folder = workspace();
+    fs.writeFileSync(path.join(folder, 'perfspec', 'checkout.perfspec.yaml'), `spec_version: '1.0'
+indicators:
+  - id: response_time
+    source: azure-monitor
+    query: {resource: /subscriptions/sub-1/resourceGroups/shop/providers/Microsoft.Web/sites/task-site, metric: HttpResponseTime, aggregation: Average}
+    grading: {type: Threshold, thresholds: {upperSevere: 1}, metricScore: 100}
+objectives: {pass: 90, warning: 75}
+`);
+    const env = agent(folder, { command: 'evaluate', azureSubscription: 'arm', start: '2024-05-01T12:00:00Z', end: '2024-05-01T12:10:00Z' }, {
+      ENDPOINT_URL_arm: fake.url, ENDPOINT_DATA_arm_ENVIRONMENTAUTHORITYURL: fake.url,
+      ENDPOINT_AUTH_arm: JSON.stringify({ parameters: { tenantid: '11111111-2222-3333-4444-555555555555', serviceprincipalid: 'client-0123' }, scheme: 'WorkloadIdentityFederation' }),
+      ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN: 'JOB-ACCESS-TOKEN-7',
+      SYSTEM_OIDCREQUESTURI: `http://127.0.0.1:${devops.address().port}/org/project/_apis/distributedtask/hubs/build/plans/p/jobs/j/oidctoken`,
+      AZURE_LOGS_URL: fake.url });
+    const result = await runTask(env);
+    assert.strictEqual(result.code, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /^##vso\[task\.setvariable variable=perfgateResult;isOutput=true\]pass$/m);
+    assert.strictEqual(asked.length, 1);
+    assert.strictEqual(asked[0].method, 'POST');
+    assert.match(asked[0].url, /\/oidctoken\?api-version=7\.1&serviceConnectionId=arm$/);
+    // The token is masked from the start (the agent's masker learns it) and never shown.
+    assert.deepStrictEqual(result.stdout.split('\n').filter((line) => line.includes('federated-ASSERTION')), ['##vso[task.setsecret]federated-ASSERTION-0123456789']);
+    assert.ok(!result.stderr.includes('federated-ASSERTION-0123456789'));
+    // A refused access token fails the task before perfgate runs, and says why.
+    const refused = await runTask(Object.assign({}, env, { ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN: 'WRONG' }));
+    assert.strictEqual(refused.code, 1);
+    assert.match(refused.stdout, /^##vso\[task\.complete result=Failed\]perfgate: Azure DevOps gave no OIDC token for the connection arm \(HTTP 401\)/m);
+  } finally {
+    fake.stop();
+    devops.close();
+  }
+});
 
 const REMOTE_SPEC = fs.readFileSync(path.join(root, 'Examples', 'perfspec-static.yaml'), 'utf8');
 

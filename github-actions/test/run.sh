@@ -99,8 +99,10 @@ run_action INPUT_COMMAND=evaluate 'INPUT_ARGS=--var SERVICE=checkout --timeout 4
 check "extra args are passed as flags" test "$status" -eq 0
 
 # Every backend's URL input is a flag the binary takes (a wrong one would be a usage error, 64).
-run_action INPUT_COMMAND=evaluate INPUT_PROMETHEUS-URL=http://127.0.0.1:9 INPUT_DYNATRACE-URL=http://127.0.0.1:9 INPUT_INFLUXDB-URL=http://127.0.0.1:9 INPUT_GRAPHITE-URL=http://127.0.0.1:9 PROMETHEUS_TOKEN=ACTION-SECRET-55
-check "the prometheus-url, dynatrace-url, influxdb-url and graphite-url inputs are flags the binary takes" test "$status" -eq 0
+run_action INPUT_COMMAND=evaluate INPUT_PROMETHEUS-URL=http://127.0.0.1:9 INPUT_DYNATRACE-URL=http://127.0.0.1:9 INPUT_INFLUXDB-URL=http://127.0.0.1:9 INPUT_GRAPHITE-URL=http://127.0.0.1:9 \
+  INPUT_DATADOG-SITE=datadoghq.eu INPUT_NEWRELIC-ACCOUNT-ID=1234567 INPUT_NEWRELIC-REGION=eu INPUT_WEB-URL=http://127.0.0.1:9 \
+  INPUT_AZURE-CLIENT-ID=client-1 INPUT_AZURE-TENANT-ID=tenant-1 PROMETHEUS_TOKEN=ACTION-SECRET-55
+check "every backend's input is a flag the binary takes (prometheus, dynatrace, influxdb, graphite, datadog, newrelic, web, azure)" test "$status" -eq 0
 
 run_action INPUT_COMMAND=validate "INPUT_SLO=$root/Examples/keptn/slo.yaml" INPUT_SLI-PROVIDER=prometheus
 check "validate takes a Keptn slo.yaml (INPUT_SLI-PROVIDER, hyphen kept)" test "$status" -eq 0

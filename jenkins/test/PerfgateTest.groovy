@@ -44,10 +44,13 @@ def harnessIn(File library, File workspace, boolean unix) {
     script.metaClass.isUnix = { -> unix }
     script.metaClass.getEnv = { -> [WORKSPACE: workspace.canonicalPath] }
     script.metaClass.string = { Map options -> [credentialsId: options.credentialsId, variable: options.variable] }
+    // The Azure Credentials plugin's binding: one credential, four variables.
+    script.metaClass.azureServicePrincipal = { Map options -> [credentialsId: options.credentialsId,
+        variables: [options.subscriptionIdVariable, options.clientIdVariable, options.clientSecretVariable, options.tenantIdVariable]] }
     script.metaClass.withCredentials = { List bindings, Closure body ->
         calls << [step: 'withCredentials', bindings: bindings]
         def layer = [:] + environmentStack.last()
-        bindings.each { layer[it.variable] = "secret-of-${it.credentialsId}".toString() }
+        bindings.each { binding -> (binding.variables ?: [binding.variable]).each { layer[it] = "secret-of-${binding.credentialsId}".toString() } }
         environmentStack << layer
         try { body() } finally { environmentStack.remove(environmentStack.size() - 1) }
     }
@@ -236,6 +239,22 @@ check('credentialsId binds the token for the step only, through withCredentials'
     def sh = steps(h.calls, 'sh')[0]
     assert sh.env.PROMETHEUS_TOKEN == 'secret-of-prom-token' && sh.env.INFLUXDB_TOKEN == 'secret-of-influx-token' && !sh.script.contains('secret-of')
     assert sh.script.contains('--influxdb-url') && sh.script.contains('--graphite-url') : sh.script
+    assert steps(h.calls, 'error').isEmpty() : steps(h.calls, 'error')
+}
+
+check('the hosted backends: Datadog, New Relic and web keys, and an Azure service principal, bound for the step only') {
+    def h = harness(library, binary, root)
+    h.script.evaluate(binary: binary, spec: 'perf/checkout.perfspec.yaml', start: '2024-05-01T12:00:00Z', end: '2024-05-01T12:10:00Z',
+                      datadogSite: 'datadoghq.eu', datadogApiKeyCredentialsId: 'dd-api', datadogAppKeyCredentialsId: 'dd-app',
+                      newrelicAccountId: '1234567', newrelicRegion: 'eu', newrelicCredentialsId: 'nr-key', azureCredentialsId: 'azure-sp',
+                      webUrl: 'http://127.0.0.1:9', webCredentials: [es_key: 'elastic-key'])
+    def bindings = steps(h.calls, 'withCredentials')[0].bindings
+    assert bindings*.credentialsId == ['dd-api', 'dd-app', 'nr-key', 'azure-sp', 'elastic-key']
+    assert bindings[3].variables == ['AZURE_SUBSCRIPTION_ID', 'AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET', 'AZURE_TENANT_ID']
+    assert bindings[4].variable == 'PERFGATE_WEB_SECRET_ES_KEY'
+    def sh = steps(h.calls, 'sh')[0]
+    assert sh.env.DD_API_KEY == 'secret-of-dd-api' && sh.env.AZURE_CLIENT_SECRET == 'secret-of-azure-sp' && !sh.script.contains('secret-of')
+    ['--datadog-site', '--newrelic-account-id', '--newrelic-region', '--web-url'].each { assert sh.script.contains(it) : sh.script }
     assert steps(h.calls, 'error').isEmpty() : steps(h.calls, 'error')
 }
 

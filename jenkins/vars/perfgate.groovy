@@ -46,6 +46,11 @@ def validate(Map args = [:]) {
  * PROMETHEUS_TOKEN / DYNATRACE_API_TOKEN / INFLUXDB_TOKEN for this step only; credentialsId is the Prometheus one),
  * prometheusUrl, dynatraceUrl, influxdbUrl (its database from the query, the spec or an INFLUXDB_DATABASE variable),
  * graphiteUrl (graphiteCredentialsId: a Secret text bound as GRAPHITE_TOKEN, for a Graphite behind a proxy),
+ * datadogSite with datadogApiKeyCredentialsId and datadogAppKeyCredentialsId (Secret texts bound as DD_API_KEY and
+ * DD_APP_KEY), newrelicAccountId and newrelicRegion with newrelicCredentialsId (a User key bound as NEW_RELIC_API_KEY),
+ * azureCredentialsId (an Azure Service Principal credential of the Azure Credentials plugin, bound as AZURE_CLIENT_ID,
+ * AZURE_CLIENT_SECRET and AZURE_TENANT_ID), webUrl with webCredentials (a Map of a web query's secret names to Secret
+ * text credential ids, each bound as PERFGATE_WEB_SECRET_<NAME>),
  * variables (a Map for --var), args (a List of more flags); server (a perfgate server that evaluates instead: the
  * build then needs no backend token) with serverCredentialsId (a Secret text credential holding its API key, bound
  * as PERFGATE_API_KEY for this step only).
@@ -60,7 +65,8 @@ def evaluate(Map args = [:]) {
                                   history: '--history', start: '--start', end: '--end', windowFile: '--window-file',
                                   failOn: '--fail-on', onWarning: '--on-warning', reportDir: '--report-dir',
                                   prometheusUrl: '--prometheus-url', dynatraceUrl: '--dynatrace-url', influxdbUrl: '--influxdb-url',
-                                  graphiteUrl: '--graphite-url', server: '--server'])
+                                  graphiteUrl: '--graphite-url', datadogSite: '--datadog-site', newrelicAccountId: '--newrelic-account-id',
+                                  newrelicRegion: '--newrelic-region', webUrl: '--web-url', server: '--server'])
     }
     def missing = notRun(status)
     if (missing) {
@@ -109,6 +115,17 @@ def withTokens(Map options, Closure body) {
     if (options.dynatraceCredentialsId) bindings << string(credentialsId: options.dynatraceCredentialsId, variable: 'DYNATRACE_API_TOKEN')
     if (options.influxdbCredentialsId) bindings << string(credentialsId: options.influxdbCredentialsId, variable: 'INFLUXDB_TOKEN')
     if (options.graphiteCredentialsId) bindings << string(credentialsId: options.graphiteCredentialsId, variable: 'GRAPHITE_TOKEN')
+    if (options.datadogApiKeyCredentialsId) bindings << string(credentialsId: options.datadogApiKeyCredentialsId, variable: 'DD_API_KEY')
+    if (options.datadogAppKeyCredentialsId) bindings << string(credentialsId: options.datadogAppKeyCredentialsId, variable: 'DD_APP_KEY')
+    if (options.newrelicCredentialsId) bindings << string(credentialsId: options.newrelicCredentialsId, variable: 'NEW_RELIC_API_KEY')
+    if (options.azureCredentialsId) {
+        bindings << azureServicePrincipal(credentialsId: options.azureCredentialsId, subscriptionIdVariable: 'AZURE_SUBSCRIPTION_ID',
+                                          clientIdVariable: 'AZURE_CLIENT_ID', clientSecretVariable: 'AZURE_CLIENT_SECRET', tenantIdVariable: 'AZURE_TENANT_ID')
+    }
+    (options.webCredentials ?: [:]).each { name, id ->
+        if (!(name ==~ /[A-Za-z0-9_]+/)) error("perfgate: webCredentials: '${name}' is no secret name (letters, digits and _)")
+        bindings << string(credentialsId: id, variable: "PERFGATE_WEB_SECRET_${name.toUpperCase()}".toString())
+    }
     if (options.serverCredentialsId) bindings << string(credentialsId: options.serverCredentialsId, variable: 'PERFGATE_API_KEY')
     if (bindings.isEmpty()) return body()
     def result = null

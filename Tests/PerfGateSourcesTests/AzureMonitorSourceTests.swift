@@ -99,14 +99,20 @@ import Testing
     @Test func workloadIdentityFromGitHubActionsOIDCOrAVariable() async throws {
         let github = [
             "AZURE_TENANT_ID": Self.secret["AZURE_TENANT_ID"]!, "AZURE_CLIENT_ID": "client-0123",
-            "ACTIONS_ID_TOKEN_REQUEST_URL": SaaSFake.url + "/_apis/oidc?api-version=2.0&runid=42", "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "gh-request-TOKEN-0123456789"
+            "ACTIONS_ID_TOKEN_REQUEST_URL": SaaSFake.url + "/_apis/oidc?api-version=2.0&runid=42",
+            "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "gh-request-TOKEN-0123456789"
         ]
         #expect(try await answer(Self.metric("github-site", "HttpResponseTime"), source: source(github)).measurements.count == 1)
         let asked = try #require(try await SaaSFake.recorded("AzureADTokenExchange").last)
-        #expect(asked["path"]?.stringValue == "/_apis/oidc" && asked["headers"]?["authorization"]?.stringValue == "bearer gh-request-TOKEN-0123456789")
-        let refused = await failure(Self.metric("x", "HttpResponseTime"), source: source(github.merging(["ACTIONS_ID_TOKEN_REQUEST_TOKEN": "stale"]) { _, b in b }))
+        #expect(
+            asked["path"]?.stringValue == "/_apis/oidc" && asked["headers"]?["authorization"]?.stringValue == "bearer gh-request-TOKEN-0123456789")
+        let refused = await failure(
+            Self.metric("x", "HttpResponseTime"), source: source(github.merging(["ACTIONS_ID_TOKEN_REQUEST_TOKEN": "stale"]) { _, b in b }))
         #expect(refused.contains("GitHub refused an OIDC token: HTTP 401") && refused.contains("id-token: write"))
-        let gitlab = ["AZURE_TENANT_ID": Self.secret["AZURE_TENANT_ID"]!, "AZURE_CLIENT_ID": "client-0123", "AZURE_FEDERATED_TOKEN": "federated-ASSERTION-0123456789"]
+        let gitlab = [
+            "AZURE_TENANT_ID": Self.secret["AZURE_TENANT_ID"]!, "AZURE_CLIENT_ID": "client-0123",
+            "AZURE_FEDERATED_TOKEN": "federated-ASSERTION-0123456789"
+        ]
         #expect(try await answer(Self.metric("gitlab-site", "HttpResponseTime"), source: source(gitlab)).measurements.count == 1)
     }
 

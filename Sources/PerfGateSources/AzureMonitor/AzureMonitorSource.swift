@@ -37,7 +37,8 @@ package struct AzureMonitorSource: SeriesSource, SampleSource, DeclaredSource {
         ],
         secrets: SecretDeclaration(
             variables: [
-                "AZURE_MONITOR_TOKEN", "AZURE_LOGS_TOKEN", "AZURE_CLIENT_SECRET", "AZURE_FEDERATED_TOKEN", "IDENTITY_HEADER", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"
+                "AZURE_MONITOR_TOKEN", "AZURE_LOGS_TOKEN", "AZURE_CLIENT_SECRET", "AZURE_FEDERATED_TOKEN", "IDENTITY_HEADER",
+                "ACTIONS_ID_TOKEN_REQUEST_TOKEN"
             ],
             urlVariables: ["AZURE_MONITOR_URL", "AZURE_LOGS_URL"], fileVariables: ["AZURE_FEDERATED_TOKEN_FILE"]))
     static let metricsAPIVersion = "2023-10-01"

@@ -168,13 +168,15 @@ final class EntraToken: Sendable {
     func gitHubToken() async throws(SourceError) -> String {
         guard let url = variable("ACTIONS_ID_TOKEN_REQUEST_URL"), let bearer = variable("ACTIONS_ID_TOKEN_REQUEST_TOKEN") else {
             throw SourceError(
-                "azure-monitor: workload-identity needs AZURE_FEDERATED_TOKEN_FILE, AZURE_FEDERATED_TOKEN, or a GitHub job with 'permissions: id-token: write'")
+                "azure-monitor: workload-identity needs AZURE_FEDERATED_TOKEN_FILE, AZURE_FEDERATED_TOKEN, or a GitHub job with 'permissions: id-token: write'"
+            )
         }
         let (location, query) = WebRequest.split(url)
         let base = try BackendURL(parsing: location, source: "azure-monitor")
         let audience = URLText.formEncoded([("audience", "api://AzureADTokenExchange")])
         let request = HTTPRequest(
-            url: base.url("", query: (query.map { $0 + "&" } ?? "") + audience), headers: [("Accept", "application/json"), ("Authorization", "bearer " + bearer)])
+            url: base.url("", query: (query.map { $0 + "&" } ?? "") + audience),
+            headers: [("Accept", "application/json"), ("Authorization", "bearer " + bearer)])
         let response: HTTPResponse
         do {
             response = try await configuration.http.send(request)
@@ -183,7 +185,8 @@ final class EntraToken: Sendable {
         }
         guard (200..<300).contains(response.status), let token = (try? JSONParser.parse(response.body))?["value"]?.stringValue, !token.isEmpty else {
             throw SourceError(
-                "azure-monitor: GitHub refused an OIDC token: HTTP \(response.status): \(JSONWriter.quoted(response.bodyPreview())) (the job needs 'permissions: id-token: write')")
+                "azure-monitor: GitHub refused an OIDC token: HTTP \(response.status): \(JSONWriter.quoted(response.bodyPreview())) (the job needs 'permissions: id-token: write')"
+            )
         }
         return token
     }

@@ -142,6 +142,25 @@ def case_series_10k(binary, runs, folder, url):
     spec = write_spec(folder, "series-10k-graphite.json", [indicator(0, "graphite", "checkout.*.*.p95")])
     graphite = measure([binary, "evaluate", "--spec", spec, "--graphite-url", url + "/t/graphite-series/10000"], runs)
     yield ("10,000 series: graphite", *graphite, f"<= 0.15 s; {graphite[0] / prometheus[0]:.2f}x prometheus")
+    window = ["--start", "1714564800", "--end", "1714565400"]
+    hosted = {"DD_API_KEY": "bench", "DD_APP_KEY": "bench", "NEW_RELIC_API_KEY": "bench", "NEW_RELIC_ACCOUNT_ID": "1",
+              "AZURE_MONITOR_TOKEN": "bench-token", "AZURE_LOGS_TOKEN": "bench-token"}
+    env = dict(os.environ, **hosted)
+    resource = "/subscriptions/s/resourceGroups/g/providers/Microsoft.Web/sites/checkout"
+    for name, query, flags in [
+        ("datadog", "avg:trace.http.request.duration{*} by {instance}", ["--datadog-url", url + "/t/datadog-series/10000"]),
+        ("newrelic", "SELECT percentile(duration, 95) FROM Transaction FACET name LIMIT MAX", ["--newrelic-url", url + "/t/newrelic-series/10000"]),
+        ("azure-monitor", {"resource": resource, "metric": "HttpResponseTime", "aggregation": "Average", "filter": "Instance eq '*'", "top": 1000},
+         ["--azure-monitor-url", url + "/t/azure-series/10000"]),
+        ("azure-monitor", {"workspace": "w", "kql": "AppRequests | summarize p95 = percentile(DurationMs, 95), n = count() by Name", "value": "p95"},
+         ["--azure-logs-url", url + "/t/logs-series/10000"]),
+        ("web", {"url": "/api/v1/query?query=x", "results": "/series", "key": "/scope", "value": "/pointlist/*/1", "timestamp": "/pointlist/*/0"},
+         ["--web-url", url + "/t/web-series/10000"]),
+    ]:
+        label = name + (" logs" if "workspace" in query else "")
+        spec = write_spec(folder, f"series-10k-{label.replace(' ', '-')}.json", [indicator(0, name, query)])
+        result = measure([binary, "evaluate", "--spec", spec] + window + flags, runs, env=env)
+        yield (f"10,000 series: {label}", *result, f"<= 0.15 s; {result[0] / prometheus[0]:.2f}x prometheus")
 
 
 def case_memory(binary, runs, folder, url):

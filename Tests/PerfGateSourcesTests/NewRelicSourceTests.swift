@@ -17,12 +17,7 @@ import Testing
     }
 
     func failure(_ query: Node, source: NewRelicSource? = nil) async -> String {
-        do {
-            _ = try await answer(query, source: source)
-            return "no error"
-        } catch {
-            return "\(error)"
-        }
+        await SaaSFake.failure(source ?? self.source(), query)
     }
 
     @Test func oneResultPerFacetAndTheWindowAsSinceUntil() async throws {

@@ -28,4 +28,14 @@ enum SaaSFake {
         let response = try await CurlHTTPClient().send(HTTPRequest(url: url + "/_recorded?" + URLText.formEncoded([("match", marker)])))
         return try JSONParser.parse(response.body).items ?? []
     }
+
+    /// What measuring `query` throws, as text; "no error" when it measures.
+    static func failure(_ source: any MetricSource, _ query: Node) async -> String {
+        do {
+            _ = try await source.answer(query, context: SourceContext(window: window))
+            return "no error"
+        } catch {
+            return "\(error)"
+        }
+    }
 }

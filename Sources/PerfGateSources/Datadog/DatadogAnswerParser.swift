@@ -89,39 +89,16 @@ struct DatadogAnswerParser: JSONScanning {
                 parser.skipSpace()
                 guard parser.peek == UInt8(ascii: "[") else { return try parser.skipValue() }
                 try parser.array { (parser) throws(Malformed) in
-                    guard let point = try parser.point() else {
+                    guard let (milliseconds, value) = try parser.numberPair(), let milliseconds else {
                         problem = problem ?? "a point is not [milliseconds, value]"
                         return
                     }
-                    series.points.append(point)
+                    series.points.append((milliseconds, value))
                 }
             } else {
                 try parser.skipValue()
             }
         }
         return series
-    }
-
-    /// `[ms, value|null]`, or nil for anything else (skipped).
-    mutating func point() throws(Malformed) -> (milliseconds: Double, value: Double?)? {
-        skipSpace()
-        guard peek == UInt8(ascii: "[") else {
-            try skipValue()
-            return nil
-        }
-        var cells: [Double?] = []
-        var other = false
-        try array { (parser) throws(Malformed) in
-            parser.skipSpace()
-            switch parser.peek {
-            case UInt8(ascii: "n")?: _ = try parser.null(); cells.append(nil)
-            case UInt8(ascii: "\"")?, UInt8(ascii: "t")?, UInt8(ascii: "f")?, UInt8(ascii: "{")?, UInt8(ascii: "[")?:
-                try parser.skipValue()
-                other = true
-            default: cells.append(try parser.number())
-            }
-        }
-        guard !other, cells.count == 2, let milliseconds = cells[0] else { return nil }
-        return (milliseconds, cells[1])
     }
 }

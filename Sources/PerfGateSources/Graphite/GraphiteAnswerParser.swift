@@ -45,29 +45,11 @@ struct GraphiteAnswerParser: JSONScanning {
             } else if parser.matches(key, "datapoints") {
                 sawPoints = true
                 try parser.array { (parser) throws(Malformed) in
-                    parser.skipSpace()
-                    guard parser.peek == UInt8(ascii: "[") else {
-                        try parser.skipValue()
+                    guard let (value, seconds) = try parser.numberPair(), let seconds else {
                         problem = problem ?? "has a point that is not [value, seconds]"
                         return
                     }
-                    var cells: [Double?] = []
-                    var other = false
-                    try parser.array { (parser) throws(Malformed) in
-                        parser.skipSpace()
-                        switch parser.peek {
-                        case UInt8(ascii: "n")?: _ = try parser.null(); cells.append(nil)
-                        case UInt8(ascii: "\"")?, UInt8(ascii: "t")?, UInt8(ascii: "f")?, UInt8(ascii: "{")?, UInt8(ascii: "[")?:
-                            try parser.skipValue()
-                            other = true
-                        default: cells.append(try parser.number())
-                        }
-                    }
-                    guard !other, cells.count == 2, let seconds = cells[1] else {
-                        problem = problem ?? "has a point that is not [value, seconds]"
-                        return
-                    }
-                    values.append((cells[0], seconds))
+                    values.append((value, seconds))
                 }
             } else {
                 try parser.skipValue()

@@ -178,6 +178,30 @@ extension JSONScanning {
         return value
     }
 
+    /// A list of exactly two cells, each a number or null (a time series' point: Graphite's
+    /// `[value, seconds]`, Datadog's `[ms, value]`); nil, with the value skipped, for anything else.
+    mutating func numberPair() throws(Malformed) -> (Double?, Double?)? {
+        skipSpace()
+        guard peek == UInt8(ascii: "[") else {
+            try skipValue()
+            return nil
+        }
+        var cells: [Double?] = []
+        var other = false
+        try array { (parser) throws(Malformed) in
+            parser.skipSpace()
+            switch parser.peek {
+            case UInt8(ascii: "n")?: _ = try parser.null(); cells.append(nil)
+            case UInt8(ascii: "\"")?, UInt8(ascii: "t")?, UInt8(ascii: "f")?, UInt8(ascii: "{")?, UInt8(ascii: "[")?:
+                try parser.skipValue()
+                other = true
+            default: cells.append(try parser.number())
+            }
+        }
+        guard !other, cells.count == 2 else { return nil }
+        return (cells[0], cells[1])
+    }
+
     static func isNumberByte(_ byte: UInt8) -> Bool {
         (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+")
             || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")

@@ -301,6 +301,9 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(200, graphite_series_body(int(parts[1])))
         if kind == "influx-series":  # /t/influx-series/<n>: a canned InfluxDB /query answer of n series
             return self.send(200, influx_series_body(int(parts[1])))
+        if kind in ("datadog-series", "newrelic-series", "azure-series", "logs-series", "web-series"):
+            # /t/<kind>/<n>/…: a canned answer of n series from that backend, whatever path follows.
+            return self.send(200, hosted_series_body(kind, int(parts[1])))
         if kind == "delay":  # /t/delay/<ms>: a canned Prometheus answer after a delay
             time.sleep(int(parts[1]) / 1000)
             return self.send(200, {"status": "success", "data": {"resultType": "vector", "result": [
@@ -358,6 +361,38 @@ def graphite_series_body(count):
                      '"datapoints": [[%s, 1714565400]]}' % (i // 256 % 256, i % 256, i, i // 256 % 256, i % 256, i, "0.%03d" % (i % 1000))
                      for i in range(count)]
             SERIES_CACHE[key] = ("[" + ", ".join(items) + "]").encode()
+        return SERIES_CACHE[key]
+
+
+def hosted_series_body(kind, count):
+    """A Datadog v1, NerdGraph, Azure Monitor metrics, Log Analytics or web answer with `count`
+    series (or facets, time series, rows) of one point, named as `series_body`'s are labelled,
+    built once per size (deterministic)."""
+    key = (kind, count)
+    with LOCK:
+        if key not in SERIES_CACHE:
+            names = ["10.0.%d.%d:9090,checkout-%06d" % (i // 256 % 256, i % 256, i) for i in range(count)]
+            values = ["0.%03d" % (i % 1000) for i in range(count)]
+            if kind in ("datadog-series", "web-series"):
+                items = ['{"metric":"trace.http.request.duration","display_name":"trace.http.request.duration","scope":"instance:%s",'
+                         '"tag_set":["instance:%s"],"expression":"avg:trace.http.request.duration{*} by {instance}",'
+                         '"pointlist":[[1714565400000.0,%s]],"length":1,"interval":600,"aggr":"avg","unit":null}' % (n, n, v)
+                         for n, v in zip(names, values)]
+                body = '{"status":"ok","res_type":"time_series","series":[' + ",".join(items) + '],"from_date":1714564800000,"to_date":1714565400000}'
+            elif kind == "newrelic-series":
+                items = ['{"facet":"%s","name":"%s","percentile.duration":{"95":%s}}' % (n, n, v) for n, v in zip(names, values)]
+                body = '{"data":{"actor":{"account":{"nrql":{"results":[' + ",".join(items) + ']}}}}}'
+            elif kind == "azure-series":
+                items = ['{"metadatavalues":[{"name":{"value":"Instance","localizedValue":"Instance"},"value":"%s"}],'
+                         '"data":[{"timeStamp":"2024-05-01T12:00:00Z","average":%s}]}' % (n, v) for n, v in zip(names, values)]
+                body = ('{"cost":0,"timespan":"2024-05-01T12:00:00Z/2024-05-01T12:10:00Z","interval":"FULL","value":[{"id":"x",'
+                        '"type":"Microsoft.Insights/metrics","name":{"value":"HttpResponseTime","localizedValue":"Response Time"},'
+                        '"unit":"Seconds","timeseries":[' + ",".join(items) + '],"errorCode":"Success"}]}')
+            else:
+                items = ['["%s",%s,1200]' % (n, v) for n, v in zip(names, values)]
+                body = ('{"tables":[{"name":"PrimaryResult","columns":[{"name":"Name","type":"string"},{"name":"p95","type":"real"},'
+                        '{"name":"n","type":"long"}],"rows":[' + ",".join(items) + ']}]}')
+            SERIES_CACHE[key] = body.encode()
         return SERIES_CACHE[key]
 
 

@@ -13,9 +13,19 @@ import Testing
         "AZURE_CLIENT_SECRET": "az-client-SECRET-0123456789"
     ]
 
-    func source(_ environment: [String: String] = secret, flags: [String: String] = [:]) -> AzureMonitorSource {
+    func source(
+        _ environment: [String: String] = secret, flags: [String: String] = [:], now: @escaping @Sendable () -> Double = SaaSFake.later
+    ) -> AzureMonitorSource {
         let endpoints = ["AZURE_AUTHORITY_HOST": SaaSFake.url, "AZURE_MONITOR_URL": SaaSFake.url, "AZURE_LOGS_URL": SaaSFake.url]
-        return AzureMonitorSource(configuration: SaaSFake.configuration(environment.merging(endpoints) { a, _ in a }, flags: flags))
+        return AzureMonitorSource(configuration: SaaSFake.configuration(environment.merging(endpoints) { a, _ in a }, flags: flags, now: now))
+    }
+
+    @Test func aWindowThatEndsInTheFutureWarns() async throws {
+        let future = source(now: { 1_714_565_300 })
+        #expect(
+            try await answer(Self.metric("future-site", "HttpResponseTime"), source: future).warnings.first?.hasPrefix(
+                "azure-monitor: the window ends 100 s from now") == true)
+        #expect(try await answer(Self.logs("AppLogs | where 'future' != ''"), source: future).warnings.count == 1)
     }
 
     static func metric(_ site: String, _ name: String, _ more: [(String, Node)] = []) -> Node {

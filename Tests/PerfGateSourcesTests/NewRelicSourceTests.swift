@@ -8,8 +8,17 @@ import Testing
 @Suite struct NewRelicSourceTests {
     static let environment = ["NEW_RELIC_API_KEY": "NRAK-TESTKEY0123456789", "NEW_RELIC_ACCOUNT_ID": "1234567"]
 
-    func source(_ environment: [String: String] = environment) -> NewRelicSource {
-        NewRelicSource(configuration: SaaSFake.configuration(environment.merging(["NEW_RELIC_URL": SaaSFake.url]) { a, _ in a }))
+    func source(_ environment: [String: String] = environment, now: @escaping @Sendable () -> Double = SaaSFake.later) -> NewRelicSource {
+        NewRelicSource(configuration: SaaSFake.configuration(environment.merging(["NEW_RELIC_URL": SaaSFake.url]) { a, _ in a }, now: now))
+    }
+
+    @Test func aWindowThatEndsInTheFutureWarns() async throws {
+        let answer = try await answer(.string("SELECT percentile(duration, 95) FROM Transaction"), source: source(now: { 1_714_565_000 }))
+        #expect(
+            answer.warnings == [
+                "newrelic: the window ends 400 s from now: the backend has no data past now, so its last part is missing; end the window at the load test's end"
+            ])
+        #expect(try await self.answer(.string("SELECT percentile(duration, 95) FROM Transaction")).warnings.isEmpty)
     }
 
     func answer(_ query: Node, source: NewRelicSource? = nil) async throws -> SourceAnswer {

@@ -64,9 +64,11 @@ package struct AzureMonitorSource: SeriesSource, SampleSource, DeclaredSource {
                 Measurement(
                     key: key, value: metric.stat.value(of: points.compactMap(\.value)), timestamp: points.last(where: { $0.value != nil })?.timestamp)
             }
-            return SourceAnswer(measurements, warnings: warnings)
+            return SourceAnswer(measurements, warnings: configuration.futureWindowWarning(window, source: name) + warnings)
         case .logs(let logs):
-            return try await self.logs(logs, window: window)
+            var answer = try await self.logs(logs, window: window)
+            answer.warnings = configuration.futureWindowWarning(window, source: name) + answer.warnings
+            return answer
         }
     }
 

@@ -77,7 +77,9 @@ package struct NewRelicSource: SLIProvider, SeriesSource, SampleSource, Declared
             method: "POST", url: backend.url.url("/graphql"), headers: [("Accept", "application/json"), ("Content-Type", "application/json")],
             body: Array(JSONWriter.write(body).utf8))
         let sent = try await configuration.send(request, on: backend, credentials: [("API-Key", key)], source: name)
-        return SourceAnswer(try NewRelicResponse.measurements(sent.response, request: sent.request, value: query.value), warnings: sent.warnings)
+        return SourceAnswer(
+            try NewRelicResponse.measurements(sent.response, request: sent.request, value: query.value),
+            warnings: configuration.futureWindowWarning(context.window, source: name) + sent.warnings)
     }
 
     func account(_ query: NewRelicQuery, context: SourceContext) throws(SourceError) -> Int {

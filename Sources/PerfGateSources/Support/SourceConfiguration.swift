@@ -59,6 +59,17 @@ package struct SourceConfiguration: Sendable {
         return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
     }
 
+    /// A warning when the window ends after now: a hosted backend has no data past now, so the
+    /// end of the window is graded on less than it names.
+    func futureWindowWarning(_ window: Window?, source: String) -> [String] {
+        guard let window else { return [] }
+        let ahead = window.end - now()
+        guard ahead >= 1 else { return [] }
+        return [
+            "\(source): the window ends \(Int(ahead.rounded())) s from now: the backend has no data past now, so its last part is missing; end the window at the load test's end"
+        ]
+    }
+
     /// A plain setting (`.value`) from the flag or its variables; nil when none is set.
     package func value(_ setting: SourceSetting) -> String? { outsideSetting(setting) }
 

@@ -63,7 +63,23 @@ struct ConnectionOptions: ParsableArguments {
     /// The declared settings as `--help` lists them: the flag, and its help on the next line
     /// (Argument Parser wraps a discussion's long lines and would break a column).
     static var sourceSettingsHelp: String {
-        SourceRegistry.settings.map { "  --\($0.flag) <\($0.valueName)>\n      \($0.help)" }.joined(separator: "\n")
+        SourceRegistry.settings.map { "  --\($0.flag) <\($0.valueName)>\n" + wrapped($0.help, indent: "      ") }.joined(separator: "\n")
+    }
+
+    /// Words in lines of at most 78 columns, each after `indent`: Argument Parser's own wrapping
+    /// of a discussion would start the rest of a long line at column 0.
+    static func wrapped(_ text: String, indent: String, width: Int = 78) -> String {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ") {
+            if !line.isEmpty, indent.count + line.count + 1 + word.count > width {
+                lines.append(indent + line)
+                line = ""
+            }
+            line += (line.isEmpty ? "" : " ") + word
+        }
+        if !line.isEmpty { lines.append(indent + line) }
+        return lines.joined(separator: "\n")
     }
 
     @Option(

@@ -9,11 +9,12 @@ package enum NewRelicResponse {
     static let positional: Set<String> = ["facet", "beginTimeSeconds", "endTimeSeconds", "timestamp", "inspectedCount"]
 
     static func measurements(_ response: HTTPResponse, request: String, value: String?) throws(SourceError) -> [Measurement] {
-        let parsed = try? JSONParser.parse(response.body)
-        if let errors = parsed.flatMap({ errorText($0) }) {
+        let reader = reader(request)
+        let parsed = reader.parse(response)
+        if let errors = (try? parsed.get()).flatMap({ errorText($0) }) {
             throw SourceError("\(request): HTTP \(response.status): New Relic: \(Excerpt.of(errors, limit: 500))\(hint(response.status))")
         }
-        let document = try reader(request).document(response)
+        let document = try reader.document(response, parsed: parsed)
         guard let results = document["data"]?["actor"]?["account"]?["nrql"]?["results"] else {
             throw SourceError("\(request): the answer has no data.actor.account.nrql.results: \(JSONWriter.quoted(response.bodyPreview()))")
         }

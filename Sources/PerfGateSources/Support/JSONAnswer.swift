@@ -13,11 +13,24 @@ package struct JSONAnswer {
 
     /// The body as a document when the status is 2xx; else an error with the backend's message.
     func document(_ response: HTTPResponse) throws(SourceError) -> Node {
-        let parsed = try? JSONParser.parse(response.body)
-        guard (200..<300).contains(response.status) else { throw failure(response, parsed: parsed) }
+        try document(response, parsed: parse(response))
+    }
+
+    /// The body parsed once: the document, or why it is not JSON.
+    func parse(_ response: HTTPResponse) -> Result<Node, DocumentError> {
         do {
-            return try JSONParser.parse(response.body)
+            return .success(try JSONParser.parse(response.body))
         } catch {
+            return .failure(error)
+        }
+    }
+
+    /// `document` for a body already parsed (a backend whose errors come with HTTP 200 reads it first).
+    func document(_ response: HTTPResponse, parsed: Result<Node, DocumentError>) throws(SourceError) -> Node {
+        guard (200..<300).contains(response.status) else { throw failure(response, parsed: try? parsed.get()) }
+        switch parsed {
+        case .success(let document): return document
+        case .failure(let error):
             throw SourceError("\(request): the answer is not valid JSON (\(error.description)): \(JSONWriter.quoted(response.bodyPreview()))")
         }
     }

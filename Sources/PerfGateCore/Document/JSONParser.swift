@@ -225,6 +225,12 @@ private struct Parser {
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
+                // Most strings have no escape: one decode of the bytes, no scalar-by-scalar copy.
+                if runStart == quote + 1 {
+                    let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[runStart..<index]), as: UTF8.self)
+                    index += 1
+                    return text
+                }
                 flush(index, into: &scalars)
                 index += 1
                 return String(scalars)

@@ -46,7 +46,10 @@ extension JSONScanning {
 
     /// Whether an escape-free key is `name`, compared on bytes.
     func matches(_ key: RawString, _ name: StaticString) -> Bool {
-        guard !key.escaped, key.range.count == name.utf8CodeUnitCount else { return text(key) == name.description }
+        // Only an escaped key needs decoding; any other of another length is another key (and
+        // comparing it as text would build two strings per member).
+        guard !key.escaped else { return text(key) == name.description }
+        guard key.range.count == name.utf8CodeUnitCount else { return false }
         let expected = UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
         return bytes[key.range].elementsEqual(expected)
     }

@@ -58,7 +58,10 @@ import Testing
             #expect(command.concurrency == 2)
             #expect(try ServeCommand.parse(["--" + setting.flag, "x"]).connectionOptions.flags == [setting.flag: "x"])
             for help in [EvaluateCommand.helpMessage(columns: 200), ServeCommand.helpMessage(columns: 200)] {
-                #expect(help.contains("--\(setting.flag) <\(setting.valueName)>\n      \(setting.help)"), "\(setting.flag)")
+                // In lines of its own, each indented: Argument Parser's wrapping must not start one at column 0.
+                let listed = "--\(setting.flag) <\(setting.valueName)>\n" + ConnectionOptions.wrapped(setting.help, indent: "      ")
+                #expect(help.contains(listed), "\(setting.flag)")
+                #expect(listed.split(separator: "\n").allSatisfy { $0.hasPrefix("  ") || $0.hasPrefix("--") && $0.count <= 80 }, "\(listed)")
             }
         }
     }

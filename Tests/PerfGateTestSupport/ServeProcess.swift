@@ -173,6 +173,16 @@ package final class RawConnection: @unchecked Sendable {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// Whether the server has closed (or reset) the connection, without reading: reading would
+    /// take answers and let a server that waits for its reader go on.
+    package func peerClosed() -> Bool {
+        // POLLRDHUP (Linux): Glibc's module leaves it out without _GNU_SOURCE.
+        let readHangUp: Int16 = 0x2000
+        var entry = pollfd(fd: descriptor, events: readHangUp, revents: 0)
+        guard poll(&entry, 1, 0) > 0 else { return false }
+        return entry.revents & (readHangUp | Int16(POLLHUP) | Int16(POLLERR)) != 0
+    }
+
     /// What has arrived so far, without waiting: nil while the connection is open and quiet, the
     /// text once the server has closed it.
     package func readIfClosed() -> String? {

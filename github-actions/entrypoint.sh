@@ -36,6 +36,7 @@ flag() {
 
 gate_flags() {
   # The spec, or a Keptn quality gate: the same inputs for validate and evaluate.
+  if [ "$(input STRICT)" = true ]; then arguments+=(--strict); fi
   flag --spec SPEC
   flag --slo SLO
   flag --sli SLI

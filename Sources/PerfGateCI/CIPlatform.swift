@@ -101,7 +101,8 @@ extension CIPlatform {
     /// The indicators worth an annotation: failures and errors, then warnings, ten of each at most.
     func annotated(_ result: EvaluationResult) -> (errors: [IndicatorResult], warnings: [IndicatorResult]) {
         let errors = result.indicatorResults.filter { $0.verdict == .fail || $0.verdict == .error }
-        let warnings = result.indicatorResults.filter { $0.verdict == .warning }
+        // A passing indicator that can never fail is a warning too: nobody looks at a green build.
+        let warnings = result.indicatorResults.filter { $0.verdict == .warning || ($0.verdict == .pass && AnnotationText.neverFails($0) != nil) }
         return (Array(errors.prefix(10)), Array(warnings.prefix(10)))
     }
 }
@@ -109,11 +110,18 @@ extension CIPlatform {
 /// The text of an indicator's annotation: what breached or why it could not be measured.
 enum AnnotationText {
     static func title(_ indicator: IndicatorResult) -> String {
-        "perfgate \(indicator.verdict.rawValue): \(indicator.id)"
+        if indicator.verdict == .pass, neverFails(indicator) != nil { return "perfgate warning: \(indicator.id)" }
+        return "perfgate \(indicator.verdict.rawValue): \(indicator.id)"
+    }
+
+    /// The engine's note that no value can fail this indicator, if it has one.
+    static func neverFails(_ indicator: IndicatorResult) -> String? {
+        indicator.warnings.first { $0.hasPrefix("can never fail: ") }
     }
 
     static func message(_ indicator: IndicatorResult) -> String {
         if let error = indicator.error { return "\(indicator.id) could not be measured: \(error)" }
+        if indicator.verdict == .pass, let never = neverFails(indicator) { return "\(indicator.id) \(never)" }
         if case .objective(let objective) = indicator.kind {
             return "\(indicator.id): \(ResultText.sloValue(objective)); \(SLOText.summary(objective))"
                 + " (score \(NumberText.format(indicator.score)) of \(NumberText.format(indicator.metricScore)))"

@@ -186,7 +186,8 @@ struct EvaluateCommand: AsyncParsableCommand {
                 specPath: specPath, keptn: .init(forced: sloOptions.slo != nil, sli: sloOptions.sli, provider: sloOptions.sliProvider),
                 window: resolved?.0, variables: specOptions.variables.dictionary, resultFiles: resultFileOptions.resultFiles.dictionary,
                 history: history?.file, concurrency: concurrency, deadline: try connectionOptions.deadlineSeconds(),
-                connections: connectionOptions.connections, seriesTimeout: chartOptions.seriesTimeoutIfWanted, trendRuns: chartOptions.trendRuns))
+                connections: connectionOptions.connections, seriesTimeout: chartOptions.seriesTimeoutIfWanted, trendRuns: chartOptions.trendRuns,
+                strict: specOptions.isStrict(environment: environment)))
         if verbose {
             for indicator in outcome.result.indicatorResults {
                 Console.diagnostics.note("\(indicator.id) (\(indicator.source)) sent: \(indicator.resolvedQuery ?? "the query as written")")

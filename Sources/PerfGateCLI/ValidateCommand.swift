@@ -31,7 +31,7 @@ struct ValidateCommand: ParsableCommand {
 
     func validate() throws { try sloOptions.check() }
 
-    var loader: SpecLoader { SpecLoader(diagnostics: ConsoleDiagnostics()) }
+    var loader: SpecLoader { SpecLoader(diagnostics: ConsoleDiagnostics(), strict: specOptions.isStrict(environment: Console.environment())) }
 
     func run() throws {
         do {
@@ -58,8 +58,13 @@ struct ValidateCommand: ParsableCommand {
         let sources = perSource.keys.sorted().map { "\($0) \(perSource[$0]!)" }.joined(separator: ", ")
         let maximum = indicators.reduce(0) { $0 + $1.grading.metricScore }
         let warnings = loaded.diagnostics.count
+        let neverFail = indicators.filter { $0.grading.neverFails(hasHistory: true) != nil }.map(\.id)
+        let verdict =
+            neverFail.isEmpty
+            ? "valid: "
+            : "valid, but \(neverFail.count) indicator\(neverFail.count == 1 ? "" : "s") can never fail (\(Excerpt.list(neverFail, limit: 5))); "
         Console.out(
-            "\(loaded.path): valid: \(indicators.count) indicator\(indicators.count == 1 ? "" : "s")"
+            "\(loaded.path): \(verdict)\(indicators.count) indicator\(indicators.count == 1 ? "" : "s")"
                 + (sources.isEmpty ? "" : " (\(sources))")
                 + ", up to \(JSONWriter.format(maximum)) points, pass at \(JSONWriter.format(loaded.spec.objectives.pass))"
                 + ", warning at \(JSONWriter.format(loaded.spec.objectives.warning))"

@@ -20,12 +20,12 @@ package struct Gate: Sendable {
         return all.filter { allowed.contains($0.name) }
     }
 
-    var loader: SpecLoader { SpecLoader(files: environment.files, diagnostics: environment.diagnostics) }
+    func loader(strict: Bool) -> SpecLoader { SpecLoader(files: environment.files, diagnostics: environment.diagnostics, strict: strict) }
 
     package func evaluate(_ request: GateRequest) async throws(GateError) -> GateOutcome {
         let now = environment.now()
         let deadline = ContinuousClock.now + .milliseconds(CheckedNumber.clamped(request.deadline * 1000, to: 1...86_400_000))
-        let root = try loader.document(request.specPath)
+        let root = try loader(strict: request.strict).document(request.specPath)
         let sources = sources(request.connections)
         let run = Run(gate: self, request: request, sources: sources, deadline: deadline, valueCap: request.maxValues.map(ValueCap.init))
         var (result, kind, context, digest) =
@@ -69,7 +69,7 @@ package struct Gate: Sendable {
 
         func perfSpec(root: Node) async throws(GateError) -> Evaluation {
             let path = request.specPath
-            let loaded = try gate.loader.perfSpec(
+            let loaded = try gate.loader(strict: request.strict).perfSpec(
                 path, root: root, context: ValidationContext(variables: Set(request.variables.keys), hasWindow: request.window != nil),
                 sources: sources)
             let folder = Path.directory(of: loaded.path)
@@ -78,6 +78,17 @@ package struct Gate: Sendable {
                 window: request.window, specDirectory: folder.isEmpty ? "." : folder, resultFiles: request.resultFiles,
                 variables: variables, sourceSettings: loaded.spec.sources, files: gate.environment.files)
             let runContext = RunContext.of(variables: variables, environment: gate.environment.variables)
+            // Only relative limits and no runs to compare with: known now, not when the spec loaded.
+            let neverFailing = loaded.spec.indicators.compactMap { indicator in
+                indicator.grading.neverFails(hasHistory: history != nil).map { (indicator, $0) }
+            }
+            for (indicator, why) in neverFailing where indicator.grading.relativeThresholds != nil {
+                let problem = Diagnostic(
+                    request.strict ? .error : .warning, at: indicator.path.appending("grading"), nil,
+                    "'\(indicator.id)' can never fail: \(why)" + (request.strict ? " (an error with --strict)" : ""))
+                diagnostics.report([problem], file: loaded.path)
+                if request.strict { throw gate.loader(strict: true).invalid(loaded.path, [problem], "is not a valid spec") }
+            }
             var comparison = ComparisonSet.empty
             if loaded.spec.indicators.contains(where: { $0.grading.relativeThresholds != nil }) {
                 if let history {
@@ -90,6 +101,11 @@ package struct Gate: Sendable {
                 sources: sources, concurrency: request.concurrency, deadline: deadline, valueCap: valueCap, redactor: gate.environment.redactor
             ).evaluate(
                 loaded.spec, context: context, specPath: loaded.path, comparison: comparison)
+            for (index, indicator) in loaded.spec.indicators.enumerated() where index < result.indicatorResults.count {
+                if let why = indicator.grading.neverFails(hasHistory: history != nil) {
+                    result.indicatorResults[index].warnings.append("can never fail: \(why)")
+                }
+            }
             await series(loaded.spec.indicators.enumerated().map { ($0.offset, $0.element.source, $0.element.query) }, &result, context: context)
             return (result, "perfspec", runContext, GateHistory.digest([loaded.path], files: gate.environment.files))
         }
@@ -106,7 +122,7 @@ package struct Gate: Sendable {
                 throw GateError(
                     .usage, "the window must be at least 1 minute long for a Keptn quality gate (it is \(ResultText.duration(window.duration)))")
             }
-            let loaded = try KeptnLoader(loader: gate.loader, sources: sources).load(
+            let loaded = try KeptnLoader(loader: gate.loader(strict: request.strict), sources: sources).load(
                 request.specPath, root: root, settings: request.keptn, variables: request.variables, environment: gate.environment.variables,
                 window: window)
             diagnostics.note("Keptn quality gate \(loaded.path) with \(loaded.sliPath) (\(loaded.source.name))")

@@ -32,12 +32,16 @@ package struct GateRequest: Sendable {
     /// The most values the run may grade (a service's cap per request); nil: no bound. Past it the
     /// evaluation stops with a `tooLarge` error before its results are graded into reports.
     package var maxValues: Int?
+    /// `--strict`: every warning about the spec, and an indicator that can never fail, is an
+    /// error (exit 65) before anything is queried.
+    package var strict = false
 
     package init(
         specPath: String, keptn: KeptnSettings = KeptnSettings(), window: Window? = nil, variables: [String: String] = [:],
         resultFiles: [String: String] = [:], history: (any EarlierRuns)? = nil, concurrency: Int = defaultConcurrency, deadline: Double = 300,
-        connections: Connections = Connections(), seriesTimeout: Double? = nil, trendRuns: Int = 20
+        connections: Connections = Connections(), seriesTimeout: Double? = nil, trendRuns: Int = 20, strict: Bool = false
     ) {
+        self.strict = strict
         self.seriesTimeout = seriesTimeout
         self.trendRuns = trendRuns
         self.specPath = specPath

@@ -32,15 +32,17 @@ package struct KeptnLoader: Sendable {
     ) throws(GateError) -> LoadedGate {
         let diagnostics = loader.diagnostics
         let outcome = SLOSpecDecoder.decode(root)
-        diagnostics.report(outcome.diagnostics, file: path)
-        guard let spec = outcome.spec, !outcome.diagnostics.hasErrors else { throw loader.invalid(path, outcome.diagnostics, "is not valid") }
+        let sloProblems = loader.judged(outcome.diagnostics)
+        diagnostics.report(sloProblems, file: path)
+        guard let spec = outcome.spec, !sloProblems.hasErrors else { throw loader.invalid(path, sloProblems, "is not valid") }
 
         let (sliPath, guessed) = try findSLI(sloPath: path, settings: settings)
         let sliRoot = try loader.document(sliPath, what: "sli.yaml")
         let sliOutcome = SLIDefinitionsDecoder.decode(sliRoot)
-        diagnostics.report(sliOutcome.diagnostics, file: sliPath)
-        guard let definitions = sliOutcome.definitions, !sliOutcome.diagnostics.hasErrors else {
-            throw loader.invalid(sliPath, sliOutcome.diagnostics, "is not valid")
+        let sliProblems = loader.judged(sliOutcome.diagnostics)
+        diagnostics.report(sliProblems, file: sliPath)
+        guard let definitions = sliOutcome.definitions, !sliProblems.hasErrors else {
+            throw loader.invalid(sliPath, sliProblems, "is not valid")
         }
         var provider = guessed
         // Keptn's dynatrace-service keeps sli.yaml beside slo.yaml too: its Metrics v2 queries say so.
@@ -86,6 +88,7 @@ package struct KeptnLoader: Sendable {
             case .failure(let error): problems.append((sliPath, .error(at, definition.location, error.message)))
             }
         }
+        problems = problems.map { ($0.0, loader.judged([$0.1])[0]) }
         for (file, diagnostic) in problems { diagnostics.report([diagnostic], file: file) }
         let errors = problems.filter { $0.1.severity == .error }.count
         guard errors == 0 else {

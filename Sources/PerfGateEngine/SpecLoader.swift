@@ -8,9 +8,22 @@ package struct SpecLoader: Sendable {
     package var files: any Files
     package var diagnostics: any GateDiagnostics
 
-    package init(files: any Files = LocalFiles(), diagnostics: any GateDiagnostics) {
+    /// `--strict`: every warning about the spec is an error, so nothing is queried.
+    package var strict = false
+
+    package init(files: any Files = LocalFiles(), diagnostics: any GateDiagnostics, strict: Bool = false) {
         self.files = files
         self.diagnostics = diagnostics
+        self.strict = strict
+    }
+
+    /// The diagnostics as this loader reports them: under `--strict` a warning is an error.
+    package func judged(_ problems: [Diagnostic]) -> [Diagnostic] {
+        guard strict else { return problems }
+        return problems.map { problem in
+            guard problem.severity == .warning else { return problem }
+            return .error(problem.path, problem.location, problem.message + " (an error with --strict)")
+        }
     }
 
     package struct LoadedSpec: Sendable {
@@ -45,9 +58,12 @@ package struct SpecLoader: Sendable {
     /// The validated PerfSpec.
     package func perfSpec(_ path: String, root: Node, context: ValidationContext, sources: [any MetricSource]) throws(GateError) -> LoadedSpec {
         let outcome = SpecDecoder(sources: sources, context: context).decode(root)
-        diagnostics.report(outcome.diagnostics, file: path)
-        guard let spec = outcome.spec, !outcome.hasErrors else { throw invalid(path, outcome.diagnostics, "is not a valid spec") }
-        return LoadedSpec(spec: spec, path: path, diagnostics: outcome.diagnostics)
+        let problems = judged(outcome.diagnostics)
+        diagnostics.report(problems, file: path)
+        guard let spec = outcome.spec, !problems.contains(where: { $0.severity == .error }) else {
+            throw invalid(path, problems, "is not a valid spec")
+        }
+        return LoadedSpec(spec: spec, path: path, diagnostics: problems)
     }
 
     /// Says how many errors a file has, and gives the error that stops the run.

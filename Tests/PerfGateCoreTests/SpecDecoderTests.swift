@@ -45,6 +45,7 @@ import Testing
         #expect(
             messages(outcome) == [
                 "2:25: error: indicators[0].source: unknown source 'Nope'; known sources: azure-monitor, datadog, dynatrace, graphite, influxdb, jmeter, json, k6, locust, newrelic, prometheus, static, web",
+                "2:92: warning: indicators[0].grading.thresholds: 'a' can never fail: it has no thresholds; give upperSevere, upperWarning, lowerWarning or lowerSevere",
                 "3:10: error: indicators[1].id: duplicate indicator id 'a' (also indicators[0]); ids must be unique",
                 "3:67: error: indicators[1].grading.type: unknown grading type 'Other'; use Threshold or Canary",
                 "4:58: error: indicators[2].grading: missing 'thresholds' (an object with upperSevere, upperWarning, lowerWarning and/or lowerSevere)",

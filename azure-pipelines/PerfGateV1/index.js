@@ -156,6 +156,7 @@ function plan(env = process.env) {
   if (command === 'markStart') { flag('--at', input('start', env)); flag('--window-file', input('windowFile', env)); }
   if (command === 'markStop') { flag('--at', input('end', env)); flag('--window-file', input('windowFile', env)); }
   const gate = () => {
+    if (input('strict', env).toLowerCase() === 'true') args.push('--strict');
     flag('--spec', filePathInput('spec', env));
     flag('--slo', filePathInput('slo', env));
     flag('--sli', filePathInput('sli', env));

@@ -300,6 +300,13 @@ function startServer() {
   return { url: read('url'), key: read('key'), log: () => read('access.log'), stop: () => spawnSync('bash', [path.join(root, 'scripts', 'test-server'), 'stop', dir]) };
 }
 
+test('strict makes every warning about the spec an error (--strict), for validate and evaluate', () => {
+  for (const command of ['validate', 'evaluate']) {
+    assert.ok(task.plan({ INPUT_COMMAND: command, INPUT_STRICT: 'true' }).args.includes('--strict'), command);
+    assert.ok(!task.plan({ INPUT_COMMAND: command, INPUT_STRICT: 'false' }).args.includes('--strict'), command);
+  }
+});
+
 test('Datadog and New Relic connections give the URL as a flag and the keys as environment only', () => {
   const job = task.plan({ INPUT_COMMAND: 'evaluate', INPUT_DATADOGCONNECTION: 'dd', INPUT_NEWRELICCONNECTION: 'nr', INPUT_NEWRELICACCOUNTID: '1234567',
     ENDPOINT_URL_dd: 'https://api.datadoghq.eu', ENDPOINT_AUTH_dd: JSON.stringify({ parameters: { apitoken: 'DD-API-1', appkey: 'DD-APP-2' }, scheme: 'Token' }),

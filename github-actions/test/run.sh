@@ -104,6 +104,13 @@ run_action INPUT_COMMAND=evaluate INPUT_PROMETHEUS-URL=http://127.0.0.1:9 INPUT_
   INPUT_AZURE-CLIENT-ID=client-1 INPUT_AZURE-TENANT-ID=tenant-1 PROMETHEUS_TOKEN=ACTION-SECRET-55
 check "every backend's input is a flag the binary takes (prometheus, dynatrace, influxdb, graphite, datadog, newrelic, web, azure)" test "$status" -eq 0
 
+# A misspelt threshold: the indicator can never fail. An annotation by default, exit 65 with strict.
+printf '%s\n' '{"indicators": [{"id": "p95", "source": "static", "query": 5, "grading": {"type": "Threshold", "thresholds": {"upperWarnng": 1}, "metricScore": 10}}], "objectives": {"pass": 9, "warning": 5}}' > "$workspace/typo.json"
+run_action INPUT_COMMAND=evaluate "INPUT_SPEC=$workspace/typo.json"
+check "an indicator that can never fail passes, with a warning annotation" grep -q '^::warning title=perfgate warning%3A p95::p95 can never fail' "$runner/stdout"
+run_action INPUT_COMMAND=validate "INPUT_SPEC=$workspace/typo.json" INPUT_STRICT=true
+check "strict: true makes it an error (exit 65)" test "$status" -eq 65
+
 run_action INPUT_COMMAND=validate "INPUT_SLO=$root/Examples/keptn/slo.yaml" INPUT_SLI-PROVIDER=prometheus
 check "validate takes a Keptn slo.yaml (INPUT_SLI-PROVIDER, hyphen kept)" test "$status" -eq 0
 check "validate offers the gate's folder for upload" test "$(output_value spec)" = "$root/Examples/keptn"

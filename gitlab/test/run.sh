@@ -120,6 +120,14 @@ cp "$root/Examples/perfspec-static.yaml" "$project/perf/checkout.perfspec.yaml"
 sed -i 's/value: 950/value: 100/' "$project/perf/checkout.perfspec.yaml"
 run_job
 check "a pass exits 0" test "$status" -eq 0
+# A misspelt threshold: the indicator can never fail. A warning by default; an error with strict.
+sed -i 's/upperWarning:/upperWarnng:/; s/upperSevere:/upperSevre:/' "$project/perf/checkout.perfspec.yaml"
+run_job
+check "an indicator that can never fail passes with a warning by default" test "$status" -eq 0
+check "which the log names" contains "$scratch/stderr" "can never fail: it has no thresholds"
+render spec=perf/checkout.perfspec.yaml start=2024-05-01T12:00:00Z end=2024-05-01T12:10:00Z strict=true
+run_job
+check "strict=true makes it an error before anything is queried (exit 65)" test "$status" -eq 65
 render spec=perf/checkout.perfspec.yaml start=2024-05-01T12:00:00Z end=2024-05-01T12:10:00Z 'args=--var SERVICE=checkout --verbose'
 run_job
 check "args are split into flags" contains "$scratch/stderr" "sent:"

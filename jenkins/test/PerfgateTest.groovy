@@ -242,6 +242,14 @@ check('credentialsId binds the token for the step only, through withCredentials'
     assert steps(h.calls, 'error').isEmpty() : steps(h.calls, 'error')
 }
 
+check('strict: true passes --strict, and a misspelt threshold then stops the build before anything is queried') {
+    def h = harness(library, binary, root)
+    new File(h.workspace, 'perf/typo.json').text = '{"indicators": [{"id": "p95", "source": "static", "query": 5, "grading": {"type": "Threshold", "thresholds": {"upperWarnng": 1}, "metricScore": 10}}], "objectives": {"pass": 9, "warning": 5}}'
+    try { h.script.validate(binary: binary, spec: 'perf/typo.json', strict: true) } catch (ignored) { }
+    assert steps(h.calls, 'sh')[0].script.contains(' --strict')
+    assert !steps(h.calls, 'error').isEmpty() : 'a strict validate of a spec that can never fail must stop the build'
+}
+
 check('the hosted backends: Datadog, New Relic and web keys, and an Azure service principal, bound for the step only') {
     def h = harness(library, binary, root)
     h.script.evaluate(binary: binary, spec: 'perf/checkout.perfspec.yaml', start: '2024-05-01T12:00:00Z', end: '2024-05-01T12:10:00Z',

@@ -163,6 +163,8 @@ def run(String command, Map args, Map flags) {
             index++
         }
     }
+    // --strict: every warning about the spec is an error (PERFGATE_STRICT on the agent does the same).
+    if (args.strict == true || "${args.strict}" == 'true') script += ' --strict'
     (args.variables ?: [:]).each { name, value ->
         environment << "PERFGATE_ARG_${index}=${name}=${value}"
         script += " --var \"\$PERFGATE_ARG_${index}\""

@@ -81,6 +81,22 @@ package struct Grading: Sendable {
     package var metadata: Node?
     /// `upperSeverePerc` and friends, in percent, by the name of the limit they set.
     package var relativeThresholds: Thresholds?
+    /// Why no value can breach this grading, as the spec loaded it (misspelt threshold keys);
+    /// see `neverFails`.
+    package var noLimitReason: String?
+
+    /// Why no value can fail this indicator, or nil when one can: a threshold grading with no
+    /// limit left, or with only relative limits and no earlier runs to compare with. (A missing
+    /// value still costs its points.)
+    package func neverFails(hasHistory: Bool) -> String? {
+        guard canary == nil, Thresholds.keys.allSatisfy({ thresholds[$0] == nil }) else { return nil }
+        guard let relative = relativeThresholds else { return noLimitReason ?? "it has no thresholds" }
+        if hasHistory { return nil }
+        let keys = Thresholds.keys.filter { relative[$0] != nil }.map { $0 + "Perc" }
+        return
+            "its thresholds are all relative (\(keys.joined(separator: ", "))) and there are no earlier runs to compare with: give --history, or an absolute threshold too"
+    }
+
     /// `type: Canary`: the canary judge's settings (no thresholds then); nil for thresholds.
     package var canary: CanaryConfig? {
         if case .canary(let config) = kind { return config }

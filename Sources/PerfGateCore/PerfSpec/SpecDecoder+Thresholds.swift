@@ -51,4 +51,22 @@ extension SpecDecoder {
         }
         return (thresholds, relative == Thresholds() ? nil : relative)
     }
+
+    /// A warning for a threshold grading that no value can breach: it has no limit left (every
+    /// key unknown, misspelt or null). Its unknown keys are named, with the key each may mean. An
+    /// indicator with only relative limits is the engine's to judge, which knows whether there
+    /// are runs to compare with.
+    static func noLimitReason(_ node: Node) -> String {
+        let known = Thresholds.keys + relativeThresholdKeys
+        let unknown = (node.members ?? []).map(\.key).filter { !known.contains($0) }
+        let why = unknown.map { key in
+            "'\(key)' is not a threshold key" + (Suggestion.closest(to: key, in: known).map { "; did you mean '\($0)'?" } ?? "")
+        }
+        return "it has no thresholds" + (why.isEmpty ? "" : " (" + why.joined(separator: "; ") + ")")
+    }
+
+    static func neverFails(id: String, grading: Grading, at path: SpecPath, location: TextLocation?) -> [Diagnostic] {
+        guard let why = grading.neverFails(hasHistory: true) else { return [] }
+        return [.warning(path, location, "'\(id)' can never fail: \(why); give upperSevere, upperWarning, lowerWarning or lowerSevere")]
+    }
 }

@@ -164,8 +164,9 @@ package struct SpecDecoder {
         let id = decodeId(reader, into: &diagnostics)
         let source = decodeSource(reader, into: &diagnostics)
         let query = reader.required("query", "what to ask the source", into: &diagnostics)
-        let grading = reader.required("grading", "how to grade the values", into: &diagnostics)
+        var grading = reader.required("grading", "how to grade the values", into: &diagnostics)
             .flatMap { decodeGrading($0, at: path.appending("grading"), into: &diagnostics) }
+        if let thresholds = reader["grading"]?["thresholds"] { grading?.noLimitReason = Self.noLimitReason(thresholds) }
         let isCanary = grading?.canary != nil || reader["grading"]?["type"]?.stringValue?.lowercased() == "canary"
         var baselineNode = reader["baseline"]
         var parsedQuery: SourceQuery?
@@ -196,6 +197,14 @@ package struct SpecDecoder {
                 diagnostics += parsed.diagnostics
                 parsedQuery = parsed.query
             }
+        }
+        // Only when no key of the thresholds is a limit's: a limit with a bad value has its own error.
+        let limitsWritten = (reader["grading"]?["thresholds"]?.members ?? []).contains {
+            (Thresholds.keys + Self.relativeThresholdKeys).contains($0.key)
+        }
+        if let id, let grading, !limitsWritten {
+            diagnostics += Self.neverFails(
+                id: id, grading: grading, at: path.appending("grading").appending("thresholds"), location: reader["grading"]?["thresholds"]?.location)
         }
         guard let id, let source, let parsedQuery, let grading, !isCanary || parsedBaseline != nil else { return nil }
         return Indicator(

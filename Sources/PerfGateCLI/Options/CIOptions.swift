@@ -40,6 +40,17 @@ extension ExitCode {
     /// The process's exit with this code.
     var exit: ProcessExit { ProcessExit(rawValue) }
 
+    /// The closing line's reason: a message of several lines was printed whole just above, so
+    /// its first line stands for it (the conclusion is one line on every platform).
+    static func oneLine(_ message: String) -> String {
+        let lines = message.split(whereSeparator: \.isNewline)
+        guard lines.count > 1, var first = lines.first.map(String.init) else { return message }
+        // "… in:" introduces the lines that follow: without them it says nothing.
+        while first.hasSuffix(":") || first.hasSuffix(" ") { first.removeLast() }
+        if first.hasSuffix(" in") { first.removeLast(3) }
+        return first + " (see above)"
+    }
+
     /// Prints a failure the way every command does; gives its exit code and the reason, in words.
     static func explain(_ error: Error) -> (ProcessExit, String) {
         switch error {
@@ -48,7 +59,7 @@ extension ExitCode {
             // alike: usage or invalid input.
             // A spec's problems were printed where they were found; other failures are said here.
             if !failure.reported { Console.diagnostics.emit(as: .error, "\(failure.message)") }
-            return (failure.kind.exitCode.exit, failure.message.plain)
+            return (failure.kind.exitCode.exit, oneLine(failure.message.plain))
         case let code as ProcessExit:
             // Printed already, where it happened (a spec's diagnostics, say).
             let reason =

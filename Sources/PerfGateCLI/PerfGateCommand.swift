@@ -16,6 +16,23 @@ package struct PerfGateCommand: AsyncParsableCommand {
     )
 
     package init() {}
+
+    /// `perfgate` alone is a usage error with a one-line hint, as `git` does: a pipeline step that
+    /// lost its arguments must not pass.
+    package func run() async throws {
+        Log.write("perfgate: no command given: use mark, evaluate, validate, serve or history (perfgate --help lists them)", to: .err)
+        throw ProcessExit(PerfGateCore.ExitCode.usage.rawValue)
+    }
+
+    static let commandNames = configuration.subcommands.map { $0.configuration.commandName ?? "" } + ["help"]
+
+    /// An unknown command before `--help` is a usage error too: Argument Parser would print the
+    /// root's help for `perfgate convert --help` and exit 0.
+    static func unknownCommand(_ arguments: [String]) -> LogMessage? {
+        guard let first = arguments.first, !first.hasPrefix("-"), !commandNames.contains(first) else { return nil }
+        let hint = Suggestion.closest(to: first, in: commandNames).map { " (did you mean '\($0)'?)" } ?? ""
+        return "perfgate: unknown command '\(first)'\(hint): use mark, evaluate, validate, serve or history (perfgate --help lists them)"
+    }
 }
 
 /// The program's entry point: runs the process's command line (or `arguments`) and exits with
@@ -42,6 +59,11 @@ package func main(arguments: [String]? = nil) async -> Never {
 package func run(_ arguments: [String]?) async -> Int32 {
     // Known before anything is printed, by every command: the secrets in the environment.
     Invocation.current.secrets.register(Secrets.values(environment: Console.environment()))
+    let given = Array((arguments ?? Array(CommandLine.arguments.dropFirst())))
+    if let unknown = PerfGateCommand.unknownCommand(given) {
+        Log.write(unknown, to: .err)
+        return PerfGateCore.ExitCode.usage.rawValue
+    }
     do {
         var command = try PerfGateCommand.parseAsRoot(arguments)
         if var asynchronous = command as? any AsyncParsableCommand {

@@ -138,14 +138,30 @@ import Testing
         ["mark"],
         ["mark", "begin"],
         ["mark", "start", "--at", "tomorrow"],
-        ["evaluate", "--spec", "x.json", "--bogus"],
-        ["frobnicate"]
+        ["evaluate", "--spec", "x.json", "--bogus"]
     ])
     func usageErrorsExit64WithHelp(_ arguments: [String]) async throws {
         let output = try await InProcess.run(arguments)
         #expect(output.status == 64, "\(output.stderr)")
         #expect(output.stderr.contains("Usage: perfgate"))
         #expect(output.stdout.isEmpty)
+    }
+
+    /// No command, or an unknown one (even before --help), is a usage error in one line, as git says it.
+    @Test(arguments: [
+        ([], "perfgate: no command given: use mark, evaluate, validate, serve or history (perfgate --help lists them)\n"),
+        (["frobnicate"], "perfgate: unknown command 'frobnicate': use mark, evaluate, validate, serve or history (perfgate --help lists them)\n"),
+        (["convert", "--help"], "perfgate: unknown command 'convert': use mark, evaluate, validate, serve or history (perfgate --help lists them)\n"),
+        (
+            ["evalute", "--spec", "x"],
+            "perfgate: unknown command 'evalute' (did you mean 'evaluate'?): use mark, evaluate, validate, serve or history (perfgate --help lists them)\n"
+        )
+    ])
+    func noOrAnUnknownCommandExits64InOneLine(_ arguments: [String], _ said: String) async throws {
+        let output = try await InProcess.run(arguments)
+        #expect(output.status == 64)
+        #expect(output.stderr == said && output.stdout.isEmpty)
+        for help in [["--help"], ["help"], ["help", "evaluate"], ["--version"]] { #expect(try await InProcess.run(help).status == 0, "\(help)") }
     }
 
     @Test func anUnmeasurableIndicatorExits2AndStillWritesReports() async throws {

@@ -64,3 +64,32 @@ import Testing
         #expect(throws: SourceError(#"r: HTTP 502: "<html>Bad Gateway</html>""#)) { try PrometheusResponse.measurements(html, request: "r") }
     }
 }
+
+/// A backend URL that is a web UI or a login page answers HTML: the message says so, and where the URL comes from.
+@Suite struct NonAPIAnswerTests {
+    static let page = HTTPResponse(
+        status: 200, headers: ["content-type": "text/html; charset=utf-8"], body: Array("\n<!doctype html><html><title>Grafana</title></html>".utf8))
+
+    @Test func anHTMLPageNamesTheLikelyCauseAndTheSetting() {
+        let request = "prometheus: POST http://grafana:3000/api/v1/query"
+        do {
+            _ = try PrometheusResponse.measurements(Self.page, request: request)
+            Issue.record("an HTML page was read as an answer")
+        } catch {
+            #expect(error.message.hasPrefix(request + ": the answer is not valid JSON"))
+            #expect(
+                error.message.hasSuffix(
+                    "(is this prometheus's API? the server answered an HTML page: --prometheus-url or PROMETHEUS_URL should be the API's base URL, not a web UI, a login page or a proxy's sign-in)"
+                ))
+        }
+        var login = Self.page
+        login.status = 401
+        #expect(NonAPIAnswer.hint(login, request: "datadog: GET x", always: false).contains("--datadog-url or DATADOG_URL"))
+        login.status = 502
+        #expect(NonAPIAnswer.hint(login, request: "datadog: GET x", always: false).isEmpty)
+        let text = HTTPResponse(status: 200, body: Array("OK".utf8))
+        #expect(NonAPIAnswer.hint(text, request: "graphite: POST x").contains("the server did not answer JSON"))
+        let json = HTTPResponse(status: 200, body: Array(#"{"status":"success"}"#.utf8))
+        #expect(NonAPIAnswer.hint(json, request: "graphite: POST x").isEmpty)
+    }
+}

@@ -16,7 +16,8 @@ package enum DatadogResponse {
             answer = try DatadogAnswerParser.parse(response.body)
         } catch {
             throw SourceError(
-                "\(request): the answer is not valid JSON (\(error.message) at byte \(error.offset)): \(JSONWriter.quoted(response.bodyPreview()))")
+                "\(request): the answer is not valid JSON (\(error.message) at byte \(error.offset)): \(JSONWriter.quoted(response.bodyPreview()))"
+                    + NonAPIAnswer.hint(response, request: request))
         }
         if answer.status == "error" || answer.error.map({ !$0.isEmpty }) == true {
             throw SourceError("\(request): Datadog: \(Excerpt.of(answer.error ?? "status error", limit: 500))")

@@ -14,7 +14,8 @@ package enum DynatraceResponse {
         let document = try? JSONParser.parse(response.body)
         guard (200..<300).contains(response.status) else { throw SourceError("\(request): \(failure(response, document))") }
         guard let document else {
-            throw SourceError("\(request): the answer is not JSON: \(JSONWriter.quoted(response.bodyPreview()))")
+            throw SourceError(
+                "\(request): the answer is not JSON: \(JSONWriter.quoted(response.bodyPreview()))" + NonAPIAnswer.hint(response, request: request))
         }
         do throws(SourceError) {
             switch query {

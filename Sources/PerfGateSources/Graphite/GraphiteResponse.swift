@@ -13,7 +13,8 @@ package enum GraphiteResponse {
             parsed = try GraphiteAnswerParser.parse(response.body)
         } catch {
             throw SourceError(
-                "\(request): the answer is not valid JSON (\(error.message) at byte \(error.offset)): \(JSONWriter.quoted(response.bodyPreview()))")
+                "\(request): the answer is not valid JSON (\(error.message) at byte \(error.offset)): \(JSONWriter.quoted(response.bodyPreview()))"
+                    + NonAPIAnswer.hint(response, request: request))
         }
         switch parsed {
         case .success(let series): return series

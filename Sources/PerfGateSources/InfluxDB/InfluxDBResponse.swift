@@ -20,7 +20,8 @@ package enum InfluxDBResponse {
                 throw SourceError("\(request): HTTP \(response.status): \(JSONWriter.quoted(response.bodyPreview()))")
             }
             throw SourceError(
-                "\(request): the answer is not valid JSON (\(error.message) at byte \(error.offset)): \(JSONWriter.quoted(response.bodyPreview()))")
+                "\(request): the answer is not valid JSON (\(error.message) at byte \(error.offset)): \(JSONWriter.quoted(response.bodyPreview()))"
+                    + NonAPIAnswer.hint(response, request: request))
         }
         if let message = parsed.error {
             let hint = response.status == 401 ? " (check INFLUXDB_USERNAME and INFLUXDB_PASSWORD, or INFLUXDB_TOKEN)" : ""

@@ -8,10 +8,13 @@ package enum PrometheusResponse {
             parsed = try PrometheusAnswerParser.parse(response.body)
         } catch {
             guard (200..<300).contains(response.status) else {
-                throw SourceError("\(request): HTTP \(response.status): \(JSONWriter.quoted(response.bodyPreview()))")
+                throw SourceError(
+                    "\(request): HTTP \(response.status): \(JSONWriter.quoted(response.bodyPreview()))"
+                        + NonAPIAnswer.hint(response, request: request, always: false))
             }
             throw SourceError(
-                "\(request): the answer is not valid JSON (\(error.message) at byte \(error.offset)): \(JSONWriter.quoted(response.bodyPreview()))")
+                "\(request): the answer is not valid JSON (\(error.message) at byte \(error.offset)): \(JSONWriter.quoted(response.bodyPreview()))"
+                    + NonAPIAnswer.hint(response, request: request))
         }
         guard (200..<300).contains(response.status) else {
             if let type = parsed.errorType, let message = parsed.error {

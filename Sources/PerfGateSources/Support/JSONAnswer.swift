@@ -31,14 +31,17 @@ package struct JSONAnswer {
         switch parsed {
         case .success(let document): return document
         case .failure(let error):
-            throw SourceError("\(request): the answer is not valid JSON (\(error.description)): \(JSONWriter.quoted(response.bodyPreview()))")
+            throw SourceError(
+                "\(request): the answer is not valid JSON (\(error.description)): \(JSONWriter.quoted(response.bodyPreview()))"
+                    + NonAPIAnswer.hint(response, request: request))
         }
     }
 
     /// The error for a non-2xx answer.
     func failure(_ response: HTTPResponse, parsed: Node?) -> SourceError {
         let said = parsed.flatMap(errorText).map { Excerpt.of($0, limit: 500) } ?? JSONWriter.quoted(response.bodyPreview())
-        var message = "\(request): HTTP \(response.status): \(said)"
+        var message =
+            "\(request): HTTP \(response.status): \(said)" + (parsed == nil ? NonAPIAnswer.hint(response, request: request, always: false) : "")
         if response.status == 429 { message += Self.rateLimit(response.headers) }
         return SourceError(message + hint(response.status))
     }

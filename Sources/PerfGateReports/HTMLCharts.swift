@@ -54,7 +54,8 @@ enum HTMLChart {
                 if high <= 0, low < 0 { high = 0 }
             } else {
                 let margin = (high - low) * 0.05
-                low -= margin
+                // Counts and durations cannot be negative: the margin never takes the axis below 0.
+                low = low >= 0 ? max(0, low - margin) : low - margin
                 high += margin
             }
             if high == low { high = low + 1 }

@@ -95,3 +95,15 @@ import Testing
         #expect(evaluated.status(at: 590) == .pass)
     }
 }
+
+/// Axes fit the data: a distribution of counts or durations never starts below 0 (issue 36).
+@Suite struct ChartScaleTests {
+    @Test func anAxisOfNonNegativeValuesStartsAtZeroAtTheLowest() {
+        let counts = HTMLChart.Scale([0, 1, 2, 3, 7, 10], fromZero: false)
+        #expect(counts.low == 0 && counts.ticks.first == 0)
+        let latencies = HTMLChart.Scale([120, 130, 180], fromZero: false)
+        #expect(latencies.low >= 100 && latencies.low <= 120)
+        let deltas = HTMLChart.Scale([-5, 0, 5], fromZero: false)
+        #expect(deltas.low < -5)
+    }
+}

@@ -73,15 +73,19 @@ import Testing
         let dashboard = try JSONParser.parse(Array(try Fixtures.read(files + "/j03_statistics.json").utf8))
         let context = SourceContext(specDirectory: files)
         var compared = 0
-        for member in dashboard.members ?? [] where member.key != "Total" {
+        // The Total row too: "label": "*" is every sample together (issue 36).
+        for member in dashboard.members ?? [] {
             let fields = [
                 ("median", "medianResTime"), ("p90", "pct1ResTime"), ("p95", "pct2ResTime"), ("p99", "pct3ResTime"),
                 ("avg", "meanResTime"), ("min", "minResTime"), ("max", "maxResTime"), ("count", "sampleCount"),
                 ("errorRate", "errorPct"), ("throughput", "throughput")
             ]
             for (stat, field) in fields {
-                let query = Node.object([("file", .string("j03_reqres.jtl")), ("label", .string(member.key)), ("stat", .string(stat))])
-                let got = try await source.fetch(query, context: context).first?.value
+                let label = member.key == "Total" ? "*" : member.key
+                let query = Node.object([("file", .string("j03_reqres.jtl")), ("label", .string(label)), ("stat", .string(stat))])
+                let results = try await source.fetch(query, context: context)
+                #expect(results.map(\.key) == [member.key])
+                let got = results.first?.value
                 // The dashboard gives the error share in percent.
                 let expected = member.value[field]?.numberValue.map { field == "errorPct" ? $0 / 100 : $0 }
                 // Sums and divisions may differ in the last digit from Java's order of operations.
@@ -91,6 +95,13 @@ import Testing
             }
         }
         #expect(compared >= 10)
+    }
+
+    @Test func theTotalIsEverySampleTogether() async throws {
+        let all = try await fetch([("file", .string("small.jtl")), ("stat", .string("count"))])
+        let total = try await fetch([("file", .string("small.jtl")), ("label", .string("*")), ("stat", .string("count"))])
+        #expect(total == [Measurement(key: "Total", value: all.compactMap(\.value).reduce(0, +))])
+        #expect(all.count > 1)
     }
 
     @Test func throughputUsesTheWindowOrTheSamplesOwnSpan() async throws {

@@ -22,6 +22,8 @@ import Testing
             try await fetch([("name", .string("/checkout")), ("type", .string("post")), ("stat", .string("Average Response Time"))])
                 == [Measurement(key: "/checkout", value: 310.5)])
         #expect(try await fetch([("name", .string("Aggregated")), ("stat", .string("requests/s"))]).first?.value == 5.52)
+        // "*": the total row, keyed Total, as JMeter's label "*" (issue 36).
+        #expect(try await fetch([("name", .string("*")), ("stat", .string("requests/s"))]) == [Measurement(key: "Total", value: 5.52)])
     }
 
     @Test func suggestsAColumn() async {

@@ -6,7 +6,8 @@ import PerfGateCore
 /// ```
 /// "query": {"file": "results.jtl", "label": "checkout", "stat": "p95"}
 /// ```
-/// Without `label` there is one result per label, in order of first appearance. perfgate computes
+/// Without `label` there is one result per label, in order of first appearance; `"label": "*"` is
+/// one result over every sample, keyed `Total`, as JMeter's dashboard's Total row. perfgate computes
 /// the statistics itself while streaming the file: `avg`, `min`, `max`, `median`, `p90`, `p95`,
 /// `p99` (any `pNN`, nearest rank), `errorRate` (failed share, 0..1), `throughput` (samples per
 /// second), `count`. With a window, only samples that started inside it count.
@@ -73,7 +74,7 @@ package struct JMeterSource: ResultFileSource {
         let label = query.label
         let summary = try JTLSummary.read(path: path, files: context.files, window: context.window, onlyLabel: label)
         try summary.explainEmpty(path: path, label: label, window: context.window)
-        let labels = label.map { [$0] } ?? summary.labelOrder
+        let labels = label == LoadTestTotal.selector ? [LoadTestTotal.key] : label.map { [$0] } ?? summary.labelOrder
         return labels.compactMap { label in
             guard let histogram = summary.byLabel[label], histogram.count > 0 else { return nil }
             return Measurement(key: label, value: statistic.value(of: histogram, window: context.window, percentiles: definition))
@@ -112,7 +113,9 @@ package struct JTLSummary {
             outsideWindow += 1
             return
         }
-        if let onlyLabel, onlyLabel != label { return }
+        // "*": every sample in one histogram, as JMeter's dashboard computes its Total row.
+        let label = onlyLabel == LoadTestTotal.selector ? LoadTestTotal.key : label
+        if let onlyLabel, onlyLabel != LoadTestTotal.selector, onlyLabel != label { return }
         if byLabel[label] == nil { labelOrder.append(label) }
         byLabel[label, default: LatencyHistogram()].add(elapsed: elapsed, success: success, timestamp: timeStamp)
     }
@@ -122,7 +125,7 @@ package struct JTLSummary {
     /// must not look like a bad build.
     func explainEmpty(path: String, label: String?, window: Window?) throws(SourceError) {
         guard byLabel.values.allSatisfy({ $0.count == 0 }) else { return }
-        if let label, !labelsSeen.isEmpty, !labelsSeen.contains(label) {
+        if let label, label != LoadTestTotal.selector, !labelsSeen.isEmpty, !labelsSeen.contains(label) {
             let quoted = labelsSeen.map { JSONWriter.quoted($0) }
             let hint = Suggestion.closest(to: label, in: labelsSeen).map { " (did you mean \(JSONWriter.quoted($0))? whitespace counts)" } ?? ""
             throw SourceError("\(path) has no sample labelled \(JSONWriter.quoted(label))\(hint); its labels: \(Excerpt.list(quoted))")

@@ -7,7 +7,8 @@ import PerfGateCore
 /// "query": {"file": "stats_stats.csv", "name": "/checkout", "stat": "95%"}
 /// ```
 /// `stat` is a column header as Locust writes it (`95%`, `Average Response Time`, `Requests/s`,
-/// `Failure Count`, …). Without `name` there is one result per row except `Aggregated`; `type`
+/// `Failure Count`, …). Without `name` there is one result per row except `Aggregated`; `"*"` is
+/// the `Aggregated` row (keyed `Total`), every request together; `type`
 /// (`GET`, `POST`) narrows rows that share a name. Locust's file has no timestamps, so the window
 /// does not filter it.
 package struct LocustSource: ResultFileSource {
@@ -67,13 +68,18 @@ package struct LocustSource: ResultFileSource {
             let rowName = field("Name") ?? ""
             // Locust before 1.0 (*_requests.csv) calls the type 'Method' and the total row 'Total'.
             let rowType = field("Type") ?? field("Method") ?? ""
-            if let wantedName, rowName != wantedName { return true }
             let isTotal = rowName == "Aggregated" || rowType == "Aggregated" || (rowName == "Total" && ["None", ""].contains(rowType))
+            // "*" is the total row, as JMeter's Total: every request together.
+            if wantedName == LoadTestTotal.selector {
+                guard isTotal else { return true }
+            } else if let wantedName, rowName != wantedName {
+                return true
+            }
             if wantedName == nil, isTotal { return true }
-            if let wantedType, rowType.lowercased() != wantedType.lowercased() { return true }
+            if let wantedType, wantedName != LoadTestTotal.selector, rowType.lowercased() != wantedType.lowercased() { return true }
             let text = statColumn < fields.count ? fields[statColumn] : ""
             do throws(SourceError) {
-                results.append(Measurement(key: rowName, value: try NumericValue.parse(.string(text))))
+                results.append(Measurement(key: wantedName == LoadTestTotal.selector ? LoadTestTotal.key : rowName, value: try NumericValue.parse(.string(text))))
             } catch {
                 throw SourceError("\(path):\(line): column '\(stat)': \(error.message)")
             }

@@ -310,7 +310,8 @@ check('a Windows agent stops with one line that says why') {
 
 check('every documented steps {} block is valid Declarative: no method calls on objects outside script {}') {
     // The model parser's rule (§3.6): a statement in steps {} is a call on `this`; `perfgate.x()` needs script {}.
-    def documents = [new File(library.parentFile, 'perfgate.txt'), new File(library.parentFile.parentFile, 'README.md'), new File(root, 'README.md')]
+    def documents = [new File(library.parentFile, 'perfgate.txt'), new File(library.parentFile.parentFile, 'README.md'), new File(root, 'README.md'),
+                     new File(root, 'docs/ci-platforms.md')]
     int blocks = 0
     documents.each { document ->
         def lines = document.readLines()
@@ -333,9 +334,9 @@ check('every documented steps {} block is valid Declarative: no method calls on 
     assert blocks >= 3
 }
 
-check("the README's raw-sh snippet, run as written in a reused workspace, reads only this build's result") {
-    // The script {} body of README.md's "Use in Jenkins" pipeline, with the simulator's steps.
-    def readme = new File(root, 'README.md').text
+check("the documented raw-sh snippet, run as written in a reused workspace, reads only this build's result") {
+    // The script {} body of docs/ci-platforms.md's "Use in Jenkins" pipeline, with the simulator's steps.
+    def readme = new File(root, 'docs/ci-platforms.md').text
     def matcher = readme =~ /(?s)stage\('Release'\) \{.*?script \{\n(.*?)\n    \}\n/
     assert matcher.find()
     def body = matcher.group(1)

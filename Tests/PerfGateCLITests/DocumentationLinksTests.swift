@@ -9,14 +9,17 @@ import Testing
 
     static var pages: [String] {
         let docs = ((try? FileManager.default.contentsOfDirectory(atPath: root + "/docs")) ?? []).filter { $0.hasSuffix(".md") }.map { "docs/" + $0 }
-        return ["README.md", "SECURITY.md", "github-actions/README.md", "azure-pipelines/README.md", "jenkins/README.md", "gitlab/README.md"] + docs.sorted()
+        return ["README.md", "SECURITY.md", "github-actions/README.md", "azure-pipelines/README.md", "jenkins/README.md", "gitlab/README.md"]
+            + docs.sorted()
     }
 
     /// GitHub's heading id: lower case, punctuation but `-` and `_` dropped, spaces to `-`.
     static func slug(_ heading: String) -> String {
         String(
-            heading.lowercased().unicodeScalars.filter { $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" || $0 == " " }
-                .map { $0 == " " ? "-" : Character($0) })
+            heading.lowercased().unicodeScalars.filter {
+                $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" || $0 == " "
+            }
+            .map { $0 == " " ? "-" : Character($0) })
     }
 
     static func anchors(_ text: String) -> Set<String> {

@@ -79,7 +79,9 @@ package struct LocustSource: ResultFileSource {
             if let wantedType, wantedName != LoadTestTotal.selector, rowType.lowercased() != wantedType.lowercased() { return true }
             let text = statColumn < fields.count ? fields[statColumn] : ""
             do throws(SourceError) {
-                results.append(Measurement(key: wantedName == LoadTestTotal.selector ? LoadTestTotal.key : rowName, value: try NumericValue.parse(.string(text))))
+                results.append(
+                    Measurement(key: wantedName == LoadTestTotal.selector ? LoadTestTotal.key : rowName, value: try NumericValue.parse(.string(text)))
+                )
             } catch {
                 throw SourceError("\(path):\(line): column '\(stat)': \(error.message)")
             }

@@ -81,3 +81,28 @@ import Testing
         }
     }
 }
+
+/// The command line's reference says only what the commands take: every flag of its synopsis is
+/// in that command's --help.
+@Suite struct DocumentedFlagsTests {
+    @Test func everyFlagOfTheSynopsisIsTheCommandsOwn() async throws {
+        let text = try Fixtures.read(DocumentationLinksTests.root + "/docs/cli.md")
+        let block = try #require(text.components(separatedBy: "```\n").dropFirst().first)
+        var command = ""
+        var flags: [String: Set<String>] = [:]
+        for line in block.split(separator: "\n") {
+            if line.hasPrefix("perfgate ") { command = String(line.split(separator: " ")[1]) }
+            for match in line.matches(of: /--[a-z][a-z0-9-]*/) where !["--version"].contains(String(match.output)) {
+                flags[command, default: []].insert(String(match.output))
+            }
+        }
+        #expect(flags["evaluate"]?.count ?? 0 > 40)
+        for (name, documented) in flags where ["mark", "evaluate", "validate", "serve"].contains(name) {
+            let help = try await InProcess.run(name == "mark" ? ["mark", "start", "--help"] : [name, "--help"]).stdout
+            for flag in documented {
+                #expect(help.contains(flag + " ") || help.contains(flag + "\n") || help.contains(flag + ","), "\(name): \(flag)")
+            }
+        }
+        #expect(flags.keys.contains("mark") && flags.keys.contains("validate"))
+    }
+}

@@ -51,7 +51,7 @@ def validate(Map args = [:]) {
  * azureCredentialsId (an Azure Service Principal credential of the Azure Credentials plugin, bound as AZURE_CLIENT_ID,
  * AZURE_CLIENT_SECRET and AZURE_TENANT_ID), webUrl with webCredentials (a Map of a web query's secret names to Secret
  * text credential ids, each bound as PERFGATE_WEB_SECRET_<NAME>),
- * variables (a Map for --var), args (a List of more flags); server (a perfgate server that evaluates instead: the
+ * strict (true: every warning about the spec is an error, --strict), variables (a Map for --var), args (a List of more flags); server (a perfgate server that evaluates instead: the
  * build then needs no backend token) with serverCredentialsId (a Secret text credential holding its API key, bound
  * as PERFGATE_API_KEY for this step only).
  * The binary decides the outcome (perfgate.properties: buildResult, message); this only applies it.

@@ -89,5 +89,26 @@ import Testing
         let lenient = try await InProcess.run(["validate", "--slo", "slo.yaml"], in: folder)
         #expect(lenient.status == 0 && lenient.stderr.contains("unknown key 'wieght'"), "\(lenient.stderr)")
         #expect(try await InProcess.run(["validate", "--slo", "slo.yaml", "--strict"], in: folder).status == 65)
+        // A misspelt pass: no criteria left, so the objective would only inform. Named, and stopped by --strict.
+        try Fixtures.write(
+            """
+            spec_version: "1.0"
+            objectives:
+              - sli: response_time_p95
+                pas: [{criteria: ["<600"]}]
+              - sli: throughput
+            total_score: {pass: "90%", warning: "75%"}
+            """, to: folder + "/slo.yaml")
+        try Fixtures.write(
+            "spec_version: '1.0'\nindicators:\n  response_time_p95: 'histogram_quantile(0.95, x)'\n  throughput: 'sum(rate(y[1m]))'\n",
+            to: folder + "/sli.yaml")
+        let misspelt = try await InProcess.run(["validate", "--slo", "slo.yaml"], in: folder)
+        #expect(misspelt.status == 0)
+        #expect(
+            misspelt.stderr.contains(
+                "'response_time_p95' can never fail: it has no pass criteria ('pas' is not an objective's key; did you mean 'pass'?), so it is only informational"
+            ))
+        #expect(!misspelt.stderr.contains("'throughput' can never fail"), "an objective without criteria is informational as Keptn means it")
+        #expect(try await InProcess.run(["validate", "--slo", "slo.yaml", "--strict"], in: folder).status == 65)
     }
 }

@@ -161,6 +161,22 @@ package enum SLOSpecDecoder {
             }
         }
         let weight = reader["weight"]?.numberValue ?? 0
+        // Without pass criteria an objective is informational, which Keptn means as written. An
+        // objective that says it counts (warning criteria, key_sli, a weight) or has a misspelt
+        // key in their place was meant to grade: it can never fail, and is named.
+        let known = ["sli", "displayName", "pass", "warning", "weight", "key_sli"]
+        let unknown = (node.members ?? []).map(\.key).filter { !known.contains($0) }
+        let meantToCount = reader["warning"] != nil || reader["key_sli"]?.boolValue == true || reader["weight"] != nil || !unknown.isEmpty
+        if reader["pass"] == nil, meantToCount {
+            let why = unknown.map { key in
+                "'\(key)' is not an objective's key" + (Suggestion.closest(to: key, in: known).map { "; did you mean '\($0)'?" } ?? "")
+            }
+            diagnostics.append(
+                .warning(
+                    path, node.location,
+                    "'\(sli)' can never fail: it has no pass criteria\(why.isEmpty ? "" : " (" + why.joined(separator: "; ") + ")"), so it is only informational; give pass: [{criteria: [...]}]"
+                ))
+        }
         return SLOObjective(
             sli: sli, displayName: reader["displayName"]?.stringValue, pass: sets("pass"), warning: sets("warning"),
             weight: weight > 0 ? weight : 1, keySLI: reader.bool("key_sli", into: &diagnostics) ?? false)

@@ -32,13 +32,39 @@ package final class PostgresStore: RunStore {
 
     deinit { try? pool.syncShutdownGracefully() }
 
-    /// The URL without its password (`user:***@`). libcurl's URL parser, which `URLText` uses,
-    /// takes no postgres:// URL.
+    /// The URL without its password (`user:***@`, `password=***`). libcurl's URL parser, which
+    /// `URLText` uses, takes no postgres:// URL.
     static func shown(_ uri: String) -> String {
-        guard let scheme = uri.firstRange(of: "://"), let at = uri[scheme.upperBound...].firstIndex(of: "@"),
-            let colon = uri[scheme.upperBound..<at].firstIndex(of: ":")
-        else { return uri }
-        return String(uri[..<colon]) + ":***" + String(uri[at...])
+        var text = uri
+        if let scheme = text.firstRange(of: "://"), let at = text[scheme.upperBound...].firstIndex(of: "@"),
+            let colon = text[scheme.upperBound..<at].firstIndex(of: ":")
+        {
+            text = String(text[..<colon]) + ":***" + String(text[at...])
+        }
+        guard let mark = text.firstIndex(of: "?") else { return text }
+        let query = text[text.index(after: mark)...].split(separator: "&", omittingEmptySubsequences: false).map { pair in
+            pair.lowercased().hasPrefix("password=") ? "password=***" : String(pair)
+        }
+        return String(text[...mark]) + query.joined(separator: "&")
+    }
+
+    /// The secrets a postgres:// URL holds, to register before anything can print them: the
+    /// user-info password and a `password=` parameter, as written and percent-decoded.
+    package static func credentials(in uri: String) -> [String] {
+        var found: [String] = []
+        if let scheme = uri.firstRange(of: "://") {
+            let authority = uri[scheme.upperBound...].prefix { $0 != "/" && $0 != "?" }
+            if let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") {
+                found.append(String(authority[authority.index(after: colon)..<at]))
+            }
+        }
+        if let mark = uri.firstIndex(of: "?") {
+            for pair in uri[uri.index(after: mark)...].split(separator: "&") where pair.lowercased().hasPrefix("password=") {
+                found.append(String(pair.dropFirst("password=".count)))
+            }
+        }
+        let decoded = found.map(PercentEncoding.decoded)
+        return (found + decoded).filter { !$0.isEmpty }
     }
 
     /// The schema version the database has.

@@ -93,7 +93,7 @@ struct StoreOptions: ParsableArguments {
         }
         // Before anything can print them.
         Invocation.current.secrets.register(
-            (password.map { [$0] } ?? []) + URLText.credentials(url) + (environment["PGPASSWORD"].map { [$0] } ?? []))
+            (password.map { [$0] } ?? []) + PostgresStore.credentials(in: url) + (environment["PGPASSWORD"].map { [$0] } ?? []))
         do {
             let store = try PostgresStore(uri: url, password: password)
             return StoreSettings(store: store, retainRuns: retainRuns, retainDays: retainDays, required: storeRequired)

@@ -6,6 +6,8 @@ Usage: Benchmarks/bench.py [--runs N] [--binary PATH] [CASE ...]
 Cases:
   startup        perfgate --version; 1 Prometheus indicator against a 10-series answer
   series-100k    1 indicator against a 100,000-series answer (about 17 MB of JSON)
+  breaching      the same answer with 10,000 values breaching, with and without the reports, and
+                 a scale of breaching answers (1,000 to 100,000 series)
   http-50x200ms  50 Prometheus indicators, each answered after 200 ms
   connections    1,000 Prometheus indicators against one host: time and the connections the server
                  accepted; the same over HTTPS (the test CA), counting TLS handshakes
@@ -128,6 +130,29 @@ def case_series(binary, runs, folder, url):
     spec = write_spec(folder, "series.json", [indicator(0, "prometheus", "http_request_duration_seconds")])
     argv = [binary, "evaluate", "--spec", spec, "--prometheus-url", url + "/t/series/100000/0"]
     yield ("1 indicator, 100,000 series", *measure(argv, runs), "<= 0.15 s, <= 100 MiB")
+
+
+def case_breaching(binary, runs, folder, url):
+    """100,000 series of which 10,000 breach a warning (every value from 0.900 up), with and without the
+    three reports, beside nothing breaching; then the breaching share held at 10% from 1,000 to
+    100,000 series: time per series must stay flat (no per-value scan of per-indicator lists)."""
+    calm = write_spec(folder, "calm.json", [indicator(0, "prometheus", "http_request_duration_seconds")])
+    # Warnings, not severe breaches: an indicator's verdict stops at its first severe violation,
+    # but must look through every warning.
+    warned = indicator(0, "prometheus", "http_request_duration_seconds")
+    warned["grading"]["thresholds"] = {"upperWarning": 0.9}
+    hot = write_spec(folder, "breaching.json", [warned])
+    reports = ["--json", os.path.join(folder, "b.json"), "--junit", os.path.join(folder, "b.xml"), "--markdown", os.path.join(folder, "b.md")]
+    base = measure([binary, "evaluate", "--spec", calm, "--prometheus-url", url + "/t/series/100000/0"], runs)
+    yield ("100,000 series, none breaching", *base, "baseline")
+    for label, extra in [("", []), (", --json --junit --markdown", reports)]:
+        result = measure([binary, "evaluate", "--spec", hot, "--prometheus-url", url + "/t/series/100000/0"] + extra, runs)
+        yield (f"100,000 series, 10,000 breaching{label}", *result, f"<= 0.25 s; {result[0] / base[0]:.2f}x none breaching")
+    per = []
+    for count in [1_000, 10_000, 100_000]:
+        result = measure([binary, "evaluate", "--spec", hot, "--prometheus-url", url + f"/t/series/{count}/0"] + reports, runs)
+        per.append(result[0] / count)
+        yield (f"{count:,} series, 10% breaching, 3 reports", *result, f"{result[0] / count * 1e6:.2f} µs per series")
 
 
 def case_series_10k(binary, runs, folder, url):
@@ -462,7 +487,7 @@ def case_scale(binary, runs, folder, url):
     yield from curve("static indicators", [10, 100, 1_000, 10_000], indicators)
 
 
-CASES = {"scale": case_scale, "connections": case_connections, "serve": case_serve, "startup": case_startup, "series-100k": case_series, "series-10k": case_series_10k, "http-50x200ms": case_http, "jtl-10k": case_jtl_small,
+CASES = {"breaching": case_breaching, "scale": case_scale, "connections": case_connections, "serve": case_serve, "startup": case_startup, "series-100k": case_series, "series-10k": case_series_10k, "http-50x200ms": case_http, "jtl-10k": case_jtl_small,
          "jtl-1m": case_jtl, "static-1000": case_static, "size": case_size, "decoders": case_decoders, "memory": case_memory, "xml-1m": case_xml,
          "k6-1m": case_k6, "html": case_html, "canary": case_canary}
 

@@ -49,9 +49,12 @@ struct GateHistory {
                         success: objective.value != nil && indicator.error == nil)
                 ]
             }
+            // Once per indicator: the verdict scans its violations (100,000 values × 10,000 breaches
+            // made this 85% of a run).
+            let status = indicator.verdict.rawValue
             return indicator.measurements.map { measurement in
                 HistoryRecord.Value(
-                    id: indicator.id, key: measurement.key, value: measurement.value, status: indicator.verdict.rawValue,
+                    id: indicator.id, key: measurement.key, value: measurement.value, status: status,
                     success: measurement.value != nil && indicator.error == nil)
             }
         }

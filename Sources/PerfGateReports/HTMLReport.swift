@@ -93,11 +93,11 @@ package enum HTMLReport {
     /// Each value of a PerfSpec indicator, with a bullet chart against its limits.
     static func values(_ indicator: IndicatorResult, index: Int) -> String {
         var html = "<ul class=\"values\">\n"
+        // Each key's first violation, looked up once: a scan per value is values × violations.
+        let severity = Dictionary(indicator.violations.map { ($0.key, $0.breach.isSevere) }, uniquingKeysWith: { first, _ in first })
         for (offset, measurement) in indicator.measurements.prefix(maxValues).enumerated() {
             let value = measurement.value.map(NumberText.precise) ?? "no value"
-            let grade =
-                indicator.violations.first { $0.key == measurement.key }.map { $0.breach.isSevere ? "severe" : "warning" }
-                ?? (measurement.value == nil ? "severe" : "ok")
+            let grade = severity[measurement.key].map { $0 ? "severe" : "warning" } ?? (measurement.value == nil ? "severe" : "ok")
             html +=
                 "<li class=\"value grade-\(grade)\"><span class=\"key\">\(text(measurement.key))</span> <span class=\"number\">\(text(value))</span> <span class=\"state\">\(grade)</span>\n"
             if let number = measurement.value, number.isFinite {

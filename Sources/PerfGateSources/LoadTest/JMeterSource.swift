@@ -94,6 +94,8 @@ package struct JTLSummary {
     /// Every label in the file (the first 1,000), inside the window or not: for the message when a
     /// query's label matches none.
     var labelsSeen: [String] = []
+    /// The same, for the lookup: labels that alternate sample by sample would search the list each time.
+    private var labelsSeenSet: Set<String> = []
     /// The label `add` registered last: labels come in runs, so the list is searched only when it changes.
     private var lastSeen: String?
     /// Samples left out by the window, and the time span of all samples (epoch ms).
@@ -105,7 +107,7 @@ package struct JTLSummary {
     mutating func add(label: String, elapsed: Int, timeStamp: Int, success: Bool, window: (Double, Double)?, onlyLabel: String?) {
         if label != lastSeen {
             lastSeen = label
-            if labelsSeen.count < 1000, !labelsSeen.contains(label) { labelsSeen.append(label) }
+            if labelsSeen.count < 1000, labelsSeenSet.insert(label).inserted { labelsSeen.append(label) }
         }
         earliest = min(earliest, timeStamp)
         latest = max(latest, timeStamp)

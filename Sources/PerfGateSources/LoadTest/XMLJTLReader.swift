@@ -156,7 +156,8 @@ struct XMLJTLReader {
 
     /// XML's five entities and numeric character references.
     static func decoded(_ text: String) -> String {
-        guard text.contains("&") else { return text }
+        // Bytes, not Characters: this runs for every sample's label.
+        guard text.utf8.contains(UInt8(ascii: "&")) else { return text }
         var output = ""
         var rest = Substring(text)
         while let amp = rest.firstIndex(of: "&") {

@@ -155,6 +155,7 @@ package struct JTLSummary {
         // Labels repeat on every row: compare the raw bytes with the last one before making a String.
         var lastLabelBytes: [UInt8] = []
         var lastLabel = ""
+        var recent = RecentLabels()
         let windowMillis = window.map { ($0.start * 1000, $0.end * 1000) }
         if try JTLFormat.isXML(file: file) {
             try XMLJTLReader().read(file: file, name: path) { (attributes, line) throws(SourceError) in
@@ -168,10 +169,17 @@ package struct JTLSummary {
                         "\(path):\(line): a sample's 'ts' must be epoch milliseconds before the year 10000, found \(Excerpt.quoted(attributes["ts"] ?? "nothing"))"
                     )
                 }
-                // Labels repeat on every sample: compare the raw bytes with the last one before making a String.
+                // Labels repeat, in runs or in turn: compare the raw bytes with the last one, then
+                // with the labels made recently, before making (and decoding) a String.
                 if !attributes.rawEquals("lb", lastLabelBytes) || lastLabelBytes.isEmpty {
-                    lastLabel = attributes["lb"] ?? ""
-                    lastLabelBytes = attributes.range(of: "lb").map { Array(attributes.bytes[$0]) } ?? []
+                    let range = attributes.range(of: "lb")
+                    if let range, let cached = recent.label(for: UnsafeBufferPointer(rebasing: attributes.bytes[range])) {
+                        lastLabel = cached
+                    } else {
+                        lastLabel = attributes["lb"] ?? ""
+                        if let range { recent.add(Array(attributes.bytes[range]), lastLabel) }
+                    }
+                    lastLabelBytes = range.map { Array(attributes.bytes[$0]) } ?? []
                 }
                 summary.add(
                     label: lastLabel, elapsed: elapsed, timeStamp: timeStamp, success: attributes.isTrue("s"),
@@ -301,5 +309,26 @@ enum JTLFormat {
                 "has no header line (its first line is a sample); perfgate reads JTL CSV files with the header line: set jmeter.save.saveservice.print_field_names=true (JMeter's default)"
         }
         return nil
+    }
+}
+
+/// The last labels a JTL made, by their raw bytes: a file whose labels take turns (a thread group
+/// of several requests) would otherwise decode and allocate a String per sample.
+struct RecentLabels {
+    static let capacity = 64
+    private var entries: [(bytes: [UInt8], label: String)] = []
+    private var next = 0
+
+    func label(for bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        entries.first { $0.bytes.count == bytes.count && $0.bytes.elementsEqual(bytes) }?.label
+    }
+
+    mutating func add(_ bytes: [UInt8], _ label: String) {
+        if entries.count < Self.capacity {
+            entries.append((bytes, label))
+        } else {
+            entries[next] = (bytes, label)
+            next = (next + 1) % Self.capacity
+        }
     }
 }

@@ -320,7 +320,15 @@ struct RecentLabels {
     private var next = 0
 
     func label(for bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        entries.first { $0.bytes.count == bytes.count && $0.bytes.elementsEqual(bytes) }?.label
+        entries.first { $0.bytes.count == bytes.count && Self.same($0.bytes, bytes) }?.label
+    }
+
+    /// memcmp: a generic `elementsEqual` walks iterators and was a quarter of a read.
+    static func same(_ array: [UInt8], _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        array.withUnsafeBufferPointer { mine in
+            guard let a = mine.baseAddress, let b = bytes.baseAddress else { return mine.count == bytes.count }
+            return memcmp(a, b, mine.count) == 0
+        }
     }
 
     mutating func add(_ bytes: [UInt8], _ label: String) {

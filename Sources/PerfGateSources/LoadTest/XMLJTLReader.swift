@@ -32,8 +32,8 @@ struct XMLAttributes {
 
     /// Whether the value is exactly `expected` (raw bytes, entities not decoded).
     func rawEquals(_ name: String, _ expected: [UInt8]) -> Bool {
-        guard let range = range(of: name) else { return false }
-        return bytes[range].elementsEqual(expected)
+        guard let range = range(of: name), range.count == expected.count else { return false }
+        return RecentLabels.same(expected, UnsafeBufferPointer(rebasing: bytes[range]))
     }
 
     func range(of name: String) -> Range<Int>? {

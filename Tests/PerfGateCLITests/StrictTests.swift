@@ -59,6 +59,14 @@ import Testing
         #expect(sound.status == 0 && sound.stdout.contains(": valid: 1 indicator"))
     }
 
+    @Test func nullLimitsLeaveNoneEither() async throws {
+        let folder = try Fixtures.temporaryFolder()
+        try Fixtures.write(Self.typo.replacingOccurrences(of: "\"upperWarnng\": 1", with: "\"upperSevere\": null"), to: folder + "/perfspec.json")
+        let warned = try await InProcess.run(["validate", "--spec", "perfspec.json"], in: folder)
+        #expect(warned.stderr.contains("'p95' can never fail: it has no thresholds"), "\(warned.stderr)")
+        #expect(try await InProcess.run(["validate", "--spec", "perfspec.json", "--strict"], in: folder).status == 65)
+    }
+
     @Test func onlyRelativeThresholdsAndNoHistoryCanNeverFail() async throws {
         let folder = try Fixtures.temporaryFolder()
         try Fixtures.write(

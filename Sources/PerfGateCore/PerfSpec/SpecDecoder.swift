@@ -198,9 +198,10 @@ package struct SpecDecoder {
                 parsedQuery = parsed.query
             }
         }
-        // Only when no key of the thresholds is a limit's: a limit with a bad value has its own error.
+        // Only when no key of the thresholds is a limit with a value: a limit with a bad value has
+        // its own error; a null one is dropped with a warning, and leaves no limit.
         let limitsWritten = (reader["grading"]?["thresholds"]?.members ?? []).contains {
-            (Thresholds.keys + Self.relativeThresholdKeys).contains($0.key)
+            (Thresholds.keys + Self.relativeThresholdKeys).contains($0.key) && !$0.value.isNull
         }
         if let id, let grading, !limitsWritten {
             diagnostics += Self.neverFails(

@@ -83,7 +83,7 @@ package enum AzureMonitorResponse {
         return (table["rows"]?.items ?? []).map { row in
             let cells = row.items ?? []
             func cell(_ index: Int) -> Node? { index < cells.count ? cells[index] : nil }
-            let parts = keyColumns.map { cell($0).map(NewRelicResponse.text) ?? "" }
+            let parts = keyColumns.map { cell($0).map(JSONAnswer.text) ?? "" }
             let number = cell(valueColumn).flatMap { $0.numberValue ?? $0.stringValue.flatMap { Double($0) } }
             let time = timeColumn.flatMap { cell($0)?.stringValue }.flatMap { try? TimeParser.parseRFC3339($0) }
             return Measurement(key: parts.isEmpty ? names[valueColumn] : parts.joined(separator: ","), value: number, timestamp: time)

@@ -22,7 +22,9 @@ package enum NewRelicResponse {
         var measurements: [Measurement] = []
         for row in rows {
             guard let members = row.members else { throw SourceError("\(request): a result is not an object") }
-            let facet = row["facet"].flatMap { facet in facet.stringValue ?? facet.items.map { $0.map(text).joined(separator: ",") } ?? text(facet) }
+            let facet = row["facet"].flatMap { facet in
+                facet.stringValue ?? facet.items.map { $0.map(JSONAnswer.text).joined(separator: ",") } ?? JSONAnswer.text(facet)
+            }
             let (name, number) = try pick(members, value: value, facet: row["facet"], request: request)
             let time = row["beginTimeSeconds"]?.numberValue ?? row["timestamp"]?.numberValue.map { $0 / 1000 }
             measurements.append(Measurement(key: facet ?? name, value: number, timestamp: time))
@@ -65,10 +67,6 @@ package enum NewRelicResponse {
             )
         }
         return candidates[0]
-    }
-
-    static func text(_ node: Node) -> String {
-        node.stringValue ?? node.numberValue.map(JSONWriter.format) ?? JSONWriter.write(node)
     }
 
     /// GraphQL's `errors[].message`, when any.

@@ -54,6 +54,12 @@ package struct JSONAnswer {
             " (rate limited\(said.isEmpty ? "" : ": " + said.joined(separator: ", ")); perfgate retried with --attempts, lower --concurrency or retry later)"
     }
 
+    /// A value as a result's key shows it: a string as is, a number as perfgate writes numbers,
+    /// anything else as JSON (New Relic's facets, Log Analytics' cells, `web` keys).
+    static func text(_ node: Node) -> String {
+        node.stringValue ?? node.numberValue.map(JSONWriter.format) ?? JSONWriter.write(node)
+    }
+
     /// Strings in a list or one string (`{"errors": ["…"]}` or `{"error": "…"}`), joined.
     static func texts(_ node: Node?) -> String? {
         guard let node else { return nil }

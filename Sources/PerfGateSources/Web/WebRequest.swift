@@ -52,7 +52,7 @@ enum WebRequest {
             if query.key.isEmpty {
                 key = result.name ?? query.value.text
             } else {
-                key = query.key.map { pointer in pointer.resolve(result.node).first.flatMap { $0 }.map(NewRelicResponse.text) ?? "" }.joined(
+                key = query.key.map { pointer in pointer.resolve(result.node).first.flatMap { $0 }.map(JSONAnswer.text) ?? "" }.joined(
                     separator: ",")
             }
             let values = query.value.resolve(result.node)

@@ -62,6 +62,9 @@ let package = Package(
         .target(name: "PerfGateEngine", dependencies: ["PerfGateCore", "PerfGateSources"], swiftSettings: sizeOptimized),
         // The CI platforms perfgate runs inside: detection, workspaces, publishing, escaping.
         .target(name: "PerfGateCI", dependencies: ["PerfGateCore", "PerfGateReports"], swiftSettings: sizeOptimized),
+        // Where the verdict goes besides the CI's views: pull and merge request comments (GitHub,
+        // GitLab, Azure DevOps, from Jenkins too), Azure's pull request status, Slack and Teams webhooks.
+        .target(name: "PerfGateNotify", dependencies: ["PerfGateCore", "PerfGateReports", "PerfGateSources"], swiftSettings: sizeOptimized),
         // `perfgate serve`'s memory: the results store behind one interface (RunStore), and its engines.
         .target(
             name: "PerfGateStore",
@@ -85,7 +88,9 @@ let package = Package(
         .target(
             name: "PerfGateCLI",
             dependencies: [
-                "PerfGateCore", "PerfGateSources", "PerfGateEngine", "PerfGateReports", "PerfGateCI", "PerfGateServer", "PerfGateStore", "CArguments",
+                "PerfGateCore", "PerfGateSources", "PerfGateEngine", "PerfGateReports", "PerfGateCI", "PerfGateNotify", "PerfGateServer",
+                "PerfGateStore",
+                "CArguments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser")
             ],
             swiftSettings: sizeOptimized),
@@ -111,6 +116,7 @@ let package = Package(
         // The engine in-process, the conformance cases included (their results in the JSON report's shape).
         .testTarget(name: "PerfGateEngineTests", dependencies: ["PerfGateEngine", "PerfGateReports", "PerfGateTestSupport"]),
         .testTarget(name: "PerfGateCITests", dependencies: ["PerfGateCI", "PerfGateTestSupport"]),
+        .testTarget(name: "PerfGateNotifyTests", dependencies: ["PerfGateNotify", "PerfGateTestSupport"]),
         .testTarget(
             name: "PerfGateReportsTests", dependencies: ["PerfGateReports", "PerfGateTestSupport"], exclude: ["Fixtures"]),
         // Every store engine against one contract, and the schema's upgrades.
@@ -122,6 +128,6 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio")
             ]),
         // End-to-end through the built `perfgate` binary, and the commands' parsing in-process.
-        .testTarget(name: "PerfGateCLITests", dependencies: ["perfgate", "PerfGateCLI", "PerfGateCore", "PerfGateTestSupport"])
+        .testTarget(name: "PerfGateCLITests", dependencies: ["perfgate", "PerfGateCLI", "PerfGateCore", "PerfGateSources", "PerfGateTestSupport"])
     ]
 )

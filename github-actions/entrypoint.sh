@@ -43,6 +43,23 @@ gate_flags() {
   flag --sli-provider SLI-PROVIDER
 }
 
+feedback_flags() {
+  # The pull request comment and chat webhooks. The token goes in the environment, never argv.
+  local comment target
+  comment="$(input COMMENT)"
+  # command: comment exists to comment: its default (none, or unset) means auto unless it only notifies.
+  if [ "$command" = comment ] && { [ -z "$comment" ] || [ "$comment" = none ]; } && [ -z "$(input NOTIFY)" ]; then comment=auto; fi
+  if [ -n "$comment" ]; then arguments+=(--comment "$comment"); fi
+  if [ -n "$comment" ] && [ "$comment" != none ] && [ -n "$(input GITHUB-TOKEN)" ]; then
+    GITHUB_TOKEN="$(input GITHUB-TOKEN)"
+    export GITHUB_TOKEN
+  fi
+  for target in $(input NOTIFY | tr ',' ' '); do
+    arguments+=(--notify "$target")
+  done
+  flag --notify-on NOTIFY-ON
+}
+
 case "$command" in
   mark-start)
     arguments=(mark start --ci github)
@@ -81,9 +98,16 @@ case "$command" in
     if [ -n "$client_id" ]; then export AZURE_CLIENT_ID="$client_id"; fi
     if [ -n "$tenant_id" ]; then export AZURE_TENANT_ID="$tenant_id"; fi
     flag --server SERVER
+    feedback_flags
+    ;;
+  comment)
+    arguments=(comment --ci github)
+    report="$(input REPORT)"
+    arguments+=(--report "${report:-.perfgate/perfgate-result.json}")
+    feedback_flags
     ;;
   *)
-    echo "::error title=perfgate::unknown command: use mark-start, mark-stop, validate or evaluate"
+    echo "::error title=perfgate::unknown command: use mark-start, mark-stop, validate, evaluate or comment"
     exit 64
     ;;
 esac

@@ -42,6 +42,7 @@ struct EvaluateCommand: AsyncParsableCommand {
     @OptionGroup(title: "History") var historyOptions: HistoryOptions
     @OptionGroup(title: "Remote evaluation") var serverOptions: ServerOptions
     @OptionGroup(title: "Charts") var chartOptions: ChartOptions
+    @OptionGroup(title: "Pull request comments and chat") var feedbackOptions: FeedbackOptions
 
     @Option(name: .long, help: "The lowest result that fails the build: fail, or warning.")
     var failOn: FailOn = .fail
@@ -94,7 +95,7 @@ struct EvaluateCommand: AsyncParsableCommand {
             throw GateError(.usage, "--series cannot be used with --server: the server's answer has no curves; evaluate locally to draw them")
         }
         for check in [
-            reportOptions.check, connectionOptions.check, historyOptions.check, sloOptions.check, chartOptions.check,
+            reportOptions.check, connectionOptions.check, historyOptions.check, sloOptions.check, chartOptions.check, feedbackOptions.check,
             { try serverOptions.check(environment: environment) }
         ] {
             do {
@@ -110,18 +111,20 @@ struct EvaluateCommand: AsyncParsableCommand {
     func run() async throws {
         let environment = Console.environment()
         let platform = ciOptions.platform(environment: environment)
-        let publisher = RunPublisher(
+        var publisher = RunPublisher(
             platform: platform, paths: reportOptions.paths(platform: platform), usesStdout: reportOptions.usesStdout, color: color,
             onWarning: warningPolicy, warningExitCode: warningExitCode, summaryCharts: chartOptions.summaryCharts(on: platform))
         publisher.clearStale()
         let evaluated: (result: EvaluationResult, recorded: Bool)
         do {
             try checkOptions()
+            publisher.feedback = feedbackOptions.feedback(platform: platform, onWarning: warningPolicy)
+            publisher.http = try connectionOptions.httpClient(concurrency: concurrency)
             evaluated = try await evaluate(environment: environment, platform: platform)
         } catch {
-            throw publisher.stopped(error, command: "evaluate", specPath: specOptions.spec ?? sloOptions.slo)
+            throw await publisher.stopped(error, command: "evaluate", specPath: specOptions.spec ?? sloOptions.slo)
         }
-        try publisher.finish(evaluated.result, recorded: evaluated.recorded)
+        try await publisher.finish(evaluated.result, recorded: evaluated.recorded)
     }
 
     /// The variables, with the run's project, stage and service from this environment
@@ -141,7 +144,7 @@ struct EvaluateCommand: AsyncParsableCommand {
         // Before anything else is printed, so no later line can show a secret.
         let server = serverOptions.url(environment: environment)
         let serverKey = server == nil ? nil : try serverOptions.apiKey(environment: environment)
-        var secrets = connectionOptions.secrets(environment: environment)
+        var secrets = connectionOptions.secrets(environment: environment) + Secrets.values(environment: [:], tokenFiles: feedbackOptions.webhookFiles)
         for secret in (serverKey.map { [$0] } ?? []) + URLText.credentials(server ?? "") where !secrets.contains(secret) { secrets.append(secret) }
         Invocation.current.secrets.register(secrets)
         try? platform.mask(secrets)
@@ -174,6 +177,7 @@ struct EvaluateCommand: AsyncParsableCommand {
             if let file = history?.file, let record {
                 result.trend = HistoryFile.trend(file.records, context: record.context, count: chartOptions.trendRuns)
             }
+            if result.baseline == nil { result.baseline = result.trend.last }
             let recorded = record.map { history?.append($0) ?? true } ?? true
             return (result, recorded)
         }

@@ -42,6 +42,7 @@ package struct Gate: Sendable {
         if let history = request.history {
             result.trend = await history.trend(context: context, count: request.trendRuns)
         }
+        result.baseline = result.comparedRuns.first ?? result.trend.last
         return GateOutcome(result: result, record: GateHistory.record(result, kind: kind, digest: digest, context: context, now: now))
     }
 

@@ -40,7 +40,9 @@ package enum JSONReport {
     }
 
     static func fields(_ result: EvaluationResult, complete: Bool = false, exitCode: Int32? = nil) -> [Field] {
-        if case .keptn(let slo) = result.kind { return (sloDocument(result, slo).members ?? []).map { .node($0.key, $0.value) } }
+        if case .keptn(let slo) = result.kind {
+            return ((sloDocument(result, slo).members ?? []).map { ($0.key, $0.value) } + feedback(result)).map { .node($0.0, $0.1) }
+        }
         var fields: [Field] = [
             .node("result", .string(result.verdict.rawValue)),
             .node("totalScore", .number(result.totalScore)),
@@ -50,7 +52,42 @@ package enum JSONReport {
         if !result.comparedRuns.isEmpty { fields.append(.node("comparedRuns", comparedRuns(result.comparedRuns))) }
         if let failure = result.failure { fields.append(.node("error", .string(failure))) }
         if let exitCode { fields.append(.node("exitCode", .number(Double(exitCode)))) }
-        return fields + common(result).map { .node($0.0, $0.1) }
+        return fields + (common(result) + feedback(result)).map { .node($0.0, $0.1) }
+    }
+
+    /// What a later `perfgate comment` needs besides the grades: the baseline's values and the
+    /// trend's (of the keys this report lists), and the run's warnings.
+    static func feedback(_ result: EvaluationResult) -> [(String, Node)] {
+        var pairs: [(String, Node)] = []
+        if let baseline = result.baseline { pairs.append(("baseline", record(baseline, keeping: listedKeys(result, perIndicator: maxValues)))) }
+        if !result.trend.isEmpty {
+            // A chart draws an indicator's first key: a few per indicator keep the report small.
+            let kept = listedKeys(result, perIndicator: 5)
+            pairs.append(("trend", .array(result.trend.map { record($0, keeping: kept) })))
+        }
+        if !result.notes.isEmpty { pairs.append(("warnings", .array(result.notes.map(Node.string)))) }
+        return pairs
+    }
+
+    /// `id NUL key` of each indicator's first `perIndicator` measurements, and of its id (an SLI's key).
+    static func listedKeys(_ result: EvaluationResult, perIndicator: Int) -> Set<String> {
+        var listed = Set<String>()
+        for indicator in result.indicatorResults {
+            listed.insert(indicator.id + "\u{0}" + indicator.id)
+            for measurement in indicator.measurements.prefix(perIndicator) { listed.insert(indicator.id + "\u{0}" + measurement.key) }
+        }
+        return listed
+    }
+
+    /// An earlier run: when, how it ended, and its values of the `kept` keys.
+    static func record(_ run: HistoryRecord, keeping kept: Set<String>) -> Node {
+        let values = run.values.filter { kept.contains($0.id + "\u{0}" + $0.key) }.map { value -> Node in
+            .object([("id", .string(value.id)), ("key", .string(value.key)), ("value", value.value.map(Node.number) ?? .null)])
+        }
+        return .object([
+            ("time", .string(CivilDate.rfc3339(run.time))), ("result", .string(run.result.rawValue)), ("score", .number(run.score)),
+            ("values", .array(values))
+        ])
     }
 
     static func tree(_ fields: [Field]) -> Node {

@@ -33,6 +33,9 @@ package enum JSONReportReader {
             result.objectives.warning = try objectivesNode.optionalNumber("warning") ?? 0
         }
         result.comparedRuns = try reader.optionalList("comparedRuns").map(comparedRun)
+        result.baseline = try reader.optionalChild("baseline").map(earlierRun)
+        result.trend = try reader.optionalList("trend").map(earlierRun)
+        result.notes = try reader.optionalList("warnings").map { item throws(Failure) in try item.string() }
         result.failure = try reader.optionalString("error")
         // The exit code the writer's run ended with is its presentation, not the result: checked
         // for its type, and left to whoever reads the result to decide its own.
@@ -99,6 +102,17 @@ package enum JSONReportReader {
         return HistoryRecord(
             time: try item.time("time"), window: window, specKind: "", specPath: nil, specDigest: try item.optionalString("specDigest"),
             context: [:], result: try item.verdict("result"), score: try item.number("score"), values: [])
+    }
+
+    /// A baseline's or trend's run, with the values the report kept.
+    static func earlierRun(_ item: Reader) throws(Failure) -> HistoryRecord {
+        let values = try item.optionalList("values").map { value throws(Failure) in
+            HistoryRecord.Value(
+                id: try value.string("id"), key: try value.string("key"), value: try value.optionalNumber("value"), status: "", success: true)
+        }
+        return HistoryRecord(
+            time: try item.time("time"), window: nil, specKind: "", specPath: nil, specDigest: nil, context: [:], result: try item.verdict("result"),
+            score: try item.number("score"), values: values)
     }
 
     /// A Keptn objective's indicator, as lighthouse's evaluation writes it plus perfgate's fields.

@@ -45,7 +45,7 @@ extension MarkdownReport {
         text += list("Notes", slo.notes.map { MarkdownText.cell(clip($0, 1000)) })
         let notes = result.indicatorResults.flatMap { indicator in indicator.warnings.map { (indicator.id, $0) } }
         text += list("Backend notes", notes.map { "\(MarkdownText.code($0.0)): \(MarkdownText.cell(clip($0.1)))" })
-        return fitted(text + trendCharts(result, presentation))
+        return fitted(text + runWarnings(result) + trendCharts(result, presentation))
     }
 
     /// The window, the spec and the earlier runs, as one paragraph.

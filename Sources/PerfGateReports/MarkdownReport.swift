@@ -53,10 +53,15 @@ package enum MarkdownReport {
         text += list(
             "Backend notes", notes.map { "\(MarkdownText.code($0.0)): \(MarkdownText.cell(clip($0.1)))" },
             count: result.indicatorResults.reduce(0) { $0 + $1.warnings.count })
-        return fitted(text + trendCharts(result, presentation))
+        return fitted(text + runWarnings(result) + trendCharts(result, presentation))
     }
 
     static func list(_ title: String, _ items: [String]) -> String { list(title, items, count: items.count) }
+
+    /// The run's own warnings (a pull request comment that could not be posted).
+    static func runWarnings(_ result: EvaluationResult) -> String {
+        list("Warnings", result.notes.map { MarkdownText.cell(clip($0, 600)) })
+    }
 
     /// The first `maxListItems` of `items` (of `count` in all), each made only when it is shown.
     static func list(_ title: String, _ items: some Sequence<String>, count: Int) -> String {

@@ -13,6 +13,8 @@ package final class FakeBackend: Sendable {
     package static let tls = try! FakeBackend(tls: true)
     /// Servers/fake_saas.py: Datadog, New Relic and Azure Monitor with Entra ID, from their documentation.
     package static let saas = try! FakeBackend(tls: false, script: "fake_saas.py")
+    /// Servers/fake_review.py: GitHub's, GitLab's and Azure DevOps' comment APIs, Slack and Teams webhooks, with state.
+    package static let review = try! FakeBackend(tls: false, script: "fake_review.py")
 
     package static let dynatraceToken = "dt0c01.TESTTOKEN"
     package static let serversFolder = Fixtures.packageRoot + "/Tests/PerfGateTestSupport/Servers"

@@ -230,6 +230,15 @@ function plan(env = process.env) {
     const server = endpoint(input('serverConnection', env), env);
     flag('--server', (server && server.url) || input('server', env));
     if (server && server.password) childEnv.PERFGATE_API_KEY = server.password;
+    // The pull request thread and status: the job's own access token, in the environment only.
+    if (input('comment', env).toLowerCase() === 'true') {
+      args.push('--comment', 'azure');
+      const vss = connection('SYSTEMVSSCONNECTION', env);
+      const access = env.ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN || (vss && vss.parameters.accesstoken) || env.SYSTEM_ACCESSTOKEN || '';
+      if (access) childEnv.SYSTEM_ACCESSTOKEN = access;
+    }
+    for (const target of input('notify', env).split(/[\s,]+/).filter(Boolean)) args.push('--notify', target);
+    if (input('notify', env)) flag('--notify-on', input('notifyOn', env) || 'fail');
   }
   if (command === 'evaluate' || command === 'validate') {
     args.push(...splitArguments(input('arguments', env)));

@@ -417,6 +417,44 @@ test('a perfgate server connection evaluates on the server, with its key in the 
   }
 });
 
+// The scripted review APIs (scripts/test-review-api): Azure DevOps' pull request threads and statuses.
+function startReviewAPI() {
+  const dir = fs.mkdtempSync(path.join(scratch, 'review-'));
+  const started = spawnSync('bash', [path.join(root, 'scripts', 'test-review-api'), 'start', dir], { encoding: 'utf8' });
+  assert.strictEqual(started.status, 0, started.stderr);
+  return {
+    url: fs.readFileSync(path.join(dir, 'url'), 'utf8').trim(),
+    state: (platform, key) => spawnSync('bash', [path.join(root, 'scripts', 'test-review-api'), 'state', dir, platform, key], { encoding: 'utf8' }).stdout.trim(),
+    stop: () => spawnSync('bash', [path.join(root, 'scripts', 'test-review-api'), 'stop', dir]),
+  };
+}
+
+test('comment keeps one pull request thread, updated on every run, with the job token from the agent only', async () => {
+  const review = startReviewAPI();
+  try {
+    const folder = workspace();
+    const window = { start: '2024-05-01T12:00:00Z', end: '2024-05-01T12:10:00Z' };
+    // As the agent runs a pull request build: its variables, and the job's token as the SystemVssConnection endpoint.
+    const build = {
+      SYSTEM_COLLECTIONURI: review.url + '/azure/fabrikam/', SYSTEM_TEAMPROJECT: 'Shop', SYSTEM_TEAMPROJECTID: 'shop-id', BUILD_REPOSITORY_ID: 'repo-9',
+      BUILD_REPOSITORY_PROVIDER: 'TfsGit', SYSTEM_PULLREQUEST_PULLREQUESTID: '17',
+      ENDPOINT_AUTH_SYSTEMVSSCONNECTION: JSON.stringify({ parameters: { AccessToken: 'azdo-ACCESSTOKEN-0123456789' }, scheme: 'OAuth' }),
+      ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN: 'azdo-ACCESSTOKEN-0123456789',
+    };
+    for (let run = 0; run < 2; run++) {
+      const result = await runTask(agent(folder, Object.assign({ command: 'evaluate', comment: 'true' }, window), build));
+      assert.strictEqual(result.code, 0, result.stdout + result.stderr);
+      assert.ok(!(result.stdout + result.stderr).split('\n').some((line) => line.includes('azdo-ACCESSTOKEN') && !line.startsWith('##vso[task.setsecret]')));
+    }
+    assert.strictEqual(review.state('azure', 'fabrikam/shop-id/repo-9/17'), '1 1');
+    assert.ok(!task.plan({ INPUT_COMMAND: 'evaluate', INPUT_COMMENT: 'false' }).args.includes('--comment'));
+    const notify = task.plan({ INPUT_COMMAND: 'evaluate', INPUT_NOTIFY: 'slack teams', INPUT_NOTIFYON: 'warning' }).args.join(' ');
+    assert.ok(notify.includes('--notify slack --notify teams --notify-on warning'), notify);
+  } finally {
+    review.stop();
+  }
+});
+
 test('the packaged extension, unpacked as the agent unpacks it, runs a gate with its bundled binary', { skip: process.env.PERFGATE_SKIP_PACKAGE === '1' ? 'PERFGATE_SKIP_PACKAGE=1' : false }, () => {
   const packaged = spawnSync('bash', [path.join(here, '..', 'package.sh')], { encoding: 'utf8' });
   assert.strictEqual(packaged.status, 0, packaged.stdout + packaged.stderr);

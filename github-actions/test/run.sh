@@ -144,6 +144,24 @@ else
   check "a perfgate server starts for the server input's tests" false
 fi
 
+# The comment input: one comment on the pull request, edited by the second run, and a later
+# step's comment command edits the same one. The token input reaches perfgate as GITHUB_TOKEN.
+review="$(mktemp -d -p "$scratch")"
+if bash "$root/scripts/test-review-api" start "$review"; then
+  printf '%s\n' '{"pull_request": {"number": 8, "head": {"repo": {"full_name": "acme/action"}}}}' > "$runner/event.json"
+  pr=(GITHUB_EVENT_PATH="$runner/event.json" GITHUB_EVENT_NAME=pull_request GITHUB_REPOSITORY=acme/action GITHUB_API_URL="$(cat "$review/url")/github"
+    GITHUB_SERVER_URL=https://github.com GITHUB_RUN_ID=5 INPUT_GITHUB-TOKEN=ghs_TESTTOKEN0123456789abcdef)
+  run_action INPUT_COMMAND=evaluate INPUT_COMMENT=auto "${pr[@]}"
+  check "comment: auto comments on the pull request" contains "$runner/stderr" "perfgate commented on pull request #8"
+  run_action INPUT_COMMAND=comment "${pr[@]}"
+  check "the comment command edits the same comment" contains "$runner/stderr" "perfgate updated its comment on pull request #8"
+  check "one comment, edited once" test "$(bash "$root/scripts/test-review-api" state "$review" github 'acme/action#8')" = "1 1"
+  check "the token appears only in its mask" test "$(cat "$runner/stdout" "$runner/stderr" | grep -c ghs_TESTTOKEN)" -eq 1
+  bash "$root/scripts/test-review-api" stop "$review"
+else
+  check "the fake review API starts for the comment input's tests" false
+fi
+
 run_action INPUT_COMMAND=deploy
 check "an unknown command is a usage error" test "$status" -eq 64
 

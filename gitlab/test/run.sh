@@ -107,6 +107,24 @@ check "each indicator has a collapsible section" test "$(grep -c $'\e\\[0Ksectio
 check "the passing indicator's section is collapsed" grep -q 'perfgate_indicator_2\[collapsed=true\]' "$scratch/stdout"
 check "the last line says how the job ends and what to list" contains "$scratch/stderr" "list 3 under allow_failure: exit_codes"
 
+# comment: auto in a merge request pipeline: one note, edited by the next pipeline's job; the
+# token from a masked variable, never in the log.
+review="$scratch/review"
+if bash "$root/scripts/test-review-api" start "$review"; then
+  render spec=perf/checkout.perfspec.yaml start=2024-05-01T12:00:00Z end=2024-05-01T12:10:00Z comment=auto
+  saved=("${gitlab_variables[@]}")
+  gitlab_variables+=(CI_API_V4_URL="$(cat "$review/url")/api/v4" CI_PROJECT_ID=77 CI_MERGE_REQUEST_IID=5 PERFGATE_GITLAB_TOKEN=glpat-TESTTOKEN0123456789)
+  run_job
+  check "comment: auto adds a note to the merge request" contains "$scratch/stderr" "perfgate added a note to merge request !5"
+  run_job
+  check "one note, edited by the next run" test "$(bash "$root/scripts/test-review-api" state "$review" gitlab '77!5')" = "1 1"
+  check "the token never shows in the job log" test "$(cat "$scratch/stdout" "$scratch/stderr" | grep -c glpat-TESTTOKEN)" -eq 0
+  gitlab_variables=("${saved[@]}")
+  bash "$root/scripts/test-review-api" stop "$review"
+else
+  check "the fake review API starts for the comment input's tests" false
+fi
+
 render spec=perf/checkout.perfspec.yaml start=2024-05-01T12:00:00Z end=2024-05-01T12:10:00Z fail-on=warning
 run_job
 check "fail-on warning fails the job (exit 1, red)" test "$status" -eq 1

@@ -266,6 +266,43 @@ check('the hosted backends: Datadog, New Relic and web keys, and an Azure servic
     assert steps(h.calls, 'error').isEmpty() : steps(h.calls, 'error')
 }
 
+check('comment keeps one comment on the pull request CHANGE_URL names, with the credential bound for the step only') {
+    def dir = Files.createTempDirectory(scratch.toPath(), 'review-').toFile()
+    def starter = new ProcessBuilder(['bash', new File(root, 'scripts/test-review-api').path, 'start', dir.path]).redirectErrorStream(true)
+    starter.environment().put('FAKE_REVIEW_TOKENS', 'secret-of-github-comments')
+    def start = starter.start()
+    def startOutput = start.inputStream.text
+    assert start.waitFor() == 0 : startOutput
+    try {
+        def url = new File(dir, 'url').text.trim()
+        def h = harness(library, binary, root)
+        // As GitHub Branch Source sets them for a pull request build.
+        def change = ['CHANGE_ID=21', 'CHANGE_URL=https://github.com/acme/jenkins-lib/pull/21', "PERFGATE_COMMENT_API_URL=${url}/github".toString(),
+                      'BUILD_URL=https://ci.example.com/job/shop/PR-21/1/']
+        2.times {
+            h.script.withEnv(change) {
+                h.script.evaluate(binary: binary, spec: 'perf/checkout.perfspec.yaml', comment: 'auto', commentCredentialsId: 'github-comments')
+            }
+        }
+        assert steps(h.calls, 'withCredentials')*.bindings.flatten().unique() == [[credentialsId: 'github-comments', variable: 'PERFGATE_COMMENT_TOKEN']]
+        def sh = steps(h.calls, 'sh')[0]
+        assert sh.script.contains('--comment') && !sh.script.contains('secret-of') && !sh.output.contains('secret-of-github-comments')
+        def state = new ProcessBuilder(['bash', new File(root, 'scripts/test-review-api').path, 'state', dir.path, 'github', 'acme/jenkins-lib#21']).start()
+        assert state.inputStream.text.trim() == '1 1'
+    } finally {
+        new ProcessBuilder(['bash', new File(root, 'scripts/test-review-api').path, 'stop', dir.path]).start().waitFor()
+    }
+}
+
+check('slackCredentialsId and teamsCredentialsId bind the webhook URLs and add --notify, never the URL') {
+    def h = harness(library, binary, root)
+    h.script.evaluate(binary: binary, spec: 'perf/checkout.perfspec.yaml', slackCredentialsId: 'slack-hook', teamsCredentialsId: 'teams-hook', notifyOn: 'warning')
+    assert steps(h.calls, 'withCredentials')*.bindings == [[[credentialsId: 'slack-hook', variable: 'PERFGATE_SLACK_WEBHOOK_URL'],
+                                                            [credentialsId: 'teams-hook', variable: 'PERFGATE_TEAMS_WEBHOOK_URL']]]
+    def sh = steps(h.calls, 'sh')[0]
+    assert sh.script.contains(' --notify slack --notify teams') && sh.script.contains('--notify-on') && !sh.script.contains('secret-of')
+}
+
 check('server evaluates on a perfgate server, its key bound through withCredentials for the step only') {
     def dir = Files.createTempDirectory(scratch.toPath(), 'server-').toFile()
     def starter = new ProcessBuilder(['bash', new File(root, 'scripts/test-server').path, 'start', dir.path, binary]).redirectErrorStream(true)

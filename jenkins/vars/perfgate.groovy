@@ -54,6 +54,11 @@ def validate(Map args = [:]) {
  * strict (true: every warning about the spec is an error, --strict), variables (a Map for --var), args (a List of more flags); server (a perfgate server that evaluates instead: the
  * build then needs no backend token) with serverCredentialsId (a Secret text credential holding its API key, bound
  * as PERFGATE_API_KEY for this step only).
+ * comment ('auto'|'github'|'gitlab'|'azure'|'none', default 'none'): in a multibranch pull request build, keep one
+ * comment per spec on the change CHANGE_URL names (GitHub Branch Source, GitLab Branch Source, Azure DevOps), posted
+ * with commentCredentialsId (a Secret text token bound as PERFGATE_COMMENT_TOKEN); slackCredentialsId and
+ * teamsCredentialsId (Secret texts holding a webhook URL, bound as PERFGATE_SLACK_WEBHOOK_URL and
+ * PERFGATE_TEAMS_WEBHOOK_URL) post the verdict on a failure, or on a warning too with notifyOn: 'warning'.
  * The binary decides the outcome (perfgate.properties: buildResult, message); this only applies it.
  */
 def evaluate(Map args = [:]) {
@@ -66,7 +71,8 @@ def evaluate(Map args = [:]) {
                                   failOn: '--fail-on', onWarning: '--on-warning', reportDir: '--report-dir',
                                   prometheusUrl: '--prometheus-url', dynatraceUrl: '--dynatrace-url', influxdbUrl: '--influxdb-url',
                                   graphiteUrl: '--graphite-url', datadogSite: '--datadog-site', newrelicAccountId: '--newrelic-account-id',
-                                  newrelicRegion: '--newrelic-region', webUrl: '--web-url', server: '--server'])
+                                  newrelicRegion: '--newrelic-region', webUrl: '--web-url', server: '--server',
+                                  comment: '--comment', notifyOn: '--notify-on'])
     }
     def missing = notRun(status)
     if (missing) {
@@ -127,6 +133,9 @@ def withTokens(Map options, Closure body) {
         bindings << string(credentialsId: id, variable: "PERFGATE_WEB_SECRET_${name.toUpperCase()}".toString())
     }
     if (options.serverCredentialsId) bindings << string(credentialsId: options.serverCredentialsId, variable: 'PERFGATE_API_KEY')
+    if (options.commentCredentialsId) bindings << string(credentialsId: options.commentCredentialsId, variable: 'PERFGATE_COMMENT_TOKEN')
+    if (options.slackCredentialsId) bindings << string(credentialsId: options.slackCredentialsId, variable: 'PERFGATE_SLACK_WEBHOOK_URL')
+    if (options.teamsCredentialsId) bindings << string(credentialsId: options.teamsCredentialsId, variable: 'PERFGATE_TEAMS_WEBHOOK_URL')
     if (bindings.isEmpty()) return body()
     def result = null
     withCredentials(bindings) { result = body() }
@@ -165,6 +174,9 @@ def run(String command, Map args, Map flags) {
     }
     // --strict: every warning about the spec is an error (PERFGATE_STRICT on the agent does the same).
     if (args.strict == true || "${args.strict}" == 'true') script += ' --strict'
+    // --notify for each webhook credential bound (its URL is in the environment, never here).
+    if (args.slackCredentialsId) script += ' --notify slack'
+    if (args.teamsCredentialsId) script += ' --notify teams'
     (args.variables ?: [:]).each { name, value ->
         environment << "PERFGATE_ARG_${index}=${name}=${value}"
         script += " --var \"\$PERFGATE_ARG_${index}\""

@@ -119,6 +119,12 @@ package struct EvaluationResult: Sendable, Equatable {
     /// With `--history`: the last earlier runs of the same project, stage and service, whatever
     /// their result, oldest first, for trend charts. Never compared with.
     package var trend: [HistoryRecord] = []
+    /// The run a pull request comment compares this one with: the newest run relative criteria
+    /// compared with, else the previous run of the same project, stage and service. Never graded.
+    package var baseline: HistoryRecord?
+    /// What the run says about itself beside its indicators (a pull request comment that could not
+    /// be posted): warnings, never part of the verdict.
+    package var notes: [String] = []
 
     package init(
         verdict: Verdict, totalScore: Double, objectives: Objectives, indicatorResults: [IndicatorResult],

@@ -27,6 +27,12 @@ package enum URLText {
         return parts.scheme.lowercased() + "://" + parts.hostAndPort.lowercased()
     }
 
+    /// An absolute URL's origin (`https://host:port`, as written), host and path, as libcurl reads it.
+    package static func location(_ url: String) -> (origin: String, host: String, path: String, query: String?)? {
+        guard let parts = URLParts.parse(url) else { return nil }
+        return (parts.scheme.lowercased() + "://" + parts.hostAndPort, parts.host.lowercased(), parts.path, parts.query)
+    }
+
     /// `application/x-www-form-urlencoded` (and query string) encoding of name/value pairs.
     package static func formEncoded(_ pairs: [(String, String)]) -> String {
         pairs.map { percentEncoded($0.0) + "=" + percentEncoded($0.1) }.joined(separator: "&")

@@ -1,8 +1,8 @@
 /// Standard base64 (RFC 4648 with padding), for HTTP Basic credentials.
-enum Base64 {
+package enum Base64 {
     static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
-    static func encode(_ text: String) -> String {
+    package static func encode(_ text: String) -> String {
         let bytes = Array(text.utf8)
         var output = [UInt8]()
         var index = 0

@@ -35,6 +35,16 @@ package enum Secrets {
     /// A perfgate server's API key (`evaluate --server`), and the credentials in its URL.
     package static let server = SecretDeclaration(variables: ["PERFGATE_API_KEY"], urlVariables: ["PERFGATE_SERVER"])
 
+    /// The tokens of pull request comments and the chat webhooks' URLs (`perfgate comment`,
+    /// `--comment`, `--notify`): each whole value is a credential, and so is a `…_FILE`'s first line.
+    package static let feedback: SecretDeclaration = {
+        let variables = [
+            "GITHUB_TOKEN", "PERFGATE_GITHUB_TOKEN", "PERFGATE_GITLAB_TOKEN", "GITLAB_TOKEN", "SYSTEM_ACCESSTOKEN", "PERFGATE_AZURE_DEVOPS_TOKEN",
+            "PERFGATE_COMMENT_TOKEN", "PERFGATE_SLACK_WEBHOOK_URL", "PERFGATE_TEAMS_WEBHOOK_URL"
+        ]
+        return SecretDeclaration(variables: variables, fileVariables: variables.filter { $0.hasPrefix("PERFGATE_") }.map { $0 + "_FILE" })
+    }()
+
     /// Azure Pipelines hands service connections to tasks as `ENDPOINT_AUTH_<id>` (JSON) and
     /// `ENDPOINT_AUTH_PARAMETER_<id>_<name>`; every parameter is a credential.
     static let endpointPrefix = "ENDPOINT_AUTH_"
@@ -45,7 +55,7 @@ package enum Secrets {
         environment: [String: String], tokenFiles: [String] = [], urls: [String] = [], files: any Files = LocalFiles()
     ) -> [String] {
         var found: [String] = []
-        for declaration in declarations + [server] {
+        for declaration in declarations + [server, feedback] {
             found += declaration.variables.compactMap { environment[$0]?.trimmingSpaces() }
             for name in declaration.urlVariables { if let url = environment[name] { found += URLText.credentials(url.trimmingSpaces()) } }
             if let basic = declaration.basicAuth, let user = environment[basic.user], !user.isEmpty {
@@ -61,7 +71,7 @@ package enum Secrets {
         let prefixed = declarations.flatMap(\.prefixes).flatMap { prefix in
             environment.filter { $0.key.hasPrefix(prefix) && $0.key.hasSuffix("_FILE") }.sorted { $0.key < $1.key }.map(\.value)
         }
-        let namedFiles = (declarations.flatMap(\.fileVariables).compactMap { environment[$0] } + prefixed).filter { !$0.isEmpty }
+        let namedFiles = ((declarations + [feedback]).flatMap(\.fileVariables).compactMap { environment[$0] } + prefixed).filter { !$0.isEmpty }
         for file in tokenFiles + namedFiles {
             if let bytes = try? files.read(file, limit: 1 << 20),
                 let line = String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline).first

@@ -101,7 +101,9 @@ struct PullRequestLocator {
     func github(api: String, owner: String, repo: String, number: String, token: String, hint: String) -> GitHubComments {
         let headers = [("Authorization", "Bearer " + token), ("X-GitHub-Api-Version", "2022-11-28")]
         return GitHubComments(
-            api: ReviewAPI(platform: "GitHub", http: http, base: api, headers: headers.map { (name: $0.0, value: $0.1) }, permissionHint: hint),
+            api: ReviewAPI(
+                platform: "GitHub", http: http, base: api, headers: headers.map { (name: $0.0, value: $0.1) }, permissionHint: hint,
+                accept: "application/vnd.github+json"),
             repository: Self.segment(owner) + "/" + Self.segment(repo), number: number)
     }
 

@@ -21,6 +21,8 @@ struct ReviewAPI: Sendable {
     var headers: [(name: String, value: String)]
     /// What to do about a 401, 403 or 404, said after the platform's own message.
     var permissionHint: String
+    /// GitHub asks for its own media type; the others for JSON.
+    var accept = "application/json"
 
     /// The most pages a listing reads (100 comments each): a pull request with more is not ours to scan.
     static let maxPages = 30
@@ -29,7 +31,7 @@ struct ReviewAPI: Sendable {
     func call(_ method: String, _ path: String, _ body: Node? = nil) async throws(FeedbackError) -> Node? {
         var request = HTTPRequest(
             method: method, url: base + path,
-            headers: headers + [("Accept", "application/json"), ("User-Agent", "perfgate/\(PerfGateVersion.current)")]
+            headers: headers + [("Accept", accept), ("User-Agent", "perfgate/\(PerfGateVersion.current)")]
                 + (body == nil ? [] : [("Content-Type", "application/json")]),
             body: body.map { Array(JSONWriter.write($0).utf8) }, secretHeaders: Set(headers.map { $0.name.lowercased() }))
         request.timeout = nil

@@ -72,9 +72,15 @@ package enum ChatMessage {
     }
 
     /// Slack's escaping for text in mrkdwn: `&`, `<` and `>` as entities (so `<!channel>`,
-    /// `<@U…>` and `<url|text>` stay text), and a zero-width space after `@` and in `://`.
+    /// `<@U…>` and `<url|text>` stay text), a zero-width space after `@` and in `://`, and after
+    /// each of mrkdwn's markers (`*`, `_`, `~`, `` ` ``) and brackets, which have no escape of their own.
     package static func slackText(_ text: String) -> String {
-        MarkdownText.unlinked(LogText.inert(text).replacingScalars(["&": "&amp;", "<": "&lt;", ">": "&gt;"]))
+        var output = String.UnicodeScalarView()
+        for scalar in LogText.inert(text).replacingScalars(["&": "&amp;", "<": "&lt;", ">": "&gt;"]).unicodeScalars {
+            output.append(scalar)
+            if "*_~`[]".unicodeScalars.contains(scalar) { output.append("\u{200B}") }
+        }
+        return MarkdownText.unlinked(String(output))
     }
 
     /// A Teams Workflows webhook's JSON: a message with one Adaptive Card (version 1.4): the

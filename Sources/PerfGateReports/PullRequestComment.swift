@@ -74,11 +74,11 @@ package enum PullRequestComment {
         if result.failure == nil { text += ", \(TerminalReport.totalLine(result))" }
         text += "\n\n"
         var facts: [String] = []
-        if let spec = result.specPath { facts.append("Spec " + MarkdownText.code(Path.lastComponent(of: spec))) }
+        if let spec = result.specPath { facts.append("Spec " + escaped(Path.lastComponent(of: spec), flavor, limit: 120)) }
         if let window = result.window { facts.append("window \(CivilDate.rfc3339(window.start)) to \(CivilDate.rfc3339(window.end))") }
         if let baseline = result.baseline {
-            facts.append(
-                "baseline: the run of \(CivilDate.rfc3339(baseline.time)) (\(baseline.result.rawValue), score \(NumberText.format(baseline.score)))")
+            let when = CivilDate.rfc3339(baseline.time.rounded(.down))
+            facts.append("baseline: the run of \(when) (\(baseline.result.rawValue), score \(NumberText.format(baseline.score)))")
         } else {
             facts.append("no baseline yet (keep a history: --history or a perfgate server's store)")
         }
@@ -123,7 +123,7 @@ package enum PullRequestComment {
         var text = "| Indicator | Key | This run | Baseline | Change | Status |\n|---|---|---|---|--:|---|\n"
         for row in rows {
             let cells = [
-                MarkdownText.code(clip(row.id)), row.key.map { MarkdownText.code(clip($0)) } ?? "", escaped(row.value, flavor, limit: 300),
+                escaped(row.id, flavor, limit: 120), row.key.map { escaped($0, flavor, limit: 120) } ?? "", escaped(row.value, flavor, limit: 300),
                 row.baseline.map(NumberText.format) ?? "–", row.change, "\(MarkdownReport.icon(row.status)) \(row.status.rawValue)"
             ]
             text += "| " + cells.joined(separator: " | ") + " |\n"
@@ -131,14 +131,22 @@ package enum PullRequestComment {
         return text
     }
 
-    /// Untrusted text for a cell or a list item: Markdown's escaping, no mention or link (as the
-    /// summary's), and no reference either: `#1`, `!1`, `~label`, `%milestone`, `$snippet`, `&epic`
+    /// Untrusted text (ids, keys, values, messages) for a cell or a list item: Markdown's escaping,
+    /// no mention or link (as the summary's), and no reference either. Escaped rather than in a
+    /// code span, so that even a reader of the raw text (a bot, a mail notification) sees no
+    /// `<script>`, `@name` or `[text](url)`: `#1`, `!1`, `~label`, `%milestone`, `$snippet`, `&epic`
     /// and `GH-1` link issues, pull requests, work items and more on the three platforms.
     static func escaped(_ value: String, _ flavor: Flavor, limit: Int) -> String {
-        let escaped = MarkdownText.cell(clip(value, limit))
+        let escaped = MarkdownText.cell(MarkdownReport.clip(value, limit))
         var output = String.UnicodeScalarView()
         let scalars = Array(escaped.unicodeScalars)
         for (index, scalar) in scalars.enumerated() {
+            // `\<` as an entity: the same character rendered, and no `<tag` in the raw text.
+            if scalar == "\\", index + 1 < scalars.count, scalars[index + 1] == "<" || scalars[index + 1] == ">" { continue }
+            if scalar == "<" || scalar == ">" {
+                output.append(contentsOf: (scalar == "<" ? "&lt;" : "&gt;").unicodeScalars)
+                continue
+            }
             output.append(scalar)
             let next = index + 1 < scalars.count ? scalars[index + 1] : " "
             let word = next.properties.isAlphabetic || ("0"..."9").contains(next) || next == "\"" || next == "-"
@@ -149,8 +157,6 @@ package enum PullRequestComment {
         }
         return String(output)
     }
-
-    static func clip(_ text: String, _ limit: Int = 120) -> String { MarkdownReport.clip(text, limit) }
 
     /// The text cut at a line boundary, open `<details>` and fences closed, with a note.
     static func cut(_ text: String, to limit: Int) -> String {

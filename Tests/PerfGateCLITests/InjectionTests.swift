@@ -1,5 +1,6 @@
 import Foundation
 import PerfGateCore
+import PerfGateSources
 import PerfGateTestSupport
 import Testing
 
@@ -248,5 +249,73 @@ import Testing
             #expect(page.status == 200 && !page.body.contains("<script>") && !page.body.contains("</testcase>"), "\(path)")
         }
         #expect(await service.stop() == 0)
+    }
+
+    /// The hostile spec (and mentions, links and references) in every comment and chat message:
+    /// GitHub's, GitLab's and Azure DevOps' comments, Slack's and Teams' messages.
+    @Test func hostileTextStaysTextInEveryCommentAndMessage() async throws {
+        let folder = try Fixtures.temporaryFolder()
+        let extra = ["@everyone", "[x](https://evil.example)", "#1 !2 ~bug", "<!channel>", "**bold**"]
+        var root = try JSONParser.parse(Array(InjectionTests.spec(FakeBackend.shared).utf8))
+        var indicators = root["indicators"]?.items ?? []
+        let grading: Node = .object([
+            ("type", .string("Threshold")), ("thresholds", .object([("upperSevere", .number(5))])), ("metricScore", .number(1))
+        ])
+        for (index, id) in extra.enumerated() {
+            let result: Node = .object([("key", .string(extra[(index + 1) % extra.count])), ("value", .number(10))])
+            indicators.append(.object([("id", .string(id)), ("source", .string("static")), ("query", .array([result])), ("grading", grading)]))
+        }
+        root = .object((root.members ?? []).map { $0.key == "indicators" ? ($0.key, Node.array(indicators)) : ($0.key, $0.value) })
+        try Fixtures.write(JSONWriter.write(root), to: folder + "/perfspec.json")
+        let review = FakeBackend.review.url
+        try Fixtures.write(#"{"pull_request": {"number": 99}}"#, to: folder + "/event.json")
+        let platforms: [String: [String: String]] = [
+            "github": [
+                "GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": folder, "GITHUB_EVENT_PATH": folder + "/event.json",
+                "GITHUB_REPOSITORY": "hostile/repo",
+                "GITHUB_API_URL": review + "/github", "GITHUB_TOKEN": "ghs_TESTTOKEN0123456789abcdef"
+            ],
+            "gitlab": [
+                "GITLAB_CI": "true", "CI_PROJECT_DIR": folder, "CI_PIPELINE_ID": "1", "CI_JOB_ID": "2", "CI_API_V4_URL": review + "/api/v4",
+                "CI_PROJECT_ID": "999", "CI_MERGE_REQUEST_IID": "99", "PERFGATE_GITLAB_TOKEN": "glpat-TESTTOKEN0123456789"
+            ],
+            "azure": [
+                "TF_BUILD": "True", "PIPELINE_WORKSPACE": folder, "SYSTEM_COLLECTIONURI": review + "/azure/hostile/", "SYSTEM_TEAMPROJECT": "p",
+                "BUILD_REPOSITORY_ID": "r", "SYSTEM_PULLREQUEST_PULLREQUESTID": "99", "SYSTEM_ACCESSTOKEN": "azdo-ACCESSTOKEN-0123456789"
+            ]
+        ]
+        let hooks = [
+            "PERFGATE_SLACK_WEBHOOK_URL": review + "/services/T0001/B0001/slackSECRET0123456789",
+            "PERFGATE_TEAMS_WEBHOOK_URL": review + "/workflows/teamsSECRET0123456789/triggers/manual/paths/invoke"
+        ]
+        for (_, environment) in platforms {
+            let run = try await InProcess.run(
+                ["evaluate", "--spec", "perfspec.json", "--comment", "auto", "--notify", "slack", "--notify", "teams"],
+                environment: environment.merging(hooks) { a, _ in a }, in: folder)
+            #expect(!run.stderr.contains("cannot comment") && !run.stderr.contains("webhook answered"), "\(run.stderr)")
+        }
+        let state = try JSONParser.parse(try await CurlHTTPClient().send(HTTPRequest(url: review + "/_state")).body)
+        let comments = [
+            state["github"]?["hostile/repo#99"]?.items?.first?["body"]?.stringValue,
+            state["gitlab"]?["999!99"]?.items?.first?["body"]?.stringValue,
+            state["azure"]?["hostile/p/r/99"]?.items?.first?["comments"]?.items?.first?["content"]?.stringValue
+        ]
+        #expect(comments.allSatisfy { $0 != nil })
+        for body in comments.compactMap({ $0 }) {
+            for raw in ["<script", "</testcase", "](https", "@everyone", "<!channel>", "##vso", "\n::", "#1 ", "!2 ", "~bug"] {
+                #expect(!body.contains(raw), "\(raw) in a comment")
+            }
+            for row in body.split(separator: "\n") where row.hasPrefix("| ") {
+                #expect(row.replacingOccurrences(of: "\\|", with: "").filter { $0 == "|" }.count == 7, "\(row)")
+            }
+        }
+        let messages: [Node] = (state["slack"]?.items ?? []) + (state["teams"]?.items ?? [])
+        let sent = messages.map { JSONWriter.write($0) }.filter { $0.contains("everyone") }
+        #expect(sent.count >= 6)
+        for message in sent {
+            for raw in ["<script", "<!channel>", "](https", "@everyone", "**bold**"] {
+                #expect(!message.contains(raw), "\(raw) in \(message.prefix(200))")
+            }
+        }
     }
 }

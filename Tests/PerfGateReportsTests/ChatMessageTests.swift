@@ -15,7 +15,7 @@ import Testing
         #expect((blocks.first?["text"]?["text"]?.stringValue?.count ?? 999) <= 150)
         let text = blocks.compactMap { $0["text"]?["text"]?.stringValue }.joined(separator: "\n")
         #expect(!text.contains("<!channel>") && !text.contains("<b>"))
-        #expect(text.contains("• error\\_rate (fail)") || text.contains("• error_rate (fail)"))
+        #expect(text.contains("• error_\u{200B}rate (fail)"))
         #expect(text.contains("<https://ci.example.com/run/1|View the run>"))
         for block in blocks where block["type"]?.stringValue == "section" {
             #expect((block["text"]?["text"]?.stringValue?.count ?? 0) <= 3000)

@@ -41,8 +41,13 @@ package struct Gate: Sendable {
         result.evaluatedAt = now
         if let history = request.history {
             result.trend = await history.trend(context: context, count: request.trendRuns)
+            // The pull request comment's baseline: the run relative criteria compared with, else
+            // the one they would (a pinned baseline, a merge request's target branch in the store,
+            // the latest run in a history file), else the trend's last.
+            result.baseline = result.comparedRuns.first
+            if result.baseline == nil { result.baseline = (try? await history.comparison(.absent, context: context))?.runs.first }
+            if result.baseline == nil { result.baseline = result.trend.last }
         }
-        result.baseline = result.comparedRuns.first ?? result.trend.last
         return GateOutcome(result: result, record: GateHistory.record(result, kind: kind, digest: digest, context: context, now: now))
     }
 

@@ -76,7 +76,12 @@ struct PullRequestLocator {
         guard let event = try? JSONParser.parse(files.read(eventPath, limit: 64 << 20)) else {
             return .problem("cannot comment on the pull request: the event file \(eventPath) (GITHUB_EVENT_PATH) cannot be read as JSON")
         }
-        let number = event["pull_request"]?["number"]?.idText ?? (event["issue"]?["pull_request"] != nil ? event["issue"]?["number"]?.idText : nil)
+        // A pull_request or pull_request_target event, an issue_comment on a pull request, or a
+        // run on the pull request's merge ref (refs/pull/N/merge).
+        let ref = (variable("GITHUB_REF") ?? "").split(separator: "/").map(String.init)
+        let number =
+            event["pull_request"]?["number"]?.idText ?? (event["issue"]?["pull_request"] != nil ? event["issue"]?["number"]?.idText : nil)
+            ?? (ref.count == 4 && ref[0] == "refs" && ref[1] == "pull" && Self.isNumber(ref[2]) ? ref[2] : nil)
         guard let number else {
             return .none("no pull request comment: the workflow ran for \(variable("GITHUB_EVENT_NAME") ?? "an event") without a pull request")
         }

@@ -26,6 +26,13 @@ struct ReviewAPI: Sendable {
 
     /// The most pages a listing reads (100 comments each): a pull request with more is not ours to scan.
     static let maxPages = 30
+    /// GitHub answers a rate limit with 403 as well as 429 (its primary limit with
+    /// `x-ratelimit-remaining: 0`, a secondary one with `retry-after`), which the client does not
+    /// retry: tried again here, at most this many times, waiting at most `maxWait` seconds.
+    static let rateLimitAttempts = 3
+    static let maxWait = 60.0
+    var now: @Sendable () -> Double = SourceConfiguration.wallClock
+    var sleep: @Sendable (Double) async -> Void = { try? await Task.sleep(for: .milliseconds(Int(min($0, 60) * 1000))) }
 
     /// Sends `body` (JSON) and gives the answer's JSON (nil for an empty answer).
     func call(_ method: String, _ path: String, _ body: Node? = nil) async throws(FeedbackError) -> Node? {
@@ -35,11 +42,17 @@ struct ReviewAPI: Sendable {
                 + (body == nil ? [] : [("Content-Type", "application/json")]),
             body: body.map { Array(JSONWriter.write($0).utf8) }, secretHeaders: Set(headers.map { $0.name.lowercased() }))
         request.timeout = nil
-        let response: HTTPResponse
-        do {
-            response = try await http.send(request)
-        } catch {
-            throw FeedbackError("\(platform) did not answer \(method) \(Self.shown(path)): \(error.message)")
+        var response: HTTPResponse
+        var attempt = 1
+        while true {
+            do {
+                response = try await http.send(request)
+            } catch {
+                throw FeedbackError("\(platform) did not answer \(method) \(Self.shown(path)): \(error.message)")
+            }
+            guard attempt < Self.rateLimitAttempts, let wait = rateLimitWait(response) else { break }
+            await sleep(wait)
+            attempt += 1
         }
         guard (200..<300).contains(response.status) else {
             let said = Self.message(response)
@@ -52,6 +65,14 @@ struct ReviewAPI: Sendable {
         } catch {
             throw FeedbackError("\(platform)'s answer to \(method) \(Self.shown(path)) is not JSON: \(response.bodyPreview(120))")
         }
+    }
+
+    /// How long a 403 that is a rate limit asks to wait; nil for any other answer, or a wait too long.
+    func rateLimitWait(_ response: HTTPResponse) -> Double? {
+        guard response.status == 403, response.headers["retry-after"] != nil || response.headers["x-ratelimit-remaining"] == "0",
+            let wait = RetryAfter.delay(headers: response.headers, now: now()), wait <= Self.maxWait
+        else { return nil }
+        return wait
     }
 
     /// The path without its query, for messages.

@@ -115,7 +115,7 @@ import Testing
         #expect(try Fixtures.read(folder + "/r.md").contains("Resource not accessible by integration"))
     }
 
-    @Test(arguments: ["limited", "flaky"])
+    @Test(arguments: ["limited", "flaky", "throttled"])
     func aRateLimitOrA5xxIsRetried(_ repository: String) async throws {
         let folder = try Fixtures.temporaryFolder()
         let environment = try Self.github(folder, repository: "acme/\(repository)", number: 4)
@@ -246,5 +246,28 @@ import Testing
             let log = output.stdout + output.stderr + (try Fixtures.read(folder + "/r.json"))
             #expect(!log.contains("slackSECRET") && !log.contains("teamsSECRET"))
         }
+    }
+
+    /// With a perfgate server's store, the baseline of a merge request's comment is the target
+    /// branch's latest run, which the server sends back with the evaluation.
+    @Test func aMergeRequestsBaselineIsItsTargetBranchsRunInTheStore() async throws {
+        let folder = try Fixtures.temporaryFolder()
+        let service = try ServeStoreTests.service(folder)
+        try Fixtures.write(Self.spec(120), to: folder + "/perfspec.json")
+        let main = try await InProcess.run(
+            ["evaluate", "--spec", "perfspec.json"], environment: ServeStoreTests.gitlab(service, pipeline: "1"), in: folder)
+        #expect(main.status == 0, "\(main.stderr)")
+        try Fixtures.write(Self.spec(180), to: folder + "/perfspec.json")
+        var request = ServeStoreTests.gitlab(service, pipeline: "2", branch: "feature")
+        request.merge([
+            "CI_MERGE_REQUEST_IID": "8", "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main", "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME": "feature",
+            "CI_API_V4_URL": Self.url + "/api/v4", "CI_PROJECT_ID": "5150", "PERFGATE_GITLAB_TOKEN": "glpat-TESTTOKEN0123456789",
+            "CI_PROJECT_DIR": folder, "CI_JOB_ID": "3"
+        ]) { _, new in new }
+        let merge = try await InProcess.run(["evaluate", "--spec", "perfspec.json", "--comment", "auto"], environment: request, in: folder)
+        #expect(merge.status == 0, "\(merge.stderr)")
+        let body = Self.comments("5150!8", in: try await Self.state(), platform: "gitlab").first?["body"]?.stringValue ?? ""
+        #expect(body.contains("| p95 | checkout | 180 | 120 | +50% | ✅ pass |"), "\(body)")
+        #expect(await service.stop() == 0)
     }
 }

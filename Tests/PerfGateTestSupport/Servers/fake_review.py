@@ -10,7 +10,9 @@ test can run a gate twice and find one comment, edited. Faults are chosen by nam
   integration" (a fork's read-only GITHUB_TOKEN);
 - a repository, project or organization named `limited` answers its first write with 429 and
   Retry-After: 1 (GitHub's secondary rate limit; GitLab's and Azure's throttling);
-- one named `flaky` answers its first write with 502.
+- one named `flaky` answers its first write with 502;
+- a GitHub repository named `throttled` answers its first write with 403 and
+  `x-ratelimit-remaining: 0` (GitHub's primary rate limit).
 
 GET /_state returns everything posted, as JSON. Usage: fake_review.py; it prints its port on the
 first line of stdout and stops when stdin closes.
@@ -21,6 +23,7 @@ import os
 import re
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -142,6 +145,12 @@ class Handler(BaseHTTPRequestHandler):
         if repo == "forked":
             return self.send(403, {"message": "Resource not accessible by integration",
                                    "documentation_url": "https://docs.github.com/rest/issues/comments#create-an-issue-comment"})
+        if "throttled" in repo and fault_once("limited", "github throttled " + key):
+            # GitHub's primary rate limit: 403 with the quota's headers
+            # (docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api).
+            return self.send(403, {"message": "API rate limit exceeded for installation ID 1."},
+                             headers=[("x-ratelimit-limit", "5000"), ("x-ratelimit-remaining", "0"),
+                                      ("x-ratelimit-reset", str(int(time.time()) + 1)), ("x-ratelimit-resource", "core")])
         status = fault_once(repo, "github " + key)
         if status == 429:
             return self.send(429, {"message": "You have exceeded a secondary rate limit."}, headers=[("Retry-After", "1")])

@@ -169,6 +169,61 @@ import Testing
         #expect(result.interval.map { $0.lower.isFinite && $0.upper.isFinite } == true)
     }
 
+    /// Cases decided in the last bit, where Kayenta's Commons Math arithmetic and a plain one
+    /// disagree (canary-analysis.md §1.3, §1.4 step 7; found by search, values of two or three decimals).
+    @Test func aMeanRatioExactlyOnAllowedIncreaseIsHighAsKayentasMeanMakesIt() throws {
+        // Decimal means exactly 100.00 and 110.00: a plain sum ÷ n gives 1.0999999999999996 (Pass);
+        // Commons Math's two-pass mean gives 1.1, on allowedIncrease, so the effect is crossed.
+        let baseline: [Double?] = [100.64, 99.23, 101.26, 99.1, 101.42, 100.07, 101.36, 99.42, 99.02, 98.48]
+        let canary: [Double?] = [111.47, 111.42, 109.46, 110.4, 108.99, 111.3, 108.82, 111.38, 108.8, 107.96]
+        var config = CanaryConfig(metricScore: 1)
+        config.allowedIncrease = 1.1
+        let result = try CanaryJudge.judge(baseline: baseline, canary: canary, config: config)
+        #expect(result.meanRatio == 1.1)
+        #expect(result.classification == .high, "\(result.reason)")
+        // The other of the pair: a plain mean gives 1.1000000000000003, Commons Math 1.1 again.
+        let other = try CanaryJudge.judge(
+            baseline: [98.96, 101.32, 100.67, 98.8, 101.39, 99.13, 99.64, 101.48, 98.81, 99.8],
+            canary: [111.45, 111.49, 110.53, 108.75, 109.63, 108.73, 111.35, 109.18, 109.98, 108.91], config: config)
+        #expect(other.meanRatio == 1.1 && other.classification == .high)
+        // Just below the line is a Pass.
+        config.allowedIncrease = 1.1000000000000003
+        #expect(try CanaryJudge.judge(baseline: baseline, canary: canary, config: config).classification == .pass)
+    }
+
+    @Test(arguments: [
+        // (baseline with the point, the point, Commons Math's upper fence)
+        ([0.144, 0.154, 0.196, 0.363, 0.364, 0.376, 0.435, 0.626, 0.682, 1.089], 1.089, 1.0889999999999997),
+        ([0.265, 0.288, 0.391, 0.431, 0.638, 0.995], 0.995, 0.9949999999999999)
+    ])
+    func aPointOnTheUpperFenceIsRemovedWhenCommonsMathsR7PutsTheFenceBelowIt(_ values: [Double], _ point: Double, _ fence: Double) throws {
+        var config = CanaryConfig(metricScore: 1)
+        config.removeOutliers = true
+        config.outlierFactor = 1.5
+        let sorted = values.sorted()
+        let q1 = CanaryJudge.percentile(sorted, 25), q3 = CanaryJudge.percentile(sorted, 75)
+        #expect(max(CanaryJudge.percentile(sorted, 99), q3 + 1.5 * (q3 - q1)) == fence)
+        let prepared = CanaryJudge.prepare(values, config: config)
+        #expect(!prepared.values.contains(point) && prepared.summary.outliersRemoved == 1)
+    }
+
+    @Test func aPointJustAboveTheFenceByNumpysArithmeticIsKept() throws {
+        // numpy's form puts this fence at 0.9859999999999999, below the point; Commons Math's at
+        // 0.9860000000000002, above it: Kayenta keeps the point.
+        var config = CanaryConfig(metricScore: 1)
+        config.removeOutliers = true
+        config.outlierFactor = 1.5
+        let prepared = CanaryJudge.prepare([0.133, 0.305, 0.309, 0.434, 0.626, 0.986], config: config)
+        #expect(prepared.values.contains(0.986) && prepared.summary.outliersRemoved == 0)
+    }
+
+    @Test func commonsMathsR7AndMeanOnPlainCases() {
+        #expect(CanaryJudge.percentile([1, 2, 3, 4], 25) == 1.75)
+        #expect(CanaryJudge.percentile([1, 2, 3, 4], 100) == 4 && CanaryJudge.percentile([7], 99) == 7)
+        #expect(CanaryJudge.percentile([1, 2, 3, 4, 5], 1) == 1.04)
+        #expect(CanaryJudge.mean([0.1, 0.2, 0.3]) == 0.2)
+    }
+
     @Test func theNormalQuantileIsExact() {
         #expect(abs(NormalQuantile.value(0.99) - 2.3263478740408408) < 1e-15)
         #expect(abs(NormalQuantile.value(0.5)) < 1e-300)

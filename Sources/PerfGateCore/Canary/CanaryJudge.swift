@@ -180,15 +180,19 @@ package enum CanaryJudge {
     }
 
     /// The `p`-th percentile of sorted values, by linear interpolation between order statistics
-    /// (R's type 7, numpy's default), computed as numpy computes it.
+    /// (R's type 7), computed as Kayenta's Commons Math computes it (`Percentile` with
+    /// `EstimationType.R_7`): the position `1 + (n − 1)·(p/100)`, then `lower + frac·(upper − lower)`.
+    /// numpy's form (`upper − (upper − lower)·(1 − frac)` past the middle) can differ in the last
+    /// bit, and so decide whether a point lying exactly on an outlier fence is removed.
     package static func percentile(_ sorted: [Double], _ p: Double) -> Double {
-        let n = Double(sorted.count), q = p / 100
-        let virtual = n * q + (1 + q * (1 - 1 - 1)) - 1
-        let below = max(0, min(sorted.count - 1, Int(virtual.rounded(.down))))
-        let above = min(sorted.count - 1, below + 1)
-        let gamma = max(0, min(1, virtual - Double(below)))
-        let a = sorted[below], b = sorted[above], difference = b - a
-        return gamma >= 0.5 ? b - difference * (1 - gamma) : a + difference * gamma
+        let length = sorted.count
+        let quantile = p / 100
+        let position = quantile == 0 ? 0 : quantile == 1 ? Double(length) : 1 + Double(length - 1) * quantile
+        if position < 1 { return sorted[0] }
+        if position >= Double(length) { return sorted[length - 1] }
+        let floor = position.rounded(.down)
+        let lower = sorted[Int(floor) - 1], upper = sorted[Int(floor)]
+        return lower + (position - floor) * (upper - lower)
     }
 
     /// mean(canary) / mean(baseline); NaN when either mean is 0 (Kayenta's rule).
@@ -204,7 +208,18 @@ package enum CanaryJudge {
         return (2 * rankSum - m * (m + 1)) / (2.0 * n * m)
     }
 
-    static func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
+    /// Kayenta's mean, Commons Math's `Mean` (`StatUtils.mean`): the sum in order over n, plus
+    /// the second pass's correction `Σ(xᵢ − x̄)/n`. A plain sum over n can differ in the last bit,
+    /// which flips a mean ratio that sits exactly on `allowedIncrease` or `allowedDecrease`.
+    static func mean(_ values: [Double]) -> Double {
+        let count = Double(values.count)
+        var sum = 0.0
+        for value in values { sum += value }
+        let estimate = sum / count
+        var correction = 0.0
+        for value in values { correction += value - estimate }
+        return estimate + correction / count
+    }
 }
 
 /// Which side of a comparison.

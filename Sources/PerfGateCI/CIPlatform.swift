@@ -100,9 +100,12 @@ extension CIPlatform {
 
     /// The indicators worth an annotation: failures and errors, then warnings, ten of each at most.
     func annotated(_ result: EvaluationResult) -> (errors: [IndicatorResult], warnings: [IndicatorResult]) {
-        let errors = result.indicatorResults.filter { $0.verdict == .fail || $0.verdict == .error }
+        let errors = result.indicatorResults.filter { ($0.verdict == .fail || $0.verdict == .error) && !$0.dryRun }
         // A passing indicator that can never fail is a warning too: nobody looks at a green build.
-        let warnings = result.indicatorResults.filter { $0.verdict == .warning || ($0.verdict == .pass && AnnotationText.neverFails($0) != nil) }
+        // A dry run's failure is a warning: it says what would fail, and fails nothing.
+        let warnings = result.indicatorResults.filter {
+            $0.verdict == .warning || ($0.verdict == .pass && AnnotationText.neverFails($0) != nil) || ($0.dryRun && $0.verdict != .pass)
+        }
         return (Array(errors.prefix(10)), Array(warnings.prefix(10)))
     }
 }
@@ -111,6 +114,7 @@ extension CIPlatform {
 enum AnnotationText {
     static func title(_ indicator: IndicatorResult) -> String {
         if indicator.verdict == .pass, neverFails(indicator) != nil { return "perfgate warning: \(indicator.id)" }
+        if indicator.dryRun { return "perfgate dry run, \(indicator.verdict.rawValue): \(indicator.id)" }
         return "perfgate \(indicator.verdict.rawValue): \(indicator.id)"
     }
 

@@ -63,7 +63,7 @@ struct RunPublisher {
     func finish(_ evaluated: EvaluationResult, recorded: Bool) async throws {
         var result = evaluated
         // A result file that exists but does not parse is invalid input: measuring again will not help.
-        let invalidInput = result.verdict == .error && result.indicatorResults.contains(where: \.invalidInput)
+        let invalidInput = result.verdict == .error && result.indicatorResults.contains { $0.invalidInput && !$0.dryRun }
         let issues = warningExitCode ?? platform.issuesExitCode ?? 0
         var code =
             invalidInput ? ExitCode.invalidInput.rawValue : Conclusion.exitCode(for: result.verdict, onWarning: onWarning, issuesExitCode: issues)

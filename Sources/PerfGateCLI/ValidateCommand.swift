@@ -56,7 +56,8 @@ struct ValidateCommand: ParsableCommand {
         var perSource: [String: Int] = [:]
         for indicator in indicators { perSource[indicator.source, default: 0] += 1 }
         let sources = perSource.keys.sorted().map { "\($0) \(perSource[$0]!)" }.joined(separator: ", ")
-        let maximum = indicators.reduce(0) { $0 + $1.grading.metricScore }
+        // Dry runs count for nothing; group scores make the total a percentage.
+        let maximum = loaded.spec.groupWeights != nil ? 100 : indicators.reduce(0) { $0 + ($1.dryRun ? 0 : $1.grading.metricScore) }
         let warnings = loaded.diagnostics.count
         let neverFail = indicators.filter { $0.grading.neverFails(hasHistory: true) != nil }.map(\.id)
         let verdict =

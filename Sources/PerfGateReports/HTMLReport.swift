@@ -66,7 +66,8 @@ package enum HTMLReport {
     static func section(_ indicator: IndicatorResult, index: Int, trend: TrendIndex) -> String {
         let verdict = indicator.objective?.status == .info ? "info" : indicator.verdict.rawValue
         var html = "<section class=\"indicator verdict-\(verdict)\" id=\"indicator-\(index)\">\n"
-        html += "<h2><code class=\"id\">\(text(indicator.id))</code> <span class=\"grade\">\(verdict.uppercased())</span></h2>\n"
+        let dryRun = indicator.dryRun ? " <span class=\"dry-run\">dry run, not counted</span>" : ""
+        html += "<h2><code class=\"id\">\(text(indicator.id))</code> <span class=\"grade\">\(verdict.uppercased())</span>\(dryRun)</h2>\n"
         html += "<p class=\"numbers\">score \(NumberText.format(indicator.score)) of \(NumberText.format(indicator.metricScore)); "
         if indicator.canary != nil {
             html += "compared with the baseline by the canary judge</p>\n"

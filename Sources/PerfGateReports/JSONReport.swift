@@ -66,6 +66,15 @@ package enum JSONReport {
             pairs.append(("trend", .array(result.trend.map { record($0, keeping: kept) })))
         }
         if !result.notes.isEmpty { pairs.append(("warnings", .array(result.notes.map(Node.string)))) }
+        if !result.groupScores.isEmpty {
+            let groups = result.groupScores.map { group -> Node in
+                .object([
+                    ("group", .string(group.group)), ("score", .number(group.score)), ("weight", .number(group.weight)),
+                    ("noData", .bool(group.noData))
+                ])
+            }
+            pairs.append(("groupScores", .array(groups)))
+        }
         return pairs
     }
 
@@ -175,6 +184,8 @@ package enum JSONReport {
         if !result.warnings.isEmpty { fields.append(.node("warnings", .array(result.warnings.map(Node.string)))) }
         if !result.comparisons.isEmpty { fields.append(.node("comparisons", comparisons(result.comparisons))) }
         if let canary = result.canary { fields.append(.node("canary", Self.canary(canary))) }
+        if result.dryRun { fields.append(.node("dryRun", .bool(true))) }
+        if let group = result.group { fields.append(.node("group", .string(group))) }
         return fields
     }
 

@@ -36,6 +36,11 @@ package enum JSONReportReader {
         result.baseline = try reader.optionalChild("baseline").map(earlierRun)
         result.trend = try reader.optionalList("trend").map(earlierRun)
         result.notes = try reader.optionalList("warnings").map { item throws(Failure) in try item.string() }
+        result.groupScores = try reader.optionalList("groupScores").map { item throws(Failure) in
+            GroupScore(
+                group: try item.string("group"), score: try item.number("score"), weight: try item.number("weight"),
+                noData: try item.optionalBool("noData") ?? false)
+        }
         result.failure = try reader.optionalString("error")
         // The exit code the writer's run ended with is its presentation, not the result: checked
         // for its type, and left to whoever reads the result to decide its own.
@@ -69,6 +74,8 @@ package enum JSONReportReader {
                     thresholds: try thresholds(comparison.optionalChild("thresholds")))
             })
         result.invalidInput = try item.optionalBool("invalidInput") ?? false
+        result.dryRun = try item.optionalBool("dryRun") ?? false
+        result.group = try item.optionalString("group")
         result.resolvedQuery = try item.optionalString("query")
         if let judged = try item.optionalChild("canary").map(canary) { result.kind = .canary(judged) }
         return result

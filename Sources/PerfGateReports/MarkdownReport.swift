@@ -11,7 +11,7 @@ package enum MarkdownReport {
     /// - Parameter presentation: the platform's links, and whether to draw trend charts.
     package static func render(_ result: EvaluationResult, presentation: Presentation = Presentation()) -> String {
         if case .keptn(let slo) = result.kind { return renderSLO(result, slo, presentation) }
-        let maximum = result.indicatorResults.reduce(0) { $0 + $1.metricScore }
+        let maximum = result.maximumScore
         var text =
             "## \(icon(result.verdict)) perfgate: \(result.verdict.rawValue.uppercased()), score \(NumberText.format(result.totalScore))"
             + " of \(NumberText.format(maximum)) (pass at \(NumberText.format(result.objectives.pass)), warning at \(NumberText.format(result.objectives.warning)))\n\n"
@@ -31,7 +31,7 @@ package enum MarkdownReport {
             let cells = [
                 MarkdownText.code(indicator.id), MarkdownText.cell(clip(values)), MarkdownText.cell(clip(limits)),
                 "\(NumberText.format(indicator.score)) / \(NumberText.format(indicator.metricScore))",
-                "\(icon(indicator.verdict)) \(indicator.verdict.rawValue)"
+                "\(icon(indicator.verdict)) \(indicator.verdict.rawValue)" + (indicator.dryRun ? " (dry run, not counted)" : "")
             ]
             text += "| " + cells.joined(separator: " | ") + " |\n"
         }

@@ -124,7 +124,8 @@ package enum PullRequestComment {
         for row in rows {
             let cells = [
                 escaped(row.id, flavor, limit: 120), row.key.map { escaped($0, flavor, limit: 120) } ?? "", escaped(row.value, flavor, limit: 300),
-                row.baseline.map(NumberText.format) ?? "–", row.change, "\(MarkdownReport.icon(row.status)) \(row.status.rawValue)"
+                row.baseline.map(NumberText.format) ?? "–", row.change,
+                "\(MarkdownReport.icon(row.status)) \(row.status.rawValue)" + (row.dryRun ? " (dry run)" : "")
             ]
             text += "| " + cells.joined(separator: " | ") + " |\n"
         }
@@ -185,6 +186,7 @@ package enum PullRequestComment {
         var baseline: Double?
         var change: String
         var status: Verdict
+        var dryRun = false
 
         /// Every indicator's rows, problems first (fail, error, warning), each group in the spec's order.
         static func all(_ result: EvaluationResult) -> [Row] {
@@ -222,6 +224,7 @@ package enum PullRequestComment {
                     }
                 }
             }
+            for index in rows.indices { rows[index].dryRun = result.indicatorResults.first { $0.id == rows[index].id }?.dryRun ?? false }
             let order: [Verdict: Int] = [.fail: 0, .error: 1, .warning: 2, .pass: 3]
             return rows.enumerated().sorted { (order[$0.element.status]!, $0.offset) < (order[$1.element.status]!, $1.offset) }.map(\.element)
         }

@@ -33,7 +33,8 @@ package enum TerminalReport {
             } else {
                 detail = values(indicator.measurements) + "  [" + thresholds(of: indicator) + "]"
             }
-            lines.append("\(verdict) \(id)  \(pad(indicator.source, sourceWidth))  \(pad(score, 9))  \(detail)")
+            let dryRun = indicator.dryRun ? "(dry run, not counted) " : ""
+            lines.append("\(verdict) \(id)  \(pad(indicator.source, sourceWidth))  \(pad(score, 9))  \(dryRun)\(detail)")
             let shown = indicator.violations.prefix(10)
             for violation in shown { lines.append("        - " + ResultText.describe(violation)) }
             if indicator.violations.count > shown.count {
@@ -56,7 +57,7 @@ package enum TerminalReport {
             if !slo.message.isEmpty { lines.append(LogText.inert(slo.message)) }
             for note in slo.notes { lines.append("note: " + LogText.inert(note)) }
         }
-        let errors = result.indicatorResults.filter { $0.error != nil }.count
+        let errors = result.indicatorResults.filter { $0.error != nil && !$0.dryRun }.count
         var verdictLine = "result: " + paint(result.verdict.rawValue.uppercased(), result.verdict, style)
         if errors > 0 { verdictLine += " (\(errors) indicator\(errors == 1 ? "" : "s") could not be measured)" }
         lines.append(verdictLine)
@@ -70,7 +71,14 @@ package enum TerminalReport {
             return "total score \(SLOText.percent(result.totalScore)) of \(NumberText.format(slo.maximumScore)) weight"
                 + " (pass at \(SLOText.percent(result.objectives.pass))\(warning))"
         }
-        let maximum = result.indicatorResults.reduce(0) { $0 + $1.metricScore }
+        if !result.groupScores.isEmpty {
+            let groups = result.groupScores.map {
+                "\(LogText.inert($0.group)) \($0.noData ? "no data" : NumberText.format($0.score)) × \(NumberText.format($0.weight))%"
+            }
+            return "total score \(NumberText.format(result.totalScore)) of 100 by group (" + groups.joined(separator: ", ") + ")"
+                + " (pass at \(NumberText.format(result.objectives.pass)), warning at \(NumberText.format(result.objectives.warning)))"
+        }
+        let maximum = result.maximumScore
         return "total score \(NumberText.format(result.totalScore)) of \(NumberText.format(maximum))"
             + " (pass at \(NumberText.format(result.objectives.pass)), warning at \(NumberText.format(result.objectives.warning)))"
     }

@@ -10,6 +10,8 @@ package struct PerfSpec: Sendable {
     package var variables: [String: String]
     /// `comparison` (a perfgate extension, as in slo.yaml): which earlier runs relative thresholds compare with.
     package var comparison: SLOSpec.Comparison = .absent
+    /// `scoring.groupWeights`: Kayenta's group scores instead of the sum of metric scores.
+    package var groupWeights: [String: Double]?
 
     package init(
         specVersion: String? = "1.0", indicators: [Indicator], objectives: Objectives, sources: Node? = nil,
@@ -37,6 +39,11 @@ package struct Indicator: Sendable {
     package var path: SpecPath
     /// A Canary indicator's baseline query (`query` is the canary's), of the same source.
     package var baseline: SourceQuery?
+    /// `dryRun: true` (Argo Rollouts' `dryRun`, Kayenta's `muted`): measured, graded and reported,
+    /// never counted in the score or the verdict.
+    package var dryRun = false
+    /// `group`: the Kayenta group the indicator scores in, with `scoring.groupWeights`.
+    package var group: String?
 
     package init(
         id: String, source: String, query: SourceQuery, grading: Grading, metadata: Node? = nil, path: SpecPath = .root,

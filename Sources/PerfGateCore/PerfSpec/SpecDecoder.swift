@@ -22,8 +22,8 @@ package struct SpecDecoder {
         package var hasErrors: Bool { diagnostics.hasErrors }
     }
 
-    static let topLevelKeys = ["spec_version", "indicators", "objectives", "sources", "variables", "comparison"]
-    static let indicatorKeys = ["id", "source", "query", "baseline", "grading", "metadata"]
+    static let topLevelKeys = ["spec_version", "indicators", "objectives", "sources", "variables", "comparison", "scoring"]
+    static let indicatorKeys = ["id", "source", "query", "baseline", "grading", "metadata", "dryRun", "group"]
     static let gradingKeys = ["type", "thresholds", "metricScore", "ignoreEmpty", "metadata"]
     /// Grader 1.1.0's relative thresholds, in percent of the compared value (`--history`).
     static let relativeThresholdKeys = Thresholds.keys.map { $0 + "Perc" }
@@ -69,6 +69,7 @@ package struct SpecDecoder {
                     "'sources' must be an object of per-source settings, found \(sources.typeName)"))
         }
         let comparison = SLOSpecDecoder.decodeComparison(top["comparison"], into: &diagnostics)
+        let groupWeights = decodeScoring(top["scoring"], indicators: indicators ?? [], into: &diagnostics)
         guard let objectives, let indicators, !diagnostics.hasErrors else {
             return Outcome(spec: nil, diagnostics: diagnostics)
         }
@@ -76,7 +77,59 @@ package struct SpecDecoder {
             specVersion: specVersion, indicators: indicators, objectives: objectives, sources: top["sources"],
             variables: variables)
         spec.comparison = comparison
+        spec.groupWeights = groupWeights
         return Outcome(spec: spec, diagnostics: diagnostics)
+    }
+
+    /// `scoring: {groupWeights: {NAME: WEIGHT}}`: Kayenta's group scores. Every counted indicator
+    /// then names its group; weights are percentages, those left out share what the others leave.
+    func decodeScoring(_ node: Node?, indicators: [Indicator], into diagnostics: inout [Diagnostic]) -> [String: Double]? {
+        guard let node else { return nil }
+        let path = SpecPath.root.appending("scoring")
+        guard let reader = MemberReader(node, at: path, known: ["groupWeights"], into: &diagnostics) else { return nil }
+        guard
+            let weightsNode = reader.required(
+                "groupWeights", "each group's weight in percent, e.g. {\"latency\": 60, \"errors\": 40}", into: &diagnostics)
+        else { return nil }
+        guard let members = weightsNode.members else {
+            diagnostics.append(
+                .error(path.appending("groupWeights"), weightsNode.location, "'groupWeights' must map group names to weights, e.g. {\"latency\": 60}")
+            )
+            return nil
+        }
+        var weights: [String: Double] = [:]
+        for member in members {
+            let (name, value) = (member.key, member.value)
+            guard let weight = value.numberValue, weight.isFinite, weight >= 0 else {
+                diagnostics.append(
+                    .error(
+                        path.appending("groupWeights").appending(name), value.location,
+                        "a group's weight must be a number from 0 (percent), found \(value.typeName)"))
+                continue
+            }
+            weights[name] = weight
+        }
+        let total = weights.values.reduce(0, +)
+        if total > 100 {
+            diagnostics.append(
+                .warning(
+                    path.appending("groupWeights"), weightsNode.location,
+                    "the weights add up to \(NumberText.format(total)), more than 100: Kayenta does not scale them, so the score can pass 100"))
+        }
+        let groups = Set(indicators.compactMap(\.group))
+        for name in weights.keys.sorted() where !groups.contains(name) {
+            diagnostics.append(
+                .warning(
+                    path.appending("groupWeights").appending(name), members.first { $0.key == name }?.value.location,
+                    "no indicator is in group '\(name)'\(Suggestion.hint(for: name, in: Array(groups)))"))
+        }
+        for indicator in indicators where indicator.group == nil && !indicator.dryRun {
+            diagnostics.append(
+                .error(
+                    indicator.path.appending("group"), nil,
+                    "'\(indicator.id)' has no group; with scoring.groupWeights every counted indicator names one (\"group\": \"latency\")"))
+        }
+        return weights
     }
 
     func decodeObjectives(_ top: MemberReader, into diagnostics: inout [Diagnostic]) -> Objectives? {
@@ -207,9 +260,21 @@ package struct SpecDecoder {
             diagnostics += Self.neverFails(
                 id: id, grading: grading, at: path.appending("grading").appending("thresholds"), location: reader["grading"]?["thresholds"]?.location)
         }
+        let dryRun = reader.bool("dryRun", into: &diagnostics) ?? false
+        var group: String?
+        if let node = reader["group"] {
+            if let text = node.stringValue, !text.trimmingSpaces().isEmpty {
+                group = text
+            } else {
+                diagnostics.append(.error(path.appending("group"), node.location, "'group' must be a group's name, such as \"latency\""))
+            }
+        }
         guard let id, let source, let parsedQuery, let grading, !isCanary || parsedBaseline != nil else { return nil }
-        return Indicator(
+        var indicator = Indicator(
             id: id, source: source.name, query: parsedQuery, grading: grading, metadata: reader["metadata"], path: path, baseline: parsedBaseline)
+        indicator.dryRun = dryRun
+        indicator.group = group
+        return indicator
     }
 
     /// The sources that give a canary's samples, by name, as a sentence's list.

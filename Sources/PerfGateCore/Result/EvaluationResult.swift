@@ -37,6 +37,10 @@ package struct IndicatorResult: Sendable, Equatable {
     /// With `--series`: why there is no curve (the range query failed or timed out, or the
     /// source has none). Never changes the grade.
     package var seriesNote: String?
+    /// Graded and reported, never counted: not in the score, the verdict or the exit code.
+    package var dryRun = false
+    /// The Kayenta group it scores in, with group weights.
+    package var group: String?
 
     package init(
         id: String, source: String, score: Double, metricScore: Double, violations: [Violation],
@@ -125,6 +129,13 @@ package struct EvaluationResult: Sendable, Equatable {
     /// What the run says about itself beside its indicators (a pull request comment that could not
     /// be posted): warnings, never part of the verdict.
     package var notes: [String] = []
+    /// With `scoring.groupWeights`: each group's Kayenta score, and the total is their weighted sum.
+    package var groupScores: [GroupScore] = []
+
+    /// The most the total can be: 100 with group scores, else the counted indicators' metric scores.
+    package var maximumScore: Double {
+        groupScores.isEmpty ? indicatorResults.reduce(0) { $0 + ($1.dryRun ? 0 : $1.metricScore) } : 100
+    }
 
     package init(
         verdict: Verdict, totalScore: Double, objectives: Objectives, indicatorResults: [IndicatorResult],
@@ -158,6 +169,22 @@ extension EvaluationResult {
             verdict: .error, totalScore: 0, objectives: Objectives(pass: 0, warning: 0), indicatorResults: [], specPath: specPath)
         result.failure = reason
         return result
+    }
+}
+
+/// One Kayenta group's score: the share of its counted indicators that passed, in percent.
+package struct GroupScore: Sendable, Equatable {
+    package var group: String
+    /// 0 to 100; a group with nothing to count has no score of its own (`noData`) and counts as 100.
+    package var score: Double
+    package var weight: Double
+    package var noData: Bool
+
+    package init(group: String, score: Double, weight: Double, noData: Bool) {
+        self.group = group
+        self.score = score
+        self.weight = weight
+        self.noData = noData
     }
 }
 

@@ -37,8 +37,14 @@ package struct Evaluator: Sendable {
             graded[index] = result
         }
         for (canary, result) in zip(canaries, await fetchedCanaries) { graded[canary.index] = result }
-        let results = graded.map { $0! }
-        var result = Scorer.result(of: results, objectives: spec.objectives, window: context.window, specPath: specPath)
+        let results = zip(spec.indicators, graded).map { indicator, graded in
+            var result = graded!
+            result.dryRun = indicator.dryRun
+            result.group = indicator.group
+            return result
+        }
+        var result = Scorer.result(
+            of: results, objectives: spec.objectives, window: context.window, specPath: specPath, groupWeights: spec.groupWeights)
         if spec.indicators.contains(where: { $0.grading.relativeThresholds != nil }) { result.comparedRuns = comparison.runs }
         return result
     }

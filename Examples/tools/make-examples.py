@@ -2,6 +2,7 @@
 """Writes the example load-test results under Examples/ (deterministic: same output every run).
 
 JMeter: results.jtl, 10 minutes from 2024-05-01T12:00:00Z, four labels, a few failures.
+Canary: canary/baseline.jtl, canary-slower.jtl (checkout 25% slower) and canary-like.jtl.
 Locust: stats_stats.csv, computed from similar samples with Locust's own columns.
 """
 import math
@@ -82,6 +83,26 @@ def write_locust(path, count=6000):
             f.write(",".join(str(c) for c in cells) + "\n")
 
 
+def write_canary_jtl(path, seed, slowdown, count=800):
+    """A canary analysis's JMeter file: checkout and search, `slowdown` times the baseline's latency."""
+    rng = random.Random(seed)
+    header = ("timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,"
+              "failureMessage,bytes,sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect")
+    with open(path, "w", newline="") as f:
+        f.write(header + "\n")
+        for i in range(count):
+            label = "checkout" if i % 2 else "search"
+            median, spread = (240, 0.35) if label == "checkout" else (120, 0.35)
+            factor = slowdown if label == "checkout" else 1.0
+            elapsed = max(1, int(round(factor * median * math.exp(rng.gauss(0, spread)))))
+            ts = START_MS + int(i * DURATION_MS / count)
+            f.write(f"{ts},{elapsed},{label},200,OK,Shop users 1-{i % 20 + 1},text,true,,{rng.randint(900, 24000)},"
+                    f"{rng.randint(120, 480)},20,20,https://shop.example.test/{label},{elapsed},0,0\n")
+
+
 if __name__ == "__main__":
+    write_canary_jtl(os.path.join(HERE, "canary", "baseline.jtl"), seed=7, slowdown=1.0)
+    write_canary_jtl(os.path.join(HERE, "canary", "canary-slower.jtl"), seed=8, slowdown=1.25)
+    write_canary_jtl(os.path.join(HERE, "canary", "canary-like.jtl"), seed=9, slowdown=1.0)
     write_jtl(os.path.join(HERE, "jmeter", "results.jtl"))
     write_locust(os.path.join(HERE, "locust", "stats_stats.csv"))

@@ -94,4 +94,15 @@ import Testing
         #expect(back.indicatorResults[0].canary == judged)
         for report in Reports.all { #expect(report.render(back) == report.render(result), "\(report.identifier)") }
     }
+
+    /// The README's canary example, as written: the slower candidate fails, the like one passes.
+    @Test func theExampleCanaryFailsTheSlowerCandidateAndPassesTheLikeOne() async throws {
+        let root = Fixtures.packageRoot + "/Examples/canary"
+        let slower = try await InProcess.run(["evaluate", "--spec", root + "/canary.yaml", "--results", "canary.jtl=\(root)/canary-slower.jtl"])
+        #expect(slower.status == 1, "\(slower.stdout)")
+        #expect(slower.stdout.contains("FAIL  checkout_latency") && slower.stdout.contains("High (critical)"))
+        let like = try await InProcess.run(["evaluate", "--spec", root + "/canary.yaml", "--results", "canary.jtl=\(root)/canary-like.jtl"])
+        #expect(like.status == 0, "\(like.stdout)")
+        #expect(like.stdout.contains("result: PASS"))
+    }
 }

@@ -12,7 +12,10 @@ package struct PerfGateCommand: AsyncParsableCommand {
             Exit codes: 0 pass (and warning, unless --fail-on warning), 1 fail, 2 could not measure, 64 usage error, 65 invalid spec or input.
             """,
         version: PerfGateVersion.current,
-        subcommands: [MarkCommand.self, EvaluateCommand.self, ValidateCommand.self, CommentCommand.self, ServeCommand.self, HistoryCommand.self]
+        subcommands: [
+            MarkCommand.self, EvaluateCommand.self, ValidateCommand.self, CommentCommand.self, ConvertCommand.self, ServeCommand.self,
+            HistoryCommand.self
+        ]
     )
 
     package init() {}
@@ -20,18 +23,20 @@ package struct PerfGateCommand: AsyncParsableCommand {
     /// `perfgate` alone is a usage error with a one-line hint, as `git` does: a pipeline step that
     /// lost its arguments must not pass.
     package func run() async throws {
-        Log.write("perfgate: no command given: use mark, evaluate, validate, comment, serve or history (perfgate --help lists them)", to: .err)
+        Log.write(
+            "perfgate: no command given: use mark, evaluate, validate, comment, convert, serve or history (perfgate --help lists them)", to: .err)
         throw ProcessExit(PerfGateCore.ExitCode.usage.rawValue)
     }
 
     static let commandNames = configuration.subcommands.map { $0.configuration.commandName ?? "" } + ["help"]
 
     /// An unknown command before `--help` is a usage error too: Argument Parser would print the
-    /// root's help for `perfgate convert --help` and exit 0.
+    /// root's help for `perfgate migrate --help` and exit 0.
     static func unknownCommand(_ arguments: [String]) -> LogMessage? {
         guard let first = arguments.first, !first.hasPrefix("-"), !commandNames.contains(first) else { return nil }
         let hint = Suggestion.closest(to: first, in: commandNames).map { " (did you mean '\($0)'?)" } ?? ""
-        return "perfgate: unknown command '\(first)'\(hint): use mark, evaluate, validate, comment, serve or history (perfgate --help lists them)"
+        return
+            "perfgate: unknown command '\(first)'\(hint): use mark, evaluate, validate, comment, convert, serve or history (perfgate --help lists them)"
     }
 }
 

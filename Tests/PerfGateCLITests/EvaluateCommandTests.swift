@@ -149,18 +149,18 @@ import Testing
 
     /// No command, or an unknown one (even before --help), is a usage error in one line, as git says it.
     @Test(arguments: [
-        ([], "perfgate: no command given: use mark, evaluate, validate, comment, serve or history (perfgate --help lists them)\n"),
+        ([], "perfgate: no command given: use mark, evaluate, validate, comment, convert, serve or history (perfgate --help lists them)\n"),
         (
             ["frobnicate"],
-            "perfgate: unknown command 'frobnicate': use mark, evaluate, validate, comment, serve or history (perfgate --help lists them)\n"
+            "perfgate: unknown command 'frobnicate': use mark, evaluate, validate, comment, convert, serve or history (perfgate --help lists them)\n"
         ),
         (
-            ["convert", "--help"],
-            "perfgate: unknown command 'convert': use mark, evaluate, validate, comment, serve or history (perfgate --help lists them)\n"
+            ["migrate", "--help"],
+            "perfgate: unknown command 'migrate': use mark, evaluate, validate, comment, convert, serve or history (perfgate --help lists them)\n"
         ),
         (
             ["evalute", "--spec", "x"],
-            "perfgate: unknown command 'evalute' (did you mean 'evaluate'?): use mark, evaluate, validate, comment, serve or history (perfgate --help lists them)\n"
+            "perfgate: unknown command 'evalute' (did you mean 'evaluate'?): use mark, evaluate, validate, comment, convert, serve or history (perfgate --help lists them)\n"
         )
     ])
     func noOrAnUnknownCommandExits64InOneLine(_ arguments: [String], _ said: String) async throws {

@@ -17,10 +17,17 @@ enum Console {
     /// The run's environment.
     static func environment() -> [String: String] { Invocation.current.environment }
 
-    /// Seconds since the epoch, now.
+    /// Seconds since the epoch, now (the invocation's clock, when it has one).
     @Sendable static func now() -> Double {
+        if let clock = Invocation.current.clock { return clock.now() }
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+    }
+
+    /// Waits `seconds` (on the invocation's clock, when it has one).
+    @Sendable static func sleep(_ seconds: Double) async {
+        if let clock = Invocation.current.clock { return await clock.sleep(seconds) }
+        try? await Task.sleep(for: .milliseconds(Int(min(max(seconds, 0), 86_400) * 1000)))
     }
 }

@@ -43,6 +43,7 @@ struct EvaluateCommand: AsyncParsableCommand {
     @OptionGroup(title: "Remote evaluation") var serverOptions: ServerOptions
     @OptionGroup(title: "Charts") var chartOptions: ChartOptions
     @OptionGroup(title: "Pull request comments and chat") var feedbackOptions: FeedbackOptions
+    @OptionGroup(title: "Judging every interval of a rollout") var intervalOptions: IntervalOptions
 
     @Option(name: .long, help: "The lowest result that fails the build: fail, or warning.")
     var failOn: FailOn = .fail
@@ -91,6 +92,9 @@ struct EvaluateCommand: AsyncParsableCommand {
         if serverOptions.url(environment: environment) != nil && !resultFileOptions.resultFiles.isEmpty {
             throw GateError(.usage, "--results cannot be used with --server: the server reads no files; evaluate result files locally")
         }
+        if serverOptions.url(environment: environment) != nil && (intervalOptions.interval != nil || intervalOptions.lifetime != nil) {
+            throw GateError(.usage, "--interval cannot be used with --server: judge the intervals locally, or call the server once per interval")
+        }
         if serverOptions.url(environment: environment) != nil && chartOptions.series {
             throw GateError(.usage, "--series cannot be used with --server: the server's answer has no curves; evaluate locally to draw them")
         }
@@ -136,6 +140,54 @@ struct EvaluateCommand: AsyncParsableCommand {
             if let value = RunContext.value(name, variables: [:], environment: environment) { variables[name] = value }
         }
         return variables
+    }
+
+    /// The interval analysis asked for, with a flag's mistake as a usage error.
+    func checkedAnalysis(_ options: Node?) throws -> IntervalAnalysis? {
+        do {
+            return try intervalOptions.analysis(spec: options)
+        } catch let error as ValidationError {
+            throw GateError(.usage, "\(error.message)")
+        }
+    }
+
+    /// Judges every interval of the lifetime from `start` (the window's, else now), printing each
+    /// interval's verdict as it ends; the history gets the analysis' last record.
+    func judgeIntervals(
+        _ analysis: IntervalAnalysis, gate: Gate, request: (Window?) -> GateRequest, start: Double?, history: inout HistoryStore?
+    ) async throws -> (result: EvaluationResult, recorded: Bool) {
+        Termination.install()
+        let from = start ?? Console.now()
+        let stream: Log.Stream = reportOptions.usesStdout ? .err : .out
+        Log.write(
+            "analysis: \(analysis.count) interval\(analysis.count == 1 ? "" : "s") of \(ResultText.duration(analysis.interval)) from \(CivilDate.rfc3339(from))"
+                + (analysis.lookback.map { ", each over the last \(ResultText.duration($0))" } ?? ", each over the data so far"),
+            to: stream)
+        var record: HistoryRecord?
+        let (judged, ending) = try await analysis.run(
+            from: from, now: Console.now, sleep: Console.sleep, stopped: Termination.requested,
+            evaluate: { window in
+                let outcome = try await gate.evaluate(request(window))
+                record = outcome.record
+                return outcome.result
+            },
+            report: { index, result in
+                let window = result.window.map { "\(CivilDate.rfc3339($0.start)) to \(CivilDate.rfc3339($0.end))" } ?? ""
+                Log.write(
+                    "interval \(index) of \(analysis.count) (\(window)): \(result.verdict.rawValue.uppercased()), score \(NumberText.format(result.totalScore))",
+                    to: stream)
+            })
+        guard var result = judged else {
+            throw GateError(.unavailable, "the analysis was stopped before its first interval ended: nothing was judged")
+        }
+        switch ending {
+        case .failed(let why), .errors(let why), .stopped(let why):
+            Console.diagnostics.warning("the analysis ended early: \(why)")
+            result.notes.append("the analysis ended early: " + why)
+        case nil: break
+        }
+        let recorded = record.map { history?.append($0) ?? true } ?? true
+        return (result, recorded)
     }
 
     /// Everything before the engine (secrets, the window, the history, the spec's path), the
@@ -185,13 +237,22 @@ struct EvaluateCommand: AsyncParsableCommand {
             environment: GateEnvironment(
                 now: Console.now, variables: environment, http: try connectionOptions.httpClient(concurrency: concurrency),
                 diagnostics: ConsoleDiagnostics()))
-        let outcome = try await gate.evaluate(
+        let deadline = try connectionOptions.deadlineSeconds()
+        let strict = specOptions.isStrict(environment: environment)
+        let historyFile = history?.file
+        let request = { (window: Window?) in
             GateRequest(
                 specPath: specPath, keptn: .init(forced: sloOptions.slo != nil, sli: sloOptions.sli, provider: sloOptions.sliProvider),
-                window: resolved?.0, variables: specOptions.variables.dictionary, resultFiles: resultFileOptions.resultFiles.dictionary,
-                history: history?.file, concurrency: concurrency, deadline: try connectionOptions.deadlineSeconds(),
-                connections: connectionOptions.connections, seriesTimeout: chartOptions.seriesTimeoutIfWanted, trendRuns: chartOptions.trendRuns,
-                strict: specOptions.isStrict(environment: environment)))
+                window: window, variables: specOptions.variables.dictionary, resultFiles: resultFileOptions.resultFiles.dictionary,
+                history: historyFile, concurrency: concurrency, deadline: deadline, connections: connectionOptions.connections,
+                seriesTimeout: chartOptions.seriesTimeoutIfWanted, trendRuns: chartOptions.trendRuns, strict: strict)
+        }
+        // The spec's own `options` (interval, lifetime, …), read as a document: flags win.
+        let options = (try? SpecLoader(diagnostics: SilentDiagnostics()).document(specPath))?["options"]
+        if let analysis = try checkedAnalysis(options) {
+            return try await judgeIntervals(analysis, gate: gate, request: request, start: resolved?.0.start, history: &history)
+        }
+        let outcome = try await gate.evaluate(request(resolved?.0))
         if verbose {
             for indicator in outcome.result.indicatorResults {
                 Console.diagnostics.note("\(indicator.id) (\(indicator.source)) sent: \(indicator.resolvedQuery ?? "the query as written")")

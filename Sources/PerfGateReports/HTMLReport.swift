@@ -48,7 +48,7 @@ package enum HTMLReport {
                 "<dt>Trend</dt><dd>the last \(result.trend.count) earlier run\(result.trend.count == 1 ? "" : "s") of the history, \(text(CivilDate.rfc3339(first.time))) to \(text(CivilDate.rfc3339(last.time))), and this run</dd>\n"
         }
         if let failure = result.failure { html += "<dt>Stopped</dt><dd>\(text(failure))</dd>\n" }
-        html += "</dl>\n</header>\n<main>\n"
+        html += "</dl>\n</header>\n<main>\n" + intervals(result)
         let trend = TrendIndex(result.trend)
         for (index, indicator) in result.indicatorResults.prefix(maxIndicators).enumerated() {
             html += section(indicator, index: index + 1, trend: trend)
@@ -57,6 +57,32 @@ package enum HTMLReport {
             html += "<p>\(result.indicatorResults.count - maxIndicators) more indicators are in the JSON report.</p>\n"
         }
         return html + "</main>\n</body>\n</html>\n"
+    }
+
+    /// An analysis over intervals: the score at the end of each, with the pass and warning lines.
+    static func intervals(_ result: EvaluationResult) -> String {
+        guard !result.intervals.isEmpty else { return "" }
+        let points = result.intervals.enumerated().map { index, interval in
+            LineChart.Point(
+                x: Double(index + 1), y: interval.totalScore,
+                mark: (
+                    grade: interval.verdict == .error ? "none" : interval.verdict.rawValue,
+                    title: "interval \(index + 1): \(interval.verdict.rawValue), score \(NumberText.format(interval.totalScore))"
+                ))
+        }
+        let rules = [
+            LineChart.Rule(value: result.objectives.pass, label: "pass \(NumberText.format(result.objectives.pass))", grade: "pass", at: nil),
+            LineChart.Rule(
+                value: result.objectives.warning, label: "warning \(NumberText.format(result.objectives.warning))", grade: "warning", at: nil)
+        ]
+        let count = Double(result.intervals.count)
+        let labels = result.intervals.enumerated().map { (x: Double($0.offset + 1), text: clock($0.element.window.end)) }
+        let title = "The score at the end of each of \(result.intervals.count) interval\(result.intervals.count == 1 ? "" : "s")"
+        let chart = LineChart(
+            id: "intervals", title: title, lines: [LineChart.Line(label: "score", points: points)], rules: rules,
+            xRange: 1...max(2, count), xLabels: labels.count > 12 ? [labels[0], labels[labels.count - 1]] : labels, highlight: count)
+        return "<section class=\"intervals\">\n<h2>Intervals</h2>\n<figure class=\"trend\">\n<figcaption>\(text(title))</figcaption>\n"
+            + chart.render() + "</figure>\n</section>\n"
     }
 
     static func headline(_ result: EvaluationResult) -> String {

@@ -66,6 +66,15 @@ package enum JSONReport {
             pairs.append(("trend", .array(result.trend.map { record($0, keeping: kept) })))
         }
         if !result.notes.isEmpty { pairs.append(("warnings", .array(result.notes.map(Node.string)))) }
+        if !result.intervals.isEmpty {
+            let intervals = result.intervals.map { interval -> Node in
+                .object([
+                    ("start", .string(CivilDate.rfc3339(interval.window.start))), ("end", .string(CivilDate.rfc3339(interval.window.end))),
+                    ("result", .string(interval.verdict.rawValue)), ("totalScore", .number(interval.totalScore))
+                ])
+            }
+            pairs.append(("intervals", .array(intervals)))
+        }
         if !result.groupScores.isEmpty {
             let groups = result.groupScores.map { group -> Node in
                 .object([

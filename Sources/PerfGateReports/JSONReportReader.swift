@@ -36,6 +36,11 @@ package enum JSONReportReader {
         result.baseline = try reader.optionalChild("baseline").map(earlierRun)
         result.trend = try reader.optionalList("trend").map(earlierRun)
         result.notes = try reader.optionalList("warnings").map { item throws(Failure) in try item.string() }
+        result.intervals = try reader.optionalList("intervals").map { item throws(Failure) in
+            IntervalOutcome(
+                window: Window(start: try item.time("start"), end: try item.time("end")), verdict: try item.verdict("result"),
+                totalScore: try item.number("totalScore"))
+        }
         result.groupScores = try reader.optionalList("groupScores").map { item throws(Failure) in
             GroupScore(
                 group: try item.string("group"), score: try item.number("score"), weight: try item.number("weight"),

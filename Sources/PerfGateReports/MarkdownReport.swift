@@ -58,9 +58,18 @@ package enum MarkdownReport {
 
     static func list(_ title: String, _ items: [String]) -> String { list(title, items, count: items.count) }
 
-    /// The run's own warnings (a pull request comment that could not be posted).
+    /// The run's own warnings (a pull request comment that could not be posted), and an
+    /// analysis' intervals.
     static func runWarnings(_ result: EvaluationResult) -> String {
-        list("Warnings", result.notes.map { MarkdownText.cell(clip($0, 600)) })
+        var text = list("Warnings", result.notes.map { MarkdownText.cell(clip($0, 600)) })
+        guard !result.intervals.isEmpty else { return text }
+        text += "\n### Intervals\n\n| # | Window | Result | Score |\n|---|---|---|---|\n"
+        for (index, interval) in result.intervals.enumerated().prefix(maxRows) {
+            text +=
+                "| \(index + 1) | \(CivilDate.rfc3339(interval.window.start)) to \(CivilDate.rfc3339(interval.window.end)) | "
+                + "\(icon(interval.verdict)) \(interval.verdict.rawValue) | \(NumberText.format(interval.totalScore)) |\n"
+        }
+        return text
     }
 
     /// The first `maxListItems` of `items` (of `count` in all), each made only when it is shown.

@@ -52,6 +52,11 @@ package enum TerminalReport {
                 "compared with \(result.comparedRuns.count) earlier run\(result.comparedRuns.count == 1 ? "" : "s"): "
                     + result.comparedRuns.map(ResultText.comparedRun).joined(separator: ", "))
         }
+        if !result.intervals.isEmpty {
+            lines.append(
+                "intervals (\(result.intervals.count)): "
+                    + result.intervals.map { "\($0.verdict.rawValue) \(NumberText.format($0.totalScore))" }.joined(separator: ", "))
+        }
         lines.append(totalLine(result))
         if case .keptn(let slo) = result.kind {
             if !slo.message.isEmpty { lines.append(LogText.inert(slo.message)) }

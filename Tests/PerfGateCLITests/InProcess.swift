@@ -14,16 +14,18 @@ enum InProcess {
     /// Unlike the binary it cannot be killed, so it goes on in the background of a failed test.
     static let hangLimit = 300.0
 
-    static func run(_ arguments: [String], environment: [String: String] = [:], in directory: String? = nil) async throws
+    static func run(_ arguments: [String], environment: [String: String] = [:], in directory: String? = nil, clock: RunClock? = nil) async throws
         -> PerfGateBinary.Output
     {
         let variables = PerfGateBinary.environment(environment)
         let streams = Mutex((out: "", err: ""))
-        let invocation = Invocation(
+        var configured = Invocation(
             environment: variables, directory: try directory ?? Fixtures.temporaryFolder(),
             output: { stream, text in
                 streams.withLock { if stream == .out { $0.out += text } else { $0.err += text } }
             })
+        configured.clock = clock
+        let invocation = configured
         let started = ContinuousClock.now
         let status: Int32? = await withCheckedContinuation { continuation in
             let answered = Mutex(false)

@@ -22,7 +22,7 @@ package struct SpecDecoder {
         package var hasErrors: Bool { diagnostics.hasErrors }
     }
 
-    static let topLevelKeys = ["spec_version", "indicators", "objectives", "sources", "variables", "comparison", "scoring"]
+    static let topLevelKeys = ["spec_version", "indicators", "objectives", "sources", "variables", "comparison", "scoring", "options"]
     static let indicatorKeys = ["id", "source", "query", "baseline", "grading", "metadata", "dryRun", "group"]
     static let gradingKeys = ["type", "thresholds", "metricScore", "ignoreEmpty", "metadata"]
     /// Grader 1.1.0's relative thresholds, in percent of the compared value (`--history`).
@@ -70,6 +70,12 @@ package struct SpecDecoder {
         }
         let comparison = SLOSpecDecoder.decodeComparison(top["comparison"], into: &diagnostics)
         let groupWeights = decodeScoring(top["scoring"], indicators: indicators ?? [], into: &diagnostics)
+        if let options = top["options"] {
+            // Read by the command (an analysis over intervals); only their names are checked here.
+            _ = MemberReader(
+                options, at: SpecPath.root.appending("options"), known: ["interval", "lifetime", "lookback", "failureLimit", "consecutiveErrorLimit"],
+                into: &diagnostics)
+        }
         guard let objectives, let indicators, !diagnostics.hasErrors else {
             return Outcome(spec: nil, diagnostics: diagnostics)
         }

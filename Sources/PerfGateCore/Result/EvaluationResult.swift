@@ -131,6 +131,9 @@ package struct EvaluationResult: Sendable, Equatable {
     package var notes: [String] = []
     /// With `scoring.groupWeights`: each group's Kayenta score, and the total is their weighted sum.
     package var groupScores: [GroupScore] = []
+    /// An analysis over intervals (`--interval`): each interval's window and outcome, in order;
+    /// this result is the last one's, with the analysis' verdict.
+    package var intervals: [IntervalOutcome] = []
 
     /// The most the total can be: 100 with group scores, else the counted indicators' metric scores.
     package var maximumScore: Double {
@@ -169,6 +172,19 @@ extension EvaluationResult {
             verdict: .error, totalScore: 0, objectives: Objectives(pass: 0, warning: 0), indicatorResults: [], specPath: specPath)
         result.failure = reason
         return result
+    }
+}
+
+/// One interval of an analysis: its window and how it ended.
+package struct IntervalOutcome: Sendable, Equatable {
+    package var window: Window
+    package var verdict: Verdict
+    package var totalScore: Double
+
+    package init(window: Window, verdict: Verdict, totalScore: Double) {
+        self.window = window
+        self.verdict = verdict
+        self.totalScore = totalScore
     }
 }
 

@@ -1,6 +1,16 @@
 import Glibc
 import Synchronization
 
+/// What time it is, and a wait: injected, so an analysis of intervals can be tested without waiting.
+package struct RunClock: Sendable {
+    package var now: @Sendable () -> Double
+    package var sleep: @Sendable (Double) async -> Void
+    package init(now: @escaping @Sendable () -> Double, sleep: @escaping @Sendable (Double) async -> Void) {
+        self.now = now
+        self.sleep = sleep
+    }
+}
+
 /// One run of perfgate: the environment's variables, the folder relative paths start from, where
 /// its log lines go and the secrets it has read. The process has one (`process`); a test runs a
 /// command in-process inside its own (`Invocation.$current.withValue`), so no variable, folder
@@ -14,6 +24,8 @@ package struct Invocation: Sendable {
     package var output: (@Sendable (Log.Stream, String) -> Void)?
     /// The secrets read so far: everything the run prints or writes is redacted with them.
     package let secrets: SecretList
+    /// The run's clock; nil: the system's. Tests give one that waits without waiting.
+    package var clock: RunClock?
 
     package init(
         environment: [String: String], directory: String? = nil, output: (@Sendable (Log.Stream, String) -> Void)? = nil,

@@ -70,11 +70,16 @@ struct PullRequestLocator {
     // MARK: GitHub Actions
 
     func github() -> Found {
-        guard let repository = variable("GITHUB_REPOSITORY"), let eventPath = variable("GITHUB_EVENT_PATH") else {
-            return .none("no pull request comment: GITHUB_REPOSITORY and GITHUB_EVENT_PATH are unset (not a GitHub Actions run)")
+        guard let repository = variable("GITHUB_REPOSITORY") else {
+            return .none("no pull request comment: GITHUB_REPOSITORY is unset (not a GitHub Actions run)")
         }
-        guard let event = try? JSONParser.parse(files.read(eventPath, limit: 64 << 20)) else {
-            return .problem("cannot comment on the pull request: the event file \(eventPath) (GITHUB_EVENT_PATH) cannot be read as JSON")
+        // The event file says which pull request; without one, the merge ref may.
+        var event: Node = .null
+        if let eventPath = variable("GITHUB_EVENT_PATH") {
+            guard let parsed = try? JSONParser.parse(files.read(eventPath, limit: 64 << 20)) else {
+                return .problem("cannot comment on the pull request: the event file \(eventPath) (GITHUB_EVENT_PATH) cannot be read as JSON")
+            }
+            event = parsed
         }
         // A pull_request or pull_request_target event, an issue_comment on a pull request, or a
         // run on the pull request's merge ref (refs/pull/N/merge).

@@ -100,6 +100,18 @@ import Testing
             ])
     }
 
+    @Test func withoutAnEventFileTheMergeRefNamesThePullRequest() async throws {
+        let environment = ["GITHUB_REPOSITORY": "acme/shop", "GITHUB_REF": "refs/pull/12/merge", "GITHUB_TOKEN": "T"]
+        let sent = try await post(environment, ci: "github")
+        #expect(sent?.url == "https://api.github.com/repos/acme/shop/issues/12/comments?per_page=100&page=1")
+        let push = PullRequestLocator(
+            environment: ["GITHUB_REPOSITORY": "acme/shop", "GITHUB_REF": "refs/heads/main"], files: NoFiles(), http: Recorder())
+        guard case .none = push.locate("auto", ci: "github", azureStatus: 1) else {
+            Issue.record("a push found a pull request")
+            return
+        }
+    }
+
     @Test func runsWithoutAPullRequestAreNotesNotWarnings() {
         let cases: [(String, [String: String])] = [
             ("gitlab", ["CI_PROJECT_ID": "1", "CI_API_V4_URL": "https://gitlab.com/api/v4"]),

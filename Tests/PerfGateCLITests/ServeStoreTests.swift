@@ -259,7 +259,10 @@ struct ServePostgresTests {
         #expect(compared == 200, "\(compared) of 200 answers compared with earlier runs")
         for replica in replicas {
             let status = await replica.stop()
-            #expect(status == 0, "\(String(describing: status)): \(replica.stderr.suffix(2000))")
+            // A crash's first lines say why; a backtrace's last ones rarely do.
+            let log = replica.stderr
+            let crash = log.range(of: "Fatal error") ?? log.range(of: "crashed") ?? log.range(of: "BUG DETECTED")
+            #expect(status == 0, "\(String(describing: status)): \(crash.map { String(log[$0.lowerBound...].prefix(1500)) } ?? String(log.suffix(2000)))")
         }
     }
 

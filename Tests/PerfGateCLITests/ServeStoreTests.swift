@@ -262,7 +262,8 @@ struct ServePostgresTests {
             // A crash's first lines say why; a backtrace's last ones rarely do.
             let log = replica.stderr
             let crash = log.range(of: "Fatal error") ?? log.range(of: "crashed") ?? log.range(of: "BUG DETECTED")
-            #expect(status == 0, "\(String(describing: status)): \(crash.map { String(log[$0.lowerBound...].prefix(1500)) } ?? String(log.suffix(2000)))")
+            #expect(
+                status == 0, "\(String(describing: status)): \(crash.map { String(log[$0.lowerBound...].prefix(1500)) } ?? String(log.suffix(2000)))")
         }
     }
 

@@ -247,8 +247,10 @@ struct EvaluateCommand: AsyncParsableCommand {
                 history: historyFile, concurrency: concurrency, deadline: deadline, connections: connectionOptions.connections,
                 seriesTimeout: chartOptions.seriesTimeoutIfWanted, trendRuns: chartOptions.trendRuns, strict: strict)
         }
-        // The spec's own `options` (interval, lifetime, …), read as a document: flags win.
-        let options = (try? SpecLoader(diagnostics: SilentDiagnostics()).document(specPath))?["options"]
+        // The spec's own `options` (interval, lifetime, …), read as a document: flags win. Parsed
+        // only when the file names them: a spec is otherwise parsed once, by the engine.
+        let mentionsOptions = (try? FileSystem.read(specPath, limit: 64 << 20))?.firstRange(of: Array("options".utf8)) != nil
+        let options = mentionsOptions ? (try? SpecLoader(diagnostics: SilentDiagnostics()).document(specPath))?["options"] : nil
         if let analysis = try checkedAnalysis(options) {
             return try await judgeIntervals(analysis, gate: gate, request: request, start: resolved?.0.start, history: &history)
         }

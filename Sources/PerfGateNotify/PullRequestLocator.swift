@@ -43,12 +43,7 @@ struct PullRequestLocator {
     func token(_ names: [String]) -> String? {
         for name in names {
             if let value = variable(name) { return value }
-            if let path = variable(name + "_FILE"), let bytes = try? files.read(path, limit: 1 << 16),
-                let line = String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline).first
-            {
-                let value = String(line).trimmingSpaces()
-                if !value.isEmpty { return value }
-            }
+            if let path = variable(name + "_FILE"), let value = Secrets.firstLine(of: path, files: files) { return value }
         }
         return nil
     }

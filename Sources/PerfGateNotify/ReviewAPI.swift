@@ -36,12 +36,11 @@ struct ReviewAPI: Sendable {
 
     /// Sends `body` (JSON) and gives the answer's JSON (nil for an empty answer).
     func call(_ method: String, _ path: String, _ body: Node? = nil) async throws(FeedbackError) -> Node? {
-        var request = HTTPRequest(
+        let request = HTTPRequest(
             method: method, url: base + path,
             headers: headers + [("Accept", accept), ("User-Agent", "perfgate/\(PerfGateVersion.current)")]
                 + (body == nil ? [] : [("Content-Type", "application/json")]),
             body: body.map { Array(JSONWriter.write($0).utf8) }, secretHeaders: Set(headers.map { $0.name.lowercased() }))
-        request.timeout = nil
         var response: HTTPResponse
         var attempt = 1
         while true {

@@ -74,7 +74,7 @@ package enum PullRequestComment {
         if result.failure == nil { text += ", \(TerminalReport.totalLine(result))" }
         text += "\n\n"
         var facts: [String] = []
-        if let spec = result.specPath { facts.append("Spec " + escaped(Path.lastComponent(of: spec), flavor, limit: 120)) }
+        if let spec = result.specPath { facts.append("Spec " + escaped(Path.lastComponent(of: spec), limit: 120)) }
         if let window = result.window { facts.append("window \(CivilDate.rfc3339(window.start)) to \(CivilDate.rfc3339(window.end))") }
         if let baseline = result.baseline {
             let when = CivilDate.rfc3339(baseline.time.rounded(.down))
@@ -86,27 +86,27 @@ package enum PullRequestComment {
         let links = context.links.filter { MarkdownText.isPlainURL($0.url) }
         if !links.isEmpty { text += links.map { "[\(MarkdownText.cell($0.title))](\($0.url))" }.joined(separator: " · ") + "\n\n" }
         if let failure = result.failure {
-            return text + "perfgate could not evaluate: " + escaped(failure, flavor, limit: 2000) + "\n"
+            return text + "perfgate could not evaluate: " + escaped(failure, limit: 2000) + "\n"
         }
         guard !rows.isEmpty else { return text + "The spec has no indicators.\n" }
         let problems = rows.filter { $0.status != .pass }
         let passing = rows.filter { $0.status == .pass }
         if !problems.isEmpty {
-            text += table(problems.prefix(extent.problems), flavor)
+            text += table(problems.prefix(extent.problems))
             if problems.count > extent.problems { text += "\n_\(problems.count - extent.problems) more in the run's JSON report._\n" }
             text += "\n"
         }
         if !passing.isEmpty {
             if extent.passing > 0 {
                 text += "<details><summary>\(passing.count) passing value\(passing.count == 1 ? "" : "s")</summary>\n\n"
-                text += table(passing.prefix(extent.passing), flavor)
+                text += table(passing.prefix(extent.passing))
                 if passing.count > extent.passing { text += "\n_\(passing.count - extent.passing) more in the run's JSON report._\n" }
                 text += "\n</details>\n\n"
             } else {
                 text += "_\(passing.count) passing value\(passing.count == 1 ? "" : "s") in the run's JSON report._\n\n"
             }
         }
-        let warnings = result.notes.prefix(10).map { "- " + escaped($0, flavor, limit: 300) }
+        let warnings = result.notes.prefix(10).map { "- " + escaped($0, limit: 300) }
         if !warnings.isEmpty { text += "**Warnings**\n\n" + warnings.joined(separator: "\n") + "\n\n" }
         if extent.charts && flavor.rendersMermaid {
             let charts = MarkdownReport.trendCharts(result, Presentation(summaryCharts: true))
@@ -119,11 +119,11 @@ package enum PullRequestComment {
         return text
     }
 
-    static func table(_ rows: some Sequence<Row>, _ flavor: Flavor) -> String {
+    static func table(_ rows: some Sequence<Row>) -> String {
         var text = "| Indicator | Key | This run | Baseline | Change | Status |\n|---|---|---|---|--:|---|\n"
         for row in rows {
             let cells = [
-                escaped(row.id, flavor, limit: 120), row.key.map { escaped($0, flavor, limit: 120) } ?? "", escaped(row.value, flavor, limit: 300),
+                escaped(row.id, limit: 120), row.key.map { escaped($0, limit: 120) } ?? "", escaped(row.value, limit: 300),
                 row.baseline.map(NumberText.format) ?? "–", row.change,
                 "\(MarkdownReport.icon(row.status)) \(row.status.rawValue)" + (row.dryRun ? " (dry run)" : "")
             ]
@@ -137,7 +137,7 @@ package enum PullRequestComment {
     /// code span, so that even a reader of the raw text (a bot, a mail notification) sees no
     /// `<script>`, `@name` or `[text](url)`: `#1`, `!1`, `~label`, `%milestone`, `$snippet`, `&epic`
     /// and `GH-1` link issues, pull requests, work items and more on the three platforms.
-    static func escaped(_ value: String, _ flavor: Flavor, limit: Int) -> String {
+    static func escaped(_ value: String, limit: Int) -> String {
         let escaped = MarkdownText.cell(MarkdownReport.clip(value, limit))
         var output = String.UnicodeScalarView()
         let scalars = Array(escaped.unicodeScalars)
@@ -194,6 +194,8 @@ package enum PullRequestComment {
                 (result.baseline?.values ?? []).map { ($0.id + "\u{0}" + $0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
             var rows: [Row] = []
             for indicator in result.indicatorResults {
+                let first = rows.count
+                defer { if indicator.dryRun { for index in first..<rows.count { rows[index].dryRun = true } } }
                 if let error = indicator.error {
                     rows.append(Row(id: indicator.id, key: nil, value: "not measured: " + error, baseline: nil, change: "", status: .error))
                 } else if let canary = indicator.canary {
@@ -224,7 +226,6 @@ package enum PullRequestComment {
                     }
                 }
             }
-            for index in rows.indices { rows[index].dryRun = result.indicatorResults.first { $0.id == rows[index].id }?.dryRun ?? false }
             let order: [Verdict: Int] = [.fail: 0, .error: 1, .warning: 2, .pass: 3]
             return rows.enumerated().sorted { (order[$0.element.status]!, $0.offset) < (order[$1.element.status]!, $1.offset) }.map(\.element)
         }

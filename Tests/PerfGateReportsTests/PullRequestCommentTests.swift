@@ -41,7 +41,10 @@ import Testing
     func untrustedTextCannotMentionLinkReferenceOrAddHTML(_ flavor: PullRequestComment.Flavor) {
         var result = SampleResults.mixed
         result.notes = ["@team see [x](javascript:alert(1)) <script> #12 !3 ~bug %milestone $snippet &epic GH-7 https://evil.example"]
+        // An earlier run, so GitHub and GitLab draw a trend chart that Azure must not.
+        result.trend = [Self.withBaseline(result).baseline!]
         let text = PullRequestComment.render(result, flavor: flavor)
+        #expect(flavor == .azure || text.contains("```mermaid"), "the trend chart the Azure check relies on")
         let warning = text.split(separator: "\n").first { $0.hasPrefix("- ") && $0.contains("team") }.map(String.init) ?? ""
         #expect(warning.contains("@\u{200B}team"))
         #expect(warning.contains("\\[x\\]\\(javascript:alert\\(1\\)\\)"))

@@ -104,8 +104,8 @@ package enum Scorer {
         let next = decimals[decimals.index(decimals.startIndex, offsetBy: places)]
         guard let base = Double(kept) else { return value }
         guard next >= "5" else { return base }
-        let step = 1 / pow10(places)
-        return Double("\(((base + (value < 0 ? -step : step)) * pow10(places)).rounded() / pow10(places))") ?? base
+        // Half up: one more unit in the last kept place, rounded to it (the sum may carry a bit).
+        return ((base * pow10(places)).rounded() + (value < 0 ? -1 : 1)) / pow10(places)
     }
 
     static func pow10(_ places: Int) -> Double { (0..<places).reduce(1.0) { value, _ in value * 10 } }

@@ -41,10 +41,7 @@ package struct ChatWebhook: Sendable, Equatable {
                 FeedbackError(
                     "--notify \(kind.rawValue): no webhook URL; set \(kind.variable) (a masked variable) or give --notify \(kind.rawValue)=FILE"))
         }
-        guard let bytes = try? files.read(path, limit: 1 << 16),
-            let line = String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline).first.map({ String($0).trimmingSpaces() }),
-            !line.isEmpty
-        else {
+        guard let line = Secrets.firstLine(of: path, files: files) else {
             return .failure(
                 FeedbackError("--notify \(kind.rawValue): cannot read the webhook URL from \(path); the file's first line must be the URL"))
         }

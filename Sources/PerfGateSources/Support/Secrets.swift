@@ -73,11 +73,7 @@ package enum Secrets {
         }
         let namedFiles = ((declarations + [feedback]).flatMap(\.fileVariables).compactMap { environment[$0] } + prefixed).filter { !$0.isEmpty }
         for file in tokenFiles + namedFiles {
-            if let bytes = try? files.read(file, limit: 1 << 20),
-                let line = String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline).first
-            {
-                found.append(String(line).trimmingSpaces())
-            }
+            if let line = firstLine(of: file, files: files) { found.append(line) }
         }
         for url in urls { found += URLText.credentials(url) }
         for (name, value) in environment where name.hasPrefix(endpointPrefix) {
@@ -86,6 +82,15 @@ package enum Secrets {
         var unique: [String] = []
         for value in found where !value.isEmpty && !unique.contains(value) { unique.append(value) }
         return unique
+    }
+
+    /// A secret file's first line, trimmed; nil when the file cannot be read or the line is empty.
+    package static func firstLine(of path: String, files: any Files) -> String? {
+        guard let bytes = try? files.read(path, limit: 1 << 20),
+            let line = String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline).first.map({ String($0).trimmingSpaces() }),
+            !line.isEmpty
+        else { return nil }
+        return line
     }
 
     /// `ENDPOINT_AUTH_PARAMETER_*` is the value itself; `ENDPOINT_AUTH_<id>` is JSON whose

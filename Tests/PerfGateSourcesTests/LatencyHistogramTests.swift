@@ -11,6 +11,39 @@ import Testing
         #expect(LatencyHistogram.nearestRank(100, count: 7) == 7)
     }
 
+    /// JMeter's Total row from the labels' histograms: the same as one histogram of every sample.
+    @Test func mergedHistogramsAreTheHistogramOfAllTheirSamples() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20 {
+            var parts = Array(repeating: LatencyHistogram(), count: Int.random(in: 1...5, using: &generator))
+            var whole = LatencyHistogram()
+            for _ in 0..<Int.random(in: 0...400, using: &generator) {
+                // Dense values, values past the dense range, and some that land in a part's sparse map.
+                let value =
+                    Bool.random(using: &generator)
+                    ? Int.random(in: 0...2000, using: &generator) : Int.random(in: 0...(LatencyHistogram.denseLimit + 9000), using: &generator)
+                let (success, timestamp) = (Int.random(in: 0...9, using: &generator) > 0, Int.random(in: 0...100_000, using: &generator))
+                parts[Int.random(in: 0..<parts.count, using: &generator)].add(elapsed: value, success: success, timestamp: timestamp)
+                whole.add(elapsed: value, success: success, timestamp: timestamp)
+            }
+            var merged = LatencyHistogram()
+            for part in parts { merged.merge(part) }
+            #expect(merged.count == whole.count && merged.errors == whole.errors && merged.sum == whole.sum)
+            #expect(merged.minimum == whole.minimum && merged.maximum == whole.maximum)
+            #expect(merged.firstStart == whole.firstStart && merged.lastEnd == whole.lastEnd)
+            var (mergedValues, wholeValues) = ([(Int, Int)](), [(Int, Int)]())
+            merged.forEachValue { value, hits in
+                mergedValues.append((value, hits))
+                return true
+            }
+            whole.forEachValue { value, hits in
+                wholeValues.append((value, hits))
+                return true
+            }
+            #expect(mergedValues.map(\.0) == wholeValues.map(\.0) && mergedValues.map(\.1) == wholeValues.map(\.1))
+        }
+    }
+
     @Test func matchesSortingForRandomSamples() {
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<20 {

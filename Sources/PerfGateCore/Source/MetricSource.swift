@@ -29,6 +29,8 @@ package struct SourceContext: Sendable {
     package var placeholdersFilled = false
     /// Where result files are read: the run's files.
     package var files: any Files
+    /// The run's scans of result files, shared by its indicators (each copy of a context shares them).
+    package var scans = ResultScans()
 
     package init(
         window: Window? = nil, specDirectory: String = ".", resultFiles: [String: String] = [:],
@@ -102,6 +104,9 @@ package protocol MetricSource: Sendable {
     /// Whether its queries read files on this machine (load-test results): a service refuses such
     /// sources in a request's spec, since they would read the server's disk. False by default.
     var readsLocalFiles: Bool { get }
+    /// Called for every query of a run before any is answered, so that a source can announce what
+    /// it will ask of each file (`context.scans`) and answer them all with one read. Nothing by default.
+    func plan(_ query: Query, context: SourceContext)
 }
 
 /// A source that answers Keptn SLIs: `sli.yaml` holds query strings, and this turns one into
@@ -112,6 +117,8 @@ package protocol SLIProvider: MetricSource {
 
 extension MetricSource {
     package func resolved(_ query: Query, context: SourceContext) -> String? { nil }
+
+    package func plan(_ query: Query, context: SourceContext) {}
 
     package var readsLocalFiles: Bool { false }
 }

@@ -72,6 +72,12 @@ extension MetricSource {
         try await answer(try typed(query), context: context)
     }
 
+    /// `plan` for an erased query: nothing when it cannot be read.
+    package func plan(for query: SourceQuery, context: SourceContext) {
+        guard let typed = try? typed(query) else { return }
+        plan(typed, context: context)
+    }
+
     /// `resolved` for an erased query: nil when it cannot be read.
     package func resolved(for query: SourceQuery, context: SourceContext) -> String? {
         guard let typed = try? typed(query) else { return nil }

@@ -72,7 +72,11 @@ package struct JMeterSource: ResultFileSource {
         }
         let path = try ResultFile.path(for: query.file, source: name, context: context)
         let label = query.label
-        let summary = try JTLSummary.read(path: path, files: context.files, window: context.window, onlyLabel: label)
+        // One read per file and window, whatever each indicator asks of it: every label's histogram.
+        let (files, window) = (context.files, context.window)
+        let summary = try await context.scans.answer(WholeFile(), of: "\(name)\u{0}\(path)\u{0}\(window.map { "\($0.start)-\($0.end)" } ?? "")") {
+            _ in try JTLSummary.read(path: path, files: files, window: window, onlyLabel: nil)
+        }.selecting(label)
         try summary.explainEmpty(path: path, label: label, window: context.window)
         let labels = label == LoadTestTotal.selector ? [LoadTestTotal.key] : label.map { [$0] } ?? summary.labelOrder
         return labels.compactMap { label in
@@ -83,7 +87,23 @@ package struct JMeterSource: ResultFileSource {
 }
 
 /// One pass over a JTL file: a histogram per label.
-package struct JTLSummary {
+package struct JTLSummary: Sendable {
+    /// What a query of `label` reads of a scan of every label: that label's histogram, all of
+    /// them (nil), or all of them merged as `Total` ("*"), as a scan of only those would give.
+    func selecting(_ label: String?) -> JTLSummary {
+        guard let label else { return self }
+        var selected = self
+        if label == LoadTestTotal.selector {
+            var total = LatencyHistogram()
+            for name in labelOrder { total.merge(byLabel[name] ?? LatencyHistogram()) }
+            selected.byLabel = total.count > 0 ? [LoadTestTotal.key: total] : [:]
+        } else {
+            selected.byLabel = byLabel[label].map { [label: $0] } ?? [:]
+        }
+        selected.labelOrder = Array(selected.byLabel.keys)
+        return selected
+    }
+
     /// The largest `elapsed` read: about 35 years in milliseconds, far beyond any sample, and small
     /// enough that no sum of timestamps and durations can overflow.
     static let maxElapsed = 1 << 40

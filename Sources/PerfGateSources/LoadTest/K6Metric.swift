@@ -2,7 +2,7 @@ import PerfGateCore
 
 /// A metric as a k6 query names it: `http_req_duration`, or a sub-metric such as
 /// `http_req_duration{name:checkout,expected_response:true}`, the way k6's thresholds write it.
-package struct K6MetricName: Equatable, Sendable {
+package struct K6MetricName: Hashable, Sendable {
     var base: String
     /// The tags a point must carry, sorted by key.
     var tags: [K6Tag]
@@ -42,7 +42,7 @@ package struct K6MetricName: Equatable, Sendable {
     }
 }
 
-struct K6Tag: Equatable, Sendable {
+struct K6Tag: Hashable, Sendable {
     var key: String
     var value: String
 }

@@ -1,28 +1,82 @@
 import Glibc
 import PerfGateCore
 
-/// One metric's points in a k6 `--out json` stream: NDJSON, where a `{"type":"Metric",…}` line
+/// Metrics' points in a k6 `--out json` stream: NDJSON, where a `{"type":"Metric",…}` line
 /// declares each metric and one `{"type":"Point","metric":…,"data":{"time","value","tags"}}` line
-/// records each sample. Streamed line by line; only the queried metric's numbers are kept.
+/// records each sample. Streamed line by line; only the queried metrics' numbers are kept. One
+/// pass answers any number of questions (a metric with its tags), each with its own `Scan`.
 package struct K6PointStream {
     let path: String
-    let metric: K6MetricName
+    /// What is asked, in order: a metric with the tags its points must carry.
+    let metrics: [K6MetricName]
     /// Seconds; points outside are left out, as a window cannot filter a summary.
     let window: (start: Double, end: Double)?
-    /// Whether to find the time span of all points (a counter's rate without a window).
-    let needsSpan: Bool
-    /// Trend values kept in memory (32 MiB); a stream with more is re-read to select exactly.
-    var keepLimit = 1 << 22
+    /// Per metric: whether to find the time span of all points (a counter's rate without a window).
+    let needsSpan: [Bool]
+    /// Trend values kept in memory per metric (32 MiB); a stream with more is re-read to select exactly.
+    var keepLimits: [Int]
+    /// The distinct metric names asked, and which questions ask each.
+    private let bases: [[UInt8]]
+    private let askersOfBase: [[Int]]
+    /// Per distinct name: every tag key its questions want; per question: its tags as (index of
+    /// the key in its name's list, the wanted value).
+    private let tagKeysOfBase: [[[UInt8]]]
+    private let wantedTags: [[(key: Int, value: [UInt8])]]
+    private let builtInTypes: [K6MetricType?]
 
+    /// One metric: `scan` gives its Scan.
     package init(path: String, metric: K6MetricName, window: (start: Double, end: Double)?, needsSpan: Bool) {
+        self.init(path: path, metrics: [metric], window: window, needsSpan: [needsSpan])
+    }
+
+    package init(path: String, metrics: [K6MetricName], window: (start: Double, end: Double)?, needsSpan: [Bool]) {
         self.path = path
-        self.metric = metric
+        self.metrics = metrics
         self.window = window
         self.needsSpan = needsSpan
+        keepLimits = Array(repeating: 1 << 22, count: metrics.count)
+        var bases: [[UInt8]] = []
+        var askers: [[Int]] = []
+        var keys: [[[UInt8]]] = []
+        var tags: [[(key: Int, value: [UInt8])]] = []
+        for (question, metric) in metrics.enumerated() {
+            let base = Array(metric.base.utf8)
+            let index =
+                bases.firstIndex(of: base)
+                ?? {
+                    bases.append(base)
+                    askers.append([])
+                    keys.append([])
+                    return bases.count - 1
+                }()
+            askers[index].append(question)
+            tags.append(
+                metric.tags.map { tag in
+                    let key = Array(tag.key.utf8)
+                    let position =
+                        keys[index].firstIndex(of: key)
+                        ?? {
+                            keys[index].append(key)
+                            return keys[index].count - 1
+                        }()
+                    return (position, Array(tag.value.utf8))
+                })
+        }
+        self.bases = bases
+        askersOfBase = askers
+        tagKeysOfBase = keys
+        wantedTags = tags
+        builtInTypes = metrics.map { K6MetricType.builtIn($0.base) }
+    }
+
+    /// The first metric's keep limit (a single-metric stream's).
+    var keepLimit: Int {
+        get { keepLimits.first ?? 0 }
+        set { keepLimits = keepLimits.map { _ in newValue } }
     }
 
     /// What a pass found.
-    package struct Scan {
+    package struct Scan: Sendable {
         var declaredType: K6MetricType?
         /// Metric names met (declared or with points), the first 1,000, for messages.
         var metricsSeen: [String] = []
@@ -46,34 +100,55 @@ package struct K6PointStream {
         var nonZero = 0
         /// Every value, in order, while there are at most `keepLimit`.
         package var kept: [Double]? = []
+
+        mutating func add(_ value: Double, keepLimit: Int) {
+            count += 1
+            sum += value
+            minimum = min(minimum, value)
+            maximum = max(maximum, value)
+            last = value
+            if value != 0 { nonZero += 1 }
+            if kept != nil {
+                if count <= keepLimit { kept!.append(value) } else { kept = nil }
+            }
+        }
     }
 
-    /// Reads the whole stream once, calling `visit` with each wanted value.
+    /// Reads the whole stream once for the first metric, calling `visit` with each wanted value.
     package func scan(file: UnsafeMutablePointer<FILE>, visit: (Double) -> Void = { _ in }) throws(SourceError) -> Scan {
-        var scan = Scan()
-        let wantedMetric = Array(metric.base.utf8)
-        let wantedTags = metric.tags.map { (Array($0.key.utf8), Array($0.value.utf8)) }
+        try scanAll(file: file) { question, value in if question == 0 { visit(value) } }[0]
+    }
+
+    /// Reads the whole stream once for every metric, calling `visit` with each wanted value and
+    /// the index of the metric it answers.
+    package func scanAll(file: UnsafeMutablePointer<FILE>, visit: (Int, Double) -> Void = { _, _ in }) throws(SourceError) -> [Scan] {
+        var scans = Array(repeating: Scan(), count: metrics.count)
+        var metricsSeen: [String] = []
         var lastOther: [UInt8] = []
-        let builtInType = K6MetricType.builtIn(metric.base)
         try LineReader().read(file: file, name: path) { (line, number, terminated) throws(SourceError) in
             var cursor = JSONCursor(bytes: line)
             cursor.skipSpace()
             guard cursor.index < line.count else { return }  // blank lines
             // Only a counter's rate needs the span: once the metric is known to be another kind,
             // the other metrics' times are not read.
-            let type = scan.declaredType ?? builtInType
-            let spanWanted = needsSpan && (type == nil || type == .counter)
+            var spanWanted = false
+            for question in metrics.indices where needsSpan[question] {
+                let type = scans[question].declaredType ?? builtInTypes[question]
+                if type == nil || type == .counter { spanWanted = true }
+            }
             var point = PointLine()
             do throws(JSONMalformed) {
-                try point.read(&cursor, metric: wantedMetric, tags: wantedTags, timeOfAll: spanWanted)
+                try point.read(&cursor, bases: bases, tagKeys: tagKeysOfBase, timeOfAll: spanWanted)
             } catch {
                 throw Self.malformed(path, line: number, error, cut: !terminated)
             }
             switch point.kind {
             case .declaration(let name, let type):
-                if scan.metricsSeen.count < 1000, !scan.metricsSeen.contains(name) { scan.metricsSeen.append(name) }
-                if name == metric.base, let type { scan.declaredType = type }
-            case .point(let isWanted, let metricName):
+                if metricsSeen.count < 1000, !metricsSeen.contains(name) { metricsSeen.append(name) }
+                if let type {
+                    for question in metrics.indices where metrics[question].base == name { scans[question].declaredType = type }
+                }
+            case .point(let base, let metricName):
                 var time: Double?
                 func timeOfPoint() throws(SourceError) -> Double {
                     if let time { return time }
@@ -90,50 +165,48 @@ package struct K6PointStream {
                 }
                 if spanWanted {
                     let at = try timeOfPoint()
-                    scan.streamStart = min(scan.streamStart, at)
-                    scan.streamEnd = max(scan.streamEnd, at)
+                    for question in metrics.indices where needsSpan[question] {
+                        scans[question].streamStart = min(scans[question].streamStart, at)
+                        scans[question].streamEnd = max(scans[question].streamEnd, at)
+                    }
                 }
-                guard isWanted else {
+                guard let base else {
                     if let metricName, !line[metricName].elementsEqual(lastOther) {
                         lastOther = Array(line[metricName])
                         let name = cursor.text(JSONRawString(range: metricName, escaped: point.metricEscaped))
-                        if scan.metricsSeen.count < 1000, !scan.metricsSeen.contains(name) { scan.metricsSeen.append(name) }
+                        if metricsSeen.count < 1000, !metricsSeen.contains(name) { metricsSeen.append(name) }
                     }
                     return
                 }
-                scan.pointsOfMetric += 1
-                guard point.tagsMatched == wantedTags.count else {
-                    if let seen = point.firstTagValue, scan.tagValuesSeen.count < 20 {
-                        let text = cursor.text(seen)
-                        if !scan.tagValuesSeen.contains(text) { scan.tagValuesSeen.append(text) }
+                for question in askersOfBase[base] {
+                    let tags = wantedTags[question]
+                    scans[question].pointsOfMetric += 1
+                    guard tags.allSatisfy({ tag in point.tagValues[tag.key].map { cursor.rawEquals($0, tag.value) } ?? false }) else {
+                        if let first = tags.first, let seen = point.tagValues[first.key], scans[question].tagValuesSeen.count < 20 {
+                            let text = cursor.text(seen)
+                            if !scans[question].tagValuesSeen.contains(text) { scans[question].tagValuesSeen.append(text) }
+                        }
+                        continue
                     }
-                    return
+                    guard let value = point.value else {
+                        throw SourceError("\(path):\(number): a point of '\(metrics[question].base)' without a numeric 'value'")
+                    }
+                    let at = try timeOfPoint()
+                    scans[question].earliest = min(scans[question].earliest, at)
+                    scans[question].latest = max(scans[question].latest, at)
+                    if let window, at < window.start || at > window.end {
+                        scans[question].outsideWindow += 1
+                        continue
+                    }
+                    scans[question].add(value, keepLimit: keepLimits[question])
+                    visit(question, value)
                 }
-                guard let value = point.value else {
-                    throw SourceError("\(path):\(number): a point of '\(metric.base)' without a numeric 'value'")
-                }
-                let at = try timeOfPoint()
-                scan.earliest = min(scan.earliest, at)
-                scan.latest = max(scan.latest, at)
-                if let window, at < window.start || at > window.end {
-                    scan.outsideWindow += 1
-                    return
-                }
-                scan.count += 1
-                scan.sum += value
-                scan.minimum = min(scan.minimum, value)
-                scan.maximum = max(scan.maximum, value)
-                scan.last = value
-                if value != 0 { scan.nonZero += 1 }
-                if scan.kept != nil {
-                    if scan.count <= keepLimit { scan.kept!.append(value) } else { scan.kept = nil }
-                }
-                visit(value)
             case .other:
                 return
             }
         }
-        return scan
+        for question in scans.indices { scans[question].metricsSeen = metricsSeen }
+        return scans
     }
 
     static func malformed(_ path: String, line: Int, _ error: JSONMalformed, cut: Bool) -> SourceError {
@@ -149,20 +222,20 @@ private struct PointLine {
     enum Kind {
         case other
         case declaration(name: String, type: K6MetricType?)
-        /// Whether the point's metric is the wanted one; the range of its name when it is not.
-        case point(isWanted: Bool, metric: Range<Int>?)
+        /// Which of the wanted names the point's metric is (nil: none); the range of its name when none.
+        case point(base: Int?, metric: Range<Int>?)
     }
 
     var kind = Kind.other
     var time: Range<Int>?
     var value: Double?
-    var tagsMatched = 0
-    var firstTagValue: JSONRawString?
+    /// The values of the wanted name's tag keys, by their index in its list.
+    var tagValues: [JSONRawString?] = []
     var metricEscaped = false
 
-    /// Reads a line; the data of a point only when it is the wanted metric's, or for its time
-    /// when `timeOfAll`.
-    mutating func read(_ cursor: inout JSONCursor, metric wanted: [UInt8], tags: [([UInt8], [UInt8])], timeOfAll: Bool) throws(JSONMalformed) {
+    /// Reads a line; the data of a point only when it is a wanted metric's, or for its time when
+    /// `timeOfAll`.
+    mutating func read(_ cursor: inout JSONCursor, bases: [[UInt8]], tagKeys: [[[UInt8]]], timeOfAll: Bool) throws(JSONMalformed) {
         var type: JSONRawString?
         var metric: JSONRawString?
         var data: Int?
@@ -188,9 +261,14 @@ private struct PointLine {
         if cursor.matches(type, "Point") {
             guard let metric else { throw cursor.fail("a point without its 'metric'") }
             metricEscaped = metric.escaped
-            let isWanted = cursor.rawEquals(metric, wanted)
-            kind = .point(isWanted: isWanted, metric: isWanted ? nil : metric.range)
-            if isWanted || timeOfAll { try readPoint(&cursor, tags: isWanted ? tags : []) }
+            let base = bases.firstIndex { cursor.rawEquals(metric, $0) }
+            kind = .point(base: base, metric: base == nil ? metric.range : nil)
+            if let base {
+                tagValues = Array(repeating: nil, count: tagKeys[base].count)
+                try readPoint(&cursor, tagKeys: tagKeys[base])
+            } else if timeOfAll {
+                try readPoint(&cursor, tagKeys: [])
+            }
         } else if cursor.matches(type, "Metric") {
             var name: String?
             var metricType: K6MetricType?
@@ -207,33 +285,30 @@ private struct PointLine {
         }
     }
 
-    /// A wanted metric's point: its time, its value, and how many of the wanted tags it has.
-    mutating func readPoint(_ cursor: inout JSONCursor, tags: [([UInt8], [UInt8])]) throws(JSONMalformed) {
+    /// A wanted metric's point: its time, its value, and the values of the wanted tag keys.
+    mutating func readPoint(_ cursor: inout JSONCursor, tagKeys: [[UInt8]]) throws(JSONMalformed) {
         try cursor.object { (cursor, key) throws(JSONMalformed) in
             if cursor.matches(key, "time") {
                 let raw = try cursor.rawString()
                 time = raw.range
             } else if cursor.matches(key, "value") {
                 value = try cursor.null() ? nil : try cursor.number()
-            } else if cursor.matches(key, "tags"), !tags.isEmpty {
+            } else if cursor.matches(key, "tags"), !tagKeys.isEmpty {
                 if try cursor.null() { return }
                 try cursor.object { (cursor, key) throws(JSONMalformed) in
-                    guard let wanted = tags.firstIndex(where: { cursor.rawEquals(key, $0.0) }) else {
+                    guard let wanted = tagKeys.firstIndex(where: { cursor.rawEquals(key, $0) }) else {
                         try cursor.skipValue()
                         return
                     }
                     cursor.skipSpace()
                     // Tags are strings in k6; any other literal is compared as written.
-                    let raw: JSONRawString
                     if cursor.peek == UInt8(ascii: "\"") {
-                        raw = try cursor.rawString()
+                        tagValues[wanted] = try cursor.rawString()
                     } else {
                         let start = cursor.index
                         try cursor.skipValue()
-                        raw = JSONRawString(range: start..<cursor.index, escaped: false)
+                        tagValues[wanted] = JSONRawString(range: start..<cursor.index, escaped: false)
                     }
-                    if wanted == 0 { firstTagValue = raw }
-                    if cursor.rawEquals(raw, tags[wanted].1) { tagsMatched += 1 }
                 }
             } else {
                 try cursor.skipValue()

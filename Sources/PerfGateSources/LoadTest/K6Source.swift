@@ -71,15 +71,39 @@ package struct K6Source: ResultFileSource {
         guard let statText = query.stat else { throw SourceError("the query needs a 'stat'") }
         let metric = query.metric
         let path = try ResultFile.path(for: query.file, source: name, context: context)
-        switch try K6FileKind.detect(path, files: context.files) {
+        let files = context.files
+        // Every query of the file shares what is read of it: its kind, a summary's document, a stream's pass.
+        switch try await context.scans.answer(WholeFile(), of: "k6 kind\u{0}\(path)", scan: { _ in try K6FileKind.detect(path, files: files) }) {
         case .summary:
-            let document = try ResultFile.loadDocument(path, files: context.files)
+            let document = try await context.scans.answer(WholeFile(), of: "k6 summary\u{0}\(path)") { _ in
+                try ResultFile.loadDocument(path, files: files)
+            }
             return try K6Summary.measurements(document: document, name: path, metric: metric, stat: statText)
         case .stream:
             guard let stat = K6Stat(statText) else { throw SourceError.invalidInput("unknown k6 stat '\(statText)'") }
             let window = context.window.map { (start: $0.start, end: $0.end) }
-            return [try K6StreamStatistic(path: path, files: context.files, metric: metric, stat: stat, window: window).measure()]
+            let statistic = K6StreamStatistic(path: path, files: context.files, metric: metric, stat: stat, window: window)
+            // One pass answers every stat the run asks of this stream.
+            let scans = try await context.scans.answer(statistic.question, of: Self.scanKey(path, context.window)) { questions in
+                try K6StreamStatistic.scan(path: path, files: files, window: window, questions: questions)
+            }
+            guard let scan = scans[statistic.question] else { return [try statistic.measure()] }
+            return [try statistic.measure(scan)]
         }
+    }
+
+    /// Announces the stat a stream query will ask, so that one pass answers every query of the file.
+    package func plan(_ query: Query, context: SourceContext) {
+        guard let text = query.stat, let stat = K6Stat(text), let path = try? ResultFile.path(for: query.file, source: name, context: context) else {
+            return
+        }
+        let window = context.window.map { (start: $0.start, end: $0.end) }
+        let statistic = K6StreamStatistic(path: path, files: context.files, metric: query.metric, stat: stat, window: window)
+        context.scans.announce(statistic.question, of: Self.scanKey(path, context.window))
+    }
+
+    static func scanKey(_ path: String, _ window: Window?) -> String {
+        "k6\u{0}\(path)\u{0}\(window.map { "\($0.start)-\($0.end)" } ?? "")"
     }
 
     /// The query's `tags`, values as written (`true` and `"true"` alike).

@@ -17,14 +17,43 @@ struct K6StreamStatistic {
     /// Trend values held in memory before selecting by re-reading (32 MiB of them).
     var keepLimit = 1 << 22
 
-    func measure() throws(SourceError) -> Measurement {
-        var stream = K6PointStream(path: path, metric: metric, window: window, needsSpan: stat == .rate && window == nil)
-        // Values are kept only for an order statistic; every other stat is a running sum.
+    /// What a stat needs of a scan; stats that need the same share one.
+    struct Question: Hashable, Sendable {
+        var metric: K6MetricName
+        /// Values are kept only for an order statistic; every other stat is a running sum.
+        var keepsValues: Bool
+        var needsSpan: Bool
+    }
+
+    var question: Question {
+        let keeps: Bool
         switch stat {
-        case .med, .percentile: stream.keepLimit = keepLimit
-        default: stream.keepLimit = 0
+        case .med, .percentile: keeps = true
+        default: keeps = false
         }
-        let scan = try ResultFile.stream(path, files: files) { (file) throws(SourceError) in try stream.scan(file: file) }
+        return Question(metric: metric, keepsValues: keeps, needsSpan: stat == .rate && window == nil)
+    }
+
+    /// One pass over the stream for every question (`keepLimit` values kept for each that keeps them).
+    static func scan(
+        path: String, files: any Files, window: (start: Double, end: Double)?, questions: [Question], keepLimit: Int = 1 << 22
+    ) throws(SourceError) -> [Question: K6PointStream.Scan] {
+        var stream = K6PointStream(path: path, metrics: questions.map(\.metric), window: window, needsSpan: questions.map(\.needsSpan))
+        stream.keepLimits = questions.map { $0.keepsValues ? keepLimit : 0 }
+        let scans = try ResultFile.stream(path, files: files) { (file) throws(SourceError) in try stream.scanAll(file: file) }
+        return Dictionary(zip(questions, scans), uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The stat from a pass of its own.
+    func measure() throws(SourceError) -> Measurement {
+        let question = question
+        let scan = try Self.scan(path: path, files: files, window: window, questions: [question], keepLimit: keepLimit)[question]!
+        return try measure(scan)
+    }
+
+    /// The stat from a pass made for its question.
+    func measure(_ scan: K6PointStream.Scan) throws(SourceError) -> Measurement {
+        let stream = K6PointStream(path: path, metric: metric, window: window, needsSpan: question.needsSpan)
         try explainEmpty(scan)
         guard let type = scan.declaredType ?? K6MetricType.builtIn(metric.base) else {
             throw SourceError.invalidInput(

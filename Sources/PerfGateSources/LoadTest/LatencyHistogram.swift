@@ -1,7 +1,7 @@
 /// Exact statistics of whole-millisecond samples: a count per millisecond, so nearest-rank
 /// percentiles are exact. Memory grows with the spread of the values, not with the number of
 /// samples: a dense array for the usual range, a dictionary for the rare large values.
-package struct LatencyHistogram {
+package struct LatencyHistogram: Sendable {
     /// The dense array never exceeds this many entries (4 MiB of counts).
     static let denseLimit = 1 << 20
     /// Nor this many per sample beyond its first 1,024 entries: a hostile file of many labels with
@@ -29,16 +29,38 @@ package struct LatencyHistogram {
         maximum = Swift.max(maximum, elapsed)
         firstStart = Swift.min(firstStart, timestamp)
         lastEnd = Swift.max(lastEnd, timestamp + Swift.max(elapsed, 0))
-        if elapsed >= 0 && elapsed < dense.count {
-            dense[elapsed] += 1
+        record(elapsed, hits: 1)
+    }
+
+    /// Adds another histogram's samples: the same as adding each of them (a label's histograms
+    /// merged into JMeter's Total row).
+    mutating func merge(_ other: LatencyHistogram) {
+        guard other.count > 0 else { return }
+        count += other.count
+        errors += other.errors
+        // Sums of whole milliseconds are exact in a Double below 2^53, so the order does not matter.
+        sum += other.sum
+        minimum = Swift.min(minimum, other.minimum)
+        maximum = Swift.max(maximum, other.maximum)
+        firstStart = Swift.min(firstStart, other.firstStart)
+        lastEnd = Swift.max(lastEnd, other.lastEnd)
+        other.forEachValue { value, hits in
+            record(value, hits: hits)
+            return true
+        }
+    }
+
+    private mutating func record(_ elapsed: Int, hits: Int) {
+        if elapsed >= 0 && elapsed < dense.count, let added = UInt32(exactly: Int(dense[elapsed]) + hits) {
+            dense[elapsed] = added
             return
         }
         let wanted = Swift.min(Self.denseLimit, Swift.max(elapsed + 1, dense.count * 2))
-        if elapsed >= 0, elapsed < Self.denseLimit, wanted <= Swift.max(1024, count * Self.entriesPerSample) {
+        if elapsed >= dense.count, elapsed < Self.denseLimit, hits <= Int(UInt32.max), wanted <= Swift.max(1024, count * Self.entriesPerSample) {
             dense.append(contentsOf: repeatElement(0, count: wanted - dense.count))
-            dense[elapsed] += 1
+            dense[elapsed] = UInt32(hits)
         } else {
-            sparse[elapsed, default: 0] += 1
+            sparse[elapsed, default: 0] += hits
         }
     }
 

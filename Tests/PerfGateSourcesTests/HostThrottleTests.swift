@@ -39,6 +39,51 @@ final class Box<Value: Sendable>: Sendable {
         #expect(await throttle.limit("other") == 8)
     }
 
+    /// A release gives its turn to the first waiter only: waking every waiter at each release
+    /// made a queue of N cost N resumptions per turn (a service's CPU per request grew with its queue).
+    @Test func waitersGetTurnsInOrderOneReleaseOneWaiter() async {
+        let throttle = HostThrottle(maximum: 1, now: { 0 }, sleep: { _ in })
+        let order = Box<[Int]>([])
+        await throttle.acquire("h")
+        await withTaskGroup(of: Void.self) { group in
+            for index in 0..<200 {
+                group.addTask {
+                    await throttle.acquire("h")
+                    order.with { $0.append(index) }
+                    await throttle.release("h", throttled: nil)
+                }
+                // Each is queued before the next is started.
+                while await throttle.queued("h") < index + 1 { await Task.yield() }
+            }
+            await throttle.release("h", throttled: nil)
+        }
+        #expect(order.with { $0 } == Array(0..<200))
+        #expect(await throttle.wakeups == 200)
+    }
+
+    /// Requests queued when the host asks for a pause wait it out, then all get their turns.
+    @Test func aPauseWithAQueueEndsWithEveryoneServed() async {
+        let clock = Box(0.0)
+        let throttle = HostThrottle(maximum: 2, now: { clock.with { $0 } }, sleep: { seconds in clock.with { $0 += seconds } })
+        await throttle.acquire("h")
+        await throttle.acquire("h")
+        let served = Box(0)
+        await withTaskGroup(of: Void.self) { group in
+            for index in 0..<20 {
+                group.addTask {
+                    await throttle.acquire("h")
+                    served.with { $0 += 1 }
+                    await throttle.release("h", throttled: nil)
+                }
+                while await throttle.queued("h") < index + 1 { await Task.yield() }
+            }
+            await throttle.release("h", throttled: 5)
+            await throttle.release("h", throttled: 5)
+        }
+        #expect(served.with { $0 } == 20)
+        #expect(clock.with { $0 } == 5)
+    }
+
     @Test func requestsWaitForATurnAtTheirHost() async {
         let throttle = HostThrottle(maximum: 2, now: { 0 }, sleep: { _ in })
         let running = Box((now: 0, peak: 0))

@@ -9,7 +9,24 @@ package actor HostThrottle {
         var limit: Int
         var running = 0
         var pausedUntil = 0.0
-        var waiting: [CheckedContinuation<Void, Never>] = []
+        /// Requests waiting for a turn, first come first served: `waiting[head...]`. Each is
+        /// resumed with whether it was given a turn.
+        var waiting: [CheckedContinuation<Bool, Never>] = []
+        var head = 0
+
+        var queued: Int { waiting.count - head }
+
+        mutating func next() -> CheckedContinuation<Bool, Never>? {
+            guard head < waiting.count else { return nil }
+            let first = waiting[head]
+            head += 1
+            // Drop the served prefix now and then, so the queue does not grow with every request.
+            if head >= 64, head * 2 >= waiting.count {
+                waiting.removeFirst(head)
+                head = 0
+            }
+            return first
+        }
     }
 
     let maximum: Int
@@ -30,13 +47,16 @@ package actor HostThrottle {
             let pause = entry.pausedUntil - now()
             if pause > 0 {
                 await sleep(pause)
+                // Those queued before the pause go first.
+                admit(host)
                 continue
             }
-            if entry.running < entry.limit {
+            if entry.running < entry.limit && entry.queued == 0 {
                 hosts[host, default: Host(limit: maximum)].running += 1
                 return
             }
-            await withCheckedContinuation { hosts[host, default: Host(limit: maximum)].waiting.append($0) }
+            let granted = await withCheckedContinuation { hosts[host, default: Host(limit: maximum)].waiting.append($0) }
+            if granted { return }
         }
     }
 
@@ -50,12 +70,35 @@ package actor HostThrottle {
         } else {
             entry.limit = min(maximum, entry.limit + 1)
         }
-        // Everyone waiting looks again: the limit or the pause may have changed.
-        let waiting = entry.waiting
-        entry.waiting = []
         hosts[host] = entry
-        for continuation in waiting { continuation.resume() }
+        admit(host)
     }
+
+    /// Gives free turns to the first requests waiting: only as many as there are turns, since
+    /// waking every waiter at each release costs each of them a resumption (quadratic under a
+    /// queue). While the host is paused, one waiter, when nothing runs, sleeps out the pause and
+    /// then lets the queue in.
+    private func admit(_ host: String) {
+        guard var entry = hosts[host], entry.queued > 0 else { return }
+        var woken: [(CheckedContinuation<Bool, Never>, Bool)] = []
+        if entry.pausedUntil > now() {
+            if entry.running == 0, let first = entry.next() { woken.append((first, false)) }
+        } else {
+            while entry.running < entry.limit, let first = entry.next() {
+                entry.running += 1
+                woken.append((first, true))
+            }
+        }
+        hosts[host] = entry
+        wakeups += woken.count
+        for (continuation, granted) in woken { continuation.resume(returning: granted) }
+    }
+
+    /// Waiters resumed so far, for tests.
+    private(set) var wakeups = 0
+
+    /// Requests waiting at the host, for tests.
+    func queued(_ host: String) -> Int { hosts[host]?.queued ?? 0 }
 
     /// The host's limit now, for tests and notes.
     package func limit(_ host: String) -> Int { hosts[host]?.limit ?? maximum }

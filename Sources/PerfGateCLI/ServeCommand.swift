@@ -57,13 +57,18 @@ struct ServeCommand: AsyncParsableCommand {
                 Console.diagnostics.warning("--insecure: TLS certificates are not verified; anyone on the network path can forge answers")
             }
             var limits = try options.limits()
+            // Clients, pooled backend connections (a few hosts), the store and the log.
+            if let warning = DescriptorLimit.raise(toFit: limits.maxConnections + 2 * options.backendConnections + 64) {
+                Console.diagnostics.warning("\(warning)")
+            }
             limits.evaluationDeadline = try connectionOptions.deadlineSeconds()
             let store = try storeOptions.open(environment: environment)
             if let store { Console.diagnostics.note("recording runs in \(store.store.description)") }
             let metrics = ServiceMetrics()
             let service = EvaluationService(
                 settings: .init(
-                    variables: environment, http: try connectionOptions.httpClient(), flags: connectionOptions.flags, limits: limits,
+                    variables: environment, http: try connectionOptions.httpClient(concurrency: options.backendConnections),
+                    flags: connectionOptions.flags, limits: limits,
                     now: Console.now,
                     refuseSpecURLs: options.noSpecUrls, redactor: Invocation.current.redactor, store: store),
                 metrics: metrics)

@@ -22,8 +22,14 @@ package struct ServiceLimits: Sendable {
     package var maxValues = 20_000
     /// The most one evaluation may spend measuring, in seconds (the engine's deadline).
     package var evaluationDeadline: Double = 120
-    /// Evaluations running at once; past it, 429 with `Retry-After`.
-    package var maxEvaluations = 16
+    /// Evaluations running at once; past it, 429 with `Retry-After`. Evaluations mostly wait on
+    /// backends, so the bound is memory, not CPU: measured (Benchmarks/bench.py serve-memory), one
+    /// in flight holds about 240 KiB for 5 indicators and about 3 MiB at the 20,000 values
+    /// `maxValues` allows, so 256 hold about 60 MiB typically.
+    package var maxEvaluations = ServiceLimits.defaultMaxEvaluations
+    package static let defaultMaxEvaluations = 256
+    /// Connections to one backend host, shared by all evaluations (`--backend-connections`).
+    package static let defaultBackendConnections = 512
     /// Open connections; past it, a new connection gets 503 and is closed.
     package var maxConnections = 512
     /// After SIGTERM, how long in-flight requests have to finish before the process exits anyway.

@@ -32,11 +32,22 @@ struct ServeOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The largest request body, in KiB (413 past it).", valueName: "kib"))
     var maxBodyKib = 1024
 
-    @Option(name: .long, help: ArgumentHelp("Evaluations at once; past it, 429 with Retry-After.", valueName: "count"))
-    var maxEvaluations = 16
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Evaluations at once; past it, 429 with Retry-After (each holds about 240 KiB for 5 indicators, up to about 3 MiB at --max-values).",
+            valueName: "count"))
+    var maxEvaluations = ServiceLimits.defaultMaxEvaluations
 
     @Option(name: .long, help: ArgumentHelp("Open connections; past it, a new one gets 503 and is closed.", valueName: "count"))
     var maxConnections = 512
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Connections to one backend host, a pool shared by every evaluation and kept alive; requests past it wait for one (halved while the host answers 429 or 503).",
+            valueName: "count"))
+    var backendConnections = ServiceLimits.defaultBackendConnections
 
     @Option(name: .long, help: ArgumentHelp("The most a request's headers may take to arrive, once it starts.", valueName: "duration"))
     var headerTimeout = "10s"
@@ -69,6 +80,7 @@ struct ServeOptions: ParsableArguments {
         guard (1...1_048_576).contains(maxBodyKib) else { throw ValidationError("--max-body-kib must be from 1 to 1048576") }
         guard (1...4096).contains(maxEvaluations) else { throw ValidationError("--max-evaluations must be from 1 to 4096") }
         guard (1...1_000_000).contains(maxConnections) else { throw ValidationError("--max-connections must be from 1 to 1000000") }
+        guard (1...4096).contains(backendConnections) else { throw ValidationError("--backend-connections must be from 1 to 4096") }
         guard (1...10_000_000).contains(maxValues) else { throw ValidationError("--max-values must be from 1 to 10000000") }
         _ = try limits()
     }

@@ -3,20 +3,13 @@ import Glibc
 
 /// What the libcurl perfgate runs against offers, found at run time: the release binary links
 /// against the oldest libcurl it supports (7.61, RHEL 8's) and must not need a newer one to start.
-/// - `curl_multi_poll` (7.66) and `curl_multi_wakeup` (7.68) are looked up with `dlsym`, never
-///   linked, so a libcurl without them still loads; `CurlMulti` then waits in `curl_multi_wait`
-///   (7.28) on a pipe of its own, which a write wakes.
-/// - the URL API (`curl_url*`, 7.62) is looked up the same way; without it `URLParts.strict`
-///   reads URLs.
+/// - the URL API (`curl_url*`, 7.62) is looked up with `dlsym`, never linked, so a libcurl
+///   without it still loads; `URLParts.strict` then reads URLs.
 /// - `CURLOPT_PROTOCOLS_STR` (7.85) is tried first; on an older libcurl the legacy
 ///   `CURLOPT_PROTOCOLS`/`CURLOPT_REDIR_PROTOCOLS` bitmasks keep the http/https-only rule.
+///
+/// `CurlMulti` uses only the multi_socket API (7.15.4) and a pipe of its own, on every version.
 struct CurlFeatures: Sendable {
-    typealias Poll = perfgate_multi_poll_function
-    typealias Wakeup = perfgate_multi_wakeup_function
-
-    /// `curl_multi_poll` and `curl_multi_wakeup`, when libcurl has both (one without the other is
-    /// of no use: a poll nobody can wake would sleep a whole timeout after each submission).
-    let pollAndWakeup: (poll: Poll, wakeup: Wakeup)?
     /// Whether to try `CURLOPT_PROTOCOLS_STR` before the legacy bitmasks.
     let protocolsString: Bool
     /// libcurl's URL API, when it has one.
@@ -32,10 +25,7 @@ struct CurlFeatures: Sendable {
 
     /// The libcurl this process loaded.
     static let loaded: CurlFeatures = {
-        let poll = dlsym(nil, "curl_multi_poll").map { unsafeBitCast($0, to: Poll.self) }
-        let wakeup = dlsym(nil, "curl_multi_wakeup").map { unsafeBitCast($0, to: Wakeup.self) }
-        let both = poll.flatMap { poll in wakeup.map { (poll: poll, wakeup: $0) } }
-        return CurlFeatures(pollAndWakeup: both, protocolsString: true, urlAPI: lookUpURLAPI())
+        CurlFeatures(protocolsString: true, urlAPI: lookUpURLAPI())
     }()
 
     private static func lookUpURLAPI() -> URLAPI? {
@@ -49,7 +39,7 @@ struct CurlFeatures: Sendable {
 
     /// As if libcurl were 7.61: every fallback taken. Tests force it; so does
     /// `PERFGATE_CURL_FEATURES=7.61` (to try the fallbacks with a newer libcurl).
-    static let legacy = CurlFeatures(pollAndWakeup: nil, protocolsString: false, urlAPI: nil)
+    static let legacy = CurlFeatures(protocolsString: false, urlAPI: nil)
 
     /// What a new client uses: `loaded`, unless the environment asks for `legacy`.
     static let forNewClient: CurlFeatures = getenv("PERFGATE_CURL_FEATURES").map { String(cString: $0) } == "7.61" ? legacy : loaded

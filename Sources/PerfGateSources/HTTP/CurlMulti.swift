@@ -1,4 +1,5 @@
 import CCurl
+import PerfGateCore
 import Glibc
 import Synchronization
 
@@ -41,7 +42,12 @@ final class CurlMulti: Sendable {
         var added = 0.0
     }
 
-    /// The multi handle, owned by its thread; jobs come in through `submit`.
+    /// The multi handle, owned by its thread; jobs come in through `submit`. The thread waits in
+    /// epoll on the sockets libcurl names (its socket callback) and on a wake-up pipe, until
+    /// libcurl's next timeout (its timer callback), and tells libcurl only which socket is ready
+    /// (`curl_multi_socket_action`): an event costs its own transfer, where `curl_multi_perform`
+    /// and `curl_multi_wait` walked every transfer and socket at each wake-up, which a service
+    /// with hundreds of queries waiting on a slow backend paid for every answer.
     final class Engine: @unchecked Sendable {
         let features: CurlFeatures
         private let maxHostConnections: Int
@@ -54,11 +60,21 @@ final class CurlMulti: Sendable {
             var incoming: [Job] = []
             var started = false
             var stopping = false
-            /// The thread has cleaned up: nothing may touch the multi handle or the pipe again.
+            /// The thread has cleaned up: nothing may touch the pipe again.
             var finished = false
-            /// Without curl_multi_wakeup: a pipe whose read end curl_multi_wait watches.
             var wakeRead: Int32 = -1
             var wakeWrite: Int32 = -1
+        }
+
+        /// What libcurl's callbacks tell the thread; only the thread touches it.
+        final class Sockets {
+            let epoll: Int32
+            /// The sockets epoll watches for libcurl.
+            var watched: Set<Int32> = []
+            /// When libcurl wants `CURL_SOCKET_TIMEOUT` (monotonic seconds), if it does.
+            var deadline: Double?
+
+            init(epoll: Int32) { self.epoll = epoll }
         }
 
         init(maxHostConnections: Int, features: CurlFeatures, idleWait: Int32) {
@@ -77,10 +93,8 @@ final class CurlMulti: Sendable {
                 multi = curl_multi_init()
                 perfgate_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, maxHostConnections)
                 perfgate_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, maxHostConnections * 4)
-                if features.pollAndWakeup == nil {
-                    var ends: [Int32] = [-1, -1]
-                    if pipe2(&ends, O_NONBLOCK | O_CLOEXEC) == 0 { (state.wakeRead, state.wakeWrite) = (ends[0], ends[1]) }
-                }
+                var ends: [Int32] = [-1, -1]
+                if pipe2(&ends, O_NONBLOCK | O_CLOEXEC) == 0 { (state.wakeRead, state.wakeWrite) = (ends[0], ends[1]) }
                 return true
             }
             if start {
@@ -100,21 +114,25 @@ final class CurlMulti: Sendable {
         // is nothing to wake; it reads the queue first.
         private func wake() {
             state.withLock { state in
-                guard state.started, !state.finished, let multi else { return }
-                if let (_, wakeup) = features.pollAndWakeup {
-                    _ = wakeup(multi)
-                } else if state.wakeWrite >= 0 {
-                    // A full pipe already holds a wake-up: EAGAIN is fine.
-                    var byte: UInt8 = 1
-                    _ = Glibc.write(state.wakeWrite, &byte, 1)
-                }
+                guard state.started, !state.finished, state.wakeWrite >= 0 else { return }
+                // A full pipe already holds a wake-up: EAGAIN is fine.
+                var byte: UInt8 = 1
+                _ = Glibc.write(state.wakeWrite, &byte, 1)
             }
         }
 
         private func loop() {
             guard let multi else { return }
             let wakeRead = state.withLock { $0.wakeRead }
+            let sockets = Sockets(epoll: epoll_create1(Int32(EPOLL_CLOEXEC)))
+            if wakeRead >= 0 { _ = perfgate_epoll_watch(sockets.epoll, wakeRead, EPOLLIN.rawValue, 0) }
+            let context = Unmanaged.passUnretained(sockets).toOpaque()
+            perfgate_multi_socket_callback(multi, Self.socketCallback, context)
+            perfgate_multi_timer_callback(multi, Self.timerCallback, context)
             var running: [UnsafeMutableRawPointer: Job] = [:]
+            var fds = [Int32](repeating: 0, count: 64)
+            var events = [UInt32](repeating: 0, count: 64)
+            var active: Int32 = 0
             while true {
                 let (incoming, stopping) = state.withLock { state -> ([Job], Bool) in
                     defer { state.incoming = [] }
@@ -123,11 +141,38 @@ final class CurlMulti: Sendable {
                 for var job in incoming {
                     job.added = Monotonic.now()
                     running[job.prepared.handle] = job
+                    // libcurl then asks, through the timer callback, for a timeout at once.
                     curl_multi_add_handle(multi, job.prepared.handle)
                 }
                 if stopping && running.isEmpty { break }
-                var active: Int32 = 0
-                curl_multi_perform(multi, &active)
+                // Until a socket is ready, libcurl's timeout is due, or a job arrives.
+                var wait = idleWait
+                if let deadline = sockets.deadline {
+                    wait = Int32(CheckedNumber.clamped(((deadline - Monotonic.now()) * 1000).rounded(.up), to: 0...Int(idleWait)))
+                }
+                // Without epoll (it could not be made) or a pipe: a short sleep, then every socket.
+                let ready = sockets.epoll >= 0 && wakeRead >= 0 ? perfgate_epoll_wait(sockets.epoll, &fds, &events, wait) : -1
+                if ready < 0 {
+                    if errno != EINTR { usleep(UInt32(min(wait, 50)) * 1000) }
+                    curl_multi_socket_action(multi, CURL_SOCKET_TIMEOUT, 0, &active)
+                }
+                for index in 0..<max(0, Int(ready)) {
+                    let fd = fds[index]
+                    if fd == wakeRead {
+                        var sink = [UInt8](repeating: 0, count: 64)
+                        while Glibc.read(wakeRead, &sink, sink.count) > 0 {}
+                        continue
+                    }
+                    var mask: Int32 = 0
+                    if events[index] & EPOLLIN.rawValue != 0 { mask |= CURL_CSELECT_IN }
+                    if events[index] & EPOLLOUT.rawValue != 0 { mask |= CURL_CSELECT_OUT }
+                    if events[index] & (EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0 { mask |= CURL_CSELECT_ERR }
+                    curl_multi_socket_action(multi, fd, mask, &active)
+                }
+                if let deadline = sockets.deadline, Monotonic.now() >= deadline {
+                    sockets.deadline = nil
+                    curl_multi_socket_action(multi, CURL_SOCKET_TIMEOUT, 0, &active)
+                }
                 var queued: Int32 = 0
                 while let message = curl_multi_info_read(multi, &queued) {
                     var handle: UnsafeMutableRawPointer?
@@ -140,33 +185,38 @@ final class CurlMulti: Sendable {
                     job.prepared.release()
                     job.continuation.resume(returning: (outcome, Monotonic.now() - job.added))
                 }
-                // Until a socket is ready, a timeout of libcurl's is due, or a job arrives.
-                waitForWork(multi, wakeRead: wakeRead)
             }
             state.withLock { state in
                 state.finished = true
                 curl_multi_cleanup(multi)
-                for end in [state.wakeRead, state.wakeWrite] where end >= 0 { close(end) }
+                for end in [state.wakeRead, state.wakeWrite, sockets.epoll] where end >= 0 { close(end) }
             }
         }
 
-        private func waitForWork(_ multi: UnsafeMutableRawPointer, wakeRead: Int32) {
-            var ready: Int32 = 0
-            if let (poll, _) = features.pollAndWakeup {
-                _ = poll(multi, nil, 0, idleWait, &ready)
-                return
+        /// libcurl names a socket to watch, and for what, or one to forget.
+        private static let socketCallback: perfgate_socket_callback = { _, socket, what, context, _ in
+            let sockets = Unmanaged<Sockets>.fromOpaque(context!).takeUnretainedValue()
+            if what == CURL_POLL_REMOVE {
+                if sockets.watched.remove(socket) != nil { _ = perfgate_epoll_unwatch(sockets.epoll, socket) }
+                return 0
             }
-            guard wakeRead >= 0 else {
-                // No pipe could be made: a short wait, so a new job waits at most 50 ms.
-                curl_multi_wait(multi, nil, 0, min(50, idleWait), &ready)
-                return
+            var events: UInt32 = 0
+            if what & CURL_POLL_IN != 0 { events |= EPOLLIN.rawValue }
+            if what & CURL_POLL_OUT != 0 { events |= EPOLLOUT.rawValue }
+            let known = sockets.watched.contains(socket)
+            // A socket libcurl closed and opened again under the same number: the other operation.
+            if perfgate_epoll_watch(sockets.epoll, socket, events, known ? 1 : 0) != 0 {
+                _ = perfgate_epoll_watch(sockets.epoll, socket, events, known ? 0 : 1)
             }
-            // curl_multi_wait returns at once when it has no socket to watch; the pipe is always
-            // one, so it sleeps as curl_multi_poll does. Then drain what woke it.
-            var extra = curl_waitfd(fd: wakeRead, events: Int16(CURL_WAIT_POLLIN), revents: 0)
-            curl_multi_wait(multi, &extra, 1, idleWait, &ready)
-            var sink = [UInt8](repeating: 0, count: 64)
-            while Glibc.read(wakeRead, &sink, sink.count) > 0 {}
+            sockets.watched.insert(socket)
+            return 0
+        }
+
+        /// libcurl's next timeout: in `milliseconds`, or none (-1).
+        private static let timerCallback: perfgate_timer_callback = { _, milliseconds, context in
+            let sockets = Unmanaged<Sockets>.fromOpaque(context!).takeUnretainedValue()
+            sockets.deadline = milliseconds < 0 ? nil : Monotonic.now() + Double(milliseconds) / 1000
+            return 0
         }
     }
 }

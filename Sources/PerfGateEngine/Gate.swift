@@ -28,7 +28,7 @@ package struct Gate: Sendable {
         let root = try loader(strict: request.strict).document(request.specPath)
         let sources = sources(request.connections)
         let run = Run(gate: self, request: request, sources: sources, deadline: deadline, valueCap: request.maxValues.map(ValueCap.init))
-        var (result, kind, context, digest) =
+        var (result, kind, context, digested) =
             request.keptn.forced || SpecLoader.isKeptn(root)
             ? try await run.keptn(root: root)
             : try await run.perfSpec(root: root)
@@ -48,6 +48,10 @@ package struct Gate: Sendable {
             if result.baseline == nil { result.baseline = (try? await history.comparison(.absent, context: context))?.runs.first }
             if result.baseline == nil { result.baseline = result.trend.last }
         }
+        guard request.keepsRecord else {
+            return GateOutcome(result: result, record: GateHistory.record(result, kind: kind, digest: nil, context: context, now: now, values: false))
+        }
+        let digest = GateHistory.digest(digested, files: environment.files)
         return GateOutcome(result: result, record: GateHistory.record(result, kind: kind, digest: digest, context: context, now: now))
     }
 
@@ -59,7 +63,8 @@ package struct Gate: Sendable {
         let deadline: ContinuousClock.Instant
         let valueCap: ValueCap?
 
-        typealias Evaluation = (result: EvaluationResult, kind: String, context: [String: String], digest: String?)
+        /// The result, the spec's kind, the run's context, and the files the record's digest covers.
+        typealias Evaluation = (result: EvaluationResult, kind: String, context: [String: String], digested: [String])
 
         var diagnostics: any GateDiagnostics { gate.environment.diagnostics }
 
@@ -113,7 +118,7 @@ package struct Gate: Sendable {
                 }
             }
             await series(loaded.spec.indicators.enumerated().map { ($0.offset, $0.element.source, $0.element.query) }, &result, context: context)
-            return (result, "perfspec", runContext, GateHistory.digest([loaded.path], files: gate.environment.files))
+            return (result, "perfspec", runContext, [loaded.path])
         }
 
         func keptn(root: Node) async throws(GateError) -> Evaluation {
@@ -163,7 +168,7 @@ package struct Gate: Sendable {
                 }
                 await series(requests, &result, context: filled)
             }
-            return (result, "slo", runContext, GateHistory.digest([loaded.path, loaded.sliPath], files: gate.environment.files))
+            return (result, "slo", runContext, [loaded.path, loaded.sliPath])
         }
     }
 }

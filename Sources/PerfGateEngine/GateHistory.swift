@@ -34,10 +34,12 @@ struct GateHistory {
     }
 
     /// What a history keeps of a run: every measured value, and whether it counts.
-    static func record(_ result: EvaluationResult, kind: String, digest: String?, context: [String: String], now: Double) -> HistoryRecord {
+    static func record(
+        _ result: EvaluationResult, kind: String, digest: String?, context: [String: String], now: Double, values keepsValues: Bool = true
+    ) -> HistoryRecord {
         HistoryRecord(
             time: result.evaluatedAt ?? now, window: result.window, specKind: kind, specPath: result.specPath, specDigest: digest,
-            context: context, result: result.verdict, score: result.totalScore, values: values(result))
+            context: context, result: result.verdict, score: result.totalScore, values: keepsValues ? values(result) : [])
     }
 
     static func values(_ result: EvaluationResult) -> [HistoryRecord.Value] {

@@ -35,6 +35,9 @@ package struct GateRequest: Sendable {
     /// `--strict`: every warning about the spec, and an indicator that can never fail, is an
     /// error (exit 65) before anything is queried.
     package var strict = false
+    /// Whether the outcome's history record is wanted; without it (Pitometer's route) the record
+    /// has no values and no spec digest, which spares hashing the spec on every request.
+    package var keepsRecord = true
 
     package init(
         specPath: String, keptn: KeptnSettings = KeptnSettings(), window: Window? = nil, variables: [String: String] = [:],

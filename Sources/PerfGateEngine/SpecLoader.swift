@@ -35,6 +35,7 @@ package struct SpecLoader: Sendable {
 
     /// The parsed document.
     package func document(_ path: String, what: String = "the spec") throws(GateError) -> Node {
+        if let parsed = files.parsedDocument(path) { return parsed }
         let bytes: [UInt8]
         do {
             bytes = try files.read(path, limit: DocumentLoader.defaultSizeLimit)

@@ -54,6 +54,8 @@ package final class EvaluationService: Sendable {
     /// One evaluation a request asks for: the documents it carries and how to read them.
     struct Job {
         var documents: [String: [UInt8]]
+        /// Documents already parsed from the request's body.
+        var parsed: [String: Node] = [:]
         var specPath: String
         var keptn = GateRequest.KeptnSettings()
         var window: Window?
@@ -64,6 +66,8 @@ package final class EvaluationService: Sendable {
         var provenance = RunProvenance()
         /// A run id or tag to compare with alone.
         var baseline: String?
+        /// Whether the answer needs the run's history record (Pitometer's route does not).
+        var keepsRecord = true
     }
 
     enum Outcome {
@@ -97,7 +101,8 @@ package final class EvaluationService: Sendable {
         let diagnostics = CollectedDiagnostics(redactor: settings.redactor)
         let gate = Gate(
             environment: GateEnvironment(
-                now: settings.now, variables: settings.variables, http: settings.http, files: RequestFiles(documents: job.documents),
+                now: settings.now, variables: settings.variables, http: settings.http,
+                files: RequestFiles(documents: job.documents, parsed: job.parsed),
                 diagnostics: diagnostics, redactor: settings.redactor))
         let store = job.useStore ? settings.store : nil
         let stored = store.map { StoredHistory(store: $0.store, provenance: job.provenance, baseline: job.baseline) }
@@ -107,6 +112,7 @@ package final class EvaluationService: Sendable {
             connections: .init(
                 flags: settings.flags, trustSpecURLs: false, refuseSpecURLs: settings.refuseSpecURLs, allowedSources: Self.allowedSources))
         request.maxValues = settings.limits.maxValues
+        request.keepsRecord = job.keepsRecord
         do {
             let outcome = try await gate.evaluate(request)
             metrics.evaluation(outcome.result, seconds: Self.seconds(since: started))

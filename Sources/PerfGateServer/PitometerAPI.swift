@@ -39,8 +39,8 @@ enum PitometerAPI {
         }
 
         let job = EvaluationService.Job(
-            documents: [specPath: Array(JSONWriter.write(perfSpec, pretty: true).utf8)], specPath: specPath,
-            window: Window(start: startTime, end: endTime))
+            documents: [:], parsed: [specPath: perfSpec], specPath: specPath,
+            window: Window(start: startTime, end: endTime), keepsRecord: false)
         return await service.run(job) { outcome in
             switch outcome {
             case .busy:

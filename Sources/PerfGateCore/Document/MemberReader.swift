@@ -12,13 +12,22 @@ package struct MemberReader {
         }
         self.node = node
         self.path = path
+        // Objects are small: comparing with the earlier keys costs less than hashing each one,
+        // and only a larger object gets a dictionary.
         var seen: [String: TextLocation?] = [:]
-        for member in members {
-            if let first = seen[member.key] {
+        for (index, member) in members.enumerated() {
+            // The key's previous occurrence, if any.
+            let first: TextLocation??
+            if members.count <= 16 {
+                first = members[..<index].last { $0.key == member.key }.map(\.keyLocation)
+            } else {
+                first = seen[member.key]
+                seen[member.key] = member.keyLocation
+            }
+            if let first {
                 let also = first.map { " (first at line \($0.line))" } ?? ""
                 diagnostics.append(.error(path.appending(member.key), member.keyLocation, "duplicate key '\(member.key)'\(also)"))
             }
-            seen[member.key] = member.keyLocation
             if !known.contains(member.key) && !ignored.contains(member.key) {
                 diagnostics.append(
                     .warning(

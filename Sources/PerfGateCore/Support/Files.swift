@@ -9,9 +9,14 @@ package protocol Files: Sendable {
     func exists(_ path: String) -> Bool
     /// A regular file opened for streaming (a result file larger than memory); the caller closes it.
     func openRegular(_ path: String) throws(FileError) -> UnsafeMutablePointer<FILE>
+    /// A document the run holds already parsed (a service's request body), so the spec loader
+    /// neither writes it out nor parses it again; nil (the default) for a file to read.
+    func parsedDocument(_ path: String) -> Node?
 }
 
 extension Files {
+    package func parsedDocument(_ path: String) -> Node? { nil }
+
     /// Files held in memory stream from an anonymous temporary file: it is gone when closed, and
     /// `fclose` frees everything.
     package func openRegular(_ path: String) throws(FileError) -> UnsafeMutablePointer<FILE> {

@@ -39,6 +39,7 @@ package enum Placeholders {
     package static func fill(
         _ text: String, variables: [String: String], window: Window?, encode: (String) -> String = { $0 }
     ) throws(SourceError) -> String {
+        guard text.utf8.contains(UInt8(ascii: "$")) else { return text }
         let values = values(variables, window: window)
         var missing: String?
         let filled = scan(text) { name in
@@ -68,40 +69,47 @@ package enum Placeholders {
     }
 
     /// Walks the placeholders, replacing each with what `replacement` returns (nil keeps it).
+    /// Over UTF-8 bytes: every byte of the syntax is ASCII, and no byte of a multi-byte character is.
     @discardableResult
     static func scan(_ text: String, _ replacement: (String) -> String?) -> String {
-        let scalars = Array(text.unicodeScalars)
-        var output = String.UnicodeScalarView()
+        let dollar = UInt8(ascii: "$")
+        guard text.utf8.contains(dollar) else { return text }
+        let bytes = Array(text.utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
         var index = 0
-        func isStart(_ scalar: Unicode.Scalar) -> Bool { scalar == "_" || ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) }
-        func isPart(_ scalar: Unicode.Scalar) -> Bool { isStart(scalar) || ("0"..."9").contains(scalar) }
-        while index < scalars.count {
-            guard scalars[index] == "$", index + 1 < scalars.count else {
-                output.append(scalars[index])
+        func isStart(_ byte: UInt8) -> Bool {
+            byte == UInt8(ascii: "_") || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+        }
+        func isPart(_ byte: UInt8) -> Bool { isStart(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
+        while index < bytes.count {
+            guard bytes[index] == dollar, index + 1 < bytes.count else {
+                output.append(bytes[index])
                 index += 1
                 continue
             }
-            let braced = scalars[index + 1] == "{"
+            let braced = bytes[index + 1] == UInt8(ascii: "{")
             let nameStart = index + (braced ? 2 : 1)
             var nameEnd = nameStart
-            if nameEnd < scalars.count, isStart(scalars[nameEnd]) {
-                while nameEnd < scalars.count, isPart(scalars[nameEnd]) { nameEnd += 1 }
+            if nameEnd < bytes.count, isStart(bytes[nameEnd]) {
+                while nameEnd < bytes.count, isPart(bytes[nameEnd]) { nameEnd += 1 }
             }
-            let closed = !braced || (nameEnd < scalars.count && scalars[nameEnd] == "}")
+            let closed = !braced || (nameEnd < bytes.count && bytes[nameEnd] == UInt8(ascii: "}"))
             guard nameEnd > nameStart, closed else {
-                output.append(scalars[index])
+                output.append(bytes[index])
                 index += 1
                 continue
             }
-            let name = String(String.UnicodeScalarView(scalars[nameStart..<nameEnd]))
+            let name = String(decoding: bytes[nameStart..<nameEnd], as: UTF8.self)
             let end = braced ? nameEnd + 1 : nameEnd
             if let value = replacement(name) {
-                output.append(contentsOf: value.unicodeScalars)
+                output.append(contentsOf: value.utf8)
             } else {
-                output.append(contentsOf: scalars[index..<end])
+                output.append(contentsOf: bytes[index..<end])
             }
             index = end
         }
-        return String(output)
+        return String(decoding: output, as: UTF8.self)
     }
 }

@@ -179,20 +179,21 @@ package struct JTLSummary: Sendable {
         let windowMillis = window.map { ($0.start * 1000, $0.end * 1000) }
         if try JTLFormat.isXML(file: file) {
             try XMLJTLReader().read(file: file, name: path) { (attributes, line) throws(SourceError) in
-                guard let elapsed = attributes.integer("t"), (0...Self.maxElapsed).contains(elapsed) else {
+                let fields = attributes.sampleFields
+                guard let elapsed = attributes.integer(in: fields.elapsed), (0...Self.maxElapsed).contains(elapsed) else {
                     throw SourceError(
                         "\(path):\(line): a sample's 't' (elapsed) must be a whole number of milliseconds from 0 to \(Self.maxElapsed), found \(Excerpt.quoted(attributes["t"] ?? "nothing"))"
                     )
                 }
-                guard let timeStamp = attributes.integer("ts"), (0...Self.maxTimeStamp).contains(timeStamp) else {
+                guard let timeStamp = attributes.integer(in: fields.timeStamp), (0...Self.maxTimeStamp).contains(timeStamp) else {
                     throw SourceError(
                         "\(path):\(line): a sample's 'ts' must be epoch milliseconds before the year 10000, found \(Excerpt.quoted(attributes["ts"] ?? "nothing"))"
                     )
                 }
                 // Labels repeat, in runs or in turn: compare the raw bytes with the last one, then
                 // with the labels made recently, before making (and decoding) a String.
-                if !attributes.rawEquals("lb", lastLabelBytes) || lastLabelBytes.isEmpty {
-                    let range = attributes.range(of: "lb")
+                if !attributes.rawEquals(in: fields.label, lastLabelBytes) || lastLabelBytes.isEmpty {
+                    let range = fields.label
                     if let range, let cached = recent.label(for: UnsafeBufferPointer(rebasing: attributes.bytes[range])) {
                         lastLabel = cached
                     } else {
@@ -202,7 +203,7 @@ package struct JTLSummary: Sendable {
                     lastLabelBytes = range.map { Array(attributes.bytes[$0]) } ?? []
                 }
                 summary.add(
-                    label: lastLabel, elapsed: elapsed, timeStamp: timeStamp, success: attributes.isTrue("s"),
+                    label: lastLabel, elapsed: elapsed, timeStamp: timeStamp, success: attributes.isTrue(in: fields.success),
                     window: windowMillis, onlyLabel: onlyLabel)
             }
             return summary
@@ -339,8 +340,20 @@ struct RecentLabels {
     private var entries: [(bytes: [UInt8], label: String)] = []
     private var next = 0
 
-    func label(for bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        entries.first { $0.bytes.count == bytes.count && Self.same($0.bytes, bytes) }?.label
+    /// The entry found last: a thread group's labels come round in the same order, so the one
+    /// after it is tried first.
+    private var lastFound = 0
+
+    mutating func label(for bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        guard !entries.isEmpty else { return nil }
+        let next = (lastFound + 1) % entries.count
+        if entries[next].bytes.count == bytes.count && Self.same(entries[next].bytes, bytes) {
+            lastFound = next
+            return entries[next].label
+        }
+        guard let index = entries.firstIndex(where: { $0.bytes.count == bytes.count && Self.same($0.bytes, bytes) }) else { return nil }
+        lastFound = index
+        return entries[index].label
     }
 
     /// memcmp: a generic `elementsEqual` walks iterators and was a quarter of a read.

@@ -20,8 +20,12 @@ package actor HostThrottle {
             guard head < waiting.count else { return nil }
             let first = waiting[head]
             head += 1
-            // Drop the served prefix now and then, so the queue does not grow with every request.
-            if head >= 64, head * 2 >= waiting.count {
+            // Drop the served prefix when the queue empties, and now and then before, so it does
+            // not grow with every request.
+            if head == waiting.count {
+                waiting.removeAll(keepingCapacity: true)
+                head = 0
+            } else if head >= 64, head * 2 >= waiting.count {
                 waiting.removeFirst(head)
                 head = 0
             }

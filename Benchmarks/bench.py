@@ -577,21 +577,27 @@ def serve_memory(binary, folder, script, prometheus, series, flights):
 
 def case_soak(binary, runs, folder, url):
     """Ten minutes at the target load (256 clients, 5 Prometheus indicators, 50 ms backend, the
-    defaults): the server's RSS every 30 s, and its requests/s per minute."""
+    defaults) as one wrk run: the server's RSS and CPU every 30 s, then wrk's totals."""
     script, _, prometheus = pitometer_bodies(folder)
     backend, backend_url = start_slow_backend(50)
     service = Service(binary, folder, backend_url)
     try:
-        for minute in range(1, 11):
-            before = service.cpu()
-            rate, p50, p99, errors, requests = wrk(service.base + "/api/pitometer", script, prometheus, 30, 256)
-            first, _ = service.memory()
-            rate2, _, p99b, errors2, requests2 = wrk(service.base + "/api/pitometer", script, prometheus, 30, 256)
+        load = subprocess.Popen(["wrk", "-t2", "-c256", "-d600s", "--latency", "--timeout", "10s", "-s", script, service.base + "/api/pitometer"],
+                                stdout=subprocess.PIPE, text=True, env=dict(os.environ, PERFGATE_BENCH_BODY=prometheus))
+        start, cpu = time.monotonic(), service.cpu()
+        while load.poll() is None:
+            time.sleep(30)
+            if load.poll() is not None:
+                break
             rss, peak = service.memory()
-            cpu = (service.cpu() - before) / max(1, requests + requests2) * 1000
-            print(f"soak minute {minute:2}: {(rate + rate2) / 2:7.0f}/s  p99 {max(p99, p99b):7.2f} ms  CPU {cpu:5.3f} ms/req  "
-                  f"RSS {first:6.1f} / {rss:6.1f} MiB (peak {peak:6.1f}){', non-2xx ' + str(errors + errors2) if errors + errors2 else ''}",
+            now = service.cpu()
+            print(f"soak {time.monotonic() - start:5.0f} s: RSS {rss:6.1f} MiB (peak {peak:6.1f}), server CPU {(now - cpu) / 30 * 100:4.0f}% of a core",
                   flush=True)
+            cpu = now
+        output = load.stdout.read()
+        lines = [line for line in output.splitlines() if "requests in" in line or "Requests/sec" in line or line.strip().startswith(("50%", "99%"))
+                 or "Non-2xx" in line]
+        print("soak totals: " + "; ".join(line.strip() for line in lines), flush=True)
     finally:
         service.stop()
         backend.stdin.close()

@@ -38,6 +38,7 @@ Inputs are generated deterministically into a temporary folder; the answers come
 server (Tests/PerfGateTestSupport/Servers/fake_backend.py); nothing leaves the machine.
 """
 import argparse
+import contextlib
 import random
 import shutil
 import json
@@ -442,6 +443,17 @@ def start_slow_backend(delay_ms, series=1):
     return server, f"http://127.0.0.1:{int(server.stdout.readline())}"
 
 
+@contextlib.contextmanager
+def slow_backend(delay_ms, series=1):
+    """`start_slow_backend` for a `with` block: its URL, and the server stopped after."""
+    server, url = start_slow_backend(delay_ms, series)
+    try:
+        yield url
+    finally:
+        server.stdin.close()
+        server.wait(timeout=5)
+
+
 class Service:
     """perfgate serve in the background, its port read from its access log's first line."""
 
@@ -477,6 +489,12 @@ class Service:
         self.process.wait(timeout=40)
         self.log.close()
 
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_):
+        self.stop()
+
 
 def pitometer_bodies(folder):
     """The wrk script and the request bodies: 5 static indicators, 5 Prometheus ones."""
@@ -509,31 +527,19 @@ def case_serve(binary, runs, folder, url):
     the requests wrk completed), against an instant and a 50 ms keep-alive backend."""
     script, static, prometheus = pitometer_bodies(folder)
     for delay in [0, 50]:
-        backend, backend_url = start_slow_backend(delay)
-        try:
+        with slow_backend(delay) as backend_url:
             settings = [("defaults", [])] if delay else [("--max-evaluations 64", ["--max-evaluations", "64"]), ("defaults", [])]
+            # With the delay, also the cap perfgate had before --backend-connections: 64 connections per host.
+            if delay:
+                settings.append(("64 backend conns", ["--backend-connections", "64"]))
             for name, flags in settings:
-                service = Service(binary, folder, backend_url, *flags)
-                try:
+                with Service(binary, folder, backend_url, *flags) as service:
                     if delay == 0 and name == "defaults":
                         serve_row(service, "GET /health", "/health")
                         serve_row(service, "POST /api/pitometer, 5 static", "/api/pitometer", script, static)
-                    for clients in ([64] if delay == 0 else [64, 256]):
+                    for clients in ([64] if delay == 0 else [256] if flags else [64, 256]):
                         serve_row(service, f"5 Prometheus, {delay} ms backend, {clients} clients, {name}", "/api/pitometer", script, prometheus,
                                   clients)
-                finally:
-                    service.stop()
-            if delay:
-                # The cap perfgate had before --backend-connections: 64 connections per host.
-                service = Service(binary, folder, backend_url, "--backend-connections", "64")
-                try:
-                    serve_row(service, f"5 Prometheus, {delay} ms backend, 256 clients, 64 backend conns", "/api/pitometer", script,
-                              prometheus, 256)
-                finally:
-                    service.stop()
-        finally:
-            backend.stdin.close()
-            backend.wait(timeout=5)
     return []
 
 
@@ -548,12 +554,10 @@ def case_serve_memory(binary, runs, folder, url):
 
 def serve_memory(binary, folder, script, prometheus, series, flights):
     """`flights` evaluations held open by a 2 s backend whose answers have `series` series each."""
-    backend, backend_url = start_slow_backend(2000, series)
-    try:
+    with slow_backend(2000, series) as backend_url:
         for flight in flights:
-            service = Service(binary, folder, backend_url, "--max-evaluations", "4096", "--max-connections", "4096",
-                              "--backend-connections", "4096")
-            try:
+            limits = ["--max-evaluations", "4096", "--max-connections", "4096", "--backend-connections", "4096"]
+            with Service(binary, folder, backend_url, *limits) as service:
                 # One evaluation first, so the idle figure includes what every evaluation shares.
                 subprocess.run(["curl", "-s", "-o", "/dev/null", "-d", "@" + prometheus, service.base + "/api/pitometer"], check=True)
                 idle, _ = service.memory()
@@ -566,22 +570,14 @@ def serve_memory(binary, folder, script, prometheus, series, flights):
                 load.wait()
                 busy = max(samples[2:])
                 print(f"{'serve: ' + str(flight) + ' evaluations in flight, ' + str(5 * series) + ' values each':58} RSS idle {idle:6.1f} MiB, busy {busy:6.1f} MiB: "
-                      f"{(busy - idle) * 1024 / flight:6.1f} KiB per evaluation in flight", flush=True)
-            finally:
-                service.stop()
-    finally:
-        backend.stdin.close()
-        backend.wait(timeout=5)
-    return []
+                      f"{(busy - idle) * 1024 / flight:7.1f} KiB per evaluation in flight", flush=True)
 
 
 def case_soak(binary, runs, folder, url):
     """Ten minutes at the target load (256 clients, 5 Prometheus indicators, 50 ms backend, the
     defaults) as one wrk run: the server's RSS and CPU every 30 s, then wrk's totals."""
     script, _, prometheus = pitometer_bodies(folder)
-    backend, backend_url = start_slow_backend(50)
-    service = Service(binary, folder, backend_url)
-    try:
+    with slow_backend(50) as backend_url, Service(binary, folder, backend_url) as service:
         load = subprocess.Popen(["wrk", "-t2", "-c256", "-d600s", "--latency", "--timeout", "10s", "-s", script, service.base + "/api/pitometer"],
                                 stdout=subprocess.PIPE, text=True, env=dict(os.environ, PERFGATE_BENCH_BODY=prometheus))
         start, cpu = time.monotonic(), service.cpu()
@@ -598,10 +594,6 @@ def case_soak(binary, runs, folder, url):
         lines = [line for line in output.splitlines() if "requests in" in line or "Requests/sec" in line or line.strip().startswith(("50%", "99%"))
                  or "Non-2xx" in line]
         print("soak totals: " + "; ".join(line.strip() for line in lines), flush=True)
-    finally:
-        service.stop()
-        backend.stdin.close()
-        backend.wait(timeout=5)
     return []
 
 

@@ -7,10 +7,14 @@ import Testing
 
 @testable import PerfGateEngine
 
-/// Local files that count how often each is opened for streaming.
+/// Local files that count how often each is opened for streaming, and read whole.
 final class CountingFiles: Files {
     let opened = Mutex<[String: Int]>([:])
-    func read(_ path: String, limit: Int) throws(FileError) -> [UInt8] { try LocalFiles().read(path, limit: limit) }
+    let read = Mutex<[String: Int]>([:])
+    func read(_ path: String, limit: Int) throws(FileError) -> [UInt8] {
+        read.withLock { $0[path, default: 0] += 1 }
+        return try LocalFiles().read(path, limit: limit)
+    }
     func exists(_ path: String) -> Bool { LocalFiles().exists(path) }
     func openRegular(_ path: String) throws(FileError) -> UnsafeMutablePointer<FILE> {
         opened.withLock { $0[path, default: 0] += 1 }
@@ -68,6 +72,17 @@ final class CountingFiles: Files {
             #expect(try together[7].get().measurements.map(\.key) == ["Total"])
             #expect((try? together[8].get()) == nil, "an unknown label is still an error")
         }
+    }
+
+    /// Pointers into one JSON file: its bytes are read once, and each pointer finds its own value.
+    @Test func pointersIntoOneJSONFileReadItOnce() async throws {
+        let files = CountingFiles()
+        let pointers = ["/checkout/p95", "/labelled", "/a~1b/~0tilde", "/checkout/p95"]
+        let requests: [Fetcher.Request] = pointers.map { ("json", SourceQuery(object(["file": "JSONFile/metrics.json", "pointer": $0]))) }
+        let context = SourceContext(specDirectory: folder, files: files)
+        let outcomes = await Fetcher(sources: [JSONFileSource()], concurrency: 8).fetch(requests, context: context).map(\.outcome)
+        #expect(try outcomes.map { try $0.get().measurements.map(\.value) } == [[412.5], [3, 4], [7], [412.5]])
+        #expect(files.read.withLock { $0.values.reduce(0, +) } == 1)
     }
 
     @Test func aQueryNotAnnouncedGetsAReadOfItsOwn() async throws {

@@ -36,7 +36,12 @@ package struct JSONFileSource: ResultFileSource {
         let pointer = query.pointer
         let text = pointer.text
         let path = try ResultFile.path(for: query.file, source: name, context: context)
-        let target = try Self.target(of: pointer, in: path, files: context.files)
+        let files = context.files
+        // A JSON file's bytes are read once per run, whatever each indicator points at.
+        let bytes: [UInt8]? =
+            Self.isYAML(path)
+            ? nil : try await context.scans.answer(WholeFile(), of: "\(name)\u{0}\(path)") { _ in try Self.bytes(of: path, files: files) }
+        let target = try Self.target(of: pointer, in: path, bytes: bytes, files: files)
         do throws(SourceError) {
             guard let items = target.items else {
                 return [Measurement(key: text, value: try NumericValue.parse(target))]
@@ -52,18 +57,25 @@ package struct JSONFileSource: ResultFileSource {
         }
     }
 
-    /// The value the pointer names. A JSON file is scanned, and only that value is parsed into a
-    /// tree, so memory stays near the file's size; YAML, and the message for a pointer that names
-    /// nothing, use the whole document.
-    static func target(of pointer: JSONPointer, in path: String, files: any Files) throws(SourceError) -> Node {
-        if Path.fileExtension(of: path) != "yaml" && Path.fileExtension(of: path) != "yml" {
-            let bytes: [UInt8]
-            do {
-                bytes = try files.read(path, limit: ResultFile.scanSizeLimit)
-            } catch {
-                throw SourceError("cannot read \(error)", invalidInput: error.isInvalid)
-            }
-            if let compressed = ResultFile.compression(bytes.prefix(8), path: path) { throw compressed }
+    static func isYAML(_ path: String) -> Bool { Path.fileExtension(of: path) == "yaml" || Path.fileExtension(of: path) == "yml" }
+
+    /// A JSON file's bytes, up to the scan's limit; a compressed file is an error.
+    static func bytes(of path: String, files: any Files) throws(SourceError) -> [UInt8] {
+        let bytes: [UInt8]
+        do {
+            bytes = try files.read(path, limit: ResultFile.scanSizeLimit)
+        } catch {
+            throw SourceError("cannot read \(error)", invalidInput: error.isInvalid)
+        }
+        if let compressed = ResultFile.compression(bytes.prefix(8), path: path) { throw compressed }
+        return bytes
+    }
+
+    /// The value the pointer names, from a JSON file's `bytes` (nil for YAML). A JSON file is
+    /// scanned, and only that value is parsed into a tree, so memory stays near the file's size;
+    /// YAML, and the message for a pointer that names nothing, use the whole document.
+    static func target(of pointer: JSONPointer, in path: String, bytes: [UInt8]?, files: any Files) throws(SourceError) -> Node {
+        if let bytes {
             let scan = JSONPointerScan.range(of: pointer, in: bytes)
             if case .success(let range?) = scan {
                 do {

@@ -104,8 +104,9 @@ package protocol MetricSource: Sendable {
     /// Whether its queries read files on this machine (load-test results): a service refuses such
     /// sources in a request's spec, since they would read the server's disk. False by default.
     var readsLocalFiles: Bool { get }
-    /// Called for every query of a run before any is answered, so that a source can announce what
-    /// it will ask of each file (`context.scans`) and answer them all with one read. Nothing by default.
+    /// Called, for a source that reads local files, for every query of a run before any is
+    /// answered, so that it can announce what it will ask of each file (`context.scans`) and
+    /// answer them all with one read. Nothing by default.
     func plan(_ query: Query, context: SourceContext)
 }
 

@@ -38,8 +38,12 @@ package struct Fetcher: Sendable {
 
     /// Every query's answer, in the order asked.
     package func fetch(_ requests: [Request], context: SourceContext) async -> [Fetched] {
-        // Every query announces what it will read first, so that one read of a file answers them all.
-        for request in requests { sources[request.source]?.plan(for: request.query, context: context) }
+        // Every query of a file announces what it will read first, so that one read of the file
+        // answers them all. Only file sources plan: the others (all a service allows) skip the step.
+        for request in requests {
+            guard let source = sources[request.source], source.readsLocalFiles else { continue }
+            source.plan(for: request.query, context: context)
+        }
         let outcomes = await answers(requests, context: context)
         return zip(requests, outcomes).map { request, outcome in
             Fetched(outcome: outcome, resolved: sources[request.source]?.resolved(for: request.query, context: context).map(redactor.redact))

@@ -53,7 +53,6 @@ struct K6StreamStatistic {
 
     /// The stat from a pass made for its question.
     func measure(_ scan: K6PointStream.Scan) throws(SourceError) -> Measurement {
-        let stream = K6PointStream(path: path, metric: metric, window: window, needsSpan: question.needsSpan)
         try explainEmpty(scan)
         guard let type = scan.declaredType ?? K6MetricType.builtIn(metric.base) else {
             throw SourceError.invalidInput(
@@ -85,14 +84,15 @@ struct K6StreamStatistic {
                 }
                 value = scan.sum / seconds
             }
-        case .med: value = try percentile(50, scan: scan, stream: stream)
-        case .percentile(let percent): value = try percentile(percent, scan: scan, stream: stream)
+        case .med: value = try percentile(50, scan: scan)
+        case .percentile(let percent): value = try percentile(percent, scan: scan)
         }
         return Measurement(key: metric.description, value: value)
     }
 
     /// k6's `TrendSink.P`: position p/100 × (n−1), linear between the two values around it.
-    func percentile(_ percent: Double, scan: K6PointStream.Scan, stream: K6PointStream) throws(SourceError) -> Double {
+    /// Past the values kept, the stream is read again to select the two exactly.
+    func percentile(_ percent: Double, scan: K6PointStream.Scan) throws(SourceError) -> Double {
         guard scan.count > 1 else { return scan.minimum }
         let position = percent / 100 * (Double(scan.count) - 1)
         let lower = Int(position.rounded(.down)), upper = Int(position.rounded(.up))
@@ -101,7 +101,7 @@ struct K6StreamStatistic {
             kept.sort()
             pair = [kept[lower], kept[upper]]
         } else {
-            var again = stream
+            var again = K6PointStream(path: path, metric: metric, window: window, needsSpan: false)
             again.keepLimit = 0
             pair = try ExactSelection(limit: keepLimit).values(atRanks: [lower, upper], count: scan.count) { (visit) throws(SourceError) in
                 _ = try ResultFile.stream(path, files: files) { (file) throws(SourceError) in try again.scan(file: file, visit: visit) }

@@ -47,9 +47,6 @@ struct XMLAttributes {
         return value
     }
 
-    /// Whether the value reads `true` (any case).
-    func isTrue(_ name: String) -> Bool { isTrue(in: range(of: name)) }
-
     /// Whether the value in `range` reads `true` (any case).
     func isTrue(in range: Range<Int>?) -> Bool {
         guard let range, range.count == 4 else { return false }
@@ -57,9 +54,6 @@ struct XMLAttributes {
         return bytes[at] | 0x20 == UInt8(ascii: "t") && bytes[at + 1] | 0x20 == UInt8(ascii: "r") && bytes[at + 2] | 0x20 == UInt8(ascii: "u")
             && bytes[at + 3] | 0x20 == UInt8(ascii: "e")
     }
-
-    /// Whether the value is exactly `expected` (raw bytes, entities not decoded).
-    func rawEquals(_ name: String, _ expected: [UInt8]) -> Bool { rawEquals(in: range(of: name), expected) }
 
     /// Whether the value in `range` is exactly `expected` (raw bytes, entities not decoded).
     func rawEquals(in range: Range<Int>?, _ expected: [UInt8]) -> Bool {
